@@ -1,0 +1,128 @@
+"""Configuration classes, chosen by ``SCBI_CONFIG`` and completed from ``SCBI_*`` variables.
+
+Nothing here reads the environment at import time: ``create_app`` calls
+:func:`load_config`, which picks a class and applies the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run (for example production without a secret key)."""
+
+
+class Config:
+    NAME = "base"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None
+    UPLOAD_DIR: str | None = None
+    FISCAL_YEAR_START_MONTH = 7
+
+    # Requests: 16 MiB is above the largest evidence file (10 MB) plus form fields.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    SQLALCHEMY_ENGINE_OPTIONS: dict | None = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "scbi_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which expires on its own
+    WTF_CSRF_SSL_STRICT = True
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Kigali"
+    LANGUAGES = ("en",)
+
+    # Passwords (argon2id). RFC 9106 "low memory" profile: 64 MiB, 3 passes, 4 lanes,
+    # above OWASP's minimum (19 MiB, 2 passes, 1 lane).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    # Brute force: failures per login e-mail before each answer is slowed, then locked.
+    LOGIN_SLOW_AFTER = 3
+    LOGIN_LOCK_AFTER = 10
+    LOGIN_LOCK_MINUTES = 60
+
+    API_TOKEN_LIFETIME = timedelta(days=30)
+    HSTS = False
+
+
+class DevelopmentConfig(Config):
+    NAME = "development"
+
+
+class TestingConfig(Config):
+    NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-secret"  # noqa: S105 - the testing config never serves real users
+    # A cheap argon2id so the suite runs fast; tests check the production parameters apart.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(Config):
+    NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+
+
+CONFIGS = {c.NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Apply ``SCBI_CONFIG``'s class, then ``SCBI_*`` variables, then ``overrides``.
+
+    Raises :class:`ConfigError` when production has no secret key or a value is invalid.
+    """
+    overrides = dict(overrides or {})
+    name = overrides.pop("CONFIG", None) or os.environ.get("SCBI_CONFIG", "development")
+    if name not in CONFIGS:
+        raise ConfigError(f"SCBI_CONFIG must be one of {', '.join(CONFIGS)}, not {name!r}")
+    app.config.from_object(CONFIGS[name])
+    app.config.from_prefixed_env("SCBI")  # SCBI_SECRET_KEY -> SECRET_KEY, etc.
+    app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    if not app.config.get("DATABASE_URL"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'scbi.sqlite'}"
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(instance / "uploads")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+
+    month = app.config["FISCAL_YEAR_START_MONTH"]
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise ConfigError("SCBI_FISCAL_YEAR_START_MONTH must be a month number from 1 to 12")
+
+    if not app.config.get("SECRET_KEY"):
+        if name == "production":
+            raise ConfigError("SCBI_SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    elif name == "production" and len(str(app.config["SECRET_KEY"])) < 32:
+        raise ConfigError("SCBI_SECRET_KEY must be at least 32 random characters in production")
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generate a development secret once and keep it in ``instance/secret_key``."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

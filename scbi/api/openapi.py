@@ -1,0 +1,154 @@
+"""The OpenAPI 3.1 document, built from the registered routes and their ``endpoint`` docs.
+
+Every /api/v1 rule must carry a Doc: a route without one makes the build fail, so the
+document cannot fall behind the code (tests/api/test_openapi.py builds it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app, jsonify
+
+from scbi.api import bp
+from scbi.api.docs import COMPONENTS, Doc, endpoint
+from scbi.errors import HTTP_CODES
+
+_CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+_ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON or an unreadable request",
+    401: "No valid bearer token (or bad credentials)",
+    403: "The caller's role does not allow this",
+    404: "Missing, or not visible to the caller",
+    409: "Stale version, or a transition not allowed from the current state",
+    413: "The body is too large",
+    422: "Validation failed; `fields` names each bad field",
+    429: "Throttled; see Retry-After",
+    503: "The database does not answer",
+}
+
+
+def _error_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "examples": sorted(set(HTTP_CODES.values()))},
+                    "message": {"type": "string"},
+                    "fields": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            }
+        },
+    }
+
+
+def _operation(rule, method: str, doc: Doc, roles) -> dict:
+    op: dict = {
+        "operationId": rule.endpoint.removeprefix("api."),
+        "summary": doc.summary,
+        "tags": [doc.tag],
+        "responses": {},
+    }
+    if roles:
+        op["description"] = "Roles: " + ", ".join(sorted(roles)) + "."
+    if doc.public:
+        op["security"] = []
+    params = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer" if conv == "int" else "string"},
+        }
+        for conv, name in _CONVERTER.findall(rule.rule)
+    ]
+    if doc.list_of:
+        params += [
+            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+            {
+                "name": "per_page",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+            },
+        ]
+    params += [
+        {"name": n, "in": "query", "schema": {"type": t}, "description": d} for n, t, d in doc.query
+    ]
+    if params:
+        op["parameters"] = params
+    if doc.body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": doc.body.openapi()}},
+        }
+    ok: dict = {"description": "OK" if doc.status < 300 else str(doc.status)}
+    if doc.response:
+        schema = {"$ref": f"#/components/schemas/{doc.response}"}
+        if doc.list_of:
+            schema = {
+                "type": "object",
+                "required": ["items", "page", "per_page", "total"],
+                "properties": {
+                    "items": {"type": "array", "items": schema},
+                    "page": {"type": "integer"},
+                    "per_page": {"type": "integer"},
+                    "total": {"type": "integer"},
+                },
+            }
+        ok["content"] = {doc.content_type: {"schema": schema}}
+    op["responses"][str(doc.status)] = ok
+    for status in sorted(set(doc.errors) | ({401} if not doc.public else set())):
+        op["responses"][str(status)] = {
+            "description": _ERROR_DESCRIPTIONS.get(status, HTTP_CODES.get(status, "Error")),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+    return op
+
+
+def build_document(app) -> dict:
+    """The document for every /api/v1 route of ``app``; raises if one is undocumented."""
+    paths: dict = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.endpoint.startswith("api."):
+            continue
+        view = app.view_functions[rule.endpoint]
+        doc = getattr(view, "api_doc", None)
+        if doc is None:
+            raise LookupError(f"API route {rule.rule} ({rule.endpoint}) has no @endpoint doc")
+        path = _CONVERTER.sub(r"{\2}", rule.rule.removeprefix(bp.url_prefix))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(
+                rule, method, doc, getattr(view, "roles", ())
+            )
+    schemas = {name: schema.openapi() for name, schema in sorted(COMPONENTS.items())}
+    schemas["Error"] = _error_schema()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "SCBI API",
+            "version": "1",
+            "description": "Coaching and mentoring programmes: the same services, rules and "
+            "numbers as the web UI. Errors: "
+            '`{"error": {"code", "message", "fields"}}`.',
+        },
+        "servers": [{"url": bp.url_prefix}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@endpoint("This OpenAPI document", tag="meta", public=True)
+def openapi_document():
+    return jsonify(build_document(current_app))

@@ -1,0 +1,160 @@
+"""Request and response schemas: they validate JSON bodies and generate the OpenAPI document.
+
+One declaration serves both, so the document cannot drift from what handlers accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from flask import request
+from flask_babel import gettext as _
+
+from scbi.errors import BadRequest, ValidationFailed
+
+_JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "number": (int, float)}
+
+
+@dataclass(frozen=True)
+class F:
+    """One field: its JSON type and the checks a request body must pass."""
+
+    type: str  # string, integer, boolean, number, date, datetime, array, object
+    required: bool = False
+    nullable: bool = False
+    items: str | None = None  # element type of an array
+    enum: tuple[str, ...] | None = None
+    min: int | float | None = None
+    max: int | float | None = None
+    max_length: int | None = None
+    description: str = ""
+    ref: str | None = None  # for arrays/objects of a named schema (responses only)
+
+    def openapi(self) -> dict:
+        if self.type == "date":
+            spec: dict = {"type": "string", "format": "date"}
+        elif self.type == "datetime":
+            spec = {"type": "string", "format": "date-time"}
+        elif self.type == "array":
+            inner = (
+                {"$ref": f"#/components/schemas/{self.ref}"}
+                if self.ref
+                else (F(self.items or "string", enum=self.enum).openapi())
+            )
+            spec = {"type": "array", "items": inner}
+        elif self.ref:
+            spec = {"$ref": f"#/components/schemas/{self.ref}"}
+        else:
+            spec = {"type": self.type}
+            if self.enum and self.type == "string":
+                spec["enum"] = list(self.enum)
+        if self.min is not None:
+            spec["minimum"] = self.min
+        if self.max is not None:
+            spec["maximum"] = self.max
+        if self.max_length is not None:
+            spec["maxLength"] = self.max_length
+        if self.nullable:
+            spec = (
+                {"anyOf": [spec, {"type": "null"}]}
+                if "$ref" in spec
+                else {**spec, "type": [spec["type"], "null"]}
+            )
+        if self.description:
+            spec["description"] = self.description
+        return spec
+
+    def clean(self, value, errors: list[str]):
+        if value is None:
+            if not self.nullable:
+                errors.append(_("Must not be null."))
+            return None
+        if self.type in ("date", "datetime"):
+            return self._clean_date(value, errors)
+        if self.type == "array":
+            if not isinstance(value, list):
+                errors.append(_("Must be a list."))
+                return None
+            inner = F(self.items or "string", enum=self.enum)
+            cleaned = [inner.clean(v, errors) for v in value]
+            return cleaned
+        expected = _JSON_TYPES.get(self.type, dict if self.type == "object" else object)
+        if (isinstance(value, bool) and self.type != "boolean") or not isinstance(value, expected):
+            errors.append(_("Must be of type %(type)s.", type=self.type))
+            return None
+        if self.enum and value not in self.enum:
+            errors.append(_("Must be one of: %(values)s.", values=", ".join(self.enum)))
+        if self.max_length is not None and isinstance(value, str) and len(value) > self.max_length:
+            errors.append(_("Use at most %(n)d characters.", n=self.max_length))
+        if self.min is not None and value < self.min:
+            errors.append(_("Must be at least %(n)s.", n=self.min))
+        if self.max is not None and value > self.max:
+            errors.append(_("Must be at most %(n)s.", n=self.max))
+        return value
+
+    def _clean_date(self, value, errors):
+        parse = dt.date.fromisoformat if self.type == "date" else dt.datetime.fromisoformat
+        try:
+            if not isinstance(value, str):
+                raise TypeError
+            return parse(value)
+        except (TypeError, ValueError):
+            errors.append(
+                _("Use the format YYYY-MM-DD.")
+                if self.type == "date"
+                else _("Use an ISO 8601 timestamp.")
+            )
+            return None
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    fields: dict[str, F] = field(default_factory=dict)
+
+    def openapi(self) -> dict:
+        spec = {
+            "type": "object",
+            "properties": {k: f.openapi() for k, f in self.fields.items()},
+        }
+        required = [k for k, f in self.fields.items() if f.required]
+        if required:
+            spec["required"] = required
+        return spec
+
+    def load(self, data: dict) -> dict:
+        """The known fields of ``data``, checked; unknown fields are dropped (no mass
+        assignment). Raises ValidationFailed naming every bad field."""
+        cleaned, fields = {}, {}
+        for name, spec in self.fields.items():
+            if name not in data:
+                if spec.required:
+                    fields[name] = [_("This field is required.")]
+                continue
+            errors: list[str] = []
+            value = spec.clean(data[name], errors)
+            if errors:
+                fields[name] = errors
+            else:
+                cleaned[name] = value
+        if fields:
+            raise ValidationFailed(fields=fields)
+        return cleaned
+
+
+def json_body(schema: Schema | None = None) -> dict:
+    """The request's JSON object (400 when malformed), checked against ``schema``."""
+    if not request.data:
+        data = {}
+    elif not request.is_json:
+        raise BadRequest(
+            _("Send the body as JSON with Content-Type: application/json."), code="json_required"
+        )
+    else:
+        data = request.get_json(silent=True)
+        if data is None:
+            raise BadRequest(_("The request body is not valid JSON."), code="malformed_json")
+    if not isinstance(data, dict):
+        raise BadRequest(_("The request body must be a JSON object."), code="malformed_json")
+    return schema.load(data) if schema else data

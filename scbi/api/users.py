@@ -1,0 +1,142 @@
+"""Secretariat and coordinator accounts (coach and mentee accounts come with their profiles)."""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request, url_for
+from sqlalchemy import select
+
+from scbi.api import bp
+from scbi.api.docs import component, endpoint
+from scbi.api.lists import list_response
+from scbi.api.schema import F, Schema, json_body
+from scbi.auth import services
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import role_required, user_or_404
+from scbi.extensions import db
+
+STAFF = tuple(r.value for r in services.STAFF_ROLES)
+
+UserCreate = Schema(
+    "UserCreate",
+    {
+        "email": F("string", required=True, max_length=254),
+        "full_name": F("string", required=True, max_length=200),
+        "password": F(
+            "string",
+            required=True,
+            max_length=1024,
+            description="An initial password; the person must change it at first sign-in.",
+        ),
+        "roles": F("array", items="string", enum=STAFF, required=True),
+    },
+)
+UserPatch = Schema(
+    "UserPatch",
+    {
+        "version": F("integer", required=True),
+        "active": F("boolean"),
+        "roles": F("array", items="string", enum=STAFF),
+        "full_name": F("string", max_length=200),
+    },
+)
+component(
+    Schema(
+        "User",
+        {
+            "id": F("integer", required=True),
+            "email": F("string", required=True),
+            "full_name": F("string", required=True),
+            "roles": F("array", items="string", required=True),
+            "active": F("boolean", required=True),
+            "must_change_password": F("boolean", required=True),
+            "last_login_at": F("datetime", nullable=True, required=True),
+            "created_at": F("datetime", required=True),
+            "version": F("integer", required=True),
+        },
+    )
+)
+
+
+def user_json(user: User) -> dict:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "full_name": user.full_name,
+        "roles": sorted(user.roles),
+        "active": user.active,
+        "must_change_password": user.must_change_password,
+        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        "created_at": user.created_at.isoformat(),
+        "version": user.version,
+    }
+
+
+@bp.get("/users")
+@endpoint(
+    "List accounts",
+    tag="users",
+    response="User",
+    list_of=True,
+    errors=(401, 403),
+    query=(
+        ("q", "string", "Part of the name or e-mail"),
+        ("role", "string", "Only accounts holding this role"),
+    ),
+)
+@role_required(Role.SECRETARIAT)
+def list_users():
+    from scbi.auth.models import UserRole
+
+    query = select(User).order_by(User.id)
+    q = (request.args.get("q") or "").strip().lower()
+    if q:
+        query = query.where(
+            User.email.contains(q, autoescape=True) | User.full_name.ilike(f"%{q}%")
+        )
+    role = request.args.get("role")
+    if role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    return list_response(query, user_json)
+
+
+@bp.get("/users/<int:user_id>")
+@endpoint("One account", tag="users", response="User", errors=(401, 403, 404))
+@role_required(Role.SECRETARIAT)
+def get_user(user_id: int):
+    return jsonify(user_json(user_or_404(g.api_user, user_id)))
+
+
+@bp.post("/users")
+@endpoint(
+    "Create a secretariat or coordinator account",
+    tag="users",
+    body=UserCreate,
+    response="User",
+    status=201,
+    errors=(400, 401, 403, 422),
+)
+@role_required(Role.SECRETARIAT)
+def create_user():
+    data = json_body(UserCreate)
+    user = services.create_user(by=g.api_user, **data)
+    db.session.commit()
+    response = jsonify(user_json(user))
+    response.headers["Location"] = url_for("api.get_user", user_id=user.id)
+    return response, 201
+
+
+@bp.patch("/users/<int:user_id>")
+@endpoint(
+    "Activate, deactivate or change the roles of an account",
+    tag="users",
+    body=UserPatch,
+    response="User",
+    errors=(400, 401, 403, 404, 409, 422),
+)
+@role_required(Role.SECRETARIAT)
+def patch_user(user_id: int):
+    user = user_or_404(g.api_user, user_id)
+    data = json_body(UserPatch)
+    services.update_user(user, by=g.api_user, **data)
+    db.session.commit()
+    return jsonify(user_json(user))

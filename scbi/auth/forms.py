@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from scbi.auth.models import Role
+from scbi.forms import BaseForm
+
+
+class LoginForm(BaseForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired()],
+        description=_l("12 to 128 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+STAFF_ROLE_CHOICES = [
+    SelectChoice(Role.SECRETARIAT.value, _l("Secretariat")),
+    SelectChoice(Role.COORDINATOR.value, _l("Sector coordinator")),
+]
+
+
+class UserCreateForm(BaseForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    roles = MultiCheckboxField(_l("Roles"), choices=STAFF_ROLE_CHOICES)
+    submit = SubmitField(_l("Create account"))
+
+
+class UserEditForm(BaseForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    roles = MultiCheckboxField(_l("Roles"), choices=STAFF_ROLE_CHOICES)
+    active = BooleanField(
+        _l("Account active"), description=_l("An inactive account cannot sign in or use the API.")
+    )
+    version = IntegerField(widget=HiddenField.widget)
+    submit = SubmitField(_l("Save"))
+
+
+class ConfirmForm(BaseForm):
+    """A bare POST (button) form: only the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))

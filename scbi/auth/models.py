@@ -1,0 +1,109 @@
+"""Accounts: users and their roles, API tokens, and the failed-login throttle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin
+
+
+class Role(StrEnum):
+    SECRETARIAT = "secretariat"
+    COORDINATOR = "coordinator"
+    COACH = "coach"
+    MENTEE = "mentee"
+
+
+class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
+    __tablename__ = "user"
+
+    # Stored lower-cased (see services.normalise_email), so the unique index is
+    # case-insensitive on both databases.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped to end every session and API token of this user at once.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=1)
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.role_rows)
+
+    def set_roles(self, roles) -> None:
+        wanted = {Role(r) for r in roles}
+        self.role_rows[:] = [r for r in self.role_rows if Role(r.role) in wanted]
+        for role in sorted(wanted - self.roles):
+            self.role_rows.append(UserRole(role=role.value))
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return any(Role(r) in self.roles for r in roles)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        # The epoch travels in the session: bumping it invalidates every session at once.
+        return f"{self.id}:{self.session_epoch}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('secretariat', 'coordinator', 'coach', 'mentee')", name="role_known"
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class ApiToken(IdMixin, TimestampMixin, Base):
+    """A bearer token; only its SHA-256 is stored (the token itself is 256 random bits)."""
+
+    __tablename__ = "api_token"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginThrottle(Base):
+    """Consecutive failed logins per e-mail typed, known account or not.
+
+    Keyed by the e-mail rather than the user so that an unknown e-mail is slowed and
+    locked exactly like a real one: the answers never tell which accounts exist.
+    """
+
+    __tablename__ = "login_throttle"
+
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]

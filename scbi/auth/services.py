@@ -1,0 +1,338 @@
+"""Account rules: creating and changing users, logging in, ending sessions.
+
+Every function takes the acting user as ``by`` (None for an anonymous login attempt),
+writes its audit event and flushes; the caller commits.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from scbi import audit
+from scbi.auth.models import ApiToken, LoginThrottle, Role, User
+from scbi.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
+from scbi.database import utcnow
+from scbi.errors import (
+    Conflict,
+    NotAllowed,
+    Throttled,
+    ValidationFailed,
+    check_version,
+)
+from scbi.extensions import db
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+STAFF_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR})
+
+
+class LoginFailed(Exception):
+    """Wrong e-mail or password: one answer for both, so accounts cannot be enumerated."""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_email(email: str, fields: dict, *, exclude_id: int | None = None) -> str:
+    email = normalise_email(email)
+    if not email:
+        fields.setdefault("email", []).append(_("Enter an e-mail address."))
+    elif len(email) > 254 or not EMAIL_RE.match(email):
+        fields.setdefault("email", []).append(_("Enter a valid e-mail address."))
+    else:
+        existing = user_by_email(email)
+        if existing is not None and existing.id != exclude_id:
+            fields.setdefault("email", []).append(_("An account with this e-mail already exists."))
+    return email
+
+
+def _check_roles(roles: Iterable[str], fields: dict, allowed: frozenset[Role]) -> set[Role]:
+    values = set(roles or ())
+    unknown = sorted(r for r in values if r not in {x.value for x in allowed})
+    if unknown:
+        fields.setdefault("roles", []).append(
+            _("Not a role you can give here: %(roles)s.", roles=", ".join(map(str, unknown)))
+        )
+    elif not values:
+        fields.setdefault("roles", []).append(_("Choose at least one role."))
+    return {Role(r) for r in values if r in {x.value for x in allowed}}
+
+
+def create_user(
+    *,
+    by: User | None,
+    email: str,
+    full_name: str,
+    password: str,
+    roles: Iterable[str],
+    allowed_roles: frozenset[Role] = STAFF_ROLES,
+    must_change_password: bool = True,
+) -> User:
+    """Create an account. Raises ValidationFailed listing every bad field."""
+    fields: dict[str, list[str]] = {}
+    email = _check_email(email, fields)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        fields.setdefault("full_name", []).append(_("Enter the person's full name."))
+    elif len(full_name) > 200:
+        fields.setdefault("full_name", []).append(_("Use at most 200 characters."))
+    problems = password_problems(password or "", email=email, full_name=full_name)
+    if problems:
+        fields["password"] = problems
+    role_set = _check_roles(roles, fields, allowed_roles)
+    if fields:
+        raise ValidationFailed(fields=fields)
+
+    user = User(
+        email=email,
+        full_name=full_name,
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+    )
+    user.set_roles(role_set)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", by=by, entity=user, after=_snapshot(user))
+    return user
+
+
+def _snapshot(user: User) -> dict:
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "active": user.active,
+        "roles": sorted(user.roles),
+    }
+
+
+def update_user(
+    user: User,
+    *,
+    by: User,
+    version: int | None,
+    active: bool | None = None,
+    roles: Iterable[str] | None = None,
+    full_name: str | None = None,
+) -> User:
+    """Change an account's name, active flag or roles.
+
+    Deactivation and role changes end the user's sessions and tokens. Refuses to leave
+    the programme without an active secretariat account.
+    """
+    check_version(user, version)
+    before = _snapshot(user)
+    fields: dict[str, list[str]] = {}
+    if full_name is not None:
+        full_name = full_name.strip()
+        if not full_name or len(full_name) > 200:
+            fields["full_name"] = [_("Enter a full name of at most 200 characters.")]
+    if active is not None and not isinstance(active, bool):
+        fields["active"] = [_("Must be true or false.")]
+    new_roles = None
+    if roles is not None:
+        requested = {str(r) for r in roles}
+        if not requested <= {r.value for r in STAFF_ROLES}:
+            fields["roles"] = [
+                _(
+                    "Only secretariat and coordinator roles are given here; coach and mentee "
+                    "roles come with their profiles."
+                )
+            ]
+        else:
+            # Coach and mentee roles belong to the profiles; keep those the user has.
+            new_roles = {Role(r) for r in requested} | (user.roles - STAFF_ROLES)
+            if not new_roles:
+                fields["roles"] = [_("Choose at least one role.")]
+    if fields:
+        raise ValidationFailed(fields=fields)
+
+    loses_secretariat = (active is False and user.has_role(Role.SECRETARIAT)) or (
+        new_roles is not None
+        and user.has_role(Role.SECRETARIAT)
+        and Role.SECRETARIAT not in new_roles
+    )
+    if loses_secretariat and _active_secretariat_count() <= 1:
+        raise Conflict(
+            _("This is the last active secretariat account; create another one first."),
+            code="last_secretariat",
+        )
+
+    ends_sessions = False
+    if full_name is not None:
+        user.full_name = full_name
+    if active is not None and active != user.active:
+        user.active = active
+        ends_sessions = True
+    if new_roles is not None and new_roles != user.roles:
+        user.set_roles(new_roles)
+        ends_sessions = True
+    if ends_sessions:
+        end_sessions(user)
+    db.session.flush()
+    after = _snapshot(user)
+    if after != before:
+        audit.record("user.update", by=by, entity=user, before=before, after=after)
+    return user
+
+
+def _active_secretariat_count() -> int:
+    from scbi.auth.models import UserRole
+
+    return db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .join(UserRole)
+        .where(User.active.is_(True), UserRole.role == Role.SECRETARIAT.value)
+    )
+
+
+def end_sessions(user: User) -> None:
+    """End every web session and API token of ``user`` now (the session epoch moves on)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+# --- logging in ----------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user for ``email`` and ``password`` or raise.
+
+    Raises :class:`LoginFailed` for a wrong password, an unknown e-mail or an inactive
+    account alike, and :class:`Throttled` while the e-mail is slowed or locked. Failures
+    are counted in the database per e-mail, so every worker sees them.
+    """
+    email = normalise_email(email)[:254]
+    now = utcnow()
+    throttle = db.session.get(LoginThrottle, email)
+    if throttle is not None and throttle.locked_until and throttle.locked_until > now:
+        wait = int((throttle.locked_until - now).total_seconds()) + 1
+        audit.record("auth.login_throttled", actor_email=email)
+        raise Throttled(_throttle_message(wait), retry_after=wait)
+
+    user = user_by_email(email) if email else None
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if not ok or user is None or not user.active:
+        _count_failure(email, throttle, now)
+        audit.record(
+            "auth.login_failed", actor_email=email, entity=("user", user.id) if user else None
+        )
+        raise LoginFailed
+
+    if throttle is not None:
+        db.session.delete(throttle)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    db.session.flush()
+    audit.record("auth.login", by=user, entity=user)
+    return user
+
+
+def _count_failure(email: str, throttle: LoginThrottle | None, now) -> None:
+    config = current_app.config
+    if throttle is None:
+        throttle = LoginThrottle(email=email, failures=0, last_failure_at=now)
+        db.session.add(throttle)
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    slow_after, lock_after = config["LOGIN_SLOW_AFTER"], config["LOGIN_LOCK_AFTER"]
+    if throttle.failures >= lock_after:
+        throttle.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+    elif throttle.failures >= slow_after:
+        # 5 s, 10 s, 20 s … between attempts, then the lock above.
+        throttle.locked_until = now + timedelta(seconds=5 * 2 ** (throttle.failures - slow_after))
+    db.session.flush()
+
+
+def _throttle_message(seconds: int) -> str:
+    if seconds > 90:
+        return _(
+            "Too many failed sign-ins for this e-mail. Try again in %(minutes)d minutes, "
+            "or ask the secretariat to unlock the account.",
+            minutes=(seconds + 59) // 60,
+        )
+    return _(
+        "Too many failed sign-ins for this e-mail. Try again in %(seconds)d seconds.",
+        seconds=seconds,
+    )
+
+
+def unlock(user: User, *, by: User) -> None:
+    """Clear the failed-login count of ``user``'s e-mail."""
+    throttle = db.session.get(LoginThrottle, user.email)
+    if throttle is not None:
+        db.session.delete(throttle)
+        db.session.flush()
+        audit.record("user.unlock", by=by, entity=user)
+
+
+def is_locked(user: User) -> bool:
+    throttle = db.session.get(LoginThrottle, user.email)
+    return bool(throttle and throttle.locked_until and throttle.locked_until > utcnow())
+
+
+def record_logout(user: User) -> None:
+    """Logging out ends every session and token of the user, not only this browser's."""
+    end_sessions(user)
+    db.session.flush()
+    audit.record("auth.logout", by=user, entity=user)
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Change one's own password; every other session and token of the user ends."""
+    fields: dict[str, list[str]] = {}
+    if not verify_password(user.password_hash, current or ""):
+        fields["current_password"] = [_("This is not your current password.")]
+    problems = password_problems(new or "", email=user.email, full_name=user.full_name)
+    if problems:
+        fields["new_password"] = problems
+    elif not fields and new == current:
+        fields["new_password"] = [_("Choose a password different from the current one.")]
+    if fields:
+        raise ValidationFailed(fields=fields)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.password_changed_at = utcnow()
+    end_sessions(user)
+    db.session.flush()
+    audit.record("user.password_change", by=user, entity=user)
+
+
+def reset_password(user: User, *, by: User) -> str:
+    """Give ``user`` a new one-time password (returned once) to change at next sign-in."""
+    if user.id == by.id:
+        raise NotAllowed(_("Use the change-password page for your own account."))
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    end_sessions(user)
+    db.session.flush()
+    unlock(user, by=by)
+    audit.record("user.password_reset", by=by, entity=user)
+    return password
+
+
+def generate_password() -> str:
+    """A random password of about 100 bits, in groups easy to read out and type."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    groups = ["".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4)]
+    return "-".join(groups)

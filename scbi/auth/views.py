@@ -1,0 +1,110 @@
+"""Sign-in, sign-out and the change-password page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from scbi.auth import bp, services
+from scbi.auth.forms import ChangePasswordForm, LoginForm
+from scbi.errors import Throttled, ValidationFailed
+from scbi.extensions import db, login_manager
+
+
+@login_manager.user_loader
+def load_user(ident: str):
+    """Accept a session only while its epoch is the user's current one."""
+    from scbi.auth.models import User
+
+    try:
+        user_id, epoch = (int(part) for part in ident.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_epoch != epoch:
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next"))
+    status = 200
+    if form.is_submitted():
+        status = 422
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.LoginFailed:
+            db.session.commit()  # the failure count and its audit event stay
+            form.add_error(_("The e-mail or password is not correct."))
+            status = 401
+        except Throttled as error:
+            db.session.commit()
+            form.add_error(error.message)
+            status = 429
+        else:
+            db.session.commit()
+            session.clear()  # a new session at sign-in: nothing from before carries over
+            login_user(user)
+            session.permanent = True
+            return redirect(_safe_next(form.next.data) or url_for("main.home"))
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    services.record_logout(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(
+                user, current=form.current_password.data, new=form.new_password.data
+            )
+        except ValidationFailed as error:
+            form.apply(error)
+            status = 422
+        else:
+            db.session.commit()
+            # Every other session ended with the old epoch; this one continues on the new.
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            flash(
+                _(
+                    "Your password has been changed. Other sessions and API tokens have "
+                    "been signed out."
+                ),
+                "success",
+            )
+            return redirect(url_for("main.home"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/change_password.html", form=form), status

@@ -1,0 +1,144 @@
+"""Command line: ``flask --app wsgi db …`` (Alembic) and ``flask --app wsgi scbi …``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(url: str | None = None):
+    from alembic.config import Config
+
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["url"] = url or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    return config
+
+
+@click.group("db")
+def db_cli():
+    """Database schema (Alembic migrations)."""
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str):
+    """Upgrade the schema to REVISION (default: head)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(), revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+@with_appcontext
+def db_downgrade(revision: str):
+    """Downgrade the schema to REVISION (default: one step; "base" empties it)."""
+    from alembic import command
+
+    command.downgrade(alembic_config(), revision)
+
+
+@db_cli.command("current")
+@with_appcontext
+def db_current():
+    """Show the schema's current revision."""
+    from alembic import command
+
+    command.current(alembic_config(), verbose=False)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(message: str):
+    """Autogenerate a new revision from the models (read and edit it before committing)."""
+    from alembic import command
+
+    command.revision(alembic_config(), message=message, autogenerate=True)
+
+
+@click.group("scbi")
+def scbi_cli():
+    """SCBI administration."""
+
+
+@scbi_cli.command("create-admin")
+@click.option("--email", prompt=True, help="The secretariat officer's e-mail.")
+@click.option("--full-name", default="Secretariat administrator", show_default=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="At least 12 characters; prompted (hidden) when not given.",
+)
+@with_appcontext
+def create_admin(email: str, full_name: str, password: str):
+    """Create a secretariat account (prompts for the e-mail and password when not given)."""
+    from scbi.auth import services
+    from scbi.auth.models import Role
+    from scbi.errors import ValidationFailed
+    from scbi.extensions import db
+
+    try:
+        user = services.create_user(
+            by=None,
+            email=email,
+            full_name=full_name,
+            password=password,
+            roles=[Role.SECRETARIAT.value],
+            must_change_password=False,
+        )
+    except ValidationFailed as error:
+        db.session.rollback()
+        for field, messages in error.fields.items():
+            for message in messages:
+                click.echo(f"{field}: {message}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Created secretariat account {user.email}.")
+
+
+@scbi_cli.command("ensure-login")
+@with_appcontext
+def ensure_login():
+    """Create a secretariat account with a generated password if there is none, and say how
+    to sign in (used by `make run`)."""
+    from scbi.auth import services
+    from scbi.auth.models import Role, User, UserRole
+    from scbi.extensions import db
+
+    existing = db.session.scalar(
+        db.select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.SECRETARIAT.value, User.active.is_(True))
+        .limit(1)
+    )
+    if existing is not None:
+        click.echo(
+            f"Sign in at http://127.0.0.1:5000 as {existing.email} "
+            "(the password was printed when the account was created; "
+            "`flask --app wsgi scbi create-admin` makes another account)."
+        )
+        return
+    password = services.generate_password()
+    user = services.create_user(
+        by=None,
+        email="secretariat@scbi.example",
+        full_name="Secretariat administrator",
+        password=password,
+        roles=[Role.SECRETARIAT.value],
+        must_change_password=False,
+    )
+    db.session.commit()
+    click.echo("Created the first secretariat account. Sign in at http://127.0.0.1:5000 with")
+    click.echo(f"  e-mail:   {user.email}")
+    click.echo(f"  password: {password}")
+    click.echo("The password is shown only now; keep it.")

@@ -1,0 +1,244 @@
+"""Domain exceptions, raised by services, and their rendering as HTML pages or API JSON.
+
+Services raise these; views and API handlers do not translate them by hand:
+:func:`register_error_handlers` maps each one to a status, once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """Base of the errors a service may raise; ``status`` and ``code`` are its API answer."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+    ):
+        super().__init__(message or self.default_message())
+        self.message = message or self.default_message()
+        if code:
+            self.code = code
+        self.fields = fields or {}
+
+    def default_message(self) -> str:
+        return _("The request could not be completed.")
+
+
+class BadRequest(DomainError):
+    """The request itself is unreadable (malformed JSON, a body that is not an object)."""
+
+    status = 400
+    code = "bad_request"
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+
+    def default_message(self) -> str:
+        return _("Sign in to continue.")
+
+
+class NotAllowed(DomainError):
+    status = 403
+    code = "forbidden"
+
+    def default_message(self) -> str:
+        return _("Your role does not allow this.")
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+    def default_message(self) -> str:
+        return _("Not found, or not visible to you.")
+
+
+class Conflict(DomainError):
+    """The record changed since the caller read it, or would duplicate another."""
+
+    status = 409
+    code = "conflict"
+
+    def default_message(self) -> str:
+        return _("This record was changed by someone else. Reload it and apply your change again.")
+
+
+class InvalidTransition(DomainError):
+    status = 409
+    code = "invalid_transition"
+
+    def default_message(self) -> str:
+        return _("This action is not allowed in the record's current state.")
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "validation_failed"
+
+    def default_message(self) -> str:
+        if self.fields:
+            return _("Some fields need correcting.")
+        return _("The data given is not valid.")
+
+
+class Throttled(DomainError):
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 60, **kwargs):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(message, **kwargs)
+
+    def default_message(self) -> str:
+        return _("Too many attempts. Try again in %(seconds)d seconds.", seconds=self.retry_after)
+
+
+def check_version(obj, version) -> None:
+    """Raise :class:`Conflict` (``stale_version``) unless ``version`` is the object's own."""
+    if version is None or isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationFailed(fields={"version": [_("Send the version you read.")]})
+    if obj.version != version:
+        raise Conflict(code="stale_version")
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "throttled",
+    500: "internal_error",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, fields: dict | None = None, headers=None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def _page(status: int, message: str, headers=None):
+    html = render_template("errors/error.html", status=status, message=message)
+    return html, status, headers or {}
+
+
+def _render(status: int, code: str, message: str, fields=None, headers=None):
+    from scbi.extensions import db
+
+    db.session.rollback()  # a failed request never leaves half its changes behind
+    if wants_json():
+        return json_error(status, code, message, fields, headers)
+    return _page(status, message, headers)
+
+
+def http_message(status: int) -> str:
+    messages = {
+        400: _("The request was not understood."),
+        401: _("Sign in to continue."),
+        403: _("Your role does not allow this."),
+        404: _("Not found, or not visible to you."),
+        405: _("This address does not accept that method."),
+        409: _("This record was changed by someone else."),
+        413: _("The upload is too large (the limit is 10 MB for a file)."),
+        415: _("Send the body as application/json."),
+        422: _("The data given is not valid."),
+        429: _("Too many requests. Wait a moment and try again."),
+    }
+    return messages.get(status, _("The request could not be completed."))
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        headers = {}
+        if isinstance(error, Throttled):
+            headers["Retry-After"] = str(error.retry_after)
+        if isinstance(error, NotAllowed):
+            _record_denied(error)
+        return _render(error.status, error.code, error.message, error.fields, headers)
+
+    @app.errorhandler(StaleDataError)
+    def stale(error):
+        conflict = Conflict(code="stale_version")
+        return _render(409, conflict.code, conflict.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _(
+            "The form had expired or did not come from this site, so nothing was saved. "
+            "Reload the page and try again."
+        )
+        return _render(400, "csrf_failed", message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        message = http_message(status)
+        if status == 400 and wants_json():
+            message = _("The request body is not valid JSON.")
+        headers = dict(error.get_headers()) if status == 405 else None
+        if headers:
+            headers.pop("Content-Type", None)
+        return _render(status, HTTP_CODES.get(status, "error"), message, headers=headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error, request id %s", g.get("request_id"))
+        message = _(
+            "Something went wrong on our side. Quote request id %(id)s if you report it.",
+            id=g.get("request_id", "-"),
+        )
+        return _render(500, "internal_error", message)
+
+
+def _record_denied(error: NotAllowed) -> None:
+    """Audit a refused access in its own transaction (the request's own is rolled back)."""
+    from scbi import audit
+    from scbi.auth.current import acting_user
+    from scbi.extensions import db
+
+    try:
+        db.session.rollback()
+        audit.record(
+            "access.denied",
+            by=acting_user(),
+            after={"path": request.path, "method": request.method},
+        )
+        db.session.commit()
+    except Exception:  # auditing a refusal must never turn it into a 500
+        db.session.rollback()
+        log.exception("could not audit a denied access")

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from scbi.audit import AuditEvent
+from scbi.auth.models import Role
+from scbi.auth.permissions import role_required
+from scbi.main import bp
+from scbi.main.needs import needs_for
+from scbi.pagination import paginate
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template("main/home.html", needs=needs_for(current_user))
+
+
+@bp.route("/audit")
+@role_required(Role.SECRETARIAT)
+def audit_trail():
+    action = (request.args.get("action") or "").strip()
+    actor = (request.args.get("actor") or "").strip().lower()
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    if actor:
+        query = query.where(AuditEvent.actor_email.contains(actor, autoescape=True))
+    page = paginate(query, default_per_page=50)
+    return render_template("main/audit.html", page=page, action=action, actor=actor)

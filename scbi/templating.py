@@ -1,0 +1,43 @@
+"""Template globals and filters: navigation per role, dates through Babel."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from scbi.auth.models import Role
+
+# (endpoint, label, roles allowed): the navigation bar shows what the user may open.
+NAVIGATION = [
+    ("main.home", _l("Home"), None),
+    ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
+    ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
+]
+
+ROLE_NAMES = {
+    Role.SECRETARIAT: _l("Secretariat"),
+    Role.COORDINATOR: _l("Sector coordinator"),
+    Role.COACH: _l("Coach"),
+    Role.MENTEE: _l("Mentee"),
+}
+
+
+def navigation() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    return [
+        (endpoint, label)
+        for endpoint, label, roles in NAVIGATION
+        if roles is None or current_user.has_role(*roles)
+    ]
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        navigation=navigation, ROLE_NAMES=ROLE_NAMES, Role=Role, get_locale=get_locale
+    )
+    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""

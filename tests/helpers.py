@@ -1,0 +1,58 @@
+"""Helpers for tests: CSRF tokens, signing in, API tokens, counting rows."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from scbi.extensions import db
+
+PASSWORD = "correct horse battery staple"
+ROLES = ("anonymous", "mentee", "coach", "coordinator", "secretariat")
+
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    response = client.get(path, follow_redirects=True)
+    match = CSRF.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, user, password: str | None = None):
+    token = csrf_token(client, "/login")
+    return client.post(
+        "/login",
+        data={"email": user.email, "password": password or user.password, "csrf_token": token},
+    )
+
+
+def post_form(client, path: str, data: dict | None = None, **kwargs):
+    """POST a web form with a valid CSRF token of this client's session."""
+    payload = {"csrf_token": csrf_token(client, "/")} | (data or {})
+    return client.post(path, data=payload, **kwargs)
+
+
+def api_token(client, user) -> str:
+    response = client.post("/api/v1/tokens", json={"email": user.email, "password": user.password})
+    assert response.status_code == 201, response.json
+    return response.json["token"]
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def count_rows(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def audit_actions(app) -> list[str]:
+    from scbi.audit import AuditEvent
+
+    with app.app_context():
+        return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))

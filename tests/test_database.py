@@ -1,0 +1,46 @@
+"""Database behaviour: SQLite pragmas, UTC timestamps, optimistic locking."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm.exc import StaleDataError
+
+from scbi.auth.models import User
+from scbi.extensions import db
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        conn = db.session.connection()
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_timestamps_come_back_in_utc(app, make_user):
+    user = make_user("mentee")
+    with app.app_context():
+        loaded = db.session.get(User, user.id)
+        assert loaded.created_at.utcoffset().total_seconds() == 0
+
+
+def test_a_concurrent_update_of_the_same_version_is_refused(app, make_user):
+    """Two sessions read version 1; the second writer's UPDATE matches no row."""
+    user = make_user("coordinator")
+    with app.app_context():
+        first = db.session.get(User, user.id)
+        other = db.Session(bind=db.engine)  # a second, independent session
+        try:
+            second = other.get(User, user.id)
+            first.full_name = "First writer"
+            db.session.commit()
+            second.full_name = "Second writer"
+            with pytest.raises(StaleDataError):
+                other.commit()
+        finally:
+            other.close()
+        assert db.session.get(User, user.id).full_name == "First writer"
+        assert db.session.get(User, user.id).version == 2

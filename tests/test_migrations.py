@@ -1,0 +1,74 @@
+"""Alembic: one head; upgrade, downgrade, upgrade on an empty database; no drift."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from scbi.cli import alembic_config
+from scbi.extensions import db
+from scbi.models import Base
+
+
+@pytest.fixture
+def empty_database_url(app, tmp_path):
+    """A new, empty database on the same server as the test database."""
+    with app.app_context():
+        url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    name = f"{url.database}_migrations"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def config_for(app, url):
+    with app.app_context():
+        config = alembic_config(url)
+    config.attributes["configure_logging"] = False
+    return config
+
+
+def test_there_is_one_head(app):
+    script = ScriptDirectory.from_config(config_for(app, "sqlite://"))
+    assert len(script.get_heads()) == 1
+
+
+def test_upgrade_downgrade_upgrade_on_an_empty_database(app, empty_database_url):
+    config = config_for(app, empty_database_url)
+    engine = create_engine(make_url(empty_database_url))
+    try:
+        command.upgrade(config, "head")
+        assert "user" in inspect(engine).get_table_names()
+        command.downgrade(config, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        command.upgrade(config, "head")
+        tables = set(inspect(engine).get_table_names())
+        assert {t.name for t in Base.metadata.sorted_tables} <= tables
+    finally:
+        engine.dispose()
+
+
+def test_models_and_migrations_do_not_drift(app, empty_database_url):
+    config = config_for(app, empty_database_url)
+    command.upgrade(config, "head")
+    engine = create_engine(make_url(empty_database_url))
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff = compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
