@@ -57,6 +57,8 @@ class Config:
 
     API_TOKEN_LIFETIME = timedelta(days=30)
     HSTS = False
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+    TRUSTED_PROXIES = 0
 
 
 class DevelopmentConfig(Config):

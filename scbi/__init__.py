@@ -16,6 +16,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("scbi").setLevel(logging.INFO)
 
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)

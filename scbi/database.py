@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, MetaData, event
+from sqlalchemy import DateTime, Integer, MetaData, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -63,18 +63,38 @@ class TimestampMixin:
 
 
 class VersionMixin:
-    """Optimistic locking: every UPDATE checks and bumps ``version``.
+    """Optimistic locking on what people edit.
 
-    A concurrent writer's UPDATE matches no row and SQLAlchemy raises
-    ``StaleDataError``; services also compare the version the client read
-    (:func:`scbi.errors.check_version`) before changing anything.
+    Every UPDATE carries ``WHERE version = <the version read>``, so a concurrent writer
+    matches no row and SQLAlchemy raises ``StaleDataError``; services also compare the
+    version the client read (:func:`scbi.errors.check_version`) before changing anything.
+
+    The version moves on when an edited attribute (or collection) changes; columns named
+    in ``__unversioned__`` are bookkeeping (a sign-in time, a session epoch) that must not
+    make someone's open edit form stale.
     """
+
+    __unversioned__: frozenset[str] = frozenset()
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
-        return {"version_id_col": cls.__table__.c.version}
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+
+
+_NEVER_VERSIONED = frozenset({"version", "updated_at", "created_at"})
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_versions(session, flush_context, instances) -> None:
+    for obj in session.dirty:
+        if not isinstance(obj, VersionMixin):
+            continue
+        skip = _NEVER_VERSIONED | obj.__unversioned__
+        state = inspect(obj)
+        if any(a.key not in skip and a.history.has_changes() for a in state.attrs):
+            obj.version = (obj.version or 0) + 1
 
 
 @event.listens_for(Engine, "connect")

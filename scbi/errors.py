@@ -30,11 +30,11 @@ class DomainError(Exception):
         code: str | None = None,
         fields: dict[str, list[str]] | None = None,
     ):
-        super().__init__(message or self.default_message())
-        self.message = message or self.default_message()
+        self.fields = fields or {}
         if code:
             self.code = code
-        self.fields = fields or {}
+        self.message = message or self.default_message()
+        super().__init__(self.message)
 
     def default_message(self) -> str:
         return _("The request could not be completed.")

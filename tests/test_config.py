@@ -70,6 +70,26 @@ def test_unknown_config_name_is_refused(tmp_path, monkeypatch):
 
 
 def test_postgresql_engine_pings_its_pooled_connections(tmp_path):
-    app = create_app({"CONFIG": "testing",
-                      "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1/none"})
+    app = create_app(
+        {"CONFIG": "testing", "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1/none"}
+    )
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_trusted_proxy_gives_the_client_ip_to_the_audit(tmp_path):
+    app = create_app(
+        {
+            "CONFIG": "testing",
+            "TRUSTED_PROXIES": 1,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite'}",
+        }
+    )
+
+    @app.get("/ip")
+    def ip():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get("/ip", headers={"X-Forwarded-For": "41.186.1.2"})
+    assert response.text == "41.186.1.2"

@@ -145,12 +145,15 @@ class Schema:
 
 def json_body(schema: Schema | None = None) -> dict:
     """The request's JSON object (400 when malformed), checked against ``schema``."""
-    if not request.data:
+    if not request.is_json:
+        if request.content_length:
+            raise BadRequest(
+                _("Send the body as JSON with Content-Type: application/json."),
+                code="json_required",
+            )
         data = {}
-    elif not request.is_json:
-        raise BadRequest(
-            _("Send the body as JSON with Content-Type: application/json."), code="json_required"
-        )
+    elif not request.get_data(cache=True):
+        data = {}
     else:
         data = request.get_json(silent=True)
         if data is None:

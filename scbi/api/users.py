@@ -14,7 +14,7 @@ from scbi.auth.models import Role, User
 from scbi.auth.permissions import role_required, user_or_404
 from scbi.extensions import db
 
-STAFF = tuple(r.value for r in services.STAFF_ROLES)
+ROLES_HELP = "Any of: secretariat, coordinator (coach and mentee roles come with profiles)."
 
 UserCreate = Schema(
     "UserCreate",
@@ -27,7 +27,7 @@ UserCreate = Schema(
             max_length=1024,
             description="An initial password; the person must change it at first sign-in.",
         ),
-        "roles": F("array", items="string", enum=STAFF, required=True),
+        "roles": F("array", items="string", required=True, description=ROLES_HELP),
     },
 )
 UserPatch = Schema(
@@ -35,7 +35,7 @@ UserPatch = Schema(
     {
         "version": F("integer", required=True),
         "active": F("boolean"),
-        "roles": F("array", items="string", enum=STAFF),
+        "roles": F("array", items="string", description=ROLES_HELP),
         "full_name": F("string", max_length=200),
     },
 )

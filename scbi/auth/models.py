@@ -21,6 +21,15 @@ class Role(StrEnum):
 
 class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
     __tablename__ = "user"
+    __unversioned__ = frozenset(
+        {
+            "last_login_at",
+            "session_epoch",
+            "password_hash",
+            "password_changed_at",
+            "must_change_password",
+        }
+    )
 
     # Stored lower-cased (see services.normalise_email), so the unique index is
     # case-insensitive on both databases.

@@ -30,7 +30,8 @@ def load_user(ident: str):
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    # Browsers read a backslash as "/", so "/\evil.example" would leave the site.
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
