@@ -21,6 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(APP) db upgrade
+	$(APP) scbi demo --if-empty
 	$(APP) scbi ensure-login
 	$(APP) run --host 127.0.0.1 --port 5000
 

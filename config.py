@@ -22,6 +22,7 @@ class Config:
     DATABASE_URL: str | None = None
     UPLOAD_DIR: str | None = None
     FISCAL_YEAR_START_MONTH = 7
+    TIMEZONE = "Africa/Kigali"  # whose "today" bounds dates (no activity in the future)
 
     # Requests: 16 MiB is above the largest evidence file (10 MB) plus form fields.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -41,7 +42,7 @@ class Config:
 
     BOOTSTRAP_SERVE_LOCAL = True
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "Africa/Kigali"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Kigali"  # kept equal to TIMEZONE by load_config
     LANGUAGES = ("en",)
 
     # Passwords (argon2id). RFC 9106 "low memory" profile: 64 MiB, 3 passes, 4 lanes,
@@ -110,6 +111,8 @@ def load_config(app, overrides: dict | None = None) -> None:
     month = app.config["FISCAL_YEAR_START_MONTH"]
     if not isinstance(month, int) or not 1 <= month <= 12:
         raise ConfigError("SCBI_FISCAL_YEAR_START_MONTH must be a month number from 1 to 12")
+
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
     if not app.config.get("SECRET_KEY"):
         if name == "production":

@@ -57,13 +57,16 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from scbi.api import bp as api_bp
     from scbi.auth import bp as auth_bp
+    from scbi.coaches.views import bp as coaches_bp
     from scbi.main import bp as main_bp
+    from scbi.mentees.views import bp as mentees_bp
+    from scbi.programme.views import bp as programme_bp
     from scbi.security import register_request_hooks
+    from scbi.transfer.views import bp as transfer_bp
 
     register_request_hooks(app)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(api_bp)
+    for blueprint in (main_bp, auth_bp, programme_bp, coaches_bp, mentees_bp, transfer_bp, api_bp):
+        app.register_blueprint(blueprint)
 
     from scbi.templating import register_template_helpers
 

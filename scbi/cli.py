@@ -142,3 +142,29 @@ def ensure_login():
     click.echo(f"  e-mail:   {user.email}")
     click.echo(f"  password: {password}")
     click.echo("The password is shown only now; keep it.")
+
+
+@scbi_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
+@with_appcontext
+def demo(if_empty: bool):
+    """Load a realistic demo programme and print its logins (a password made for this
+    install; there are no default passwords)."""
+    from scbi.extensions import db
+    from scbi.programme.demo import build_demo, is_empty
+
+    if current_app.config["NAME"] == "production":
+        raise click.ClickException("The demo programme is not loaded in production.")
+    if not is_empty():
+        if if_empty:
+            return
+        raise click.ClickException(
+            "The database already has accounts; the demo needs an empty one."
+        )
+    logins = build_demo()
+    db.session.commit()
+    click.echo("Loaded the demo programme. Sign in at http://127.0.0.1:5000 as:")
+    for role, name, email in logins.logins:
+        click.echo(f"  {role:<12} {email:<44} {name}")
+    click.echo(f"Every demo account has the password: {logins.password}")
+    click.echo("(shown only now; other coaches and mentees are listed in the app)")

@@ -29,8 +29,10 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         fields: dict[str, list[str]] | None = None,
+        rows: list[dict] | None = None,
     ):
         self.fields = fields or {}
+        self.rows = rows or []  # for files: [{"row": n, "message": "..."}], row 0 = whole file
         if code:
             self.code = code
         self.message = message or self.default_message()
@@ -140,10 +142,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, code: str, message: str, fields: dict | None = None, headers=None):
+def json_error(
+    status: int, code: str, message: str, fields: dict | None = None, headers=None, rows=None
+):
     body = {"error": {"code": code, "message": message}}
     if fields:
         body["error"]["fields"] = fields
+    if rows:
+        body["error"]["rows"] = rows
     response = jsonify(body)
     response.status_code = status
     if headers:
@@ -156,12 +162,12 @@ def _page(status: int, message: str, headers=None):
     return html, status, headers or {}
 
 
-def _render(status: int, code: str, message: str, fields=None, headers=None):
+def _render(status: int, code: str, message: str, fields=None, headers=None, rows=None):
     from scbi.extensions import db
 
     db.session.rollback()  # a failed request never leaves half its changes behind
     if wants_json():
-        return json_error(status, code, message, fields, headers)
+        return json_error(status, code, message, fields, headers, rows)
     return _page(status, message, headers)
 
 
@@ -189,7 +195,7 @@ def register_error_handlers(app: Flask) -> None:
             headers["Retry-After"] = str(error.retry_after)
         if isinstance(error, NotAllowed):
             _record_denied(error)
-        return _render(error.status, error.code, error.message, error.fields, headers)
+        return _render(error.status, error.code, error.message, error.fields, headers, error.rows)
 
     @app.errorhandler(StaleDataError)
     def stale(error):

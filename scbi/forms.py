@@ -1,16 +1,26 @@
-"""The base form (WTForms with session CSRF through Flask-WTF) and shared helpers."""
+"""The base form (WTForms with session CSRF through Flask-WTF) and the form-page handler."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from collections.abc import Callable
 
-from scbi.errors import DomainError
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from scbi.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
+from scbi.extensions import db
+
+NOT_DATA = {"csrf_token", "submit"}
 
 
 class BaseForm(FlaskForm):
     """Every web form: CSRF token tied to the session, errors kept per field.
 
-    ``form_errors`` holds messages that belong to no single field (shown above the form).
+    ``top_errors`` holds messages that belong to no single field (shown above the form).
     """
 
     def __init__(self, *args, **kwargs):
@@ -24,14 +34,89 @@ class BaseForm(FlaskForm):
     def add_error(self, message: str) -> None:
         self._top_errors.append(message)
 
+    def values(self) -> dict:
+        """The submitted data as service keyword arguments."""
+        return {k: v for k, v in self.data.items() if k not in NOT_DATA}
+
     def apply(self, error: DomainError, aliases: dict[str, str] | None = None) -> None:
         """Show a service's refusal beside the fields it names (the input stays typed)."""
         aliases = aliases or {}
         for name, messages in error.fields.items():
             field = self._fields.get(aliases.get(name, name))
-            if field is None:
+            if field is None or getattr(field.widget, "input_type", "") == "hidden":
                 self._top_errors.extend(messages)
             else:
                 field.errors = [*field.errors, *messages] if field.errors else list(messages)
         if not error.fields:
             self._top_errors.append(error.message)
+
+
+class AccountForm(BaseForm):
+    """The account part of a registration; a one-time password is shown after saving."""
+
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l(
+            "Used to sign in. A one-time password is shown once "
+            "after saving; it must be changed at first sign-in."
+        ),
+    )
+
+
+def optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RefField(SelectField):
+    """A choice of a related record by id; the empty choice means none."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", optional_int)
+        kwargs.setdefault("validate_choice", False)  # the service says if the id is unknown
+        super().__init__(label, validators, **kwargs)
+
+
+class VersionField(IntegerField):
+    """The version the form was read at, sent back for optimistic locking."""
+
+    widget = HiddenInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators or [InputRequired()], **kwargs)
+
+
+FORM_ERRORS = (ValidationFailed, Conflict, InvalidTransition)
+
+
+def form_page(
+    form: BaseForm,
+    template: str,
+    save: Callable[[dict], object],
+    done: Callable[[object], object],
+    **context,
+):
+    """The usual form page: show, validate, call the service, commit once, or re-render
+    with every message beside its field and the input kept (422, or 409 when stale)."""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = save(form.values())
+        except FORM_ERRORS as error:
+            db.session.rollback()
+            form.apply(error)
+            status = error.status
+        else:
+            db.session.commit()
+            return done(result)
+    elif form.is_submitted():
+        status = 422
+    return render_template(template, form=form, **context), status

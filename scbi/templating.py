@@ -12,6 +12,11 @@ from scbi.auth.models import Role
 # (endpoint, label, roles allowed): the navigation bar shows what the user may open.
 NAVIGATION = [
     ("main.home", _l("Home"), None),
+    ("programme.overview", _l("Programme"), {Role.SECRETARIAT, Role.COORDINATOR}),
+    ("programme.frameworks_list", _l("Frameworks"), {Role.SECRETARIAT, Role.COORDINATOR}),
+    ("coaches.index", _l("Coaches"), {Role.SECRETARIAT, Role.COORDINATOR}),
+    ("mentees.index", _l("Mentees"), {Role.SECRETARIAT, Role.COORDINATOR, Role.COACH}),
+    ("transfer.pairings", _l("Pairings"), None),
     ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
     ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
 ]

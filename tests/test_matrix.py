@@ -1,15 +1,18 @@
 """Route × role matrix: every route has an expected answer for every role.
 
-A new route without a row here fails ``test_every_route_is_in_the_matrix``. Each request
-is the plainest one a role could make: a GET, or a POST with a valid CSRF token and an
-empty form (web) / empty JSON object (API).
+A new route without a row here fails ``test_every_route_is_in_the_matrix``. The world has
+two sectors; each role signs in as a person of sector A (the coordinator of A, the coach
+and the mentee of pairing A), and paths name sector A's objects. Each request is the
+plainest a role could make: a GET, or a POST with a valid CSRF token and an empty form
+(web) / an empty JSON object (API). IDOR tests against sector B are in test_idor.py.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ROLES, csrf_token
+from tests import factories
+from tests.helpers import ROLES, api_token, bearer, csrf_token, login
 
 A, M, C, K, S = ROLES  # anonymous, mentee, coach, coordinator (K), secretariat
 
@@ -19,31 +22,97 @@ def answers(anonymous, mentee, coach, coordinator, secretariat):
 
 
 SIGNED_IN = answers(302, 200, 200, 200, 200)
-SECRETARIAT_PAGE = answers(302, 403, 403, 403, 200)
-SECRETARIAT_FORM = answers(302, 403, 403, 403, 422)
-SECRETARIAT_ACTION = answers(302, 403, 403, 403, 302)
+STAFF_PAGE = answers(302, 403, 403, 200, 200)
+STAFF_FORM = answers(302, 403, 403, 422, 422)
+STAFF_ACTION = answers(302, 403, 403, 302, 302)
+SEC_PAGE = answers(302, 403, 403, 403, 200)
+SEC_FORM = answers(302, 403, 403, 403, 422)
+SEC_ACTION = answers(302, 403, 403, 403, 302)
 API_ANY = answers(401, 200, 200, 200, 200)
-API_SECRETARIAT = answers(401, 403, 403, 403, 200)
+API_SEC = answers(401, 403, 403, 403, 200)
+API_SEC_WRITE = answers(401, 403, 403, 403, 422)
+API_STAFF_WRITE = answers(401, 403, 403, 422, 422)
 
-# (endpoint, method): (path, {role: status}); {target} is another user's id.
+# (endpoint, method): (path, {role: status}); {x} are sector A's objects, {target} a user.
 MATRIX = {
     ("main.home", "GET"): ("/", SIGNED_IN),
-    ("main.audit_trail", "GET"): ("/audit", SECRETARIAT_PAGE),
+    ("main.audit_trail", "GET"): ("/audit", SEC_PAGE),
     ("auth.login", "GET"): ("/login", answers(200, 302, 302, 302, 302)),
     ("auth.login", "POST"): ("/login", answers(422, 302, 302, 302, 302)),
     ("auth.logout", "POST"): ("/logout", answers(302, 302, 302, 302, 302)),
     ("auth.change_password", "GET"): ("/account/password", SIGNED_IN),
     ("auth.change_password", "POST"): ("/account/password", answers(302, 422, 422, 422, 422)),
-    ("auth.users", "GET"): ("/users", SECRETARIAT_PAGE),
-    ("auth.user_new", "GET"): ("/users/new", SECRETARIAT_PAGE),
-    ("auth.user_new", "POST"): ("/users/new", SECRETARIAT_FORM),
-    ("auth.user_edit", "GET"): ("/users/{target}", SECRETARIAT_PAGE),
-    ("auth.user_edit", "POST"): ("/users/{target}", SECRETARIAT_FORM),
+    ("auth.users", "GET"): ("/users", SEC_PAGE),
+    ("auth.user_new", "GET"): ("/users/new", SEC_PAGE),
+    ("auth.user_new", "POST"): ("/users/new", SEC_FORM),
+    ("auth.user_edit", "GET"): ("/users/{target}", SEC_PAGE),
+    ("auth.user_edit", "POST"): ("/users/{target}", SEC_FORM),
     ("auth.user_reset_password", "POST"): (
         "/users/{target}/reset-password",
         answers(302, 403, 403, 403, 200),
     ),
-    ("auth.user_unlock", "POST"): ("/users/{target}/unlock", SECRETARIAT_ACTION),
+    ("auth.user_unlock", "POST"): ("/users/{target}/unlock", SEC_ACTION),
+    # programme set-up
+    ("programme.overview", "GET"): ("/programme", SIGNED_IN),
+    ("programme.phase_new", "GET"): ("/phases/new", SEC_PAGE),
+    ("programme.phase_new", "POST"): ("/phases/new", SEC_FORM),
+    ("programme.phase_edit", "GET"): ("/phases/{phase}/edit", SEC_PAGE),
+    ("programme.phase_edit", "POST"): ("/phases/{phase}/edit", SEC_FORM),
+    ("programme.sector", "GET"): ("/sectors/{sector}", SIGNED_IN),
+    ("programme.sector_new", "GET"): ("/sectors/new", SEC_PAGE),
+    ("programme.sector_new", "POST"): ("/sectors/new", SEC_FORM),
+    ("programme.sector_edit", "GET"): ("/sectors/{sector}/edit", SEC_PAGE),
+    ("programme.sector_edit", "POST"): ("/sectors/{sector}/edit", SEC_FORM),
+    ("programme.institution", "GET"): ("/institutions/{institution}", SIGNED_IN),
+    ("programme.institution_new", "GET"): ("/institutions/new", SEC_PAGE),
+    ("programme.institution_new", "POST"): ("/institutions/new", SEC_FORM),
+    ("programme.institution_edit", "GET"): ("/institutions/{institution}/edit", SEC_PAGE),
+    ("programme.institution_edit", "POST"): ("/institutions/{institution}/edit", SEC_FORM),
+    ("programme.result_new", "GET"): ("/priority-results/new", SEC_PAGE),
+    ("programme.result_new", "POST"): ("/priority-results/new", SEC_FORM),
+    ("programme.result", "GET"): ("/priority-results/{result}", SIGNED_IN),
+    ("programme.result", "POST"): ("/priority-results/{result}", SEC_FORM),
+    ("programme.frameworks_list", "GET"): ("/frameworks", SIGNED_IN),
+    ("programme.framework", "GET"): ("/frameworks/{framework}", SIGNED_IN),
+    ("programme.framework_new", "GET"): ("/frameworks/new", SEC_PAGE),
+    ("programme.framework_new", "POST"): ("/frameworks/new", SEC_FORM),
+    ("programme.framework_edit", "GET"): ("/frameworks/{framework}/edit", SEC_PAGE),
+    ("programme.framework_edit", "POST"): ("/frameworks/{framework}/edit", SEC_FORM),
+    ("programme.framework_import", "GET"): ("/frameworks/import", SEC_PAGE),
+    ("programme.framework_import", "POST"): ("/frameworks/import", SEC_FORM),
+    ("programme.framework_export", "GET"): ("/frameworks/{framework}/export", SIGNED_IN),
+    ("programme.competency_new", "GET"): ("/frameworks/{framework}/competencies/new", SEC_PAGE),
+    ("programme.competency_new", "POST"): ("/frameworks/{framework}/competencies/new", SEC_FORM),
+    ("programme.competency_edit", "GET"): ("/competencies/{competency}/edit", SEC_PAGE),
+    ("programme.competency_edit", "POST"): ("/competencies/{competency}/edit", SEC_FORM),
+    ("programme.people_import", "GET"): ("/people/import", SEC_PAGE),
+    ("programme.people_import", "POST"): ("/people/import", SEC_FORM),
+    ("programme.people_template", "GET"): ("/people/import/template-mentee.csv", SEC_PAGE),
+    # people
+    ("coaches.index", "GET"): ("/coaches", STAFF_PAGE),
+    ("coaches.new", "GET"): ("/coaches/new", SEC_PAGE),
+    ("coaches.new", "POST"): ("/coaches/new", SEC_FORM),
+    ("coaches.detail", "GET"): ("/coaches/{coach}", SIGNED_IN),
+    ("coaches.edit", "GET"): ("/coaches/{coach}/edit", SEC_PAGE),
+    ("coaches.edit", "POST"): ("/coaches/{coach}/edit", SEC_FORM),
+    ("mentees.index", "GET"): ("/mentees", answers(302, 403, 200, 200, 200)),
+    ("mentees.new", "GET"): ("/mentees/new", SEC_PAGE),
+    ("mentees.new", "POST"): ("/mentees/new", SEC_FORM),
+    ("mentees.detail", "GET"): ("/mentees/{mentee}", SIGNED_IN),
+    ("mentees.edit", "GET"): ("/mentees/{mentee}/edit", SEC_PAGE),
+    ("mentees.edit", "POST"): ("/mentees/{mentee}/edit", SEC_FORM),
+    ("mentees.status", "GET"): ("/mentees/{mentee}/status", SEC_PAGE),
+    ("mentees.status", "POST"): ("/mentees/{mentee}/status", SEC_FORM),
+    # pairings
+    ("transfer.pairings", "GET"): ("/pairings", SIGNED_IN),
+    ("transfer.pairing_new", "GET"): ("/pairings/new", STAFF_PAGE),
+    ("transfer.pairing_new", "POST"): ("/pairings/new", STAFF_FORM),
+    ("transfer.pairing", "GET"): ("/pairings/{pairing}", SIGNED_IN),
+    ("transfer.pairing_pause", "POST"): ("/pairings/{pairing}/pause", STAFF_ACTION),
+    ("transfer.pairing_resume", "POST"): ("/pairings/{pairing}/resume", STAFF_ACTION),
+    ("transfer.pairing_end", "GET"): ("/pairings/{pairing}/end", STAFF_PAGE),
+    ("transfer.pairing_end", "POST"): ("/pairings/{pairing}/end", STAFF_FORM),
+    # API
     ("api.health", "GET"): ("/api/v1/health", answers(200, 200, 200, 200, 200)),
     ("api.openapi_document", "GET"): ("/api/v1/openapi.json", answers(200, 200, 200, 200, 200)),
     ("api.create_token", "POST"): ("/api/v1/tokens", answers(422, 422, 422, 422, 422)),
@@ -52,10 +121,47 @@ MATRIX = {
         answers(401, 204, 204, 204, 204),
     ),
     ("api.me", "GET"): ("/api/v1/me", API_ANY),
-    ("api.list_users", "GET"): ("/api/v1/users", API_SECRETARIAT),
-    ("api.get_user", "GET"): ("/api/v1/users/{target}", API_SECRETARIAT),
-    ("api.create_user", "POST"): ("/api/v1/users", answers(401, 403, 403, 403, 422)),
-    ("api.patch_user", "PATCH"): ("/api/v1/users/{target}", answers(401, 403, 403, 403, 422)),
+    ("api.list_users", "GET"): ("/api/v1/users", API_SEC),
+    ("api.get_user", "GET"): ("/api/v1/users/{target}", API_SEC),
+    ("api.create_user", "POST"): ("/api/v1/users", API_SEC_WRITE),
+    ("api.patch_user", "PATCH"): ("/api/v1/users/{target}", API_SEC_WRITE),
+    ("api.list_phases", "GET"): ("/api/v1/phases", API_ANY),
+    ("api.create_phase", "POST"): ("/api/v1/phases", API_SEC_WRITE),
+    ("api.list_sectors", "GET"): ("/api/v1/sectors", API_ANY),
+    ("api.create_sector", "POST"): ("/api/v1/sectors", API_SEC_WRITE),
+    ("api.get_sector", "GET"): ("/api/v1/sectors/{sector}", API_ANY),
+    ("api.patch_sector", "PATCH"): ("/api/v1/sectors/{sector}", API_SEC_WRITE),
+    ("api.list_institutions", "GET"): ("/api/v1/institutions", API_ANY),
+    ("api.create_institution", "POST"): ("/api/v1/institutions", API_SEC_WRITE),
+    ("api.list_priority_results", "GET"): ("/api/v1/priority-results", API_ANY),
+    ("api.create_priority_result", "POST"): ("/api/v1/priority-results", API_SEC_WRITE),
+    ("api.patch_priority_result", "PATCH"): ("/api/v1/priority-results/{result}", API_SEC_WRITE),
+    ("api.list_frameworks", "GET"): ("/api/v1/frameworks", API_ANY),
+    ("api.create_framework", "POST"): ("/api/v1/frameworks", API_SEC_WRITE),
+    ("api.get_framework", "GET"): ("/api/v1/frameworks/{framework}", API_ANY),
+    ("api.add_competency", "POST"): ("/api/v1/frameworks/{framework}/competencies", API_SEC_WRITE),
+    ("api.patch_competency", "PATCH"): ("/api/v1/competencies/{competency}", API_SEC_WRITE),
+    ("api.import_framework", "POST"): (
+        "/api/v1/frameworks/import",
+        answers(401, 403, 403, 403, 400),
+    ),
+    ("api.export_framework", "GET"): ("/api/v1/frameworks/{framework}/export", API_ANY),
+    ("api.list_coaches", "GET"): ("/api/v1/coaches", API_ANY),
+    ("api.create_coach", "POST"): ("/api/v1/coaches", API_SEC_WRITE),
+    ("api.get_coach", "GET"): ("/api/v1/coaches/{coach}", API_ANY),
+    ("api.patch_coach", "PATCH"): ("/api/v1/coaches/{coach}", API_SEC_WRITE),
+    ("api.list_mentees", "GET"): ("/api/v1/mentees", API_ANY),
+    ("api.create_mentee", "POST"): ("/api/v1/mentees", API_SEC_WRITE),
+    ("api.get_mentee", "GET"): ("/api/v1/mentees/{mentee}", API_ANY),
+    ("api.patch_mentee", "PATCH"): ("/api/v1/mentees/{mentee}", API_SEC_WRITE),
+    ("api.import_people_api", "POST"): ("/api/v1/people/import", API_SEC_WRITE),
+    ("api.import_template", "GET"): ("/api/v1/people/import/template?kind=coach", API_ANY),
+    ("api.list_pairings", "GET"): ("/api/v1/pairings", API_ANY),
+    ("api.create_pairing", "POST"): ("/api/v1/pairings", API_STAFF_WRITE),
+    ("api.get_pairing", "GET"): ("/api/v1/pairings/{pairing}", API_ANY),
+    ("api.end_pairing", "POST"): ("/api/v1/pairings/{pairing}/end", API_STAFF_WRITE),
+    ("api.pause_pairing", "POST"): ("/api/v1/pairings/{pairing}/pause", API_STAFF_WRITE),
+    ("api.resume_pairing", "POST"): ("/api/v1/pairings/{pairing}/resume", API_STAFF_WRITE),
 }
 
 IGNORED = {"static", "bootstrap.static"}
@@ -72,20 +178,42 @@ def test_every_route_is_in_the_matrix(app):
     assert set(MATRIX) - routes == set(), "matrix rows for routes that no longer exist"
 
 
+def person(world, role):
+    return {
+        M: world.a.mentee_user,
+        C: world.a.coach_user,
+        K: world.a.coordinator,
+        S: world.secretariat,
+    }.get(role)
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", sorted(MATRIX), ids="{0[0]} {0[1]}".format)
-def test_route_answers_each_role_as_expected(app, client, make_user, login_as, api_as, route, role):
-    _endpoint, method = route
+def test_route_answers_each_role_as_expected(app, client, make_user, route, role):
+    endpoint, method = route
     path_template, expected = MATRIX[route]
+    world = factories.world(app)
     target = make_user("coordinator")
-    path = path_template.format(target=target.id)
+    path = path_template.format(
+        target=target.id,
+        phase=world.phase_id,
+        sector=world.a.sector_id,
+        institution=world.a.institution_id,
+        result=world.result_id,
+        framework=world.framework_id,
+        competency=world.competency_id,
+        coach=world.a.coach_id,
+        mentee=world.a.mentee_id,
+        pairing=world.a.pairing_id,
+    )
+    user = person(world, role)
     if path.startswith("/api/"):
-        _, headers = api_as(role)
-        kwargs = {"headers": headers}
+        kwargs = {"headers": bearer(api_token(client, user)) if user else {}}
         if method in ("POST", "PATCH", "PUT"):
             kwargs["json"] = {}
     else:
-        login_as(role)
+        if user:
+            login(client, user)
         kwargs = {}
         if method == "POST":
             kwargs["data"] = {"csrf_token": csrf_token(client, "/login")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify
 from flask_babel import gettext as _
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from scbi.api import bp
@@ -84,14 +84,17 @@ def delete_current_token():
 
 
 def me_json(user) -> dict:
+    from scbi.coaches.models import Coach
+    from scbi.mentees.models import Mentee
+
     return {
         "id": user.id,
         "email": user.email,
         "full_name": user.full_name,
         "roles": sorted(user.roles),
-        "coach_id": None,
-        "mentee_id": None,
-        "sector_ids": [],
+        "coach_id": db.session.scalar(select(Coach.id).where(Coach.user_id == user.id)),
+        "mentee_id": db.session.scalar(select(Mentee.id).where(Mentee.user_id == user.id)),
+        "sector_ids": [s.id for s in user.sectors],
     }
 
 

@@ -18,3 +18,19 @@ def list_response(query: Select, serialise: Callable, default_per_page: int = 50
         per_page=page.per_page,
         total=page.total,
     )
+
+
+def int_arg(name: str) -> int | None:
+    """An integer query parameter; 422 when it is present but not an integer."""
+    from flask import request
+    from flask_babel import gettext as _
+
+    from scbi.errors import ValidationFailed
+
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(fields={name: [_("Must be a whole number.")]}) from None

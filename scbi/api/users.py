@@ -13,6 +13,7 @@ from scbi.auth import services
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import role_required, user_or_404
 from scbi.extensions import db
+from scbi.programme.services import set_coordinator_sectors
 
 ROLES_HELP = "Any of: secretariat, coordinator (coach and mentee roles come with profiles)."
 
@@ -50,6 +51,7 @@ component(
             "active": F("boolean", required=True),
             "must_change_password": F("boolean", required=True),
             "last_login_at": F("datetime", nullable=True, required=True),
+            "sector_ids": F("array", items="integer", required=True),
             "created_at": F("datetime", required=True),
             "version": F("integer", required=True),
         },
@@ -66,6 +68,7 @@ def user_json(user: User) -> dict:
         "active": user.active,
         "must_change_password": user.must_change_password,
         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        "sector_ids": [s.id for s in user.sectors],
         "created_at": user.created_at.isoformat(),
         "version": user.version,
     }
@@ -118,7 +121,10 @@ def get_user(user_id: int):
 @role_required(Role.SECRETARIAT)
 def create_user():
     data = json_body(UserCreate)
+    sector_ids = data.pop("sector_ids", None)
     user = services.create_user(by=g.api_user, **data)
+    if sector_ids:
+        set_coordinator_sectors(user, sector_ids, by=g.api_user)
     db.session.commit()
     response = jsonify(user_json(user))
     response.headers["Location"] = url_for("api.get_user", user_id=user.id)
@@ -137,6 +143,9 @@ def create_user():
 def patch_user(user_id: int):
     user = user_or_404(g.api_user, user_id)
     data = json_body(UserPatch)
+    sector_ids = data.pop("sector_ids", None)
     services.update_user(user, by=g.api_user, **data)
+    if sector_ids is not None:
+        set_coordinator_sectors(user, sector_ids, by=g.api_user)
     db.session.commit()
     return jsonify(user_json(user))

@@ -5,18 +5,15 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from scbi.auth.models import Role
-from scbi.forms import BaseForm
+from scbi.forms import BaseForm, MultiCheckboxField, VersionField
 
 
 class LoginForm(BaseForm):
@@ -49,11 +46,6 @@ class ChangePasswordForm(BaseForm):
     submit = SubmitField(_l("Change password"))
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 STAFF_ROLE_CHOICES = [
     SelectChoice(Role.SECRETARIAT.value, _l("Secretariat")),
     SelectChoice(Role.COORDINATOR.value, _l("Sector coordinator")),
@@ -73,7 +65,7 @@ class UserEditForm(BaseForm):
     active = BooleanField(
         _l("Account active"), description=_l("An inactive account cannot sign in or use the API.")
     )
-    version = IntegerField(widget=HiddenField.widget)
+    version = VersionField()
     submit = SubmitField(_l("Save"))
 
 

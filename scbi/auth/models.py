@@ -46,6 +46,12 @@ class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    # Sectors a coordinator is assigned to (they see and manage only these).
+    sectors: Mapped[list["Sector"]] = relationship(  # noqa: F821, UP037
+        secondary="coordinator_sector",
+        order_by="Sector.name",
+        viewonly=True,
+    )
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -2,7 +2,8 @@
 
 ``can_*(user, obj)`` are small pure functions; ``*_or_404(user, id)`` loaders return the
 object only when the user may see it, and raise NotFound otherwise, so a record that is
-not yours looks exactly like one that does not exist.
+not yours looks exactly like one that does not exist. ``scope_*(query, user)`` filter
+lists the same way, so lists, filters, detail pages and the API agree.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from functools import wraps
 
 from flask_login import login_required
+from sqlalchemy import Select, false, select
 
-from scbi.auth.current import acting_user, in_api
+from scbi.auth.current import acting_user
 from scbi.auth.models import Role, User
 from scbi.errors import NotAllowed, NotAuthenticated, NotFound
 from scbi.extensions import db
@@ -32,13 +34,34 @@ def role_required(*roles: Role):
 
         wrapped.roles = frozenset(roles)
         # Anonymous web users are sent to the sign-in page rather than shown a 401.
-        return wrapped if _is_api(view) else login_required(wrapped)
+        return wrapped if view.__module__.startswith("scbi.api") else login_required(wrapped)
 
     return decorator
 
 
-def _is_api(view) -> bool:
-    return view.__module__.startswith("scbi.api")
+SIGNED_IN = tuple(Role)  # role_required(*SIGNED_IN): any signed-in user
+
+
+# --- sectors -------------------------------------------------------------------------------
+
+
+def managed_sector_ids(user: User) -> set[int] | None:
+    """Sectors ``user`` manages: None means all (secretariat); a set for a coordinator."""
+    if user.has_role(Role.SECRETARIAT):
+        return None
+    if user.has_role(Role.COORDINATOR):
+        return {s.id for s in user.sectors}
+    return set()
+
+
+def can_manage_sector(user: User, sector_id: int | None) -> bool:
+    ids = managed_sector_ids(user)
+    return ids is None or (sector_id is not None and sector_id in ids)
+
+
+def can_configure(user: User) -> bool:
+    """Programme configuration (phases, sectors, institutions, frameworks): secretariat."""
+    return user.has_role(Role.SECRETARIAT)
 
 
 def can_manage_users(user: User) -> bool:
@@ -53,4 +76,115 @@ def user_or_404(user: User, user_id: int) -> User:
     return target
 
 
-__all__ = ["can_manage_users", "in_api", "role_required", "user_or_404"]
+# --- people and pairings -------------------------------------------------------------------
+
+
+def scope_pairings(query: Select, user: User) -> Select:
+    """Pairings ``user`` may see: all, their sectors', or their own as coach or mentee."""
+    from scbi.coaches.models import Coach
+    from scbi.mentees.models import Mentee
+    from scbi.transfer.models import Pairing
+
+    ids = managed_sector_ids(user)
+    if ids is None:
+        return query
+    conditions = []
+    if ids:
+        conditions.append(Pairing.sector_id.in_(ids))
+    if user.has_role(Role.COACH):
+        conditions.append(Pairing.coach_id.in_(select(Coach.id).where(Coach.user_id == user.id)))
+    if user.has_role(Role.MENTEE):
+        conditions.append(Pairing.mentee_id.in_(select(Mentee.id).where(Mentee.user_id == user.id)))
+    return query.where(_any(conditions))
+
+
+def scope_mentees(query: Select, user: User) -> Select:
+    """Mentees ``user`` may see: their sectors', their own coachees (any pairing), or self."""
+    from scbi.coaches.models import Coach
+    from scbi.mentees.models import Mentee
+    from scbi.transfer.models import Pairing
+
+    ids = managed_sector_ids(user)
+    if ids is None:
+        return query
+    conditions = []
+    if ids:
+        conditions.append(Mentee.sector_id.in_(ids))
+    if user.has_role(Role.COACH):
+        conditions.append(
+            Mentee.id.in_(
+                select(Pairing.mentee_id)
+                .join(Coach, Coach.id == Pairing.coach_id)
+                .where(Coach.user_id == user.id)
+            )
+        )
+    if user.has_role(Role.MENTEE):
+        conditions.append(Mentee.user_id == user.id)
+    return query.where(_any(conditions))
+
+
+def scope_coaches(query: Select, user: User) -> Select:
+    """Coaches ``user`` may see: their sectors', themself, or the coaches of their pairings."""
+    from scbi.coaches.models import Coach
+    from scbi.mentees.models import Mentee
+    from scbi.transfer.models import Pairing
+
+    ids = managed_sector_ids(user)
+    if ids is None:
+        return query
+    conditions = []
+    if ids:
+        conditions.append(Coach.sector_id.in_(ids))
+    if user.has_role(Role.COACH):
+        conditions.append(Coach.user_id == user.id)
+    if user.has_role(Role.MENTEE):
+        conditions.append(
+            Coach.id.in_(
+                select(Pairing.coach_id)
+                .join(Mentee, Mentee.id == Pairing.mentee_id)
+                .where(Mentee.user_id == user.id)
+            )
+        )
+    return query.where(_any(conditions))
+
+
+def _any(conditions):
+    from sqlalchemy import or_
+
+    return or_(*conditions) if conditions else false()
+
+
+def _visible(model, scope, user: User, ident: int):
+    obj = db.session.scalar(scope(select(model).where(model.id == ident), user))
+    if obj is None:
+        raise NotFound
+    return obj
+
+
+def pairing_or_404(user: User, pairing_id: int):
+    from scbi.transfer.models import Pairing
+
+    return _visible(Pairing, scope_pairings, user, pairing_id)
+
+
+def mentee_or_404(user: User, mentee_id: int):
+    from scbi.mentees.models import Mentee
+
+    return _visible(Mentee, scope_mentees, user, mentee_id)
+
+
+def coach_or_404(user: User, coach_id: int):
+    from scbi.coaches.models import Coach
+
+    return _visible(Coach, scope_coaches, user, coach_id)
+
+
+def require_sector(user: User, sector_id: int | None) -> None:
+    """Refuse (403) a change in a sector the user does not manage."""
+    if not can_manage_sector(user, sector_id):
+        raise NotAllowed
+
+
+def require_configure(user: User) -> None:
+    if not can_configure(user):
+        raise NotAllowed

@@ -1,0 +1,418 @@
+"""Coaches, mentees and the bulk import of either."""
+
+from __future__ import annotations
+
+from flask import Response, g, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from scbi.api import bp
+from scbi.api.docs import component, endpoint
+from scbi.api.lists import int_arg, list_response
+from scbi.api.programme import uploaded_csv
+from scbi.api.schema import F, Schema, json_body
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import (
+    SIGNED_IN,
+    coach_or_404,
+    mentee_or_404,
+    role_required,
+    scope_coaches,
+    scope_mentees,
+)
+from scbi.coaches import services as coaches
+from scbi.coaches.models import Coach, CoachStatus
+from scbi.errors import ValidationFailed
+from scbi.extensions import db
+from scbi.mentees import services as mentees
+from scbi.mentees.models import Gender, Mentee, MenteeStatus
+from scbi.pagination import paginate
+from scbi.programme.people_import import TEMPLATES, import_people, template_csv
+from scbi.transfer.queries import active_pairing_counts
+
+ACCOUNT = {
+    "email": F("string", required=True, max_length=254),
+    "full_name": F("string", required=True, max_length=200),
+    "password": F(
+        "string",
+        max_length=1024,
+        description=(
+            "Initial password, changed at first sign-in; omitted = a one-time password is "
+            "generated and returned once as one_time_password"
+        ),
+    ),
+}
+CoachIn = Schema(
+    "CoachIn",
+    {
+        **ACCOUNT,
+        "nationality": F("string", required=True, max_length=80),
+        "organisation": F("string", required=True, max_length=200),
+        "technical_expertise": F("string", required=True, max_length=5000),
+        "coaching_experience_years": F("integer", required=True, min=0, max=70),
+        "coaching_qualification": F("string", max_length=200),
+        "sector_id": F("integer", required=True),
+        "host_institution_id": F("integer", required=True),
+        "contract_start": F("date", required=True),
+        "contract_end": F("date", required=True),
+        "max_mentees": F("integer", min=1, max=50, description="Default 4"),
+    },
+)
+CoachPatch = Schema(
+    "CoachPatch",
+    {
+        "version": F("integer", required=True),
+        "status": F("string", enum=tuple(s.value for s in CoachStatus)),
+        **{
+            k: F(f.type, min=f.min, max=f.max, max_length=f.max_length)
+            for k, f in CoachIn.fields.items()
+            if k not in ACCOUNT
+        },
+    },
+)
+MenteeIn = Schema(
+    "MenteeIn",
+    {
+        **ACCOUNT,
+        "staff_number": F("string", required=True, max_length=40),
+        "gender": F("string", required=True, enum=tuple(x.value for x in Gender)),
+        "position": F("string", required=True, max_length=200),
+        "institution_id": F("integer", required=True),
+        "sector_id": F("integer", required=True),
+        "phase_id": F("integer", nullable=True, description="Cohort"),
+        "joined_on": F("date", required=True),
+    },
+)
+MenteePatch = Schema(
+    "MenteePatch",
+    {
+        "version": F("integer", required=True),
+        "status": F("string", enum=tuple(s.value for s in MenteeStatus)),
+        "status_date": F("date", description="Required with status"),
+        "note": F("string", max_length=2000),
+        **{
+            k: F(f.type, nullable=f.nullable, enum=f.enum, max_length=f.max_length)
+            for k, f in MenteeIn.fields.items()
+            if k not in ACCOUNT
+        },
+    },
+)
+PERSON = {
+    "id": F("integer", required=True),
+    "user_id": F("integer", required=True),
+    "email": F("string", required=True),
+    "full_name": F("string", required=True),
+    "sector_id": F("integer", required=True),
+    "version": F("integer", required=True),
+    "one_time_password": F("string", description="Only in the answer that created it"),
+}
+component(
+    Schema(
+        "Coach",
+        {
+            **PERSON,
+            **{
+                k: F(f.type if f.type != "date" else "date", required=k != "coaching_qualification")
+                for k, f in CoachIn.fields.items()
+                if k not in ACCOUNT and k != "sector_id"
+            },
+            "status": F("string", required=True),
+            "active_pairings": F("integer", required=True),
+        },
+    )
+)
+component(
+    Schema(
+        "Mentee",
+        {
+            **PERSON,
+            **{
+                k: F(f.type, nullable=f.nullable, required=True)
+                for k, f in MenteeIn.fields.items()
+                if k not in ACCOUNT and k != "sector_id"
+            },
+            "status": F("string", required=True),
+            "status_changed_on": F("date", required=True),
+        },
+    )
+)
+component(
+    Schema(
+        "ImportResult",
+        {
+            "kind": F("string", required=True),
+            "created": F("integer", required=True),
+            "people": F(
+                "array",
+                items="object",
+                required=True,
+                description="[{id, email, full_name, one_time_password}]",
+            ),
+        },
+    )
+)
+
+
+def coach_json(c: Coach, active: int | None = None) -> dict:
+    from scbi.transfer.services import active_pairing_count
+
+    return {
+        "id": c.id,
+        "user_id": c.user_id,
+        "email": c.user.email,
+        "full_name": c.user.full_name,
+        "nationality": c.nationality,
+        "organisation": c.organisation,
+        "technical_expertise": c.technical_expertise,
+        "coaching_experience_years": c.coaching_experience_years,
+        "coaching_qualification": c.coaching_qualification,
+        "sector_id": c.sector_id,
+        "host_institution_id": c.host_institution_id,
+        "contract_start": c.contract_start.isoformat(),
+        "contract_end": c.contract_end.isoformat(),
+        "max_mentees": c.max_mentees,
+        "status": c.status,
+        "active_pairings": active if active is not None else active_pairing_count(c.id),
+        "version": c.version,
+    }
+
+
+def mentee_json(m: Mentee) -> dict:
+    return {
+        "id": m.id,
+        "user_id": m.user_id,
+        "email": m.user.email,
+        "full_name": m.user.full_name,
+        "staff_number": m.staff_number,
+        "gender": m.gender,
+        "position": m.position,
+        "institution_id": m.institution_id,
+        "sector_id": m.sector_id,
+        "phase_id": m.phase_id,
+        "joined_on": m.joined_on.isoformat(),
+        "status": m.status,
+        "status_changed_on": m.status_changed_on.isoformat(),
+        "version": m.version,
+    }
+
+
+def _search(query, model, q: str):
+    like = f"%{q.strip().lower()}%"
+    conditions = [User.full_name.ilike(like), User.email.like(like)]
+    if model is Mentee:
+        conditions.append(Mentee.staff_number.ilike(like))
+    return query.join(User, User.id == model.user_id).where(or_(*conditions))
+
+
+@bp.get("/coaches")
+@endpoint(
+    "List the coaches the caller may see",
+    tag="people",
+    response="Coach",
+    list_of=True,
+    query=(
+        ("sector_id", "integer", ""),
+        ("status", "string", ""),
+        ("q", "string", "Part of the name or e-mail"),
+    ),
+)
+@role_required(*SIGNED_IN)
+def list_coaches():
+    query = scope_coaches(select(Coach), g.api_user).order_by(Coach.id)
+    if (sector_id := int_arg("sector_id")) is not None:
+        query = query.where(Coach.sector_id == sector_id)
+    if status := request.args.get("status"):
+        query = query.where(Coach.status == status)
+    if q := request.args.get("q"):
+        query = _search(query, Coach, q)
+    page = paginate(query, default_per_page=50)
+    active = active_pairing_counts([c.id for c in page.items])
+    return jsonify(
+        items=[coach_json(c, active.get(c.id, 0)) for c in page.items],
+        page=page.page,
+        per_page=page.per_page,
+        total=page.total,
+    )
+
+
+@bp.post("/coaches")
+@endpoint(
+    "Register a coach (creates the account)",
+    tag="people",
+    body=CoachIn,
+    response="Coach",
+    status=201,
+    errors=(400, 403, 422),
+)
+@role_required(Role.SECRETARIAT)
+def create_coach():
+    data = json_body(CoachIn)
+    coach, password = coaches.register_coach(by=g.api_user, **data)
+    db.session.commit()
+    body = coach_json(coach, 0)
+    if "password" not in data:
+        body["one_time_password"] = password
+    return jsonify(body), 201
+
+
+@bp.get("/coaches/<int:coach_id>")
+@endpoint("One coach", tag="people", response="Coach", errors=(404,))
+@role_required(*SIGNED_IN)
+def get_coach(coach_id: int):
+    return jsonify(coach_json(coach_or_404(g.api_user, coach_id)))
+
+
+@bp.patch("/coaches/<int:coach_id>")
+@endpoint(
+    "Change a coach's profile (contract, capacity, status…)",
+    tag="people",
+    body=CoachPatch,
+    response="Coach",
+    errors=(400, 403, 404, 409, 422),
+)
+@role_required(Role.SECRETARIAT)
+def patch_coach(coach_id: int):
+    coach = coach_or_404(g.api_user, coach_id)
+    coaches.update_coach(coach, by=g.api_user, **json_body(CoachPatch))
+    db.session.commit()
+    return jsonify(coach_json(coach))
+
+
+@bp.get("/mentees")
+@endpoint(
+    "List the mentees the caller may see",
+    tag="people",
+    response="Mentee",
+    list_of=True,
+    query=(
+        ("sector_id", "integer", ""),
+        ("institution_id", "integer", ""),
+        ("status", "string", ""),
+        ("phase_id", "integer", ""),
+        ("q", "string", "Part of the name, e-mail or staff number"),
+    ),
+)
+@role_required(*SIGNED_IN)
+def list_mentees():
+    query = scope_mentees(select(Mentee), g.api_user).order_by(Mentee.id)
+    for name, column in (
+        ("sector_id", Mentee.sector_id),
+        ("institution_id", Mentee.institution_id),
+        ("phase_id", Mentee.phase_id),
+    ):
+        if (value := int_arg(name)) is not None:
+            query = query.where(column == value)
+    if status := request.args.get("status"):
+        query = query.where(Mentee.status == status)
+    if q := request.args.get("q"):
+        query = _search(query, Mentee, q)
+    return list_response(query, mentee_json)
+
+
+@bp.post("/mentees")
+@endpoint(
+    "Register a mentee (creates the account)",
+    tag="people",
+    body=MenteeIn,
+    response="Mentee",
+    status=201,
+    errors=(400, 403, 422),
+)
+@role_required(Role.SECRETARIAT)
+def create_mentee():
+    data = json_body(MenteeIn)
+    mentee, password = mentees.register_mentee(by=g.api_user, **data)
+    db.session.commit()
+    body = mentee_json(mentee)
+    if "password" not in data:
+        body["one_time_password"] = password
+    return jsonify(body), 201
+
+
+@bp.get("/mentees/<int:mentee_id>")
+@endpoint("One mentee", tag="people", response="Mentee", errors=(404,))
+@role_required(*SIGNED_IN)
+def get_mentee(mentee_id: int):
+    return jsonify(mentee_json(mentee_or_404(g.api_user, mentee_id)))
+
+
+@bp.patch("/mentees/<int:mentee_id>")
+@endpoint(
+    "Change a mentee's status (with its date) or profile",
+    tag="people",
+    body=MenteePatch,
+    response="Mentee",
+    errors=(400, 403, 404, 409, 422),
+)
+@role_required(Role.SECRETARIAT)
+def patch_mentee(mentee_id: int):
+    mentee = mentee_or_404(g.api_user, mentee_id)
+    data = json_body(MenteePatch)
+    version = data.pop("version")
+    status = {k: data.pop(k) for k in ("status", "status_date", "note") if k in data}
+    if data:
+        mentees.update_mentee(mentee, by=g.api_user, version=version, **data)
+        version = mentee.version
+    if status:
+        if "status" not in status:
+            raise ValidationFailed(fields={"status": [_("Send the new status with its date.")]})
+        mentees.change_status(
+            mentee,
+            by=g.api_user,
+            version=version,
+            status=status["status"],
+            status_date=status.get("status_date"),
+            note=status.get("note", ""),
+        )
+    db.session.commit()
+    return jsonify(mentee_json(mentee))
+
+
+@bp.post("/people/import")
+@endpoint(
+    "Register coaches or mentees from a CSV file: all rows or none",
+    tag="people",
+    response="ImportResult",
+    status=201,
+    errors=(400, 403, 413, 422),
+    query=(("kind", "string", "coach or mentee"),),
+)
+@role_required(Role.SECRETARIAT)
+def import_people_api():
+    kind = request.args.get("kind", "")
+    if kind not in TEMPLATES:
+        raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
+    created = import_people(uploaded_csv(), kind=kind, by=g.api_user)
+    db.session.commit()
+    return jsonify(
+        kind=kind,
+        created=len(created),
+        people=[
+            {
+                "id": p.id,
+                "email": p.email,
+                "full_name": p.full_name,
+                "one_time_password": p.password,
+            }
+            for p in created
+        ],
+    ), 201
+
+
+@bp.get("/people/import/template")
+@endpoint(
+    "The CSV template for an import",
+    tag="people",
+    content_type="text/csv",
+    query=(("kind", "string", "coach or mentee"),),
+)
+@role_required(*SIGNED_IN)
+def import_template():
+    kind = request.args.get("kind", "")
+    if kind not in TEMPLATES:
+        raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
+    return Response(
+        template_csv(kind),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="scbi-{kind}s-template.csv"'},
+    )

@@ -1,0 +1,626 @@
+"""Programme configuration: phases, sectors, institutions, priority results, frameworks."""
+
+from __future__ import annotations
+
+from flask import Response, g, jsonify, request, url_for
+from sqlalchemy import select
+
+from scbi.api import bp
+from scbi.api.docs import component, endpoint
+from scbi.api.lists import int_arg, list_response
+from scbi.api.schema import F, Schema, json_body
+from scbi.auth.models import Role
+from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.errors import BadRequest, NotFound
+from scbi.extensions import db
+from scbi.programme import frameworks, services
+from scbi.programme.models import (
+    Competency,
+    CompetencyFramework,
+    Institution,
+    Phase,
+    PriorityResult,
+    ResultStatus,
+    Sector,
+)
+
+RESULT_STATUSES = tuple(s.value for s in ResultStatus)
+
+
+def _get(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound
+    return obj
+
+
+def _created(payload: dict, endpoint_name: str, **ids):
+    response = jsonify(payload)
+    response.headers["Location"] = url_for(endpoint_name, **ids)
+    return response, 201
+
+
+# --- phases --------------------------------------------------------------------------------
+
+PhaseIn = Schema(
+    "PhaseIn",
+    {
+        "name": F("string", required=True, max_length=120),
+        "start_date": F("date", required=True),
+        "end_date": F("date", nullable=True),
+        "description": F("string", max_length=5000),
+    },
+)
+component(
+    Schema(
+        "Phase",
+        {
+            "id": F("integer", required=True),
+            "name": F("string", required=True),
+            "start_date": F("date", required=True),
+            "end_date": F("date", nullable=True, required=True),
+            "description": F("string", required=True),
+            "version": F("integer", required=True),
+        },
+    )
+)
+
+
+def phase_json(p: Phase) -> dict:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "start_date": p.start_date.isoformat(),
+        "end_date": p.end_date.isoformat() if p.end_date else None,
+        "description": p.description,
+        "version": p.version,
+    }
+
+
+@bp.get("/phases")
+@endpoint("List phases", tag="programme", response="Phase", list_of=True)
+@role_required(*SIGNED_IN)
+def list_phases():
+    return list_response(select(Phase).order_by(Phase.start_date.desc(), Phase.id), phase_json)
+
+
+@bp.post("/phases")
+@endpoint(
+    "Create a phase",
+    tag="programme",
+    body=PhaseIn,
+    response="Phase",
+    status=201,
+    errors=(400, 403, 422),
+)
+@role_required(Role.SECRETARIAT)
+def create_phase():
+    phase = services.create_phase(by=g.api_user, **json_body(PhaseIn))
+    db.session.commit()
+    return jsonify(phase_json(phase)), 201
+
+
+# --- sectors -------------------------------------------------------------------------------
+
+SectorIn = Schema(
+    "SectorIn",
+    {
+        "code": F("string", required=True, max_length=16),
+        "name": F("string", required=True, max_length=120),
+        "expert_target": F("integer", required=True, min=0),
+        "target_date": F("date", required=True),
+        "expert_level": F("integer", min=1, max=4, description="Default 3"),
+        "active": F("boolean"),
+    },
+)
+SectorPatch = Schema(
+    "SectorPatch",
+    {
+        "version": F("integer", required=True),
+        **{
+            k: F(f.type, min=f.min, max=f.max, max_length=f.max_length)
+            for k, f in SectorIn.fields.items()
+        },
+    },
+)
+component(
+    Schema(
+        "Sector",
+        {
+            "id": F("integer", required=True),
+            "code": F("string", required=True),
+            "name": F("string", required=True),
+            "active": F("boolean", required=True),
+            "expert_target": F("integer", required=True),
+            "target_date": F("date", required=True),
+            "expert_level": F("integer", required=True),
+            "coordinator_ids": F("array", items="integer", required=True),
+            "version": F("integer", required=True),
+        },
+    )
+)
+
+
+def sector_json(s: Sector) -> dict:
+    return {
+        "id": s.id,
+        "code": s.code,
+        "name": s.name,
+        "active": s.active,
+        "expert_target": s.expert_target,
+        "target_date": s.target_date.isoformat(),
+        "expert_level": s.expert_level,
+        "coordinator_ids": [u.id for u in s.coordinators],
+        "version": s.version,
+    }
+
+
+@bp.get("/sectors")
+@endpoint("List sectors", tag="programme", response="Sector", list_of=True)
+@role_required(*SIGNED_IN)
+def list_sectors():
+    return list_response(select(Sector).order_by(Sector.name), sector_json)
+
+
+@bp.post("/sectors")
+@endpoint(
+    "Create a sector",
+    tag="programme",
+    body=SectorIn,
+    response="Sector",
+    status=201,
+    errors=(400, 403, 422),
+)
+@role_required(Role.SECRETARIAT)
+def create_sector():
+    sector = services.create_sector(by=g.api_user, **json_body(SectorIn))
+    db.session.commit()
+    return _created(sector_json(sector), "api.get_sector", sector_id=sector.id)
+
+
+@bp.get("/sectors/<int:sector_id>")
+@endpoint("One sector", tag="programme", response="Sector", errors=(404,))
+@role_required(*SIGNED_IN)
+def get_sector(sector_id: int):
+    return jsonify(sector_json(_get(Sector, sector_id)))
+
+
+@bp.patch("/sectors/<int:sector_id>")
+@endpoint(
+    "Change a sector (targets, expert level…)",
+    tag="programme",
+    body=SectorPatch,
+    response="Sector",
+    errors=(400, 403, 404, 409, 422),
+)
+@role_required(Role.SECRETARIAT)
+def patch_sector(sector_id: int):
+    sector = _get(Sector, sector_id)
+    services.update_sector(sector, by=g.api_user, **json_body(SectorPatch))
+    db.session.commit()
+    return jsonify(sector_json(sector))
+
+
+# --- institutions --------------------------------------------------------------------------
+
+InstitutionIn = Schema(
+    "InstitutionIn",
+    {
+        "name": F("string", required=True, max_length=200),
+        "acronym": F("string", required=True, max_length=20),
+        "sector_id": F("integer", required=True),
+    },
+)
+component(
+    Schema(
+        "Institution",
+        {
+            "id": F("integer", required=True),
+            "name": F("string", required=True),
+            "acronym": F("string", required=True),
+            "sector_id": F("integer", required=True),
+            "version": F("integer", required=True),
+        },
+    )
+)
+
+
+def institution_json(i: Institution) -> dict:
+    return {
+        "id": i.id,
+        "name": i.name,
+        "acronym": i.acronym,
+        "sector_id": i.sector_id,
+        "version": i.version,
+    }
+
+
+@bp.get("/institutions")
+@endpoint(
+    "List institutions",
+    tag="programme",
+    response="Institution",
+    list_of=True,
+    query=(("sector_id", "integer", "Only this sector's"),),
+)
+@role_required(*SIGNED_IN)
+def list_institutions():
+    query = select(Institution).order_by(Institution.acronym)
+    if (sector_id := int_arg("sector_id")) is not None:
+        query = query.where(Institution.sector_id == sector_id)
+    return list_response(query, institution_json)
+
+
+@bp.post("/institutions")
+@endpoint(
+    "Create an institution",
+    tag="programme",
+    body=InstitutionIn,
+    response="Institution",
+    status=201,
+    errors=(400, 403, 422),
+)
+@role_required(Role.SECRETARIAT)
+def create_institution():
+    institution = services.create_institution(by=g.api_user, **json_body(InstitutionIn))
+    db.session.commit()
+    return jsonify(institution_json(institution)), 201
+
+
+# --- priority results ----------------------------------------------------------------------
+
+ResultIn = Schema(
+    "PriorityResultIn",
+    {
+        "sector_id": F("integer", required=True),
+        "institution_id": F("integer", nullable=True),
+        "title": F("string", required=True, max_length=300),
+        "due_date": F("date", required=True),
+        "status": F("string", enum=RESULT_STATUSES),
+        "status_note": F("string", max_length=2000),
+    },
+)
+ResultPatch = Schema(
+    "PriorityResultPatch",
+    {
+        "version": F("integer", required=True),
+        **{
+            k: F(f.type, nullable=f.nullable, enum=f.enum, max_length=f.max_length)
+            for k, f in ResultIn.fields.items()
+        },
+    },
+)
+component(
+    Schema(
+        "PriorityResultStatus",
+        {
+            "status": F("string", required=True),
+            "status_on": F("date", required=True),
+            "note": F("string", required=True),
+        },
+    )
+)
+component(
+    Schema(
+        "PriorityResult",
+        {
+            "id": F("integer", required=True),
+            "sector_id": F("integer", required=True),
+            "institution_id": F("integer", nullable=True, required=True),
+            "title": F("string", required=True),
+            "due_date": F("date", required=True),
+            "status": F("string", enum=RESULT_STATUSES, required=True),
+            "history": F("array", ref="PriorityResultStatus", required=True),
+            "version": F("integer", required=True),
+        },
+    )
+)
+
+
+def result_json(r: PriorityResult) -> dict:
+    return {
+        "id": r.id,
+        "sector_id": r.sector_id,
+        "institution_id": r.institution_id,
+        "title": r.title,
+        "due_date": r.due_date.isoformat(),
+        "status": r.status,
+        "history": [
+            {"status": h.status, "status_on": h.status_on.isoformat(), "note": h.note}
+            for h in r.history
+        ],
+        "version": r.version,
+    }
+
+
+@bp.get("/priority-results")
+@endpoint(
+    "List priority results",
+    tag="programme",
+    response="PriorityResult",
+    list_of=True,
+    query=(
+        ("sector_id", "integer", "Only this sector's"),
+        ("status", "string", "Only results with this status"),
+    ),
+)
+@role_required(*SIGNED_IN)
+def list_priority_results():
+    from sqlalchemy.orm import selectinload
+
+    query = (
+        select(PriorityResult)
+        .options(selectinload(PriorityResult.history))
+        .order_by(PriorityResult.due_date, PriorityResult.id)
+    )
+    if (sector_id := int_arg("sector_id")) is not None:
+        query = query.where(PriorityResult.sector_id == sector_id)
+    if status := request.args.get("status"):
+        query = query.where(PriorityResult.status == status)
+    return list_response(query, result_json)
+
+
+@bp.post("/priority-results")
+@endpoint(
+    "Create a priority result",
+    tag="programme",
+    body=ResultIn,
+    response="PriorityResult",
+    status=201,
+    errors=(400, 403, 422),
+)
+@role_required(Role.SECRETARIAT)
+def create_priority_result():
+    result = services.create_priority_result(by=g.api_user, **json_body(ResultIn))
+    db.session.commit()
+    return jsonify(result_json(result)), 201
+
+
+@bp.patch("/priority-results/<int:result_id>")
+@endpoint(
+    "Change a priority result; a new status is added to its dated history",
+    tag="programme",
+    body=ResultPatch,
+    response="PriorityResult",
+    errors=(400, 403, 404, 409, 422),
+)
+@role_required(Role.SECRETARIAT)
+def patch_priority_result(result_id: int):
+    result = _get(PriorityResult, result_id)
+    services.update_priority_result(result, by=g.api_user, **json_body(ResultPatch))
+    db.session.commit()
+    return jsonify(result_json(result))
+
+
+# --- frameworks ----------------------------------------------------------------------------
+
+FrameworkIn = Schema(
+    "FrameworkIn",
+    {
+        "name": F("string", required=True, max_length=200),
+        "idnumber": F("string", required=True, max_length=100),
+        "sector_id": F("integer", nullable=True, description="Empty for a cross-cutting framework"),
+        "description": F("string", max_length=20000),
+    },
+)
+CompetencyIn = Schema(
+    "CompetencyIn",
+    {
+        "idnumber": F("string", required=True, max_length=100),
+        "short_name": F("string", required=True, max_length=100),
+        "description": F("string", max_length=20000),
+        "parent_id": F("integer", nullable=True),
+        "core": F("boolean"),
+    },
+)
+CompetencyPatch = Schema(
+    "CompetencyPatch",
+    {
+        "version": F("integer", required=True),
+        **{
+            k: F(f.type, nullable=f.nullable, max_length=f.max_length)
+            for k, f in CompetencyIn.fields.items()
+        },
+    },
+)
+component(
+    Schema(
+        "Competency",
+        {
+            "id": F("integer", required=True),
+            "idnumber": F("string", required=True),
+            "short_name": F("string", required=True),
+            "description": F("string", required=True),
+            "parent_id": F("integer", nullable=True, required=True),
+            "core": F("boolean", required=True),
+            "version": F("integer", required=True),
+        },
+    )
+)
+component(
+    Schema(
+        "Framework",
+        {
+            "id": F("integer", required=True),
+            "name": F("string", required=True),
+            "idnumber": F("string", required=True),
+            "sector_id": F("integer", nullable=True, required=True),
+            "description": F("string", required=True),
+            "competency_count": F("integer", required=True),
+            "version": F("integer", required=True),
+            "competencies": F(
+                "array", ref="Competency", description="In GET /frameworks/{id} only"
+            ),
+        },
+    )
+)
+
+
+def competency_json(c: Competency) -> dict:
+    return {
+        "id": c.id,
+        "idnumber": c.idnumber,
+        "short_name": c.short_name,
+        "description": c.description,
+        "parent_id": c.parent_id,
+        "core": c.core,
+        "version": c.version,
+    }
+
+
+def framework_json(f: CompetencyFramework, *, full: bool = False, count: int | None = None) -> dict:
+    body = {
+        "id": f.id,
+        "name": f.name,
+        "idnumber": f.idnumber,
+        "sector_id": f.sector_id,
+        "description": f.description,
+        "version": f.version,
+        "competency_count": count if count is not None else len(f.competencies),
+    }
+    if full:
+        body["competencies"] = [competency_json(c) for c, _ in frameworks.tree(f)]
+    return body
+
+
+@bp.get("/frameworks")
+@endpoint(
+    "List competency frameworks",
+    tag="frameworks",
+    response="Framework",
+    list_of=True,
+    query=(("sector_id", "integer", "Only this sector's"),),
+)
+@role_required(*SIGNED_IN)
+def list_frameworks():
+    from sqlalchemy.orm import selectinload
+
+    query = (
+        select(CompetencyFramework)
+        .options(selectinload(CompetencyFramework.competencies))
+        .order_by(CompetencyFramework.name)
+    )
+    if (sector_id := int_arg("sector_id")) is not None:
+        query = query.where(CompetencyFramework.sector_id == sector_id)
+    return list_response(query, framework_json)
+
+
+@bp.post("/frameworks")
+@endpoint(
+    "Create an empty framework",
+    tag="frameworks",
+    body=FrameworkIn,
+    response="Framework",
+    status=201,
+    errors=(400, 403, 422),
+)
+@role_required(Role.SECRETARIAT)
+def create_framework():
+    framework = frameworks.create_framework(by=g.api_user, **json_body(FrameworkIn))
+    db.session.commit()
+    return _created(
+        framework_json(framework, full=True), "api.get_framework", framework_id=framework.id
+    )
+
+
+@bp.get("/frameworks/<int:framework_id>")
+@endpoint(
+    "A framework with its competencies (tree order)",
+    tag="frameworks",
+    response="Framework",
+    errors=(404,),
+)
+@role_required(*SIGNED_IN)
+def get_framework(framework_id: int):
+    return jsonify(framework_json(_get(CompetencyFramework, framework_id), full=True))
+
+
+@bp.post("/frameworks/<int:framework_id>/competencies")
+@endpoint(
+    "Add a competency",
+    tag="frameworks",
+    body=CompetencyIn,
+    response="Competency",
+    status=201,
+    errors=(400, 403, 404, 422),
+)
+@role_required(Role.SECRETARIAT)
+def add_competency(framework_id: int):
+    framework = _get(CompetencyFramework, framework_id)
+    competency = frameworks.add_competency(framework, by=g.api_user, **json_body(CompetencyIn))
+    db.session.commit()
+    return jsonify(competency_json(competency)), 201
+
+
+@bp.patch("/competencies/<int:competency_id>")
+@endpoint(
+    "Change a competency (name, parent, core flag…)",
+    tag="frameworks",
+    body=CompetencyPatch,
+    response="Competency",
+    errors=(400, 403, 404, 409, 422),
+)
+@role_required(Role.SECRETARIAT)
+def patch_competency(competency_id: int):
+    competency = _get(Competency, competency_id)
+    frameworks.update_competency(competency, by=g.api_user, **json_body(CompetencyPatch))
+    db.session.commit()
+    return jsonify(competency_json(competency))
+
+
+@bp.post("/frameworks/import")
+@endpoint(
+    "Import a Moodle competency-framework CSV (multipart `file`, or a text/csv body)",
+    tag="frameworks",
+    response="Framework",
+    status=201,
+    errors=(400, 403, 413, 422),
+    query=(("sector_id", "integer", "The sector it belongs to; none = cross-cutting"),),
+)
+@role_required(Role.SECRETARIAT)
+def import_framework():
+    data = uploaded_csv()
+    framework = frameworks.import_framework(
+        data, by=g.api_user, sector_id=request.args.get("sector_id") or None
+    )
+    db.session.commit()
+    return _created(framework_json(framework), "api.get_framework", framework_id=framework.id)
+
+
+def uploaded_csv() -> bytes:
+    """The CSV of a multipart ``file`` field or of a ``text/csv`` body."""
+    if "file" in request.files:
+        return request.files["file"].read()
+    if request.mimetype in ("text/csv", "text/plain", "application/csv"):
+        return request.get_data()
+    raise BadRequest(_no_file_message(), code="file_required")
+
+
+def _no_file_message() -> str:
+    from flask_babel import gettext as _
+
+    return _("Send the CSV as a multipart field named file, or as a text/csv body.")
+
+
+@bp.get("/frameworks/<int:framework_id>/export")
+@endpoint(
+    "The framework as a Moodle CSV file",
+    tag="frameworks",
+    response=None,
+    errors=(404,),
+    content_type="text/csv",
+)
+@role_required(*SIGNED_IN)
+def export_framework(framework_id: int):
+    framework = _get(CompetencyFramework, framework_id)
+    return Response(
+        frameworks.export_framework(framework),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_safe_name(framework.idnumber)}.csv"'
+        },
+    )
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:60] or "framework"

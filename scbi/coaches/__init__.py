@@ -1,0 +1,1 @@
+"""Coach profiles (and, later, the coach's workspace)."""

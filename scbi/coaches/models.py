@@ -1,0 +1,50 @@
+"""Coach profiles: the technical expert behind a coach account."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+
+
+class CoachStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class Coach(IdMixin, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "coach"
+    __table_args__ = (
+        enum_check("status", CoachStatus),
+        CheckConstraint("contract_end >= contract_start", name="contract_ends_after_start"),
+        CheckConstraint("max_mentees BETWEEN 1 AND 50", name="max_mentees_range"),
+        CheckConstraint("coaching_experience_years >= 0", name="experience_not_negative"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
+    nationality: Mapped[str] = mapped_column(String(80))
+    organisation: Mapped[str] = mapped_column(String(200))
+    technical_expertise: Mapped[str] = mapped_column(Text)
+    coaching_experience_years: Mapped[int] = mapped_column(Integer)
+    coaching_qualification: Mapped[str] = mapped_column(String(200), default="")
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
+    host_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    contract_start: Mapped[date]
+    contract_end: Mapped[date]
+    max_mentees: Mapped[int] = mapped_column(Integer, default=4)
+    status: Mapped[str] = mapped_column(String(16), default=CoachStatus.ACTIVE.value)
+
+    user: Mapped["User"] = relationship(lazy="joined")  # noqa: F821, UP037
+    sector: Mapped["Sector"] = relationship(lazy="joined")  # noqa: F821, UP037
+    host_institution: Mapped["Institution"] = relationship(lazy="joined")  # noqa: F821, UP037
+
+    @property
+    def full_name(self) -> str:
+        return self.user.full_name
+
+    def under_contract(self, start: date, end: date | None) -> bool:
+        return self.contract_start <= start and (end or start) <= self.contract_end

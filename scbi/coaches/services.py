@@ -1,0 +1,146 @@
+"""Coach registration and profile changes (secretariat)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from scbi import audit
+from scbi.auth import services as accounts
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import require_configure
+from scbi.coaches.models import Coach, CoachStatus
+from scbi.errors import ValidationFailed, check_version
+from scbi.extensions import db
+from scbi.programme.models import Institution, Sector
+from scbi.programme.services import snapshot
+from scbi.validation import Errors
+
+PROFILE_FIELDS = (
+    "nationality",
+    "organisation",
+    "technical_expertise",
+    "coaching_experience_years",
+    "coaching_qualification",
+    "sector_id",
+    "host_institution_id",
+    "contract_start",
+    "contract_end",
+    "max_mentees",
+    "status",
+)
+
+
+def _default(value, default):
+    return default if value is None or value == "" else value
+
+
+def _profile_values(errors: Errors, data: dict) -> dict:
+    sector = errors.ref("sector_id", Sector, data.get("sector_id"), label=_("sector"))
+    institution = errors.ref(
+        "host_institution_id", Institution, data.get("host_institution_id"), label=_("institution")
+    )
+    values = {
+        "nationality": errors.text("nationality", data.get("nationality"), max_length=80),
+        "organisation": errors.text("organisation", data.get("organisation"), max_length=200),
+        "technical_expertise": errors.text(
+            "technical_expertise", data.get("technical_expertise"), max_length=5000
+        ),
+        "coaching_experience_years": errors.integer(
+            "coaching_experience_years",
+            data.get("coaching_experience_years"),
+            min_value=0,
+            max_value=70,
+        ),
+        "coaching_qualification": errors.text(
+            "coaching_qualification",
+            data.get("coaching_qualification"),
+            max_length=200,
+            required=False,
+        ),
+        "sector_id": sector.id if sector else None,
+        "host_institution_id": institution.id if institution else None,
+        "contract_start": errors.date("contract_start", data.get("contract_start")),
+        "contract_end": errors.date("contract_end", data.get("contract_end")),
+        "max_mentees": errors.integer(
+            "max_mentees", _default(data.get("max_mentees"), 4), min_value=1, max_value=50
+        ),
+        "status": errors.choice("status", data.get("status") or "active", CoachStatus),
+    }
+    start, end = values["contract_start"], values["contract_end"]
+    if start and end and end < start:
+        errors.add("contract_end", _("The contract must not end before it starts."))
+    return values
+
+
+def register_coach(
+    *,
+    by: User,
+    email: str,
+    full_name: str,
+    password: str | None = None,
+    password_hash: str | None = None,
+    must_change_password: bool = True,
+    **data,
+) -> tuple[Coach, str]:
+    """Create a coach's account and profile. Without ``password`` a one-time password is
+    generated; either way it is returned and must be changed at first sign-in."""
+    require_configure(by)
+    errors = Errors()
+    values = _profile_values(errors, data)
+    password = password or accounts.generate_password()
+    try:
+        user = accounts.create_user(
+            by=by,
+            email=email,
+            full_name=full_name,
+            password=password,
+            password_hash=password_hash,
+            must_change_password=must_change_password,
+            roles=[Role.COACH.value],
+            allowed_roles=frozenset({Role.COACH}),
+        )
+    except ValidationFailed as error:
+        for field, messages in error.fields.items():
+            for message in messages:
+                errors.add(field, message)
+        user = None
+    errors.raise_if_any()
+    coach = Coach(user_id=user.id, **values)
+    db.session.add(coach)
+    db.session.flush()
+    audit.record("coach.create", by=by, entity=coach, after=snapshot(coach, *PROFILE_FIELDS))
+    return coach, password
+
+
+def update_coach(coach: Coach, *, by: User, version, **data) -> Coach:
+    """Change a coach's profile; capacity cannot drop below the coach's active pairings.
+
+    The name and e-mail belong to the account (Accounts page), not to the profile.
+    """
+    from scbi.transfer.services import active_pairing_count
+
+    require_configure(by)
+    check_version(coach, version)
+    errors = Errors()
+    values = _profile_values(errors, {**snapshot(coach, *PROFILE_FIELDS), **data})
+    active = active_pairing_count(coach.id)
+    if values["max_mentees"] is not None and values["max_mentees"] < active:
+        errors.add(
+            "max_mentees", _("The coach has %(n)d active pairings; end some first.", n=active)
+        )
+    errors.raise_if_any()
+    before = snapshot(coach, *PROFILE_FIELDS)
+    for key, value in values.items():
+        setattr(coach, key, value)
+    db.session.flush()
+    after = snapshot(coach, *PROFILE_FIELDS)
+    changed = [k for k in after if before[k] != after[k]]
+    if changed:
+        audit.record(
+            "coach.update",
+            by=by,
+            entity=coach,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return coach

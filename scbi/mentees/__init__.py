@@ -1,0 +1,1 @@
+"""Mentee profiles (and, later, competency tracking)."""

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice, SelectField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from scbi.forms import AccountForm, BaseForm, RefField, VersionField
+from scbi.mentees.models import Gender, MenteeStatus
+
+GENDER_LABELS = {
+    Gender.FEMALE: _l("Female"),
+    Gender.MALE: _l("Male"),
+    Gender.OTHER: _l("Other"),
+    Gender.UNDISCLOSED: _l("Prefers not to say"),
+}
+STATUS_LABELS = {
+    MenteeStatus.ACTIVE: _l("Active"),
+    MenteeStatus.GRADUATED: _l("Graduated"),
+    MenteeStatus.WITHDRAWN: _l("Withdrawn"),
+    MenteeStatus.LEFT_PUBLIC_SERVICE: _l("Left the public service"),
+}
+
+
+class MenteeProfileForm(BaseForm):
+    staff_number = StringField(_l("Staff number"), validators=[DataRequired(), Length(max=40)])
+    gender = SelectField(
+        _l("Gender"), choices=[SelectChoice(k.value, v) for k, v in GENDER_LABELS.items()]
+    )
+    position = StringField(_l("Position"), validators=[DataRequired(), Length(max=200)])
+    institution_id = RefField(_l("Institution"), validators=[InputRequired()])
+    sector_id = RefField(_l("Sector"), validators=[InputRequired()])
+    phase_id = RefField(_l("Cohort (phase)"), validators=[Optional()])
+    joined_on = DateField(_l("Joined the programme on"), validators=[InputRequired()])
+
+
+class MenteeNewForm(AccountForm, MenteeProfileForm):
+    """Account fields first (declared earlier in scbi.forms), then the profile."""
+
+
+class MenteeEditForm(MenteeProfileForm):
+    version = VersionField()
+
+
+class MenteeStatusForm(BaseForm):
+    status = SelectField(
+        _l("New status"), choices=[SelectChoice(k.value, v) for k, v in STATUS_LABELS.items()]
+    )
+    status_date = DateField(
+        _l("From"), validators=[InputRequired()], description=_l("The day the change took effect.")
+    )
+    note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
+    version = VersionField()

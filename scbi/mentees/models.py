@@ -1,0 +1,72 @@
+"""Mentee profiles and their dated status history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+
+class MenteeStatus(StrEnum):
+    ACTIVE = "active"
+    GRADUATED = "graduated"
+    WITHDRAWN = "withdrawn"
+    LEFT_PUBLIC_SERVICE = "left_public_service"
+
+
+class Mentee(IdMixin, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "mentee"
+    __table_args__ = (enum_check("gender", Gender), enum_check("status", MenteeStatus))
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
+    staff_number: Mapped[str] = mapped_column(String(40), unique=True)
+    gender: Mapped[str] = mapped_column(String(16))
+    position: Mapped[str] = mapped_column(String(200))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
+    phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"), index=True)
+    joined_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(24), default=MenteeStatus.ACTIVE.value)
+    status_changed_on: Mapped[date]
+
+    user: Mapped["User"] = relationship(lazy="joined")  # noqa: F821, UP037
+    institution: Mapped["Institution"] = relationship(lazy="joined")  # noqa: F821, UP037
+    sector: Mapped["Sector"] = relationship(lazy="joined")  # noqa: F821, UP037
+    phase: Mapped["Phase | None"] = relationship(lazy="joined")  # noqa: F821, UP037
+    history: Mapped[list[MenteeStatusChange]] = relationship(
+        back_populates="mentee",
+        order_by="MenteeStatusChange.id.desc()",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def full_name(self) -> str:
+        return self.user.full_name
+
+
+class MenteeStatusChange(IdMixin, Base):
+    """The mentee's status from a date on (critical mass counts by these dates)."""
+
+    __tablename__ = "mentee_status_change"
+    __table_args__ = (enum_check("status", MenteeStatus),)
+
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(24))
+    status_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    mentee: Mapped[Mentee] = relationship(back_populates="history")
+    recorded_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037

@@ -1,0 +1,181 @@
+"""Mentee registration, profile changes and dated status changes (secretariat)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from scbi import audit
+from scbi.auth import services as accounts
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import require_configure
+from scbi.database import utcnow
+from scbi.dates import today
+from scbi.errors import ValidationFailed, check_version
+from scbi.extensions import db
+from scbi.mentees.models import Gender, Mentee, MenteeStatus, MenteeStatusChange
+from scbi.programme.models import Institution, Phase, Sector
+from scbi.programme.services import snapshot
+from scbi.validation import Errors
+
+PROFILE_FIELDS = (
+    "staff_number",
+    "gender",
+    "position",
+    "institution_id",
+    "sector_id",
+    "phase_id",
+    "joined_on",
+)
+
+
+def _profile_values(errors: Errors, data: dict, exclude_id=None) -> dict:
+    sector = errors.ref("sector_id", Sector, data.get("sector_id"), label=_("sector"))
+    institution = errors.ref(
+        "institution_id", Institution, data.get("institution_id"), label=_("institution")
+    )
+    phase = errors.ref("phase_id", Phase, data.get("phase_id"), required=False, label=_("phase"))
+    values = {
+        "staff_number": errors.text("staff_number", data.get("staff_number"), max_length=40),
+        "gender": errors.choice("gender", data.get("gender"), Gender),
+        "position": errors.text("position", data.get("position"), max_length=200),
+        "institution_id": institution.id if institution else None,
+        "sector_id": sector.id if sector else None,
+        "phase_id": phase.id if phase else None,
+        "joined_on": errors.date("joined_on", data.get("joined_on")),
+    }
+    if values["staff_number"]:
+        query = select(Mentee.id).where(
+            func.lower(Mentee.staff_number) == values["staff_number"].lower()
+        )
+        if exclude_id is not None:
+            query = query.where(Mentee.id != exclude_id)
+        if db.session.scalar(query) is not None:
+            errors.add("staff_number", _("Another mentee has this staff number."))
+    return values
+
+
+def register_mentee(
+    *,
+    by: User,
+    email: str,
+    full_name: str,
+    password: str | None = None,
+    password_hash: str | None = None,
+    must_change_password: bool = True,
+    **data,
+) -> tuple[Mentee, str]:
+    """Create a mentee's account and profile (status ``active`` from ``joined_on``)."""
+    require_configure(by)
+    errors = Errors()
+    values = _profile_values(errors, data)
+    password = password or accounts.generate_password()
+    try:
+        user = accounts.create_user(
+            by=by,
+            email=email,
+            full_name=full_name,
+            password=password,
+            password_hash=password_hash,
+            must_change_password=must_change_password,
+            roles=[Role.MENTEE.value],
+            allowed_roles=frozenset({Role.MENTEE}),
+        )
+    except ValidationFailed as error:
+        for field, messages in error.fields.items():
+            for message in messages:
+                errors.add(field, message)
+        user = None
+    errors.raise_if_any()
+    mentee = Mentee(
+        user_id=user.id,
+        status=MenteeStatus.ACTIVE.value,
+        status_changed_on=values["joined_on"],
+        **values,
+    )
+    db.session.add(mentee)
+    db.session.flush()
+    _record_status(mentee, values["joined_on"], "", by)
+    audit.record("mentee.create", by=by, entity=mentee, after=snapshot(mentee, *PROFILE_FIELDS))
+    return mentee, password
+
+
+def update_mentee(mentee: Mentee, *, by: User, version, **data) -> Mentee:
+    require_configure(by)
+    check_version(mentee, version)
+    errors = Errors()
+    values = _profile_values(errors, {**snapshot(mentee, *PROFILE_FIELDS), **data}, mentee.id)
+    errors.raise_if_any()
+    before = snapshot(mentee, *PROFILE_FIELDS)
+    for key, value in values.items():
+        setattr(mentee, key, value)
+    db.session.flush()
+    changed = [k for k in PROFILE_FIELDS if before[k] != values[k]]
+    if changed:
+        audit.record(
+            "mentee.update",
+            by=by,
+            entity=mentee,
+            before={k: before[k] for k in changed},
+            after={k: values[k] for k in changed},
+        )
+    return mentee
+
+
+def change_status(
+    mentee: Mentee, *, by: User, version, status, status_date, note: str = ""
+) -> Mentee:
+    """Set the mentee's status from ``status_date`` on; the dated history is kept.
+
+    The date may not be in the future, nor before the current status's date (history is
+    written forwards). Leaving the programme ends nothing by itself: open pairings stay
+    for the secretariat to end with a reason.
+    """
+    require_configure(by)
+    check_version(mentee, version)
+    errors = Errors()
+    status = errors.choice("status", status, MenteeStatus)
+    when = errors.date("status_date", status_date)
+    note = errors.text("note", note, max_length=2000, required=False)
+    if when and when > today():
+        errors.add("status_date", _("The date must not be in the future."))
+    elif when and when < mentee.status_changed_on:
+        errors.add(
+            "status_date",
+            _(
+                "The current status dates from %(day)s; a change cannot be earlier.",
+                day=mentee.status_changed_on.isoformat(),
+            ),
+        )
+    if status and status == mentee.status and not errors:
+        errors.add("status", _("The mentee already has this status."))
+    errors.raise_if_any()
+    before = {"status": mentee.status, "status_changed_on": mentee.status_changed_on}
+    mentee.status = status
+    mentee.status_changed_on = when
+    db.session.flush()
+    _record_status(mentee, when, note, by)
+    audit.record(
+        "mentee.status",
+        by=by,
+        entity=mentee,
+        before=before,
+        after={"status": status, "status_changed_on": when, "note": note},
+    )
+    return mentee
+
+
+def _record_status(mentee: Mentee, when: date, note: str, by: User) -> None:
+    db.session.add(
+        MenteeStatusChange(
+            mentee_id=mentee.id,
+            status=mentee.status,
+            status_on=when,
+            note=note,
+            recorded_by_id=by.id if by else None,
+            recorded_at=utcnow(),
+        )
+    )
+    db.session.flush()

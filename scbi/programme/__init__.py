@@ -1,0 +1,1 @@
+"""Programme configuration: phases, sectors, institutions, priority results, frameworks."""

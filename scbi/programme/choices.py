@@ -1,0 +1,57 @@
+"""Choices for the select fields of forms and filters (one query each)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from scbi.auth.models import Role, User, UserRole
+from scbi.extensions import db
+from scbi.programme.models import Competency, Institution, Phase, Sector
+
+
+def _with_empty(choices: list[SelectChoice], empty: str | None) -> list[SelectChoice]:
+    return ([SelectChoice("", empty)] if empty is not None else []) + choices
+
+
+def sectors(empty: str | None = None, ids: set[int] | None = None) -> list[SelectChoice]:
+    query = select(Sector.id, Sector.name).order_by(Sector.name)
+    if ids is not None:
+        query = query.where(Sector.id.in_(ids))
+    return _with_empty([SelectChoice(i, n) for i, n in db.session.execute(query)], empty)
+
+
+def institutions(empty: str | None = None) -> list[SelectChoice]:
+    rows = db.session.execute(
+        select(Institution.id, Institution.acronym, Institution.name, Sector.name)
+        .join(Sector)
+        .order_by(Institution.acronym)
+    )
+    return _with_empty([SelectChoice(i, f"{a} — {n}", optgroup=s) for i, a, n, s in rows], empty)
+
+
+def phases(empty: str | None = None) -> list[SelectChoice]:
+    rows = db.session.execute(select(Phase.id, Phase.name).order_by(Phase.start_date.desc()))
+    return _with_empty([SelectChoice(i, n) for i, n in rows], empty)
+
+
+def coordinators() -> list[SelectChoice]:
+    rows = db.session.execute(
+        select(User.id, User.full_name)
+        .join(UserRole)
+        .where(UserRole.role == Role.COORDINATOR.value, User.active.is_(True))
+        .order_by(User.full_name)
+    )
+    return [SelectChoice(i, n) for i, n in rows]
+
+
+def competencies(framework_id: int, exclude: int | None = None) -> list[SelectChoice]:
+    rows = db.session.execute(
+        select(Competency.id, Competency.idnumber, Competency.short_name)
+        .where(Competency.framework_id == framework_id)
+        .order_by(Competency.sort_order)
+    )
+    return _with_empty(
+        [SelectChoice(i, f"{n} ({idn})") for i, idn, n in rows if i != exclude], _("— top level —")
+    )

@@ -1,0 +1,237 @@
+"""The demo programme (``flask --app wsgi scbi demo``), built through the services so that
+it obeys every rule and leaves the audit trail a real set-up would.
+
+All demo accounts share one password generated for this install (hashed once, so the
+demo loads in seconds); it is printed with the logins and never stored in clear.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from scbi.auth import services as accounts
+from scbi.auth.models import Role, User
+from scbi.auth.passwords import hash_password
+from scbi.coaches.services import register_coach
+from scbi.dates import today
+from scbi.extensions import db
+from scbi.mentees.services import change_status, register_mentee
+from scbi.programme import demo_data as data
+from scbi.programme import frameworks, services
+from scbi.transfer.services import create_pairing, end_pairing, pause_pairing
+
+PHASE_START = date(2025, 1, 6)
+PHASE_END = date(2027, 12, 31)
+
+
+@dataclass
+class DemoLogins:
+    password: str
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # role, name, e-mail
+
+
+def _ascii(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.lower().replace(" ", ".") if c.isalnum() or c == ".")
+
+
+def is_empty() -> bool:
+    return db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def build_demo(seed: int = 2025) -> DemoLogins:
+    """Create the demo programme in the current transaction; the caller commits."""
+    rng = random.Random(seed)  # noqa: S311 - demo names, not secrets
+    password = accounts.generate_password()
+    hashed = hash_password(password)
+    result = DemoLogins(password)
+
+    admin = accounts.create_user(
+        by=None,
+        email="secretariat@ncbs.example.rw",
+        full_name="Odette Ingabire",
+        password=password,
+        password_hash=hashed,
+        roles=[Role.SECRETARIAT.value],
+        must_change_password=False,
+    )
+    result.logins.append(("secretariat", admin.full_name, admin.email))
+
+    phase = services.create_phase(
+        by=admin,
+        name="SCBI Phase I",
+        start_date=PHASE_START,
+        end_date=PHASE_END,
+        description="Coaching in the five priority sectors of the national strategy.",
+    )
+
+    sectors, institutions = {}, {}
+    for code, name, target, target_date, insts in data.SECTORS:
+        sectors[code] = services.create_sector(
+            by=admin,
+            code=code,
+            name=name,
+            expert_target=target,
+            target_date=date.fromisoformat(target_date),
+            expert_level=3,
+        )
+        for acronym, inst_name in insts:
+            institutions[acronym] = services.create_institution(
+                by=admin, name=inst_name, acronym=acronym, sector_id=sectors[code].id
+            )
+
+    for code, (fw_name, items) in data.FRAMEWORKS.items():
+        _framework(admin, fw_name, f"{code}-FW", sectors[code].id, items)
+    _framework(admin, data.LEADERSHIP[0], data.LEADERSHIP[1], None, data.LEADERSHIP[2])
+
+    for name, codes in data.COORDINATORS:
+        user = accounts.create_user(
+            by=admin,
+            email=f"{_ascii(name)}@ncbs.example.rw",
+            full_name=name,
+            password=password,
+            password_hash=hashed,
+            roles=[Role.COORDINATOR.value],
+            must_change_password=False,
+        )
+        services.set_coordinator_sectors(user, [sectors[c].id for c in codes], by=admin)
+        result.logins.append(("coordinator", f"{name} ({', '.join(codes)})", user.email))
+
+    coaches = {code: [] for code in sectors}
+    for name, nationality, org, code, host, expertise, years, qual in data.COACHES:
+        coach, _ = register_coach(
+            by=admin,
+            email=f"{_ascii(name)}@coach.example.org",
+            full_name=name,
+            password_hash=hashed,
+            must_change_password=False,
+            nationality=nationality,
+            organisation=org,
+            technical_expertise=expertise,
+            coaching_experience_years=years,
+            coaching_qualification=qual,
+            sector_id=sectors[code].id,
+            host_institution_id=institutions[host].id,
+            contract_start=PHASE_START,
+            contract_end=date(2027, 6, 30),
+            max_mentees=4,
+        )
+        coaches[code].append(coach)
+    first = coaches["ENE"][0]
+    result.logins.append(("coach", first.full_name, first.user.email))
+
+    mentees = _mentees(admin, rng, hashed, sectors, institutions, phase)
+    result.logins.append(("mentee", mentees[0].full_name, mentees[0].user.email))
+    _pairings(admin, rng, coaches, mentees, phase)
+    return result
+
+
+def _framework(admin, name, idnumber, sector_id, items) -> None:
+    framework = frameworks.create_framework(
+        by=admin,
+        name=name,
+        idnumber=idnumber,
+        sector_id=sector_id,
+        description=f"Competencies a national expert in {name.lower()} demonstrates.",
+    )
+    ids = {}
+    for code, short, core, parent in items:
+        competency = frameworks.add_competency(
+            framework,
+            by=admin,
+            idnumber=code,
+            short_name=short,
+            core=core,
+            parent_id=ids.get(parent),
+        )
+        ids[code] = competency.id
+
+
+def _mentees(admin, rng, hashed, sectors, institutions, phase):
+    insts_of = {code: [a for a, _n in insts] for code, _n2, _t, _d, insts in data.SECTORS}
+    used, mentees, number = set(), [], 0
+    for code, count in data.MENTEES_PER_SECTOR.items():
+        for _ in range(count):
+            number += 1
+            gender = "female" if rng.random() < 0.48 else "male"
+            while True:
+                name = f"{rng.choice(data.MENTEE_FIRST[gender])} {rng.choice(data.MENTEE_LAST)}"
+                if name not in used:
+                    used.add(name)
+                    break
+            acronym = rng.choice(insts_of[code])
+            joined = PHASE_START + timedelta(days=rng.randint(0, 120))
+            mentee, _ = register_mentee(
+                by=admin,
+                email=f"{_ascii(name)}@{acronym.lower()}.example.rw",
+                full_name=name,
+                password_hash=hashed,
+                must_change_password=False,
+                staff_number=f"RW-{joined.year}-{number:04d}",
+                gender=gender,
+                position=rng.choice(data.POSITIONS[code]),
+                institution_id=institutions[acronym].id,
+                sector_id=sectors[code].id,
+                phase_id=phase.id,
+                joined_on=joined,
+            )
+            mentees.append(mentee)
+    return mentees
+
+
+def _pairings(admin, rng, coaches, mentees, phase) -> None:
+    """Each mentee with a coach of their sector; a few ended, paused or left early."""
+    load = {c.id: 0 for cs in coaches.values() for c in cs}
+    for index, mentee in enumerate(mentees):
+        sector_coaches = coaches[mentee.sector.code]
+        coach = min(sector_coaches, key=lambda c: (load[c.id], c.id))
+        load[coach.id] += 1
+        start = max(mentee.joined_on, coach.contract_start) + timedelta(days=rng.randint(3, 30))
+        pairing = create_pairing(
+            by=admin,
+            coach_id=coach.id,
+            mentee_id=mentee.id,
+            phase_id=phase.id,
+            sector_id=mentee.sector_id,
+            start_date=start,
+            planned_end_date=min(start + timedelta(days=540), coach.contract_end),
+        )
+        if index % 13 == 5:
+            pause_pairing(pairing, by=admin, version=pairing.version)
+        elif index % 17 == 9:
+            end_pairing(
+                pairing,
+                by=admin,
+                version=pairing.version,
+                status="terminated",
+                end_date=start + timedelta(days=200),
+                reason="The mentee moved to a post outside the sector.",
+            )
+            change_status(
+                mentee,
+                by=admin,
+                version=mentee.version,
+                status="withdrawn",
+                status_date=min(start + timedelta(days=200), today()),
+                note="Transferred to a post outside the programme.",
+            )
+            load[coach.id] -= 1
+    # A leadership coach also mentors a few mentees of other sectors (a cross-sector pairing).
+    coach = coaches["INV"][0]
+    for mentee in [m for m in mentees if m.sector.code == "EXP" and m.status == "active"][:1]:
+        if load[coach.id] < coach.max_mentees:
+            create_pairing(
+                by=admin,
+                coach_id=coach.id,
+                mentee_id=mentee.id,
+                phase_id=phase.id,
+                sector_id=coach.sector_id,
+                start_date=PHASE_START + timedelta(days=200),
+                planned_end_date=date(2027, 3, 31),
+                cross_sector_reason="Investor negotiation skills for export deals.",
+            )

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice, SelectField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, optional_int
+from scbi.programme.models import ResultStatus
+
+LEVELS = [
+    SelectChoice(str(n), label)
+    for n, label in (
+        (1, _l("1 — Aware")),
+        (2, _l("2 — Assisted")),
+        (3, _l("3 — Independent")),
+        (4, _l("4 — Expert")),
+    )
+]
+RESULT_STATUS_LABELS = {
+    ResultStatus.NOT_STARTED: _l("Not started"),
+    ResultStatus.ON_TRACK: _l("On track"),
+    ResultStatus.AT_RISK: _l("At risk"),
+    ResultStatus.DELIVERED: _l("Delivered"),
+    ResultStatus.DROPPED: _l("Dropped"),
+}
+
+
+class PhaseForm(BaseForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=120)],
+        description=_l("For example: SCBI Phase II"),
+    )
+    start_date = DateField(_l("Starts on"), validators=[InputRequired()])
+    end_date = DateField(
+        _l("Ends on"),
+        validators=[Optional()],
+        description=_l("Leave empty while the phase is open-ended."),
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    version = VersionField()
+
+
+class SectorForm(BaseForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=16)],
+        description=_l("Short and stable, e.g. ENE or AGR."),
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    expert_target = IntegerField(
+        _l("National experts wanted"),
+        validators=[InputRequired(), NumberRange(min=0)],
+        description=_l("The critical mass the country aims for."),
+    )
+    target_date = DateField(_l("Target date"), validators=[InputRequired()])
+    expert_level = SelectField(
+        _l("Expert level"),
+        choices=LEVELS,
+        default="3",
+        coerce=int,
+        description=_l("The level every core competency must reach."),
+    )
+    active = BooleanField(_l("Active"), default=True)
+    coordinators = MultiCheckboxField(
+        _l("Coordinators"), coerce=int, description=_l("They see and manage only their sectors.")
+    )
+    version = VersionField()
+
+
+class InstitutionForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    acronym = StringField(_l("Acronym"), validators=[DataRequired(), Length(max=20)])
+    sector_id = RefField(_l("Sector"), validators=[InputRequired()])
+    version = VersionField()
+
+
+class PriorityResultForm(BaseForm):
+    title = StringField(_l("Result"), validators=[DataRequired(), Length(max=300)])
+    sector_id = RefField(_l("Sector"), validators=[InputRequired()])
+    institution_id = RefField(_l("Institution"), validators=[Optional()])
+    due_date = DateField(_l("Due"), validators=[InputRequired()])
+    status = SelectField(
+        _l("Status"), choices=[SelectChoice(k.value, v) for k, v in RESULT_STATUS_LABELS.items()]
+    )
+    status_on = DateField(
+        _l("Status as of"), validators=[Optional()], description=_l("Defaults to today.")
+    )
+    status_note = TextAreaField(
+        _l("Status note"),
+        validators=[Length(max=2000)],
+        description=_l("What happened; kept in the dated history."),
+    )
+    version = VersionField()
+
+
+class FrameworkForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    idnumber = StringField(
+        _l("ID number"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("Unique; Moodle uses it to match frameworks."),
+    )
+    sector_id = RefField(
+        _l("Sector"),
+        validators=[Optional()],
+        description=_l("Empty for a cross-cutting framework (e.g. leadership)."),
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    version = VersionField()
+
+
+class CompetencyForm(BaseForm):
+    short_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    idnumber = StringField(_l("ID number"), validators=[DataRequired(), Length(max=100)])
+    parent_id = RefField(_l("Under"), validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    core = BooleanField(
+        _l("Core competency"), description=_l("Core competencies define a national expert.")
+    )
+    version = VersionField()
+
+
+class FrameworkImportForm(BaseForm):
+    file = FileField(
+        _l("Moodle framework file (CSV)"),
+        validators=[FileRequired()],
+        description=_l(
+            "Exported from Moodle: Site administration › Competencies "
+            "› Export competency framework."
+        ),
+    )
+    sector_id = RefField(
+        _l("Sector"),
+        validators=[Optional()],
+        description=_l("Empty for a cross-cutting framework."),
+    )
+
+
+__all__ = [
+    "CompetencyForm",
+    "FrameworkForm",
+    "FrameworkImportForm",
+    "InstitutionForm",
+    "PhaseForm",
+    "PriorityResultForm",
+    "SectorForm",
+    "optional_int",
+]
+
+
+class PeopleImportForm(BaseForm):
+    kind = SelectField(
+        _l("Who is in the file"),
+        choices=[SelectChoice("mentee", _l("Mentees")), SelectChoice("coach", _l("Coaches"))],
+    )
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired()],
+        description=_l("UTF-8 CSV with the template's columns, one person a row."),
+    )

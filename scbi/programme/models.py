@@ -1,0 +1,182 @@
+"""Programme configuration: phases, sectors (with their critical-mass settings),
+institutions, priority results and competency frameworks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+
+
+class Phase(IdMixin, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "phase"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
+    )
+
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def covers(self, start: date, end: date | None) -> bool:
+        """Whether the dates fall inside the phase (an open phase has no end)."""
+        if start < self.start_date:
+            return False
+        return self.end_date is None or (end is not None and end <= self.end_date)
+
+
+coordinator_sector = Table(
+    "coordinator_sector",
+    Base.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sector.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Sector(IdMixin, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "sector"
+    __table_args__ = (
+        CheckConstraint("expert_level BETWEEN 1 AND 4", name="expert_level_on_scale"),
+        CheckConstraint("expert_target >= 0", name="expert_target_not_negative"),
+    )
+
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    expert_target: Mapped[int] = mapped_column(Integer)
+    target_date: Mapped[date]
+    expert_level: Mapped[int] = mapped_column(Integer, default=3)
+
+    coordinators: Mapped[list["User"]] = relationship(  # noqa: F821, UP037
+        secondary=coordinator_sector, lazy="selectin", order_by="User.full_name"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Institution(IdMixin, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "institution"
+
+    name: Mapped[str] = mapped_column(String(200))
+    acronym: Mapped[str] = mapped_column(String(20), unique=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
+
+    sector: Mapped[Sector] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{self.acronym} — {self.name}"
+
+
+class ResultStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    DELIVERED = "delivered"
+    DROPPED = "dropped"
+
+
+class PriorityResult(IdMixin, TimestampMixin, VersionMixin, Base):
+    """A development result the government set for a sector; coaching supports it."""
+
+    __tablename__ = "priority_result"
+    __table_args__ = (enum_check("status", ResultStatus),)
+
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    due_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default=ResultStatus.NOT_STARTED.value)
+
+    sector: Mapped[Sector] = relationship(lazy="joined")
+    institution: Mapped[Institution | None] = relationship(lazy="joined")
+    history: Mapped[list[PriorityResultStatus]] = relationship(
+        back_populates="result",
+        order_by="PriorityResultStatus.id.desc()",
+        cascade="all, delete-orphan",
+    )
+
+
+class PriorityResultStatus(IdMixin, Base):
+    """One dated status of a priority result, with its note (the history is kept)."""
+
+    __tablename__ = "priority_result_status"
+    __table_args__ = (enum_check("status", ResultStatus),)
+
+    result_id: Mapped[int] = mapped_column(
+        ForeignKey("priority_result.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    status_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    result: Mapped[PriorityResult] = relationship(back_populates="history")
+    recorded_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
+
+
+class CompetencyFramework(IdMixin, TimestampMixin, VersionMixin, Base):
+    """A tree of competencies; a sector's own, or cross-cutting (no sector).
+
+    The Moodle-only fields (scale, taxonomy, description format) are kept verbatim so
+    that an export gives back an equivalent file.
+    """
+
+    __tablename__ = "competency_framework"
+
+    name: Mapped[str] = mapped_column(String(200))
+    idnumber: Mapped[str] = mapped_column(String(100), unique=True)
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sector.id"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_format: Mapped[int] = mapped_column(Integer, default=1)
+    scale_values: Mapped[str] = mapped_column(Text, default="")
+    scale_configuration: Mapped[str] = mapped_column(Text, default="")
+    taxonomy: Mapped[str] = mapped_column(Text, default="")
+
+    sector: Mapped[Sector | None] = relationship(lazy="joined")
+    competencies: Mapped[list[Competency]] = relationship(
+        back_populates="framework",
+        order_by="Competency.sort_order",
+        cascade="all, delete-orphan",
+    )
+
+
+class Competency(IdMixin, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "competency"
+    __table_args__ = (UniqueConstraint("framework_id", "idnumber"),)
+
+    framework_id: Mapped[int] = mapped_column(
+        ForeignKey("competency_framework.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("competency.id"), index=True)
+    idnumber: Mapped[str] = mapped_column(String(100))
+    short_name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_format: Mapped[int] = mapped_column(Integer, default=1)
+    core: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Moodle's competency rules and cross-references, kept for a faithful export.
+    rule_type: Mapped[str] = mapped_column(Text, default="")
+    rule_outcome: Mapped[str] = mapped_column(String(8), default="")
+    rule_config: Mapped[str] = mapped_column(Text, default="")
+    cross_references: Mapped[list] = mapped_column(JSON, default=list)
+
+    framework: Mapped[CompetencyFramework] = relationship(back_populates="competencies")
+    parent: Mapped[Competency | None] = relationship(remote_side="Competency.id")

@@ -1,0 +1,489 @@
+"""Programme set-up pages. Everyone signed in reads; the secretariat changes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from scbi.auth.models import Role
+from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.coaches.models import Coach
+from scbi.extensions import db
+from scbi.forms import form_page
+from scbi.mentees.models import Mentee
+from scbi.programme import choices, frameworks, services
+from scbi.programme.forms import (
+    CompetencyForm,
+    FrameworkForm,
+    FrameworkImportForm,
+    InstitutionForm,
+    PeopleImportForm,
+    PhaseForm,
+    PriorityResultForm,
+    SectorForm,
+)
+from scbi.programme.models import (
+    Competency,
+    CompetencyFramework,
+    Institution,
+    Phase,
+    PriorityResult,
+    Sector,
+)
+from scbi.programme.people_import import import_people, template_csv
+from scbi.transfer.models import Pairing, PairingStatus
+
+bp = Blueprint("programme", __name__)
+
+SECRETARIAT = Role.SECRETARIAT
+
+
+def _get(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _saved(message: str, endpoint: str, **values):
+    def done(obj):
+        flash(message, "success")
+        return redirect(url_for(endpoint, **{k: v(obj) for k, v in values.items()}))
+
+    return done
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+@bp.route("/programme")
+@role_required(*SIGNED_IN)
+def overview():
+    phases = db.session.scalars(select(Phase).order_by(Phase.start_date.desc())).all()
+    sectors = db.session.scalars(select(Sector).order_by(Sector.name)).all()
+    counts = {
+        "institutions": dict(
+            db.session.execute(
+                select(Institution.sector_id, func.count()).group_by(Institution.sector_id)
+            ).all()
+        ),
+        "mentees": dict(
+            db.session.execute(
+                select(Mentee.sector_id, func.count())
+                .where(Mentee.status == "active")
+                .group_by(Mentee.sector_id)
+            ).all()
+        ),
+        "coaches": dict(
+            db.session.execute(
+                select(Coach.sector_id, func.count())
+                .where(Coach.status == "active")
+                .group_by(Coach.sector_id)
+            ).all()
+        ),
+        "pairings": dict(
+            db.session.execute(
+                select(Pairing.sector_id, func.count())
+                .where(Pairing.status == PairingStatus.ACTIVE.value)
+                .group_by(Pairing.sector_id)
+            ).all()
+        ),
+    }
+    return render_template("programme/overview.html", phases=phases, sectors=sectors, counts=counts)
+
+
+# --- phases --------------------------------------------------------------------------------
+
+
+@bp.route("/phases/new", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def phase_new():
+    return form_page(
+        PhaseForm(),
+        "programme/form.html",
+        lambda v: services.create_phase(by=current_user, **_without(v, "version")),
+        _saved(_("Phase saved."), "programme.overview"),
+        title=_("New phase"),
+        cancel=url_for("programme.overview"),
+    )
+
+
+@bp.route("/phases/<int:phase_id>/edit", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def phase_edit(phase_id: int):
+    phase = _get(Phase, phase_id)
+    form = PhaseForm(obj=phase)
+    return form_page(
+        form,
+        "programme/form.html",
+        lambda v: services.update_phase(phase, by=current_user, **v),
+        _saved(_("Phase saved."), "programme.overview"),
+        title=_("Edit %(name)s", name=phase.name),
+        cancel=url_for("programme.overview"),
+    )
+
+
+def _without(values: dict, *names: str) -> dict:
+    return {k: v for k, v in values.items() if k not in names}
+
+
+# --- sectors -------------------------------------------------------------------------------
+
+
+@bp.route("/sectors/<int:sector_id>")
+@role_required(*SIGNED_IN)
+def sector(sector_id: int):
+    sector = _get(Sector, sector_id)
+    institutions = db.session.scalars(
+        select(Institution).where(Institution.sector_id == sector.id).order_by(Institution.acronym)
+    ).all()
+    sector_frameworks = db.session.scalars(
+        select(CompetencyFramework)
+        .where(
+            (CompetencyFramework.sector_id == sector.id) | CompetencyFramework.sector_id.is_(None)
+        )
+        .order_by(CompetencyFramework.sector_id.is_(None), CompetencyFramework.name)
+    ).all()
+    core_counts = dict(
+        db.session.execute(
+            select(Competency.framework_id, func.count())
+            .where(Competency.core.is_(True))
+            .group_by(Competency.framework_id)
+        ).all()
+    )
+    results = db.session.scalars(
+        select(PriorityResult)
+        .where(PriorityResult.sector_id == sector.id)
+        .order_by(PriorityResult.due_date)
+    ).all()
+    return render_template(
+        "programme/sector.html",
+        sector=sector,
+        institutions=institutions,
+        frameworks=sector_frameworks,
+        core_counts=core_counts,
+        results=results,
+    )
+
+
+def _sector_form(sector: Sector | None = None) -> SectorForm:
+    form = SectorForm(obj=sector)
+    form.coordinators.choices = choices.coordinators()
+    if sector is not None and request.method == "GET":
+        form.coordinators.data = [u.id for u in sector.coordinators]
+    return form
+
+
+def _save_sector(sector: Sector | None, values: dict) -> Sector:
+    coordinator_ids = values.pop("coordinators") or []
+    if sector is None:
+        values.pop("version", None)
+        sector = services.create_sector(by=current_user, **values)
+    else:
+        services.update_sector(sector, by=current_user, **values)
+    services.set_sector_coordinators(sector, coordinator_ids, by=current_user)
+    return sector
+
+
+@bp.route("/sectors/new", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def sector_new():
+    return form_page(
+        _sector_form(),
+        "programme/form.html",
+        lambda v: _save_sector(None, v),
+        _saved(_("Sector saved."), "programme.sector", sector_id=lambda s: s.id),
+        title=_("New sector"),
+        cancel=url_for("programme.overview"),
+    )
+
+
+@bp.route("/sectors/<int:sector_id>/edit", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def sector_edit(sector_id: int):
+    sector = _get(Sector, sector_id)
+    return form_page(
+        _sector_form(sector),
+        "programme/form.html",
+        lambda v: _save_sector(sector, v),
+        _saved(_("Sector saved."), "programme.sector", sector_id=lambda s: s.id),
+        title=_("Edit %(name)s", name=sector.name),
+        cancel=url_for("programme.sector", sector_id=sector.id),
+    )
+
+
+# --- institutions --------------------------------------------------------------------------
+
+
+@bp.route("/institutions/<int:institution_id>")
+@role_required(*SIGNED_IN)
+def institution(institution_id: int):
+    institution = _get(Institution, institution_id)
+    mentee_count = db.session.scalar(
+        select(func.count())
+        .select_from(Mentee)
+        .where(Mentee.institution_id == institution.id, Mentee.status == "active")
+    )
+    coach_count = db.session.scalar(
+        select(func.count())
+        .select_from(Coach)
+        .where(Coach.host_institution_id == institution.id, Coach.status == "active")
+    )
+    results = db.session.scalars(
+        select(PriorityResult)
+        .where(PriorityResult.institution_id == institution.id)
+        .order_by(PriorityResult.due_date)
+    ).all()
+    return render_template(
+        "programme/institution.html",
+        institution=institution,
+        mentee_count=mentee_count,
+        coach_count=coach_count,
+        results=results,
+    )
+
+
+def _institution_form(institution: Institution | None = None) -> InstitutionForm:
+    form = InstitutionForm(obj=institution, sector_id=request.args.get("sector_id", type=int))
+    form.sector_id.choices = choices.sectors(_("Choose a sector"))
+    return form
+
+
+@bp.route("/institutions/new", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def institution_new():
+    return form_page(
+        _institution_form(),
+        "programme/form.html",
+        lambda v: services.create_institution(by=current_user, **_without(v, "version")),
+        _saved(_("Institution saved."), "programme.institution", institution_id=lambda i: i.id),
+        title=_("New institution"),
+        cancel=url_for("programme.overview"),
+    )
+
+
+@bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def institution_edit(institution_id: int):
+    institution = _get(Institution, institution_id)
+    return form_page(
+        _institution_form(institution),
+        "programme/form.html",
+        lambda v: services.update_institution(institution, by=current_user, **v),
+        _saved(_("Institution saved."), "programme.institution", institution_id=lambda i: i.id),
+        title=_("Edit %(name)s", name=institution.acronym),
+        cancel=url_for("programme.institution", institution_id=institution.id),
+    )
+
+
+# --- priority results ----------------------------------------------------------------------
+
+
+def _result_form(result: PriorityResult | None = None) -> PriorityResultForm:
+    form = PriorityResultForm(obj=result, sector_id=request.args.get("sector_id", type=int))
+    form.sector_id.choices = choices.sectors(_("Choose a sector"))
+    form.institution_id.choices = choices.institutions(_("— none —"))
+    return form
+
+
+@bp.route("/priority-results/new", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def result_new():
+    return form_page(
+        _result_form(),
+        "programme/form.html",
+        lambda v: services.create_priority_result(by=current_user, **_without(v, "version")),
+        _saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
+        title=_("New priority result"),
+        cancel=url_for("programme.overview"),
+    )
+
+
+@bp.route("/priority-results/<int:result_id>", methods=["GET", "POST"])
+@role_required(*SIGNED_IN)
+def result(result_id: int):
+    result = db.session.scalar(
+        select(PriorityResult)
+        .options(selectinload(PriorityResult.history))
+        .where(PriorityResult.id == result_id)
+    )
+    if result is None:
+        abort(404)
+    if request.method == "POST" and not current_user.has_role(SECRETARIAT):
+        abort(403)
+    form = _result_form(result)
+    if request.method == "GET":
+        form.status_note.data = ""
+    return form_page(
+        form,
+        "programme/result.html",
+        lambda v: services.update_priority_result(result, by=current_user, **v),
+        _saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
+        result=result,
+    )
+
+
+# --- frameworks ----------------------------------------------------------------------------
+
+
+@bp.route("/frameworks")
+@role_required(*SIGNED_IN)
+def frameworks_list():
+    rows = db.session.execute(
+        select(
+            CompetencyFramework,
+            func.count(Competency.id),
+            func.sum(func.cast(Competency.core, db.Integer)),
+        )
+        .outerjoin(Competency)
+        .group_by(CompetencyFramework.id)
+        .order_by(CompetencyFramework.name)
+    ).all()
+    return render_template("programme/frameworks.html", rows=rows)
+
+
+@bp.route("/frameworks/<int:framework_id>")
+@role_required(*SIGNED_IN)
+def framework(framework_id: int):
+    framework = db.session.scalar(
+        select(CompetencyFramework)
+        .options(selectinload(CompetencyFramework.competencies))
+        .where(CompetencyFramework.id == framework_id)
+    )
+    if framework is None:
+        abort(404)
+    return render_template(
+        "programme/framework.html", framework=framework, tree=frameworks.tree(framework)
+    )
+
+
+def _framework_form(framework: CompetencyFramework | None = None) -> FrameworkForm:
+    form = FrameworkForm(obj=framework)
+    form.sector_id.choices = choices.sectors(_("— cross-cutting —"))
+    return form
+
+
+@bp.route("/frameworks/new", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def framework_new():
+    return form_page(
+        _framework_form(),
+        "programme/form.html",
+        lambda v: frameworks.create_framework(by=current_user, **_without(v, "version")),
+        _saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
+        title=_("New competency framework"),
+        cancel=url_for("programme.frameworks_list"),
+    )
+
+
+@bp.route("/frameworks/<int:framework_id>/edit", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def framework_edit(framework_id: int):
+    framework = _get(CompetencyFramework, framework_id)
+    return form_page(
+        _framework_form(framework),
+        "programme/form.html",
+        lambda v: frameworks.update_framework(framework, by=current_user, **v),
+        _saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
+        title=_("Edit %(name)s", name=framework.name),
+        cancel=url_for("programme.framework", framework_id=framework.id),
+    )
+
+
+@bp.route("/frameworks/import", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def framework_import():
+    form = FrameworkImportForm(sector_id=request.args.get("sector_id", type=int))
+    form.sector_id.choices = choices.sectors(_("— cross-cutting —"))
+    return form_page(
+        form,
+        "programme/import.html",
+        lambda v: frameworks.import_framework(
+            v["file"].read(), by=current_user, sector_id=v["sector_id"]
+        ),
+        _saved(_("Framework imported."), "programme.framework", framework_id=lambda f: f.id),
+    )
+
+
+@bp.route("/frameworks/<int:framework_id>/export")
+@role_required(*SIGNED_IN)
+def framework_export(framework_id: int):
+    framework = _get(CompetencyFramework, framework_id)
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in framework.idnumber)[:60]
+    return Response(
+        frameworks.export_framework(framework),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _competency_form(framework_id: int, competency: Competency | None = None) -> CompetencyForm:
+    form = CompetencyForm(obj=competency, parent_id=request.args.get("parent_id", type=int))
+    form.parent_id.choices = choices.competencies(
+        framework_id, exclude=competency.id if competency else None
+    )
+    return form
+
+
+@bp.route("/frameworks/<int:framework_id>/competencies/new", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def competency_new(framework_id: int):
+    framework = _get(CompetencyFramework, framework_id)
+    return form_page(
+        _competency_form(framework.id),
+        "programme/form.html",
+        lambda v: frameworks.add_competency(framework, by=current_user, **_without(v, "version")),
+        _saved(
+            _("Competency saved."), "programme.framework", framework_id=lambda c: c.framework_id
+        ),
+        title=_("New competency in %(name)s", name=framework.name),
+        cancel=url_for("programme.framework", framework_id=framework.id),
+    )
+
+
+@bp.route("/competencies/<int:competency_id>/edit", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def competency_edit(competency_id: int):
+    competency = _get(Competency, competency_id)
+    return form_page(
+        _competency_form(competency.framework_id, competency),
+        "programme/form.html",
+        lambda v: frameworks.update_competency(competency, by=current_user, **v),
+        _saved(
+            _("Competency saved."), "programme.framework", framework_id=lambda c: c.framework_id
+        ),
+        title=_("Edit %(name)s", name=competency.short_name),
+        cancel=url_for("programme.framework", framework_id=competency.framework_id),
+    )
+
+
+# --- people import -------------------------------------------------------------------------
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@role_required(SECRETARIAT)
+def people_import():
+    form = PeopleImportForm(kind=request.args.get("kind", "mentee"))
+
+    def done(created):
+        return render_template("programme/imported.html", people=created, kind=form.kind.data)
+
+    return form_page(
+        form,
+        "programme/people_import.html",
+        lambda v: import_people(v["file"].read(), kind=v["kind"], by=current_user),
+        done,
+    )
+
+
+@bp.route("/people/import/template-<any(coach, mentee):kind>.csv")
+@role_required(SECRETARIAT)
+def people_template(kind: str):
+    return Response(
+        template_csv(kind),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="scbi-{kind}s-template.csv"'},
+    )

@@ -1,0 +1,1 @@
+"""Pairings (and, later, transfer plans, logs and evidence)."""

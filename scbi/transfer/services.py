@@ -1,0 +1,233 @@
+"""Pairing rules: create, pause, resume and end a coach–mentee pairing.
+
+Secretariat, and coordinators for the pairing's sector. Rules (DESIGN.md): at most one
+open pairing per coach–mentee pair; a coach never exceeds ``max_mentees`` active
+pairings; the dates lie inside the phase and the coach's contract; the pairing's sector
+is the mentee's unless a reason is given.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from scbi import audit
+from scbi.auth.models import User
+from scbi.auth.permissions import require_sector
+from scbi.coaches.models import Coach, CoachStatus
+from scbi.errors import InvalidTransition, check_version
+from scbi.extensions import db
+from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.programme.models import Phase, Sector
+from scbi.programme.services import snapshot
+from scbi.transfer.models import OPEN_STATUSES, Pairing, PairingStatus
+from scbi.validation import Errors
+
+FIELDS = (
+    "coach_id",
+    "mentee_id",
+    "phase_id",
+    "sector_id",
+    "start_date",
+    "planned_end_date",
+    "status",
+    "cross_sector_reason",
+)
+
+
+def active_pairing_count(coach_id: int, *, excluding: int | None = None) -> int:
+    query = (
+        select(func.count())
+        .select_from(Pairing)
+        .where(Pairing.coach_id == coach_id, Pairing.status == PairingStatus.ACTIVE.value)
+    )
+    if excluding is not None:
+        query = query.where(Pairing.id != excluding)
+    return db.session.scalar(query)
+
+
+def _check_capacity(errors: Errors, coach: Coach, excluding: int | None = None) -> None:
+    active = active_pairing_count(coach.id, excluding=excluding)
+    if active >= coach.max_mentees:
+        errors.add(
+            "coach_id",
+            _(
+                "%(name)s already has %(n)d active pairings, the most allowed.",
+                name=coach.full_name,
+                n=coach.max_mentees,
+            ),
+        )
+
+
+def create_pairing(
+    *,
+    by: User,
+    coach_id,
+    mentee_id,
+    phase_id,
+    sector_id,
+    start_date,
+    planned_end_date,
+    cross_sector_reason: str = "",
+) -> Pairing:
+    errors = Errors()
+    coach = errors.ref("coach_id", Coach, coach_id, label=_("coach"))
+    mentee = errors.ref("mentee_id", Mentee, mentee_id, label=_("mentee"))
+    phase = errors.ref("phase_id", Phase, phase_id, label=_("phase"))
+    sector = errors.ref("sector_id", Sector, sector_id, label=_("sector"))
+    start = errors.date("start_date", start_date)
+    end = errors.date("planned_end_date", planned_end_date)
+    reason = errors.text(
+        "cross_sector_reason", cross_sector_reason, max_length=2000, required=False
+    )
+    if sector is not None:
+        require_sector(by, sector.id)  # 403 before any detail about other sectors leaks
+    if start and end and end < start:
+        errors.add("planned_end_date", _("The planned end must not be before the start."))
+    if coach is not None:
+        if coach.status != CoachStatus.ACTIVE.value:
+            errors.add("coach_id", _("This coach is not active."))
+        if start and end and not coach.under_contract(start, end):
+            errors.add(
+                "planned_end_date" if start >= coach.contract_start else "start_date",
+                _(
+                    "The pairing must lie inside the coach's contract (%(start)s to %(end)s).",
+                    start=coach.contract_start.isoformat(),
+                    end=coach.contract_end.isoformat(),
+                ),
+            )
+        _check_capacity(errors, coach)
+    if mentee is not None and mentee.status != MenteeStatus.ACTIVE.value:
+        errors.add("mentee_id", _("Only an active mentee can be paired."))
+    if phase is not None and start and end and not phase.covers(start, end):
+        errors.add(
+            "start_date" if start < phase.start_date else "planned_end_date",
+            _("The pairing must lie inside %(phase)s.", phase=phase.name),
+        )
+    if mentee is not None and sector is not None and mentee.sector_id != sector.id and not reason:
+        errors.add(
+            "cross_sector_reason",
+            _(
+                "The mentee is in %(sector)s; say why this pairing is in another sector.",
+                sector=mentee.sector.name,
+            ),
+        )
+    if coach is not None and mentee is not None and _open_pairing(coach.id, mentee.id):
+        errors.add("mentee_id", _("This coach and mentee already have an open pairing."))
+    errors.raise_if_any()
+
+    pairing = Pairing(
+        coach_id=coach.id,
+        mentee_id=mentee.id,
+        phase_id=phase.id,
+        sector_id=sector.id,
+        start_date=start,
+        planned_end_date=end,
+        status=PairingStatus.ACTIVE.value,
+        cross_sector_reason=reason if mentee.sector_id != sector.id else "",
+    )
+    db.session.add(pairing)
+    db.session.flush()
+    audit.record("pairing.create", by=by, entity=pairing, after=snapshot(pairing, *FIELDS))
+    return pairing
+
+
+def _open_pairing(coach_id: int, mentee_id: int) -> Pairing | None:
+    return db.session.scalar(
+        select(Pairing).where(
+            Pairing.coach_id == coach_id,
+            Pairing.mentee_id == mentee_id,
+            Pairing.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+    )
+
+
+def _transition(
+    pairing: Pairing,
+    by: User,
+    version,
+    allowed_from: set[PairingStatus],
+    to: PairingStatus,
+    action: str,
+    **extra,
+) -> Pairing:
+    require_sector(by, pairing.sector_id)
+    check_version(pairing, version)
+    if PairingStatus(pairing.status) not in allowed_from:
+        raise InvalidTransition(
+            _(
+                "A %(status)s pairing cannot be %(action)s.",
+                status=pairing.status,
+                action=_action_word(to),
+            )
+        )
+    before = {"status": pairing.status}
+    pairing.status = to.value
+    for key, value in extra.items():
+        setattr(pairing, key, value)
+    db.session.flush()
+    audit.record(action, by=by, entity=pairing, before=before, after={"status": to.value, **extra})
+    return pairing
+
+
+def _action_word(to: PairingStatus) -> str:
+    return {
+        PairingStatus.PAUSED: _("paused"),
+        PairingStatus.ACTIVE: _("resumed"),
+        PairingStatus.COMPLETED: _("completed"),
+        PairingStatus.TERMINATED: _("terminated"),
+    }[to]
+
+
+def pause_pairing(pairing: Pairing, *, by: User, version) -> Pairing:
+    return _transition(
+        pairing, by, version, {PairingStatus.ACTIVE}, PairingStatus.PAUSED, "pairing.pause"
+    )
+
+
+def resume_pairing(pairing: Pairing, *, by: User, version) -> Pairing:
+    """Resume a paused pairing, if the coach has room for it again."""
+    if pairing.status == PairingStatus.PAUSED.value:
+        errors = Errors()
+        _check_capacity(errors, pairing.coach, excluding=pairing.id)
+        errors.raise_if_any()
+    return _transition(
+        pairing, by, version, {PairingStatus.PAUSED}, PairingStatus.ACTIVE, "pairing.resume"
+    )
+
+
+def end_pairing(pairing: Pairing, *, by: User, version, status, end_date, reason) -> Pairing:
+    """End an open pairing as ``completed`` or ``terminated``, with a date and a reason."""
+    from scbi.dates import today
+
+    require_sector(by, pairing.sector_id)
+    check_version(pairing, version)
+    if not pairing.is_open:
+        raise InvalidTransition(_("This pairing has already ended."))
+    errors = Errors()
+    status = errors.choice("status", status, PairingStatus)
+    if status in (PairingStatus.ACTIVE.value, PairingStatus.PAUSED.value):
+        errors.add("status", _("Choose completed or terminated."))
+    end = errors.date("end_date", end_date)
+    reason = errors.text("reason", reason, max_length=2000)
+    if end and end < pairing.start_date:
+        errors.add(
+            "end_date",
+            _(
+                "The pairing started on %(day)s; it cannot end before.",
+                day=pairing.start_date.isoformat(),
+            ),
+        )
+    if end and end > today():
+        errors.add("end_date", _("The end date must not be in the future."))
+    errors.raise_if_any()
+    return _transition(
+        pairing,
+        by,
+        version,
+        set(OPEN_STATUSES),
+        PairingStatus(status),
+        "pairing.end",
+        end_date=end,
+        end_reason=reason,
+    )

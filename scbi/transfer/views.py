@@ -1,0 +1,204 @@
+"""Pairing pages: list, create, detail, pause, resume, end."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import (
+    SIGNED_IN,
+    can_manage_sector,
+    managed_sector_ids,
+    pairing_or_404,
+    role_required,
+    scope_coaches,
+    scope_mentees,
+    scope_pairings,
+)
+from scbi.coaches.models import Coach, CoachStatus
+from scbi.extensions import db
+from scbi.forms import FORM_ERRORS, form_page
+from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.pagination import paginate
+from scbi.programme import choices
+from scbi.transfer import services
+from scbi.transfer.forms import PairingActionForm, PairingEndForm, PairingForm
+from scbi.transfer.models import Pairing, PairingStatus
+from scbi.transfer.queries import active_pairing_counts
+
+bp = Blueprint("transfer", __name__)
+
+MANAGERS = (Role.SECRETARIAT, Role.COORDINATOR)
+STATUS_LABELS = {
+    PairingStatus.ACTIVE: _l("active"),
+    PairingStatus.PAUSED: _l("paused"),
+    PairingStatus.COMPLETED: _l("completed"),
+    PairingStatus.TERMINATED: _l("terminated"),
+}
+
+
+@bp.route("/pairings")
+@role_required(*SIGNED_IN)
+def pairings():
+    args = request.args
+    query = scope_pairings(select(Pairing), current_user)
+    for name in ("sector_id", "coach_id", "mentee_id", "phase_id"):
+        if value := args.get(name, type=int):
+            query = query.where(getattr(Pairing, name) == value)
+    status = args.get("status", "open")
+    if status == "open":
+        query = query.where(Pairing.status.in_(["active", "paused"]))
+    elif status in {s.value for s in PairingStatus}:
+        query = query.where(Pairing.status == status)
+    page = paginate(query.order_by(Pairing.start_date.desc(), Pairing.id.desc()))
+    return render_template(
+        "transfer/pairings.html",
+        page=page,
+        status=status,
+        STATUS_LABELS=STATUS_LABELS,
+        sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
+        can_create=current_user.has_role(*MANAGERS),
+    )
+
+
+def _people_choices(form: PairingForm) -> None:
+    """Active coaches and mentees the user manages, with the coach's load in the label."""
+    coaches = db.session.execute(
+        scope_coaches(select(Coach, User.full_name), current_user)
+        .join(User, User.id == Coach.user_id)
+        .where(Coach.status == CoachStatus.ACTIVE.value)
+        .order_by(User.full_name)
+    ).all()
+    load = active_pairing_counts([c.id for c, _n in coaches])
+    form.coach_id.choices = [SelectChoice("", _("Choose a coach"))] + [
+        SelectChoice(
+            c.id,
+            _(
+                "%(name)s — %(sector)s, %(n)d of %(max)d mentees",
+                name=n,
+                sector=c.sector.code,
+                n=load.get(c.id, 0),
+                max=c.max_mentees,
+            ),
+        )
+        for c, n in coaches
+    ]
+    mentees = db.session.execute(
+        scope_mentees(select(Mentee, User.full_name), current_user)
+        .join(User, User.id == Mentee.user_id)
+        .where(Mentee.status == MenteeStatus.ACTIVE.value)
+        .order_by(User.full_name)
+    ).all()
+    form.mentee_id.choices = [SelectChoice("", _("Choose a mentee"))] + [
+        SelectChoice(m.id, f"{n} — {m.institution.acronym} ({m.sector.code})") for m, n in mentees
+    ]
+    form.phase_id.choices = choices.phases(_("Choose a phase"))
+    form.sector_id.choices = choices.sectors(_("Choose a sector"), managed_sector_ids(current_user))
+
+
+@bp.route("/pairings/new", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def pairing_new():
+    form = PairingForm(
+        coach_id=request.args.get("coach_id", type=int),
+        mentee_id=request.args.get("mentee_id", type=int),
+    )
+    _people_choices(form)
+    if request.method == "GET" and form.mentee_id.data:
+        mentee = db.session.get(Mentee, form.mentee_id.data)
+        if mentee is not None:
+            form.sector_id.data = mentee.sector_id
+            form.phase_id.data = mentee.phase_id
+
+    def done(pairing):
+        flash(
+            _(
+                "%(coach)s now coaches %(mentee)s.",
+                coach=pairing.coach.full_name,
+                mentee=pairing.mentee.full_name,
+            ),
+            "success",
+        )
+        return redirect(url_for("transfer.pairing", pairing_id=pairing.id))
+
+    return form_page(
+        form,
+        "programme/form.html",
+        lambda v: services.create_pairing(by=current_user, **v),
+        done,
+        title=_("New pairing"),
+        cancel=url_for("transfer.pairings"),
+    )
+
+
+@bp.route("/pairings/<int:pairing_id>")
+@role_required(*SIGNED_IN)
+def pairing(pairing_id: int):
+    pairing = pairing_or_404(current_user, pairing_id)
+    return render_template(
+        "transfer/pairing.html",
+        pairing=pairing,
+        STATUS_LABELS=STATUS_LABELS,
+        can_manage=current_user.has_role(*MANAGERS)
+        and can_manage_sector(current_user, pairing.sector_id),
+        action_form=PairingActionForm(version=pairing.version),
+    )
+
+
+def _action(pairing_id: int, change, message: str):
+    pairing = pairing_or_404(current_user, pairing_id)
+    form = PairingActionForm()
+    if form.validate_on_submit():
+        try:
+            change(pairing, by=current_user, version=form.version.data)
+        except FORM_ERRORS as error:
+            db.session.rollback()
+            flash(
+                " ".join([error.message, *[m for ms in error.fields.values() for m in ms]]),
+                "danger",
+            )
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("transfer.pairing", pairing_id=pairing_id))
+
+
+@bp.route("/pairings/<int:pairing_id>/pause", methods=["POST"])
+@role_required(*MANAGERS)
+def pairing_pause(pairing_id: int):
+    return _action(pairing_id, services.pause_pairing, _("The pairing is paused."))
+
+
+@bp.route("/pairings/<int:pairing_id>/resume", methods=["POST"])
+@role_required(*MANAGERS)
+def pairing_resume(pairing_id: int):
+    return _action(pairing_id, services.resume_pairing, _("The pairing is active again."))
+
+
+@bp.route("/pairings/<int:pairing_id>/end", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def pairing_end(pairing_id: int):
+    pairing = pairing_or_404(current_user, pairing_id)
+    form = PairingEndForm(version=pairing.version if request.method == "GET" else None)
+
+    def done(_p):
+        flash(_("The pairing has ended."), "success")
+        return redirect(url_for("transfer.pairing", pairing_id=pairing.id))
+
+    return form_page(
+        form,
+        "programme/form.html",
+        lambda v: services.end_pairing(pairing, by=current_user, **v),
+        done,
+        title=_(
+            "End the pairing of %(coach)s and %(mentee)s",
+            coach=pairing.coach.full_name,
+            mentee=pairing.mentee.full_name,
+        ),
+        cancel=url_for("transfer.pairing", pairing_id=pairing.id),
+    )

@@ -1,0 +1,104 @@
+"""Collecting field errors in services: every bad field is reported at once.
+
+Services take Python values (forms and API schemas have parsed them) or, for CSV
+imports, strings; each check returns the cleaned value or None and records why not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import gettext as _
+
+from scbi.errors import ValidationFailed
+from scbi.extensions import db
+
+
+class Errors:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationFailed(fields=self.fields)
+
+    def text(self, field: str, value, *, max_length: int, required: bool = True) -> str:
+        value = ("" if value is None else str(value)).strip()
+        if required and not value:
+            self.add(field, _("This field is required."))
+        elif len(value) > max_length:
+            self.add(field, _("Use at most %(n)d characters.", n=max_length))
+        return value
+
+    def integer(
+        self,
+        field: str,
+        value,
+        *,
+        min_value: int | None = None,
+        max_value: int | None = None,
+        required: bool = True,
+    ) -> int | None:
+        if value is None or value == "":
+            if required:
+                self.add(field, _("This field is required."))
+            return None
+        try:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            number = int(value)
+        except (TypeError, ValueError):
+            self.add(field, _("Enter a whole number."))
+            return None
+        if min_value is not None and number < min_value:
+            self.add(field, _("Must be at least %(n)d.", n=min_value))
+        elif max_value is not None and number > max_value:
+            self.add(field, _("Must be at most %(n)d.", n=max_value))
+        return number
+
+    def date(self, field: str, value, *, required: bool = True) -> date | None:
+        if value is None or value == "":
+            if required:
+                self.add(field, _("This field is required."))
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.add(field, _("Enter a date as YYYY-MM-DD."))
+            return None
+
+    def choice(self, field: str, value, choices: type[StrEnum], *, required: bool = True):
+        value = ("" if value is None else str(value)).strip()
+        if not value:
+            if required:
+                self.add(field, _("This field is required."))
+            return None
+        if value not in {c.value for c in choices}:
+            self.add(
+                field, _("Choose one of: %(values)s.", values=", ".join(c.value for c in choices))
+            )
+            return None
+        return value
+
+    def ref(self, field: str, model, ident, *, required: bool = True, label: str = ""):
+        """The ``model`` row with id ``ident``, or an error naming the unknown reference."""
+        if ident is None or ident == "":
+            if required:
+                self.add(field, _("This field is required."))
+            return None
+        try:
+            obj = db.session.get(model, int(ident))
+        except (TypeError, ValueError):
+            obj = None
+        if obj is None:
+            self.add(field, _("Unknown %(what)s: %(id)s.", what=label or field, id=ident))
+        return obj
