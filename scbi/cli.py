@@ -168,3 +168,102 @@ def demo(if_empty: bool):
         click.echo(f"  {role:<12} {email:<44} {name}")
     click.echo(f"Every demo account has the password: {logins.password}")
     click.echo("(shown only now; other coaches and mentees are listed in the app)")
+
+
+def _acting_secretariat(email: str | None):
+    """The secretariat account a CLI change is recorded under (the audit needs a who)."""
+    from scbi.auth.models import Role, User, UserRole
+    from scbi.extensions import db
+
+    query = (
+        db.select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.SECRETARIAT.value, User.active.is_(True))
+    )
+    if email:
+        query = query.where(User.email == email.strip().lower())
+    user = db.session.scalar(query.order_by(User.id).limit(1))
+    if user is None:
+        raise click.ClickException(
+            "No active secretariat account"
+            + (f" with e-mail {email}" if email else "")
+            + "; create one with `flask --app wsgi scbi create-admin`."
+        )
+    return user
+
+
+def _echo_refusal(error) -> None:
+    click.echo(error.message, err=True)
+    for row in error.rows:
+        click.echo(
+            f"  row {row['row']}: {row['message']}" if row["row"] else f"  {row['message']}",
+            err=True,
+        )
+    for field, messages in error.fields.items():
+        if not error.rows:
+            for message in messages:
+                click.echo(f"  {field}: {message}", err=True)
+
+
+@scbi_cli.command("import-framework")
+@click.argument("file", type=click.File("rb"))
+@click.option(
+    "--sector", "sector_code", help="Code of the sector it belongs to; none = cross-cutting."
+)
+@click.option(
+    "--as",
+    "as_email",
+    help="Secretariat e-mail recorded in the audit trail (default: the first secretariat account).",
+)
+@with_appcontext
+def import_framework_command(file, sector_code: str | None, as_email: str | None):
+    """Import a Moodle competency-framework CSV FILE: all of it, or nothing."""
+    from scbi.errors import ValidationFailed
+    from scbi.extensions import db
+    from scbi.programme.frameworks import import_framework
+    from scbi.programme.models import Sector
+
+    by = _acting_secretariat(as_email)
+    sector_id = None
+    if sector_code:
+        sector = db.session.scalar(db.select(Sector).where(Sector.code == sector_code.upper()))
+        if sector is None:
+            raise click.ClickException(f"No sector with code {sector_code}.")
+        sector_id = sector.id
+    try:
+        framework = import_framework(file.read(), by=by, sector_id=sector_id)
+    except ValidationFailed as error:
+        db.session.rollback()
+        _echo_refusal(error)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(
+        f"Imported {framework.name} ({framework.idnumber}): "
+        f"{len(framework.competencies)} competencies, "
+        f"{sum(c.core for c in framework.competencies)} core."
+    )
+
+
+@scbi_cli.command("import-people")
+@click.option("--kind", type=click.Choice(["coach", "mentee"]), required=True)
+@click.argument("file", type=click.File("rb"))
+@click.option("--as", "as_email", help="Secretariat e-mail recorded in the audit trail.")
+@with_appcontext
+def import_people_command(kind: str, file, as_email: str | None):
+    """Register the coaches or mentees of a CSV FILE (all rows or none) and print their
+    one-time passwords. `--kind` says which; the template is at /people/import."""
+    from scbi.errors import ValidationFailed
+    from scbi.extensions import db
+    from scbi.programme.people_import import import_people
+
+    by = _acting_secretariat(as_email)
+    try:
+        created = import_people(file.read(), kind=kind, by=by)
+    except ValidationFailed as error:
+        db.session.rollback()
+        _echo_refusal(error)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Registered {len(created)} {kind}s. One-time passwords (shown only now):")
+    for person in created:
+        click.echo(f"  {person.email:<44} {person.password}  {person.full_name}")

@@ -29,7 +29,20 @@ class BaseForm(FlaskForm):
 
     @property
     def top_errors(self) -> list[str]:
-        return list(self.form_errors) + self._top_errors
+        """Messages for no visible field: the form's own, services', hidden fields'."""
+        hidden = [
+            message
+            for field in self
+            if getattr(field.widget, "input_type", "") == "hidden" and field.name != "csrf_token"
+            for message in field.errors
+        ]
+        return list(self.form_errors) + self._top_errors + hidden
+
+    def for_new(self):
+        """A creation form has no version to send back."""
+        if "version" in self._fields:
+            del self.version
+        return self
 
     def add_error(self, message: str) -> None:
         self._top_errors.append(message)
@@ -47,8 +60,8 @@ class BaseForm(FlaskForm):
                 self._top_errors.extend(messages)
             else:
                 field.errors = [*field.errors, *messages] if field.errors else list(messages)
-        if not error.fields:
-            self._top_errors.append(error.message)
+        if not error.fields or error.rows:
+            self._top_errors.insert(0, error.message)
 
 
 class AccountForm(BaseForm):

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectFieldBase
 
 from scbi.auth.models import Role
 
@@ -41,6 +42,7 @@ def navigation() -> list[tuple[str, str]]:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.tests["select_field"] = lambda f: isinstance(f, SelectFieldBase)
     app.jinja_env.globals.update(
         navigation=navigation, ROLE_NAMES=ROLE_NAMES, Role=Role, get_locale=get_locale
     )

@@ -190,7 +190,7 @@ def person(world, role):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", sorted(MATRIX), ids="{0[0]} {0[1]}".format)
 def test_route_answers_each_role_as_expected(app, client, make_user, route, role):
-    endpoint, method = route
+    _endpoint, method = route
     path_template, expected = MATRIX[route]
     world = factories.world(app)
     target = make_user("coordinator")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.models import Role
@@ -102,7 +102,7 @@ def overview():
 @role_required(SECRETARIAT)
 def phase_new():
     return form_page(
-        PhaseForm(),
+        PhaseForm().for_new(),
         "programme/form.html",
         lambda v: services.create_phase(by=current_user, **_without(v, "version")),
         _saved(_("Phase saved."), "programme.overview"),
@@ -192,7 +192,7 @@ def _save_sector(sector: Sector | None, values: dict) -> Sector:
 @role_required(SECRETARIAT)
 def sector_new():
     return form_page(
-        _sector_form(),
+        _sector_form().for_new(),
         "programme/form.html",
         lambda v: _save_sector(None, v),
         _saved(_("Sector saved."), "programme.sector", sector_id=lambda s: s.id),
@@ -256,7 +256,7 @@ def _institution_form(institution: Institution | None = None) -> InstitutionForm
 @role_required(SECRETARIAT)
 def institution_new():
     return form_page(
-        _institution_form(),
+        _institution_form().for_new(),
         "programme/form.html",
         lambda v: services.create_institution(by=current_user, **_without(v, "version")),
         _saved(_("Institution saved."), "programme.institution", institution_id=lambda i: i.id),
@@ -293,7 +293,7 @@ def _result_form(result: PriorityResult | None = None) -> PriorityResultForm:
 @role_required(SECRETARIAT)
 def result_new():
     return form_page(
-        _result_form(),
+        _result_form().for_new(),
         "programme/form.html",
         lambda v: services.create_priority_result(by=current_user, **_without(v, "version")),
         _saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
@@ -332,16 +332,18 @@ def result(result_id: int):
 @bp.route("/frameworks")
 @role_required(*SIGNED_IN)
 def frameworks_list():
-    rows = db.session.execute(
-        select(
-            CompetencyFramework,
-            func.count(Competency.id),
-            func.sum(func.cast(Competency.core, db.Integer)),
+    items = db.session.scalars(select(CompetencyFramework).order_by(CompetencyFramework.name)).all()
+    counts = {
+        fid: (total, core or 0)
+        for fid, total, core in db.session.execute(
+            select(
+                Competency.framework_id,
+                func.count(),
+                func.sum(case((Competency.core.is_(True), 1), else_=0)),
+            ).group_by(Competency.framework_id)
         )
-        .outerjoin(Competency)
-        .group_by(CompetencyFramework.id)
-        .order_by(CompetencyFramework.name)
-    ).all()
+    }
+    rows = [(f, *counts.get(f.id, (0, 0))) for f in items]
     return render_template("programme/frameworks.html", rows=rows)
 
 
@@ -370,7 +372,7 @@ def _framework_form(framework: CompetencyFramework | None = None) -> FrameworkFo
 @role_required(SECRETARIAT)
 def framework_new():
     return form_page(
-        _framework_form(),
+        _framework_form().for_new(),
         "programme/form.html",
         lambda v: frameworks.create_framework(by=current_user, **_without(v, "version")),
         _saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
@@ -433,7 +435,7 @@ def _competency_form(framework_id: int, competency: Competency | None = None) ->
 def competency_new(framework_id: int):
     framework = _get(CompetencyFramework, framework_id)
     return form_page(
-        _competency_form(framework.id),
+        _competency_form(framework.id).for_new(),
         "programme/form.html",
         lambda v: frameworks.add_competency(framework, by=current_user, **_without(v, "version")),
         _saved(

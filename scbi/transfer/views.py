@@ -109,11 +109,13 @@ def pairing_new():
         mentee_id=request.args.get("mentee_id", type=int),
     )
     _people_choices(form)
+    if request.method == "GET" and len(form.phase_id.choices) == 2:
+        form.phase_id.data = form.phase_id.choices[1].value  # the only phase
     if request.method == "GET" and form.mentee_id.data:
         mentee = db.session.get(Mentee, form.mentee_id.data)
         if mentee is not None:
             form.sector_id.data = mentee.sector_id
-            form.phase_id.data = mentee.phase_id
+            form.phase_id.data = mentee.phase_id or form.phase_id.data
 
     def done(pairing):
         flash(

@@ -119,10 +119,13 @@ def test_stale_mentee_edit_is_refused(app, base):
         mentees.update_mentee(mentee, by=f.admin(), version=mentee.version + 1, position="Director")
 
 
-MENTEE_CSV = """email,full_name,staff_number,gender,position,institution_acronym,sector_code,phase_name,joined_on
-a.one@reg.rw,Aline One,RW-100,female,Engineer,REG,ENE,SCBI Phase I,2025-02-01
+MENTEE_CSV = (
+    "email,full_name,staff_number,gender,position,institution_acronym,sector_code,phase_name,"
+    "joined_on\n"
+    """a.one@reg.rw,Aline One,RW-100,female,Engineer,REG,ENE,SCBI Phase I,2025-02-01
 b.two@reg.rw,Bosco Two,RW-101,male,Analyst,reg,ene,,2025-02-03
 """
+)
 
 
 def test_import_registers_every_row_with_passwords(app, base):

@@ -1,0 +1,198 @@
+"""A secretariat officer sets up a sector from nothing in the web UI."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from scbi.extensions import db
+from scbi.programme.models import Sector
+from scbi.transfer.models import Pairing
+from tests.helpers import count_rows, post_form
+
+FRAMEWORK = (
+    "a,b,c,d,e,f,g,h,i,j,k,l,m,n,core\r\n"
+    ",ENE-FW,Energy planning,,1,,,,,,,,1,,\r\n"
+    ",ENE-LCP,Least-cost planning,,1,,,,,,,,,,1\r\n"
+    ",ENE-PPA,PPA negotiation,,1,,,,,,,,,,1\r\n"
+)
+
+
+def follow_id(response, pattern):
+    return int(re.search(pattern, response.headers["Location"])[1])
+
+
+def test_secretariat_sets_up_a_sector_from_nothing(app, client, login_as, make_user):
+    login_as("secretariat")
+    coordinator = make_user("coordinator", full_name="Béatrice Mukarugwiza")
+
+    r = post_form(
+        client,
+        "/phases/new",
+        {"name": "SCBI Phase I", "start_date": "2025-01-01", "end_date": "2027-12-31"},
+    )
+    assert r.status_code == 302
+    r = post_form(
+        client,
+        "/sectors/new",
+        {
+            "code": "ENE",
+            "name": "Energy",
+            "expert_target": "12",
+            "target_date": "2027-06-30",
+            "expert_level": "3",
+            "active": "y",
+            "coordinators": [str(coordinator.id)],
+        },
+    )
+    sector_id = follow_id(r, r"/sectors/(\d+)")
+    r = post_form(
+        client,
+        "/institutions/new",
+        {"name": "Rwanda Energy Group", "acronym": "REG", "sector_id": sector_id},
+    )
+    institution_id = follow_id(r, r"/institutions/(\d+)")
+    r = post_form(
+        client,
+        "/frameworks/import",
+        {"file": (io.BytesIO(FRAMEWORK.encode()), "energy.csv"), "sector_id": sector_id},
+        content_type="multipart/form-data",
+    )
+    framework_id = follow_id(r, r"/frameworks/(\d+)")
+    page = client.get(f"/frameworks/{framework_id}").text
+    assert "Least-cost planning" in page and "core" in page
+
+    r = post_form(
+        client,
+        "/coaches/new",
+        {
+            "full_name": "Grace Achieng",
+            "email": "grace@coach.example.org",
+            "nationality": "Kenyan",
+            "organisation": "GIZ",
+            "technical_expertise": "Grid planning",
+            "coaching_experience_years": "9",
+            "sector_id": sector_id,
+            "host_institution_id": institution_id,
+            "contract_start": "2025-01-01",
+            "contract_end": "2027-06-30",
+            "max_mentees": "4",
+        },
+    )
+    assert r.status_code == 200 and "One-time password" in r.text
+    coach_id = int(re.search(r'href="/coaches/(\d+)"', r.text)[1])
+    r = post_form(
+        client,
+        "/mentees/new",
+        {
+            "full_name": "Aline Uwimana",
+            "email": "aline@reg.rw",
+            "staff_number": "RW-1",
+            "gender": "female",
+            "position": "Planning engineer",
+            "institution_id": institution_id,
+            "sector_id": sector_id,
+            "phase_id": "",
+            "joined_on": "2025-02-01",
+        },
+    )
+    assert r.status_code == 200
+    mentee_id = int(re.search(r'href="/mentees/(\d+)"', r.text)[1])
+
+    form = client.get(f"/pairings/new?mentee_id={mentee_id}").text
+    assert 'selected value="' in form or "selected" in form
+    phase_id = int(re.search(r'<option selected value="(\d+)">SCBI Phase I', form)[1])
+    r = post_form(
+        client,
+        "/pairings/new",
+        {
+            "coach_id": coach_id,
+            "mentee_id": mentee_id,
+            "phase_id": phase_id,
+            "sector_id": sector_id,
+            "start_date": "2025-03-01",
+            "planned_end_date": "2026-08-31",
+        },
+    )
+    pairing_id = follow_id(r, r"/pairings/(\d+)")
+    page = client.get(f"/pairings/{pairing_id}").text
+    assert "Grace Achieng coaching Aline Uwimana" in page
+
+    overview = client.get("/programme").text
+    assert "Béatrice Mukarugwiza" in overview
+    with app.app_context():
+        assert [u.id for u in db.session.get(Sector, sector_id).coordinators] == [coordinator.id]
+
+
+def test_refused_forms_keep_the_input_and_say_what_to_fix(app, client, login_as):
+    login_as("secretariat")
+    r = post_form(
+        client,
+        "/sectors/new",
+        {
+            "code": "ENE",
+            "name": "Energy",
+            "expert_target": "-3",
+            "target_date": "2027-06-30",
+            "expert_level": "3",
+        },
+    )
+    assert r.status_code == 422
+    assert 'value="Energy"' in r.text
+    assert "Number must be at least 0." in r.text or "at least 0" in r.text
+    r = post_form(
+        client,
+        "/frameworks/import",
+        {"file": (io.BytesIO(b"a,b\r\n,X,Only two columns\r\n"), "bad.csv")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 422
+    assert "Row 2:" in r.text and "nothing was stored" in r.text
+    assert count_rows(app, Sector) == 0
+
+
+def test_a_pairing_refusal_is_shown_beside_the_field(app, client, login_as):
+    from tests import factories
+
+    world = factories.world(app)
+    login_as("secretariat")
+    r = post_form(
+        client,
+        "/pairings/new",
+        {
+            "coach_id": world.a.coach_id,
+            "mentee_id": world.a.mentee_id,
+            "phase_id": world.phase_id,
+            "sector_id": world.a.sector_id,
+            "start_date": "2025-03-01",
+            "planned_end_date": "2026-01-31",
+        },
+    )
+    assert r.status_code == 422
+    assert "already have an open pairing" in r.text
+    assert count_rows(app, Pairing) == 2
+
+
+def test_people_import_page_shows_the_passwords(app, client, login_as):
+    from tests import factories
+
+    world = factories.world(app)
+    login_as("secretariat")
+    with app.app_context():
+        sector = db.session.get(Sector, world.a.sector_id)
+        code = sector.code
+        from scbi.programme.models import Institution
+
+        acronym = db.session.get(Institution, world.a.institution_id).acronym
+    csv_text = (
+        "email,full_name,staff_number,gender,position,institution_acronym,sector_code,"
+        f"joined_on\nz@x.rw,Zed Person,RW-77,male,Analyst,{acronym},{code},2025-04-01\n"
+    )
+    r = post_form(
+        client,
+        "/people/import",
+        {"kind": "mentee", "file": (io.BytesIO(csv_text.encode()), "people.csv")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200
+    assert "1 people registered" in r.text and "Zed Person" in r.text

@@ -1,0 +1,97 @@
+"""IDOR: people of sector A reaching sector B's objects get 404/403 and change nothing.
+
+A coach reaches only their own pairings and mentees, a mentee only their own records, a
+coordinator only their sectors, in pages and API alike.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scbi.extensions import db
+from scbi.mentees.models import Mentee
+from scbi.transfer.models import Pairing
+from tests import factories
+from tests.helpers import api_token, bearer, csrf_token, login
+
+OUTSIDERS = ("coach", "mentee", "coordinator")
+
+
+def outsider(world, role):
+    return {
+        "coach": world.a.coach_user,
+        "mentee": world.a.mentee_user,
+        "coordinator": world.a.coordinator,
+    }[role]
+
+
+def b_paths(world):
+    b = world.b
+    return [
+        f"/pairings/{b.pairing_id}",
+        f"/mentees/{b.mentee_id}",
+        f"/coaches/{b.coach_id}",
+        f"/api/v1/pairings/{b.pairing_id}",
+        f"/api/v1/mentees/{b.mentee_id}",
+        f"/api/v1/coaches/{b.coach_id}",
+    ]
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_reading_another_sectors_records_is_404(app, client, role):
+    world = factories.world(app)
+    person = outsider(world, role)
+    headers = bearer(api_token(client, person))
+    login(client, person)
+    for path in b_paths(world):
+        kwargs = {"headers": headers} if path.startswith("/api/") else {}
+        assert client.get(path, **kwargs).status_code == 404, (role, path)
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_changing_another_sectors_records_is_refused_and_changes_nothing(app, client, role):
+    world = factories.world(app)
+    person = outsider(world, role)
+    headers = bearer(api_token(client, person))
+    b = world.b
+    calls = [
+        ("post", f"/api/v1/pairings/{b.pairing_id}/pause", {"version": 1}),
+        (
+            "post",
+            f"/api/v1/pairings/{b.pairing_id}/end",
+            {"status": "terminated", "end_date": "2025-06-01", "reason": "x", "version": 1},
+        ),
+        (
+            "patch",
+            f"/api/v1/mentees/{b.mentee_id}",
+            {"status": "withdrawn", "status_date": "2025-06-01", "version": 1},
+        ),
+    ]
+    for method, path, body in calls:
+        status = getattr(client, method)(path, json=body, headers=headers).status_code
+        assert status in (403, 404), (role, path, status)
+    login(client, person)
+    token = csrf_token(client, "/")
+    for path in (f"/pairings/{b.pairing_id}/pause", f"/pairings/{b.pairing_id}/end"):
+        status = client.post(path, data={"csrf_token": token, "version": "1"}).status_code
+        assert status in (403, 404), (role, path, status)
+    with app.app_context():
+        assert db.session.get(Pairing, b.pairing_id).status == "active"
+        assert db.session.get(Mentee, b.mentee_id).status == "active"
+
+
+def test_a_coordinator_cannot_filter_their_way_into_another_sector(app, client):
+    world = factories.world(app)
+    login(client, world.a.coordinator)
+    page = client.get(f"/mentees?sector_id={world.b.sector_id}").text
+    assert "No mentees match." in page
+    page = client.get(f"/pairings?sector_id={world.b.sector_id}").text
+    assert "No pairings." in page
+
+
+def test_a_coach_sees_only_their_own_mentees(app, client):
+    world = factories.world(app)
+    login(client, world.a.coach_user)
+    page = client.get("/mentees").text
+    assert f"/mentees/{world.a.mentee_id}" in page
+    assert f"/mentees/{world.b.mentee_id}" not in page
