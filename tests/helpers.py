@@ -56,3 +56,31 @@ def audit_actions(app) -> list[str]:
 
     with app.app_context():
         return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+class QueryCounter:
+    """Counts the SQL statements the app sends while active (``with count_queries(app)``)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.statements: list[str] = []
+
+    def _count(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)

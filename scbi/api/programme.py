@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from scbi.api import bp
 from scbi.api.docs import component, endpoint
@@ -159,7 +160,8 @@ def sector_json(s: Sector) -> dict:
 @endpoint("List sectors", tag="programme", response="Sector", list_of=True)
 @role_required(*SIGNED_IN)
 def list_sectors():
-    return list_response(select(Sector).order_by(Sector.name), sector_json)
+    query = select(Sector).options(selectinload(Sector.coordinators)).order_by(Sector.name)
+    return list_response(query, sector_json)
 
 
 @bp.post("/sectors")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from scbi.api import bp
 from scbi.api.docs import component, endpoint
@@ -90,7 +91,8 @@ def user_json(user: User) -> dict:
 def list_users():
     from scbi.auth.models import UserRole
 
-    query = select(User).order_by(User.id)
+    query = select(User).options(selectinload(User.role_rows), selectinload(User.sectors))
+    query = query.order_by(User.id)
     q = (request.args.get("q") or "").strip().lower()
     if q:
         query = query.where(

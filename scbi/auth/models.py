@@ -43,8 +43,9 @@ class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
 
+    # Loaded when asked (the signed-in user's roles); lists eager-load them on purpose.
     role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
     # Sectors a coordinator is assigned to (they see and manage only these).
     sectors: Mapped[list["Sector"]] = relationship(  # noqa: F821, UP037

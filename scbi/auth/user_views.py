@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from scbi.auth import bp, services
 from scbi.auth.forms import ConfirmForm, UserCreateForm, UserEditForm
@@ -23,7 +24,7 @@ def users():
     q = (request.args.get("q") or "").strip()
     role = request.args.get("role") or ""
     state = request.args.get("state") or ""
-    query = select(User).order_by(User.full_name, User.id)
+    query = select(User).options(selectinload(User.role_rows)).order_by(User.full_name, User.id)
     if q:
         like = f"%{q.lower()}%"
         query = query.where(or_(User.email.like(like), User.full_name.ilike(like)))

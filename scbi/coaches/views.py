@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +21,7 @@ from scbi.auth.permissions import (
 from scbi.coaches import services
 from scbi.coaches.forms import CoachEditForm, CoachNewForm
 from scbi.coaches.models import Coach, CoachStatus
+from scbi.dates import today
 from scbi.extensions import db
 from scbi.forms import form_page
 from scbi.pagination import paginate
@@ -49,6 +52,8 @@ def index():
         query = query.where(Coach.sector_id == sector_id)
     if institution_id := args.get("institution_id", type=int):
         query = query.where(Coach.host_institution_id == institution_id)
+    if args.get("ending"):
+        query = query.where(Coach.contract_end <= today() + timedelta(days=60))
     status = args.get("status", CoachStatus.ACTIVE.value)
     if status in {s.value for s in CoachStatus}:
         query = query.where(Coach.status == status)

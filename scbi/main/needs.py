@@ -63,3 +63,89 @@ def locked_accounts(user: User) -> list[Need]:
             hint=_("Check with the person, then unlock the account or reset its password."),
         )
     ]
+
+
+@provider
+def unpaired_mentees(user: User) -> list[Need]:
+    """Secretariat and coordinators: active mentees of their sectors without an open pairing."""
+    from scbi.auth.permissions import scope_mentees
+    from scbi.mentees.models import Mentee, MenteeStatus
+    from scbi.transfer.models import OPEN_STATUSES, Pairing
+
+    if not user.has_role(Role.SECRETARIAT, Role.COORDINATOR):
+        return []
+    paired = select(Pairing.mentee_id).where(Pairing.status.in_([s.value for s in OPEN_STATUSES]))
+    query = scope_mentees(select(func.count()).select_from(Mentee), user).where(
+        Mentee.status == MenteeStatus.ACTIVE.value, Mentee.id.not_in(paired)
+    )
+    count = db.session.scalar(query)
+    return [
+        Need(
+            title=ngettext(
+                "%(num)d active mentee has no coach", "%(num)d active mentees have no coach", count
+            ),
+            count=count,
+            url=url_for("mentees.index", unpaired=1),
+            hint=_("Pair them with a coach of their sector."),
+        )
+    ]
+
+
+@provider
+def contracts_ending(user: User) -> list[Need]:
+    """Secretariat: coaches whose contract ends within 60 days while they still coach."""
+    from datetime import timedelta
+
+    from scbi.coaches.models import Coach, CoachStatus
+    from scbi.dates import today
+    from scbi.transfer.models import Pairing, PairingStatus
+
+    if not user.has_role(Role.SECRETARIAT):
+        return []
+    soon = today() + timedelta(days=60)
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Coach)
+        .where(
+            Coach.status == CoachStatus.ACTIVE.value,
+            Coach.contract_end <= soon,
+            Coach.id.in_(
+                select(Pairing.coach_id).where(Pairing.status == PairingStatus.ACTIVE.value)
+            ),
+        )
+    )
+    return [
+        Need(
+            title=ngettext(
+                "%(num)d coach's contract ends within 60 days",
+                "%(num)d coaches' contracts end within 60 days",
+                count,
+            ),
+            count=count,
+            url=url_for("coaches.index", ending=1),
+            hint=_("Extend the contract or plan how their pairings end."),
+        )
+    ]
+
+
+@provider
+def sectors_without_coordinator(user: User) -> list[Need]:
+    from scbi.programme.models import Sector, coordinator_sector
+
+    if not user.has_role(Role.SECRETARIAT):
+        return []
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Sector)
+        .where(Sector.active.is_(True), Sector.id.not_in(select(coordinator_sector.c.sector_id)))
+    )
+    return [
+        Need(
+            title=ngettext(
+                "%(num)d sector has no coordinator", "%(num)d sectors have no coordinator", count
+            ),
+            count=count,
+            url=url_for("programme.overview"),
+            hint=_("Assign a coordinator on the sector's page."),
+        )
+    ]

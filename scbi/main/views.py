@@ -7,15 +7,31 @@ from sqlalchemy import select
 from scbi.audit import AuditEvent
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.coaches.models import Coach
+from scbi.extensions import db
 from scbi.main import bp
 from scbi.main.needs import needs_for
+from scbi.mentees.models import Mentee
 from scbi.pagination import paginate
+from scbi.transfer.models import Pairing
 
 
 @bp.route("/")
 @login_required
 def home():
-    return render_template("main/home.html", needs=needs_for(current_user))
+    """Each role's home: what needs the user now, and a coach's or mentee's own pairings."""
+    pairings = []
+    if current_user.has_role(Role.COACH, Role.MENTEE):
+        own = (
+            select(Pairing)
+            .where(Pairing.status.in_(["active", "paused"]))
+            .where(
+                Pairing.coach_id.in_(select(Coach.id).where(Coach.user_id == current_user.id))
+                | Pairing.mentee_id.in_(select(Mentee.id).where(Mentee.user_id == current_user.id))
+            )
+        )
+        pairings = db.session.scalars(own.order_by(Pairing.start_date)).all()
+    return render_template("main/home.html", needs=needs_for(current_user), pairings=pairings)
 
 
 @bp.route("/audit")

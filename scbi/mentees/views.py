@@ -60,6 +60,12 @@ def index():
     ):
         if value := args.get(name, type=int):
             query = query.where(column == value)
+    if args.get("unpaired"):
+        query = query.where(
+            Mentee.id.not_in(
+                select(Pairing.mentee_id).where(Pairing.status.in_(["active", "paused"]))
+            )
+        )
     status = args.get("status", MenteeStatus.ACTIVE.value)
     if status in {s.value for s in MenteeStatus}:
         query = query.where(Mentee.status == status)

@@ -64,7 +64,7 @@ class Sector(IdMixin, TimestampMixin, VersionMixin, Base):
     expert_level: Mapped[int] = mapped_column(Integer, default=3)
 
     coordinators: Mapped[list["User"]] = relationship(  # noqa: F821, UP037
-        secondary=coordinator_sector, lazy="selectin", order_by="User.full_name"
+        secondary=coordinator_sector, order_by="User.full_name"
     )
 
     def __str__(self) -> str:

@@ -63,7 +63,9 @@ def _saved(message: str, endpoint: str, **values):
 @role_required(*SIGNED_IN)
 def overview():
     phases = db.session.scalars(select(Phase).order_by(Phase.start_date.desc())).all()
-    sectors = db.session.scalars(select(Sector).order_by(Sector.name)).all()
+    sectors = db.session.scalars(
+        select(Sector).options(selectinload(Sector.coordinators)).order_by(Sector.name)
+    ).all()
     counts = {
         "institutions": dict(
             db.session.execute(

@@ -1,0 +1,85 @@
+"""The home page's "what needs me now" for set-up, and the demo programme."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from sqlalchemy import func, select
+
+from scbi.coaches.models import Coach
+from scbi.extensions import db
+from scbi.mentees.models import Mentee
+from scbi.programme.models import CompetencyFramework, Sector
+from scbi.transfer.models import Pairing
+from tests import factories as f
+from tests.helpers import csrf_token, login
+
+
+def test_unpaired_mentees_and_sectors_without_coordinator_need_the_secretariat(app, client):
+    world = f.world(app)
+    with app.app_context():
+        sector = f.sector()
+        inst = f.institution(sector.id)
+        f.mentee(sector.id, inst.id)
+        db.session.commit()
+    login(client, world.secretariat)
+    home = client.get("/").text
+    assert "1 active mentee has no coach" in home
+    assert "1 sector has no coordinator" in home
+    listing = client.get("/mentees?unpaired=1").text
+    assert len(re.findall(r'href="/mentees/\d+"', listing)) == 1
+
+
+def test_a_coordinator_sees_only_their_sectors_needs(app, client):
+    world = f.world(app)
+    with app.app_context():
+        f.mentee(world.b.sector_id, world.b.institution_id)
+        db.session.commit()
+    login(client, world.a.coordinator)
+    assert "Nothing needs you right now." in client.get("/").text
+
+
+def test_coach_and_mentee_homes_list_their_pairings(app, client):
+    world = f.world(app)
+    login(client, world.a.coach_user)
+    assert "Coaching Mentee" in client.get("/").text
+
+
+def test_the_demo_loads_a_realistic_programme_quickly(app):
+    runner = app.test_cli_runner()
+    started = time.perf_counter()
+    result = runner.invoke(args=["scbi", "demo"])
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert "Every demo account has the password:" in result.output
+    assert elapsed < 30  # "a few seconds" on a developer machine; generous for CI
+    with app.app_context():
+        counts = {
+            m.__name__: db.session.scalar(select(func.count()).select_from(m))
+            for m in (Sector, Coach, Mentee, Pairing, CompetencyFramework)
+        }
+        female = db.session.scalar(
+            select(func.count()).select_from(Mentee).where(Mentee.gender == "female")
+        )
+        codes = set(db.session.scalars(select(Sector.code)))
+    assert counts["Sector"] == 5 and codes == {"ENE", "AGR", "MIN", "INV", "EXP"}
+    assert counts["Coach"] == 12 and counts["Mentee"] == 41
+    assert counts["CompetencyFramework"] == 6
+    assert counts["Pairing"] >= 40
+    assert 0.3 < female / counts["Mentee"] < 0.7
+    again = runner.invoke(args=["scbi", "demo"])
+    assert again.exit_code != 0 and "empty" in again.output
+    quiet = runner.invoke(args=["scbi", "demo", "--if-empty"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_demo_logins_work(app, client):
+    result = app.test_cli_runner().invoke(args=["scbi", "demo"])
+    password = result.output.split("password: ")[1].split()[0]
+    for line in result.output.splitlines():
+        if line.strip().startswith(("coach ", "mentee ", "coordinator ")):
+            email = line.split()[1]
+            person = type("P", (), {"email": email, "password": password})
+            assert login(client, person).status_code == 302, email
+            client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
