@@ -56,12 +56,22 @@ class UserCreateForm(BaseForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     roles = MultiCheckboxField(_l("Roles"), choices=STAFF_ROLE_CHOICES)
+    sectors = MultiCheckboxField(
+        _l("Sectors (coordinators)"),
+        coerce=int,
+        description=_l("A coordinator sees and manages only these."),
+    )
     submit = SubmitField(_l("Create account"))
 
 
 class UserEditForm(BaseForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     roles = MultiCheckboxField(_l("Roles"), choices=STAFF_ROLE_CHOICES)
+    sectors = MultiCheckboxField(
+        _l("Sectors (coordinators)"),
+        coerce=int,
+        description=_l("A coordinator sees and manages only these."),
+    )
     active = BooleanField(
         _l("Account active"), description=_l("An inactive account cannot sign in or use the API.")
     )

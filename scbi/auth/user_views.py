@@ -16,6 +16,8 @@ from scbi.database import utcnow
 from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
 from scbi.pagination import paginate
+from scbi.programme import choices
+from scbi.programme.services import set_coordinator_sectors
 
 
 @bp.route("/users")
@@ -54,6 +56,7 @@ def users():
 @role_required(Role.SECRETARIAT)
 def user_new():
     form = UserCreateForm()
+    form.sectors.choices = choices.sectors()
     status = 200
     if form.validate_on_submit():
         password = services.generate_password()
@@ -65,8 +68,10 @@ def user_new():
                 password=password,
                 roles=form.roles.data,
             )
+            set_coordinator_sectors(user, form.sectors.data, by=current_user)
         except ValidationFailed as error:
-            form.apply(error)
+            db.session.rollback()
+            form.apply(error, aliases={"sector_ids": "sectors"})
             status = 422
         else:
             db.session.commit()
@@ -81,7 +86,11 @@ def user_new():
 def user_edit(user_id: int):
     user = user_or_404(current_user, user_id)
     staff_roles = [r.value for r in user.roles if r in services.STAFF_ROLES]
-    form = UserEditForm(obj=user, roles=staff_roles) if request.method == "GET" else UserEditForm()
+    if request.method == "GET":
+        form = UserEditForm(obj=user, roles=staff_roles, sectors=[s.id for s in user.sectors])
+    else:
+        form = UserEditForm()
+    form.sectors.choices = choices.sectors()
     status = 200
     if form.validate_on_submit():
         try:
@@ -93,8 +102,10 @@ def user_edit(user_id: int):
                 active=form.active.data,
                 roles=form.roles.data,
             )
+            set_coordinator_sectors(user, form.sectors.data, by=current_user)
         except (ValidationFailed, Conflict) as error:
-            form.apply(error)
+            db.session.rollback()
+            form.apply(error, aliases={"sector_ids": "sectors"})
             status = 409 if isinstance(error, Conflict) else 422
         else:
             db.session.commit()

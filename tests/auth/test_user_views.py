@@ -124,3 +124,40 @@ def test_secretariat_cannot_reset_own_password_here(client, login_as):
 def test_unknown_account_is_404(client, login_as):
     login_as("secretariat")
     assert client.get("/users/987654").status_code == 404
+
+
+def test_a_coordinator_is_given_sectors_on_the_account_page(app, client, login_as):
+    from scbi.auth.models import User
+    from tests import factories
+
+    with app.app_context():
+        sector = factories.sector()
+        db.session.commit()
+        sector_id = sector.id
+    login_as("secretariat")
+    response = post_form(
+        client,
+        "/users/new",
+        {
+            "full_name": "Sylvie Uwamahoro",
+            "email": "sylvie@ncbs.gov.rw",
+            "roles": ["coordinator"],
+            "sectors": [str(sector_id)],
+        },
+    )
+    assert response.status_code == 200
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "sylvie@ncbs.gov.rw"))
+        assert [s.id for s in user.sectors] == [sector_id]
+    refused = post_form(
+        client,
+        "/users/new",
+        {
+            "full_name": "Not Coordinator",
+            "email": "nc@ncbs.gov.rw",
+            "roles": ["secretariat"],
+            "sectors": [str(sector_id)],
+        },
+    )
+    assert refused.status_code == 422
+    assert "Only coordinators are assigned to sectors." in refused.text
