@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -25,8 +25,9 @@ from scbi.programme import demo_data as data
 from scbi.programme import frameworks, services
 from scbi.transfer.services import create_pairing, end_pairing, pause_pairing
 
-PHASE_START = date(2025, 1, 6)
-PHASE_END = date(2027, 12, 31)
+# The demo is dated relative to today, so that it always looks like a programme under way:
+# the phase began about 23 months ago and runs three years.
+PHASE_LENGTH = timedelta(days=3 * 365)
 
 
 @dataclass
@@ -47,6 +48,8 @@ def is_empty() -> bool:
 def build_demo(seed: int = 2025) -> DemoLogins:
     """Create the demo programme in the current transaction; the caller commits."""
     rng = random.Random(seed)  # noqa: S311 - demo names, not secrets
+    start = today() - timedelta(days=700)
+    start -= timedelta(days=start.weekday())  # a Monday
     password = accounts.generate_password()
     hashed = hash_password(password)
     result = DemoLogins(password)
@@ -65,19 +68,19 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     phase = services.create_phase(
         by=admin,
         name="SCBI Phase I",
-        start_date=PHASE_START,
-        end_date=PHASE_END,
+        start_date=start,
+        end_date=start + PHASE_LENGTH,
         description="Coaching in the five priority sectors of the national strategy.",
     )
 
     sectors, institutions = {}, {}
-    for code, name, target, target_date, insts in data.SECTORS:
+    for code, name, target, years, insts in data.SECTORS:
         sectors[code] = services.create_sector(
             by=admin,
             code=code,
             name=name,
             expert_target=target,
-            target_date=date.fromisoformat(target_date),
+            target_date=start + timedelta(days=int(years * 365)),
             expert_level=3,
         )
         for acronym, inst_name in insts:
@@ -117,15 +120,15 @@ def build_demo(seed: int = 2025) -> DemoLogins:
             coaching_qualification=qual,
             sector_id=sectors[code].id,
             host_institution_id=institutions[host].id,
-            contract_start=PHASE_START,
-            contract_end=date(2027, 6, 30),
+            contract_start=start,
+            contract_end=start + PHASE_LENGTH - timedelta(days=180),
             max_mentees=4,
         )
         coaches[code].append(coach)
     first = coaches["ENE"][0]
     result.logins.append(("coach", first.full_name, first.user.email))
 
-    mentees = _mentees(admin, rng, hashed, sectors, institutions, phase)
+    mentees = _mentees(admin, rng, hashed, sectors, institutions, phase, start)
     result.logins.append(("mentee", mentees[0].full_name, mentees[0].user.email))
     _pairings(admin, rng, coaches, mentees, phase)
     return result
@@ -152,7 +155,7 @@ def _framework(admin, name, idnumber, sector_id, items) -> None:
         ids[code] = competency.id
 
 
-def _mentees(admin, rng, hashed, sectors, institutions, phase):
+def _mentees(admin, rng, hashed, sectors, institutions, phase, start):
     insts_of = {code: [a for a, _n in insts] for code, _n2, _t, _d, insts in data.SECTORS}
     used, mentees, number = set(), [], 0
     for code, count in data.MENTEES_PER_SECTOR.items():
@@ -165,7 +168,7 @@ def _mentees(admin, rng, hashed, sectors, institutions, phase):
                     used.add(name)
                     break
             acronym = rng.choice(insts_of[code])
-            joined = PHASE_START + timedelta(days=rng.randint(0, 120))
+            joined = start + timedelta(days=rng.randint(0, 120))
             mentee, _ = register_mentee(
                 by=admin,
                 email=f"{_ascii(name)}@{acronym.lower()}.example.rw",
@@ -199,7 +202,7 @@ def _pairings(admin, rng, coaches, mentees, phase) -> None:
             phase_id=phase.id,
             sector_id=mentee.sector_id,
             start_date=start,
-            planned_end_date=min(start + timedelta(days=540), coach.contract_end),
+            planned_end_date=min(start + timedelta(days=730), coach.contract_end),
         )
         if index % 13 == 5:
             pause_pairing(pairing, by=admin, version=pairing.version)
@@ -231,7 +234,7 @@ def _pairings(admin, rng, coaches, mentees, phase) -> None:
                 mentee_id=mentee.id,
                 phase_id=phase.id,
                 sector_id=coach.sector_id,
-                start_date=PHASE_START + timedelta(days=200),
-                planned_end_date=date(2027, 3, 31),
+                start_date=phase.start_date + timedelta(days=200),
+                planned_end_date=coach.contract_end,
                 cross_sector_reason="Investor negotiation skills for export deals.",
             )

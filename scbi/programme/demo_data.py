@@ -4,13 +4,13 @@ people. Names are invented; institutions are real."""
 
 from __future__ import annotations
 
-# code, name, expert target, target date, institutions (acronym, name)
+# code, name, expert target, years from the phase's start to the target, institutions
 SECTORS = [
     (
         "ENE",
         "Energy",
         12,
-        "2027-06-30",
+        2.5,
         [
             ("MININFRA", "Ministry of Infrastructure"),
             ("REG", "Rwanda Energy Group"),
@@ -21,7 +21,7 @@ SECTORS = [
         "AGR",
         "Agriculture",
         15,
-        "2027-06-30",
+        2.5,
         [
             ("MINAGRI", "Ministry of Agriculture and Animal Resources"),
             ("RAB", "Rwanda Agriculture and Animal Resources Development Board"),
@@ -31,7 +31,7 @@ SECTORS = [
         "MIN",
         "Mining",
         8,
-        "2027-12-31",
+        3.0,
         [
             ("RMB", "Rwanda Mines, Petroleum and Gas Board"),
         ],
@@ -40,7 +40,7 @@ SECTORS = [
         "INV",
         "Investment Promotion",
         10,
-        "2027-06-30",
+        2.5,
         [
             ("RDB", "Rwanda Development Board"),
         ],
@@ -49,7 +49,7 @@ SECTORS = [
         "EXP",
         "Export Promotion",
         10,
-        "2027-12-31",
+        3.0,
         [
             ("NAEB", "National Agricultural Export Development Board"),
             ("MINICOM", "Ministry of Trade and Industry"),
