@@ -100,6 +100,8 @@ def _bump_versions(session, flush_context, instances) -> None:
             continue
         skip = _NEVER_VERSIONED | obj.__unversioned__
         state = inspect(obj)
+        if state.attrs.version.history.has_changes():
+            continue  # a service moved it on itself (e.g. a change in child rows)
         if any(a.key not in skip and a.history.has_changes() for a in state.attrs):
             obj.version = (obj.version or 0) + 1
 

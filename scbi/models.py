@@ -15,7 +15,15 @@ from scbi.programme.models import (
     Sector,
     coordinator_sector,
 )
-from scbi.transfer.models import Pairing
+from scbi.transfer.models import (
+    Evidence,
+    LogEvent,
+    Pairing,
+    PlanItem,
+    TransferLog,
+    TransferPlan,
+    log_competency,
+)
 
 __all__ = [
     "ApiToken",
@@ -24,16 +32,22 @@ __all__ = [
     "Coach",
     "Competency",
     "CompetencyFramework",
+    "Evidence",
     "Institution",
+    "LogEvent",
     "LoginThrottle",
     "Mentee",
     "MenteeStatusChange",
     "Pairing",
     "Phase",
+    "PlanItem",
     "PriorityResult",
     "PriorityResultStatus",
     "Sector",
+    "TransferLog",
+    "TransferPlan",
     "User",
     "UserRole",
     "coordinator_sector",
+    "log_competency",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date
 from types import SimpleNamespace
@@ -163,5 +164,66 @@ def world(app) -> SimpleNamespace:
             competency.id,
             result.id,
         )
+        # Pairing A's work: an approved plan, and a submitted log with a file as evidence.
+        from scbi.transfer import evidence, logs
+        from scbi.transfer.models import Pairing
+
+        pairing_a = db.session.get(Pairing, out.a.pairing_id)
+        coach_a = db.session.get(User, out.a.coach_user.id)
+        plan = approved_plan(pairing_a, [competency])
+        log = logs.create_log(
+            pairing_a,
+            by=coach_a,
+            activity_date=date(2025, 6, 2),
+            activity_type="on_the_job",
+            hours=2,
+            title="Load-flow study",
+            mentee_role="led",
+            competency_ids=[competency.id],
+        )
+        file = evidence.add_file(
+            log, by=coach_a, stream=io.BytesIO(b"%PDF-1.4 study"), filename="study.pdf"
+        )
+        logs.submit_log(log, by=coach_a)
+        out.plan_id, out.log_id, out.evidence_id = plan.id, log.id, file.id
         db.session.commit()
         return out
+
+
+def competencies(sector_id: int | None, n: int = 3) -> list:
+    """A framework of ``n`` core competencies for a sector (None = cross-cutting)."""
+    k = next(_n)
+    framework = frameworks.create_framework(
+        by=admin(), name=f"Framework {k}", idnumber=f"FWK{k}", sector_id=sector_id
+    )
+    return [
+        frameworks.add_competency(
+            framework, by=admin(), idnumber=f"C{k}-{i}", short_name=f"Competency {k}.{i}", core=True
+        )
+        for i in range(n)
+    ]
+
+
+def plan_items(competency_list, target_date=date(2026, 3, 31)) -> list[dict]:
+    return [
+        {
+            "competency_id": c.id,
+            "baseline_level": 1,
+            "target_level": 3,
+            "target_date": target_date,
+            "methods": ["on_the_job", "shadowing"],
+            "expected_evidence": "A grid study the mentee wrote",
+        }
+        for c in competency_list
+    ]
+
+
+def approved_plan(pairing_obj, competency_list):
+    from scbi.auth.models import User
+    from scbi.transfer import plans
+
+    coach_user = db.session.get(User, pairing_obj.coach.user_id)
+    plan = plans.create_plan(pairing_obj, by=coach_user, items=plan_items(competency_list))
+    plans.submit_plan(plan, by=coach_user)
+    plans.approve_plan(plan, by=admin())
+    return plan

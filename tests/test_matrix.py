@@ -32,6 +32,7 @@ API_ANY = answers(401, 200, 200, 200, 200)
 API_SEC = answers(401, 403, 403, 403, 200)
 API_SEC_WRITE = answers(401, 403, 403, 403, 422)
 API_STAFF_WRITE = answers(401, 403, 403, 422, 422)
+API_COACH_WRITE = answers(401, 403, 422, 403, 403)
 
 # (endpoint, method): (path, {role: status}); {x} are sector A's objects, {target} a user.
 MATRIX = {
@@ -162,6 +163,37 @@ MATRIX = {
     ("api.end_pairing", "POST"): ("/api/v1/pairings/{pairing}/end", API_STAFF_WRITE),
     ("api.pause_pairing", "POST"): ("/api/v1/pairings/{pairing}/pause", API_STAFF_WRITE),
     ("api.resume_pairing", "POST"): ("/api/v1/pairings/{pairing}/resume", API_STAFF_WRITE),
+    # plans, logs, evidence
+    ("api.list_plans", "GET"): ("/api/v1/pairings/{pairing}/plans", API_ANY),
+    ("api.create_plan", "POST"): ("/api/v1/pairings/{pairing}/plans", API_COACH_WRITE),
+    ("api.get_plan", "GET"): ("/api/v1/plans/{plan}", API_ANY),
+    ("api.put_plan", "PUT"): ("/api/v1/plans/{plan}", API_COACH_WRITE),
+    ("api.submit_plan", "POST"): ("/api/v1/plans/{plan}/submit", answers(401, 403, 409, 403, 403)),
+    ("api.approve_plan", "POST"): (
+        "/api/v1/plans/{plan}/approve",
+        answers(401, 403, 403, 409, 409),
+    ),
+    ("api.return_plan", "POST"): ("/api/v1/plans/{plan}/return", API_STAFF_WRITE),
+    ("api.revise_plan", "POST"): ("/api/v1/plans/{plan}/revise", answers(401, 403, 201, 403, 403)),
+    ("api.list_pairing_logs", "GET"): ("/api/v1/pairings/{pairing}/logs", API_ANY),
+    ("api.create_log", "POST"): ("/api/v1/pairings/{pairing}/logs", API_COACH_WRITE),
+    ("api.get_log", "GET"): ("/api/v1/logs/{log}", API_ANY),
+    ("api.put_log", "PUT"): ("/api/v1/logs/{log}", API_COACH_WRITE),
+    ("api.submit_log", "POST"): ("/api/v1/logs/{log}/submit", answers(401, 403, 409, 403, 403)),
+    ("api.acknowledge_log", "POST"): (
+        "/api/v1/logs/{log}/acknowledge",
+        answers(401, 200, 403, 403, 403),
+    ),
+    ("api.dispute_log", "POST"): ("/api/v1/logs/{log}/dispute", answers(401, 422, 403, 403, 403)),
+    ("api.verify_log", "POST"): ("/api/v1/logs/{log}/verify", answers(401, 403, 403, 409, 409)),
+    ("api.list_logs", "GET"): ("/api/v1/logs", answers(401, 403, 403, 200, 200)),
+    ("api.list_evidence", "GET"): ("/api/v1/logs/{log}/evidence", API_ANY),
+    ("api.add_evidence", "POST"): ("/api/v1/logs/{log}/evidence", API_COACH_WRITE),
+    ("api.delete_evidence", "DELETE"): (
+        "/api/v1/evidence/{evidence}",
+        answers(401, 403, 409, 403, 403),
+    ),
+    ("api.download_evidence", "GET"): ("/api/v1/evidence/{evidence}/download", API_ANY),
 }
 
 IGNORED = {"static", "bootstrap.static"}
@@ -205,6 +237,9 @@ def test_route_answers_each_role_as_expected(app, client, make_user, route, role
         coach=world.a.coach_id,
         mentee=world.a.mentee_id,
         pairing=world.a.pairing_id,
+        plan=world.plan_id,
+        log=world.log_id,
+        evidence=world.evidence_id,
     )
     user = person(world, role)
     if path.startswith("/api/"):

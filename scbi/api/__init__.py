@@ -43,4 +43,4 @@ def bearer_challenge(response):
     return response
 
 
-from scbi.api import auth, openapi, pairings, people, programme, users  # noqa: E402, F401
+from scbi.api import auth, openapi, pairings, people, programme, transfer, users  # noqa: E402, F401

@@ -76,7 +76,7 @@ class F:
             if not isinstance(value, list):
                 errors.append(_("Must be a list."))
                 return None
-            inner = F(self.items or "string", enum=self.enum)
+            inner = F(self.items or ("object" if self.ref else "string"), enum=self.enum)
             cleaned = [inner.clean(v, errors) for v in value]
             return cleaned
         expected = _JSON_TYPES.get(self.type, dict if self.type == "object" else object)

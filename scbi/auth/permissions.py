@@ -188,3 +188,58 @@ def require_sector(user: User, sector_id: int | None) -> None:
 def require_configure(user: User) -> None:
     if not can_configure(user):
         raise NotAllowed
+
+
+# --- plans and logs ------------------------------------------------------------------------
+
+
+def is_coach_of(user: User, pairing) -> bool:
+    return user.is_authenticated and pairing.coach.user_id == user.id
+
+
+def is_mentee_of(user: User, pairing) -> bool:
+    return user.is_authenticated and pairing.mentee.user_id == user.id
+
+
+def can_decide(user: User, pairing) -> bool:
+    """Approve plans and verify logs: the secretariat and the sector's coordinators."""
+    return user.has_role(Role.SECRETARIAT, Role.COORDINATOR) and can_manage_sector(
+        user, pairing.sector_id
+    )
+
+
+def can_read_log(user: User, log) -> bool:
+    """A draft is the coach's own until submitted; after that, whoever sees the pairing."""
+    return log.status != "draft" or log.author_id == user.id
+
+
+def plan_or_404(user: User, plan_id: int):
+    from scbi.transfer.models import TransferPlan
+
+    plan = db.session.get(TransferPlan, plan_id)
+    if plan is None:
+        raise NotFound
+    pairing_or_404(user, plan.pairing_id)
+    if plan.status == "draft" and not is_coach_of(user, plan.pairing):
+        raise NotFound  # a draft plan is the coach's until submitted
+    return plan
+
+
+def log_or_404(user: User, log_id: int):
+    from scbi.transfer.models import TransferLog
+
+    log = db.session.get(TransferLog, log_id)
+    if log is None or not can_read_log(user, log):
+        raise NotFound
+    pairing_or_404(user, log.pairing_id)
+    return log
+
+
+def evidence_or_404(user: User, evidence_id: int):
+    from scbi.transfer.models import Evidence
+
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound
+    log_or_404(user, evidence.log_id)
+    return evidence

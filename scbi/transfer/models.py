@@ -1,11 +1,23 @@
-"""Pairings of a coach and a mentee (plans and logs join them in later issues)."""
+"""Pairings, transfer plans, transfer logs and their evidence."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
@@ -58,3 +70,211 @@ class Pairing(IdMixin, TimestampMixin, VersionMixin, Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class ActivityType(StrEnum):
+    ON_THE_JOB = "on_the_job"
+    SHADOWING = "shadowing"
+    JOINT_DELIVERY = "joint_delivery"
+    FORMAL_TRAINING = "formal_training"
+    REVIEW_FEEDBACK = "review_feedback"
+    PEER_EXCHANGE = "peer_exchange"
+    SELF_STUDY = "self_study"
+
+
+class MenteeRole(StrEnum):
+    """I do, we do, you do: how much of the work the mentee carried."""
+
+    OBSERVED = "observed"
+    ASSISTED = "assisted"
+    CO_LED = "co_led"
+    LED = "led"
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    SUPERSEDED = "superseded"
+
+
+OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED)
+
+
+class TransferPlan(IdMixin, TimestampMixin, VersionMixin, Base):
+    """What the coach will hand over in a pairing; ``number`` counts its revisions."""
+
+    __tablename__ = "transfer_plan"
+    __table_args__ = (
+        enum_check("status", PlanStatus),
+        UniqueConstraint("pairing_id", "number"),
+        # At most one plan being written or decided per pairing.
+        Index(
+            "uq_transfer_plan_open",
+            "pairing_id",
+            unique=True,
+            sqlite_where=text("status IN ('draft', 'submitted', 'returned')"),
+            postgresql_where=text("status IN ('draft', 'submitted', 'returned')"),
+        ),
+    )
+
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAFT.value)
+    submitted_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_comment: Mapped[str] = mapped_column(Text, default="")
+
+    pairing: Mapped[Pairing] = relationship(lazy="joined")
+    decided_by: Mapped["User | None"] = relationship()  # noqa: F821, UP037
+    items: Mapped[list[PlanItem]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.position"
+    )
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (PlanStatus.DRAFT.value, PlanStatus.RETURNED.value)
+
+
+class PlanItem(IdMixin, Base):
+    __tablename__ = "plan_item"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "competency_id"),
+        CheckConstraint("baseline_level BETWEEN 0 AND 3", name="baseline_on_scale"),
+        CheckConstraint(
+            "target_level BETWEEN 1 AND 4 AND target_level > baseline_level",
+            name="target_above_baseline",
+        ),
+    )
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("transfer_plan.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id"), index=True)
+    baseline_level: Mapped[int] = mapped_column(Integer)
+    target_level: Mapped[int] = mapped_column(Integer)
+    target_date: Mapped[date]
+    methods: Mapped[list] = mapped_column(JSON, default=list)
+    expected_evidence: Mapped[str] = mapped_column(Text)
+    priority_result_id: Mapped[int | None] = mapped_column(ForeignKey("priority_result.id"))
+
+    plan: Mapped[TransferPlan] = relationship(back_populates="items")
+    competency: Mapped["Competency"] = relationship(lazy="joined")  # noqa: F821, UP037
+    priority_result: Mapped["PriorityResult | None"] = relationship()  # noqa: F821, UP037
+
+
+class LogStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACKNOWLEDGED = "acknowledged"
+    DISPUTED = "disputed"
+    VERIFIED = "verified"
+
+
+COUNTED_LOG_STATUSES = (LogStatus.ACKNOWLEDGED, LogStatus.VERIFIED)
+
+log_competency = Table(
+    "log_competency",
+    Base.metadata,
+    Column("log_id", ForeignKey("transfer_log.id", ondelete="CASCADE"), primary_key=True),
+    Column("competency_id", ForeignKey("competency.id"), primary_key=True, index=True),
+)
+
+
+class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
+    """What a coach did with the mentee, confirmed by the mentee, with evidence."""
+
+    __tablename__ = "transfer_log"
+    __table_args__ = (
+        enum_check("status", LogStatus),
+        enum_check("activity_type", ActivityType),
+        enum_check("mentee_role", MenteeRole),
+        CheckConstraint("minutes BETWEEN 15 AND 1440", name="minutes_range"),
+        Index("ix_transfer_log_pairing_date", "pairing_id", "activity_date"),
+        Index("ix_transfer_log_status_date", "status", "activity_date"),
+    )
+
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    activity_date: Mapped[date]
+    activity_type: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[int] = mapped_column(Integer)  # hours × 60: quarter hours, exactly
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    mentee_role: Mapped[str] = mapped_column(String(12))
+    off_plan_reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=LogStatus.DRAFT.value)
+    submitted_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    mentee_comment: Mapped[str] = mapped_column(Text, default="")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    verified_at: Mapped[datetime | None]
+
+    pairing: Mapped[Pairing] = relationship(lazy="joined")
+    author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821, UP037
+    verified_by: Mapped["User | None"] = relationship(  # noqa: F821, UP037
+        foreign_keys=[verified_by_id]
+    )
+    competencies: Mapped[list["Competency"]] = relationship(  # noqa: F821, UP037
+        secondary=log_competency, order_by="Competency.sort_order"
+    )
+    events: Mapped[list[LogEvent]] = relationship(
+        back_populates="log", order_by="LogEvent.id", cascade="all, delete-orphan"
+    )
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="log", order_by="Evidence.id")
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (LogStatus.DRAFT.value, LogStatus.DISPUTED.value)
+
+
+class LogEvent(IdMixin, Base):
+    """One step of a log's life, shown as its history (kept even when the log changes)."""
+
+    __tablename__ = "log_event"
+
+    log_id: Mapped[int] = mapped_column(
+        ForeignKey("transfer_log.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(24))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[dict | None] = mapped_column(JSON)  # the log's content before a change
+
+    log: Mapped[TransferLog] = relationship(back_populates="events")
+    by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
+
+
+class Evidence(IdMixin, Base):
+    """A file (stored outside static/ under a random name) or a link, attached to a log."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint("(stored_name IS NULL) <> (url IS NULL)", name="file_or_link"),
+    )
+
+    log_id: Mapped[int] = mapped_column(ForeignKey("transfer_log.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime]
+
+    log: Mapped[TransferLog] = relationship(back_populates="evidence")
+    uploaded_by: Mapped["User"] = relationship(lazy="joined")  # noqa: F821, UP037
+
+    @property
+    def is_file(self) -> bool:
+        return self.stored_name is not None

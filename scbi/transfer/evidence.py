@@ -1,0 +1,132 @@
+"""Evidence on a log: files (type checked on the content) and links.
+
+Added by the log's author while the log can change; removed only from a draft (the file
+leaves the disk when the removal commits). A failure half-way leaves neither a record
+nor a file (see scbi.files).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+
+from scbi import audit, files
+from scbi.auth.models import User
+from scbi.database import utcnow
+from scbi.errors import InvalidTransition, NotAllowed, ValidationFailed
+from scbi.extensions import db
+from scbi.transfer.models import Evidence, LogEvent, LogStatus, TransferLog
+from scbi.validation import Errors
+
+
+def refusal_message(reason: str, extension: str) -> str:
+    if reason == "size":
+        return _("The file is larger than 10 MB.")
+    if reason == "empty":
+        return _("The file is empty.")
+    if reason == "content":
+        return _("The file's content is not what its name says (a %(ext)s file).", ext=extension)
+    return _(
+        "Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, "
+        "WebP), CSV and plain text."
+    )
+
+
+def _require_author(log: TransferLog, by: User) -> None:
+    if log.author_id != by.id:
+        raise NotAllowed(_("Only the log's author adds or removes its evidence."))
+    if not log.editable:
+        raise InvalidTransition(_("Evidence is added while the log is a draft or disputed."))
+
+
+def safe_name(filename: str) -> str:
+    """The file's own name without any path, for display and Content-Disposition."""
+    name = PurePath(filename.replace("\\", "/")).name.strip()
+    name = "".join(c for c in name if c.isprintable() and c not in '"<>|:*?')
+    return name[:255] or "evidence"
+
+
+def add_file(
+    log: TransferLog, *, by: User, stream: BinaryIO, filename: str, title: str = ""
+) -> Evidence:
+    _require_author(log, by)
+    name = safe_name(filename or "")
+    try:
+        stored = files.store(stream, name, db.session)
+    except files.FileRefused as refusal:
+        ext = name.rsplit(".", 1)[-1].upper() if "." in name else "?"
+        raise ValidationFailed(
+            fields={"file": [refusal_message(str(refusal), ext)]}, code="file_refused"
+        ) from None
+    evidence = Evidence(
+        log_id=log.id,
+        title=(title or name)[:200],
+        original_name=name,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=by.id,
+        uploaded_at=utcnow(),
+    )
+    return _attach(log, evidence, by)
+
+
+def add_link(log: TransferLog, *, by: User, url: str, title: str) -> Evidence:
+    _require_author(log, by)
+    errors = Errors()
+    url = errors.text("url", url, max_length=2000)
+    title = errors.text("title", title, max_length=200)
+    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        errors.add("url", _("Give a web address starting with https:// or http://."))
+    errors.raise_if_any()
+    evidence = Evidence(
+        log_id=log.id, title=title, url=url, uploaded_by_id=by.id, uploaded_at=utcnow()
+    )
+    return _attach(log, evidence, by)
+
+
+def _attach(log: TransferLog, evidence: Evidence, by: User) -> Evidence:
+    db.session.add(evidence)
+    log.events.append(
+        LogEvent(action="evidence_added", by_id=by.id, at=utcnow(), comment=evidence.title)
+    )
+    log.version += 1
+    db.session.flush()
+    audit.record(
+        "evidence.add",
+        by=by,
+        entity=evidence,
+        after={
+            "log_id": log.id,
+            "title": evidence.title,
+            "sha256": evidence.sha256,
+            "url": evidence.url,
+            "size": evidence.size,
+        },
+    )
+    return evidence
+
+
+def remove_evidence(evidence: Evidence, *, by: User) -> None:
+    log = evidence.log
+    _require_author(log, by)
+    if log.status != LogStatus.DRAFT.value:
+        raise InvalidTransition(_("Evidence of a submitted log stays; add a correction instead."))
+    if evidence.stored_name:
+        files.delete_after_commit(evidence.stored_name, db.session)
+    log.events.append(
+        LogEvent(action="evidence_removed", by_id=by.id, at=utcnow(), comment=evidence.title)
+    )
+    log.version += 1
+    audit.record(
+        "evidence.remove",
+        by=by,
+        entity=evidence,
+        before={"log_id": log.id, "title": evidence.title, "sha256": evidence.sha256},
+    )
+    db.session.delete(evidence)
+    db.session.flush()

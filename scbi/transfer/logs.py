@@ -1,0 +1,279 @@
+"""Transfer log rules: the coach writes and submits; the mentee acknowledges or disputes;
+the secretariat or the sector's coordinator verifies.
+
+draft → submitted → acknowledged → verified, or submitted → disputed → (corrected)
+→ submitted. Acknowledged and verified logs never change; every step is kept as a
+LogEvent, with the content before each correction.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from scbi import audit
+from scbi.auth.models import User
+from scbi.auth.permissions import can_decide, is_coach_of, is_mentee_of
+from scbi.database import utcnow
+from scbi.dates import today
+from scbi.errors import InvalidTransition, NotAllowed, check_version
+from scbi.extensions import db
+from scbi.programme.models import Competency
+from scbi.transfer.models import (
+    ActivityType,
+    LogEvent,
+    LogStatus,
+    MenteeRole,
+    Pairing,
+    PairingStatus,
+    PlanItem,
+    TransferLog,
+)
+from scbi.transfer.plans import allowed_competencies, approved_plan
+from scbi.validation import Errors
+
+FIELDS = (
+    "activity_date",
+    "activity_type",
+    "hours",
+    "title",
+    "description",
+    "mentee_role",
+    "competency_ids",
+    "off_plan_reason",
+)
+
+
+def plan_competency_ids(pairing_id: int) -> set[int]:
+    plan = approved_plan(pairing_id)
+    if plan is None:
+        return set()
+    return set(
+        db.session.scalars(select(PlanItem.competency_id).where(PlanItem.plan_id == plan.id))
+    )
+
+
+def _minutes(errors: Errors, hours) -> int | None:
+    if hours is None or hours == "":
+        errors.add("hours", _("This field is required."))
+        return None
+    try:
+        value = Decimal(str(hours))
+    except InvalidOperation:
+        errors.add("hours", _("Enter a number of hours, e.g. 1.5."))
+        return None
+    if not Decimal("0.25") <= value <= 24:
+        errors.add("hours", _("Between 0.25 and 24 hours."))
+        return None
+    if (value * 4) % 1:
+        errors.add("hours", _("Use quarter hours (0.25, 0.5, 0.75 …)."))
+        return None
+    return int(value * 60)
+
+
+def _values(pairing: Pairing, data: dict) -> dict:
+    """Checked log fields (DESIGN.md: date not in the future and inside the pairing, hours
+    0.25–24, competencies from the approved plan unless an off-plan reason is given)."""
+    errors = Errors()
+    day = errors.date("activity_date", data.get("activity_date"))
+    end = pairing.end_date or pairing.planned_end_date
+    if day and day > today():
+        errors.add("activity_date", _("The activity date cannot be in the future."))
+    elif day and not pairing.start_date <= day <= end:
+        errors.add(
+            "activity_date",
+            _(
+                "Choose a date inside the pairing (%(start)s to %(end)s).",
+                start=pairing.start_date.isoformat(),
+                end=end.isoformat(),
+            ),
+        )
+    values = {
+        "activity_date": day,
+        "activity_type": errors.choice("activity_type", data.get("activity_type"), ActivityType),
+        "minutes": _minutes(errors, data.get("hours")),
+        "title": errors.text("title", data.get("title"), max_length=200),
+        "description": errors.text(
+            "description", data.get("description"), max_length=10000, required=False
+        ),
+        "mentee_role": errors.choice("mentee_role", data.get("mentee_role"), MenteeRole),
+        "off_plan_reason": errors.text(
+            "off_plan_reason", data.get("off_plan_reason"), max_length=2000, required=False
+        ),
+    }
+    ids = data.get("competency_ids") or []
+    if not isinstance(ids, list) or not ids:
+        errors.add("competency_ids", _("Choose the competencies this activity addressed."))
+        ids = []
+    try:
+        ids = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        errors.add("competency_ids", _("Competencies are given by their ids."))
+        ids = []
+    planned = plan_competency_ids(pairing.id)
+    off_plan = [i for i in ids if i not in planned]
+    competencies = []
+    if ids:
+        competencies = db.session.scalars(
+            allowed_competencies(pairing).where(Competency.id.in_(ids))
+        ).all()
+        if len(competencies) != len(ids):
+            errors.add(
+                "competency_ids",
+                _("Some competencies are not in this sector's or a cross-cutting framework."),
+            )
+        elif off_plan and not values["off_plan_reason"]:
+            errors.add(
+                "off_plan_reason",
+                _(
+                    "%(n)d of the competencies are not in the approved plan; say why this "
+                    "activity addressed them.",
+                    n=len(off_plan),
+                )
+                if planned
+                else _("The pairing has no approved plan yet; say why this activity comes first."),
+            )
+    errors.raise_if_any()
+    values["competencies"] = competencies
+    return values
+
+
+def _event(
+    log: TransferLog, action: str, by: User, comment: str = "", snapshot: dict | None = None
+) -> None:
+    log.events.append(
+        LogEvent(action=action, by_id=by.id, at=utcnow(), comment=comment, snapshot=snapshot)
+    )
+
+
+def content(log: TransferLog) -> dict:
+    return {
+        "activity_date": log.activity_date.isoformat(),
+        "activity_type": log.activity_type,
+        "hours": log.hours,
+        "title": log.title,
+        "description": log.description,
+        "mentee_role": log.mentee_role,
+        "off_plan_reason": log.off_plan_reason,
+        "competency_ids": [c.id for c in log.competencies],
+    }
+
+
+def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
+    """A draft log of the pairing's coach (the pairing must be active)."""
+    if not is_coach_of(by, pairing):
+        raise NotAllowed(_("Only the pairing's coach writes its logs."))
+    if pairing.status != PairingStatus.ACTIVE.value:
+        raise InvalidTransition(_("Logs are written while the pairing is active."))
+    values = _values(pairing, data)
+    log = TransferLog(
+        pairing_id=pairing.id, author_id=by.id, status=LogStatus.DRAFT.value, **values
+    )
+    db.session.add(log)
+    _event(log, "created", by)
+    db.session.flush()
+    audit.record("log.create", by=by, entity=log, after=content(log))
+    return log
+
+
+def update_log(log: TransferLog, *, by: User, version, **data) -> TransferLog:
+    """Change a draft, or correct a disputed log (its earlier content stays in history)."""
+    if log.author_id != by.id:
+        raise NotAllowed(_("Only the log's author changes it."))
+    check_version(log, version)
+    if not log.editable:
+        raise InvalidTransition(_("A %(status)s log cannot change.", status=log.status))
+    before = content(log)
+    values = _values(log.pairing, {**before, **data})
+    for key, value in values.items():
+        setattr(log, key, value)
+    after = content(log)
+    if after != before:
+        _event(
+            log,
+            "corrected" if log.status == LogStatus.DISPUTED.value else "edited",
+            by,
+            snapshot=before,
+        )
+        log.version += 1  # competencies and events are the log's content too
+    db.session.flush()
+    audit.record("log.update", by=by, entity=log, before=before, after=after)
+    return log
+
+
+def _transition(
+    log: TransferLog,
+    by: User,
+    version,
+    allowed: set[LogStatus],
+    to: LogStatus,
+    action: str,
+    comment: str = "",
+) -> TransferLog:
+    if version is not None:
+        check_version(log, version)
+    if LogStatus(log.status) not in allowed:
+        raise InvalidTransition(
+            _("A %(status)s log cannot be %(action)s.", status=log.status, action=action)
+        )
+    before = log.status
+    log.status = to.value
+    _event(log, action, by, comment)
+    db.session.flush()
+    audit.record(
+        f"log.{action}",
+        by=by,
+        entity=log,
+        before={"status": before},
+        after={"status": to.value, "comment": comment},
+    )
+    return log
+
+
+def submit_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
+    """Send the log to the mentee (again, after a correction)."""
+    if log.author_id != by.id:
+        raise NotAllowed(_("Only the log's author submits it."))
+    _values(log.pairing, content(log))  # still valid today (e.g. the plan has changed)
+    log.submitted_at = utcnow()
+    return _transition(
+        log, by, version, {LogStatus.DRAFT, LogStatus.DISPUTED}, LogStatus.SUBMITTED, "submitted"
+    )
+
+
+def acknowledge_log(log: TransferLog, *, by: User, version=None, comment: str = "") -> TransferLog:
+    """The mentee confirms the log happened as written (it then never changes)."""
+    if not is_mentee_of(by, log.pairing):
+        raise NotAllowed(_("Only the pairing's mentee acknowledges its logs."))
+    errors = Errors()
+    comment = errors.text("comment", comment, max_length=2000, required=False)
+    errors.raise_if_any()
+    log.mentee_comment, log.responded_at = comment, utcnow()
+    return _transition(
+        log, by, version, {LogStatus.SUBMITTED}, LogStatus.ACKNOWLEDGED, "acknowledged", comment
+    )
+
+
+def dispute_log(log: TransferLog, *, by: User, version=None, comment: str = "") -> TransferLog:
+    """The mentee says what is wrong; the coach corrects and resubmits."""
+    if not is_mentee_of(by, log.pairing):
+        raise NotAllowed(_("Only the pairing's mentee disputes its logs."))
+    errors = Errors()
+    comment = errors.text("comment", comment, max_length=2000)
+    if not comment:
+        errors.fields["comment"] = [_("Say what is wrong so the coach can correct it.")]
+    errors.raise_if_any()
+    log.mentee_comment, log.responded_at = comment, utcnow()
+    return _transition(
+        log, by, version, {LogStatus.SUBMITTED}, LogStatus.DISPUTED, "disputed", comment
+    )
+
+
+def verify_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
+    """The secretariat or the sector's coordinator has checked the log and its evidence."""
+    if not can_decide(by, log.pairing):
+        raise NotAllowed
+    log.verified_by_id, log.verified_at = by.id, utcnow()
+    return _transition(log, by, version, {LogStatus.ACKNOWLEDGED}, LogStatus.VERIFIED, "verified")

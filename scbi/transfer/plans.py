@@ -1,0 +1,361 @@
+"""Transfer plan rules: draft → submitted → approved | returned; revise makes a new draft.
+
+The coach of the pairing writes and submits; the secretariat or the sector's coordinator
+decides. An approved plan never changes: revising it starts a new draft whose approval
+supersedes it.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from scbi import audit
+from scbi.auth.models import User
+from scbi.auth.permissions import can_decide, is_coach_of
+from scbi.database import utcnow
+from scbi.errors import InvalidTransition, NotAllowed, check_version
+from scbi.extensions import db
+from scbi.programme.models import Competency, CompetencyFramework, PriorityResult
+from scbi.transfer.models import (
+    OPEN_PLAN_STATUSES,
+    ActivityType,
+    Pairing,
+    PlanItem,
+    PlanStatus,
+    TransferPlan,
+)
+from scbi.validation import Errors
+
+MAX_ITEMS = 30
+
+
+def allowed_competencies(pairing: Pairing):
+    """Competencies of the pairing's sector frameworks and of cross-cutting ones."""
+    return (
+        select(Competency)
+        .join(CompetencyFramework)
+        .where(
+            or_(
+                CompetencyFramework.sector_id == pairing.sector_id,
+                CompetencyFramework.sector_id.is_(None),
+            )
+        )
+    )
+
+
+def approved_plan(pairing_id: int) -> TransferPlan | None:
+    return db.session.scalar(
+        select(TransferPlan).where(
+            TransferPlan.pairing_id == pairing_id, TransferPlan.status == PlanStatus.APPROVED.value
+        )
+    )
+
+
+def open_plan(pairing_id: int) -> TransferPlan | None:
+    return db.session.scalar(
+        select(TransferPlan).where(
+            TransferPlan.pairing_id == pairing_id,
+            TransferPlan.status.in_([s.value for s in OPEN_PLAN_STATUSES]),
+        )
+    )
+
+
+def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
+    """Validated plan items; errors are named ``items.<n>.<field>`` (n from 0)."""
+    errors = Errors()
+    if not isinstance(raw_items, list):
+        errors.add("items", _("Send a list of items."))
+        errors.raise_if_any()
+    if len(raw_items) > MAX_ITEMS:
+        errors.add("items", _("At most %(n)d items in a plan.", n=MAX_ITEMS))
+    allowed = {c.id: c for c in db.session.scalars(allowed_competencies(pairing))}
+    end = pairing.end_date or pairing.planned_end_date
+    seen: set[int] = set()
+    items = []
+    for n, raw in enumerate(raw_items if isinstance(raw_items, list) else []):
+        key = f"items.{n}."
+        raw = raw if isinstance(raw, dict) else {}
+        competency_id = errors.integer(key + "competency_id", raw.get("competency_id"))
+        if competency_id is not None:
+            if competency_id not in allowed:
+                errors.add(
+                    key + "competency_id",
+                    _(
+                        "Choose a competency of the %(sector)s frameworks or a cross-cutting one.",
+                        sector=pairing.sector.name,
+                    ),
+                )
+            elif competency_id in seen:
+                errors.add(key + "competency_id", _("This competency is already in the plan."))
+            seen.add(competency_id)
+        baseline = errors.integer(
+            key + "baseline_level", raw.get("baseline_level"), min_value=0, max_value=3
+        )
+        target = errors.integer(
+            key + "target_level", raw.get("target_level"), min_value=1, max_value=4
+        )
+        if baseline is not None and target is not None and target <= baseline:
+            errors.add(
+                key + "target_level",
+                _("The target must be above the baseline (%(b)d).", b=baseline),
+            )
+        target_date = errors.date(key + "target_date", raw.get("target_date"))
+        if target_date and not pairing.start_date <= target_date <= end:
+            errors.add(
+                key + "target_date",
+                _(
+                    "Choose a date inside the pairing (%(start)s to %(end)s).",
+                    start=pairing.start_date.isoformat(),
+                    end=end.isoformat(),
+                ),
+            )
+        methods = raw.get("methods") or []
+        if not isinstance(methods, list) or not methods:
+            errors.add(key + "methods", _("Choose at least one transfer method."))
+            methods = []
+        elif any(m not in {a.value for a in ActivityType} for m in methods):
+            errors.add(
+                key + "methods",
+                _(
+                    "Unknown method; choose among: %(values)s.",
+                    values=", ".join(a.value for a in ActivityType),
+                ),
+            )
+        evidence = errors.text(
+            key + "expected_evidence", raw.get("expected_evidence"), max_length=2000
+        )
+        result_id = raw.get("priority_result_id") or None
+        if result_id is not None:
+            result = errors.ref(
+                key + "priority_result_id", PriorityResult, result_id, label=_("priority result")
+            )
+            if result is not None and result.sector_id != pairing.sector_id:
+                errors.add(
+                    key + "priority_result_id",
+                    _("Choose a priority result of the pairing's sector."),
+                )
+        items.append(
+            PlanItem(
+                position=n,
+                competency_id=competency_id,
+                baseline_level=baseline,
+                target_level=target,
+                target_date=target_date,
+                methods=sorted(set(methods), key=[a.value for a in ActivityType].index)
+                if all(m in {a.value for a in ActivityType} for m in methods)
+                else [],
+                expected_evidence=evidence,
+                priority_result_id=result_id,
+            )
+        )
+    errors.raise_if_any()
+    return items
+
+
+def _require_coach(by: User, pairing: Pairing) -> None:
+    if not is_coach_of(by, pairing):
+        raise NotAllowed(_("Only the pairing's coach writes its plan."))
+
+
+def _snapshot(plan: TransferPlan) -> dict:
+    return {
+        "status": plan.status,
+        "number": plan.number,
+        "items": [
+            {
+                "competency_id": i.competency_id,
+                "baseline": i.baseline_level,
+                "target": i.target_level,
+                "date": i.target_date,
+            }
+            for i in plan.items
+        ],
+    }
+
+
+def create_plan(pairing: Pairing, *, by: User, items) -> TransferPlan:
+    """Start the pairing's plan (a draft); refused while another plan is open."""
+    _require_coach(by, pairing)
+    if not pairing.is_open:
+        raise InvalidTransition(_("This pairing has ended; its plans can no longer change."))
+    if open_plan(pairing.id) is not None:
+        raise InvalidTransition(
+            _("This pairing already has a plan being written or decided; continue that one.")
+        )
+    if approved_plan(pairing.id) is not None:
+        raise InvalidTransition(_("This pairing has an approved plan; revise it instead."))
+    plan_items = _items(pairing, items)
+    number = (
+        db.session.scalar(
+            select(func.max(TransferPlan.number)).where(TransferPlan.pairing_id == pairing.id)
+        )
+        or 0
+    ) + 1
+    plan = TransferPlan(
+        pairing_id=pairing.id, number=number, status=PlanStatus.DRAFT.value, items=plan_items
+    )
+    db.session.add(plan)
+    db.session.flush()
+    audit.record("plan.create", by=by, entity=plan, after=_snapshot(plan))
+    return plan
+
+
+def update_plan(plan: TransferPlan, *, by: User, version, items) -> TransferPlan:
+    _require_coach(by, plan.pairing)
+    check_version(plan, version)
+    if not plan.editable:
+        raise InvalidTransition(_("A %(status)s plan cannot be edited.", status=plan.status))
+    before = _snapshot(plan)
+    _replace_items(plan, _items(plan.pairing, items))
+    plan.version += 1  # its items are the plan's content, even when only they changed
+    db.session.flush()
+    audit.record("plan.update", by=by, entity=plan, before=before, after=_snapshot(plan))
+    return plan
+
+
+def _replace_items(plan: TransferPlan, new_items: list[PlanItem]) -> None:
+    """Update items in place by competency (one flush, no unique-key clash), add the new
+    ones and drop the others."""
+    existing = {item.competency_id: item for item in plan.items}
+    kept = []
+    for new in new_items:
+        item = existing.pop(new.competency_id, None)
+        if item is None:
+            kept.append(new)
+            continue
+        for name in (
+            "position",
+            "baseline_level",
+            "target_level",
+            "target_date",
+            "methods",
+            "expected_evidence",
+            "priority_result_id",
+        ):
+            setattr(item, name, getattr(new, name))
+        kept.append(item)
+    plan.items = kept
+
+
+def _move(
+    plan: TransferPlan,
+    by: User,
+    version,
+    allowed: set[PlanStatus],
+    to: PlanStatus,
+    action: str,
+    comment: str = "",
+) -> TransferPlan:
+    if version is not None:
+        check_version(plan, version)
+    if PlanStatus(plan.status) not in allowed:
+        raise InvalidTransition(
+            _("A %(status)s plan cannot be %(action)s.", status=plan.status, action=_WORDS[to])
+        )
+    before = plan.status
+    plan.status = to.value
+    db.session.flush()
+    audit.record(
+        action,
+        by=by,
+        entity=plan,
+        before={"status": before},
+        after={"status": to.value, "comment": comment},
+    )
+    return plan
+
+
+_WORDS = {
+    PlanStatus.SUBMITTED: "submitted",
+    PlanStatus.APPROVED: "approved",
+    PlanStatus.RETURNED: "returned",
+    PlanStatus.SUPERSEDED: "superseded",
+}
+
+
+def submit_plan(plan: TransferPlan, *, by: User, version=None) -> TransferPlan:
+    _require_coach(by, plan.pairing)
+    if not plan.items:
+        raise InvalidTransition(_("Add at least one item before submitting the plan."))
+    plan.submitted_at = utcnow()
+    return _move(
+        plan,
+        by,
+        version,
+        {PlanStatus.DRAFT, PlanStatus.RETURNED},
+        PlanStatus.SUBMITTED,
+        "plan.submit",
+    )
+
+
+def approve_plan(plan: TransferPlan, *, by: User, version=None, comment: str = "") -> TransferPlan:
+    """Approve a submitted plan; the plan it revises (if any) becomes superseded."""
+    if not can_decide(by, plan.pairing):
+        raise NotAllowed
+    errors = Errors()
+    comment = errors.text("comment", comment, max_length=2000, required=False)
+    errors.raise_if_any()
+    previous = approved_plan(plan.pairing_id)
+    _move(plan, by, version, {PlanStatus.SUBMITTED}, PlanStatus.APPROVED, "plan.approve", comment)
+    if previous is not None:
+        previous.status = PlanStatus.SUPERSEDED.value
+        audit.record(
+            "plan.supersede",
+            by=by,
+            entity=previous,
+            before={"status": "approved"},
+            after={"status": "superseded", "by_plan": plan.id},
+        )
+    plan.decided_by_id, plan.decided_at, plan.decision_comment = by.id, utcnow(), comment
+    db.session.flush()
+    return plan
+
+
+def return_plan(plan: TransferPlan, *, by: User, version=None, comment: str = "") -> TransferPlan:
+    """Send a submitted plan back to the coach; the comment (required) says what to fix."""
+    if not can_decide(by, plan.pairing):
+        raise NotAllowed
+    errors = Errors()
+    comment = errors.text("comment", comment, max_length=2000)
+    errors.raise_if_any()
+    _move(plan, by, version, {PlanStatus.SUBMITTED}, PlanStatus.RETURNED, "plan.return", comment)
+    plan.decided_by_id, plan.decided_at, plan.decision_comment = by.id, utcnow(), comment
+    db.session.flush()
+    return plan
+
+
+def revise_plan(plan: TransferPlan, *, by: User) -> TransferPlan:
+    """Start a new draft from the approved plan (which stays in force until the new one is
+    approved)."""
+    _require_coach(by, plan.pairing)
+    if plan.status != PlanStatus.APPROVED.value:
+        raise InvalidTransition(_("Only the approved plan can be revised."))
+    if open_plan(plan.pairing_id) is not None:
+        raise InvalidTransition(_("A revision of this plan is already under way."))
+    if not plan.pairing.is_open:
+        raise InvalidTransition(_("This pairing has ended; its plans can no longer change."))
+    draft = TransferPlan(
+        pairing_id=plan.pairing_id,
+        number=plan.number + 1,
+        status=PlanStatus.DRAFT.value,
+        items=[
+            PlanItem(
+                position=i.position,
+                competency_id=i.competency_id,
+                baseline_level=i.baseline_level,
+                target_level=i.target_level,
+                target_date=i.target_date,
+                methods=list(i.methods),
+                expected_evidence=i.expected_evidence,
+                priority_result_id=i.priority_result_id,
+            )
+            for i in plan.items
+        ],
+    )
+    db.session.add(draft)
+    db.session.flush()
+    audit.record(
+        "plan.revise", by=by, entity=draft, after={"from_plan": plan.id, "number": draft.number}
+    )
+    return draft
