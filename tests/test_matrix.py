@@ -26,6 +26,7 @@ STAFF_PAGE = answers(302, 403, 403, 200, 200)
 STAFF_FORM = answers(302, 403, 403, 422, 422)
 STAFF_ACTION = answers(302, 403, 403, 302, 302)
 SEC_PAGE = answers(302, 403, 403, 403, 200)
+COACH_ACTION = answers(302, 403, 302, 403, 403)
 SEC_FORM = answers(302, 403, 403, 403, 422)
 SEC_ACTION = answers(302, 403, 403, 403, 302)
 API_ANY = answers(401, 200, 200, 200, 200)
@@ -113,6 +114,31 @@ MATRIX = {
     ("transfer.pairing_resume", "POST"): ("/pairings/{pairing}/resume", STAFF_ACTION),
     ("transfer.pairing_end", "GET"): ("/pairings/{pairing}/end", STAFF_PAGE),
     ("transfer.pairing_end", "POST"): ("/pairings/{pairing}/end", STAFF_FORM),
+    # plans, logs, evidence (web)
+    ("transfer.plan_new", "GET"): ("/pairings/{pairing}/plans/new", COACH_ACTION),
+    ("transfer.plan_new", "POST"): ("/pairings/{pairing}/plans/new", COACH_ACTION),
+    ("transfer.plan_edit", "GET"): ("/plans/{plan}/edit", COACH_ACTION),
+    ("transfer.plan_edit", "POST"): ("/plans/{plan}/edit", COACH_ACTION),
+    ("transfer.plan", "GET"): ("/plans/{plan}", SIGNED_IN),
+    ("transfer.plan", "POST"): ("/plans/{plan}", answers(302, 302, 302, 302, 302)),
+    ("transfer.plan_revise", "POST"): ("/plans/{plan}/revise", COACH_ACTION),
+    ("transfer.plans_waiting", "GET"): ("/plans", STAFF_PAGE),
+    ("transfer.log_new", "GET"): ("/pairings/{pairing}/logs/new", answers(302, 403, 200, 403, 403)),
+    ("transfer.log_new", "POST"): (
+        "/pairings/{pairing}/logs/new",
+        answers(302, 403, 422, 403, 403),
+    ),
+    ("transfer.log_edit", "GET"): ("/logs/{log}/edit", COACH_ACTION),
+    ("transfer.log_edit", "POST"): ("/logs/{log}/edit", COACH_ACTION),
+    ("transfer.log", "GET"): ("/logs/{log}", SIGNED_IN),
+    ("transfer.log", "POST"): ("/logs/{log}", answers(302, 422, 422, 422, 422)),
+    ("transfer.log_evidence", "POST"): ("/logs/{log}/evidence", COACH_ACTION),
+    ("transfer.evidence_remove", "POST"): ("/evidence/{evidence}/remove", COACH_ACTION),
+    ("transfer.evidence_download", "GET"): ("/evidence/{evidence}/download", SIGNED_IN),
+    ("transfer.my_logs", "GET"): ("/my/logs", answers(302, 200, 200, 403, 403)),
+    ("transfer.logs_list", "GET"): ("/logs", STAFF_PAGE),
+    ("transfer.logs_export", "GET"): ("/logs/export.csv", STAFF_PAGE),
+    ("coaches.follow_up", "GET"): ("/coaches/follow-up", STAFF_PAGE),
     # API
     ("api.health", "GET"): ("/api/v1/health", answers(200, 200, 200, 200, 200)),
     ("api.openapi_document", "GET"): ("/api/v1/openapi.json", answers(200, 200, 200, 200, 200)),

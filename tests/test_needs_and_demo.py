@@ -37,7 +37,7 @@ def test_a_coordinator_sees_only_their_sectors_needs(app, client):
         f.mentee(world.b.sector_id, world.b.institution_id)
         db.session.commit()
     login(client, world.a.coordinator)
-    assert "Nothing needs you right now." in client.get("/").text
+    assert "has no coach" not in client.get("/").text  # the unpaired mentee is in sector B
 
 
 def test_coach_and_mentee_homes_list_their_pairings(app, client):
@@ -83,3 +83,18 @@ def test_demo_logins_work(app, client):
             person = type("P", (), {"email": email, "password": password})
             assert login(client, person).status_code == 302, email
             client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_each_role_sees_its_transfer_queue(app, client):
+    world = f.world(app)  # pairing A: an approved plan and a log submitted to the mentee
+    login(client, world.a.mentee_user)
+    assert "1 log waits for your acknowledgement" in client.get("/").text
+    client.get("/logout")
+    client2 = app.test_client()
+    login(client2, world.a.coordinator)
+    home = client2.get("/").text
+    assert "1 coach silent for more than 14 days" in home
+    assert "plan waits for your decision" not in home
+    client3 = app.test_client()
+    login(client3, world.b.coach_user)
+    assert "1 mentee without a transfer plan" in client3.get("/").text

@@ -139,3 +139,20 @@ def edit(coach_id: int):
         title=_("Edit %(name)s", name=coach.full_name),
         cancel=url_for("coaches.detail", coach_id=coach.id),
     )
+
+
+@bp.route("/coaches/follow-up")
+@role_required(*VIEWERS)
+def follow_up():
+    """Each coach's last log and recent hours; coaches silent for more than 14 days flagged."""
+    from scbi.transfer.queries import coach_activity, is_silent
+
+    rows = [
+        (coach, last, minutes / 60, active, is_silent(last, active))
+        for coach, last, minutes, active in db.session.execute(
+            coach_activity(scope_coaches(select(Coach), current_user))
+        )
+    ]
+    if request.args.get("silent"):
+        rows = [r for r in rows if r[4]]
+    return render_template("coaches/follow_up.html", rows=rows)

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice, SelectField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from scbi.forms import BaseForm, RefField, VersionField
+from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField
 
 
 class PairingForm(BaseForm):
@@ -43,3 +55,122 @@ class PairingEndForm(BaseForm):
 
 class PairingActionForm(BaseForm):
     version = VersionField()
+
+
+LEVEL_CHOICES = [
+    SelectChoice(str(n), label)
+    for n, label in (
+        (0, _l("0 — Not yet")),
+        (1, _l("1 — Aware")),
+        (2, _l("2 — Assisted")),
+        (3, _l("3 — Independent")),
+        (4, _l("4 — Expert")),
+    )
+]
+ACTIVITY_LABELS = {
+    "on_the_job": _l("On the job"),
+    "shadowing": _l("Shadowing"),
+    "joint_delivery": _l("Joint delivery"),
+    "formal_training": _l("Formal training"),
+    "review_feedback": _l("Review and feedback"),
+    "peer_exchange": _l("Peer exchange"),
+    "self_study": _l("Guided self-study"),
+}
+ROLE_LABELS = {
+    "observed": _l("Observed — I do"),
+    "assisted": _l("Assisted — we do"),
+    "co_led": _l("Co-led — we do, you lead"),
+    "led": _l("Led — you do"),
+}
+ACTIVITY_CHOICES = [SelectChoice(k, v) for k, v in ACTIVITY_LABELS.items()]
+
+
+class PlanItemForm(Form):
+    """One row of a plan (a sub-form: the plan form carries the CSRF token)."""
+
+    competency_id = RefField(_l("Competency"), validators=[Optional()])
+    baseline_level = SelectField(_l("Baseline"), choices=LEVEL_CHOICES[:4], coerce=int, default=1)
+    target_level = SelectField(_l("Target"), choices=LEVEL_CHOICES[1:], coerce=int, default=3)
+    target_date = DateField(_l("By"), validators=[Optional()])
+    methods = MultiCheckboxField(_l("Transfer methods"), choices=ACTIVITY_CHOICES)
+    expected_evidence = TextAreaField(
+        _l("Evidence that will show the skill was transferred"), validators=[Length(max=2000)]
+    )
+    priority_result_id = RefField(_l("Priority result it serves"), validators=[Optional()])
+
+
+class PlanForm(BaseForm):
+    items = FieldList(FormField(PlanItemForm))
+    version = VersionField()
+    submit_plan = SubmitField(_l("Save and submit for approval"))
+    save = SubmitField(_l("Save draft"))
+
+    def item_rows(self) -> tuple[list[dict], list[int]]:
+        """The filled rows as service items, and the form row of each."""
+        rows, index = [], []
+        for n, entry in enumerate(self.items.entries):
+            data = entry.form.data
+            if not data.get("competency_id"):
+                continue
+            rows.append({k: v for k, v in data.items() if k != "csrf_token"})
+            index.append(n)
+        return rows, index
+
+
+class DecisionForm(BaseForm):
+    comment = TextAreaField(
+        _l("Comment"),
+        validators=[Length(max=2000)],
+        description=_l("Required when returning the plan: say what to fix."),
+    )
+    version = VersionField()
+    approve = SubmitField(_l("Approve"))
+    send_back = SubmitField(_l("Return to the coach"))
+
+
+class LogForm(BaseForm):
+    activity_date = DateField(_l("Date"), validators=[InputRequired()])
+    hours = DecimalField(
+        _l("Hours"),
+        places=2,
+        validators=[InputRequired()],
+        render_kw={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"},
+    )
+    activity_type = SelectField(_l("Activity"), choices=ACTIVITY_CHOICES)
+    mentee_role = RadioField(
+        _l("The mentee's part"),
+        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
+        validators=[InputRequired()],
+    )
+    competency_ids = MultiCheckboxField(_l("Competencies of the plan"), coerce=int)
+    title = StringField(_l("What was done"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Details"), validators=[Length(max=10000)])
+    off_plan_ids = SelectMultipleField(
+        _l("Other competencies (off-plan)"), coerce=int, validate_choice=False
+    )
+    off_plan_reason = TextAreaField(_l("Why off-plan"), validators=[Length(max=2000)])
+    version = VersionField()
+    save = SubmitField(_l("Save draft"))
+    submit_log = SubmitField(_l("Save and send to the mentee"))
+
+    def values(self) -> dict:
+        data = super().values()
+        data["competency_ids"] = sorted(
+            set(data.pop("competency_ids") or []) | set(data.pop("off_plan_ids") or [])
+        )
+        data.pop("save", None)
+        data.pop("submit_log", None)
+        return data
+
+
+class ResponseForm(BaseForm):
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+    version = VersionField()
+    acknowledge = SubmitField(_l("Acknowledge"))
+    dispute = SubmitField(_l("Dispute"))
+
+
+class EvidenceForm(BaseForm):
+    file = FileField(_l("File"), description=_l("PDF, Office, image, CSV or text; 10 MB at most."))
+    url = StringField(_l("…or a link"), validators=[Optional(), Length(max=2000)])
+    title = StringField(_l("Title"), validators=[Length(max=200)])

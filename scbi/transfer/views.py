@@ -141,14 +141,52 @@ def pairing_new():
 @bp.route("/pairings/<int:pairing_id>")
 @role_required(*SIGNED_IN)
 def pairing(pairing_id: int):
+    from sqlalchemy import func
+    from sqlalchemy.orm import selectinload
+
+    from scbi.auth.permissions import is_coach_of
+    from scbi.transfer import plans
+    from scbi.transfer.export import visible_logs
+    from scbi.transfer.forms import ACTIVITY_LABELS, ROLE_LABELS
+    from scbi.transfer.models import COUNTED_LOG_STATUSES, TransferLog, TransferPlan
+
     pairing = pairing_or_404(current_user, pairing_id)
+    approved = plans.approved_plan(pairing.id)
+    open_plan = plans.open_plan(pairing.id)
+    if (
+        open_plan is not None
+        and open_plan.status == "draft"
+        and not is_coach_of(current_user, pairing)
+    ):
+        open_plan = None  # a draft is the coach's own until submitted
+    logs_query = visible_logs(current_user).where(TransferLog.pairing_id == pairing.id)
+    recent = db.session.scalars(
+        logs_query.options(selectinload(TransferLog.competencies))
+        .order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
+        .limit(10)
+    ).all()
+    counted = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(TransferLog.minutes), 0)).where(
+            TransferLog.pairing_id == pairing.id,
+            TransferLog.status.in_([s.value for s in COUNTED_LOG_STATUSES]),
+        )
+    ).one()
     return render_template(
         "transfer/pairing.html",
         pairing=pairing,
         STATUS_LABELS=STATUS_LABELS,
         can_manage=current_user.has_role(*MANAGERS)
         and can_manage_sector(current_user, pairing.sector_id),
+        is_coach=is_coach_of(current_user, pairing),
         action_form=PairingActionForm(version=pairing.version),
+        approved=approved,
+        open_plan=open_plan,
+        logs=recent,
+        counted_logs=counted[0],
+        counted_hours=counted[1] / 60,
+        ACTIVITY_LABELS=ACTIVITY_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        TransferPlan=TransferPlan,
     )
 
 
@@ -204,3 +242,6 @@ def pairing_end(pairing_id: int):
         ),
         cancel=url_for("transfer.pairing", pairing_id=pairing.id),
     )
+
+
+from scbi.transfer import log_views, needs, plan_views  # noqa: E402, F401  (routes on bp)

@@ -1,0 +1,297 @@
+"""Log pages: the coach's quick log, the log with its evidence and history, the mentee's
+acknowledgement queue, and the managers' log list with verification and CSV export."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from scbi.auth.models import Role
+from scbi.auth.permissions import (
+    SIGNED_IN,
+    can_decide,
+    evidence_or_404,
+    is_coach_of,
+    is_mentee_of,
+    log_or_404,
+    pairing_or_404,
+    role_required,
+)
+from scbi.coaches.models import Coach
+from scbi.dates import today
+from scbi.errors import ValidationFailed
+from scbi.extensions import db
+from scbi.forms import FORM_ERRORS
+from scbi.mentees.models import Mentee
+from scbi.pagination import paginate
+from scbi.programme import choices
+from scbi.transfer import evidence as evidence_service
+from scbi.transfer import logs, plans
+from scbi.transfer.export import filtered_logs, logs_csv_response, visible_logs
+from scbi.transfer.forms import (
+    ACTIVITY_LABELS,
+    ROLE_LABELS,
+    EvidenceForm,
+    LogForm,
+    ResponseForm,
+)
+from scbi.transfer.models import Pairing, TransferLog
+from scbi.transfer.views import bp
+
+
+def _log_choices(form: LogForm, pairing: Pairing) -> None:
+    planned = logs.plan_competency_ids(pairing.id)
+    allowed = db.session.scalars(
+        plans.allowed_competencies(pairing).order_by(plans.Competency.sort_order)
+    ).all()
+    form.competency_ids.choices = [
+        SelectChoice(c.id, c.short_name) for c in allowed if c.id in planned
+    ]
+    form.off_plan_ids.choices = [
+        SelectChoice(c.id, f"{c.short_name} ({c.idnumber})") for c in allowed if c.id not in planned
+    ]
+    form.planned = planned
+
+
+def _defaults(pairing: Pairing) -> dict:
+    """A quick log starts from today and the coach's last activity type and competencies."""
+    last = db.session.scalar(
+        select(TransferLog)
+        .where(TransferLog.pairing_id == pairing.id, TransferLog.author_id == current_user.id)
+        .order_by(TransferLog.id.desc())
+        .limit(1)
+    )
+    data = {"activity_date": today(), "hours": 1, "activity_type": "on_the_job"}
+    if last is not None:
+        data.update(
+            activity_type=last.activity_type,
+            mentee_role=last.mentee_role,
+            competency_ids=[c.id for c in last.competencies],
+        )
+    return data
+
+
+def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
+    status = 200
+    if form.validate_on_submit():
+        values = form.values()
+        try:
+            if log is None:
+                log = logs.create_log(pairing, by=current_user, **values)
+            else:
+                logs.update_log(log, by=current_user, **values)
+            if form.submit_log.data:
+                logs.submit_log(log, by=current_user)
+        except FORM_ERRORS as error:
+            db.session.rollback()
+            form.apply(error, aliases={"competency_ids": "competency_ids"})
+            status = error.status
+        else:
+            db.session.commit()
+            flash(
+                _("Sent to %(name)s to acknowledge.", name=pairing.mentee.full_name)
+                if log.status == "submitted"
+                else _("Draft saved."),
+                "success",
+            )
+            return redirect(url_for("transfer.log", log_id=log.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "transfer/log_edit.html", form=form, pairing=pairing, log=log, ROLE_LABELS=ROLE_LABELS
+    ), status
+
+
+@bp.route("/pairings/<int:pairing_id>/logs/new", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def log_new(pairing_id: int):
+    pairing = pairing_or_404(current_user, pairing_id)
+    if not is_coach_of(current_user, pairing):
+        return render_template(
+            "errors/error.html", status=403, message=_("Only the pairing's coach writes its logs.")
+        ), 403
+    form = LogForm(data=_defaults(pairing)) if request.method == "GET" else LogForm()
+    del form.version
+    _log_choices(form, pairing)
+    return _log_page(form, pairing, None)
+
+
+@bp.route("/logs/<int:log_id>/edit", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def log_edit(log_id: int):
+    log = log_or_404(current_user, log_id)
+    if not log.editable or log.author_id != current_user.id:
+        flash(_("This log cannot be changed now."), "warning")
+        return redirect(url_for("transfer.log", log_id=log.id))
+    if request.method == "GET":
+        form = LogForm(data={**logs.content(log), "version": log.version})
+    else:
+        form = LogForm()
+    _log_choices(form, log.pairing)
+    if request.method == "GET":
+        chosen = set(form.competency_ids.data or [])
+        form.off_plan_ids.data = [c for c in chosen if c not in form.planned]
+        form.competency_ids.data = [c for c in chosen if c in form.planned]
+    return _log_page(form, log.pairing, log)
+
+
+@bp.route("/logs/<int:log_id>", methods=["GET", "POST"])
+@role_required(*SIGNED_IN)
+def log(log_id: int):
+    """The log, its evidence and history; the mentee acknowledges or disputes here, the
+    coach submits, a manager verifies."""
+    log = log_or_404(current_user, log_id)
+    response_form = ResponseForm(version=log.version if request.method == "GET" else None)
+    status = 200
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        try:
+            if action == "respond" and response_form.validate_on_submit():
+                change = (
+                    logs.acknowledge_log if response_form.acknowledge.data else logs.dispute_log
+                )
+                change(
+                    log,
+                    by=current_user,
+                    version=response_form.version.data,
+                    comment=response_form.comment.data or "",
+                )
+            elif action == "submit":
+                logs.submit_log(log, by=current_user, version=request.form.get("version", type=int))
+            elif action == "verify":
+                logs.verify_log(log, by=current_user, version=request.form.get("version", type=int))
+            else:
+                raise ValidationFailed(_("Choose an action."))
+        except FORM_ERRORS as error:
+            db.session.rollback()
+            response_form.apply(error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Done: the log is now %(status)s.", status=log.status), "success")
+            return redirect(
+                request.form.get("next")
+                if request.form.get("next", "").startswith("/my/")
+                else url_for("transfer.log", log_id=log.id)
+            )
+    return render_template(
+        "transfer/log.html",
+        log=log,
+        response_form=response_form,
+        evidence_form=EvidenceForm(),
+        ACTIVITY_LABELS=ACTIVITY_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        is_author=log.author_id == current_user.id,
+        is_mentee=is_mentee_of(current_user, log.pairing),
+        can_verify=log.status == "acknowledged" and can_decide(current_user, log.pairing),
+    ), status
+
+
+@bp.route("/logs/<int:log_id>/evidence", methods=["POST"])
+@role_required(Role.COACH)
+def log_evidence(log_id: int):
+    log = log_or_404(current_user, log_id)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            if form.file.data:
+                evidence_service.add_file(
+                    log,
+                    by=current_user,
+                    stream=form.file.data.stream,
+                    filename=form.file.data.filename or "",
+                    title=form.title.data or "",
+                )
+            else:
+                evidence_service.add_link(
+                    log, by=current_user, url=form.url.data or "", title=form.title.data or ""
+                )
+        except FORM_ERRORS as error:
+            db.session.rollback()
+            messages = [m for ms in error.fields.values() for m in ms] or [error.message]
+            flash(" ".join(messages), "danger")
+        else:
+            db.session.commit()
+            flash(_("Evidence attached."), "success")
+    return redirect(url_for("transfer.log", log_id=log.id) + "#evidence")
+
+
+@bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])
+@role_required(Role.COACH)
+def evidence_remove(evidence_id: int):
+    evidence = evidence_or_404(current_user, evidence_id)
+    log_id = evidence.log_id
+    try:
+        evidence_service.remove_evidence(evidence, by=current_user)
+    except FORM_ERRORS as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Evidence removed."), "success")
+    return redirect(url_for("transfer.log", log_id=log_id) + "#evidence")
+
+
+@bp.route("/evidence/<int:evidence_id>/download")
+@role_required(*SIGNED_IN)
+def evidence_download(evidence_id: int):
+    from scbi.api.transfer import send_evidence
+
+    return send_evidence(evidence_or_404(current_user, evidence_id))
+
+
+@bp.route("/my/logs")
+@role_required(Role.MENTEE, Role.COACH)
+def my_logs():
+    """The mentee's logs to acknowledge first, then their history; a coach's own logs."""
+    status = request.args.get("status", "")
+    own = (
+        select(Pairing.id)
+        .join(Mentee, Mentee.id == Pairing.mentee_id)
+        .join(Coach, Coach.id == Pairing.coach_id)
+        .where(or_(Mentee.user_id == current_user.id, Coach.user_id == current_user.id))
+    )
+    query = visible_logs(current_user).where(TransferLog.pairing_id.in_(own))
+    if status:
+        query = query.where(TransferLog.status == status)
+    query = query.options(selectinload(TransferLog.competencies)).order_by(
+        (TransferLog.status == "submitted").desc(),
+        TransferLog.activity_date.desc(),
+        TransferLog.id.desc(),
+    )
+    return render_template(
+        "transfer/my_logs.html",
+        page=paginate(query),
+        status=status,
+        ACTIVITY_LABELS=ACTIVITY_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        form=ResponseForm(),
+    )
+
+
+@bp.route("/logs")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def logs_list():
+    """Logs across the user's sectors, filtered for sampling and verification."""
+    from scbi.auth.permissions import managed_sector_ids
+
+    query = filtered_logs(current_user, request.args).options(
+        selectinload(TransferLog.competencies)
+    )
+    return render_template(
+        "transfer/logs.html",
+        page=paginate(query),
+        ACTIVITY_LABELS=ACTIVITY_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
+    )
+
+
+@bp.route("/logs/export.csv")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def logs_export():
+    return logs_csv_response(filtered_logs(current_user, request.args))

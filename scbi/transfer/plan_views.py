@@ -1,0 +1,266 @@
+"""Plan pages: write and submit (coach), decide (secretariat, coordinator), revise."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from scbi.auth.models import Role
+from scbi.auth.permissions import (
+    SIGNED_IN,
+    can_decide,
+    is_coach_of,
+    pairing_or_404,
+    plan_or_404,
+    role_required,
+)
+from scbi.extensions import db
+from scbi.forms import FORM_ERRORS
+from scbi.programme.models import PriorityResult
+from scbi.transfer import plans
+from scbi.transfer.forms import ACTIVITY_LABELS, DecisionForm, PlanForm
+from scbi.transfer.models import Pairing, TransferPlan
+from scbi.transfer.views import bp
+
+BLANK_ROWS = 3
+
+
+def _choices(form: PlanForm, pairing: Pairing) -> None:
+    competencies = db.session.scalars(
+        plans.allowed_competencies(pairing)
+        .options(joinedload(plans.Competency.framework))
+        .order_by(plans.CompetencyFramework.sector_id.is_(None), plans.Competency.sort_order)
+    ).all()
+    comp_choices = [SelectChoice("", _("— choose a competency —"))] + [
+        SelectChoice(
+            c.id,
+            f"{c.short_name} ({c.idnumber})" + (" ★" if c.core else ""),
+            optgroup=c.framework.name,
+        )
+        for c in competencies
+    ]
+    results = db.session.scalars(
+        select(PriorityResult)
+        .where(PriorityResult.sector_id == pairing.sector_id)
+        .order_by(PriorityResult.title)
+    ).all()
+    result_choices = [SelectChoice("", _("— none —"))] + [
+        SelectChoice(r.id, r.title) for r in results
+    ]
+    for entry in form.items.entries:
+        entry.form.competency_id.choices = comp_choices
+        entry.form.priority_result_id.choices = result_choices
+
+
+def _plan_form(plan: TransferPlan | None, pairing: Pairing) -> PlanForm:
+    if request.method == "POST":
+        form = PlanForm()
+    else:
+        items = [
+            {
+                "competency_id": i.competency_id,
+                "baseline_level": i.baseline_level,
+                "target_level": i.target_level,
+                "target_date": i.target_date,
+                "methods": list(i.methods),
+                "expected_evidence": i.expected_evidence,
+                "priority_result_id": i.priority_result_id,
+            }
+            for i in (plan.items if plan else [])
+        ]
+        form = PlanForm(data={"items": items, "version": plan.version if plan else None})
+        for _n in range(BLANK_ROWS):
+            form.items.append_entry(
+                {"baseline_level": 1, "target_level": 3, "target_date": pairing.planned_end_date}
+            )
+    if plan is None:
+        del form.version
+    _choices(form, pairing)
+    return form
+
+
+def _save_plan(form: PlanForm, pairing: Pairing, plan: TransferPlan | None):
+    """Create or update, then submit when asked; errors go back beside their row."""
+    rows, index = form.item_rows()
+    try:
+        if plan is None:
+            plan = plans.create_plan(pairing, by=current_user, items=rows)
+        else:
+            plans.update_plan(plan, by=current_user, version=form.version.data, items=rows)
+        if form.submit_plan.data:
+            plans.submit_plan(plan, by=current_user)
+    except FORM_ERRORS as error:
+        db.session.rollback()
+        _apply_item_errors(form, error, index)
+        return None
+    db.session.commit()
+    return plan
+
+
+def _apply_item_errors(form: PlanForm, error, index: list[int]) -> None:
+    other = {}
+    for key, messages in error.fields.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "items" and int(parts[1]) < len(index):
+            sub = form.items.entries[index[int(parts[1])]].form
+            field = getattr(sub, parts[2], None)
+            if field is not None:
+                field.errors = [*field.errors, *messages] if field.errors else list(messages)
+                continue
+        other[key] = messages
+    error.fields = other
+    form.apply(error)
+
+
+def _edit_page(pairing: Pairing, plan: TransferPlan | None):
+    form = _plan_form(plan, pairing)
+    status = 200
+    if form.validate_on_submit():
+        saved = _save_plan(form, pairing, plan)
+        if saved is not None:
+            flash(
+                _("The plan was submitted for approval.")
+                if saved.status == "submitted"
+                else _("The draft plan was saved."),
+                "success",
+            )
+            return redirect(url_for("transfer.plan", plan_id=saved.id))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    if status == 422 and len(form.items.entries) < 1:
+        form.items.append_entry()
+        _choices(form, pairing)
+    return render_template(
+        "transfer/plan_edit.html",
+        form=form,
+        pairing=pairing,
+        plan=plan,
+        ACTIVITY_LABELS=ACTIVITY_LABELS,
+    ), status
+
+
+@bp.route("/pairings/<int:pairing_id>/plans/new", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def plan_new(pairing_id: int):
+    pairing = pairing_or_404(current_user, pairing_id)
+    if not is_coach_of(current_user, pairing):
+        return render_template(
+            "errors/error.html", status=403, message=_("Only the pairing's coach writes its plan.")
+        ), 403
+    existing = plans.open_plan(pairing.id)
+    if existing is not None:
+        return redirect(url_for("transfer.plan_edit", plan_id=existing.id))
+    approved = plans.approved_plan(pairing.id)
+    if approved is not None:
+        flash(_("This pairing has an approved plan: revise it to change it."), "info")
+        return redirect(url_for("transfer.plan", plan_id=approved.id))
+    return _edit_page(pairing, None)
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def plan_edit(plan_id: int):
+    plan = plan_or_404(current_user, plan_id)
+    if not plan.editable or not is_coach_of(current_user, plan.pairing):
+        flash(_("This plan cannot be edited now."), "warning")
+        return redirect(url_for("transfer.plan", plan_id=plan.id))
+    return _edit_page(plan.pairing, plan)
+
+
+@bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
+@role_required(*SIGNED_IN)
+def plan(plan_id: int):
+    """The plan; managers decide here (approve, or return with a comment)."""
+    plan = plan_or_404(current_user, plan_id)
+    deciding = plan.status == "submitted" and can_decide(current_user, plan.pairing)
+    form = DecisionForm(version=plan.version if request.method == "GET" else None)
+    status = 200
+    if request.method == "POST":
+        if not deciding:
+            flash(_("This plan is not waiting for your decision."), "warning")
+            return redirect(url_for("transfer.plan", plan_id=plan.id))
+        if form.validate_on_submit():
+            action = plans.approve_plan if form.approve.data else plans.return_plan
+            try:
+                action(
+                    plan,
+                    by=current_user,
+                    version=form.version.data,
+                    comment=form.comment.data or "",
+                )
+            except FORM_ERRORS as error:
+                db.session.rollback()
+                form.apply(error)
+                status = error.status
+            else:
+                db.session.commit()
+                flash(
+                    _("The plan was approved.")
+                    if plan.status == "approved"
+                    else _("The plan was returned to the coach."),
+                    "success",
+                )
+                return redirect(url_for("transfer.plan", plan_id=plan.id))
+        else:
+            status = 422
+    history = db.session.scalars(
+        select(TransferPlan)
+        .where(
+            TransferPlan.pairing_id == plan.pairing_id,
+            TransferPlan.id != plan.id,
+            TransferPlan.status != "draft",
+        )
+        .order_by(TransferPlan.number.desc())
+    ).all()
+    return render_template(
+        "transfer/plan.html",
+        plan=plan,
+        form=form,
+        deciding=deciding,
+        can_edit=plan.editable and is_coach_of(current_user, plan.pairing),
+        can_revise=plan.status == "approved"
+        and is_coach_of(current_user, plan.pairing)
+        and plans.open_plan(plan.pairing_id) is None,
+        history=history,
+        ACTIVITY_LABELS=ACTIVITY_LABELS,
+    ), status
+
+
+@bp.route("/plans/<int:plan_id>/revise", methods=["POST"])
+@role_required(Role.COACH)
+def plan_revise(plan_id: int):
+    plan = plan_or_404(current_user, plan_id)
+    form = DecisionForm()
+    if form.is_submitted():
+        try:
+            draft = plans.revise_plan(plan, by=current_user)
+        except FORM_ERRORS as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            return redirect(url_for("transfer.plan", plan_id=plan.id))
+        db.session.commit()
+        return redirect(url_for("transfer.plan_edit", plan_id=draft.id))
+    return redirect(url_for("transfer.plan", plan_id=plan.id))
+
+
+@bp.route("/plans")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def plans_waiting():
+    """Plans waiting for a decision in the sectors the user manages."""
+    from scbi.auth.permissions import scope_pairings
+    from scbi.pagination import paginate
+
+    query = (
+        select(TransferPlan)
+        .where(
+            TransferPlan.status == request.args.get("status", "submitted"),
+            TransferPlan.pairing_id.in_(scope_pairings(select(Pairing.id), current_user)),
+        )
+        .order_by(TransferPlan.submitted_at, TransferPlan.id)
+    )
+    return render_template("transfer/plans.html", page=paginate(query))
