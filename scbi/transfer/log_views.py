@@ -128,7 +128,9 @@ def log_edit(log_id: int):
         flash(_("This log cannot be changed now."), "warning")
         return redirect(url_for("transfer.log", log_id=log.id))
     if request.method == "GET":
-        form = LogForm(data={**logs.content(log), "version": log.version})
+        form = LogForm(
+            data={**logs.content(log), "activity_date": log.activity_date, "version": log.version}
+        )
     else:
         form = LogForm()
     _log_choices(form, log.pairing)
