@@ -163,7 +163,8 @@ def demo(if_empty: bool):
         )
     logins = build_demo()
     db.session.commit()
-    click.echo("Loaded the demo programme. Sign in at http://127.0.0.1:5000 as:")
+    counts = ", ".join(f"{n} {kind}" for kind, n in logins.counts.items())
+    click.echo(f"Loaded the demo programme ({counts}). Sign in at http://127.0.0.1:5000 as:")
     for role, name, email in logins.logins:
         click.echo(f"  {role:<12} {email:<44} {name}")
     click.echo(f"Every demo account has the password: {logins.password}")

@@ -34,6 +34,7 @@ PHASE_LENGTH = timedelta(days=3 * 365)
 class DemoLogins:
     password: str
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # role, name, e-mail
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _ascii(text: str) -> str:
@@ -131,6 +132,9 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     mentees = _mentees(admin, rng, hashed, sectors, institutions, phase, start)
     result.logins.append(("mentee", mentees[0].full_name, mentees[0].user.email))
     _pairings(admin, rng, coaches, mentees, phase)
+    from scbi.transfer.demo import build_transfer
+
+    result.counts = build_transfer(admin, rng)
     return result
 
 
