@@ -14,6 +14,7 @@ from scbi.main.needs import needs_for
 from scbi.mentees.models import Mentee
 from scbi.pagination import paginate
 from scbi.transfer.models import Pairing
+from scbi.transfer.queries import pairing_progress
 
 
 @bp.route("/")
@@ -31,7 +32,12 @@ def home():
             )
         )
         pairings = db.session.scalars(own.order_by(Pairing.start_date)).all()
-    return render_template("main/home.html", needs=needs_for(current_user), pairings=pairings)
+    return render_template(
+        "main/home.html",
+        needs=needs_for(current_user),
+        pairings=pairings,
+        progress=pairing_progress([p.id for p in pairings]),
+    )
 
 
 @bp.route("/audit")

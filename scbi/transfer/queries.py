@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
@@ -78,3 +78,34 @@ def is_silent(last_date, active_pairings: int) -> bool:
     return active_pairings > 0 and (
         last_date is None or last_date < today() - timedelta(days=SILENT_DAYS)
     )
+
+
+def pairing_progress(pairing_ids: list[int]) -> dict[int, dict]:
+    """Per pairing: the plan's state, hours acknowledged, logs waiting, last activity.
+
+    Three grouped queries whatever the number of pairings.
+    """
+    from scbi.transfer.models import LogStatus, TransferPlan
+
+    if not pairing_ids:
+        return {}
+    result = {i: {"plan": None, "hours": 0.0, "waiting": 0, "last": None} for i in pairing_ids}
+    for pairing_id, status in db.session.execute(
+        select(TransferPlan.pairing_id, TransferPlan.status)
+        .where(TransferPlan.pairing_id.in_(pairing_ids), TransferPlan.status != "superseded")
+        .order_by(TransferPlan.number)
+    ):
+        result[pairing_id]["plan"] = status  # the newest plan's state wins
+    counted = [s.value for s in COUNTED_LOG_STATUSES]
+    for pairing_id, minutes, waiting, last in db.session.execute(
+        select(
+            TransferLog.pairing_id,
+            func.sum(case((TransferLog.status.in_(counted), TransferLog.minutes), else_=0)),
+            func.sum(case((TransferLog.status == LogStatus.SUBMITTED.value, 1), else_=0)),
+            func.max(TransferLog.activity_date),
+        )
+        .where(TransferLog.pairing_id.in_(pairing_ids), TransferLog.status != "draft")
+        .group_by(TransferLog.pairing_id)
+    ):
+        result[pairing_id].update(hours=(minutes or 0) / 60, waiting=waiting or 0, last=last)
+    return result
