@@ -95,3 +95,39 @@ def test_a_coach_sees_only_their_own_mentees(app, client):
     page = client.get("/mentees").text
     assert f"/mentees/{world.a.mentee_id}" in page
     assert f"/mentees/{world.b.mentee_id}" not in page
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_another_sectors_plans_logs_and_evidence_are_404(app, client, role):
+    """Sector A's plan, log and evidence file, reached by sector B's people."""
+    world = factories.world(app)
+    person = {
+        "coach": world.b.coach_user,
+        "mentee": world.b.mentee_user,
+        "coordinator": world.b.coordinator,
+    }[role]
+    login(client, person)
+    for path in (
+        f"/plans/{world.plan_id}",
+        f"/logs/{world.log_id}",
+        f"/evidence/{world.evidence_id}/download",
+        f"/logs/{world.log_id}/edit",
+    ):
+        assert client.get(path).status_code in (403, 404), (role, path)
+    headers = bearer(api_token(client, person))
+    for path in (
+        f"/api/v1/plans/{world.plan_id}",
+        f"/api/v1/logs/{world.log_id}",
+        f"/api/v1/evidence/{world.evidence_id}/download",
+        f"/api/v1/pairings/{world.a.pairing_id}/logs",
+    ):
+        assert client.get(path, headers=headers).status_code == 404, (role, path)
+    token = csrf_token(client, "/")
+    client.post(
+        f"/logs/{world.log_id}",
+        data={"csrf_token": token, "action": "respond", "acknowledge": "y", "version": "1"},
+    )
+    with app.app_context():
+        from scbi.transfer.models import TransferLog
+
+        assert db.session.get(TransferLog, world.log_id).status == "submitted"
