@@ -284,6 +284,9 @@ def logs_list():
     query = filtered_logs(current_user, request.args).options(
         selectinload(TransferLog.competencies)
     )
+    if request.args.get("sample"):
+        # A random sample for verification: the order changes on every visit.
+        query = query.order_by(None).order_by(func.random())
     return render_template(
         "transfer/logs.html",
         page=paginate(query),

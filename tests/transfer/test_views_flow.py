@@ -290,3 +290,10 @@ def test_workspace_pages_do_not_grow_with_logs(app, client):
     after = counts()
     assert after == before
     assert max(after) <= 15, after
+
+
+def test_log_list_offers_a_random_sample(app, client):
+    world = f.world(app)
+    login(client, world.secretariat)
+    page = client.get("/logs?sample=1&status=submitted")
+    assert page.status_code == 200 and "Load-flow study" in page.text
