@@ -4,7 +4,7 @@ from scbi.audit import AuditEvent
 from scbi.auth.models import ApiToken, LoginThrottle, User, UserRole
 from scbi.coaches.models import Coach
 from scbi.database import Base
-from scbi.mentees.models import Mentee, MenteeStatusChange
+from scbi.mentees.models import Assessment, Mentee, MenteeStatusChange, assessment_log
 from scbi.programme.models import (
     Competency,
     CompetencyFramework,
@@ -27,6 +27,7 @@ from scbi.transfer.models import (
 
 __all__ = [
     "ApiToken",
+    "Assessment",
     "AuditEvent",
     "Base",
     "Coach",
@@ -48,6 +49,7 @@ __all__ = [
     "TransferPlan",
     "User",
     "UserRole",
+    "assessment_log",
     "coordinator_sector",
     "log_competency",
 ]

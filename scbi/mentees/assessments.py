@@ -1,0 +1,243 @@
+"""Assessments on the 0–4 scale and the evidence rule.
+
+Who may assess whom: the mentee themself (``self``, never validated); a coach for mentees
+they coach or coached; a coordinator for their sectors; the secretariat. History is
+append-only: a correction is a new assessment.
+
+Evidence rule: a validated assessment at level 3 or above cites at least one
+acknowledged (or verified) log of this mentee, on this competency, in which the mentee
+led; otherwise it is refused with ``evidence_required``.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from scbi import audit
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import can_manage_sector
+from scbi.coaches.models import Coach
+from scbi.dates import today
+from scbi.errors import InvalidTransition, NotAllowed, ValidationFailed
+from scbi.extensions import db
+from scbi.mentees.models import Assessment, AssessorRole, Mentee, ReviewStatus
+from scbi.programme.models import Competency, CompetencyFramework
+from scbi.transfer.models import COUNTED_LOG_STATUSES, MenteeRole, Pairing, TransferLog
+from scbi.validation import Errors
+
+EVIDENCE_LEVEL = 3
+
+
+def coaches_mentee(user: User, mentee: Mentee) -> bool:
+    """The user coaches or coached the mentee (any pairing, ended ones included)."""
+    return (
+        db.session.scalar(
+            select(Pairing.id)
+            .join(Coach, Coach.id == Pairing.coach_id)
+            .where(Pairing.mentee_id == mentee.id, Coach.user_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def assessor_role(user: User, mentee: Mentee) -> AssessorRole:
+    """The role an assessment by ``user`` has, or NotAllowed."""
+    if mentee.user_id == user.id:
+        return AssessorRole.SELF
+    if user.has_role(Role.SECRETARIAT):
+        return AssessorRole.SECRETARIAT
+    if user.has_role(Role.COORDINATOR) and can_manage_sector(user, mentee.sector_id):
+        return AssessorRole.COORDINATOR
+    if user.has_role(Role.COACH) and coaches_mentee(user, mentee):
+        return AssessorRole.COACH
+    raise NotAllowed(_("You may not assess this mentee."))
+
+
+def assessable(mentee: Mentee):
+    """Competencies of the mentee's sector frameworks and of cross-cutting ones."""
+    return (
+        select(Competency)
+        .join(CompetencyFramework)
+        .where(
+            or_(
+                CompetencyFramework.sector_id == mentee.sector_id,
+                CompetencyFramework.sector_id.is_(None),
+            )
+        )
+    )
+
+
+def evidence_logs(mentee: Mentee, competency_id: int):
+    """Logs that can back a level ≥ 3: acknowledged, this mentee, this competency, led."""
+    return (
+        select(TransferLog)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.mentee_id == mentee.id,
+            TransferLog.status.in_([s.value for s in COUNTED_LOG_STATUSES]),
+            TransferLog.mentee_role == MenteeRole.LED.value,
+            TransferLog.competencies.any(Competency.id == competency_id),
+        )
+        .order_by(TransferLog.activity_date.desc())
+    )
+
+
+def create_assessment(
+    mentee: Mentee,
+    *,
+    by: User,
+    competency_id,
+    level,
+    assessed_on,
+    note: str = "",
+    log_ids=None,
+    request_review: bool = False,
+    resolves: int | None = None,
+) -> Assessment:
+    role = assessor_role(by, mentee)
+    errors = Errors()
+    competency = None
+    competency_id = errors.integer("competency_id", competency_id)
+    if competency_id is not None:
+        competency = db.session.scalar(assessable(mentee).where(Competency.id == competency_id))
+        if competency is None:
+            errors.add(
+                "competency_id",
+                _("Choose a competency of the mentee's sector or a cross-cutting framework."),
+            )
+    level = errors.integer("level", level, min_value=0, max_value=4)
+    day = errors.date("assessed_on", assessed_on)
+    if day and day > today():
+        errors.add("assessed_on", _("The date cannot be in the future."))
+    note = errors.text("note", note, max_length=4000, required=False)
+    logs = _cited_logs(errors, mentee, log_ids)
+    errors.raise_if_any()
+    if role != AssessorRole.SELF and level >= EVIDENCE_LEVEL:
+        _evidence_rule(mentee, competency, level, logs)
+    if request_review and role != AssessorRole.SELF:
+        request_review = False
+    assessment = Assessment(
+        mentee_id=mentee.id,
+        competency_id=competency.id,
+        assessor_id=by.id,
+        assessor_role=role.value,
+        level=level,
+        assessed_on=day,
+        note=note,
+        logs=logs,
+        review_status=(ReviewStatus.WAITING if request_review else ReviewStatus.NONE).value,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    if resolves is not None:
+        _resolve(mentee, resolves, assessment, by)
+    audit.record(
+        "assessment.create",
+        by=by,
+        entity=assessment,
+        after={
+            "mentee_id": mentee.id,
+            "competency_id": competency.id,
+            "role": role.value,
+            "level": level,
+            "assessed_on": day,
+            "log_ids": [log.id for log in logs],
+            "review": assessment.review_status,
+        },
+    )
+    return assessment
+
+
+def _cited_logs(errors: Errors, mentee: Mentee, log_ids) -> list[TransferLog]:
+    if not log_ids:
+        return []
+    try:
+        ids = sorted({int(i) for i in log_ids})
+    except (TypeError, ValueError):
+        errors.add("log_ids", _("Logs are given by their ids."))
+        return []
+    logs = db.session.scalars(
+        select(TransferLog)
+        .join(Pairing)
+        .where(TransferLog.id.in_(ids), Pairing.mentee_id == mentee.id)
+    ).all()
+    if len(logs) != len(ids):
+        errors.add("log_ids", _("Cite only logs of this mentee."))
+    return list(logs)
+
+
+def _evidence_rule(mentee: Mentee, competency: Competency, level: int, logs) -> None:
+    good = [
+        log
+        for log in logs
+        if log.status in {s.value for s in COUNTED_LOG_STATUSES}
+        and log.mentee_role == MenteeRole.LED.value
+        and any(c.id == competency.id for c in log.competencies)
+    ]
+    if good:
+        return
+    reasons = []
+    if not logs:
+        reasons.append(_("no log is cited"))
+    for log in logs:
+        if log.status not in {s.value for s in COUNTED_LOG_STATUSES}:
+            reasons.append(_("“%(t)s” is not acknowledged by the mentee", t=log.title))
+        elif not any(c.id == competency.id for c in log.competencies):
+            reasons.append(
+                _("“%(t)s” does not address %(c)s", t=log.title, c=competency.short_name)
+            )
+        elif log.mentee_role != MenteeRole.LED.value:
+            reasons.append(
+                _(
+                    "in “%(t)s” the mentee %(role)s, not led",
+                    t=log.title,
+                    role=log.mentee_role.replace("_", "-"),
+                )
+            )
+    message = _(
+        "Level %(level)d needs evidence of independent performance: cite at least one "
+        "acknowledged log of %(name)s on %(competency)s in which they led. Missing: "
+        "%(reasons)s.",
+        level=level,
+        name=mentee.user.full_name,
+        competency=competency.short_name,
+        reasons="; ".join(reasons),
+    )
+    raise ValidationFailed(message, code="evidence_required", fields={"log_ids": [message]})
+
+
+def pick_up_review(assessment: Assessment, *, by: User) -> Assessment:
+    """A coach of the mentee or a coordinator of the sector takes a review request."""
+    mentee = assessment.mentee
+    role = assessor_role(by, mentee)
+    if role not in (AssessorRole.COACH, AssessorRole.COORDINATOR, AssessorRole.SECRETARIAT):
+        raise NotAllowed
+    if assessment.review_status != ReviewStatus.WAITING.value:
+        raise InvalidTransition(_("This self-assessment is not waiting for a review."))
+    assessment.review_status = ReviewStatus.IN_REVIEW.value
+    assessment.reviewer_id = by.id
+    db.session.flush()
+    audit.record("assessment.review_picked_up", by=by, entity=assessment)
+    return assessment
+
+
+def _resolve(mentee: Mentee, self_id: int, validated: Assessment, by: User) -> None:
+    request = db.session.get(Assessment, int(self_id))
+    if (
+        request is None
+        or request.mentee_id != mentee.id
+        or request.review_status not in (ReviewStatus.WAITING.value, ReviewStatus.IN_REVIEW.value)
+    ):
+        raise InvalidTransition(_("That review request is not open."))
+    request.review_status = ReviewStatus.RESOLVED.value
+    request.reviewer_id = by.id
+    request.resolved_by_id = validated.id
+    db.session.flush()
+    audit.record(
+        "assessment.review_resolved",
+        by=by,
+        entity=request,
+        after={"by_assessment": validated.id, "level": validated.level},
+    )

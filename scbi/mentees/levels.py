@@ -1,0 +1,108 @@
+"""The current level (DESIGN.md): one implementation for pages, API and reports.
+
+A mentee's current level on a competency on date d is the level of the latest validated
+assessment on or before d (several on one day: the last recorded); before any, the
+baseline of the latest approved plan item (a plan approved on or before d, superseded
+since or not); else 0. Self-assessments never count. Computed in SQL with window
+functions, for any number of mentees at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from scbi.extensions import db
+from scbi.mentees.models import Assessment, AssessorRole
+from scbi.transfer.models import Pairing, PlanItem, PlanStatus, TransferPlan
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    source: str  # "assessment", "baseline" or "none"
+    validated_on: date | None = None
+
+
+def current_levels(mentee_ids, on: date, competency_ids=None) -> dict[tuple[int, int], Level]:
+    """``{(mentee_id, competency_id): Level}`` for every pair with an assessment or a plan
+    baseline; pairs missing from the answer are at level 0."""
+    mentee_ids = list(mentee_ids)
+    if not mentee_ids:
+        return {}
+    levels: dict[tuple[int, int], Level] = {}
+    for mentee_id, competency_id, baseline in db.session.execute(
+        _baselines(mentee_ids, on, competency_ids)
+    ):
+        levels[(mentee_id, competency_id)] = Level(baseline, "baseline")
+    for mentee_id, competency_id, level, assessed_on in db.session.execute(
+        _validated(mentee_ids, on, competency_ids)
+    ):
+        levels[(mentee_id, competency_id)] = Level(level, "assessment", assessed_on)
+    return levels
+
+
+def current_level(mentee_id: int, competency_id: int, on: date) -> Level:
+    return current_levels([mentee_id], on, [competency_id]).get(
+        (mentee_id, competency_id), Level(0, "none")
+    )
+
+
+def _validated(mentee_ids, on: date, competency_ids):
+    ranked = select(
+        Assessment.mentee_id,
+        Assessment.competency_id,
+        Assessment.level,
+        Assessment.assessed_on,
+        func.row_number()
+        .over(
+            partition_by=(Assessment.mentee_id, Assessment.competency_id),
+            order_by=(Assessment.assessed_on.desc(), Assessment.id.desc()),
+        )
+        .label("rank"),
+    ).where(
+        Assessment.mentee_id.in_(mentee_ids),
+        Assessment.assessed_on <= on,
+        Assessment.assessor_role != AssessorRole.SELF.value,
+    )
+    if competency_ids is not None:
+        ranked = ranked.where(Assessment.competency_id.in_(list(competency_ids)))
+    ranked = ranked.subquery()
+    return select(
+        ranked.c.mentee_id, ranked.c.competency_id, ranked.c.level, ranked.c.assessed_on
+    ).where(ranked.c.rank == 1)
+
+
+def _baselines(mentee_ids, on: date, competency_ids):
+    end_of_day = datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC)
+    ranked = (
+        select(
+            Pairing.mentee_id,
+            PlanItem.competency_id,
+            PlanItem.baseline_level,
+            func.row_number()
+            .over(
+                partition_by=(Pairing.mentee_id, PlanItem.competency_id),
+                order_by=(TransferPlan.decided_at.desc(), TransferPlan.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
+        .join(
+            Pairing,
+            Pairing.id == TransferPlan.pairing_id,
+        )
+        .where(
+            Pairing.mentee_id.in_(mentee_ids),
+            TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
+            TransferPlan.decided_at < end_of_day,
+        )
+    )
+    if competency_ids is not None:
+        ranked = ranked.where(PlanItem.competency_id.in_(list(competency_ids)))
+    ranked = ranked.subquery()
+    return select(ranked.c.mentee_id, ranked.c.competency_id, ranked.c.baseline_level).where(
+        ranked.c.rank == 1
+    )
