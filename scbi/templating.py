@@ -19,6 +19,7 @@ NAVIGATION = [
     ("mentees.index", _l("Mentees"), {Role.SECRETARIAT, Role.COORDINATOR, Role.COACH}),
     ("transfer.pairings", _l("Pairings"), None),
     ("transfer.my_logs", _l("My logs"), {Role.COACH, Role.MENTEE}),
+    ("mentees.my_competencies", _l("My competencies"), {Role.MENTEE}),
     ("transfer.logs_list", _l("Logs"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("coaches.follow_up", _l("Follow-up"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),

@@ -186,6 +186,19 @@ def world(app) -> SimpleNamespace:
         )
         logs.submit_log(log, by=coach_a)
         out.plan_id, out.log_id, out.evidence_id = plan.id, log.id, file.id
+        from scbi.mentees.assessments import create_assessment
+        from scbi.mentees.models import Mentee
+
+        mentee_a = db.session.get(Mentee, out.a.mentee_id)
+        own = create_assessment(
+            mentee_a,
+            by=db.session.get(User, out.a.mentee_user.id),
+            competency_id=competency.id,
+            level=2,
+            assessed_on=date(2025, 7, 1),
+            request_review=True,
+        )
+        out.assessment_id = own.id
         db.session.commit()
         return out
 

@@ -105,6 +105,17 @@ MATRIX = {
     ("mentees.edit", "POST"): ("/mentees/{mentee}/edit", SEC_FORM),
     ("mentees.status", "GET"): ("/mentees/{mentee}/status", SEC_PAGE),
     ("mentees.status", "POST"): ("/mentees/{mentee}/status", SEC_FORM),
+    ("mentees.competencies", "GET"): ("/mentees/{mentee}/competencies", SIGNED_IN),
+    ("mentees.assess", "GET"): ("/mentees/{mentee}/assessments/new", SIGNED_IN),
+    ("mentees.assess", "POST"): (
+        "/mentees/{mentee}/assessments/new",
+        answers(302, 422, 422, 422, 422),
+    ),
+    ("mentees.review_pick_up", "POST"): (
+        "/assessments/{assessment}/pick-up",
+        answers(302, 403, 302, 302, 302),
+    ),
+    ("mentees.my_competencies", "GET"): ("/my/competencies", answers(302, 302, 403, 403, 403)),
     # pairings
     ("transfer.pairings", "GET"): ("/pairings", SIGNED_IN),
     ("transfer.pairing_new", "GET"): ("/pairings/new", STAFF_PAGE),
@@ -220,6 +231,18 @@ MATRIX = {
         answers(401, 403, 409, 403, 403),
     ),
     ("api.download_evidence", "GET"): ("/api/v1/evidence/{evidence}/download", API_ANY),
+    # competencies and assessments
+    ("api.list_assessments", "GET"): ("/api/v1/mentees/{mentee}/assessments", API_ANY),
+    ("api.add_assessment", "POST"): (
+        "/api/v1/mentees/{mentee}/assessments",
+        answers(401, 422, 422, 422, 422),
+    ),
+    ("api.mentee_competencies", "GET"): ("/api/v1/mentees/{mentee}/competencies", API_ANY),
+    ("api.pick_up", "POST"): (
+        "/api/v1/assessments/{assessment}/pick-up",
+        answers(401, 403, 200, 200, 200),
+    ),
+    ("api.assessments_list", "GET"): ("/api/v1/assessments", answers(401, 403, 403, 200, 200)),
 }
 
 IGNORED = {"static", "bootstrap.static"}
@@ -266,6 +289,7 @@ def test_route_answers_each_role_as_expected(app, client, make_user, route, role
         plan=world.plan_id,
         log=world.log_id,
         evidence=world.evidence_id,
+        assessment=world.assessment_id,
     )
     user = person(world, role)
     if path.startswith("/api/"):

@@ -43,4 +43,13 @@ def bearer_challenge(response):
     return response
 
 
-from scbi.api import auth, openapi, pairings, people, programme, transfer, users  # noqa: E402, F401
+from scbi.api import (  # noqa: E402, F401  (routes register on bp)
+    assessments,
+    auth,
+    openapi,
+    pairings,
+    people,
+    programme,
+    transfer,
+    users,
+)

@@ -189,3 +189,40 @@ def manager_work(user: User) -> list[Need]:
             _("Sample them and check their evidence."),
         ),
     ]
+
+
+@provider
+def review_requests(user: User) -> list[Need]:
+    """Self-assessments asking for a review, for the mentee's coaches and coordinators."""
+    from scbi.auth.permissions import scope_mentees
+    from scbi.mentees.models import Assessment, ReviewStatus
+
+    if not user.has_role(Role.COACH, Role.COORDINATOR):
+        return []  # picked up by the mentee's coach or the sector's coordinator
+    visible = scope_mentees(select(Mentee.id), user)
+    waiting = _count(
+        select(Assessment.id).where(
+            Assessment.mentee_id.in_(visible),
+            Assessment.review_status == ReviewStatus.WAITING.value,
+        )
+    )
+    first = db.session.scalar(
+        select(Assessment.mentee_id)
+        .where(
+            Assessment.mentee_id.in_(visible),
+            Assessment.review_status == ReviewStatus.WAITING.value,
+        )
+        .limit(1)
+    )
+    return [
+        Need(
+            ngettext(
+                "%(num)d self-assessment asks for a review",
+                "%(num)d self-assessments ask for a review",
+                waiting,
+            ),
+            waiting,
+            url_for("mentees.competencies", mentee_id=first) if first else "#",
+            _("Review the level with evidence, then record the validated level."),
+        )
+    ]

@@ -1,0 +1,212 @@
+"""Competencies and assessments (API.md "Competencies and assessments")."""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from scbi.api import bp
+from scbi.api.docs import component, endpoint
+from scbi.api.lists import list_response
+from scbi.api.schema import F, Schema, json_body
+from scbi.auth.models import Role
+from scbi.auth.permissions import SIGNED_IN, mentee_or_404, role_required
+from scbi.dates import today
+from scbi.errors import NotFound
+from scbi.extensions import db
+from scbi.mentees.assessments import create_assessment, pick_up_review
+from scbi.mentees.export import assessments_csv_response, visible_assessments
+from scbi.mentees.models import Assessment
+from scbi.mentees.profile import competency_profile
+
+AssessmentIn = Schema(
+    "AssessmentIn",
+    {
+        "competency_id": F("integer", required=True),
+        "level": F("integer", required=True, min=0, max=4),
+        "assessed_on": F("date", required=True),
+        "note": F("string", max_length=4000),
+        "log_ids": F(
+            "array",
+            items="integer",
+            description="Logs cited as evidence; level ≥ 3 (not self) needs one "
+            "acknowledged log of this mentee on this competency in which "
+            "the mentee led",
+        ),
+        "request_review": F("boolean", description="Self-assessments only"),
+        "resolves": F("integer", description="The id of a self-assessment's review this settles"),
+    },
+)
+component(
+    Schema(
+        "Assessment",
+        {
+            "id": F("integer", required=True),
+            "mentee_id": F("integer", required=True),
+            "competency_id": F("integer", required=True),
+            "level": F("integer", required=True),
+            "assessed_on": F("date", required=True),
+            "assessor": F("string", required=True),
+            "assessor_role": F(
+                "string", enum=("self", "coach", "coordinator", "secretariat"), required=True
+            ),
+            "validated": F("boolean", required=True),
+            "note": F("string", required=True),
+            "log_ids": F("array", items="integer", required=True),
+            "review_status": F("string", required=True),
+        },
+    )
+)
+component(
+    Schema(
+        "CompetencyLevel",
+        {
+            "competency_id": F("integer", required=True),
+            "idnumber": F("string", required=True),
+            "short_name": F("string", required=True),
+            "core": F("boolean", required=True),
+            "baseline_level": F("integer", nullable=True, required=True),
+            "target_level": F("integer", nullable=True, required=True),
+            "current_level": F("integer", required=True),
+            "self_level": F("integer", nullable=True, required=True),
+            "validated_on": F("date", nullable=True, required=True),
+            "evidence_log_count": F("integer", required=True),
+        },
+    )
+)
+
+
+def assessment_json(a: Assessment) -> dict:
+    return {
+        "id": a.id,
+        "mentee_id": a.mentee_id,
+        "competency_id": a.competency_id,
+        "level": a.level,
+        "assessed_on": a.assessed_on.isoformat(),
+        "assessor": a.assessor.full_name,
+        "assessor_role": a.assessor_role,
+        "validated": a.validated,
+        "note": a.note,
+        "log_ids": [log.id for log in a.logs],
+        "review_status": a.review_status,
+    }
+
+
+@bp.get("/mentees/<int:mentee_id>/assessments")
+@endpoint(
+    "The mentee's assessments, newest first (history is append-only)",
+    tag="competencies",
+    response="Assessment",
+    list_of=True,
+    errors=(404,),
+    query=(("competency_id", "integer", ""),),
+)
+@role_required(*SIGNED_IN)
+def list_assessments(mentee_id: int):
+    mentee = mentee_or_404(g.api_user, mentee_id)
+    query = (
+        select(Assessment)
+        .options(selectinload(Assessment.logs))
+        .where(Assessment.mentee_id == mentee.id)
+    )
+    if competency_id := request.args.get("competency_id", type=int):
+        query = query.where(Assessment.competency_id == competency_id)
+    return list_response(
+        query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc()), assessment_json
+    )
+
+
+@bp.post("/mentees/<int:mentee_id>/assessments")
+@endpoint(
+    "Assess a competency (the assessor role follows from the caller)",
+    tag="competencies",
+    body=AssessmentIn,
+    response="Assessment",
+    status=201,
+    errors=(400, 403, 404, 409, 422),
+)
+@role_required(*SIGNED_IN)
+def add_assessment(mentee_id: int):
+    mentee = mentee_or_404(g.api_user, mentee_id)
+    assessment = create_assessment(mentee, by=g.api_user, **json_body(AssessmentIn))
+    db.session.commit()
+    return jsonify(assessment_json(assessment)), 201
+
+
+@bp.get("/mentees/<int:mentee_id>/competencies")
+@endpoint(
+    "Baseline, current, target and self-assessed level per competency",
+    tag="competencies",
+    response="CompetencyLevel",
+    errors=(404,),
+    query=(("on", "string", "YYYY-MM-DD; default today"),),
+)
+@role_required(*SIGNED_IN)
+def mentee_competencies(mentee_id: int):
+    from scbi.api.schema import F as Field
+    from scbi.errors import ValidationFailed
+
+    mentee = mentee_or_404(g.api_user, mentee_id)
+    on = today()
+    if raw := request.args.get("on"):
+        errors: list[str] = []
+        on = Field("date").clean(raw, errors)
+        if errors:
+            raise ValidationFailed(fields={"on": errors})
+    return jsonify(
+        [
+            {
+                "competency_id": r.competency.id,
+                "idnumber": r.competency.idnumber,
+                "short_name": r.competency.short_name,
+                "core": r.competency.core,
+                "baseline_level": r.baseline_level,
+                "target_level": r.target_level,
+                "current_level": r.current_level,
+                "self_level": r.self_level,
+                "validated_on": r.validated_on.isoformat() if r.validated_on else None,
+                "evidence_log_count": r.evidence_log_count,
+            }
+            for r in competency_profile(mentee, on)
+        ]
+    )
+
+
+@bp.post("/assessments/<int:assessment_id>/pick-up")
+@endpoint(
+    "Take a self-assessment's review request",
+    tag="competencies",
+    response="Assessment",
+    errors=(403, 404, 409),
+)
+@role_required(Role.COACH, Role.COORDINATOR, Role.SECRETARIAT)
+def pick_up(assessment_id: int):
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound
+    mentee_or_404(g.api_user, assessment.mentee_id)
+    pick_up_review(assessment, by=g.api_user)
+    db.session.commit()
+    return jsonify(assessment_json(assessment))
+
+
+@bp.get("/assessments")
+@endpoint(
+    "Assessments the caller may see; `format=csv` streams them",
+    tag="competencies",
+    response="Assessment",
+    list_of=True,
+    query=(
+        ("format", "string", "csv for a download"),
+        ("sector_id", "integer", ""),
+        ("mentee_id", "integer", ""),
+        ("competency_id", "integer", ""),
+    ),
+)
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def assessments_list():
+    query = visible_assessments(g.api_user, request.args)
+    if request.args.get("format") == "csv":
+        return assessments_csv_response(query)
+    return list_response(query.options(selectinload(Assessment.logs)), assessment_json)

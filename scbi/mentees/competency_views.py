@@ -1,0 +1,155 @@
+"""Competency pages: a mentee's profile, assessing a competency, review requests."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from scbi.auth.models import Role
+from scbi.auth.permissions import SIGNED_IN, mentee_or_404, role_required
+from scbi.dates import today
+from scbi.errors import NotAllowed, NotFound
+from scbi.extensions import db
+from scbi.forms import FORM_ERRORS
+from scbi.mentees.assessments import assessable, assessor_role, create_assessment, pick_up_review
+from scbi.mentees.forms import AssessmentForm
+from scbi.mentees.models import Assessment, ReviewStatus
+from scbi.mentees.profile import competency_profile
+from scbi.mentees.views import bp
+from scbi.programme.models import Competency
+from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, TransferLog
+
+
+def _can_assess(mentee) -> str | None:
+    try:
+        return assessor_role(current_user, mentee).value
+    except NotAllowed:
+        return None
+
+
+@bp.route("/mentees/<int:mentee_id>/competencies")
+@role_required(*SIGNED_IN)
+def competencies(mentee_id: int):
+    mentee = mentee_or_404(current_user, mentee_id)
+    rows = competency_profile(mentee, today())
+    history = db.session.scalars(
+        select(Assessment)
+        .options(selectinload(Assessment.logs))
+        .where(Assessment.mentee_id == mentee.id)
+        .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        .limit(30)
+    ).all()
+    reviews = [
+        a
+        for a in history
+        if a.review_status in (ReviewStatus.WAITING.value, ReviewStatus.IN_REVIEW.value)
+    ]
+    return render_template(
+        "mentees/competencies.html",
+        mentee=mentee,
+        rows=rows,
+        history=history,
+        reviews=reviews,
+        role=_can_assess(mentee),
+        form=AssessmentForm(),
+    )
+
+
+def _log_choices(mentee, competency_id: int | None) -> list[SelectChoice]:
+    if not competency_id:
+        return []
+    logs = db.session.scalars(
+        select(TransferLog)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.mentee_id == mentee.id,
+            TransferLog.status.in_([s.value for s in COUNTED_LOG_STATUSES]),
+            TransferLog.competencies.any(Competency.id == competency_id),
+        )
+        .order_by(TransferLog.activity_date.desc())
+        .limit(50)
+    ).all()
+    return [
+        SelectChoice(
+            log.id,
+            f"{log.activity_date.isoformat()} · {log.title} · {log.mentee_role.replace('_', '-')}",
+        )
+        for log in logs
+    ]
+
+
+@bp.route("/mentees/<int:mentee_id>/assessments/new", methods=["GET", "POST"])
+@role_required(*SIGNED_IN)
+def assess(mentee_id: int):
+    mentee = mentee_or_404(current_user, mentee_id)
+    role = _can_assess(mentee)
+    if role is None:
+        raise NotAllowed(_("You may not assess this mentee."))
+    form = AssessmentForm(
+        competency_id=request.args.get("competency_id", type=int),
+        resolves=request.args.get("resolves", ""),
+        assessed_on=today() if request.method == "GET" else None,
+    )
+    form.competency_id.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(c.id, f"{c.short_name} ({c.idnumber})")
+        for c in db.session.scalars(assessable(mentee).order_by(Competency.sort_order))
+    ]
+    form.log_ids.choices = _log_choices(mentee, form.competency_id.data)
+    if role != "self":
+        del form.request_review
+    status = 200
+    if form.validate_on_submit():
+        values = form.values()
+        values["resolves"] = int(values["resolves"]) if values.get("resolves") else None
+        try:
+            create_assessment(mentee, by=current_user, **values)
+        except FORM_ERRORS as error:
+            db.session.rollback()
+            form.apply(error)
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Assessment recorded."), "success")
+            return redirect(url_for("mentees.competencies", mentee_id=mentee.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("mentees/assess.html", form=form, mentee=mentee, role=role), status
+
+
+@bp.route("/assessments/<int:assessment_id>/pick-up", methods=["POST"])
+@role_required(Role.COACH, Role.COORDINATOR, Role.SECRETARIAT)
+def review_pick_up(assessment_id: int):
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound
+    mentee = mentee_or_404(current_user, assessment.mentee_id)
+    try:
+        pick_up_review(assessment, by=current_user)
+    except FORM_ERRORS as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("mentees.competencies", mentee_id=mentee.id))
+    db.session.commit()
+    return redirect(
+        url_for(
+            "mentees.assess",
+            mentee_id=mentee.id,
+            competency_id=assessment.competency_id,
+            resolves=assessment.id,
+        )
+    )
+
+
+@bp.route("/my/competencies")
+@role_required(Role.MENTEE)
+def my_competencies():
+    from scbi.mentees.models import Mentee
+
+    mentee = db.session.scalar(select(Mentee).where(Mentee.user_id == current_user.id))
+    if mentee is None:
+        raise NotFound
+    return redirect(url_for("mentees.competencies", mentee_id=mentee.id))

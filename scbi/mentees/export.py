@@ -1,0 +1,104 @@
+"""Assessment lists for managers and their streamed, formula-safe CSV."""
+
+from __future__ import annotations
+
+from flask import Response, stream_with_context
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
+
+from scbi.auth.models import User
+from scbi.auth.permissions import scope_mentees
+from scbi.errors import ValidationFailed
+from scbi.extensions import db
+from scbi.mentees.models import Assessment, Mentee, assessment_log
+from scbi.programme.models import Competency, Sector
+from scbi.transfer.export import csv_lines
+
+HEADER = [
+    "assessment_id",
+    "mentee",
+    "staff_number",
+    "sector",
+    "competency",
+    "core",
+    "level",
+    "assessed_on",
+    "assessor",
+    "assessor_role",
+    "validated",
+    "note",
+    "cited_logs",
+    "review_status",
+]
+
+
+def visible_assessments(user: User, args) -> Select:
+    query = select(Assessment).where(
+        Assessment.mentee_id.in_(scope_mentees(select(Mentee.id), user))
+    )
+    fields = {}
+    for name, column in (
+        ("mentee_id", Assessment.mentee_id),
+        ("competency_id", Assessment.competency_id),
+    ):
+        if raw := args.get(name):
+            if not raw.isdigit():
+                fields[name] = [_("Must be a whole number.")]
+            else:
+                query = query.where(column == int(raw))
+    if raw := args.get("sector_id"):
+        if not raw.isdigit():
+            fields["sector_id"] = [_("Must be a whole number.")]
+        else:
+            query = query.where(
+                Assessment.mentee_id.in_(select(Mentee.id).where(Mentee.sector_id == int(raw)))
+            )
+    if fields:
+        raise ValidationFailed(fields=fields)
+    return query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+
+
+def _rows(query: Select):
+    mentee_user, assessor = aliased(User), aliased(User)
+    ids = query.with_only_columns(Assessment.id).order_by(None).subquery()
+    cited = (
+        select(func.count())
+        .select_from(assessment_log)
+        .where(assessment_log.c.assessment_id == Assessment.id)
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
+    columns = (
+        select(
+            Assessment.id,
+            mentee_user.full_name,
+            Mentee.staff_number,
+            Sector.code,
+            Competency.idnumber,
+            Competency.core,
+            Assessment.level,
+            Assessment.assessed_on,
+            assessor.full_name,
+            Assessment.assessor_role,
+            Assessment.assessor_role != "self",
+            Assessment.note,
+            cited,
+            Assessment.review_status,
+        )
+        .join(Mentee, Mentee.id == Assessment.mentee_id)
+        .join(mentee_user, mentee_user.id == Mentee.user_id)
+        .join(Sector, Sector.id == Mentee.sector_id)
+        .join(Competency, Competency.id == Assessment.competency_id)
+        .join(assessor, assessor.id == Assessment.assessor_id)
+        .where(Assessment.id.in_(select(ids.c.id)))
+        .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        .execution_options(yield_per=1000)
+    )
+    yield from db.session.execute(columns)
+
+
+def assessments_csv_response(query: Select) -> Response:
+    response = Response(stream_with_context(csv_lines(HEADER, _rows(query))), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="scbi-assessments.csv"'
+    return response
