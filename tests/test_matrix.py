@@ -115,6 +115,8 @@ MATRIX = {
         "/assessments/{assessment}/pick-up",
         answers(302, 403, 302, 302, 302),
     ),
+    ("mentees.portfolio", "GET"): ("/mentees/{mentee}/portfolio", SIGNED_IN),
+    ("mentees.portfolio_pdf", "GET"): ("/mentees/{mentee}/portfolio.pdf", SIGNED_IN),
     ("mentees.my_competencies", "GET"): ("/my/competencies", answers(302, 302, 403, 403, 403)),
     # pairings
     ("transfer.pairings", "GET"): ("/pairings", SIGNED_IN),

@@ -153,3 +153,35 @@ def my_competencies():
     if mentee is None:
         raise NotFound
     return redirect(url_for("mentees.competencies", mentee_id=mentee.id))
+
+
+@bp.route("/mentees/<int:mentee_id>/portfolio")
+@role_required(*SIGNED_IN)
+def portfolio(mentee_id: int):
+    from scbi.mentees.portfolio import build_portfolio
+
+    mentee = mentee_or_404(current_user, mentee_id)
+    return render_template(
+        "mentees/portfolio.html",
+        mentee=mentee,
+        sections=build_portfolio(mentee, today()),
+        on=today(),
+    )
+
+
+@bp.route("/mentees/<int:mentee_id>/portfolio.pdf")
+@role_required(*SIGNED_IN)
+def portfolio_pdf(mentee_id: int):
+    from flask import Response
+
+    from scbi.mentees.portfolio import build_portfolio
+    from scbi.mentees.portfolio import portfolio_pdf as render_pdf
+
+    mentee = mentee_or_404(current_user, mentee_id)
+    pdf = render_pdf(mentee, build_portfolio(mentee, today()), today())
+    name = "".join(c if c.isalnum() else "-" for c in mentee.user.full_name).strip("-")
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="portfolio-{name}.pdf"'},
+    )

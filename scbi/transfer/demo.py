@@ -43,7 +43,13 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
         mentee = db.session.get(User, pairing.mentee.user_id)
         competencies = db.session.scalars(plans.allowed_competencies(pairing)).all()
         core = [c for c in competencies if c.core] or competencies
-        chosen = rng.sample(core, k=min(len(core), rng.randint(2, 4)))
+        # A quarter of the mentees are on the expert track: their plan covers every core
+        # competency of the sector, so that the demo has national experts.
+        expert_track = index % 4 in (0, 2)
+        one_short = index % 4 == 2  # on the track, but one core competency not yet shown
+        chosen = (
+            list(core) if expert_track else rng.sample(core, k=min(len(core), rng.randint(2, 4)))
+        )
         end = pairing.end_date or pairing.planned_end_date
         items = [
             {
@@ -88,22 +94,90 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
             plans.approve_plan(revision, by=admin)
             _backdate_plan(revision, today() - timedelta(days=40))
             counts["plans"] += 1
-        made = _logs(pairing, coach, mentee, admin, chosen, rng, weeks)
+        made = _logs(pairing, coach, mentee, admin, chosen, rng, weeks, expert_track)
         counts["logs"] += made[0]
         counts["evidence"] += made[1]
+        counts["assessments"] = counts.get("assessments", 0) + _assess(
+            pairing, coach, mentee, chosen, rng, expert_track and not one_short
+        )
     return counts
 
 
-def _logs(pairing, coach, mentee, admin, competencies, rng, weeks) -> tuple[int, int]:
+def _assess(pairing, coach, mentee_user, competencies, rng, expert_track: bool) -> int:
+    """Levels that rise over the months; level 3 only where an acknowledged log shows the
+    mentee leading (the evidence rule), so some mentees become experts, some fall short."""
+    from scbi.mentees.assessments import create_assessment, evidence_logs
+    from scbi.mentees.models import Mentee
+
+    mentee = db.session.get(Mentee, pairing.mentee_id)
+    made = 0
+    for competency in competencies:
+        early = max(pairing.start_date + timedelta(days=60), today() - timedelta(days=150))
+        if early < today():
+            create_assessment(
+                mentee,
+                by=coach,
+                competency_id=competency.id,
+                level=rng.choice([1, 2]),
+                assessed_on=early,
+                note="After the first weeks of shadowing.",
+            )
+            made += 1
+        evidence = db.session.scalars(evidence_logs(mentee, competency.id).limit(1)).first()
+        if evidence is not None and (expert_track or rng.random() < 0.85):
+            day = min(today(), evidence.activity_date + timedelta(days=7))
+            create_assessment(
+                mentee,
+                by=coach,
+                competency_id=competency.id,
+                level=3,
+                assessed_on=day,
+                log_ids=[evidence.id],
+                note="Led the work unaided to the expected standard.",
+            )
+        else:
+            create_assessment(
+                mentee,
+                by=coach,
+                competency_id=competency.id,
+                level=2,
+                assessed_on=today() - timedelta(days=rng.randint(5, 40)),
+                note="Performs with guidance; not yet leading.",
+            )
+        made += 1
+        if rng.random() < 0.3:
+            create_assessment(
+                mentee,
+                by=mentee_user,
+                competency_id=competency.id,
+                level=rng.choice([2, 3, 3, 4]),
+                assessed_on=today() - timedelta(days=rng.randint(1, 10)),
+                request_review=rng.random() < 0.4,
+                note="I think I can now do this on my own.",
+            )
+            made += 1
+    return made
+
+
+def _logs(
+    pairing, coach, mentee, admin, competencies, rng, weeks, fast: bool = False
+) -> tuple[int, int]:
     first = max(pairing.start_date, today() - timedelta(weeks=weeks))
     day, n, files = first + timedelta(days=rng.randint(0, 6)), 0, 0
     while day <= today() - timedelta(days=1):
         progress = (day - first).days / max(1, (today() - first).days)
+        if fast:  # the expert track leads sooner, on every competency in turn
+            progress = min(1.0, progress * 1.6)
         role = ROLES_OVER_TIME[
             min(len(ROLES_OVER_TIME) - 1, int(progress * len(ROLES_OVER_TIME) + rng.random() - 0.5))
         ]
         activity = rng.choice(ACTIVITIES)
-        chosen = rng.sample(competencies, k=1 if rng.random() < 0.7 else min(2, len(competencies)))
+        if fast:
+            chosen = [competencies[n % len(competencies)]]
+        else:
+            chosen = rng.sample(
+                competencies, k=1 if rng.random() < 0.7 else min(2, len(competencies))
+            )
         log = logs.create_log(
             pairing,
             by=coach,

@@ -129,3 +129,32 @@ def test_profile_page_statements_do_not_grow(app, client):
     with QueryCounter(app) as after:
         assert client.get(path).status_code == 200
     assert after.count == before.count and after.count <= 15, (before.count, after.count)
+
+
+def test_portfolio_page_and_pdf(app, client):
+    world = f.world(app)
+    with app.app_context():
+        from scbi.auth.models import User
+        from scbi.transfer import logs
+        from scbi.transfer.models import TransferLog
+
+        log = db.session.get(TransferLog, world.log_id)
+        log.title = '<img src="http://attacker.example/x.png"> Load-flow study'
+        logs.acknowledge_log(log, by=db.session.get(User, world.a.mentee_user.id))
+        db.session.commit()
+    login(client, world.a.mentee_user)
+    page = client.get(f"/mentees/{world.a.mentee_id}/portfolio").text
+    assert "&lt;img" in page and "Load-flow study" in page and "sha256" in page
+    pdf = client.get(f"/mentees/{world.a.mentee_id}/portfolio.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF-")
+    assert pdf.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_the_pdf_never_fetches_a_remote_url():
+    import pytest
+
+    from scbi.mentees.portfolio import refuse_remote
+
+    with pytest.raises(ValueError, match="does not fetch"):
+        refuse_remote("http://example.org/logo.png")
