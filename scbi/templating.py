@@ -22,6 +22,7 @@ NAVIGATION = [
     ("mentees.my_competencies", _l("My competencies"), {Role.MENTEE}),
     ("transfer.logs_list", _l("Logs"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("coaches.follow_up", _l("Follow-up"), {Role.SECRETARIAT, Role.COORDINATOR}),
+    ("mentees.levels", _l("Levels"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
     ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
 ]

@@ -117,6 +117,7 @@ MATRIX = {
     ),
     ("mentees.portfolio", "GET"): ("/mentees/{mentee}/portfolio", SIGNED_IN),
     ("mentees.portfolio_pdf", "GET"): ("/mentees/{mentee}/portfolio.pdf", SIGNED_IN),
+    ("mentees.levels", "GET"): ("/mentees/levels", STAFF_PAGE),
     ("mentees.my_competencies", "GET"): ("/my/competencies", answers(302, 302, 403, 403, 403)),
     # pairings
     ("transfer.pairings", "GET"): ("/pairings", SIGNED_IN),

@@ -48,6 +48,18 @@ def competencies(mentee_id: int):
         for a in history
         if a.review_status in (ReviewStatus.WAITING.value, ReviewStatus.IN_REVIEW.value)
     ]
+    from scbi.mentees.dashboard import level_chart, role_chart
+
+    expert = mentee.sector.expert_level
+    short = [r for r in rows if r.competency.core and r.current_level < expert]
+    next_up = sorted(
+        (r for r in rows if r.target_level is not None and r.current_level < r.target_level),
+        key=lambda r: (r.target_date or today(), r.competency.sort_order),
+    )[:3]
+    charts = {
+        "roles": role_chart(mentee, today()),
+        "levels": level_chart(mentee, rows, today(), expert),
+    }
     return render_template(
         "mentees/competencies.html",
         mentee=mentee,
@@ -56,6 +68,10 @@ def competencies(mentee_id: int):
         reviews=reviews,
         role=_can_assess(mentee),
         form=AssessmentForm(),
+        short=short,
+        next_up=next_up,
+        has_core=any(r.competency.core for r in rows),
+        charts=charts,
     )
 
 
@@ -185,3 +201,79 @@ def portfolio_pdf(mentee_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="portfolio-{name}.pdf"'},
     )
+
+
+@bp.route("/mentees/levels")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def levels():
+    """Mentees across a sector with their levels, filterable by institution, competency
+    and level; without a competency, how many core competencies are below the expert level."""
+    from scbi.auth.permissions import managed_sector_ids, scope_mentees
+    from scbi.mentees.levels import current_levels
+    from scbi.mentees.models import Mentee
+    from scbi.programme import choices
+    from scbi.programme.models import CompetencyFramework, Sector
+
+    managed = managed_sector_ids(current_user)
+    sector_id = request.args.get("sector_id", type=int)
+    sectors = db.session.scalars(
+        select(Sector)
+        .where(Sector.id.in_(managed) if managed is not None else True)
+        .order_by(Sector.name)
+    ).all()
+    sector = next((s for s in sectors if s.id == sector_id), sectors[0] if sectors else None)
+    rows, competencies_choices, level_min = [], [], request.args.get("level", type=int)
+    competency_id = request.args.get("competency_id", type=int)
+    if sector is not None:
+        frameworks_q = (
+            select(Competency)
+            .join(CompetencyFramework)
+            .where(
+                (CompetencyFramework.sector_id == sector.id)
+                | CompetencyFramework.sector_id.is_(None)
+            )
+            .order_by(CompetencyFramework.sector_id.is_(None), Competency.sort_order)
+        )
+        competencies = db.session.scalars(frameworks_q).all()
+        competencies_choices = [SelectChoice("", _("Core competencies (expert standing)"))] + [
+            SelectChoice(c.id, c.short_name) for c in competencies
+        ]
+        core_ids = [c.id for c in competencies if c.core and c.framework.sector_id == sector.id]
+        query = scope_mentees(select(Mentee), current_user).where(
+            Mentee.sector_id == sector.id, Mentee.status.in_(["active", "graduated"])
+        )
+        if institution_id := request.args.get("institution_id", type=int):
+            query = query.where(Mentee.institution_id == institution_id)
+        mentees = db.session.scalars(query).all()
+        wanted = [competency_id] if competency_id else core_ids
+        levels_now = current_levels([m.id for m in mentees], today(), wanted)
+        for mentee in sorted(mentees, key=lambda m: m.user.full_name):
+            if competency_id:
+                value = levels_now.get((mentee.id, competency_id))
+                value = value.level if value else 0
+            else:
+                value = sum(
+                    1
+                    for c in core_ids
+                    if (levels_now.get((mentee.id, c)) or _ZERO).level < sector.expert_level
+                )
+            if level_min is not None and competency_id and value < level_min:
+                continue
+            rows.append((mentee, value))
+    return render_template(
+        "mentees/levels.html",
+        rows=rows,
+        sector=sector,
+        sectors=sectors,
+        competencies=competencies_choices,
+        competency_id=competency_id,
+        level_min=level_min,
+        institutions=choices.institutions(_("All institutions")),
+    )
+
+
+class _Zero:
+    level = 0
+
+
+_ZERO = _Zero()

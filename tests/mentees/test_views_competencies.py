@@ -158,3 +158,28 @@ def test_the_pdf_never_fetches_a_remote_url():
 
     with pytest.raises(ValueError, match="does not fetch"):
         refuse_remote("http://example.org/logo.png")
+
+
+def test_levels_across_a_sector_for_coordinators(app, client):
+    world = f.world(app)
+    with app.app_context():
+        from scbi.mentees.assessments import create_assessment
+        from scbi.mentees.models import Mentee
+
+        create_assessment(
+            db.session.get(Mentee, world.a.mentee_id),
+            by=f.admin(),
+            competency_id=world.competency_id,
+            level=2,
+            assessed_on="2025-09-01",
+        )
+        db.session.commit()
+    login(client, world.a.coordinator)
+    page = client.get("/mentees/levels").text
+    assert "Mentee Number" in page and "Core competencies below level 3" in page
+    by_level = client.get(f"/mentees/levels?competency_id={world.competency_id}&level=2").text
+    assert f"/mentees/{world.a.mentee_id}/competencies" in by_level
+    none = client.get(f"/mentees/levels?competency_id={world.competency_id}&level=3").text
+    assert "No mentees match." in none
+    other = client.get(f"/mentees/levels?sector_id={world.b.sector_id}").text
+    assert f"/mentees/{world.b.mentee_id}/" not in other  # not their sector
