@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from scbi.extensions import db
 from scbi.mentees.levels import current_levels
@@ -33,7 +33,9 @@ class ProfileRow:
     current_level: int
     validated_on: date | None
     self_level: int | None
-    evidence_log_count: int
+    evidence_log_count: int  # acknowledged logs in which the mentee led
+    log_count: int = 0  # acknowledged logs on the competency
+    hours: float = 0.0
 
 
 def _plan_items(mentee_id: int):
@@ -98,21 +100,27 @@ def _self_levels(mentee_id: int, on: date) -> dict[int, int]:
     )
 
 
-def evidence_counts(mentee_id: int) -> dict[int, int]:
-    """Acknowledged logs in which the mentee led, per competency."""
-    return dict(
-        db.session.execute(
-            select(log_competency.c.competency_id, func.count())
+def activity_by_competency(mentee_id: int) -> dict[int, tuple[int, int, int]]:
+    """Per competency: acknowledged logs, their minutes, and those in which the mentee led."""
+    led = case((TransferLog.mentee_role == MenteeRole.LED.value, 1), else_=0)
+    return {
+        row[0]: tuple(int(v or 0) for v in row[1:])
+        for row in db.session.execute(
+            select(
+                log_competency.c.competency_id,
+                func.count(),
+                func.sum(TransferLog.minutes),
+                func.sum(led),
+            )
             .join(TransferLog, TransferLog.id == log_competency.c.log_id)
             .join(Pairing, Pairing.id == TransferLog.pairing_id)
             .where(
                 Pairing.mentee_id == mentee_id,
                 TransferLog.status.in_([s.value for s in COUNTED_LOG_STATUSES]),
-                TransferLog.mentee_role == MenteeRole.LED.value,
             )
             .group_by(log_competency.c.competency_id)
-        ).all()
-    )
+        )
+    }
 
 
 def competency_profile(mentee: Mentee, on: date) -> list[ProfileRow]:
@@ -133,7 +141,7 @@ def competency_profile(mentee: Mentee, on: date) -> list[ProfileRow]:
     ).all()
     levels = current_levels([mentee.id], on, [c.id for c in competencies])
     selves = _self_levels(mentee.id, on)
-    counts = evidence_counts(mentee.id)
+    activity = activity_by_competency(mentee.id)
     rows = []
     for c in competencies:
         baseline, target, target_date = items.get(c.id, (None, None, None))
@@ -147,7 +155,9 @@ def competency_profile(mentee: Mentee, on: date) -> list[ProfileRow]:
                 current_level=level.level if level else 0,
                 validated_on=level.validated_on if level else None,
                 self_level=selves.get(c.id),
-                evidence_log_count=counts.get(c.id, 0),
+                evidence_log_count=activity.get(c.id, (0, 0, 0))[2],
+                log_count=activity.get(c.id, (0, 0, 0))[0],
+                hours=activity.get(c.id, (0, 0, 0))[1] / 60,
             )
         )
     return rows

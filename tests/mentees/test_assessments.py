@@ -172,3 +172,32 @@ def test_review_requests_are_picked_up_and_resolved(ws):
     assert own.review_status == "in_review"
     validated = assess(ws, ws["coach"], 2, resolves=own.id)
     assert own.review_status == "resolved" and own.resolved_by_id == validated.id
+
+
+def test_a_withdrawn_mentee_keeps_their_levels(ws):
+    """Withdrawal changes who counts as an expert (reports), not the levels reached."""
+    from scbi.mentees.services import change_status
+
+    log = log_of(ws)
+    assess(ws, ws["coach"], 3, log_ids=[log.id])
+    mentee = ws["mentee"]
+    change_status(
+        mentee,
+        by=ws["admin"],
+        version=mentee.version,
+        status="withdrawn",
+        status_date=date(2025, 8, 1),
+    )
+    assert current_level(mentee.id, ws["comp"].id, date(2025, 9, 1)).level == 3
+
+
+def test_a_coordinator_of_another_sector_may_not_assess(ws, make_user, app):
+    from scbi.programme.services import set_coordinator_sectors
+
+    outsider_id, insider_id = make_user("coordinator").id, make_user("coordinator").id
+    outsider, insider = db.session.get(User, outsider_id), db.session.get(User, insider_id)
+    set_coordinator_sectors(outsider, [f.sector().id], by=ws["admin"])
+    set_coordinator_sectors(insider, [ws["mentee"].sector_id], by=ws["admin"])
+    with pytest.raises(NotAllowed):
+        assess(ws, outsider, 1)
+    assert assess(ws, insider, 1).assessor_role == "coordinator"

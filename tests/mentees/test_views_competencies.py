@@ -121,6 +121,25 @@ def test_profile_page_statements_do_not_grow(app, client):
         mentee = db.session.get(Mentee, world.a.mentee_id)
         from scbi.mentees.assessments import create_assessment
 
+        from scbi.auth.models import User
+        from scbi.transfer import logs
+        from scbi.transfer.models import Pairing
+
+        pairing = db.session.get(Pairing, world.a.pairing_id)
+        coach = db.session.get(User, world.a.coach_user.id)
+        for n in range(20):
+            log = logs.create_log(
+                pairing,
+                by=coach,
+                activity_date=f"2025-{n % 9 + 2:02d}-10",
+                activity_type="on_the_job",
+                hours=1,
+                title=f"Log {n}",
+                mentee_role="led",
+                competency_ids=[world.competency_id],
+            )
+            logs.submit_log(log, by=coach)
+            logs.acknowledge_log(log, by=db.session.get(User, world.a.mentee_user.id))
         for competency in extra:
             create_assessment(
                 mentee, by=f.admin(), competency_id=competency.id, level=2, assessed_on="2025-09-01"
