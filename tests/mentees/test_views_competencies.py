@@ -119,9 +119,8 @@ def test_profile_page_statements_do_not_grow(app, client):
 
         extra = f.competencies(world.a.sector_id, 5)
         mentee = db.session.get(Mentee, world.a.mentee_id)
-        from scbi.mentees.assessments import create_assessment
-
         from scbi.auth.models import User
+        from scbi.mentees.assessments import create_assessment
         from scbi.transfer import logs
         from scbi.transfer.models import Pairing
 
