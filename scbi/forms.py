@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, StringField
@@ -133,3 +133,19 @@ def form_page(
     elif form.is_submitted():
         status = 422
     return render_template(template, form=form, **context), status
+
+
+def show_one_time_password(endpoint: str, key: str):
+    """The ``done`` of a registration form: the new person's one-time password, shown once,
+    then on to their page."""
+
+    def done(result):
+        person, password = result
+        return render_template(
+            "auth/one_time_password.html",
+            user=person.user,
+            password=password,
+            next_url=url_for(endpoint, **{key: person.id}),
+        )
+
+    return done

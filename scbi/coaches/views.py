@@ -23,7 +23,7 @@ from scbi.coaches.forms import CoachEditForm, CoachNewForm
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
 from scbi.extensions import db
-from scbi.forms import form_page
+from scbi.forms import form_page, show_one_time_password
 from scbi.pagination import paginate
 from scbi.programme import choices
 from scbi.transfer.models import Pairing
@@ -84,20 +84,11 @@ def new():
     form = CoachNewForm()
     _profile_choices(form)
 
-    def done(result):
-        coach, password = result
-        return render_template(
-            "auth/one_time_password.html",
-            user=coach.user,
-            password=password,
-            next_url=url_for("coaches.detail", coach_id=coach.id),
-        )
-
     return form_page(
         form,
         "programme/form.html",
         lambda v: services.register_coach(by=current_user, **v),
-        done,
+        show_one_time_password("coaches.detail", "coach_id"),
         title=_("Register a coach"),
         cancel=url_for("coaches.index"),
     )

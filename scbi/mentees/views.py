@@ -19,7 +19,7 @@ from scbi.auth.permissions import (
 )
 from scbi.errors import NotFound
 from scbi.extensions import db
-from scbi.forms import form_page
+from scbi.forms import form_page, show_one_time_password
 from scbi.mentees import services
 from scbi.mentees.forms import (
     GENDER_LABELS,
@@ -94,20 +94,11 @@ def new():
     form = MenteeNewForm()
     _profile_choices(form)
 
-    def done(result):
-        mentee, password = result
-        return render_template(
-            "auth/one_time_password.html",
-            user=mentee.user,
-            password=password,
-            next_url=url_for("mentees.detail", mentee_id=mentee.id),
-        )
-
     return form_page(
         form,
         "programme/form.html",
         lambda v: services.register_mentee(by=current_user, **v),
-        done,
+        show_one_time_password("mentees.detail", "mentee_id"),
         title=_("Register a mentee"),
         cancel=url_for("mentees.index"),
     )
