@@ -245,6 +245,10 @@ MATRIX = {
         "/api/v1/assessments/{assessment}/pick-up",
         answers(401, 403, 200, 200, 200),
     ),
+    ("api.critical_mass_report", "GET"): (
+        "/api/v1/reports/critical-mass",
+        answers(401, 403, 403, 200, 200),
+    ),
     ("api.assessments_list", "GET"): ("/api/v1/assessments", answers(401, 403, 403, 200, 200)),
 }
 

@@ -50,6 +50,7 @@ from scbi.api import (  # noqa: E402, F401  (routes register on bp)
     pairings,
     people,
     programme,
+    reports,
     transfer,
     users,
 )

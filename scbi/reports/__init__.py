@@ -1,0 +1,1 @@
+"""Reports: queries, metrics (critical mass), exports and charts — no models."""
