@@ -123,9 +123,9 @@ def ensure_login():
     )
     if existing is not None:
         click.echo(
-            f"Sign in at http://127.0.0.1:5000 as {existing.email} "
-            "(the password was printed when the account was created; "
-            "`flask --app wsgi scbi create-admin` makes another account)."
+            f"Sign in at http://127.0.0.1:5000, e.g. as {existing.email}. Passwords are shown "
+            "only when accounts are created; `flask --app wsgi scbi create-admin` makes a "
+            "new secretariat account."
         )
         return
     password = services.generate_password()
