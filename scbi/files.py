@@ -150,6 +150,28 @@ def delete_after_commit(stored_name: str, session: Session) -> None:
     session.info.setdefault("files_removed", []).append(path_of(stored_name))
 
 
+def send_stored(stored_name: str, content_type: str, download_name: str):
+    """A stored file as an attachment (never rendered inline), with its own type."""
+    from flask import send_file
+
+    from scbi.errors import NotFound
+
+    path = path_of(stored_name)
+    if not path.exists():
+        raise NotFound
+    response = send_file(
+        path,
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=download_name,
+        max_age=0,
+        etag=False,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     session.info.pop("files_written", None)

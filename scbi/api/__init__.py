@@ -46,6 +46,8 @@ def bearer_challenge(response):
 from scbi.api import (  # noqa: E402, F401  (routes register on bp)
     assessments,
     auth,
+    frameworks,
+    logs,
     openapi,
     pairings,
     people,

@@ -9,8 +9,7 @@ from sqlalchemy import or_, select
 from scbi.api import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import int_arg, list_response
-from scbi.api.programme import uploaded_csv
-from scbi.api.schema import F, Schema, json_body
+from scbi.api.schema import F, Schema, json_body, uploaded_csv
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import (
     SIGNED_IN,

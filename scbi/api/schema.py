@@ -161,3 +161,15 @@ def json_body(schema: Schema | None = None) -> dict:
     if not isinstance(data, dict):
         raise BadRequest(_("The request body must be a JSON object."), code="malformed_json")
     return schema.load(data) if schema else data
+
+
+def uploaded_csv() -> bytes:
+    """The CSV of a multipart ``file`` field or of a ``text/csv`` body."""
+    if "file" in request.files:
+        return request.files["file"].read()
+    if request.mimetype in ("text/csv", "text/plain", "application/csv"):
+        return request.get_data()
+    raise BadRequest(
+        _("Send the CSV as a multipart field named file, or as a text/csv body."),
+        code="file_required",
+    )

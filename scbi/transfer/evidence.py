@@ -130,3 +130,12 @@ def remove_evidence(evidence: Evidence, *, by: User) -> None:
     )
     db.session.delete(evidence)
     db.session.flush()
+
+
+def download(evidence: Evidence):
+    """The evidence file as an attachment; links and missing files are 404."""
+    from scbi.errors import NotFound
+
+    if not evidence.is_file:
+        raise NotFound
+    return files.send_stored(evidence.stored_name, evidence.content_type, evidence.original_name)

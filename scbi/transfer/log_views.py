@@ -241,9 +241,7 @@ def evidence_remove(evidence_id: int):
 @bp.route("/evidence/<int:evidence_id>/download")
 @role_required(*SIGNED_IN)
 def evidence_download(evidence_id: int):
-    from scbi.api.transfer import send_evidence
-
-    return send_evidence(evidence_or_404(current_user, evidence_id))
+    return evidence_service.download(evidence_or_404(current_user, evidence_id))
 
 
 @bp.route("/my/logs")

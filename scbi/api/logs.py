@@ -1,0 +1,247 @@
+"""Transfer logs and their evidence (API.md "Transfer logs and evidence")."""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from scbi.api import bp
+from scbi.api.docs import endpoint
+from scbi.api.lists import list_response
+from scbi.api.schema import json_body
+from scbi.api.transfer import LinkIn, LogIn, LogPut, Response_, Transition, evidence_json, log_json
+from scbi.auth.models import Role
+from scbi.auth.permissions import (
+    SIGNED_IN,
+    evidence_or_404,
+    log_or_404,
+    pairing_or_404,
+    role_required,
+)
+from scbi.errors import BadRequest
+from scbi.extensions import db
+from scbi.transfer import evidence as evidence_service
+from scbi.transfer import logs
+from scbi.transfer.export import logs_csv_response, visible_logs
+from scbi.transfer.models import (
+    Evidence,
+    TransferLog,
+)
+
+# --- logs ----------------------------------------------------------------------------------
+
+
+@bp.get("/pairings/<int:pairing_id>/logs")
+@endpoint(
+    "The pairing's logs, newest first",
+    tag="logs",
+    response="Log",
+    list_of=True,
+    errors=(404,),
+    query=(("status", "string", ""),),
+)
+@role_required(*SIGNED_IN)
+def list_pairing_logs(pairing_id: int):
+    pairing = pairing_or_404(g.api_user, pairing_id)
+    query = visible_logs(g.api_user).where(TransferLog.pairing_id == pairing.id)
+    if status := request.args.get("status"):
+        query = query.where(TransferLog.status == status)
+    query = query.options(
+        selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
+    )
+    return list_response(
+        query.order_by(TransferLog.activity_date.desc(), TransferLog.id.desc()),
+        lambda log: log_json(log, full=False),
+    )
+
+
+@bp.post("/pairings/<int:pairing_id>/logs")
+@endpoint(
+    "Write a log (a draft)",
+    tag="logs",
+    body=LogIn,
+    response="Log",
+    status=201,
+    errors=(400, 403, 404, 409, 422),
+)
+@role_required(Role.COACH)
+def create_log(pairing_id: int):
+    pairing = pairing_or_404(g.api_user, pairing_id)
+    log = logs.create_log(pairing, by=g.api_user, **json_body(LogIn))
+    db.session.commit()
+    return jsonify(log_json(log)), 201
+
+
+@bp.get("/logs/<int:log_id>")
+@endpoint("One log, with its evidence and history", tag="logs", response="Log", errors=(404,))
+@role_required(*SIGNED_IN)
+def get_log(log_id: int):
+    return jsonify(log_json(log_or_404(g.api_user, log_id)))
+
+
+@bp.put("/logs/<int:log_id>")
+@endpoint(
+    "Change a draft or correct a disputed log",
+    tag="logs",
+    body=LogPut,
+    response="Log",
+    errors=(400, 403, 404, 409, 422),
+)
+@role_required(Role.COACH)
+def put_log(log_id: int):
+    log = log_or_404(g.api_user, log_id)
+    logs.update_log(log, by=g.api_user, **json_body(LogPut))
+    db.session.commit()
+    return jsonify(log_json(log))
+
+
+def _log_action(log_id: int, action, schema=Transition):
+    log = log_or_404(g.api_user, log_id)
+    action(log, by=g.api_user, **json_body(schema))
+    db.session.commit()
+    return jsonify(log_json(log))
+
+
+@bp.post("/logs/<int:log_id>/submit")
+@endpoint(
+    "Submit the log to the mentee",
+    tag="logs",
+    body=Transition,
+    response="Log",
+    errors=(403, 404, 409, 422),
+)
+@role_required(Role.COACH)
+def submit_log(log_id: int):
+    return _log_action(log_id, logs.submit_log)
+
+
+@bp.post("/logs/<int:log_id>/acknowledge")
+@endpoint(
+    "The mentee confirms the log",
+    tag="logs",
+    body=Response_,
+    response="Log",
+    errors=(403, 404, 409, 422),
+)
+@role_required(Role.MENTEE)
+def acknowledge_log(log_id: int):
+    return _log_action(log_id, logs.acknowledge_log, Response_)
+
+
+@bp.post("/logs/<int:log_id>/dispute")
+@endpoint(
+    "The mentee disputes the log (comment required)",
+    tag="logs",
+    body=Response_,
+    response="Log",
+    errors=(403, 404, 409, 422),
+)
+@role_required(Role.MENTEE)
+def dispute_log(log_id: int):
+    return _log_action(log_id, logs.dispute_log, Response_)
+
+
+@bp.post("/logs/<int:log_id>/verify")
+@endpoint(
+    "Verify an acknowledged log",
+    tag="logs",
+    body=Transition,
+    response="Log",
+    errors=(403, 404, 409),
+)
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def verify_log(log_id: int):
+    return _log_action(log_id, logs.verify_log)
+
+
+@bp.get("/logs")
+@endpoint(
+    "Logs the caller may see; `format=csv` streams them as CSV",
+    tag="logs",
+    response="Log",
+    list_of=True,
+    query=(
+        ("format", "string", "csv for a download"),
+        ("sector_id", "integer", ""),
+        ("status", "string", ""),
+        ("coach_id", "integer", ""),
+        ("mentee_id", "integer", ""),
+        ("from", "string", "YYYY-MM-DD"),
+        ("to", "string", "YYYY-MM-DD"),
+    ),
+)
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def list_logs():
+    from scbi.transfer.export import filtered_logs
+
+    query = filtered_logs(g.api_user, request.args)
+    if request.args.get("format") == "csv":
+        return logs_csv_response(query)
+    query = query.options(
+        selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
+    )
+    return list_response(query, lambda log: log_json(log, full=False))
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+
+@bp.get("/logs/<int:log_id>/evidence")
+@endpoint("The log's evidence", tag="evidence", response="Evidence", list_of=True, errors=(404,))
+@role_required(*SIGNED_IN)
+def list_evidence(log_id: int):
+    log = log_or_404(g.api_user, log_id)
+    query = select(Evidence).where(Evidence.log_id == log.id).order_by(Evidence.id)
+    return list_response(query, evidence_json)
+
+
+@bp.post("/logs/<int:log_id>/evidence")
+@endpoint(
+    "Attach a file (multipart `file`, optional `title`) or a link (JSON {url, title})",
+    tag="evidence",
+    body=LinkIn,
+    response="Evidence",
+    status=201,
+    errors=(400, 403, 404, 409, 413, 422),
+)
+@role_required(Role.COACH)
+def add_evidence(log_id: int):
+    log = log_or_404(g.api_user, log_id)
+    if "file" in request.files:
+        upload = request.files["file"]
+        evidence = evidence_service.add_file(
+            log,
+            by=g.api_user,
+            stream=upload.stream,
+            filename=upload.filename or "",
+            title=request.form.get("title", ""),
+        )
+    elif request.is_json:
+        evidence = evidence_service.add_link(log, by=g.api_user, **json_body(LinkIn))
+    else:
+        raise BadRequest(code="file_required")
+    db.session.commit()
+    return jsonify(evidence_json(evidence)), 201
+
+
+@bp.delete("/evidence/<int:evidence_id>")
+@endpoint("Remove evidence from a draft log", tag="evidence", status=204, errors=(403, 404, 409))
+@role_required(Role.COACH)
+def delete_evidence(evidence_id: int):
+    evidence = evidence_or_404(g.api_user, evidence_id)
+    evidence_service.remove_evidence(evidence, by=g.api_user)
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/evidence/<int:evidence_id>/download")
+@endpoint(
+    "The evidence file, as an attachment",
+    tag="evidence",
+    content_type="application/octet-stream",
+    errors=(404,),
+)
+@role_required(*SIGNED_IN)
+def download_evidence(evidence_id: int):
+    return evidence_service.download(evidence_or_404(g.api_user, evidence_id))
