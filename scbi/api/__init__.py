@@ -51,6 +51,7 @@ from scbi.api import (  # noqa: E402, F401  (routes register on bp)
     openapi,
     pairings,
     people,
+    people_import,
     programme,
     reports,
     transfer,

@@ -1,0 +1,65 @@
+"""Bulk registration of coaches or mentees from a CSV file, and its template."""
+
+from __future__ import annotations
+
+from flask import Response, g, jsonify, request
+from flask_babel import gettext as _
+
+from scbi.api import bp
+from scbi.api.docs import endpoint
+from scbi.api.schema import uploaded_csv
+from scbi.auth.models import Role
+from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.errors import ValidationFailed
+from scbi.extensions import db
+from scbi.programme.people_import import TEMPLATES, import_people, template_csv
+
+
+@bp.post("/people/import")
+@endpoint(
+    "Register coaches or mentees from a CSV file: all rows or none",
+    tag="people",
+    response="ImportResult",
+    status=201,
+    errors=(400, 403, 413, 422),
+    query=(("kind", "string", "coach or mentee"),),
+)
+@role_required(Role.SECRETARIAT)
+def import_people_api():
+    kind = request.args.get("kind", "")
+    if kind not in TEMPLATES:
+        raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
+    created = import_people(uploaded_csv(), kind=kind, by=g.api_user)
+    db.session.commit()
+    return jsonify(
+        kind=kind,
+        created=len(created),
+        people=[
+            {
+                "id": p.id,
+                "email": p.email,
+                "full_name": p.full_name,
+                "one_time_password": p.password,
+            }
+            for p in created
+        ],
+    ), 201
+
+
+@bp.get("/people/import/template")
+@endpoint(
+    "The CSV template for an import",
+    tag="people",
+    content_type="text/csv",
+    query=(("kind", "string", "coach or mentee"),),
+)
+@role_required(*SIGNED_IN)
+def import_template():
+    kind = request.args.get("kind", "")
+    if kind not in TEMPLATES:
+        raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
+    return Response(
+        template_csv(kind),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="scbi-{kind}s-template.csv"'},
+    )
