@@ -11,6 +11,7 @@ import logging
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -201,6 +202,12 @@ def register_error_handlers(app: Flask) -> None:
     def stale(error):
         conflict = Conflict(code="stale_version")
         return _render(409, conflict.code, conflict.message)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        # An id or number the database cannot hold (e.g. /sectors/99999999999999999999)
+        return _render(404, "not_found", http_message(404))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -14,7 +14,7 @@ def page_args(default_per_page: int = 25) -> tuple[int, int]:
     """``?page=`` and ``?per_page=`` read leniently: nonsense falls back to the defaults."""
     page = request.args.get("page", 1, type=int) or 1
     per_page = request.args.get("per_page", default_per_page, type=int) or default_per_page
-    return max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    return min(max(page, 1), 10**6), min(max(per_page, 1), MAX_PER_PAGE)
 
 
 def paginate(query: Select, default_per_page: int = 25):

@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
 
 class Errors:
     def __init__(self) -> None:
@@ -57,7 +59,9 @@ class Errors:
         except (TypeError, ValueError):
             self.add(field, _("Enter a whole number."))
             return None
-        if min_value is not None and number < min_value:
+        if abs(number) > MAX_ID:
+            self.add(field, _("This number is out of range."))
+        elif min_value is not None and number < min_value:
             self.add(field, _("Must be at least %(n)d.", n=min_value))
         elif max_value is not None and number > max_value:
             self.add(field, _("Must be at most %(n)d.", n=max_value))
@@ -96,7 +100,8 @@ class Errors:
                 self.add(field, _("This field is required."))
             return None
         try:
-            obj = db.session.get(model, int(ident))
+            number = int(ident)
+            obj = db.session.get(model, number) if abs(number) <= MAX_ID else None
         except (TypeError, ValueError):
             obj = None
         if obj is None:

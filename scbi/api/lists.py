@@ -31,6 +31,9 @@ def int_arg(name: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
+        if abs(value) > 2**31 - 1:
+            raise ValueError
+        return value
     except ValueError:
         raise ValidationFailed(fields={name: [_("Must be a whole number.")]}) from None

@@ -30,6 +30,7 @@ UserCreate = Schema(
             description="An initial password; the person must change it at first sign-in.",
         ),
         "roles": F("array", items="string", required=True, description=ROLES_HELP),
+        "sector_ids": F("array", items="integer", description="A coordinator's sectors"),
     },
 )
 UserPatch = Schema(
@@ -39,6 +40,7 @@ UserPatch = Schema(
         "active": F("boolean"),
         "roles": F("array", items="string", description=ROLES_HELP),
         "full_name": F("string", max_length=200),
+        "sector_ids": F("array", items="integer", description="A coordinator's sectors"),
     },
 )
 component(

@@ -113,11 +113,27 @@ def create_assessment(
         errors.add("assessed_on", _("The date cannot be in the future."))
     note = errors.text("note", note, max_length=4000, required=False)
     logs = _cited_logs(errors, mentee, log_ids)
+    if day and day < mentee.joined_on:
+        errors.add(
+            "assessed_on",
+            _("The mentee joined on %(d)s; assess from then on.", d=mentee.joined_on.isoformat()),
+        )
+    late = [log for log in logs if day and log.activity_date > day]
+    if late:
+        errors.add(
+            "log_ids",
+            _(
+                "Cite only logs of activities on or before the assessment date (%(d)s).",
+                d=day.isoformat(),
+            ),
+        )
     errors.raise_if_any()
     if role != AssessorRole.SELF and level >= EVIDENCE_LEVEL:
         _evidence_rule(mentee, competency, level, logs)
     if request_review and role != AssessorRole.SELF:
         request_review = False
+    if resolves is not None and role == AssessorRole.SELF:
+        raise NotAllowed(_("A review is settled by the coach or the coordinator."))
     assessment = Assessment(
         mentee_id=mentee.id,
         competency_id=competency.id,

@@ -120,7 +120,8 @@ def assess(mentee_id: int):
     status = 200
     if form.validate_on_submit():
         values = form.values()
-        values["resolves"] = int(values["resolves"]) if values.get("resolves") else None
+        raw = values.get("resolves") or ""
+        values["resolves"] = int(raw) if raw.isdecimal() and len(raw) < 10 else None
         try:
             create_assessment(mentee, by=current_user, **values)
         except FORM_ERRORS as error:

@@ -43,12 +43,12 @@ def visible_assessments(user: User, args) -> Select:
         ("competency_id", Assessment.competency_id),
     ):
         if raw := args.get(name):
-            if not raw.isdigit():
+            if not raw.isdecimal():
                 fields[name] = [_("Must be a whole number.")]
             else:
                 query = query.where(column == int(raw))
     if raw := args.get("sector_id"):
-        if not raw.isdigit():
+        if not raw.isdecimal():
             fields["sector_id"] = [_("Must be a whole number.")]
         else:
             query = query.where(

@@ -45,7 +45,7 @@ def filtered_logs(user: User, args) -> Select:
     ):
         raw = args.get(name)
         if raw:
-            if not raw.isdigit():
+            if not raw.isdecimal():
                 fields[name] = [_("Must be a whole number.")]
                 continue
             query = query.where(

@@ -64,7 +64,7 @@ def _minutes(errors: Errors, hours) -> int | None:
     except InvalidOperation:
         errors.add("hours", _("Enter a number of hours, e.g. 1.5."))
         return None
-    if not Decimal("0.25") <= value <= 24:
+    if not value.is_finite() or not Decimal("0.25") <= value <= 24:
         errors.add("hours", _("Between 0.25 and 24 hours."))
         return None
     if (value * 4) % 1:

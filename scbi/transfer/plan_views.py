@@ -255,10 +255,13 @@ def plans_waiting():
     from scbi.auth.permissions import scope_pairings
     from scbi.pagination import paginate
 
+    status = request.args.get("status", "submitted")
+    if status not in ("submitted", "approved", "returned", "superseded"):
+        status = "submitted"  # drafts are their coach's own
     query = (
         select(TransferPlan)
         .where(
-            TransferPlan.status == request.args.get("status", "submitted"),
+            TransferPlan.status == status,
             TransferPlan.pairing_id.in_(scope_pairings(select(Pairing.id), current_user)),
         )
         .order_by(TransferPlan.submitted_at, TransferPlan.id)

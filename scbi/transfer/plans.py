@@ -114,7 +114,9 @@ def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
         if not isinstance(methods, list) or not methods:
             errors.add(key + "methods", _("Choose at least one transfer method."))
             methods = []
-        elif any(m not in {a.value for a in ActivityType} for m in methods):
+        elif any(
+            not isinstance(m, str) or m not in {a.value for a in ActivityType} for m in methods
+        ):
             errors.add(
                 key + "methods",
                 _(
@@ -143,7 +145,7 @@ def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
                 target_level=target,
                 target_date=target_date,
                 methods=sorted(set(methods), key=[a.value for a in ActivityType].index)
-                if all(m in {a.value for a in ActivityType} for m in methods)
+                if all(isinstance(m, str) and m in {a.value for a in ActivityType} for m in methods)
                 else [],
                 expected_evidence=evidence,
                 priority_result_id=result_id,

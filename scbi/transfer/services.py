@@ -82,6 +82,10 @@ def create_pairing(
     )
     if sector is not None:
         require_sector(by, sector.id)  # 403 before any detail about other sectors leaks
+    # A coordinator pairs only people of their own sectors (the secretariat, anyone).
+    for person in (mentee, coach):
+        if person is not None:
+            require_sector(by, person.sector_id)
     if start and end and end < start:
         errors.add("planned_end_date", _("The planned end must not be before the start."))
     if coach is not None:
