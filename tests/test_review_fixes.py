@@ -140,3 +140,26 @@ def test_managers_plan_list_never_shows_drafts(app, client):
     world = f.world(app)
     login(client, world.secretariat)
     assert client.get("/plans?status=draft").status_code == 200
+
+
+def test_parallel_guesses_are_each_counted(app, make_user):
+    """Guesses sent at the same moment cannot slip past the failure count."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scbi.auth.models import LoginThrottle
+
+    user = make_user("coach")
+
+    def guess(_n):
+        client = app.test_client()
+        return client.post(
+            "/api/v1/tokens", json={"email": user.email, "password": "wrong guess, again"}
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(guess, range(12)))
+    assert 500 not in statuses
+    assert statuses.count(401) <= app.config["LOGIN_SLOW_AFTER"] + 1, statuses
+    with app.app_context():
+        row = db.session.get(LoginThrottle, user.email)
+        assert row.failures == statuses.count(401)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from scbi import audit
 from scbi.auth.models import ApiToken, LoginThrottle, Role, User
@@ -225,8 +226,8 @@ def authenticate(email: str, password: str) -> User:
     """
     email = normalise_email(email)[:254]
     now = utcnow()
-    throttle = db.session.get(LoginThrottle, email)
-    if throttle is not None and throttle.locked_until and throttle.locked_until > now:
+    throttle = _claim_throttle(email, now)
+    if throttle.locked_until and throttle.locked_until > now:
         wait = int((throttle.locked_until - now).total_seconds()) + 1
         audit.record("auth.login_throttled", actor_email=email)
         raise Throttled(_throttle_message(wait), retry_after=wait)
@@ -240,8 +241,7 @@ def authenticate(email: str, password: str) -> User:
         )
         raise LoginFailed
 
-    if throttle is not None:
-        db.session.delete(throttle)
+    db.session.delete(throttle)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
@@ -250,11 +250,32 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def _count_failure(email: str, throttle: LoginThrottle | None, now) -> None:
+def _claim_throttle(email: str, now) -> LoginThrottle:
+    """The e-mail's throttle row, locked until this attempt commits.
+
+    Attempts on one e-mail are serialised (a row lock on PostgreSQL, the write lock on
+    SQLite), so guesses sent in parallel are each counted before the next is checked.
+    """
+    if db.session.get(LoginThrottle, email) is None:
+        db.session.add(LoginThrottle(email=email, failures=0, last_failure_at=now))
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()  # a parallel attempt created it; nothing else was pending
+    db.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.email == email)
+        .values(failures=LoginThrottle.failures)
+    )
+    return db.session.scalars(
+        select(LoginThrottle)
+        .where(LoginThrottle.email == email)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _count_failure(email: str, throttle: LoginThrottle, now) -> None:
     config = current_app.config
-    if throttle is None:
-        throttle = LoginThrottle(email=email, failures=0, last_failure_at=now)
-        db.session.add(throttle)
     throttle.failures += 1
     throttle.last_failure_at = now
     slow_after, lock_after = config["LOGIN_SLOW_AFTER"], config["LOGIN_LOCK_AFTER"]
