@@ -363,3 +363,39 @@ def generate_password() -> str:
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     groups = ["".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4)]
     return "-".join(groups)
+
+
+def create_profile_account(
+    errors,
+    *,
+    by,
+    role: Role,
+    email: str,
+    full_name: str,
+    password: str | None,
+    password_hash: str | None,
+    must_change_password: bool,
+):
+    """The account behind a coach or mentee profile, its problems added to ``errors``
+    (so the form shows account and profile problems together).
+
+    Returns ``(user or None, password)``; without a password one is generated.
+    """
+    password = password or generate_password()
+    try:
+        user = create_user(
+            by=by,
+            email=email,
+            full_name=full_name,
+            password=password,
+            password_hash=password_hash,
+            must_change_password=must_change_password,
+            roles=[role.value],
+            allowed_roles=frozenset({role}),
+        )
+    except ValidationFailed as error:
+        for field, messages in error.fields.items():
+            for message in messages:
+                errors.add(field, message)
+        return None, password
+    return user, password

@@ -9,7 +9,7 @@ from scbi.auth import services as accounts
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.coaches.models import Coach, CoachStatus
-from scbi.errors import ValidationFailed, check_version
+from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.programme.models import Institution, Sector
 from scbi.programme.services import snapshot
@@ -87,23 +87,16 @@ def register_coach(
     require_configure(by)
     errors = Errors()
     values = _profile_values(errors, data)
-    password = password or accounts.generate_password()
-    try:
-        user = accounts.create_user(
-            by=by,
-            email=email,
-            full_name=full_name,
-            password=password,
-            password_hash=password_hash,
-            must_change_password=must_change_password,
-            roles=[Role.COACH.value],
-            allowed_roles=frozenset({Role.COACH}),
-        )
-    except ValidationFailed as error:
-        for field, messages in error.fields.items():
-            for message in messages:
-                errors.add(field, message)
-        user = None
+    user, password = accounts.create_profile_account(
+        errors,
+        by=by,
+        role=Role.COACH,
+        email=email,
+        full_name=full_name,
+        password=password,
+        password_hash=password_hash,
+        must_change_password=must_change_password,
+    )
     errors.raise_if_any()
     coach = Coach(user_id=user.id, **values)
     db.session.add(coach)

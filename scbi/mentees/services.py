@@ -13,7 +13,7 @@ from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.database import utcnow
 from scbi.dates import today
-from scbi.errors import ValidationFailed, check_version
+from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.mentees.models import Gender, Mentee, MenteeStatus, MenteeStatusChange
 from scbi.programme.models import Institution, Phase, Sector
@@ -71,23 +71,16 @@ def register_mentee(
     require_configure(by)
     errors = Errors()
     values = _profile_values(errors, data)
-    password = password or accounts.generate_password()
-    try:
-        user = accounts.create_user(
-            by=by,
-            email=email,
-            full_name=full_name,
-            password=password,
-            password_hash=password_hash,
-            must_change_password=must_change_password,
-            roles=[Role.MENTEE.value],
-            allowed_roles=frozenset({Role.MENTEE}),
-        )
-    except ValidationFailed as error:
-        for field, messages in error.fields.items():
-            for message in messages:
-                errors.add(field, message)
-        user = None
+    user, password = accounts.create_profile_account(
+        errors,
+        by=by,
+        role=Role.MENTEE,
+        email=email,
+        full_name=full_name,
+        password=password,
+        password_hash=password_hash,
+        must_change_password=must_change_password,
+    )
     errors.raise_if_any()
     mentee = Mentee(
         user_id=user.id,

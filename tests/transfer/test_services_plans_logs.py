@@ -174,7 +174,8 @@ def test_a_log_without_an_approved_plan_needs_a_reason(ws):
 @pytest.mark.parametrize(
     ("change", "field", "text"),
     [
-        ({"activity_date": date.today() + timedelta(days=1)}, "activity_date", "future"),
+        # two days on: the future in the programme time zone whatever the hour in UTC
+        ({"activity_date": date.today() + timedelta(days=2)}, "activity_date", "future"),
         ({"activity_date": date(2025, 1, 20)}, "activity_date", "inside the pairing"),
         ({"hours": 0.1}, "hours", "Between 0.25 and 24"),
         ({"hours": 25}, "hours", "Between 0.25 and 24"),
