@@ -61,11 +61,21 @@ def register_blueprints(app: Flask) -> None:
     from scbi.main import bp as main_bp
     from scbi.mentees.views import bp as mentees_bp
     from scbi.programme.views import bp as programme_bp
+    from scbi.reports.views import bp as reports_bp
     from scbi.security import register_request_hooks
     from scbi.transfer.views import bp as transfer_bp
 
     register_request_hooks(app)
-    for blueprint in (main_bp, auth_bp, programme_bp, coaches_bp, mentees_bp, transfer_bp, api_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        programme_bp,
+        coaches_bp,
+        mentees_bp,
+        transfer_bp,
+        reports_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
 
     from scbi.templating import register_template_helpers

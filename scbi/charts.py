@@ -128,6 +128,53 @@ def step_lines(
     return _frame(title, description, body, legend)
 
 
+def line(
+    title: str,
+    description: str,
+    labels: list[str],
+    values: list[float],
+    *,
+    name: str,
+    target: float | None = None,
+    trend: list[float] | None = None,
+) -> Markup:
+    """One series as a line with its points, an optional target (dashed, across) and an
+    optional fitted trend (dotted)."""
+    maximum = _nice(max([*values, target or 0, *(trend or []), 1]))
+    plot_h = HEIGHT - TOP - BOTTOM
+    step = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
+
+    def y_of(value: float) -> float:
+        return TOP + plot_h - plot_h * max(0.0, min(value, maximum)) / maximum
+
+    body = _axis(maximum, labels, "")
+    legend = [(PALETTE[0], name)]
+    if target is not None:
+        body.append(
+            f'<line x1="{LEFT}" y1="{y_of(target):.1f}" x2="{WIDTH - RIGHT}" '
+            f'y2="{y_of(target):.1f}" stroke="{PALETTE[4]}" stroke-dasharray="6 3" '
+            'stroke-width="1.5"/>'
+        )
+        legend.append((PALETTE[4], f"target {target:g}"))
+    if trend:
+        points = " ".join(
+            f"{LEFT + step * (i + 0.5):.1f},{y_of(v):.1f}" for i, v in enumerate(trend)
+        )
+        body.append(
+            f'<polyline fill="none" stroke="{PALETTE[6]}" stroke-dasharray="2 3" '
+            f'stroke-width="1.5" points="{points}"/>'
+        )
+        legend.append((PALETTE[6], "trend"))
+    points = " ".join(f"{LEFT + step * (i + 0.5):.1f},{y_of(v):.1f}" for i, v in enumerate(values))
+    body.append(f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="2" points="{points}"/>')
+    for i, value in enumerate(values):
+        body.append(
+            f'<circle cx="{LEFT + step * (i + 0.5):.1f}" cy="{y_of(value):.1f}" r="3" '
+            f'fill="{PALETTE[0]}"><title>{escape(labels[i])}: {value:g}</title></circle>'
+        )
+    return _frame(title, description, body, legend)
+
+
 def _nice(value: float) -> float:
     for nice in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 80, 100, 200, 250, 400, 500, 1000):
         if value <= nice:

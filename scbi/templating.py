@@ -23,6 +23,7 @@ NAVIGATION = [
     ("transfer.logs_list", _l("Logs"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("coaches.follow_up", _l("Follow-up"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("mentees.levels", _l("Levels"), {Role.SECRETARIAT, Role.COORDINATOR}),
+    ("reports.programme", _l("Reports"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
     ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
 ]

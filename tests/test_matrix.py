@@ -250,6 +250,14 @@ MATRIX = {
         answers(401, 403, 403, 200, 200),
     ),
     ("api.assessments_list", "GET"): ("/api/v1/assessments", answers(401, 403, 403, 200, 200)),
+    ("api.sector_report", "GET"): (
+        "/api/v1/reports/sectors/{sector}",
+        answers(401, 403, 403, 200, 200),
+    ),
+    ("api.programme_report", "GET"): ("/api/v1/reports/programme", API_SEC),
+    # reports
+    ("reports.programme", "GET"): ("/reports", STAFF_PAGE),
+    ("reports.sector", "GET"): ("/reports/sectors/{sector}", STAFF_PAGE),
 }
 
 IGNORED = {"static", "bootstrap.static"}

@@ -1,20 +1,20 @@
-"""Reports (API.md "Reports"): the critical mass of each sector the caller may see."""
+"""Reports (API.md "Reports"): sector reports, the programme overview and the critical
+mass, as JSON or, with ``format``, as the PDF and XLSX files the pages offer."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
-from sqlalchemy import select
+from flask import Response, g, jsonify, request
+from flask_babel import gettext as _
 
 from scbi.api import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.schema import F, Schema
 from scbi.auth.models import Role
-from scbi.auth.permissions import managed_sector_ids, role_required
+from scbi.auth.permissions import role_required
 from scbi.dates import today
 from scbi.errors import ValidationFailed
-from scbi.extensions import db
-from scbi.programme.models import Sector
-from scbi.reports.critical_mass import critical_mass
+from scbi.reports import metrics, periods, service
+from scbi.reports.critical_mass import critical_masses
 
 component(
     Schema(
@@ -27,6 +27,9 @@ component(
             "target_date": F("date", required=True),
             "forecast_date": F("date", nullable=True, required=True),
             "on_track": F("boolean", required=True),
+            "trend_per_month": F(
+                "number", required=True, description="least-squares experts per month"
+            ),
             "trajectory": F(
                 "array",
                 items="object",
@@ -43,12 +46,49 @@ component(
     )
 )
 
+_object = "object"
+component(
+    Schema(
+        "SectorReport",
+        {
+            "sector": F(_object, required=True, description="{id, code, name}"),
+            "period": F(
+                _object,
+                required=True,
+                description="{start, end, label, as_of, fiscal_year, quarter}",
+            ),
+            "headline": F(_object, required=True),
+            "critical_mass": F(_object, required=True),
+            "plans": F(_object, required=True),
+            "competency_gains": F(_object, required=True),
+            "transfer": F(
+                _object, required=True, description="{hours_by_activity, hours_by_mentee_role}"
+            ),
+            "institutions": F("array", items=_object, required=True),
+            "coaches": F("array", items=_object, required=True),
+            "priority_results": F(_object, required=True),
+        },
+    )
+)
+component(
+    Schema(
+        "ProgrammeOverview",
+        {
+            "period": F(_object, required=True),
+            "sectors": F("array", items=_object, required=True),
+            "totals": F(_object, required=True),
+            "cascade": F(_object, required=True, description="former mentees now coaching"),
+        },
+    )
+)
+
 
 @bp.get("/reports/critical-mass")
 @endpoint(
     "National experts per sector: count, target, trajectory, forecast, pipeline",
     tag="reports",
     response="CriticalMass",
+    list_of=True,
     errors=(422,),
     query=(("on", "string", "YYYY-MM-DD; default today"),),
 )
@@ -60,26 +100,70 @@ def critical_mass_report():
         on = F("date").clean(raw, errors)
         if errors:
             raise ValidationFailed(fields={"on": errors})
-    ids = managed_sector_ids(g.api_user)
-    query = select(Sector).where(Sector.active.is_(True)).order_by(Sector.name)
-    if ids is not None:
-        query = query.where(Sector.id.in_(ids))
-    result = []
-    for sector in db.session.scalars(query):
-        cm = critical_mass(sector, on)
-        result.append(
-            {
-                "sector_id": sector.id,
-                "experts": cm.experts,
-                "target": cm.target,
-                "progress": cm.progress,
-                "target_date": sector.target_date.isoformat(),
-                "forecast_date": cm.forecast.forecast_date.isoformat()
-                if cm.forecast.forecast_date
-                else None,
-                "on_track": cm.forecast.on_track,
-                "trajectory": [{"month": d.isoformat(), "experts": n} for d, n in cm.trajectory],
-                "pipeline": cm.pipeline,
-            }
-        )
-    return jsonify(result)
+    sectors = service.visible_sectors(g.api_user)
+    return jsonify(
+        [
+            {"sector_id": cm.sector.id, **metrics.critical_mass_data(cm)}
+            for cm in critical_masses(sectors, on)
+        ]
+    )
+
+
+PERIOD_QUERY = (
+    ("fy", "integer", "fiscal year, named by the calendar year it starts in"),
+    ("quarter", "integer", "1-4, with fy; without it the whole fiscal year"),
+    ("from", "string", "YYYY-MM-DD, with to: any date range instead of a fiscal period"),
+    ("to", "string", "YYYY-MM-DD"),
+    ("format", "string", "pdf or xlsx: the same report as a file; default JSON"),
+)
+
+
+def _file_format() -> str | None:
+    kind = request.args.get("format", "")
+    if kind in ("", "json"):
+        return None
+    if kind not in service.FILE_FORMATS:
+        raise ValidationFailed(fields={"format": [_("Choose one of: json, pdf, xlsx.")]})
+    return kind
+
+
+def _send(found: service.ReportFile):
+    return Response(
+        found.content,
+        mimetype=found.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+    )
+
+
+@bp.get("/reports/sectors/<int:sector_id>")
+@endpoint(
+    "A sector's report for a period: the eight sections of DESIGN.md",
+    tag="reports",
+    response="SectorReport",
+    errors=(404, 422),
+    query=PERIOD_QUERY,
+)
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def sector_report(sector_id: int):
+    kind = _file_format()
+    period = periods.parse(request.args)
+    if kind:
+        return _send(service.sector_file(g.api_user, sector_id, period, kind))
+    return jsonify(service.sector_report(g.api_user, sector_id, period))
+
+
+@bp.get("/reports/programme")
+@endpoint(
+    "The programme overview: one row per sector, the totals and the cascade",
+    tag="reports",
+    response="ProgrammeOverview",
+    errors=(422,),
+    query=PERIOD_QUERY,
+)
+@role_required(Role.SECRETARIAT)
+def programme_report():
+    kind = _file_format()
+    period = periods.parse(request.args)
+    if kind:
+        return _send(service.programme_file(g.api_user, period, kind))
+    return jsonify(service.programme_overview(g.api_user, period))

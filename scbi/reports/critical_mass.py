@@ -9,86 +9,248 @@ core competencies has no experts. Nothing is cached: every number comes from his
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, and_, cast, func, literal, null, or_, select, union_all
 
+from scbi.database import UTCDateTime
 from scbi.extensions import db
-from scbi.mentees.levels import current_levels
-from scbi.mentees.models import Mentee, MenteeStatus, MenteeStatusChange
+from scbi.mentees.models import Assessment, AssessorRole, Mentee, MenteeStatus
 from scbi.programme.models import Competency, CompetencyFramework, Sector
+from scbi.reports import queries
+from scbi.transfer.models import Pairing, PlanItem, PlanStatus, TransferPlan
 
 COUNTING = (MenteeStatus.ACTIVE.value, MenteeStatus.GRADUATED.value)
 TREND_MONTHS = 12
 
 
-def core_competency_ids(sector: Sector) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Competency.id)
-            .join(CompetencyFramework)
-            .where(CompetencyFramework.sector_id == sector.id, Competency.core.is_(True))
+@dataclass
+class SectorState:
+    """One sector's mentees during the sweep."""
+
+    sector: Sector
+    core: set[int] = field(default_factory=set)
+    status: dict[int, str] = field(default_factory=dict)
+    below: dict[int, int] = field(default_factory=dict)  # core competencies below expert
+
+    def experts(self) -> list[int]:
+        return [m for m, s in self.status.items() if s in COUNTING and self.below[m] == 0]
+
+    def gaps(self) -> dict[int, int]:
+        return {m: self.below[m] for m, s in self.status.items() if s in COUNTING}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the sweep found for one sector: month-end counts and the standing at the end."""
+
+    trajectory: list[tuple[date, int]]
+    experts: list[int]
+    gaps: dict[int, int]  # counting mentee -> core competencies still below expert level
+
+
+def standings(
+    sectors, until: date, months: int = TREND_MONTHS, statuses=None
+) -> dict[int, Standing]:
+    """Experts of each sector at each of ``months`` month ends up to ``until``.
+
+    Four statements whatever the number of sectors, mentees and assessments: the core
+    competencies, the dated statuses (``statuses``, when the caller has them: rows of
+    scbi.reports.queries.mentee_statuses, which may reach past ``until``), the validated
+    assessments and the approved plan baselines, read in date order and replayed once
+    (the rule of scbi.mentees.levels, applied as a sweep). The numbers come from history
+    alone: nothing is cached.
+    """
+    states = {s.id: SectorState(s) for s in sectors}
+    ends = month_ends(until, months)
+    if not states:
+        return {}
+    for competency_id, sector_id in db.session.execute(
+        select(Competency.id, CompetencyFramework.sector_id)
+        .join(CompetencyFramework)
+        .where(CompetencyFramework.sector_id.in_(states), Competency.core.is_(True))
+    ):
+        states[sector_id].core.add(competency_id)
+    if statuses is None:
+        statuses = queries.mentee_statuses(list(states), until)
+    events = _status_events(statuses) + _level_events(states, until)
+    events.sort(key=lambda e: (e[0], e[1]))
+    sector_of: dict[int, int] = {}
+    above: dict[tuple[int, int], bool] = {}  # (mentee, competency) at the expert level
+    points: dict[int, list[tuple[date, int]]] = {s: [] for s in states}
+    position = 0
+    for end in ends:
+        while position < len(events) and events[position][0] <= end:
+            _apply(events[position], states, sector_of, above)
+            position += 1
+        for sector_id, state in states.items():
+            points[sector_id].append((end, len(state.experts()) if state.core else 0))
+    return {
+        sector_id: Standing(
+            points[sector_id],
+            state.experts() if state.core else [],
+            state.gaps() if state.core else {},
         )
+        for sector_id, state in states.items()
+    }
+
+
+def _status_events(rows) -> list[tuple]:
+    return [
+        (on, (0, ident), "status", mentee, sector, status)
+        for on, ident, mentee, sector, status, *_rest in rows
+    ]
+
+
+def _utc_day(column):
+    """The UTC calendar day of a timestamp column, on SQLite and PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def _level_events(states, until: date) -> list[tuple]:
+    """The days a mentee's level on a core competency crosses the sector's expert level,
+    up or down, as dated events ``(day, key, "level", mentee, competency, above)``.
+
+    Found in SQL, so only the crossings travel (a few per mentee, not every assessment):
+    validated assessments and approved plan baselines of core competencies form one
+    stream per mentee and competency, in the order of scbi.mentees.levels (by day; on a
+    day, baselines before assessments; then by decision time and id). A baseline after
+    the first assessment never counts (an assessment outranks any baseline); of the rest,
+    a row is kept when it is above the expert level and the previous one was not, or the
+    other way round.
+    """
+    core = and_(
+        Competency.core.is_(True),
+        CompetencyFramework.sector_id == Mentee.sector_id,
+        Mentee.sector_id.in_(states),
     )
-
-
-def counting_mentees(sector: Sector, on: date) -> list[int]:
-    """Mentees of the sector whose status on ``on`` is active or graduated (from the dated
-    status history: those who withdrew or left stop counting from that date)."""
-    ranked = (
+    assessed = (
         select(
-            MenteeStatusChange.mentee_id,
-            MenteeStatusChange.status,
-            func.row_number()
-            .over(
-                partition_by=MenteeStatusChange.mentee_id,
-                order_by=(MenteeStatusChange.status_on.desc(), MenteeStatusChange.id.desc()),
-            )
-            .label("rank"),
+            Assessment.assessed_on.label("day"),
+            literal(1).label("kind"),
+            cast(null(), UTCDateTime).label("at"),
+            Assessment.id.label("ident"),
+            Assessment.mentee_id.label("mentee_id"),
+            Assessment.competency_id.label("competency_id"),
+            (Assessment.level >= Sector.expert_level).label("above"),
         )
-        .join(Mentee, Mentee.id == MenteeStatusChange.mentee_id)
-        .where(Mentee.sector_id == sector.id, MenteeStatusChange.status_on <= on)
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            select(ranked.c.mentee_id).where(ranked.c.rank == 1, ranked.c.status.in_(COUNTING))
+        .join(Mentee, Mentee.id == Assessment.mentee_id)
+        .join(Sector, Sector.id == Mentee.sector_id)
+        .join(Competency, Competency.id == Assessment.competency_id)
+        .join(CompetencyFramework, CompetencyFramework.id == Competency.framework_id)
+        .where(
+            core,
+            Assessment.assessed_on <= until,
+            Assessment.assessor_role != AssessorRole.SELF.value,
         )
     )
+    end_of_day = datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC)
+    baselines = (
+        select(
+            _utc_day(TransferPlan.decided_at).label("day"),
+            literal(0).label("kind"),
+            TransferPlan.decided_at.label("at"),
+            TransferPlan.id.label("ident"),
+            Pairing.mentee_id.label("mentee_id"),
+            PlanItem.competency_id.label("competency_id"),
+            (PlanItem.baseline_level >= Sector.expert_level).label("above"),
+        )
+        .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
+        .join(Pairing, Pairing.id == TransferPlan.pairing_id)
+        .join(Mentee, Mentee.id == Pairing.mentee_id)
+        .join(Sector, Sector.id == Mentee.sector_id)
+        .join(Competency, Competency.id == PlanItem.competency_id)
+        .join(CompetencyFramework, CompetencyFramework.id == Competency.framework_id)
+        .where(
+            core,
+            TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
+            TransferPlan.decided_at < end_of_day,
+        )
+    )
+    stream = union_all(assessed, baselines).subquery()
+    pair = (stream.c.mentee_id, stream.c.competency_id)
+    order = (stream.c.day, stream.c.kind, stream.c.at, stream.c.ident)
+    seen = (
+        select(
+            stream,
+            func.sum(stream.c.kind)
+            .over(partition_by=pair, order_by=order, rows=(None, 0))
+            .label("assessed_before"),
+        )
+    ).subquery()
+    counted = (
+        select(
+            seen.c.day,
+            seen.c.kind,
+            seen.c.at,
+            seen.c.ident,
+            seen.c.mentee_id,
+            seen.c.competency_id,
+            cast(seen.c.above, Integer).label("above"),
+        ).where(or_(seen.c.kind == 1, seen.c.assessed_before == 0))
+    ).subquery()
+    flagged = select(
+        counted,
+        func.lag(counted.c.above, 1, 0)
+        .over(
+            partition_by=(counted.c.mentee_id, counted.c.competency_id),
+            order_by=(counted.c.day, counted.c.kind, counted.c.at, counted.c.ident),
+        )
+        .label("before"),
+    ).subquery()
+    rows = db.session.execute(
+        select(
+            flagged.c.day,
+            flagged.c.kind,
+            flagged.c.ident,
+            flagged.c.mentee_id,
+            flagged.c.competency_id,
+            flagged.c.above,
+        ).where(flagged.c.above != flagged.c.before)
+    )
+    return [
+        (_as_date(day), (1, kind, ident), "level", mentee, competency, bool(above))
+        for day, kind, ident, mentee, competency, above in rows
+    ]
 
 
-def gaps(sector: Sector, on: date, core: list[int] | None = None) -> dict[int, int]:
-    """Per counting mentee: how many core competencies are still below the expert level."""
-    core = core_competency_ids(sector) if core is None else core
-    mentees = counting_mentees(sector, on)
-    if not core:
-        return dict.fromkeys(mentees, 0)
-    levels = current_levels(mentees, on, core)
-    return {m: sum(1 for c in core if _level(levels, m, c) < sector.expert_level) for m in mentees}
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _level(levels, mentee_id: int, competency_id: int) -> int:
-    found = levels.get((mentee_id, competency_id))
-    return found.level if found else 0
+def _apply(event, states, sector_of, above) -> None:
+    if event[2] == "status":
+        _on, _key, _kind, mentee, sector_id, status = event
+        state = states[sector_id]
+        if mentee not in state.below:
+            sector_of[mentee] = sector_id
+            state.below[mentee] = sum(1 for c in state.core if not above.get((mentee, c)))
+        state.status[mentee] = status
+        return
+    _on, _key, _kind, mentee, competency, now_above = event
+    above[(mentee, competency)] = now_above
+    sector_id = sector_of.get(mentee)
+    if sector_id is not None:  # else counted from the mentee's first status
+        states[sector_id].below[mentee] += -1 if now_above else 1
 
 
-def experts(sector: Sector, on: date, core: list[int] | None = None) -> int:
-    core = core_competency_ids(sector) if core is None else core
-    if not core:
-        return 0
-    return sum(1 for missing in gaps(sector, on, core).values() if missing == 0)
+def experts(sector: Sector, on: date) -> int:
+    return standings([sector], on, 1)[sector.id].trajectory[-1][1]
+
+
+def pipeline_of(gaps: dict[int, int]) -> dict[str, int]:
+    """Counting mentees by the number of core competencies still below the expert level."""
+    buckets = {"0": 0, "1": 0, "2": 0, "3+": 0}
+    for missing in gaps.values():
+        buckets["3+" if missing >= 3 else str(missing)] += 1
+    return buckets
 
 
 def pipeline(sector: Sector, on: date) -> dict[str, int]:
-    """Counting mentees by the number of core competencies still below the expert level."""
-    buckets = {"0": 0, "1": 0, "2": 0, "3+": 0}
-    core = core_competency_ids(sector)
-    if not core:
-        return buckets
-    for missing in gaps(sector, on, core).values():
-        buckets["3+" if missing >= 3 else str(missing)] += 1
-    return buckets
+    return pipeline_of(standings([sector], on, 1)[sector.id].gaps)
 
 
 def month_ends(until: date, count: int) -> list[date]:
@@ -102,8 +264,18 @@ def month_ends(until: date, count: int) -> list[date]:
 
 
 def trajectory(sector: Sector, until: date, months: int = TREND_MONTHS) -> list[tuple[date, int]]:
-    core = core_competency_ids(sector)
-    return [(end, experts(sector, end, core)) for end in month_ends(until, months)]
+    return standings([sector], until, months)[sector.id].trajectory
+
+
+def fit(ys: list[float]) -> list[float]:
+    """The least-squares straight line through equally spaced values, at each of them."""
+    n = len(ys)
+    if n < 2:
+        return [float(y) for y in ys]
+    mean_x, mean_y = (n - 1) / 2, sum(ys) / n
+    var = sum((x - mean_x) ** 2 for x in range(n))
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(ys)) / var
+    return [mean_y + slope * (x - mean_x) for x in range(n)]
 
 
 @dataclass(frozen=True)
@@ -121,17 +293,11 @@ def forecast(points: list[tuple[date, int]], target: int, target_date: date) -> 
     last_day, current = points[-1]
     if current >= target:
         return Forecast(last_day, last_day <= target_date, 0.0)
-    n = len(points)
-    xs = list(range(n))
-    ys = [p[1] for p in points]
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    var = sum((x - mean_x) ** 2 for x in xs)
-    slope = (
-        sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
-    )
+    fitted = fit([p[1] for p in points])
+    slope = fitted[-1] - fitted[-2] if len(fitted) > 1 else 0.0
     if slope <= 0:
         return Forecast(None, False, slope)
-    fitted_now = mean_y + slope * (xs[-1] - mean_x)
+    fitted_now = fitted[-1]
     months = max(0.0, (target - fitted_now) / slope)
     reached = last_day + timedelta(days=round(months * 30.4375))
     return Forecast(reached, reached <= target_date, slope)
@@ -146,17 +312,28 @@ class CriticalMass:
     trajectory: list[tuple[date, int]]
     forecast: Forecast
     pipeline: dict[str, int]
+    expert_ids: list[int]
 
 
-def critical_mass(sector: Sector, on: date) -> CriticalMass:
-    points = trajectory(sector, on)
-    count = points[-1][1]
+def of_standing(sector: Sector, standing: Standing) -> CriticalMass:
+    count = standing.trajectory[-1][1]
     return CriticalMass(
         sector=sector,
         experts=count,
         target=sector.expert_target,
         progress=round(count / sector.expert_target, 4) if sector.expert_target else 0.0,
-        trajectory=points,
-        forecast=forecast(points, sector.expert_target, sector.target_date),
-        pipeline=pipeline(sector, on),
+        trajectory=standing.trajectory,
+        forecast=forecast(standing.trajectory, sector.expert_target, sector.target_date),
+        pipeline=pipeline_of(standing.gaps),
+        expert_ids=standing.experts,
     )
+
+
+def critical_masses(sectors, on: date, statuses=None) -> list[CriticalMass]:
+    """The critical mass of each sector, in the order given, in four statements."""
+    found = standings(sectors, on, statuses=statuses)
+    return [of_standing(s, found[s.id]) for s in sectors]
+
+
+def critical_mass(sector: Sector, on: date) -> CriticalMass:
+    return critical_masses([sector], on)[0]

@@ -1,0 +1,152 @@
+"""Reporting periods (DESIGN.md "Reports"): fiscal quarters, fiscal years, date ranges.
+
+A fiscal year is named by the calendar year it starts in: with the default July start,
+FY 2025 runs from 1 July 2025 to 30 June 2026 and its quarter 1 is July–September 2025
+(shown as "FY 2025/26"). With a January start a fiscal year is the calendar year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from scbi.dates import today
+from scbi.errors import ValidationFailed
+
+MAX_DAYS = 366 * 12  # a report longer than twelve years is a typo
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    label: str
+    fiscal_year: int | None = None
+    quarter: int | None = None
+
+    @property
+    def as_of(self) -> date:
+        """The date the period's standing figures are read at: its end, or today while it
+        runs (nothing is known of the future)."""
+        return min(self.end, today())
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def query(self) -> dict[str, str]:
+        """The query-string that asks for this period again (links, downloads)."""
+        if self.quarter:
+            return {"fy": str(self.fiscal_year), "quarter": str(self.quarter)}
+        if self.fiscal_year is not None:
+            return {"fy": str(self.fiscal_year)}
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def start_month() -> int:
+    return current_app.config["FISCAL_YEAR_START_MONTH"]
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def fiscal_year_of(day: date) -> int:
+    return day.year if day.month >= start_month() else day.year - 1
+
+
+def _fy_label(year: int) -> str:
+    if start_month() == 1:
+        return f"FY {year}"
+    return f"FY {year}/{(year + 1) % 100:02d}"
+
+
+def fiscal_year(year: int) -> Period:
+    first = date(year, start_month(), 1)
+    last = _add_months(first, 12) - timedelta(days=1)
+    return Period(first, last, _fy_label(year), fiscal_year=year)
+
+
+def fiscal_quarter(year: int, quarter: int) -> Period:
+    first = _add_months(date(year, start_month(), 1), 3 * (quarter - 1))
+    last = _add_months(first, 3) - timedelta(days=1)
+    label = _("%(year)s Q%(quarter)s", year=_fy_label(year), quarter=quarter)
+    return Period(first, last, label, fiscal_year=year, quarter=quarter)
+
+
+def current_quarter(on: date | None = None) -> Period:
+    on = on or today()
+    year = fiscal_year_of(on)
+    months = (on.year * 12 + on.month) - (year * 12 + start_month())
+    return fiscal_quarter(year, months // 3 + 1)
+
+
+def date_range(start: date, end: date) -> Period:
+    return Period(start, end, f"{start.isoformat()} – {end.isoformat()}")
+
+
+def parse(args) -> Period:
+    """The period a request asks for: ``from``/``to``, or ``fy`` with an optional
+    ``quarter``; by default the current fiscal quarter. Refusals name the parameter."""
+    fields: dict[str, list[str]] = {}
+    raw_from, raw_to = args.get("from", "").strip(), args.get("to", "").strip()
+    raw_fy, raw_quarter = args.get("fy", "").strip(), args.get("quarter", "").strip()
+    if raw_from or raw_to:
+        if raw_fy or raw_quarter:
+            fields["fy"] = [_("Ask for a date range or a fiscal period, not both.")]
+        start, end = _date(raw_from, "from", fields), _date(raw_to, "to", fields)
+        if start and end:
+            if end < start:
+                fields["to"] = [_("The end date must not be before the start date.")]
+            elif (end - start).days > MAX_DAYS:
+                fields["to"] = [_("A report covers at most twelve years.")]
+        if fields:
+            raise ValidationFailed(fields=fields)
+        return date_range(start, end)
+    if raw_quarter and not raw_fy:
+        raise ValidationFailed(fields={"fy": [_("Give the fiscal year of the quarter.")]})
+    if raw_fy:
+        year = _integer(raw_fy, "fy", 2000, 2100, fields)
+        quarter = _integer(raw_quarter, "quarter", 1, 4, fields) if raw_quarter else None
+        if fields:
+            raise ValidationFailed(fields=fields)
+        return fiscal_quarter(year, quarter) if quarter else fiscal_year(year)
+    return current_quarter()
+
+
+def _date(raw: str, name: str, fields) -> date | None:
+    if not raw:
+        fields[name] = [_("Give a date (YYYY-MM-DD).")]
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        fields[name] = [_("Not a date: use YYYY-MM-DD.")]
+        return None
+
+
+def _integer(raw: str, name: str, low: int, high: int, fields) -> int | None:
+    if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
+        return int(raw)
+    fields[name] = [_("Give a whole number from %(low)s to %(high)s.", low=low, high=high)]
+    return None
+
+
+def fiscal_year_choices(on: date | None = None, back: int = 8) -> list[Period]:
+    """The fiscal years to pick from, newest first: next year, this one and ``back``
+    before it."""
+    current = fiscal_year_of(on or today())
+    return [fiscal_year(year) for year in range(current + 1, current - back - 1, -1)]
+
+
+def month_starts(period: Period) -> list[date]:
+    """The first day of each calendar month the period touches."""
+    out, month = [], period.start.replace(day=1)
+    while month <= period.end:
+        out.append(month)
+        month = _add_months(month, 1)
+    return out

@@ -1,0 +1,360 @@
+"""The SQL aggregates behind the reports, each for many sectors at once.
+
+Every function is one statement (or two, named), grouped by sector, so a report costs the
+same number of statements for one sector or ten, at a hundred logs or a million: the
+database adds, counts and finds medians; Python only arranges the small results.
+
+Counting rules (DESIGN.md "Reports"): hours and shares count acknowledged and verified
+logs whose activity date is in the period; submitted / acknowledged / disputed count the
+logs that took that step in the period (their history, not their status today).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Integer, and_, case, cast, func, null, or_, select
+from sqlalchemy.orm import aliased
+
+from scbi.auth.models import User
+from scbi.coaches.models import Coach
+from scbi.extensions import db
+from scbi.mentees.models import Mentee, MenteeStatusChange
+from scbi.programme.models import (
+    Competency,
+    Institution,
+    PriorityResult,
+    PriorityResultStatus,
+    ResultStatus,
+    Sector,
+)
+from scbi.reports.periods import Period
+from scbi.transfer.models import (
+    COUNTED_LOG_STATUSES,
+    LogEvent,
+    Pairing,
+    PlanItem,
+    PlanStatus,
+    TransferLog,
+    TransferPlan,
+)
+
+COUNTED = [s.value for s in COUNTED_LOG_STATUSES]
+LOG_STEPS = ("submitted", "acknowledged", "disputed")
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def month_of(column):
+    """``YYYY-MM`` of a date column, on SQLite and PostgreSQL."""
+    if _dialect() == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def days_between(start, end):
+    """Days (fractional) from one timestamp column to another."""
+    if _dialect() == "postgresql":
+        return func.extract("epoch", end - start) / 86400.0
+    return func.julianday(end) - func.julianday(start)
+
+
+def instants(period: Period) -> tuple[datetime, datetime]:
+    """The period as UTC instants: from the start of its first day to the start of the day
+    after its last, in the programme's time zone."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    start = datetime.combine(period.start, time(), tzinfo=zone)
+    end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _counted_logs(sector_ids, period: Period):
+    return and_(
+        Pairing.sector_id.in_(sector_ids),
+        TransferLog.activity_date >= period.start,
+        TransferLog.activity_date <= period.end,
+        TransferLog.status.in_(COUNTED),
+    )
+
+
+def transfer_minutes(sector_ids, period: Period) -> list[tuple[int, str, str, str, int]]:
+    """``(sector_id, month, activity_type, mentee_role, minutes)`` of counted logs."""
+    month = month_of(TransferLog.activity_date)
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                Pairing.sector_id,
+                month,
+                TransferLog.activity_type,
+                TransferLog.mentee_role,
+                func.sum(TransferLog.minutes),
+            )
+            .join(Pairing, Pairing.id == TransferLog.pairing_id)
+            .where(_counted_logs(sector_ids, period))
+            .group_by(Pairing.sector_id, month, TransferLog.activity_type, TransferLog.mentee_role)
+        )
+    ]
+
+
+def log_steps(sector_ids, period: Period) -> dict[int, dict[str, int]]:
+    """Per sector: how many logs were submitted, acknowledged and disputed in the period
+    (a log disputed, corrected and acknowledged counts once in each)."""
+    start, end = instants(period)
+    out: dict[int, dict[str, int]] = {s: dict.fromkeys(LOG_STEPS, 0) for s in sector_ids}
+    for sector_id, action, count in db.session.execute(
+        select(Pairing.sector_id, LogEvent.action, func.count(func.distinct(LogEvent.log_id)))
+        .join(TransferLog, TransferLog.id == LogEvent.log_id)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.sector_id.in_(sector_ids),
+            LogEvent.action.in_(LOG_STEPS),
+            LogEvent.at >= start,
+            LogEvent.at < end,
+        )
+        .group_by(Pairing.sector_id, LogEvent.action)
+    ):
+        out[sector_id][action] = count
+    return out
+
+
+def median_days_to_acknowledge(sector_ids, period: Period) -> dict[int | None, float | None]:
+    """Median days from (last) submission to acknowledgement of the logs acknowledged in
+    the period, per sector and over all of them (key None). The median is found in SQL
+    with window functions, so it is the same on both databases."""
+    start, end = instants(period)
+    days = days_between(TransferLog.submitted_at, TransferLog.responded_at)
+    acknowledged = (
+        select(Pairing.sector_id.label("sector_id"), days.label("days"))
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.sector_id.in_(sector_ids),
+            TransferLog.status.in_(COUNTED),
+            TransferLog.responded_at >= start,
+            TransferLog.responded_at < end,
+        )
+        .subquery()
+    )
+    grouped = [(acknowledged.c.sector_id,), ()]
+    parts = []
+    for partition in grouped:
+        ranked = select(
+            (acknowledged.c.sector_id if partition else cast(null(), Integer)).label("sector_id"),
+            acknowledged.c.days,
+            func.row_number()
+            .over(partition_by=partition or None, order_by=acknowledged.c.days)
+            .label("rank"),
+            func.count().over(partition_by=partition or None).label("total"),
+        ).subquery()
+        parts.append(
+            select(ranked.c.sector_id, func.avg(ranked.c.days))
+            .where(
+                or_(
+                    ranked.c.rank == (ranked.c.total + 1) // 2,
+                    ranked.c.rank == (ranked.c.total + 2) // 2,
+                )
+            )
+            .group_by(ranked.c.sector_id)
+        )
+    out: dict[int | None, float | None] = dict.fromkeys([*sector_ids, None])
+    for sector_id, median in db.session.execute(parts[0].union_all(parts[1])):
+        out[sector_id] = round(float(median), 1)
+    return out
+
+
+def active_pairings(sector_ids, period: Period) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Pairing.sector_id, func.count())
+            .where(
+                Pairing.sector_id.in_(sector_ids),
+                Pairing.start_date <= period.end,
+                or_(Pairing.end_date.is_(None), Pairing.end_date >= period.start),
+            )
+            .group_by(Pairing.sector_id)
+        ).all()
+    )
+
+
+def mentee_statuses(sector_ids, until: date):
+    """``(status_on, change_id, mentee_id, sector_id, status, gender, institution_id)`` of
+    every dated status of the sectors' mentees up to ``until``, oldest first."""
+    return db.session.execute(
+        select(
+            MenteeStatusChange.status_on,
+            MenteeStatusChange.id,
+            Mentee.id,
+            Mentee.sector_id,
+            MenteeStatusChange.status,
+            Mentee.gender,
+            Mentee.institution_id,
+        )
+        .join(Mentee, Mentee.id == MenteeStatusChange.mentee_id)
+        .where(Mentee.sector_id.in_(sector_ids), MenteeStatusChange.status_on <= until)
+        .order_by(MenteeStatusChange.status_on, MenteeStatusChange.id)
+    ).all()
+
+
+def active_coaches(sector_ids, period: Period) -> dict[int, int]:
+    """Coaches of each sector whose contract overlaps the period."""
+    return dict(
+        db.session.execute(
+            select(Coach.sector_id, func.count())
+            .where(
+                Coach.sector_id.in_(sector_ids),
+                Coach.contract_start <= period.end,
+                Coach.contract_end >= period.start,
+            )
+            .group_by(Coach.sector_id)
+        ).all()
+    )
+
+
+def coach_follow_up(sector_id: int, period: Period, as_of: date):
+    """Each coach of the sector whose contract overlaps the period, or who coached in the
+    sector in it: name, last log date (any log that left draft, up to ``as_of``) and
+    counted hours in the period. One statement."""
+    last = (
+        select(Pairing.coach_id, func.max(TransferLog.activity_date).label("last_log"))
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(TransferLog.status != "draft", TransferLog.activity_date <= as_of)
+        .group_by(Pairing.coach_id)
+        .subquery()
+    )
+    minutes = (
+        select(Pairing.coach_id, func.sum(TransferLog.minutes).label("minutes"))
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(_counted_logs([sector_id], period))
+        .group_by(Pairing.coach_id)
+        .subquery()
+    )
+    return db.session.execute(
+        select(Coach.id, User.full_name, last.c.last_log, func.coalesce(minutes.c.minutes, 0))
+        .join(User, User.id == Coach.user_id)
+        .outerjoin(last, last.c.coach_id == Coach.id)
+        .outerjoin(minutes, minutes.c.coach_id == Coach.id)
+        .where(
+            or_(
+                and_(
+                    Coach.sector_id == sector_id,
+                    Coach.contract_start <= period.end,
+                    Coach.contract_end >= period.start,
+                ),
+                minutes.c.minutes.is_not(None),
+            )
+        )
+        .order_by(User.full_name, Coach.id)
+    ).all()
+
+
+def plan_items(sector_id: int, period: Period):
+    """The items of the approved plans of the sector's pairings active in the period."""
+    return db.session.execute(
+        select(
+            PlanItem.id,
+            Pairing.mentee_id,
+            PlanItem.competency_id,
+            Competency.short_name,
+            PlanItem.baseline_level,
+            PlanItem.target_level,
+            PlanItem.target_date,
+            User.full_name,
+        )
+        .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
+        .join(Pairing, Pairing.id == TransferPlan.pairing_id)
+        .join(Competency, Competency.id == PlanItem.competency_id)
+        .join(Mentee, Mentee.id == Pairing.mentee_id)
+        .join(User, User.id == Mentee.user_id)
+        .where(
+            Pairing.sector_id == sector_id,
+            TransferPlan.status == PlanStatus.APPROVED.value,
+            Pairing.start_date <= period.end,
+            or_(Pairing.end_date.is_(None), Pairing.end_date >= period.start),
+        )
+        .order_by(
+            Competency.sort_order, Competency.short_name, PlanItem.target_date, User.full_name
+        )
+    ).all()
+
+
+def institutions(sector_id: int, period: Period):
+    """The sector's institutions with the counted minutes of their mentees' logs."""
+    minutes = (
+        select(Mentee.institution_id, func.sum(TransferLog.minutes).label("minutes"))
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .join(Mentee, Mentee.id == Pairing.mentee_id)
+        .where(_counted_logs([sector_id], period))
+        .group_by(Mentee.institution_id)
+        .subquery()
+    )
+    return db.session.execute(
+        select(Institution.id, Institution.acronym, Institution.name, minutes.c.minutes)
+        .outerjoin(minutes, minutes.c.institution_id == Institution.id)
+        .where(Institution.sector_id == sector_id)
+        .order_by(Institution.acronym)
+    ).all()
+
+
+def priority_results(sector_id: int, as_of: date):
+    """The sector's priority results with their status on ``as_of`` (from the dated
+    history; before any entry, not started)."""
+    ranked = (
+        select(
+            PriorityResultStatus.result_id,
+            PriorityResultStatus.status,
+            PriorityResultStatus.note,
+            func.row_number()
+            .over(
+                partition_by=PriorityResultStatus.result_id,
+                order_by=(PriorityResultStatus.status_on.desc(), PriorityResultStatus.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(PriorityResultStatus.status_on <= as_of)
+        .subquery()
+    )
+    latest = select(ranked).where(ranked.c.rank == 1).subquery()
+    status = func.coalesce(latest.c.status, ResultStatus.NOT_STARTED.value)
+    return db.session.execute(
+        select(
+            PriorityResult.id,
+            PriorityResult.title,
+            PriorityResult.due_date,
+            Institution.acronym,
+            status,
+            func.coalesce(latest.c.note, ""),
+        )
+        .outerjoin(Institution, Institution.id == PriorityResult.institution_id)
+        .outerjoin(latest, latest.c.result_id == PriorityResult.id)
+        .where(PriorityResult.sector_id == sector_id)
+        .order_by(
+            case((status.in_(("at_risk", "not_started")), 0), else_=1),
+            PriorityResult.due_date,
+            PriorityResult.title,
+        )
+    ).all()
+
+
+def cascade():
+    """Former mentees now coaching: one row per person holding both profiles, with the
+    codes of the sector they were mentored in and the one they coach in."""
+    mentored, coaching = aliased(Sector), aliased(Sector)
+    return db.session.execute(
+        select(
+            User.full_name,
+            mentored.code,
+            Mentee.status,
+            Mentee.status_changed_on,
+            coaching.code,
+            Coach.contract_start,
+        )
+        .join(Mentee, Mentee.user_id == User.id)
+        .join(Coach, Coach.user_id == User.id)
+        .join(mentored, mentored.id == Mentee.sector_id)
+        .join(coaching, coaching.id == Coach.sector_id)
+        .order_by(Coach.contract_start, User.full_name)
+    ).all()

@@ -1,0 +1,78 @@
+"""Report pages and their downloads: thin handlers over scbi.reports.service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import format_date
+from flask_login import current_user
+
+from scbi.auth.models import Role
+from scbi.auth.permissions import role_required
+from scbi.errors import ValidationFailed
+from scbi.reports import periods, service
+from scbi.reports.charts import sector_charts
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.app_template_filter("isodate")
+def isodate(value: str | None, style: str = "medium") -> str:
+    return format_date(date.fromisoformat(value), style) if value else ""
+
+
+def _period():
+    """The period asked for; a refused one falls back to the current quarter, with the
+    refusal shown next to the picker and the typed values kept."""
+    try:
+        return periods.parse(request.args), {}
+    except ValidationFailed as refused:
+        return periods.current_quarter(), refused.fields
+
+
+def _picker(period, errors) -> dict:
+    return {
+        "period": period,
+        "errors": errors,
+        "fiscal_years": periods.fiscal_year_choices(),
+        "current": periods.current_quarter(),
+        "args": request.args,
+    }
+
+
+@bp.get("/reports")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def programme():
+    period, errors = _period()
+    kind = request.args.get("format", "")
+    if kind in service.FILE_FORMATS and not errors:
+        return _download(service.programme_file(current_user, period, kind))
+    overview = service.programme_overview(current_user, period)
+    return render_template(
+        "reports/programme.html", overview=overview, **_picker(period, errors)
+    ), (422 if errors else 200)
+
+
+@bp.get("/reports/sectors/<int:sector_id>")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def sector(sector_id: int):
+    period, errors = _period()
+    kind = request.args.get("format", "")
+    if kind in service.FILE_FORMATS and not errors:
+        return _download(service.sector_file(current_user, sector_id, period, kind))
+    report = service.sector_report(current_user, sector_id, period)
+    return render_template(
+        "reports/sector.html",
+        report=report,
+        charts=sector_charts(report),
+        **_picker(period, errors),
+    ), (422 if errors else 200)
+
+
+def _download(found: service.ReportFile) -> Response:
+    return Response(
+        found.content,
+        mimetype=found.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+    )

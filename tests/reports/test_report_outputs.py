@@ -1,0 +1,247 @@
+"""Page, PDF, XLSX and API show the same numbers; who may see which report; periods."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from scbi.errors import ValidationFailed
+from scbi.extensions import db
+from scbi.mentees.models import Mentee
+from scbi.reports import exports, periods
+from tests import factories as f
+from tests.helpers import QueryCounter, api_token, bearer, login
+from tests.reports.test_sector_report import PERIOD, built  # noqa: F401  (fixture)
+
+QUERY = "fy=2025&quarter=3"
+
+
+def pdf_text(html: str) -> str:
+    document = exports.render(html)
+    words = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if getattr(box, "text", None):
+                words.append(box.text)
+    return " ".join(words)
+
+
+def sheet(book, name) -> dict:
+    return {row[0]: row[1] for row in book[name].iter_rows(min_row=2, values_only=True)}
+
+
+def test_page_pdf_xlsx_and_api_give_the_same_numbers(app, client, built):  # noqa: F811
+    world = f.world(app)
+    token = api_token(client, world.secretariat)
+    sector_id = built["sector"].id
+    api = client.get(f"/api/v1/reports/sectors/{sector_id}?{QUERY}", headers=bearer(token)).json
+    headline = api["headline"]
+    assert headline["coaching_hours"] == 4.5 and headline["logs_submitted"] == 4
+
+    workbook = client.get(
+        f"/api/v1/reports/sectors/{sector_id}?{QUERY}&format=xlsx", headers=bearer(token)
+    )
+    assert workbook.mimetype == exports.XLSX
+    book = load_workbook(BytesIO(workbook.data))
+    figures = sheet(book, "1 Headline")
+    for key in ("active_pairings", "active_mentees", "coaching_hours", "logs_submitted"):
+        assert figures[key] == headline[key]
+        assert isinstance(figures[key], int | float)  # numbers stored as numbers
+    assert figures["median_days_to_acknowledge"] == 3.0
+    assert figures["mentees_other"] == 1
+    mass = sheet(book, "2 Critical mass")
+    assert (mass["experts"], mass["target"], mass["forecast_date"]) == (1, 4, "2032-01-12")
+    assert mass["pipeline_2"] == 1
+    trajectory = [r[1] for r in book["2 Trajectory"].iter_rows(min_row=2, values_only=True)]
+    assert trajectory == [p["experts"] for p in api["critical_mass"]["trajectory"]]
+    assert sheet(book, "5 Hours by activity")["joint_delivery"] == 1.5
+
+    login(client, world.secretariat)
+    page = client.get(f"/reports/sectors/{sector_id}?{QUERY}").get_data(as_text=True)
+    with app.test_request_context():
+        printed = pdf_text(exports.sector_html(api))
+    for text in (page, printed):
+        flat = re.sub(r"\s+", " ", text)
+        assert "4.5" in flat and "1 national experts of a target of 4 (25%)" in flat
+        assert "1 female, 1 male, 1 other" in flat
+        assert "Grid code adopted" in flat and "Alice Kamau" in flat
+    pdf = client.get(f"/reports/sectors/{sector_id}?{QUERY}&format=pdf")
+    assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+    assert "attachment" in pdf.headers["Content-Disposition"]
+
+
+def test_spreadsheet_text_cannot_run_as_a_formula(app, client, built):  # noqa: F811
+    with app.app_context():
+        mentee = db.session.scalar(db.select(Mentee).order_by(Mentee.id.desc()))
+        mentee.user.full_name = "=HYPERLINK(1)"
+        db.session.commit()
+    world = f.world(app)
+    token = api_token(client, world.secretariat)
+    # the overdue item is m2's; rename every mentee of the sector to be sure
+    with app.app_context():
+        for m in db.session.scalars(db.select(Mentee)):
+            m.user.full_name = "=HYPERLINK(1)"
+        db.session.commit()
+    response = client.get(
+        f"/api/v1/reports/sectors/{built['sector'].id}?{QUERY}&format=xlsx",
+        headers=bearer(token),
+    )
+    book = load_workbook(BytesIO(response.data))
+    [row] = list(book["3 Overdue items"].iter_rows(min_row=2, values_only=True))
+    assert row[1] == "'=HYPERLINK(1)"
+
+
+def test_coordinators_reach_only_their_sectors(app, client, built):  # noqa: F811
+    world = f.world(app)
+    other = built["sector"].id
+    token = api_token(client, world.a.coordinator)
+    for path in (
+        f"/api/v1/reports/sectors/{other}",
+        f"/api/v1/reports/sectors/{other}?format=pdf",
+        f"/api/v1/reports/sectors/{other}?format=xlsx",
+        "/api/v1/reports/sectors/999999",
+    ):
+        assert client.get(path, headers=bearer(token)).status_code == 404, path
+    mine = client.get(f"/api/v1/reports/sectors/{world.a.sector_id}", headers=bearer(token))
+    assert mine.status_code == 200 and mine.json["sector"]["id"] == world.a.sector_id
+    assert client.get("/api/v1/reports/programme", headers=bearer(token)).status_code == 403
+    login(client, world.a.coordinator)
+    for path in (f"/reports/sectors/{other}", f"/reports/sectors/{other}?format=xlsx"):
+        assert client.get(path).status_code == 404
+    overview = client.get(f"/reports?{QUERY}").get_data(as_text=True)
+    assert built["sector"].name not in overview and "cascade" not in overview.lower()
+
+
+def test_the_programme_api_and_its_files(app, client, built):  # noqa: F811
+    world = f.world(app)
+    token = api_token(client, world.secretariat)
+    overview = client.get(f"/api/v1/reports/programme?{QUERY}", headers=bearer(token)).json
+    row = next(r for r in overview["sectors"] if r["sector"]["id"] == built["sector"].id)
+    assert row["headline"]["coaching_hours"] == 4.5
+    assert overview["totals"]["coaching_hours"] == sum(
+        r["headline"]["coaching_hours"] for r in overview["sectors"]
+    )
+    assert "cascade" in overview
+    book = load_workbook(
+        BytesIO(
+            client.get(f"/api/v1/reports/programme?{QUERY}&format=xlsx", headers=bearer(token)).data
+        )
+    )
+    header = [c.value for c in book["Sectors"][1]]
+    values = book["Sectors"].iter_rows(min_row=2, values_only=True)
+    rows = [dict(zip(header, r, strict=True)) for r in values]
+    mine = next(r for r in rows if r["code"] == built["sector"].code)
+    assert (mine["coaching_hours"], mine["experts"], mine["pipeline_0"]) == (4.5, 1, 1)
+    pdf = client.get(f"/api/v1/reports/programme?{QUERY}&format=pdf", headers=bearer(token))
+    assert pdf.data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("quarter=2", "fy"),
+        ("fy=2025&quarter=5", "quarter"),
+        ("fy=twenty", "fy"),
+        ("from=2026-02-01&to=2026-01-01", "to"),
+        ("from=2026-02-01", "to"),
+        ("from=1.1.2026&to=2026-01-31", "from"),
+        ("fy=2025&from=2026-01-01&to=2026-01-31", "fy"),
+        ("format=docx", "format"),
+    ],
+)
+def test_a_bad_period_is_refused_by_name(app, client, query, field):
+    world = f.world(app)
+    token = api_token(client, world.secretariat)
+    response = client.get(
+        f"/api/v1/reports/sectors/{world.a.sector_id}?{query}", headers=bearer(token)
+    )
+    assert response.status_code == 422
+    assert field in response.json["error"]["fields"]
+
+
+def test_a_refused_period_keeps_the_input_on_the_page(app, client):
+    world = f.world(app)
+    login(client, world.secretariat)
+    response = client.get(f"/reports/sectors/{world.a.sector_id}?from=2026-02-01&to=2026-01-01")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The end date must not be before the start date." in page
+    assert 'value="2026-02-01"' in page and 'value="2026-01-01"' in page
+
+
+def test_fiscal_periods(app):
+    with app.app_context():
+        year = periods.fiscal_year(2025)
+        assert (year.start, year.end, year.label) == (
+            date(2025, 7, 1),
+            date(2026, 6, 30),
+            "FY 2025/26",
+        )
+        q4 = periods.fiscal_quarter(2025, 4)
+        assert (q4.start, q4.end) == (date(2026, 4, 1), date(2026, 6, 30))
+        current = periods.current_quarter(date(2026, 12, 1))
+        assert (current.fiscal_year, current.quarter, current.start) == (2026, 2, date(2026, 10, 1))
+        assert periods.current_quarter(date(2026, 6, 30)).quarter == 4
+        app.config["FISCAL_YEAR_START_MONTH"] = 1
+        calendar = periods.fiscal_year(2025)
+        assert (calendar.start, calendar.end, calendar.label) == (
+            date(2025, 1, 1),
+            date(2025, 12, 31),
+            "FY 2025",
+        )
+        assert periods.current_quarter(date(2026, 12, 1)).quarter == 4
+        app.config["FISCAL_YEAR_START_MONTH"] = 7
+        with pytest.raises(ValidationFailed):
+            periods.parse({"from": "2000-01-01", "to": "2026-01-01"})  # over twelve years
+
+
+def test_report_statements_do_not_grow_with_the_data(app, client, built):  # noqa: F811
+    """The same number of statements for the sector report and the overview, at the
+    hand-built size and with many more mentees, pairings and logs."""
+    world = f.world(app)
+    login(client, world.secretariat)
+    sector_id = built["sector"].id
+    paths = [f"/reports/sectors/{sector_id}?{QUERY}", f"/reports?{QUERY}"]
+
+    def counts():
+        out = []
+        for path in paths:
+            with QueryCounter(app) as counter:
+                assert client.get(path).status_code == 200
+            out.append(len(counter.statements))
+        return out
+
+    counts()  # the first request after signing in also records the session's use
+    before = counts()
+    with app.app_context():
+        from scbi.programme.models import Sector
+        from scbi.transfer.models import TransferLog
+
+        sector = db.session.get(Sector, sector_id)
+        institution = f.institution(sector.id)
+        phase = f.phase()
+        for n in range(3):
+            coach = f.coach(sector.id, institution.id)
+            for _ in range(3):
+                mentee = f.mentee(sector.id, institution.id, gender=("male", "female")[n % 2])
+                pairing = f.pairing(coach, mentee, phase)
+                for day in range(1, 21):
+                    db.session.add(
+                        TransferLog(
+                            pairing_id=pairing.id,
+                            author_id=coach.user_id,
+                            activity_date=date(2026, 2, day),
+                            activity_type="on_the_job",
+                            minutes=60,
+                            title="Work",
+                            mentee_role="led",
+                            status="acknowledged",
+                        )
+                    )
+        db.session.commit()
+    assert counts() == before
+    assert max(before) <= 15, before  # QUALITY.md: at most 15 statements a page
