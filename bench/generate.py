@@ -17,17 +17,21 @@ import random
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import func, insert, select
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from scbi import create_app
+from scbi.extensions import db
 
-from scbi import create_app  # noqa: E402
-from scbi.extensions import db  # noqa: E402
-
-ACTIVITIES = ["on_the_job", "shadowing", "joint_delivery", "formal_training", "review_feedback",
-              "peer_exchange", "self_study"]  # fmt: skip
+ACTIVITIES = [
+    "on_the_job",
+    "shadowing",
+    "joint_delivery",
+    "formal_training",
+    "review_feedback",
+    "peer_exchange",
+    "self_study",
+]
 ROLES = ["observed", "assisted", "co_led", "led"]
 START = date(2016, 7, 1)
 DAYS = 3650
@@ -54,9 +58,22 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
     phase_id = next_id("phase")
     put("phase", [{"id": phase_id, "name": "Bench phase", "start_date": START, **stamp}])
     sector_ids = list(range(next_id("sector"), next_id("sector") + sectors))
-    put("sector", [{"id": s, "code": f"B{s}", "name": f"Bench sector {s}", "active": True,
-                    "expert_target": 150, "target_date": date(2028, 6, 30), "expert_level": 3,
-                    **stamp} for s in sector_ids])  # fmt: skip
+    put(
+        "sector",
+        [
+            {
+                "id": s,
+                "code": f"B{s}",
+                "name": f"Bench sector {s}",
+                "active": True,
+                "expert_target": 150,
+                "target_date": date(2028, 6, 30),
+                "expert_level": 3,
+                **stamp,
+            }
+            for s in sector_ids
+        ],
+    )
     institution_ids, institution_sector = [], {}
     first = next_id("institution")
     for n, s in enumerate(sector_ids):
@@ -64,52 +81,134 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
             ident = first + n * 6 + k
             institution_ids.append(ident)
             institution_sector[ident] = s
-    put("institution", [{"id": i, "name": f"Institution {i}", "acronym": f"BI{i}",
-                         "sector_id": institution_sector[i], **stamp} for i in institution_ids])  # fmt: skip
+    put(
+        "institution",
+        [
+            {
+                "id": i,
+                "name": f"Institution {i}",
+                "acronym": f"BI{i}",
+                "sector_id": institution_sector[i],
+                **stamp,
+            }
+            for i in institution_ids
+        ],
+    )
     competencies: dict[int, list[int]] = {}
     framework = next_id("competency_framework")
     competency = next_id("competency")
     for n, s in enumerate(sector_ids):
-        put("competency_framework", [{"id": framework + n, "name": f"Framework {s}",
-                                      "idnumber": f"BFW{s}", "sector_id": s, **stamp}])  # fmt: skip
+        put(
+            "competency_framework",
+            [
+                {
+                    "id": framework + n,
+                    "name": f"Framework {s}",
+                    "idnumber": f"BFW{s}",
+                    "sector_id": s,
+                    **stamp,
+                }
+            ],
+        )
         ids = list(range(competency + n * 8, competency + n * 8 + 8))
         competencies[s] = ids
-        put("competency", [{"id": c, "framework_id": framework + n, "idnumber": f"BC{c}",
-                            "short_name": f"Competency {c}", "core": k < 5, "sort_order": k,
-                            "cross_references": [], **stamp} for k, c in enumerate(ids)])  # fmt: skip
+        put(
+            "competency",
+            [
+                {
+                    "id": c,
+                    "framework_id": framework + n,
+                    "idnumber": f"BC{c}",
+                    "short_name": f"Competency {c}",
+                    "core": k < 5,
+                    "sort_order": k,
+                    "cross_references": [],
+                    **stamp,
+                }
+                for k, c in enumerate(ids)
+            ],
+        )
     user = next_id("user")
     people = coaches + mentees
-    put("user", [{"id": user + k, "email": f"bench{user + k}@example.org",
-                  "full_name": f"Bench Person {user + k}", "password_hash": "!unusable",
-                  "active": True, "session_epoch": 1, **stamp} for k in range(people)])  # fmt: skip
-    put("user_role", [{"user_id": user + k, "role": "coach" if k < coaches else "mentee"}
-                      for k in range(people)])  # fmt: skip
+    put(
+        "user",
+        [
+            {
+                "id": user + k,
+                "email": f"bench{user + k}@example.org",
+                "full_name": f"Bench Person {user + k}",
+                "password_hash": "!unusable",
+                "active": True,
+                "session_epoch": 1,
+                **stamp,
+            }
+            for k in range(people)
+        ],
+    )
+    put(
+        "user_role",
+        [
+            {"user_id": user + k, "role": "coach" if k < coaches else "mentee"}
+            for k in range(people)
+        ],
+    )
     coach_first, mentee_first = next_id("coach"), next_id("mentee")
     coach_sector = {coach_first + k: sector_ids[k % sectors] for k in range(coaches)}
-    put("coach", [{"id": c, "user_id": user + k, "nationality": "Kenyan", "organisation": "GIZ",
-                   "technical_expertise": "Planning", "coaching_experience_years": 10,
-                   "sector_id": coach_sector[c],
-                   "host_institution_id": institution_ids[sector_ids.index(coach_sector[c]) * 6],
-                   "contract_start": START, "contract_end": date(2027, 6, 30),
-                   "max_mentees": 50, "status": "active", **stamp}
-                  for k, c in enumerate(coach_sector)])  # fmt: skip
+    put(
+        "coach",
+        [
+            {
+                "id": c,
+                "user_id": user + k,
+                "nationality": "Kenyan",
+                "organisation": "GIZ",
+                "technical_expertise": "Planning",
+                "coaching_experience_years": 10,
+                "sector_id": coach_sector[c],
+                "host_institution_id": institution_ids[sector_ids.index(coach_sector[c]) * 6],
+                "contract_start": START,
+                "contract_end": date(2027, 6, 30),
+                "max_mentees": 50,
+                "status": "active",
+                **stamp,
+            }
+            for k, c in enumerate(coach_sector)
+        ],
+    )
     mentee_rows, status_rows, joined = [], [], {}
     for k in range(mentees):
         ident = mentee_first + k
         s = sector_ids[k % sectors]
         joined[ident] = START + timedelta(days=rng.randrange(DAYS - 400))
         institution = institution_ids[sector_ids.index(s) * 6 + rng.randrange(6)]
-        mentee_rows.append({"id": ident, "user_id": user + coaches + k, "staff_number": f"B{ident}",
-                            "gender": rng.choice(["female", "male", "female", "male", "other"]),
-                            "position": "Officer", "institution_id": institution, "sector_id": s,
-                            "phase_id": phase_id, "joined_on": joined[ident], "status": "active",
-                            "status_changed_on": joined[ident], **stamp})  # fmt: skip
-        status_rows.append({"mentee_id": ident, "status": "active", "status_on": joined[ident],
-                            "recorded_at": now})  # fmt: skip
+        mentee_rows.append(
+            {
+                "id": ident,
+                "user_id": user + coaches + k,
+                "staff_number": f"B{ident}",
+                "gender": rng.choice(["female", "male", "female", "male", "other"]),
+                "position": "Officer",
+                "institution_id": institution,
+                "sector_id": s,
+                "phase_id": phase_id,
+                "joined_on": joined[ident],
+                "status": "active",
+                "status_changed_on": joined[ident],
+                **stamp,
+            }
+        )
+        status_rows.append(
+            {"mentee_id": ident, "status": "active", "status_on": joined[ident], "recorded_at": now}
+        )
         if rng.random() < 0.1:
-            status_rows.append({"mentee_id": ident, "status": "withdrawn",
-                                "status_on": joined[ident] + timedelta(days=300),
-                                "recorded_at": now})  # fmt: skip
+            status_rows.append(
+                {
+                    "mentee_id": ident,
+                    "status": "withdrawn",
+                    "status_on": joined[ident] + timedelta(days=300),
+                    "recorded_at": now,
+                }
+            )
     put("mentee", mentee_rows)
     put("mentee_status_change", status_rows)
     by_sector_coaches: dict[int, list[int]] = {}
@@ -120,28 +219,64 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
     for k, row in enumerate(mentee_rows):
         ident, s = pairing_first + k, row["sector_id"]
         start = joined[row["id"]]
-        pairings.append({"id": ident, "coach_id": rng.choice(by_sector_coaches[s]),
-                         "mentee_id": row["id"], "phase_id": phase_id, "sector_id": s,
-                         "start_date": start, "planned_end_date": start + timedelta(days=730),
-                         "status": "active", **stamp})  # fmt: skip
+        pairings.append(
+            {
+                "id": ident,
+                "coach_id": rng.choice(by_sector_coaches[s]),
+                "mentee_id": row["id"],
+                "phase_id": phase_id,
+                "sector_id": s,
+                "start_date": start,
+                "planned_end_date": start + timedelta(days=730),
+                "status": "active",
+                **stamp,
+            }
+        )
         decided = datetime.combine(start + timedelta(days=20), datetime.min.time(), tzinfo=UTC)
-        plans.append({"id": plan_first + k, "pairing_id": ident, "number": 1, "status": "approved",
-                      "submitted_at": decided, "decided_at": decided, **stamp})  # fmt: skip
+        plans.append(
+            {
+                "id": plan_first + k,
+                "pairing_id": ident,
+                "number": 1,
+                "status": "approved",
+                "submitted_at": decided,
+                "decided_at": decided,
+                **stamp,
+            }
+        )
         for p, c in enumerate(competencies[s][:5]):
-            items.append({"plan_id": plan_first + k, "position": p, "competency_id": c,
-                          "baseline_level": 1, "target_level": 3,
-                          "target_date": start + timedelta(days=400 + 30 * p), "methods": [],
-                          "expected_evidence": "A piece of work"})  # fmt: skip
+            items.append(
+                {
+                    "plan_id": plan_first + k,
+                    "position": p,
+                    "competency_id": c,
+                    "baseline_level": 1,
+                    "target_level": 3,
+                    "target_date": start + timedelta(days=400 + 30 * p),
+                    "methods": [],
+                    "expected_evidence": "A piece of work",
+                }
+            )
     put("pairing", pairings)
     put("transfer_plan", plans)
     put("plan_item", items)
     assessor = user  # any account; the role is what counts
-    put("assessment", [{"mentee_id": m["id"], "competency_id": rng.choice(competencies[m["sector_id"]]),
-                        "assessor_id": assessor, "assessor_role": "coach",
-                        "level": rng.choice([1, 2, 2, 3, 3, 3, 4]),
-                        "assessed_on": joined[m["id"]] + timedelta(days=rng.randrange(60, 900)),
-                        "review_status": "none", **stamp}
-                       for m in (rng.choice(mentee_rows) for _ in range(assessments))])  # fmt: skip
+    put(
+        "assessment",
+        [
+            {
+                "mentee_id": m["id"],
+                "competency_id": rng.choice(competencies[m["sector_id"]]),
+                "assessor_id": assessor,
+                "assessor_role": "coach",
+                "level": rng.choice([1, 2, 2, 3, 3, 3, 4]),
+                "assessed_on": joined[m["id"]] + timedelta(days=rng.randrange(60, 900)),
+                "review_status": "none",
+                **stamp,
+            }
+            for m in (rng.choice(mentee_rows) for _ in range(assessments))
+        ],
+    )
     log_first = next_id("transfer_log")
     done = 0
     while done < logs:
@@ -153,17 +288,30 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
             day = min(pairing["start_date"] + timedelta(days=rng.randrange(700)), date(2026, 11, 1))
             submitted = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=17)
             responded = submitted + timedelta(hours=rng.randrange(4, 200))
-            status = rng.choices(["acknowledged", "verified", "disputed", "submitted", "draft"],
-                                 [60, 25, 4, 6, 5])[0]  # fmt: skip
-            rows.append({"id": ident, "pairing_id": pairing["id"], "author_id": user,
-                         "activity_date": day, "activity_type": rng.choice(ACTIVITIES),
-                         "minutes": rng.choice([60, 90, 120, 180, 240]), "title": "Bench work",
-                         "description": "", "mentee_role": rng.choice(ROLES),
-                         "off_plan_reason": "", "status": status,
-                         "submitted_at": None if status == "draft" else submitted,
-                         "responded_at": responded if status in ("acknowledged", "verified",
-                                                                 "disputed") else None,
-                         "mentee_comment": "", **stamp})  # fmt: skip
+            status = rng.choices(
+                ["acknowledged", "verified", "disputed", "submitted", "draft"], [60, 25, 4, 6, 5]
+            )[0]
+            rows.append(
+                {
+                    "id": ident,
+                    "pairing_id": pairing["id"],
+                    "author_id": user,
+                    "activity_date": day,
+                    "activity_type": rng.choice(ACTIVITIES),
+                    "minutes": rng.choice([60, 90, 120, 180, 240]),
+                    "title": "Bench work",
+                    "description": "",
+                    "mentee_role": rng.choice(ROLES),
+                    "off_plan_reason": "",
+                    "status": status,
+                    "submitted_at": None if status == "draft" else submitted,
+                    "responded_at": responded
+                    if status in ("acknowledged", "verified", "disputed")
+                    else None,
+                    "mentee_comment": "",
+                    **stamp,
+                }
+            )
             if status != "draft":
                 events.append({"log_id": ident, "action": "submitted", "at": submitted})
             if status in ("acknowledged", "verified"):

@@ -16,14 +16,11 @@ import statistics
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import event, func, select
 
-from sqlalchemy import event, func, select  # noqa: E402
-
-from scbi import create_app  # noqa: E402
-from scbi.extensions import db  # noqa: E402
+from scbi import create_app
+from scbi.extensions import db
 
 RUNS = 5
 

@@ -267,4 +267,5 @@ def import_people_command(kind: str, file, as_email: str | None):
     db.session.commit()
     click.echo(f"Registered {len(created)} {kind}s. One-time passwords (shown only now):")
     for person in created:
-        click.echo(f"  {person.email:<44} {person.password}  {person.full_name}")
+        password = person.password or "(existing account)"
+        click.echo(f"  {person.email:<44} {password}  {person.full_name}")

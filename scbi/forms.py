@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import render_template, url_for
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, StringField
@@ -141,6 +142,16 @@ def show_one_time_password(endpoint: str, key: str):
 
     def done(result):
         person, password = result
+        if password is None:  # an existing account took the new profile (the cascade)
+            flash(
+                _(
+                    "%(name)s already had an account; it now holds this profile too and "
+                    "signs in as before.",
+                    name=person.user.full_name,
+                ),
+                "success",
+            )
+            return redirect(url_for(endpoint, **{key: person.id}))
         return render_template(
             "auth/one_time_password.html",
             user=person.user,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from scbi.coaches.models import Coach
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
-from scbi.programme.models import CompetencyFramework, Sector
+from scbi.programme.models import CompetencyFramework, PriorityResult, Sector
 from scbi.transfer.models import Pairing
 from tests import factories as f
 from tests.helpers import csrf_token, login
@@ -64,7 +64,14 @@ def test_the_demo_loads_a_realistic_programme_quickly(app):
         )
         codes = set(db.session.scalars(select(Sector.code)))
     assert counts["Sector"] == 5 and codes == {"ENE", "AGR", "MIN", "INV", "EXP"}
-    assert counts["Coach"] == 12 and counts["Mentee"] == 41
+    # twelve coaches from abroad, and one mentee who graduated and now coaches (the cascade)
+    assert counts["Coach"] == 13 and counts["Mentee"] == 41
+    with app.app_context():
+        both = db.session.scalar(
+            select(func.count()).select_from(Mentee).join(Coach, Coach.user_id == Mentee.user_id)
+        )
+        results = db.session.scalar(select(func.count()).select_from(PriorityResult))
+    assert both == 1 and results >= 10
     assert counts["CompetencyFramework"] == 6
     assert counts["Pairing"] >= 40
     assert 0.3 < female / counts["Mentee"] < 0.7

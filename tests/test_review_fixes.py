@@ -163,3 +163,45 @@ def test_parallel_guesses_are_each_counted(app, make_user):
     with app.app_context():
         row = db.session.get(LoginThrottle, user.email)
         assert row.failures == statuses.count(401)
+
+
+def test_parallel_pairings_never_exceed_a_coachs_capacity(app, client):
+    """Two managers pairing the last free place of a coach at the same moment: one wins."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scbi.transfer.models import Pairing
+
+    world = f.world(app)
+    with app.app_context():
+        coach = f.coach(world.a.sector_id, world.a.institution_id, max_mentees=2)
+        mentees = [f.mentee(world.a.sector_id, world.a.institution_id) for _ in range(6)]
+        db.session.commit()
+        coach_id, mentee_ids = coach.id, [m.id for m in mentees]
+    token = api_token(client, world.secretariat)
+
+    def pair(mentee_id):
+        return (
+            app.test_client()
+            .post(
+                "/api/v1/pairings",
+                headers=bearer(token),
+                json={
+                    "coach_id": coach_id,
+                    "mentee_id": mentee_id,
+                    "phase_id": world.phase_id,
+                    "sector_id": world.a.sector_id,
+                    "start_date": "2025-03-01",
+                    "planned_end_date": "2026-03-01",
+                },
+            )
+            .status_code
+        )
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(pair, mentee_ids))
+    assert sorted(statuses) == [201, 201, 422, 422, 422, 422], statuses
+    with app.app_context():
+        count = db.session.scalar(
+            db.select(db.func.count()).select_from(Pairing).where(Pairing.coach_id == coach_id)
+        )
+        assert count == 2

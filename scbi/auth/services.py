@@ -375,12 +375,26 @@ def create_profile_account(
     password: str | None,
     password_hash: str | None,
     must_change_password: bool,
+    joins: Role | None = None,
 ):
     """The account behind a coach or mentee profile, its problems added to ``errors``
     (so the form shows account and profile problems together).
 
-    Returns ``(user or None, password)``; without a password one is generated.
+    Returns ``(user or None, password)``; without a password one is generated. When the
+    e-mail is that of an account holding the ``joins`` role (a mentee who now coaches:
+    the cascade), that account takes the new role too and keeps its password: the
+    password returned is None. Its sessions end, as with any change of roles.
     """
+    existing = user_by_email(email) if joins else None
+    if existing is not None and joins in existing.roles and role not in existing.roles:
+        before = _snapshot(existing)
+        existing.set_roles(existing.roles | {role})
+        end_sessions(existing)
+        db.session.flush()
+        audit.record(
+            "user.update", by=by, entity=existing, before=before, after=_snapshot(existing)
+        )
+        return existing, None
     password = password or generate_password()
     try:
         user = create_user(

@@ -83,7 +83,10 @@ def register_coach(
     **data,
 ) -> tuple[Coach, str]:
     """Create a coach's account and profile. Without ``password`` a one-time password is
-    generated; either way it is returned and must be changed at first sign-in."""
+    generated; either way it is returned and must be changed at first sign-in.
+
+    The e-mail of a mentee's account makes that mentee a coach too (the cascade): the
+    profile joins their account, which keeps its password (None is returned)."""
     require_configure(by)
     errors = Errors()
     values = _profile_values(errors, data)
@@ -96,6 +99,7 @@ def register_coach(
         password=password,
         password_hash=password_hash,
         must_change_password=must_change_password,
+        joins=Role.MENTEE,
     )
     errors.raise_if_any()
     coach = Coach(user_id=user.id, **values)

@@ -106,6 +106,8 @@ def build_demo(seed: int = 2025) -> DemoLogins:
         services.set_coordinator_sectors(user, [sectors[c].id for c in codes], by=admin)
         result.logins.append(("coordinator", f"{name} ({', '.join(codes)})", user.email))
 
+    _priority_results(admin, sectors, institutions, start)
+
     coaches = {code: [] for code in sectors}
     for name, nationality, org, code, host, expertise, years, qual in data.COACHES:
         coach, _ = register_coach(
@@ -135,7 +137,84 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     from scbi.transfer.demo import build_transfer
 
     result.counts = build_transfer(admin, rng)
+    _cascade(admin, sectors["EXP"])
     return result
+
+
+def _cascade(admin, sector) -> None:
+    """The first expert of a sector graduates, completes the pairing and is registered as
+    a national coach on the same account: the cascade the programme exists for."""
+    from scbi.mentees.models import Mentee
+    from scbi.mentees.services import change_status
+    from scbi.reports.critical_mass import critical_mass
+    from scbi.transfer.models import OPEN_STATUSES, Pairing
+    from scbi.transfer.services import end_pairing
+
+    experts = critical_mass(sector, today()).expert_ids
+    if not experts:
+        return
+    mentee = db.session.get(Mentee, min(experts))
+    graduated = today() - timedelta(days=45)
+    for pairing in db.session.scalars(
+        select(Pairing).where(
+            Pairing.mentee_id == mentee.id,
+            Pairing.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+    ):
+        end_pairing(
+            pairing,
+            by=admin,
+            version=pairing.version,
+            status="completed",
+            end_date=max(pairing.start_date, graduated),
+            reason="Plan achieved: every core competency at the expert level.",
+        )
+    change_status(
+        mentee,
+        by=admin,
+        version=mentee.version,
+        status="graduated",
+        status_date=graduated,
+        note="National expert of the sector.",
+    )
+    register_coach(
+        by=admin,
+        email=mentee.user.email,
+        full_name=mentee.user.full_name,
+        nationality="Rwandan",
+        organisation=mentee.institution.name,
+        technical_expertise=mentee.position,
+        coaching_experience_years=0,
+        coaching_qualification="SCBI national expert",
+        sector_id=sector.id,
+        host_institution_id=mentee.institution_id,
+        contract_start=graduated + timedelta(days=14),
+        contract_end=graduated + timedelta(days=14 + 365),
+        max_mentees=2,
+    )
+
+
+def _priority_results(admin, sectors, institutions, start) -> None:
+    """Each sector's priority results, with a dated status history up to today."""
+
+    def month(n: int):
+        return start + timedelta(days=int(n * 30.44))
+
+    for code, results in data.PRIORITY_RESULTS.items():
+        for acronym, title, due, history in results:
+            steps = [(status, month(n)) for status, n in history if month(n) <= today()]
+            result = services.create_priority_result(
+                by=admin,
+                sector_id=sectors[code].id,
+                institution_id=institutions[acronym].id if acronym else None,
+                title=title,
+                due_date=month(due),
+                status_on=month(0),
+            )
+            for status, on in steps:
+                services.update_priority_result(
+                    result, by=admin, version=result.version, status=status, status_on=on
+                )
 
 
 def _framework(admin, name, idnumber, sector_id, items) -> None:

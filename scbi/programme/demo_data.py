@@ -349,3 +349,36 @@ COORDINATORS = [
     ("Eugène Rutagengwa", ["AGR", "EXP"]),
     ("Sylvie Uwamahoro", ["INV"]),
 ]
+
+# Priority results per sector: (institution acronym or None, title, months from the phase
+# start to the due date, [(status, months from the phase start), ...]).
+PRIORITY_RESULTS = {
+    "ENE": [
+        ("MININFRA", "Least-cost power development plan 2025-2040 adopted", 20,
+         [("on_track", 2), ("at_risk", 14), ("delivered", 21)]),
+        ("REG", "Grid code revised for variable renewable energy", 26,
+         [("on_track", 4), ("at_risk", 19)]),
+        ("EDCL", "Universal access electrification roadmap updated", 30, [("on_track", 6)]),
+    ],
+    "AGR": [
+        ("MINAGRI", "Strategic Plan for Agriculture Transformation mid-term review", 18,
+         [("on_track", 3), ("delivered", 17)]),
+        ("RAB", "Seed certification system decentralised to districts", 28,
+         [("on_track", 5), ("at_risk", 20)]),
+    ],
+    "MIN": [
+        ("RMB", "Mineral exploration licensing digitised", 24, [("on_track", 3)]),
+        (None, "National mining sector local-content policy drafted", 22, []),
+    ],
+    "INV": [
+        ("RDB", "Investment facilitation one-stop centre service charter", 16,
+         [("on_track", 2), ("delivered", 15)]),
+        ("RDB", "Aftercare programme for established investors", 27, [("on_track", 8)]),
+    ],
+    "EXP": [
+        ("NAEB", "Coffee and tea export quality traceability system", 25,
+         [("on_track", 4), ("at_risk", 16)]),
+        ("MINICOM", "AfCFTA export readiness programme for SMEs", 30,
+         [("on_track", 10), ("dropped", 22)]),
+    ],
+}  # fmt: skip

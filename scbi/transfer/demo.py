@@ -13,7 +13,7 @@ from scbi.auth.models import User
 from scbi.dates import today
 from scbi.extensions import db
 from scbi.transfer import evidence, logs, plans
-from scbi.transfer.models import Pairing, PairingStatus
+from scbi.transfer.models import Pairing, PairingStatus, TransferLog
 
 ROLES_OVER_TIME = ["observed", "observed", "assisted", "assisted", "co_led", "co_led", "led"]
 ACTIVITIES = [
@@ -123,9 +123,14 @@ def _assess(pairing, coach, mentee_user, competencies, rng, expert_track: bool) 
                 note="After the first weeks of shadowing.",
             )
             made += 1
-        evidence = db.session.scalars(evidence_logs(mentee, competency.id).limit(1)).first()
+        # the first log that shows the mentee leading: experts emerge month by month
+        first_led = evidence_logs(mentee, competency.id).order_by(None)
+        evidence = db.session.scalars(
+            first_led.order_by(TransferLog.activity_date, TransferLog.id).limit(1)
+        ).first()
         if evidence is not None and (expert_track or rng.random() < 0.85):
-            day = min(today(), evidence.activity_date + timedelta(days=7))
+            shown = max(early + timedelta(days=1), evidence.activity_date + timedelta(days=7))
+            day = min(today(), shown)
             create_assessment(
                 mentee,
                 by=coach,

@@ -178,6 +178,12 @@ def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
     return log
 
 
+def _require_open(pairing: Pairing) -> None:
+    """An ended pairing's logs are history: they no longer change or go to the mentee."""
+    if not pairing.is_open:
+        raise InvalidTransition(_("This pairing has ended; its logs can no longer change."))
+
+
 def update_log(log: TransferLog, *, by: User, version, **data) -> TransferLog:
     """Change a draft, or correct a disputed log (its earlier content stays in history)."""
     if log.author_id != by.id:
@@ -185,6 +191,7 @@ def update_log(log: TransferLog, *, by: User, version, **data) -> TransferLog:
     check_version(log, version)
     if not log.editable:
         raise InvalidTransition(_("A %(status)s log cannot change.", status=log.status))
+    _require_open(log.pairing)
     before = content(log)
     values = _values(log.pairing, {**before, **data})
     for key, value in values.items():
@@ -236,6 +243,7 @@ def submit_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
     """Send the log to the mentee (again, after a correction)."""
     if log.author_id != by.id:
         raise NotAllowed(_("Only the log's author submits it."))
+    _require_open(log.pairing)
     _values(log.pairing, content(log))  # still valid today (e.g. the plan has changed)
     log.submitted_at = utcnow()
     return _transition(

@@ -195,6 +195,7 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint("minutes BETWEEN 15 AND 1440", name="minutes_range"),
         Index("ix_transfer_log_pairing_date", "pairing_id", "activity_date"),
         Index("ix_transfer_log_status_date", "status", "activity_date"),
+        Index("ix_transfer_log_responded_at", "responded_at"),
     )
 
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
@@ -239,6 +240,7 @@ class LogEvent(IdMixin, Base):
     """One step of a log's life, shown as its history (kept even when the log changes)."""
 
     __tablename__ = "log_event"
+    __table_args__ = (Index("ix_log_event_at_action", "at", "action"),)
 
     log_id: Mapped[int] = mapped_column(
         ForeignKey("transfer_log.id", ondelete="CASCADE"), index=True

@@ -179,8 +179,7 @@ def _snapshot(plan: TransferPlan) -> dict:
 def create_plan(pairing: Pairing, *, by: User, items) -> TransferPlan:
     """Start the pairing's plan (a draft); refused while another plan is open."""
     _require_coach(by, pairing)
-    if not pairing.is_open:
-        raise InvalidTransition(_("This pairing has ended; its plans can no longer change."))
+    _require_open(pairing)
     if open_plan(pairing.id) is not None:
         raise InvalidTransition(
             _("This pairing already has a plan being written or decided; continue that one.")
@@ -203,8 +202,14 @@ def create_plan(pairing: Pairing, *, by: User, items) -> TransferPlan:
     return plan
 
 
+def _require_open(pairing: Pairing) -> None:
+    if not pairing.is_open:
+        raise InvalidTransition(_("This pairing has ended; its plans can no longer change."))
+
+
 def update_plan(plan: TransferPlan, *, by: User, version, items) -> TransferPlan:
     _require_coach(by, plan.pairing)
+    _require_open(plan.pairing)
     check_version(plan, version)
     if not plan.editable:
         raise InvalidTransition(_("A %(status)s plan cannot be edited.", status=plan.status))
@@ -278,6 +283,7 @@ _WORDS = {
 
 def submit_plan(plan: TransferPlan, *, by: User, version=None) -> TransferPlan:
     _require_coach(by, plan.pairing)
+    _require_open(plan.pairing)
     if not plan.items:
         raise InvalidTransition(_("Add at least one item before submitting the plan."))
     plan.submitted_at = utcnow()

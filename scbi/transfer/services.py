@@ -9,7 +9,7 @@ is the mentee's unless a reason is given.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from scbi import audit
 from scbi.auth.models import User
@@ -47,6 +47,15 @@ def active_pairing_count(coach_id: int, *, excluding: int | None = None) -> int:
 
 
 def _check_capacity(errors: Errors, coach: Coach, excluding: int | None = None) -> None:
+    # Two managers pairing the same coach at once must not both see a free place: a no-op
+    # update takes the coach's row lock (PostgreSQL) or the write lock (SQLite) before
+    # counting, so the second waits for the first to commit and then counts its pairing.
+    db.session.execute(
+        update(Coach)
+        .where(Coach.id == coach.id)
+        .values(max_mentees=Coach.max_mentees)
+        .execution_options(synchronize_session=False)
+    )
     active = active_pairing_count(coach.id, excluding=excluding)
     if active >= coach.max_mentees:
         errors.add(

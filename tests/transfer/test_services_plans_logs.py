@@ -267,3 +267,33 @@ def test_logs_only_while_the_pairing_is_active(ws):
     pause_pairing(pairing, by=ws["admin"], version=pairing.version)
     with pytest.raises(InvalidTransition):
         logs.create_log(pairing, by=ws["coach"], **log_data(ws))
+
+
+def test_an_ended_pairings_plans_and_logs_no_longer_change(ws):
+    from scbi.transfer.services import end_pairing
+
+    pairing, coach = ws["pairing"], ws["coach"]
+    plan = plans.create_plan(pairing, by=coach, items=f.plan_items(ws["comps"][:1]))
+    log = logs.create_log(
+        pairing, by=coach, **log_data(ws, off_plan_reason="Before the plan was approved")
+    )
+    end_pairing(
+        pairing,
+        by=ws["admin"],
+        version=pairing.version,
+        status="terminated",
+        end_date=date(2025, 7, 1),
+        reason="The mentee moved to another ministry",
+    )
+    attempts = [
+        lambda: logs.update_log(log, by=coach, version=log.version, title="Changed"),
+        lambda: logs.submit_log(log, by=coach),
+        lambda: plans.update_plan(
+            plan, by=coach, version=plan.version, items=f.plan_items(ws["comps"][:2])
+        ),
+        lambda: plans.submit_plan(plan, by=coach),
+    ]
+    for attempt in attempts:
+        with pytest.raises(InvalidTransition, match="pairing has ended"):
+            attempt()
+    assert (log.status, log.title, plan.status) == ("draft", "Load-flow study", "draft")
