@@ -258,6 +258,10 @@ MATRIX = {
     # reports
     ("reports.programme", "GET"): ("/reports", STAFF_PAGE),
     ("reports.sector", "GET"): ("/reports/sectors/{sector}", STAFF_PAGE),
+    ("reports.sector_assessments_csv", "GET"): (
+        "/reports/sectors/{sector}/assessments.csv",
+        STAFF_PAGE,
+    ),
 }
 
 IGNORED = {"static", "bootstrap.static"}

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from scbi import audit
 from scbi.auth.models import ApiToken, User
@@ -47,7 +48,11 @@ def user_for_token(plain: str) -> tuple[User, ApiToken] | None:
     """The active user and live token behind ``plain``, or None."""
     if not plain or not plain.startswith(PREFIX) or len(plain) > 100:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    token = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        .where(ApiToken.token_hash == _digest(plain))
+    )
     now = utcnow()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None

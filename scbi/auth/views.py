@@ -23,7 +23,10 @@ def load_user(ident: str):
         user_id, epoch = (int(part) for part in ident.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
+    from sqlalchemy.orm import joinedload
+
+    # the roles in the same statement: every page needs them
+    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
     if user is None or not user.active or user.session_epoch != epoch:
         return None
     return user

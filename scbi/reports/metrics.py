@@ -70,8 +70,7 @@ def headlines(
 ) -> dict[int | None, dict]:
     """Section 1 for each sector, and the programme's totals under the key None
     (``statuses`` and ``minutes_rows`` as scbi.reports.queries gives them)."""
-    pairings = queries.active_pairings(sector_ids, period)
-    coaches = queries.active_coaches(sector_ids, period)
+    people = queries.active_people(sector_ids, period)
     steps = queries.log_steps(sector_ids, period)
     medians = queries.median_days_to_acknowledge(sector_ids, period)
     minutes: dict[int, int] = defaultdict(int)
@@ -83,10 +82,10 @@ def headlines(
     out: dict[int | None, dict] = {}
     for sector_id in sector_ids:
         out[sector_id] = {
-            "active_pairings": pairings.get(sector_id, 0),
+            "active_pairings": people[sector_id][0],
             "active_mentees": sum(genders[sector_id].values()),
             "mentees_by_gender": genders[sector_id],
-            "active_coaches": coaches.get(sector_id, 0),
+            "active_coaches": people[sector_id][1],
             "coaching_hours": _hours(minutes[sector_id]),
             "logs_submitted": steps[sector_id]["submitted"],
             "logs_acknowledged": steps[sector_id]["acknowledged"],

@@ -166,18 +166,35 @@ def median_days_to_acknowledge(sector_ids, period: Period) -> dict[int | None, f
     return out
 
 
-def active_pairings(sector_ids, period: Period) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(Pairing.sector_id, func.count())
-            .where(
-                Pairing.sector_id.in_(sector_ids),
-                Pairing.start_date <= period.end,
-                or_(Pairing.end_date.is_(None), Pairing.end_date >= period.start),
-            )
-            .group_by(Pairing.sector_id)
-        ).all()
+def active_people(sector_ids, period: Period) -> dict[int, tuple[int, int]]:
+    """Per sector: pairings whose dates overlap the period, and coaches whose contract
+    does (one statement: two correlated counts per sector)."""
+    pairings = (
+        select(func.count())
+        .where(
+            Pairing.sector_id == Sector.id,
+            Pairing.start_date <= period.end,
+            or_(Pairing.end_date.is_(None), Pairing.end_date >= period.start),
+        )
+        .correlate(Sector)
+        .scalar_subquery()
     )
+    coaches = (
+        select(func.count())
+        .where(
+            Coach.sector_id == Sector.id,
+            Coach.contract_start <= period.end,
+            Coach.contract_end >= period.start,
+        )
+        .correlate(Sector)
+        .scalar_subquery()
+    )
+    return {
+        sector_id: (n_pairings, n_coaches)
+        for sector_id, n_pairings, n_coaches in db.session.execute(
+            select(Sector.id, pairings, coaches).where(Sector.id.in_(sector_ids))
+        )
+    }
 
 
 def mentee_statuses(sector_ids, until: date):
@@ -197,21 +214,6 @@ def mentee_statuses(sector_ids, until: date):
         .where(Mentee.sector_id.in_(sector_ids), MenteeStatusChange.status_on <= until)
         .order_by(MenteeStatusChange.status_on, MenteeStatusChange.id)
     ).all()
-
-
-def active_coaches(sector_ids, period: Period) -> dict[int, int]:
-    """Coaches of each sector whose contract overlaps the period."""
-    return dict(
-        db.session.execute(
-            select(Coach.sector_id, func.count())
-            .where(
-                Coach.sector_id.in_(sector_ids),
-                Coach.contract_start <= period.end,
-                Coach.contract_end >= period.start,
-            )
-            .group_by(Coach.sector_id)
-        ).all()
-    )
 
 
 def coach_follow_up(sector_id: int, period: Period, as_of: date):

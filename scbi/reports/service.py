@@ -57,6 +57,17 @@ def programme_overview(user: User, period: Period) -> dict:
     )
 
 
+def sector_assessments(user: User, sector_id: int, period: Period):
+    """The sector's assessments dated in the period, for the streamed CSV."""
+    from scbi.mentees.export import visible_assessments
+    from scbi.mentees.models import Assessment
+
+    sector_or_404(user, sector_id)
+    return visible_assessments(user, {"sector_id": str(sector_id)}).where(
+        Assessment.assessed_on >= period.start, Assessment.assessed_on <= period.end
+    )
+
+
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text).strip("-").lower()
 

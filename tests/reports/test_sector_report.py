@@ -19,7 +19,7 @@ import pytest
 from scbi.extensions import db
 from scbi.mentees.models import Assessment
 from scbi.mentees.services import change_status
-from scbi.programme.models import PriorityResult, PriorityResultStatus
+from scbi.programme.models import PriorityResult, PriorityResultStatus, Sector
 from scbi.reports import metrics, periods
 from scbi.transfer import plans
 from scbi.transfer.models import LogEvent, TransferLog
@@ -165,7 +165,10 @@ def built(app):
                     )
                 )
         db.session.commit()
-        yield {"sector": s, "c1": c1.id, "c2": c2.id, "i1": i1.id, "i2": i2.id}
+        ids = {"sector_id": s.id, "code": s.code, "name": s.name, "c1": c1.id, "c2": c2.id}
+        ids |= {"i1": i1.id, "i2": i2.id}
+    # outside the app context: requests in the tests push their own (and their own g)
+    return ids
 
 
 @pytest.fixture
@@ -173,7 +176,8 @@ def report(app, built):
     with app.test_request_context("/", query_string=PERIOD):
         from flask import request
 
-        return metrics.sector_report(built["sector"], periods.parse(request.args))
+        sector = db.session.get(Sector, built["sector_id"])
+        return metrics.sector_report(sector, periods.parse(request.args))
 
 
 def test_the_period(report):
@@ -301,7 +305,9 @@ def test_the_overview_adds_up_the_sectors(app, built, report):
         from flask import request
 
         overview = metrics.programme_overview(
-            [built["sector"]], periods.parse(request.args), with_cascade=True
+            [db.session.get(Sector, built["sector_id"])],
+            periods.parse(request.args),
+            with_cascade=True,
         )
     [row] = overview["sectors"]
     assert row["headline"] == report["headline"]
