@@ -6,6 +6,7 @@ imports, strings; each check returns the cleaned value or None and records why n
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 
@@ -15,6 +16,10 @@ from scbi.errors import ValidationFailed
 from scbi.extensions import db
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+# Tabs and line breaks are text; the other C0 controls and DEL are not.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Errors:
@@ -35,6 +40,9 @@ class Errors:
         value = ("" if value is None else str(value)).strip()
         if required and not value:
             self.add(field, _("This field is required."))
+        elif CONTROL_CHARACTERS.search(value):
+            # PostgreSQL refuses NUL outright; the others break exports and print badly
+            self.add(field, _("Remove the invisible control characters from this text."))
         elif len(value) > max_length:
             self.add(field, _("Use at most %(n)d characters.", n=max_length))
         return value

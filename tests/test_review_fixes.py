@@ -205,3 +205,23 @@ def test_parallel_pairings_never_exceed_a_coachs_capacity(app, client):
             db.select(db.func.count()).select_from(Pairing).where(Pairing.coach_id == coach_id)
         )
         assert count == 2
+
+
+@pytest.mark.parametrize("text", ["Grid\x00study", "Grid\x0bstudy", "Grid\x7f"])
+def test_control_characters_are_refused_by_name_never_a_500(app, client, text):
+    """PostgreSQL cannot store NUL; a workbook cannot hold most C0 controls."""
+    world = f.world(app)
+    token = api_token(client, world.secretariat)
+    response = client.post(
+        "/api/v1/priority-results",
+        headers=bearer(token),
+        json={"sector_id": world.a.sector_id, "title": text, "due_date": "2027-06-30"},
+    )
+    assert response.status_code == 422
+    assert "control characters" in response.json["error"]["fields"]["title"][0]
+    fine = client.post(
+        "/api/v1/priority-results",
+        headers=bearer(token),
+        json={"sector_id": world.a.sector_id, "title": "Grid\tstudy", "due_date": "2027-06-30"},
+    )
+    assert fine.status_code == 201

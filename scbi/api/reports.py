@@ -3,7 +3,7 @@ mass, as JSON or, with ``format``, as the PDF and XLSX files the pages offer."""
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 
 from scbi.api import bp
@@ -127,14 +127,6 @@ def _file_format() -> str | None:
     return kind
 
 
-def _send(found: service.ReportFile):
-    return Response(
-        found.content,
-        mimetype=found.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
-    )
-
-
 @bp.get("/reports/sectors/<int:sector_id>")
 @endpoint(
     "A sector's report for a period: the eight sections of DESIGN.md",
@@ -148,7 +140,7 @@ def sector_report(sector_id: int):
     kind = _file_format()
     period = periods.parse(request.args)
     if kind:
-        return _send(service.sector_file(g.api_user, sector_id, period, kind))
+        return service.sector_file(g.api_user, sector_id, period, kind).response()
     return jsonify(service.sector_report(g.api_user, sector_id, period))
 
 
@@ -165,5 +157,5 @@ def programme_report():
     kind = _file_format()
     period = periods.parse(request.args)
     if kind:
-        return _send(service.programme_file(g.api_user, period, kind))
+        return service.programme_file(g.api_user, period, kind).response()
     return jsonify(service.programme_overview(g.api_user, period))

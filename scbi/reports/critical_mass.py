@@ -55,7 +55,7 @@ def standings(
 ) -> dict[int, Standing]:
     """Experts of each sector at each of ``months`` month ends up to ``until``.
 
-    Four statements whatever the number of sectors, mentees and assessments: the core
+    Three statements whatever the number of sectors, mentees and assessments: the core
     competencies, the dated statuses (``statuses``, when the caller has them: rows of
     scbi.reports.queries.mentee_statuses, which may reach past ``until``), the validated
     assessments and the approved plan baselines, read in date order and replayed once
@@ -105,7 +105,7 @@ def _status_events(rows) -> list[tuple]:
 
 def _utc_day(column):
     """The UTC calendar day of a timestamp column, on SQLite and PostgreSQL."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if queries.dialect() == "postgresql":
         return cast(func.timezone("UTC", column), Date)
     return func.date(column)
 
@@ -201,10 +201,12 @@ def _level_events(states, until: date) -> list[tuple]:
         )
         .label("before"),
     ).subquery()
-    rows = db.session.execute(
+    # Core execution: tens of thousands of plain rows need no ORM result processing
+    rows = db.session.connection().execute(
         select(
             flagged.c.day,
             flagged.c.kind,
+            flagged.c.at,
             flagged.c.ident,
             flagged.c.mentee_id,
             flagged.c.competency_id,
@@ -212,8 +214,8 @@ def _level_events(states, until: date) -> list[tuple]:
         ).where(flagged.c.above != flagged.c.before)
     )
     return [
-        (_as_date(day), (1, kind, ident), "level", mentee, competency, bool(above))
-        for day, kind, ident, mentee, competency, above in rows
+        (_as_date(day), (1, kind, at, ident), "level", mentee, competency, bool(above))
+        for day, kind, at, ident, mentee, competency, above in rows
     ]
 
 
@@ -287,18 +289,20 @@ class Forecast:
 
 def forecast(points: list[tuple[date, int]], target: int, target_date: date) -> Forecast:
     """Least-squares trend over the trajectory's month ends: the date the target is
-    reached at that pace, or None (not on track) when the trend does not rise."""
+    reached going on from today's count at that pace, or None (not on track) when the
+    trend does not rise. A target already reached is on track, dated by the first month
+    end it was reached (or today)."""
     if not points:
         return Forecast(None, False, 0.0)
     last_day, current = points[-1]
-    if current >= target:
-        return Forecast(last_day, last_day <= target_date, 0.0)
     fitted = fit([p[1] for p in points])
     slope = fitted[-1] - fitted[-2] if len(fitted) > 1 else 0.0
+    if current >= target:  # reached: the first month end at the target, and on track
+        reached = next(day for day, count in points if count >= target)
+        return Forecast(reached, True, slope)
     if slope <= 0:
         return Forecast(None, False, slope)
-    fitted_now = fitted[-1]
-    months = max(0.0, (target - fitted_now) / slope)
+    months = (target - current) / slope  # from today's count, at the trend's pace
     reached = last_day + timedelta(days=round(months * 30.4375))
     return Forecast(reached, reached <= target_date, slope)
 
@@ -330,7 +334,7 @@ def of_standing(sector: Sector, standing: Standing) -> CriticalMass:
 
 
 def critical_masses(sectors, on: date, statuses=None) -> list[CriticalMass]:
-    """The critical mass of each sector, in the order given, in four statements."""
+    """The critical mass of each sector, in the order given, in three statements."""
     found = standings(sectors, on, statuses=statuses)
     return [of_standing(s, found[s.id]) for s in sectors]
 

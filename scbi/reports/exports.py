@@ -43,10 +43,14 @@ def _pdf(html: str) -> bytes:
 # --- XLSX ----------------------------------------------------------------------------------
 
 
-def _cell(value):
+def _xlsx_cell(value):
+    """Numbers stay numbers; text is formula-safe and loses the control characters a
+    workbook cannot hold (a stray one in a note must not break the download)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if value is None or isinstance(value, bool | int | float):
         return value
-    return neutralise(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
 
 
 def _sheet(book, title: str, header: list[str], rows) -> None:
@@ -57,7 +61,7 @@ def _sheet(book, title: str, header: list[str], rows) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([_xlsx_cell(v) for v in row])
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)

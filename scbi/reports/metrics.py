@@ -66,10 +66,11 @@ def _gender(value: str) -> str:
 
 
 def headlines(
-    sector_ids: list[int], period: Period, statuses, minutes_rows
+    sector_ids: list[int], period: Period, active_mentees: dict[int, dict], minutes_rows
 ) -> dict[int | None, dict]:
     """Section 1 for each sector, and the programme's totals under the key None
-    (``statuses`` and ``minutes_rows`` as scbi.reports.queries gives them)."""
+    (``active_mentees`` as _active_mentees finds them, ``minutes_rows`` as
+    scbi.reports.queries.transfer_minutes gives them)."""
     people = queries.active_people(sector_ids, period)
     steps = queries.log_steps(sector_ids, period)
     medians = queries.median_days_to_acknowledge(sector_ids, period)
@@ -77,7 +78,7 @@ def headlines(
     for sector_id, _m, _a, _r, value in minutes_rows:
         minutes[sector_id] += value
     genders: dict[int, dict[str, int]] = {s: dict.fromkeys(GENDERS, 0) for s in sector_ids}
-    for mentee in _active_mentees(statuses, period).values():
+    for mentee in active_mentees.values():
         genders[mentee["sector_id"]][_gender(mentee["gender"])] += 1
     out: dict[int | None, dict] = {}
     for sector_id in sector_ids:
@@ -136,21 +137,22 @@ def sector_report(sector: Sector, period: Period) -> dict:
     statuses = queries.mentee_statuses([sector.id], period.end)
     cm = critical_masses([sector], as_of, statuses)[0]
     minutes = queries.transfer_minutes([sector.id], period)
+    active = _active_mentees(statuses, period)
     return {
         "sector": {"id": sector.id, "code": sector.code, "name": sector.name},
         "period": _period(period),
-        "headline": headlines([sector.id], period, statuses, minutes)[sector.id],
+        "headline": headlines([sector.id], period, active, minutes)[sector.id],
         "critical_mass": critical_mass_data(cm),
         **_plans_and_gains(sector, period, as_of),
         "transfer": _transfer(minutes, period),
-        "institutions": _institutions(sector, period, statuses, cm.expert_ids),
+        "institutions": _institutions(sector, period, statuses, active, cm.expert_ids),
         "coaches": _coaches(sector, period, as_of),
         "priority_results": _priority_results(sector, as_of),
     }
 
 
 def _plans_and_gains(sector: Sector, period: Period, as_of: date) -> dict:
-    items = queries.plan_items(sector.id, period)
+    items = queries.plan_items(sector.id, period, as_of)
     levels = current_levels({i.mentee_id for i in items}, as_of, {i.competency_id for i in items})
     by_competency: dict[int, dict] = {}
     overdue = []
@@ -262,9 +264,9 @@ def _transfer(minutes, period: Period) -> dict:
     }
 
 
-def _institutions(sector: Sector, period: Period, statuses, expert_ids) -> list[dict]:
+def _institutions(sector: Sector, period: Period, statuses, active, expert_ids) -> list[dict]:
     mentees: dict[int, int] = defaultdict(int)
-    for mentee in _active_mentees(statuses, period).values():
+    for mentee in active.values():
         mentees[mentee["institution_id"]] += 1
     institution_of = {row[2]: row[6] for row in statuses}
     experts: dict[int, int] = defaultdict(int)
@@ -325,7 +327,9 @@ def programme_overview(sectors: list[Sector], period: Period, *, with_cascade: b
     """One row per sector (headline and critical mass), the totals, and the cascade."""
     ids = [s.id for s in sectors]
     statuses = queries.mentee_statuses(ids, period.end)
-    heads = headlines(ids, period, statuses, queries.transfer_minutes(ids, period))
+    heads = headlines(
+        ids, period, _active_mentees(statuses, period), queries.transfer_minutes(ids, period)
+    )
     masses = critical_masses(sectors, period.as_of, statuses)
     rows = []
     for sector, cm in zip(sectors, masses, strict=True):

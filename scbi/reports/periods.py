@@ -33,10 +33,6 @@ class Period:
         runs (nothing is known of the future)."""
         return min(self.end, today())
 
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
     def query(self) -> dict[str, str]:
         """The query-string that asks for this period again (links, downloads)."""
         if self.quarter:

@@ -5,8 +5,9 @@ same number of statements for one sector or ten, at a hundred logs or a million:
 database adds, counts and finds medians; Python only arranges the small results.
 
 Counting rules (DESIGN.md "Reports"): hours and shares count acknowledged and verified
-logs whose activity date is in the period; submitted / acknowledged / disputed count the
-logs that took that step in the period (their history, not their status today).
+logs whose activity date is in the period; submitted counts the logs that left draft in
+the period, acknowledged / disputed those that took that step in it (from their history,
+not their status today).
 """
 
 from __future__ import annotations
@@ -45,20 +46,20 @@ COUNTED = [s.value for s in COUNTED_LOG_STATUSES]
 LOG_STEPS = ("submitted", "acknowledged", "disputed")
 
 
-def _dialect() -> str:
+def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
 def month_of(column):
     """``YYYY-MM`` of a date column, on SQLite and PostgreSQL."""
-    if _dialect() == "postgresql":
+    if dialect() == "postgresql":
         return func.to_char(column, "YYYY-MM")
     return func.strftime("%Y-%m", column)
 
 
 def days_between(start, end):
     """Days (fractional) from one timestamp column to another."""
-    if _dialect() == "postgresql":
+    if dialect() == "postgresql":
         return func.extract("epoch", end - start) / 86400.0
     return func.julianday(end) - func.julianday(start)
 
@@ -102,9 +103,20 @@ def transfer_minutes(sector_ids, period: Period) -> list[tuple[int, str, str, st
 
 
 def log_steps(sector_ids, period: Period) -> dict[int, dict[str, int]]:
-    """Per sector: how many logs were submitted, acknowledged and disputed in the period
-    (a log disputed, corrected and acknowledged counts once in each)."""
+    """Per sector: how many logs left draft (their first submission), were acknowledged
+    and were disputed in the period. A log disputed and acknowledged in one quarter counts
+    once in each; a correction resubmitted is not a new submission."""
     start, end = instants(period)
+    earlier = aliased(LogEvent)
+    resubmission = (
+        select(earlier.id)
+        .where(
+            earlier.log_id == LogEvent.log_id,
+            earlier.action == "submitted",
+            earlier.at < LogEvent.at,
+        )
+        .exists()
+    )
     out: dict[int, dict[str, int]] = {s: dict.fromkeys(LOG_STEPS, 0) for s in sector_ids}
     for sector_id, action, count in db.session.execute(
         select(Pairing.sector_id, LogEvent.action, func.count(func.distinct(LogEvent.log_id)))
@@ -115,6 +127,7 @@ def log_steps(sector_ids, period: Period) -> dict[int, dict[str, int]]:
             LogEvent.action.in_(LOG_STEPS),
             LogEvent.at >= start,
             LogEvent.at < end,
+            or_(LogEvent.action != "submitted", ~resubmission),
         )
         .group_by(Pairing.sector_id, LogEvent.action)
     ):
@@ -200,20 +213,24 @@ def active_people(sector_ids, period: Period) -> dict[int, tuple[int, int]]:
 def mentee_statuses(sector_ids, until: date):
     """``(status_on, change_id, mentee_id, sector_id, status, gender, institution_id)`` of
     every dated status of the sectors' mentees up to ``until``, oldest first."""
-    return db.session.execute(
-        select(
-            MenteeStatusChange.status_on,
-            MenteeStatusChange.id,
-            Mentee.id,
-            Mentee.sector_id,
-            MenteeStatusChange.status,
-            Mentee.gender,
-            Mentee.institution_id,
+    return (
+        db.session.connection()
+        .execute(
+            select(
+                MenteeStatusChange.status_on,
+                MenteeStatusChange.id,
+                Mentee.id,
+                Mentee.sector_id,
+                MenteeStatusChange.status,
+                Mentee.gender,
+                Mentee.institution_id,
+            )
+            .join(Mentee, Mentee.id == MenteeStatusChange.mentee_id)
+            .where(Mentee.sector_id.in_(sector_ids), MenteeStatusChange.status_on <= until)
+            .order_by(MenteeStatusChange.status_on, MenteeStatusChange.id)
         )
-        .join(Mentee, Mentee.id == MenteeStatusChange.mentee_id)
-        .where(Mentee.sector_id.in_(sector_ids), MenteeStatusChange.status_on <= until)
-        .order_by(MenteeStatusChange.status_on, MenteeStatusChange.id)
-    ).all()
+        .all()
+    )
 
 
 def coach_follow_up(sector_id: int, period: Period, as_of: date):
@@ -253,8 +270,27 @@ def coach_follow_up(sector_id: int, period: Period, as_of: date):
     ).all()
 
 
-def plan_items(sector_id: int, period: Period):
-    """The items of the approved plans of the sector's pairings active in the period."""
+def plan_items(sector_id: int, period: Period, as_of: date):
+    """The items of the plan in force on ``as_of`` (the latest approved on or before that
+    day, superseded since or not) of each of the sector's pairings active in the period."""
+    end_of_day = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
+    ranked = (
+        select(
+            TransferPlan.id,
+            func.row_number()
+            .over(
+                partition_by=TransferPlan.pairing_id,
+                order_by=(TransferPlan.decided_at.desc(), TransferPlan.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(
+            TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
+            TransferPlan.decided_at < end_of_day,
+        )
+        .subquery()
+    )
+    in_force = select(ranked.c.id).where(ranked.c.rank == 1)
     return db.session.execute(
         select(
             PlanItem.id,
@@ -273,7 +309,7 @@ def plan_items(sector_id: int, period: Period):
         .join(User, User.id == Mentee.user_id)
         .where(
             Pairing.sector_id == sector_id,
-            TransferPlan.status == PlanStatus.APPROVED.value,
+            TransferPlan.id.in_(in_force),
             Pairing.start_date <= period.end,
             or_(Pairing.end_date.is_(None), Pairing.end_date >= period.start),
         )

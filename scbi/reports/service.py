@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import Response
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
@@ -27,6 +28,13 @@ class ReportFile:
     content: bytes
     mimetype: str
     filename: str
+
+    def response(self) -> Response:
+        return Response(
+            self.content,
+            mimetype=self.mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{self.filename}"'},
+        )
 
 
 def visible_sectors(user: User, *, active_only: bool = True) -> list[Sector]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import format_date
 from flask_login import current_user
+from markupsafe import Markup
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
@@ -15,6 +16,15 @@ from scbi.reports import periods, service
 from scbi.reports.charts import sector_charts
 
 bp = Blueprint("reports", __name__)
+
+
+@bp.app_template_filter("css_string")
+def css_string(value) -> Markup:
+    """Text inside a quoted CSS string (the PDF's running footer): every character that
+    could end the string, the rule or the style element is a CSS escape."""
+    return Markup(  # noqa: S704 - escaped here for the CSS context
+        "".join(c if c.isalnum() or c in " .,-_/()" else f"\\{ord(c):x} " for c in str(value))
+    )
 
 
 @bp.app_template_filter("isodate")
@@ -47,7 +57,7 @@ def programme():
     period, errors = _period()
     kind = request.args.get("format", "")
     if kind in service.FILE_FORMATS and not errors:
-        return _download(service.programme_file(current_user, period, kind))
+        return service.programme_file(current_user, period, kind).response()
     overview = service.programme_overview(current_user, period)
     return render_template(
         "reports/programme.html", overview=overview, **_picker(period, errors)
@@ -60,7 +70,7 @@ def sector(sector_id: int):
     period, errors = _period()
     kind = request.args.get("format", "")
     if kind in service.FILE_FORMATS and not errors:
-        return _download(service.sector_file(current_user, sector_id, period, kind))
+        return service.sector_file(current_user, sector_id, period, kind).response()
     report = service.sector_report(current_user, sector_id, period)
     return render_template(
         "reports/sector.html",
@@ -77,12 +87,4 @@ def sector_assessments_csv(sector_id: int):
 
     return assessments_csv_response(
         service.sector_assessments(current_user, sector_id, periods.parse(request.args))
-    )
-
-
-def _download(found: service.ReportFile) -> Response:
-    return Response(
-        found.content,
-        mimetype=found.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
     )

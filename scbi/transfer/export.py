@@ -22,6 +22,7 @@ from scbi.programme.models import Competency, Sector
 from scbi.transfer.models import Evidence, Pairing, TransferLog, log_competency
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset(FORMULA_START)
 
 
 def visible_logs(user: User) -> Select:
@@ -140,10 +141,24 @@ def _rows(query: Select) -> Iterator[tuple]:
         .order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
         .execution_options(yield_per=1000)
     )
-    for row in db.session.execute(columns):
+    # Core execution (no ORM result layer): this loop runs once per exported log
+    for row in db.session.connection().execute(columns):
         row = list(row)
         row[7] = f"{row[7] / 60:g}"
         yield row
+
+
+def _cell(value):
+    """A CSV cell that is not text (text is neutralised inline, being most cells): dates
+    in ISO form, None empty, numbers as they are — deliberately not prefixed, even when
+    negative: a number cell cannot hold a formula (no export writes negative numbers)."""
+    if value is None:
+        return ""
+    if value.__class__ in (int, float):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return neutralise(value)
 
 
 def csv_lines(header: list[str], rows: Iterable) -> Iterator[str]:
@@ -159,7 +174,12 @@ def csv_lines(header: list[str], rows: Iterable) -> Iterator[str]:
     yield "\ufeff"  # so spreadsheet programs read UTF-8
     writer.writerow(header)
     for n, row in enumerate(rows, start=1):
-        writer.writerow([neutralise(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+        writer.writerow(
+            [
+                ("'" + v if v[:1] in FORMULA_FIRST else v) if v.__class__ is str else _cell(v)
+                for v in row
+            ]
+        )
         if n % 500 == 0:
             yield flush()
     yield flush()

@@ -134,6 +134,12 @@ def built(app):
         log(p1, date(2025, 12, 20), "on_the_job", 60, "led", "acknowledged",
             [("submitted", "2025-12-20T10:00"), ("acknowledged", "2026-01-02T10:00")],
             "2025-12-20T10:00", "2026-01-02T10:00")  # fmt: skip
+        # L8: submitted in December; disputed, corrected and resubmitted in January (not
+        # a new submission), acknowledged a day after the resubmission
+        log(p2, date(2025, 12, 10), "on_the_job", 60, "led", "acknowledged",
+            [("submitted", "2025-12-10T10:00"), ("disputed", "2026-01-05T10:00"),
+             ("submitted", "2026-01-06T10:00"), ("acknowledged", "2026-01-07T10:00")],
+            "2026-01-06T10:00", "2026-01-07T10:00")  # fmt: skip
         # L7: submitted at 22:30 UTC on 31 March, which is 1 April in Kigali
         log(p2, date(2026, 3, 31), "on_the_job", 60, "assisted", "submitted",
             [("submitted", "2026-03-31T22:30")], "2026-03-31T22:30")  # fmt: skip
@@ -166,6 +172,7 @@ def built(app):
                 )
         db.session.commit()
         ids = {"sector_id": s.id, "code": s.code, "name": s.name, "c1": c1.id, "c2": c2.id}
+        ids |= {"p1": p1.id, "coach_user": k1.user_id}
         ids |= {"i1": i1.id, "i2": i2.id}
     # outside the app context: requests in the tests push their own (and their own g)
     return ids
@@ -198,10 +205,10 @@ def test_headline(report):
         "mentees_by_gender": {"female": 1, "male": 1, "other": 1},
         "active_coaches": 2,  # Alice and Zed; Bob's contract ended in December
         "coaching_hours": 4.5,  # L1 2 h + L2 1 h + L3 1.5 h
-        "logs_submitted": 4,  # L1-L4 (L6 in December, L7 on 1 April in Kigali)
-        "logs_acknowledged": 4,  # L1, L2, L3 and L6 (acknowledged on 2 January)
-        "logs_disputed": 2,  # L3 and L4
-        "median_days_to_acknowledge": 3.0,  # 0.5, 2, 4, 13 -> (2 + 4) / 2
+        "logs_submitted": 4,  # L1-L4 (L6 and L8 in December, L7 on 1 April in Kigali)
+        "logs_acknowledged": 5,  # L1, L2, L3, L6 (acknowledged on 2 January) and L8
+        "logs_disputed": 3,  # L3, L4 and L8
+        "median_days_to_acknowledge": 2.0,  # 0.5, 1, 2, 4, 13
     }
 
 
@@ -212,10 +219,10 @@ def test_critical_mass(report):
     assert mass["trajectory"][0]["month"] == "2025-04-30"
     assert mass["trajectory"][-1]["month"] == "2026-03-31"
     assert (mass["experts"], mass["target"], mass["progress"]) == (1, 4, 0.25)
-    # slope 7/143 a month; fitted now 258.5/429; (4 - 258.5/429) / (7/143) = 69.405 months
-    # x 30.4375 = 2112.5 days -> 2113 days after 31 March 2026: 12 January 2032, too late
+    # slope 7/143 a month; from 1 expert now, (4 - 1) / (7/143) = 61.29 months
+    # x 30.4375 = 1865.4 days -> 1865 days after 31 March 2026: 9 May 2031, too late
     assert mass["trend_per_month"] == 0.05
-    assert mass["forecast_date"] == "2032-01-12"
+    assert mass["forecast_date"] == "2031-05-09"
     assert mass["on_track"] is False
     # m1: c2 at 2 (1 below); m2: c1 at its baseline 1 and c2 at 0 (2 below); m4 expert
     assert mass["pipeline"] == {"0": 1, "1": 1, "2": 1, "3+": 0}
@@ -314,6 +321,6 @@ def test_the_overview_adds_up_the_sectors(app, built, report):
     mass = {k: v for k, v in report["critical_mass"].items() if k != "trajectory"}
     assert row["critical_mass"] == mass
     assert overview["totals"]["coaching_hours"] == 4.5
-    assert overview["totals"]["median_days_to_acknowledge"] == 3.0
+    assert overview["totals"]["median_days_to_acknowledge"] == 2.0
     assert (overview["totals"]["experts"], overview["totals"]["expert_target"]) == (1, 4)
     assert overview["cascade"] == {"former_mentees_coaching": 0, "people": []}
