@@ -110,11 +110,11 @@ def create_user(
     user.set_roles(role_set)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", by=by, entity=user, after=_snapshot(user))
+    audit.record("user.create", by=by, entity=user, after=account_snapshot(user))
     return user
 
 
-def _snapshot(user: User) -> dict:
+def account_snapshot(user: User) -> dict:
     return {
         "email": user.email,
         "full_name": user.full_name,
@@ -138,7 +138,7 @@ def update_user(
     the programme without an active secretariat account.
     """
     check_version(user, version)
-    before = _snapshot(user)
+    before = account_snapshot(user)
     fields: dict[str, list[str]] = {}
     if full_name is not None:
         full_name = full_name.strip()
@@ -187,7 +187,7 @@ def update_user(
     if ends_sessions:
         end_sessions(user)
     db.session.flush()
-    after = _snapshot(user)
+    after = account_snapshot(user)
     if after != before:
         audit.record("user.update", by=by, entity=user, before=before, after=after)
     return user
@@ -363,53 +363,3 @@ def generate_password() -> str:
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     groups = ["".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4)]
     return "-".join(groups)
-
-
-def create_profile_account(
-    errors,
-    *,
-    by,
-    role: Role,
-    email: str,
-    full_name: str,
-    password: str | None,
-    password_hash: str | None,
-    must_change_password: bool,
-    joins: Role | None = None,
-):
-    """The account behind a coach or mentee profile, its problems added to ``errors``
-    (so the form shows account and profile problems together).
-
-    Returns ``(user or None, password)``; without a password one is generated. When the
-    e-mail is that of an account holding the ``joins`` role (a mentee who now coaches:
-    the cascade), that account takes the new role too and keeps its password: the
-    password returned is None. Its sessions end, as with any change of roles.
-    """
-    existing = user_by_email(email) if joins else None
-    if existing is not None and joins in existing.roles and role not in existing.roles:
-        before = _snapshot(existing)
-        existing.set_roles(existing.roles | {role})
-        end_sessions(existing)
-        db.session.flush()
-        audit.record(
-            "user.update", by=by, entity=existing, before=before, after=_snapshot(existing)
-        )
-        return existing, None
-    password = password or generate_password()
-    try:
-        user = create_user(
-            by=by,
-            email=email,
-            full_name=full_name,
-            password=password,
-            password_hash=password_hash,
-            must_change_password=must_change_password,
-            roles=[role.value],
-            allowed_roles=frozenset({role}),
-        )
-    except ValidationFailed as error:
-        for field, messages in error.fields.items():
-            for message in messages:
-                errors.add(field, message)
-        return None, password
-    return user, password

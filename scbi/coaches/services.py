@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from scbi import audit
-from scbi.auth import services as accounts
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
+from scbi.auth.profiles import create_profile_account
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.errors import check_version
 from scbi.extensions import db
@@ -90,7 +90,7 @@ def register_coach(
     require_configure(by)
     errors = Errors()
     values = _profile_values(errors, data)
-    user, password = accounts.create_profile_account(
+    user, password = create_profile_account(
         errors,
         by=by,
         role=Role.COACH,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from scbi.extensions import db
 from scbi.mentees.models import Assessment, AssessorRole
@@ -75,8 +75,17 @@ def _validated(mentee_ids, on: date, competency_ids):
     ).where(ranked.c.rank == 1)
 
 
-def _baselines(mentee_ids, on: date, competency_ids):
+def approved_by(on: date):
+    """A plan approved on or before ``on`` (UTC day), superseded since or not: the plans
+    whose baselines count, and among which the latest is the plan in force."""
     end_of_day = datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC)
+    return and_(
+        TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
+        TransferPlan.decided_at < end_of_day,
+    )
+
+
+def _baselines(mentee_ids, on: date, competency_ids):
     ranked = (
         select(
             Pairing.mentee_id,
@@ -96,8 +105,7 @@ def _baselines(mentee_ids, on: date, competency_ids):
         )
         .where(
             Pairing.mentee_id.in_(mentee_ids),
-            TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
-            TransferPlan.decided_at < end_of_day,
+            approved_by(on),
         )
     )
     if competency_ids is not None:

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from scbi import audit
-from scbi.auth import services as accounts
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
+from scbi.auth.profiles import create_profile_account
 from scbi.database import utcnow
 from scbi.dates import today
 from scbi.errors import check_version
@@ -71,7 +71,7 @@ def register_mentee(
     require_configure(by)
     errors = Errors()
     values = _profile_values(errors, data)
-    user, password = accounts.create_profile_account(
+    user, password = create_profile_account(
         errors,
         by=by,
         role=Role.MENTEE,

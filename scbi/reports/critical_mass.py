@@ -10,16 +10,17 @@ core competencies has no experts. Nothing is cached: every number comes from his
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import Date, Integer, and_, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import Integer, and_, cast, func, literal, null, or_, select, union_all
 
 from scbi.database import UTCDateTime
 from scbi.extensions import db
+from scbi.mentees.levels import approved_by
 from scbi.mentees.models import Assessment, AssessorRole, Mentee, MenteeStatus
 from scbi.programme.models import Competency, CompetencyFramework, Sector
 from scbi.reports import queries
-from scbi.transfer.models import Pairing, PlanItem, PlanStatus, TransferPlan
+from scbi.transfer.models import Pairing, PlanItem, TransferPlan
 
 COUNTING = (MenteeStatus.ACTIVE.value, MenteeStatus.GRADUATED.value)
 TREND_MONTHS = 12
@@ -103,13 +104,6 @@ def _status_events(rows) -> list[tuple]:
     ]
 
 
-def _utc_day(column):
-    """The UTC calendar day of a timestamp column, on SQLite and PostgreSQL."""
-    if queries.dialect() == "postgresql":
-        return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
-
-
 def _level_events(states, until: date) -> list[tuple]:
     """The days a mentee's level on a core competency crosses the sector's expert level,
     up or down, as dated events ``(day, key, "level", mentee, competency, above)``.
@@ -147,10 +141,9 @@ def _level_events(states, until: date) -> list[tuple]:
             Assessment.assessor_role != AssessorRole.SELF.value,
         )
     )
-    end_of_day = datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC)
     baselines = (
         select(
-            _utc_day(TransferPlan.decided_at).label("day"),
+            queries.utc_day(TransferPlan.decided_at).label("day"),
             literal(0).label("kind"),
             TransferPlan.decided_at.label("at"),
             TransferPlan.id.label("ident"),
@@ -166,8 +159,7 @@ def _level_events(states, until: date) -> list[tuple]:
         .join(CompetencyFramework, CompetencyFramework.id == Competency.framework_id)
         .where(
             core,
-            TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
-            TransferPlan.decided_at < end_of_day,
+            approved_by(until),
         )
     )
     stream = union_all(assessed, baselines).subquery()

@@ -16,12 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Integer, and_, case, cast, func, null, or_, select
+from sqlalchemy import Date, Integer, and_, case, cast, func, null, or_, select
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
 from scbi.extensions import db
+from scbi.mentees.levels import approved_by
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.programme.models import (
     Competency,
@@ -37,7 +38,6 @@ from scbi.transfer.models import (
     LogEvent,
     Pairing,
     PlanItem,
-    PlanStatus,
     TransferLog,
     TransferPlan,
 )
@@ -62,6 +62,26 @@ def days_between(start, end):
     if dialect() == "postgresql":
         return func.extract("epoch", end - start) / 86400.0
     return func.julianday(end) - func.julianday(start)
+
+
+def utc_day(column):
+    """The UTC calendar day of a timestamp column."""
+    if dialect() == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def pairing_overlaps(period: Period):
+    """A pairing active at some point of the period (its dates overlap it)."""
+    return and_(
+        Pairing.start_date <= period.end,
+        or_(Pairing.end_date.is_(None), Pairing.end_date >= period.start),
+    )
+
+
+def contract_overlaps(period: Period):
+    """A coach whose contract overlaps the period."""
+    return and_(Coach.contract_start <= period.end, Coach.contract_end >= period.start)
 
 
 def instants(period: Period) -> tuple[datetime, datetime]:
@@ -186,8 +206,7 @@ def active_people(sector_ids, period: Period) -> dict[int, tuple[int, int]]:
         select(func.count())
         .where(
             Pairing.sector_id == Sector.id,
-            Pairing.start_date <= period.end,
-            or_(Pairing.end_date.is_(None), Pairing.end_date >= period.start),
+            pairing_overlaps(period),
         )
         .correlate(Sector)
         .scalar_subquery()
@@ -196,8 +215,7 @@ def active_people(sector_ids, period: Period) -> dict[int, tuple[int, int]]:
         select(func.count())
         .where(
             Coach.sector_id == Sector.id,
-            Coach.contract_start <= period.end,
-            Coach.contract_end >= period.start,
+            contract_overlaps(period),
         )
         .correlate(Sector)
         .scalar_subquery()
@@ -258,11 +276,7 @@ def coach_follow_up(sector_id: int, period: Period, as_of: date):
         .outerjoin(minutes, minutes.c.coach_id == Coach.id)
         .where(
             or_(
-                and_(
-                    Coach.sector_id == sector_id,
-                    Coach.contract_start <= period.end,
-                    Coach.contract_end >= period.start,
-                ),
+                and_(Coach.sector_id == sector_id, contract_overlaps(period)),
                 minutes.c.minutes.is_not(None),
             )
         )
@@ -273,7 +287,6 @@ def coach_follow_up(sector_id: int, period: Period, as_of: date):
 def plan_items(sector_id: int, period: Period, as_of: date):
     """The items of the plan in force on ``as_of`` (the latest approved on or before that
     day, superseded since or not) of each of the sector's pairings active in the period."""
-    end_of_day = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=UTC)
     ranked = (
         select(
             TransferPlan.id,
@@ -284,10 +297,7 @@ def plan_items(sector_id: int, period: Period, as_of: date):
             )
             .label("rank"),
         )
-        .where(
-            TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
-            TransferPlan.decided_at < end_of_day,
-        )
+        .where(approved_by(as_of))
         .subquery()
     )
     in_force = select(ranked.c.id).where(ranked.c.rank == 1)
@@ -310,8 +320,7 @@ def plan_items(sector_id: int, period: Period, as_of: date):
         .where(
             Pairing.sector_id == sector_id,
             TransferPlan.id.in_(in_force),
-            Pairing.start_date <= period.end,
-            or_(Pairing.end_date.is_(None), Pairing.end_date >= period.start),
+            pairing_overlaps(period),
         )
         .order_by(
             Competency.sort_order, Competency.short_name, PlanItem.target_date, User.full_name
