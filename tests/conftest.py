@@ -13,7 +13,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from scbi import create_app
 from scbi.extensions import db
@@ -21,16 +22,45 @@ from tests.helpers import PASSWORD, api_token, bearer, login
 
 
 def database_url(tmp: Path) -> str:
-    return os.environ.get("SCBI_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite'}"
+    """The test database: under pytest-xdist, each worker has its own on the same server."""
+    url = os.environ.get("SCBI_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp / 'test.sqlite'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    _on_server(
+        parsed, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _on_server(url, *statements: str) -> None:
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    admin.dispose()
+
+
+def engine_options(url: str) -> dict:
+    """Tests need no durability: PostgreSQL acknowledges commits before it flushes them."""
+    if url.startswith("postgresql"):
+        return {"connect_args": {"options": "-c synchronous_commit=off"}}
+    return {}
 
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("scbi")
+    url = database_url(tmp)
     app = create_app(
         {
             "CONFIG": "testing",
-            "DATABASE_URL": database_url(tmp),
+            "DATABASE_URL": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
             "UPLOAD_DIR": str(tmp / "uploads"),
         }
     )
@@ -50,6 +80,9 @@ def app(tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
+    if os.environ.get("PYTEST_XDIST_WORKER") and url.startswith("postgresql"):
+        parsed = make_url(url)
+        _on_server(parsed, f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
 
 
 def _drop_everything() -> None:

@@ -10,6 +10,8 @@ from scbi.extensions import db
 
 PASSWORD = "correct horse battery staple"
 ROLES = ("anonymous", "mentee", "coach", "coordinator", "secretariat")
+# An id no row has: PostgreSQL sequences keep counting across tests, so a small one may exist.
+MISSING_ID = 2_000_000_000
 
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

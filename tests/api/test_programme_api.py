@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scbi.programme.models import Competency, CompetencyFramework, Sector
-from tests.helpers import count_rows
+from tests.helpers import MISSING_ID, count_rows
 
 OECD = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "moodle-oecd-framework.csv"
 SECTOR = {"code": "ene", "name": "Energy", "expert_target": 12, "target_date": "2027-06-30"}
@@ -62,7 +62,7 @@ def test_institution_needs_a_known_sector_and_a_unique_acronym(client, sec):
     unknown = client.post(
         "/api/v1/institutions",
         headers=sec,
-        json={"name": "Rwanda Energy Group", "acronym": "REG", "sector_id": 999},
+        json={"name": "Rwanda Energy Group", "acronym": "REG", "sector_id": MISSING_ID},
     )
     assert "Unknown sector" in unknown.json["error"]["fields"]["sector_id"][0]
     ok = client.post(

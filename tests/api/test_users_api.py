@@ -6,7 +6,7 @@ import pytest
 
 from scbi.auth.models import User
 from scbi.extensions import db
-from tests.helpers import api_token, audit_actions, bearer, count_rows
+from tests.helpers import MISSING_ID, api_token, audit_actions, bearer, count_rows
 
 NEW = {
     "email": "Claudine.M@ncbs.gov.rw",
@@ -63,7 +63,7 @@ def test_extra_fields_change_nothing(app, client, api_as):
         headers=headers,
         json={
             **NEW,
-            "id": 999,
+            "id": MISSING_ID,
             "active": False,
             "version": 7,
             "must_change_password": False,
@@ -72,7 +72,7 @@ def test_extra_fields_change_nothing(app, client, api_as):
     )
     assert response.status_code == 201
     body = response.json
-    assert body["id"] != 999
+    assert body["id"] != MISSING_ID
     assert body["active"] is True
     assert body["version"] == 1
     assert body["must_change_password"] is True
@@ -142,7 +142,7 @@ def test_only_the_secretariat_manages_accounts(app, client, api_as, make_user, r
 
 def test_unknown_user_is_404(client, api_as):
     _, headers = api_as("secretariat")
-    response = client.patch("/api/v1/users/999999", json={"version": 1}, headers=headers)
+    response = client.patch(f"/api/v1/users/{MISSING_ID}", json={"version": 1}, headers=headers)
     assert response.status_code == 404
 
 

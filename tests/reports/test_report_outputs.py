@@ -14,7 +14,7 @@ from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.reports import exports, periods
 from tests import factories as f
-from tests.helpers import QueryCounter, api_token, bearer, login
+from tests.helpers import MISSING_ID, QueryCounter, api_token, bearer, login
 from tests.reports.test_sector_report import PERIOD, built  # noqa: F401  (fixture)
 
 QUERY = "fy=2025&quarter=3"
@@ -103,7 +103,7 @@ def test_coordinators_reach_only_their_sectors(app, client, built):  # noqa: F81
         f"/api/v1/reports/sectors/{other}",
         f"/api/v1/reports/sectors/{other}?format=pdf",
         f"/api/v1/reports/sectors/{other}?format=xlsx",
-        "/api/v1/reports/sectors/999999",
+        f"/api/v1/reports/sectors/{MISSING_ID}",
     ):
         assert client.get(path, headers=bearer(token)).status_code == 404, path
     mine = client.get(f"/api/v1/reports/sectors/{world.a.sector_id}", headers=bearer(token))

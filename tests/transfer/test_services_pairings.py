@@ -11,6 +11,7 @@ from scbi.extensions import db
 from scbi.transfer import services
 from scbi.transfer.models import Pairing
 from tests import factories as f
+from tests.helpers import MISSING_ID
 
 
 @pytest.fixture
@@ -104,10 +105,10 @@ def test_unknown_references_are_named(app, ctx):
     fields = fields_of(
         lambda: services.create_pairing(
             by=f.admin(),
-            coach_id=999,
-            mentee_id=998,
-            phase_id=997,
-            sector_id=996,
+            coach_id=MISSING_ID,
+            mentee_id=MISSING_ID - 1,
+            phase_id=MISSING_ID - 2,
+            sector_id=MISSING_ID - 3,
             start_date="2025-02-01",
             planned_end_date="not a date",
         )
