@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context
+from flask import Response
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
 from scbi.auth.permissions import scope_mentees
+from scbi.csv_export import bool_cell, csv_response, date_cell, text_cell
 from scbi.errors import ValidationFailed
-from scbi.extensions import db
 from scbi.mentees.models import Assessment, Mentee, assessment_log
 from scbi.programme.models import Competency, Sector
-from scbi.transfer.export import csv_lines
 
 HEADER = [
     "assessment_id",
@@ -59,7 +58,8 @@ def visible_assessments(user: User, args) -> Select:
     return query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
 
 
-def _rows(query: Select):
+def assessment_cells(query: Select) -> Select:
+    """The CSV cells of ``query``'s assessments (see :mod:`scbi.csv_export`)."""
     mentee_user, assessor = aliased(User), aliased(User)
     ids = query.with_only_columns(Assessment.id).order_by(None).subquery()
     cited = (
@@ -69,20 +69,20 @@ def _rows(query: Select):
         .correlate(Assessment)
         .scalar_subquery()
     )
-    columns = (
+    return (
         select(
             Assessment.id,
-            mentee_user.full_name,
-            Mentee.staff_number,
-            Sector.code,
-            Competency.idnumber,
-            Competency.core,
+            text_cell(mentee_user.full_name),
+            text_cell(Mentee.staff_number),
+            text_cell(Sector.code),
+            text_cell(Competency.idnumber),
+            bool_cell(Competency.core),
             Assessment.level,
-            Assessment.assessed_on,
-            assessor.full_name,
+            date_cell(Assessment.assessed_on),
+            text_cell(assessor.full_name),
             Assessment.assessor_role,
-            Assessment.assessor_role != "self",
-            Assessment.note,
+            bool_cell(Assessment.assessor_role != "self"),
+            text_cell(Assessment.note),
             cited,
             Assessment.review_status,
         )
@@ -93,12 +93,8 @@ def _rows(query: Select):
         .join(assessor, assessor.id == Assessment.assessor_id)
         .where(Assessment.id.in_(select(ids.c.id)))
         .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
-        .execution_options(yield_per=1000)
     )
-    yield from db.session.execute(columns)
 
 
 def assessments_csv_response(query: Select) -> Response:
-    response = Response(stream_with_context(csv_lines(HEADER, _rows(query))), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="scbi-assessments.csv"'
-    return response
+    return csv_response(HEADER, assessment_cells(query), "scbi-assessments.csv")

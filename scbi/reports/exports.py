@@ -10,9 +10,9 @@ from io import BytesIO
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from scbi.csv_export import neutralise
 from scbi.mentees.portfolio import refuse_remote
 from scbi.reports.charts import sector_charts
-from scbi.transfer.export import neutralise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

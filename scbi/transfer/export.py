@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
 from datetime import date
 
-from flask import Response, stream_with_context
+from flask import Response
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
@@ -15,14 +12,11 @@ from sqlalchemy.orm import aliased
 from scbi.auth.models import User
 from scbi.auth.permissions import scope_pairings
 from scbi.coaches.models import Coach
+from scbi.csv_export import csv_response, date_cell, hours_cell, text_cell, timestamp_cell
 from scbi.errors import ValidationFailed
-from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.programme.models import Competency, Sector
 from scbi.transfer.models import Evidence, Pairing, TransferLog, log_competency
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_FIRST = frozenset(FORMULA_START)
 
 
 def visible_logs(user: User) -> Select:
@@ -65,12 +59,6 @@ def filtered_logs(user: User, args) -> Select:
     return query.order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
 
 
-def neutralise(value) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 HEADER = [
     "log_id",
     "pairing_id",
@@ -93,12 +81,12 @@ HEADER = [
 ]
 
 
-def _rows(query: Select) -> Iterator[tuple]:
-    """Plain columns (no ORM objects) read in batches: memory stays flat."""
+def log_cells(query: Select) -> Select:
+    """The CSV cells of ``query``'s logs (see :mod:`scbi.csv_export`), newest first."""
     coach_user, mentee_user = aliased(User), aliased(User)
     ids = query.with_only_columns(TransferLog.id).order_by(None).subquery()
     competencies = (
-        select(func.aggregate_strings(Competency.idnumber, " | "))
+        select(func.aggregate_strings(text_cell(Competency.idnumber), " | "))
         .join(log_competency, log_competency.c.competency_id == Competency.id)
         .where(log_competency.c.log_id == TransferLog.id)
         .correlate(TransferLog)
@@ -110,25 +98,25 @@ def _rows(query: Select) -> Iterator[tuple]:
         .correlate(TransferLog)
         .scalar_subquery()
     )
-    columns = (
+    return (
         select(
             TransferLog.id,
             TransferLog.pairing_id,
-            Sector.code,
-            coach_user.full_name,
-            mentee_user.full_name,
-            TransferLog.activity_date,
+            text_cell(Sector.code),
+            text_cell(coach_user.full_name),
+            text_cell(mentee_user.full_name),
+            date_cell(TransferLog.activity_date),
             TransferLog.activity_type,
-            TransferLog.minutes,
+            hours_cell(TransferLog.minutes),
             TransferLog.mentee_role,
-            TransferLog.title,
-            TransferLog.description,
-            competencies,
-            TransferLog.off_plan_reason,
+            text_cell(TransferLog.title),
+            text_cell(TransferLog.description),
+            competencies,  # each idnumber neutralised inside the aggregate
+            text_cell(TransferLog.off_plan_reason),
             TransferLog.status,
-            TransferLog.submitted_at,
-            TransferLog.mentee_comment,
-            TransferLog.verified_at,
+            timestamp_cell(TransferLog.submitted_at),
+            text_cell(TransferLog.mentee_comment),
+            timestamp_cell(TransferLog.verified_at),
             evidence,
         )
         .join(Pairing, Pairing.id == TransferLog.pairing_id)
@@ -139,53 +127,8 @@ def _rows(query: Select) -> Iterator[tuple]:
         .join(mentee_user, mentee_user.id == Mentee.user_id)
         .where(TransferLog.id.in_(select(ids.c.id)))
         .order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
-        .execution_options(yield_per=1000)
     )
-    # Core execution (no ORM result layer): this loop runs once per exported log
-    for row in db.session.connection().execute(columns):
-        row = list(row)
-        row[7] = f"{row[7] / 60:g}"
-        yield row
-
-
-def _cell(value):
-    """A CSV cell that is not text (text is neutralised inline, being most cells): dates
-    in ISO form, None empty, numbers as they are — deliberately not prefixed, even when
-    negative: a number cell cannot hold a formula (no export writes negative numbers)."""
-    if value is None:
-        return ""
-    if value.__class__ in (int, float):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return neutralise(value)
-
-
-def csv_lines(header: list[str], rows: Iterable) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield "\ufeff"  # so spreadsheet programs read UTF-8
-    writer.writerow(header)
-    for n, row in enumerate(rows, start=1):
-        writer.writerow(
-            [
-                ("'" + v if v[:1] in FORMULA_FIRST else v) if v.__class__ is str else _cell(v)
-                for v in row
-            ]
-        )
-        if n % 500 == 0:
-            yield flush()
-    yield flush()
 
 
 def logs_csv_response(query: Select, filename: str = "scbi-transfer-logs.csv") -> Response:
-    response = Response(stream_with_context(csv_lines(HEADER, _rows(query))), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(HEADER, log_cells(query), filename)

@@ -1,0 +1,117 @@
+"""The CSV downloads' cells, made in SQL: the same text on both databases, formula-safe,
+ISO dates and UTC times, hours without trailing zeros, and any text round-trips."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, date
+
+from sqlalchemy import update
+
+from scbi.auth.models import User
+from scbi.extensions import db
+from scbi.mentees.models import Assessment
+from scbi.programme.models import Competency
+from scbi.transfer import logs
+from scbi.transfer.models import Pairing, TransferLog
+from tests import factories as f
+from tests.helpers import api_token, bearer
+
+UTC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+AWKWARD = 'Said "no", then yes;\nline two, with a comma\tand a tab'
+
+
+def download(client, path, user) -> list[dict]:
+    response = client.get(path, headers=bearer(api_token(client, user)))
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def utc_text(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_log_cells(app, client):
+    world = f.world(app)
+    with app.app_context():
+        pairing = db.session.get(Pairing, world.a.pairing_id)
+        coach = db.session.get(User, world.a.coach_user.id)
+        mentee = db.session.get(User, world.a.mentee_user.id)
+        log = logs.create_log(
+            pairing,
+            by=coach,
+            activity_date=date(2025, 6, 9),
+            activity_type="joint_delivery",
+            hours="1.25",
+            title='=HYPERLINK("http://evil.example","click")',
+            description=AWKWARD,
+            mentee_role="co_led",
+            competency_ids=[world.competency_id],
+        )
+        logs.submit_log(log, by=coach)
+        logs.acknowledge_log(log, by=mentee, comment="+1, it went well")
+        logs.verify_log(log, by=f.admin())
+        # text that came in another way (a Moodle import, an old record) is neutralised too
+        db.session.execute(
+            update(Competency).where(Competency.id == world.competency_id).values(idnumber="-C1")
+        )
+        db.session.execute(
+            update(User).where(User.id == world.a.mentee_user.id).values(full_name="@Mentee")
+        )
+        db.session.commit()
+        new_id, submitted, verified = log.id, log.submitted_at, log.verified_at
+        first = db.session.get(TransferLog, world.log_id)
+        first_submitted = first.submitted_at
+
+    rows = {
+        int(r["log_id"]): r for r in download(client, "/api/v1/logs?format=csv", world.secretariat)
+    }
+    assert set(rows) == {world.log_id, new_id}
+    row = rows[new_id]
+    assert row == {
+        "log_id": str(new_id),
+        "pairing_id": str(world.a.pairing_id),
+        "sector": row["sector"],
+        "coach": row["coach"],
+        "mentee": "'@Mentee",
+        "activity_date": "2025-06-09",
+        "activity_type": "joint_delivery",
+        "hours": "1.25",
+        "mentee_role": "co_led",
+        "title": '\'=HYPERLINK("http://evil.example","click")',
+        "description": AWKWARD,
+        "competencies": "'-C1",
+        "off_plan_reason": "",
+        "status": "verified",
+        "submitted_at": utc_text(submitted),
+        "mentee_comment": "'+1, it went well",
+        "verified_at": utc_text(verified),
+        "evidence_items": "0",
+    }
+    assert UTC_TIME.match(row["submitted_at"]) and UTC_TIME.match(row["verified_at"])
+    older = rows[world.log_id]
+    assert older["hours"] == "2" and older["evidence_items"] == "1"
+    assert older["submitted_at"] == utc_text(first_submitted) and older["verified_at"] == ""
+    assert older["title"] == "Load-flow study" and older["activity_date"] == "2025-06-02"
+
+
+def test_assessment_cells(app, client):
+    world = f.world(app)
+    with app.app_context():
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id == world.assessment_id)
+            .values(note="=1+1 is how I see it")
+        )
+        db.session.commit()
+    rows = download(client, "/api/v1/assessments?format=csv", world.secretariat)
+    (row,) = [r for r in rows if r["assessment_id"] == str(world.assessment_id)]
+    assert row["assessed_on"] == "2025-07-01"
+    assert row["core"] == "True" and row["validated"] == "False"  # a self-assessment
+    assert row["assessor_role"] == "self" and row["level"] == "2"
+    assert row["note"] == "'=1+1 is how I see it"
+    assert row["competency"] == "C1" and row["cited_logs"] == "0"
