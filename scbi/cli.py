@@ -113,6 +113,7 @@ def ensure_login():
     to sign in (used by `make run`)."""
     from scbi.auth import services
     from scbi.auth.models import Role, User, UserRole
+    from scbi.auth.passwords import hash_generated_password
     from scbi.extensions import db
 
     existing = db.session.scalar(
@@ -133,7 +134,7 @@ def ensure_login():
         by=None,
         email="secretariat@scbi.example",
         full_name="Secretariat administrator",
-        password=password,
+        password_hash=hash_generated_password(password),
         roles=[Role.SECRETARIAT.value],
         must_change_password=False,
     )

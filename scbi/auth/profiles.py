@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scbi import audit
 from scbi.auth.models import Role
+from scbi.auth.passwords import hash_generated_password
 from scbi.auth.services import (
     account_snapshot,
     create_user,
@@ -45,7 +46,9 @@ def create_profile_account(
             "user.update", by=by, entity=existing, before=before, after=account_snapshot(existing)
         )
         return existing, None
-    password = password or generate_password()
+    if password is None and password_hash is None:
+        password = generate_password()
+        password_hash = hash_generated_password(password)
     try:
         user = create_user(
             by=by,

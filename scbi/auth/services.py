@@ -18,7 +18,13 @@ from sqlalchemy.exc import IntegrityError
 
 from scbi import audit
 from scbi.auth.models import ApiToken, LoginThrottle, Role, User
-from scbi.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
+from scbi.auth.passwords import (
+    hash_generated_password,
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
 from scbi.database import utcnow
 from scbi.errors import (
     Conflict,
@@ -75,7 +81,7 @@ def create_user(
     by: User | None,
     email: str,
     full_name: str,
-    password: str,
+    password: str | None = None,
     roles: Iterable[str],
     allowed_roles: frozenset[Role] = STAFF_ROLES,
     must_change_password: bool = True,
@@ -83,8 +89,8 @@ def create_user(
 ) -> User:
     """Create an account. Raises ValidationFailed listing every bad field.
 
-    ``password_hash`` (bulk seeding of the demo) gives an already hashed password that
-    was checked when it was made; ``password`` is then ignored.
+    ``password_hash`` gives an already hashed password that was checked when it was made
+    (a generated one, or the demo's); ``password`` is then ignored.
     """
     fields: dict[str, list[str]] = {}
     email = _check_email(email, fields)
@@ -349,7 +355,7 @@ def reset_password(user: User, *, by: User) -> str:
     if user.id == by.id:
         raise NotAllowed(_("Use the change-password page for your own account."))
     password = generate_password()
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_generated_password(password)
     user.must_change_password = True
     end_sessions(user)
     db.session.flush()

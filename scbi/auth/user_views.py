@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from scbi.auth import bp, services
 from scbi.auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from scbi.auth.models import LoginThrottle, Role, User, UserRole
+from scbi.auth.passwords import hash_generated_password
 from scbi.auth.permissions import role_required, user_or_404
 from scbi.database import utcnow
 from scbi.errors import Conflict, ValidationFailed
@@ -65,7 +66,7 @@ def user_new():
                 by=current_user,
                 email=form.email.data,
                 full_name=form.full_name.data,
-                password=password,
+                password_hash=hash_generated_password(password),
                 roles=form.roles.data,
             )
             set_coordinator_sectors(user, form.sectors.data, by=current_user)

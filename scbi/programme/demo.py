@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from scbi.auth import services as accounts
 from scbi.auth.models import Role, User
-from scbi.auth.passwords import hash_password
+from scbi.auth.passwords import hash_generated_password
 from scbi.coaches.services import register_coach
 from scbi.dates import today
 from scbi.extensions import db
@@ -52,7 +52,7 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     start = today() - timedelta(days=700)
     start -= timedelta(days=start.weekday())  # a Monday
     password = accounts.generate_password()
-    hashed = hash_password(password)
+    hashed = hash_generated_password(password)
     result = DemoLogins(password)
 
     admin = accounts.create_user(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from scbi.auth.models import ApiToken, User
@@ -40,6 +41,13 @@ def test_tokens_are_stored_hashed(app, client, make_user):
         stored = db.session.scalar(db.select(ApiToken.token_hash))
     assert token not in stored
     assert len(stored) == 64
+
+
+def test_a_lone_surrogate_in_a_password_is_a_wrong_password_not_a_500(client, make_user):
+    user = make_user("coach")
+    body = json.dumps({"email": user.email, "password": "\ud800 not text"})  # sent as \ud800
+    response = client.post("/api/v1/tokens", data=body, content_type="application/json")
+    assert response.status_code == 401
 
 
 def test_bad_credentials_get_one_answer_and_then_429(app, client, make_user):

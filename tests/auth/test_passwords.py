@@ -1,4 +1,5 @@
-"""Password rules (12–128 characters as typed, common passwords refused) and argon2id."""
+"""Password rules (12–128 characters as typed, common passwords refused), argon2id for
+chosen passwords and SHA-256 for generated ones, in the same time."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ from argon2 import PasswordHasher
 from argon2.low_level import Type
 
 from config import ProductionConfig
-from scbi.auth.passwords import hash_password, password_problems, verify_password
+from scbi.auth import passwords
+from scbi.auth.passwords import (
+    GENERATED,
+    hash_generated_password,
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
+from scbi.auth.services import generate_password
 
 
 @pytest.mark.parametrize(
@@ -79,3 +89,32 @@ def test_production_hash_parameters_meet_owasp():
     stored = hasher.hash("correct horse battery staple")
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert hasher.verify(stored, "correct horse battery staple")
+
+
+def test_generated_passwords_are_sha256_checked_in_an_argon2_checks_time(app, monkeypatch):
+    argon2_checks = []
+    verify = PasswordHasher.verify
+    monkeypatch.setattr(
+        PasswordHasher, "verify", lambda self, *a: argon2_checks.append(1) or verify(self, *a)
+    )
+    with app.app_context():
+        password = generate_password()
+        stored = hash_generated_password(password)
+        assert stored.startswith(GENERATED) and len(stored) == len(GENERATED) + 64
+        assert password not in stored and not needs_rehash(stored)
+        assert verify_password(stored, password)
+        assert not verify_password(stored, password.upper())
+        assert not verify_password(stored, "")
+        assert not verify_password(stored, "\ud800 a lone surrogate")
+        assert not verify_password(None, password)
+    # every check, right or wrong, known account or not, ran one argon2 verification
+    assert len(argon2_checks) == 5
+
+
+def test_generated_passwords_have_about_99_random_bits():
+    made = {generate_password() for _ in range(200)}
+    assert len(made) == 200
+    assert all(len(p) == 23 and p.count("-") == 3 for p in made)
+    # 20 characters from an alphabet of 31: log2(31) * 20 > 99
+    assert len(set("".join(made).replace("-", ""))) == 31
+    assert passwords.MIN_LENGTH <= 23

@@ -1,0 +1,128 @@
+"""The bulk people import against raw ``executemany`` of the rows it stores (QUALITY.md:
+at least 0.25 × the raw rows per second, validation included).
+
+    SCBI_DATABASE_URL=sqlite:////tmp/import.db python -m bench.people_import [--rows 2000]
+
+Needs a migrated database (it adds a bench sector, institution and phase once, and
+leaves nothing else: every measured run is rolled back). The import runs with the
+production argon2 parameters. Its INSERTs are captured; the raw side replays them
+grouped by statement, in order, through the bare DBAPI cursor's ``executemany``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import event, select
+
+from bench.generate import reset_sequences
+from scbi import create_app
+from scbi.extensions import db
+
+RETURNING = re.compile(r"\s+RETURNING\s+.*$", re.IGNORECASE | re.DOTALL)
+
+
+def rows_csv(n: int) -> str:
+    lines = [
+        "email,full_name,staff_number,gender,position,institution_acronym,sector_code,"
+        "phase_name,joined_on"
+    ]
+    lines += [
+        f"bench.mentee{i}@example.org,Bench Mentee {i},BENCH-{i:06d},"
+        f"{'female' if i % 2 else 'male'},Analyst,IMPORTI,IMPORT,Import bench phase,2025-02-01"
+        for i in range(n)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def setup() -> object:
+    from scbi.auth import services as accounts
+    from scbi.auth.models import Role, User
+    from scbi.auth.passwords import hash_generated_password
+    from scbi.programme import services
+    from scbi.programme.models import Sector
+
+    admin = db.session.scalar(select(User).where(User.email == "bench.admin@example.org"))
+    if admin is None:
+        admin = accounts.create_user(
+            by=None,
+            email="bench.admin@example.org",
+            full_name="Bench Admin",
+            password_hash=hash_generated_password(accounts.generate_password()),
+            roles=[Role.SECRETARIAT.value],
+        )
+    if db.session.scalar(select(Sector).where(Sector.code == "IMPORT")) is None:
+        sector = services.create_sector(
+            by=admin,
+            code="IMPORT",
+            name="Import bench",
+            expert_target=10,
+            target_date=date(2030, 1, 1),
+        )
+        services.create_institution(
+            by=admin, name="Import bench institution", acronym="IMPORTI", sector_id=sector.id
+        )
+        services.create_phase(
+            by=admin,
+            name="Import bench phase",
+            start_date=date(2025, 1, 1),
+            end_date=date(2029, 1, 1),
+        )
+    db.session.commit()
+    return admin
+
+
+def main() -> None:
+    from config import ProductionConfig
+    from scbi.programme.people_import import import_people
+
+    n = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 2000
+    app = create_app()
+    for name in ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM"):
+        app.config[name] = getattr(ProductionConfig, name)
+    data = rows_csv(n).encode()
+    with app.app_context():
+        admin = setup()
+        if db.engine.dialect.name == "postgresql":
+            reset_sequences()  # the import and its replay start from the same ids
+        inserts: dict[str, list] = defaultdict(list)
+
+        def capture(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("INSERT"):
+                rows = parameters if executemany else [parameters]
+                inserts[RETURNING.sub("", statement)].extend(rows)
+
+        event.listen(db.engine, "before_cursor_execute", capture)
+        started = time.perf_counter()
+        created = import_people(data, kind="mentee", by=admin)
+        db.session.flush()
+        imported = time.perf_counter() - started
+        event.remove(db.engine, "before_cursor_execute", capture)
+        db.session.rollback()
+        if db.engine.dialect.name == "postgresql":
+            reset_sequences()  # a rollback leaves sequences moved on
+        if len(created) != n:
+            raise SystemExit(f"imported {len(created)} of {n} rows")
+
+        raw = db.session.connection().connection.driver_connection.cursor()
+        started = time.perf_counter()
+        for statement, parameters in inserts.items():
+            raw.executemany(statement, parameters)
+        replayed = time.perf_counter() - started
+        raw.close()
+        db.session.rollback()
+        stored = sum(len(p) for p in inserts.values())
+        print(
+            f"{db.engine.dialect.name}: {n:,} mentees ({stored:,} rows in {len(inserts)} "
+            f"tables) imported in {imported:.2f} s ({n / imported:,.0f} people/s); raw "
+            f"executemany {replayed:.2f} s; import / raw rows per second "
+            f"{replayed / imported:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
