@@ -58,7 +58,7 @@ class timestamp_cell(FunctionElement):
 
 
 class hours_cell(FunctionElement):
-    """Minutes as hours: 90 → 1.5, 120 → 2."""
+    """Minutes as hours: 90 → 1.5, 120 → 2, 20 → 0.33."""
 
     type = String()
     inherit_cache = True
@@ -85,14 +85,16 @@ def _timestamp_postgresql(element, compiler, **kw):
     return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 
 
+# Rounded to hundredths, so that both databases write the same text for any minutes.
 @compiles(hours_cell, "sqlite")
 def _hours_sqlite(element, compiler, **kw):
-    return f"printf('%g', {compiler.process(element.clauses, **kw)} / 60.0)"
+    return f"printf('%g', round({compiler.process(element.clauses, **kw)} / 60.0, 2))"
 
 
 @compiles(hours_cell, "postgresql")
 def _hours_postgresql(element, compiler, **kw):
-    return f"CAST(trim_scale({compiler.process(element.clauses, **kw)} / 60.0) AS TEXT)"
+    minutes = compiler.process(element.clauses, **kw)
+    return f"CAST(trim_scale(round({minutes} / 60.0, 2)) AS TEXT)"
 
 
 def csv_lines(header: list[str], cells: Select) -> Iterator[str]:

@@ -2,7 +2,9 @@
 
 The database comes from ``SCBI_TEST_DATABASE_URL`` (CI sets a PostgreSQL one); without it,
 a SQLite file in a temporary folder. The test database is emptied, so never point this at
-a database you care about.
+a database you care about. Under pytest-xdist each worker creates its own database beside
+it on the same server (``<name>_gw0`` …) and drops it at the end, so the role needs
+CREATEDB and access to the ``postgres`` database.
 """
 
 from __future__ import annotations
@@ -35,6 +37,23 @@ def database_url(tmp: Path) -> str:
         parsed, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
     )
     return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session):
+    """The controller of an xdist run drops what its workers left (a worker that crashed
+    never reaches its own teardown; its replacement has another name)."""
+    url = os.environ.get("SCBI_TEST_DATABASE_URL")
+    if url and not hasattr(session.config, "workerinput"):
+        parsed = make_url(url)
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            names = conn.scalars(
+                text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
+                {"prefix": f"{parsed.database}_gw"},
+            ).all()
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _on_server(url, *statements: str) -> None:

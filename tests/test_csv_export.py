@@ -97,6 +97,13 @@ def test_log_cells(app, client):
     assert older["hours"] == "2" and older["evidence_items"] == "1"
     assert older["submitted_at"] == utc_text(first_submitted) and older["verified_at"] == ""
     assert older["title"] == "Load-flow study" and older["activity_date"] == "2025-06-02"
+    with app.app_context():  # minutes the forms refuse (not quarter hours) still agree
+        db.session.execute(
+            update(TransferLog).where(TransferLog.id == world.log_id).values(minutes=20)
+        )
+        db.session.commit()
+    again = download(client, "/api/v1/logs?format=csv", world.secretariat)
+    assert [r["hours"] for r in again if r["log_id"] == str(world.log_id)] == ["0.33"]
 
 
 def test_assessment_cells(app, client):

@@ -3,6 +3,8 @@ chosen passwords and SHA-256 for generated ones, in the same time."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from argon2 import PasswordHasher
 from argon2.low_level import Type
@@ -91,12 +93,22 @@ def test_production_hash_parameters_meet_owasp():
     assert hasher.verify(stored, "correct horse battery staple")
 
 
-def test_generated_passwords_are_sha256_checked_in_an_argon2_checks_time(app, monkeypatch):
-    argon2_checks = []
+@pytest.fixture
+def argon2_checks(monkeypatch) -> list:
+    """The argon2 verifications that ran (a string that is no argon2 hash costs nothing)."""
+    checks = []
     verify = PasswordHasher.verify
-    monkeypatch.setattr(
-        PasswordHasher, "verify", lambda self, *a: argon2_checks.append(1) or verify(self, *a)
-    )
+
+    def counted(self, stored, password):
+        if stored.startswith("$argon2"):
+            checks.append(stored)
+        return verify(self, stored, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return checks
+
+
+def test_generated_passwords_are_sha256_checked_in_an_argon2_checks_time(app, argon2_checks):
     with app.app_context():
         password = generate_password()
         stored = hash_generated_password(password)
@@ -111,10 +123,20 @@ def test_generated_passwords_are_sha256_checked_in_an_argon2_checks_time(app, mo
     assert len(argon2_checks) == 5
 
 
-def test_generated_passwords_have_about_99_random_bits():
+def test_generated_passwords_have_at_least_112_random_bits():
+    """NIST SP 800-63B 5.1.2.2: 112 bits or more may be stored with a fast approved hash."""
     made = {generate_password() for _ in range(200)}
     assert len(made) == 200
-    assert all(len(p) == 23 and p.count("-") == 3 for p in made)
-    # 20 characters from an alphabet of 31: log2(31) * 20 > 99
-    assert len(set("".join(made).replace("-", ""))) == 31
-    assert passwords.MIN_LENGTH <= 23
+    assert all(len(p) == 29 and p.count("-") == 4 for p in made)
+    alphabet = set("".join(made).replace("-", ""))
+    assert len(alphabet) == 31
+    assert math.log2(len(alphabet)) * 25 >= 112
+    assert passwords.MIN_LENGTH <= 29
+
+
+@pytest.mark.parametrize("stored", ["", "!unusable", GENERATED + "é not hex", GENERATED])
+def test_unusable_stored_values_refuse_in_an_argon2_checks_time(app, argon2_checks, stored):
+    with app.app_context():
+        assert not verify_password(stored, "correct horse battery staple")
+        assert not verify_password(stored, "")
+    assert len(argon2_checks) == 2

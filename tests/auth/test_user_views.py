@@ -6,7 +6,7 @@ import re
 
 from scbi.auth.models import User
 from scbi.extensions import db
-from tests.helpers import count_rows, csrf_token, login, post_form
+from tests.helpers import MISSING_ID, count_rows, csrf_token, login, post_form
 
 
 def test_create_account_shows_a_one_time_password_that_works_once(app, client, login_as):
@@ -123,7 +123,7 @@ def test_secretariat_cannot_reset_own_password_here(client, login_as):
 
 def test_unknown_account_is_404(client, login_as):
     login_as("secretariat")
-    assert client.get("/users/987654").status_code == 404
+    assert client.get(f"/users/{MISSING_ID}").status_code == 404
 
 
 def test_a_coordinator_is_given_sectors_on_the_account_page(app, client, login_as):
