@@ -91,7 +91,10 @@ def main() -> None:
             reset_sequences()  # the import and its replay start from the same ids
         inserts: dict[str, list] = defaultdict(list)
 
+        statements = []
+
         def capture(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
             if statement.lstrip().upper().startswith("INSERT"):
                 rows = parameters if executemany else [parameters]
                 inserts[RETURNING.sub("", statement)].extend(rows)
@@ -118,7 +121,8 @@ def main() -> None:
         stored = sum(len(p) for p in inserts.values())
         print(
             f"{db.engine.dialect.name}: {n:,} mentees ({stored:,} rows in {len(inserts)} "
-            f"tables) imported in {imported:.2f} s ({n / imported:,.0f} people/s); raw "
+            f"tables) imported in {imported:.2f} s ({n / imported:,.0f} people/s, "
+            f"{len(statements) / n:.1f} statements a person); raw "
             f"executemany {replayed:.2f} s; import / raw rows per second "
             f"{replayed / imported:.3f}"
         )

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
@@ -53,6 +63,10 @@ class Mentee(IdMixin, TimestampMixin, VersionMixin, Base):
     @property
     def full_name(self) -> str:
         return self.user.full_name
+
+
+# Staff numbers are unique ignoring case; the index also answers the check before an insert.
+Index("uq_mentee_staff_number_lower", func.lower(Mentee.staff_number), unique=True)
 
 
 class MenteeStatusChange(IdMixin, Base):

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
@@ -177,13 +177,18 @@ class _Lookups:
     """Codes to ids, read once per import (not once per row)."""
 
     def __init__(self) -> None:
-        self.sectors = {c.upper(): i for i, c in db.session.execute(select(Sector.id, Sector.code))}
+        # The rows themselves, held for the whole import: the session keeps only weak
+        # references, and the registration services look each one up again for every row.
+        self.rows = [
+            *db.session.scalars(select(Sector)),
+            *db.session.scalars(select(Institution)),
+            *db.session.scalars(select(Phase)),
+        ]
+        self.sectors = {r.code.upper(): r.id for r in self.rows if isinstance(r, Sector)}
         self.institutions = {
-            a.upper(): i for i, a in db.session.execute(select(Institution.id, Institution.acronym))
+            r.acronym.upper(): r.id for r in self.rows if isinstance(r, Institution)
         }
-        self.phases = {
-            n.lower(): i for i, n in db.session.execute(select(Phase.id, func.trim(Phase.name)))
-        }
+        self.phases = {r.name.strip().lower(): r.id for r in self.rows if isinstance(r, Phase)}
 
     def resolve(self, kind: str, f: dict) -> tuple[dict, dict[str, list[str]]]:
         errors: dict[str, list[str]] = {}
