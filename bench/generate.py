@@ -18,9 +18,10 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from scbi import create_app
+from scbi.backup import reset_sequences
 from scbi.extensions import db
 
 ACTIVITIES = [
@@ -326,20 +327,6 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
     db.session.commit()
 
 
-def reset_sequences() -> None:
-    """Rows went in with their ids: move PostgreSQL's sequences past them, so that the
-    application can add rows to the data set (SQLite needs nothing)."""
-    for name, t in db.metadata.tables.items():
-        if "id" in t.c and t.c.id.primary_key:
-            db.session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-                    f'COALESCE(MAX(id), 0) + 1, false) FROM "{name}"'
-                )
-            )
-    db.session.commit()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--logs", type=int, default=1_000_000)
@@ -353,7 +340,8 @@ def main() -> None:
         started = time.perf_counter()
         generate(args.logs, args.mentees, args.coaches, args.sectors, args.assessments)
         if db.engine.dialect.name == "postgresql":
-            reset_sequences()
+            reset_sequences(db.session.connection())
+            db.session.commit()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
         else:

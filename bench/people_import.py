@@ -19,8 +19,8 @@ from datetime import date
 
 from sqlalchemy import event, select
 
-from bench.generate import reset_sequences
 from scbi import create_app
+from scbi.backup import reset_sequences
 from scbi.extensions import db
 
 RETURNING = re.compile(r"\s+RETURNING\s+.*$", re.IGNORECASE | re.DOTALL)
@@ -88,7 +88,8 @@ def main() -> None:
     with app.app_context():
         admin = setup()
         if db.engine.dialect.name == "postgresql":
-            reset_sequences()  # the import and its replay start from the same ids
+            reset_sequences(db.session.connection())  # import and replay: the same ids
+            db.session.commit()
         inserts: dict[str, list] = defaultdict(list)
 
         statements = []
@@ -107,7 +108,8 @@ def main() -> None:
         event.remove(db.engine, "before_cursor_execute", capture)
         db.session.rollback()
         if db.engine.dialect.name == "postgresql":
-            reset_sequences()  # a rollback leaves sequences moved on
+            reset_sequences(db.session.connection())  # a rollback leaves them moved on
+            db.session.commit()
         if len(created) != n:
             raise SystemExit(f"imported {len(created)} of {n} rows")
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from scbi import create_app
 from scbi.extensions import db
-from tests.helpers import PASSWORD, api_token, bearer, login
+from tests.helpers import PASSWORD, api_token, bearer, empty_database, login
 
 
 def database_url(tmp: Path) -> str:
@@ -117,23 +117,7 @@ def _clean_database(request):
     yield
     if "app" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
-    with app.app_context():
-        db.session.remove()
-        engine = db.engine
-        if engine.dialect.name == "sqlite":
-            engine.dispose()
-            path = engine.url.database
-            for suffix in ("-wal", "-shm"):
-                Path(path + suffix).unlink(missing_ok=True)
-            shutil.copyfile(app.config["TEMPLATE_DB"], path)
-        else:
-            tables = [t.name for t in db.metadata.sorted_tables]
-            with engine.begin() as conn:
-                # Triggers (the audit trail's guard, foreign keys) are off for this cleanup only.
-                conn.execute(text("SET LOCAL session_replication_role = replica"))
-                for name in tables:
-                    conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our own table names
+    empty_database(request.getfixturevalue("app"))
 
 
 @pytest.fixture

@@ -1,0 +1,315 @@
+"""Backup and restore of the whole programme: every table and every evidence file.
+
+A backup is one zip file, portable between SQLite and PostgreSQL:
+
+- ``manifest.json``: the format, the schema revision, and for each table its columns, row
+  count and SHA-256; for each evidence file its SHA-256 (the one the database holds);
+- ``tables/<table>.jsonl``: one JSON array per row, in primary-key order;
+- ``files/<stored name>``: the evidence files.
+
+The checksum of a table is the SHA-256 of its lines, which are canonical (keys sorted,
+dates in ISO 8601, timestamps in UTC): the same rows give the same checksum on either
+database. A restore goes into an empty database at the backup's revision, checks every
+line and file against the manifest as it reads them, then reads the tables back and
+compares their checksums before it commits: a restore is whole and identical, or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from alembic.migration import MigrationContext
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    String,
+    create_engine,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import StatementError
+
+from scbi import files
+from scbi.extensions import db
+
+FORMAT = "scbi-backup"
+VERSION = 1
+BATCH = 1000
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go ahead; the message says why."""
+
+
+# What a truncated, edited or foreign archive raises while it is read and loaded.
+DAMAGE = (KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile, zlib.error, StatementError)
+
+
+@dataclass
+class Summary:
+    revision: str
+    rows: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+
+
+def _tables():
+    import scbi.models  # noqa: F401 - every model registered in the metadata
+
+    return db.metadata.sorted_tables
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _line(row) -> str:
+    """Canonical: keys sorted, everything beyond ASCII escaped (any text survives)."""
+    return json.dumps([_plain(v) for v in row], sort_keys=True) + "\n"
+
+
+def _lines(conn: Connection, table) -> Iterator[str]:
+    """The table's rows in primary-key order, text keys compared byte by byte (as SQLite
+    does; PostgreSQL's locale would order e-mail addresses differently)."""
+    key = [
+        c.collate("C") if conn.dialect.name == "postgresql" and isinstance(c.type, String) else c
+        for c in table.primary_key.columns
+    ]
+    query = select(*table.c).order_by(*key)
+    for row in conn.execute(query.execution_options(yield_per=BATCH)):
+        yield _line(row)
+
+
+def _revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+# --- backup --------------------------------------------------------------------------------
+
+
+def backup(path: Path) -> Summary:
+    """Write the backup of the current database and its evidence files to ``path``."""
+    if path.exists():
+        raise BackupError(f"{path} exists; choose a new file name.")
+    with _snapshot() as conn:
+        summary = Summary(_revision(conn) or "")
+        manifest = {"format": FORMAT, "version": VERSION, "revision": summary.revision}
+        manifest["tables"], manifest["files"] = {}, {}
+        partial = path.with_name(path.name + ".part")
+        try:
+            with zipfile.ZipFile(partial, "x", zipfile.ZIP_DEFLATED) as archive:
+                for table in _tables():
+                    digest, count = hashlib.sha256(), 0
+                    with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as out:
+                        for line in _lines(conn, table):
+                            data = line.encode()
+                            digest.update(data)
+                            out.write(data)
+                            count += 1
+                    manifest["tables"][table.name] = {
+                        "columns": [c.name for c in table.c],
+                        "rows": count,
+                        "sha256": digest.hexdigest(),
+                    }
+                    summary.rows[table.name] = count
+                stored = conn.execute(text(_STORED_FILES)).all()
+                for name, sha256 in stored:
+                    source = files.path_of(name)
+                    if not source.exists():
+                        raise BackupError(
+                            f"Evidence file {name} is missing from the upload folder."
+                        )
+                    archive.write(source, f"files/{name}")
+                    manifest["files"][name] = sha256
+                summary.files = len(stored)
+                archive.writestr("manifest.json", json.dumps(manifest, indent=1))
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+    return summary
+
+
+_STORED_FILES = "SELECT stored_name, sha256 FROM evidence WHERE stored_name IS NOT NULL ORDER BY id"
+
+
+class _snapshot:
+    """A connection that sees one moment of the database for the whole backup."""
+
+    def __enter__(self) -> Connection:
+        self._cleanup = []
+        if db.engine.dialect.name == "sqlite":
+            # SQLite's online backup copies a consistent image; read that copy.
+            folder = tempfile.mkdtemp(prefix="scbi-backup-")
+            self._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+            copy = Path(folder) / "snapshot.sqlite"
+            source = sqlite3.connect(db.engine.url.database)
+            target = sqlite3.connect(copy)
+            with target:
+                source.backup(target)
+            source.close()
+            target.close()
+            engine = create_engine(f"sqlite:///{copy}")
+            self._cleanup.insert(0, engine.dispose)
+        else:
+            engine = db.engine
+        conn = engine.connect()
+        if engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        self._cleanup.insert(0, conn.close)
+        conn.begin()
+        return conn
+
+    def __exit__(self, *exc) -> None:
+        for step in self._cleanup:
+            step()
+
+
+# --- restore -------------------------------------------------------------------------------
+
+
+def restore(path: Path) -> Summary:
+    """Load the backup at ``path`` into the current database, which must be empty and at
+    the backup's schema revision. Commits only when every checksum matches."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise BackupError(f"{path} is not a backup file: {error}") from None
+    written: list[Path] = []
+    with archive:
+        manifest = _manifest(archive)
+        conn = db.session.connection()
+        current = _revision(conn)
+        if current != manifest["revision"]:
+            raise BackupError(
+                f"The backup is at schema revision {manifest['revision']}, this database at "
+                f"{current or 'none'}: create an empty database, run `flask --app wsgi db "
+                f"upgrade {manifest['revision']}`, restore, then upgrade to the newest."
+            )
+        tables = {t.name: t for t in _tables()}
+        if set(manifest["tables"]) != set(tables):
+            raise BackupError("The backup's tables are not this version's tables.")
+        for table in tables.values():
+            if conn.scalar(select(func.count()).select_from(table)):
+                raise BackupError(f"Restore needs an empty database; table {table.name} has rows.")
+        summary = Summary(manifest["revision"])
+        try:
+            for table in tables.values():
+                summary.rows[table.name] = _load(conn, archive, table, manifest["tables"])
+            _restore_files(archive, manifest["files"], written)
+            summary.files = len(written)
+            reset_sequences(conn)
+            for table in tables.values():
+                digest = hashlib.sha256()
+                for line in _lines(conn, table):
+                    digest.update(line.encode())
+                if digest.hexdigest() != manifest["tables"][table.name]["sha256"]:
+                    raise BackupError(f"Table {table.name} reads back differently; nothing kept.")
+            db.session.commit()
+        except BaseException as error:
+            db.session.rollback()
+            for target in written:
+                target.unlink(missing_ok=True)
+            if isinstance(error, DAMAGE):
+                raise BackupError(f"The backup is damaged: {error}") from error
+            raise
+    return summary
+
+
+def _manifest(archive: zipfile.ZipFile) -> dict:
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except (KeyError, ValueError):
+        raise BackupError("The file has no readable manifest: not an SCBI backup.") from None
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise BackupError("Not an SCBI backup of a format this version reads.")
+    return manifest
+
+
+def _load(conn: Connection, archive: zipfile.ZipFile, table, expected: dict) -> int:
+    entry = expected[table.name]
+    if entry["columns"] != [c.name for c in table.c]:
+        raise BackupError(f"Table {table.name} has other columns in the backup.")
+    readers = [_reader(c) for c in table.c]
+    # A column pointing into its own table is filled in afterwards (parents may come later).
+    own = [c.name for c in table.c if any(fk.column.table is table for fk in c.foreign_keys)]
+    digest, count, batch, later = hashlib.sha256(), 0, [], []
+    with archive.open(f"tables/{table.name}.jsonl") as lines:
+        for raw in lines:
+            digest.update(raw)
+            values = json.loads(raw)
+            row = {c.name: read(v) for c, read, v in zip(table.c, readers, values, strict=True)}
+            if own and any(row[name] is not None for name in own):
+                later.append(row)
+                row = {**row, **dict.fromkeys(own)}
+            batch.append(row)
+            count += 1
+            if len(batch) == BATCH:
+                conn.execute(insert(table), batch)
+                batch = []
+    if batch:
+        conn.execute(insert(table), batch)
+    if digest.hexdigest() != entry["sha256"] or count != entry["rows"]:
+        raise BackupError(f"Table {table.name} in the backup is damaged (checksum differs).")
+    key = table.primary_key.columns
+    # the columns an UPDATE would otherwise stamp (updated_at) keep their backed-up value
+    kept = own + [c.name for c in table.c if c.onupdate is not None]
+    for row in later:
+        conn.execute(
+            sql_update(table)
+            .where(*(c == row[c.name] for c in key))
+            .values({name: row[name] for name in kept})
+        )
+    return count
+
+
+def _reader(column):
+    kind = getattr(column.type, "impl", column.type)  # through TypeDecorators (UTCDateTime)
+    if isinstance(kind, DateTime):
+        return lambda v: None if v is None else datetime.fromisoformat(v)
+    if isinstance(kind, Date):
+        return lambda v: None if v is None else date.fromisoformat(v)
+    return lambda v: v
+
+
+def _restore_files(archive: zipfile.ZipFile, expected: dict[str, str], written: list) -> None:
+    """Write the evidence files, each added to ``written`` as soon as it exists (so that a
+    failure removes them all)."""
+    for name, sha256 in expected.items():
+        target = files.path_of(name)
+        if target.exists():
+            raise BackupError(f"Evidence file {name} is already in the upload folder.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        written.append(target)
+        with archive.open(f"files/{name}") as source, open(target, "xb") as out:
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise BackupError(f"Evidence file {name} in the backup is damaged.")
+
+
+def reset_sequences(conn: Connection) -> None:
+    """Rows went in with their ids: move PostgreSQL's sequences past them."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in _tables():
+        if "id" in table.c and table.c.id.primary_key:
+            sequence = func.pg_get_serial_sequence(f'"{table.name}"', "id")
+            next_id = func.coalesce(func.max(table.c.id), 0) + 1
+            conn.execute(select(func.setval(sequence, next_id, False)).select_from(table))

@@ -1,0 +1,140 @@
+"""`scbi backup` / `scbi restore`: a populated database and its evidence files round-trip
+with identical rows and checksums; a restore is whole or nothing (QUALITY.md)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+
+import pytest
+from sqlalchemy import func, select, update
+
+from scbi import files
+from scbi.backup import BackupError, backup, restore
+from scbi.extensions import db
+from scbi.programme.models import Competency, Sector
+from scbi.transfer.models import Evidence
+from tests import factories as f
+from tests.helpers import empty_database
+
+
+@pytest.fixture
+def populated(app):
+    """The two-sector world (plans, a log with a file, an assessment, audit events), and a
+    competency whose parent has a higher id (parents are not always restored first)."""
+    world = f.world(app)
+    with app.app_context():
+        child, parent = f.competencies(world.a.sector_id, 2)
+        db.session.execute(
+            update(Competency).where(Competency.id == child.id).values(parent_id=parent.id)
+        )
+        db.session.commit()
+        stored_name = db.session.scalar(select(Evidence.stored_name))
+        content = files.path_of(stored_name).read_bytes()
+    return world, stored_name, content
+
+
+def manifest_of(path) -> dict:
+    return json.loads(zipfile.ZipFile(path).read("manifest.json"))
+
+
+def emptied(app) -> None:
+    """The database and the upload folder as a new install has them."""
+    empty_database(app)
+    shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+
+
+def test_a_populated_database_round_trips_identically(app, populated, tmp_path):
+    _world, stored_name, content = populated
+    archive = tmp_path / "programme.zip"
+    with app.app_context():
+        made = backup(archive)
+    before = manifest_of(archive)
+    assert made.rows["transfer_log"] == 1 and made.rows["audit_event"] > 10
+    assert made.files == 1 and before["files"] == {stored_name: before["files"][stored_name]}
+    emptied(app)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Sector)) == 0
+        restored = restore(archive)
+        assert restored.rows == made.rows and restored.files == 1
+        assert files.path_of(stored_name).read_bytes() == content
+        # ids continue after the restored rows (PostgreSQL's sequences were moved on)
+        new = f.sector()
+        db.session.rollback()
+        assert new.id > max(db.session.scalars(select(Sector.id)))
+    again = tmp_path / "again.zip"
+    with app.app_context():
+        backup(again)
+    assert manifest_of(again)["tables"] == before["tables"]  # same rows, same checksums
+
+
+def test_restore_refuses_a_database_with_rows(app, populated, tmp_path):
+    archive = tmp_path / "programme.zip"
+    with app.app_context():
+        backup(archive)
+        with pytest.raises(BackupError, match="empty database; table phase has rows"):
+            restore(archive)
+
+
+def damage(source, target, member: str, change) -> None:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            new.writestr(item, change(data) if item.filename == member else data)
+
+
+@pytest.mark.parametrize(
+    ("member", "change", "message"),
+    [
+        ("tables/sector.jsonl", lambda d: d.replace(b"Sector", b"Sektor", 1), "sector .* damaged"),
+        ("tables/transfer_log.jsonl", lambda d: b"", "transfer_log .* damaged"),
+        ("manifest.json", lambda d: d.replace(b'"revision": "', b'"revision": "x'), "revision"),
+        ("manifest.json", lambda d: b"{}", "Not an SCBI backup"),
+        ("tables/sector.jsonl", lambda d: d[:-5], "damaged"),  # cut short: not JSON
+        ("tables/sector.jsonl", lambda d: d.replace(b"[", b'["x", ', 1), "damaged"),
+    ],
+)
+def test_a_damaged_backup_restores_nothing(app, populated, tmp_path, member, change, message):
+    _world, stored_name, _content = populated
+    archive, broken = tmp_path / "programme.zip", tmp_path / "broken.zip"
+    with app.app_context():
+        backup(archive)
+    damage(archive, broken, member, change)
+    emptied(app)
+    with app.app_context(), pytest.raises(BackupError, match=message):
+        restore(broken)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Sector)) == 0
+        assert not files.path_of(stored_name).exists()
+
+
+def test_a_damaged_evidence_file_restores_nothing(app, populated, tmp_path):
+    _world, stored_name, _content = populated
+    archive, broken = tmp_path / "programme.zip", tmp_path / "broken.zip"
+    with app.app_context():
+        backup(archive)
+    damage(archive, broken, f"files/{stored_name}", lambda d: d + b"tampered")
+    emptied(app)
+    with app.app_context():
+        with pytest.raises(BackupError, match=f"Evidence file {stored_name}"):
+            restore(broken)
+        assert db.session.scalar(select(func.count()).select_from(Sector)) == 0
+        assert not files.path_of(stored_name).exists()
+
+
+def test_the_commands(app, populated, tmp_path):
+    runner = app.test_cli_runner()
+    archive = tmp_path / "programme.zip"
+    made = runner.invoke(args=["scbi", "backup", str(archive)])
+    assert made.exit_code == 0 and "1 evidence files" in made.output, made.output
+    twice = runner.invoke(args=["scbi", "backup", str(archive)])
+    assert twice.exit_code == 1 and "exists" in twice.output
+    refused = runner.invoke(args=["scbi", "restore", str(archive)])
+    assert refused.exit_code == 1 and "nothing was changed" in refused.output
+    not_zip = tmp_path / "notes.txt"
+    not_zip.write_text("hello")
+    assert "not a backup file" in runner.invoke(args=["scbi", "restore", str(not_zip)]).output
+    emptied(app)
+    done = runner.invoke(args=["scbi", "restore", str(archive)])
+    assert done.exit_code == 0 and "every table matches its checksum" in done.output
