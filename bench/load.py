@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -28,6 +29,8 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -155,36 +158,47 @@ def prepare(pairs: int) -> list[Pair]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(database_url: str, workers: int) -> tuple[subprocess.Popen, str]:
-    """gunicorn with ``workers`` processes on a free port, once it answers /health."""
-    port = free_port()
+@contextmanager
+def serving(database_url: str, workers: int) -> Iterator[str]:
+    """gunicorn with ``workers`` processes, once it answers /health; yields the API's base
+    URL and stops it (and its upload folder) at the end, whatever happened."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))  # bound here and handed over: no port race
+    listener.listen(128)
+    listener.set_inheritable(True)
+    port, fd = listener.getsockname()[1], listener.fileno()
+    uploads = tempfile.mkdtemp(prefix="scbi-load-")
     env = {
         **os.environ,
         "SCBI_CONFIG": "production",
         "SCBI_SECRET_KEY": secrets.token_urlsafe(48),
         "SCBI_DATABASE_URL": database_url,
-        "SCBI_UPLOAD_DIR": tempfile.mkdtemp(prefix="scbi-load-"),
+        "SCBI_UPLOAD_DIR": uploads,
     }
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own command
-    base = f"http://127.0.0.1:{port}/api/v1"
-    for _ in range(300):
+    command += ["--bind", f"fd://{fd}", "--log-level", "warning", "wsgi:app"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=[fd])  # noqa: S603
+    listener.close()
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=1):  # noqa: S310 - local
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
         try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2):  # noqa: S310 - local
-                return server, base
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit("gunicorn did not start") from None
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /health in 30 s")
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        shutil.rmtree(uploads, ignore_errors=True)
 
 
 def call(results: Results, method: str, url: str, token: str, body=None):
@@ -311,12 +325,8 @@ def main() -> None:
         pairs = prepare(args.pairs)
         url = db.engine.url.render_as_string(hide_password=False)
         db.engine.dispose()
-    server, base = serve(url, args.workers)
-    try:
+    with serving(url, args.workers) as base:
         results = run(base, pairs, args.seconds)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     with app.app_context():
         problems = missing(results)
     requests = sum(results.statuses.values())

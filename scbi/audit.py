@@ -19,7 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from scbi.database import Base, utcnow
 from scbi.extensions import db
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+# None is SQL NULL (not the JSON value null), the same whichever way the row was written.
+JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class AuditEvent(Base):

@@ -25,7 +25,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -56,7 +56,9 @@ class BackupError(Exception):
 
 
 # What a truncated, edited or foreign archive raises while it is read and loaded.
-DAMAGE = (KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile, zlib.error, StatementError)
+DAMAGE = (KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile, zlib.error)
+MAX_MANIFEST = 10 * 1024 * 1024
+MAX_LINE = 1024 * 1024  # a row's line: text fields are at most 10,000 characters
 
 
 @dataclass
@@ -73,6 +75,8 @@ def _tables():
 
 
 def _plain(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()  # whatever the session's time zone
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -99,6 +103,14 @@ def _revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    from scbi.cli import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 # --- backup --------------------------------------------------------------------------------
 
 
@@ -108,6 +120,11 @@ def backup(path: Path) -> Summary:
         raise BackupError(f"{path} exists; choose a new file name.")
     with _snapshot() as conn:
         summary = Summary(_revision(conn) or "")
+        if summary.revision != _head():
+            raise BackupError(
+                f"The database is at schema revision {summary.revision or 'none'}, this "
+                f"release at {_head()}: run `flask --app wsgi db upgrade` first."
+            )
         manifest = {"format": FORMAT, "version": VERSION, "revision": summary.revision}
         manifest["tables"], manifest["files"] = {}, {}
         partial = path.with_name(path.name + ".part")
@@ -129,12 +146,7 @@ def backup(path: Path) -> Summary:
                     summary.rows[table.name] = count
                 stored = conn.execute(text(_STORED_FILES)).all()
                 for name, sha256 in stored:
-                    source = files.path_of(name)
-                    if not source.exists():
-                        raise BackupError(
-                            f"Evidence file {name} is missing from the upload folder."
-                        )
-                    archive.write(source, f"files/{name}")
+                    _archive_file(archive, name, sha256)
                     manifest["files"][name] = sha256
                 summary.files = len(stored)
                 archive.writestr("manifest.json", json.dumps(manifest, indent=1))
@@ -142,6 +154,19 @@ def backup(path: Path) -> Summary:
         finally:
             partial.unlink(missing_ok=True)
     return summary
+
+
+def _archive_file(archive: zipfile.ZipFile, name: str, sha256: str) -> None:
+    source = files.path_of(name)
+    if not source.exists():
+        raise BackupError(f"Evidence file {name} is missing from the upload folder.")
+    digest = hashlib.sha256()
+    with open(source, "rb") as data, archive.open(f"files/{name}", "w", force_zip64=True) as out:
+        while chunk := data.read(1 << 20):
+            digest.update(chunk)
+            out.write(chunk)
+    if digest.hexdigest() != sha256:
+        raise BackupError(f"Evidence file {name} no longer matches the hash the log records.")
 
 
 _STORED_FILES = "SELECT stored_name, sha256 FROM evidence WHERE stored_name IS NOT NULL ORDER BY id"
@@ -194,11 +219,16 @@ def restore(path: Path) -> Summary:
         manifest = _manifest(archive)
         conn = db.session.connection()
         current = _revision(conn)
+        if manifest["revision"] != _head():
+            raise BackupError(
+                f"The backup is of schema revision {manifest['revision']}, this release's is "
+                f"{_head()}: restore it with the release that made it, then upgrade that "
+                "database to this release (docs/operations.md)."
+            )
         if current != manifest["revision"]:
             raise BackupError(
-                f"The backup is at schema revision {manifest['revision']}, this database at "
-                f"{current or 'none'}: create an empty database, run `flask --app wsgi db "
-                f"upgrade {manifest['revision']}`, restore, then upgrade to the newest."
+                f"This database is at schema revision {current or 'none'}: run `flask "
+                "--app wsgi db upgrade` on an empty database, then restore."
             )
         tables = {t.name: t for t in _tables()}
         if set(manifest["tables"]) != set(tables):
@@ -210,8 +240,11 @@ def restore(path: Path) -> Summary:
         try:
             for table in tables.values():
                 summary.rows[table.name] = _load(conn, archive, table, manifest["tables"])
+            stored = dict(conn.execute(text(_STORED_FILES)).all())
+            if stored != manifest["files"]:
+                raise BackupError("The backup's evidence files are not the ones its logs cite.")
             _restore_files(archive, manifest["files"], written)
-            summary.files = len(written)
+            summary.files = len(stored)
             reset_sequences(conn)
             for table in tables.values():
                 digest = hashlib.sha256()
@@ -226,17 +259,39 @@ def restore(path: Path) -> Summary:
                 target.unlink(missing_ok=True)
             if isinstance(error, DAMAGE):
                 raise BackupError(f"The backup is damaged: {error}") from error
+            if isinstance(error, StatementError):
+                raise BackupError(f"The database refused the backup's rows: {error}") from error
             raise
     return summary
 
 
 def _manifest(archive: zipfile.ZipFile) -> dict:
     try:
+        if archive.getinfo("manifest.json").file_size > MAX_MANIFEST:
+            raise ValueError("manifest too large")
         manifest = json.loads(archive.read("manifest.json"))
     except (KeyError, ValueError):
         raise BackupError("The file has no readable manifest: not an SCBI backup.") from None
-    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+    if not isinstance(manifest, dict) or (manifest.get("format"), manifest.get("version")) != (
+        FORMAT,
+        VERSION,
+    ):
         raise BackupError("Not an SCBI backup of a format this version reads.")
+    tables, stored = manifest.get("tables"), manifest.get("files")
+    if not (
+        isinstance(manifest.get("revision"), str)
+        and isinstance(tables, dict)
+        and isinstance(stored, dict)
+        and all(
+            isinstance(t, dict)
+            and isinstance(t.get("columns"), list)
+            and isinstance(t.get("rows"), int)
+            and isinstance(t.get("sha256"), str)
+            for t in tables.values()
+        )
+        and all(isinstance(v, str) for v in stored.values())
+    ):
+        raise BackupError("The backup's manifest is damaged.")
     return manifest
 
 
@@ -249,7 +304,9 @@ def _load(conn: Connection, archive: zipfile.ZipFile, table, expected: dict) -> 
     own = [c.name for c in table.c if any(fk.column.table is table for fk in c.foreign_keys)]
     digest, count, batch, later = hashlib.sha256(), 0, [], []
     with archive.open(f"tables/{table.name}.jsonl") as lines:
-        for raw in lines:
+        while raw := lines.readline(MAX_LINE + 1):
+            if len(raw) > MAX_LINE:
+                raise ValueError(f"a line of table {table.name} is too long")
             digest.update(raw)
             values = json.loads(raw)
             row = {c.name: read(v) for c, read, v in zip(table.c, readers, values, strict=True)}
@@ -287,21 +344,39 @@ def _reader(column):
 
 
 def _restore_files(archive: zipfile.ZipFile, expected: dict[str, str], written: list) -> None:
-    """Write the evidence files, each added to ``written`` as soon as it exists (so that a
-    failure removes them all)."""
+    """Write the evidence files; each one this restore writes is added to ``written`` as
+    soon as it exists (a failure removes them). A file already in place with the right
+    content (left by an interrupted restore) is kept as it is."""
     for name, sha256 in expected.items():
         target = files.path_of(name)
         if target.exists():
-            raise BackupError(f"Evidence file {name} is already in the upload folder.")
+            if _sha256_of(target) != sha256:
+                raise BackupError(f"Evidence file {name} is already in the upload folder.")
+            continue
+        if archive.getinfo(f"files/{name}").file_size > files.MAX_BYTES:
+            raise BackupError(f"Evidence file {name} in the backup is larger than any upload.")
         target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
         digest = hashlib.sha256()
-        written.append(target)
-        with archive.open(f"files/{name}") as source, open(target, "xb") as out:
-            while chunk := source.read(1 << 20):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != sha256:
-            raise BackupError(f"Evidence file {name} in the backup is damaged.")
+        try:
+            with archive.open(f"files/{name}") as source, open(partial, "wb") as out:
+                while chunk := source.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+            if digest.hexdigest() != sha256:
+                raise BackupError(f"Evidence file {name} in the backup is damaged.")
+            partial.replace(target)
+            written.append(target)
+        finally:
+            partial.unlink(missing_ok=True)
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as data:
+        while chunk := data.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def reset_sequences(conn: Connection) -> None:

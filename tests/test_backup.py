@@ -138,3 +138,76 @@ def test_the_commands(app, populated, tmp_path):
     emptied(app)
     done = runner.invoke(args=["scbi", "restore", str(archive)])
     assert done.exit_code == 0 and "every table matches its checksum" in done.output
+
+
+def test_timestamps_are_written_in_utc_whatever_the_sessions_time_zone():
+    from datetime import datetime, timedelta, timezone
+
+    from scbi.backup import _line
+
+    kigali = datetime(2026, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert _line([kigali, None, {"b": 1, "a": "é"}]) == (
+        '["2026-03-01T08:00:00+00:00", null, {"a": "\\u00e9", "b": 1}]\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        (lambda m: [], "Not an SCBI backup"),
+        (lambda m: {k: v for k, v in m.items() if k != "revision"}, "manifest is damaged"),
+        (lambda m: {**m, "tables": {**m["tables"], "sector": "x"}}, "manifest is damaged"),
+        (lambda m: {**m, "files": {}}, "not the ones its logs cite"),
+    ],
+)
+def test_a_manifest_that_does_not_fit_restores_nothing(app, populated, tmp_path, manifest, message):
+    archive, broken = tmp_path / "programme.zip", tmp_path / "broken.zip"
+    with app.app_context():
+        backup(archive)
+    damage(archive, broken, "manifest.json", lambda d: json.dumps(manifest(json.loads(d))).encode())
+    emptied(app)
+    with app.app_context():
+        with pytest.raises(BackupError, match=message):
+            restore(broken)
+        assert db.session.scalar(select(func.count()).select_from(Sector)) == 0
+
+
+def test_schema_revisions_must_match_this_release(app, populated, tmp_path, monkeypatch):
+    archive = tmp_path / "programme.zip"
+    with app.app_context():
+        backup(archive)
+        monkeypatch.setattr("scbi.backup._head", lambda: "9999")
+        with pytest.raises(BackupError, match="db upgrade` first"):
+            backup(tmp_path / "other.zip")
+    emptied(app)
+    with app.app_context(), pytest.raises(BackupError, match="the release that made it"):
+        restore(archive)
+
+
+def test_a_changed_upload_is_not_backed_up(app, populated, tmp_path):
+    _world, stored_name, _content = populated
+    with app.app_context():
+        files.path_of(stored_name).write_bytes(b"%PDF-1.4 changed behind our back")
+        with pytest.raises(BackupError, match=f"{stored_name} no longer matches"):
+            backup(tmp_path / "programme.zip")
+    assert not (tmp_path / "programme.zip").exists()
+
+
+def test_a_restore_after_an_interrupted_one_keeps_identical_files(app, populated, tmp_path):
+    from scbi.transfer.models import LogEvent
+
+    _world, stored_name, content = populated
+    archive = tmp_path / "programme.zip"
+    with app.app_context():
+        nulls = db.session.scalar(select(func.count()).where(LogEvent.snapshot.is_(None)))
+        assert nulls  # the log's events before any change have no snapshot
+        backup(archive)
+    emptied(app)
+    with app.app_context():
+        target = files.path_of(stored_name)
+        target.parent.mkdir(parents=True)
+        target.write_bytes(content)  # what an interrupted restore left
+        restore(archive)
+        assert target.read_bytes() == content
+        # SQL NULL stays SQL NULL (not the JSON value null)
+        assert db.session.scalar(select(func.count()).where(LogEvent.snapshot.is_(None))) == nulls

@@ -4,7 +4,7 @@ on both databases. A short run of bench/load.py (its full run is in docs/perform
 
 from __future__ import annotations
 
-from bench.load import missing, prepare, run, serve
+from bench.load import missing, prepare, run, serving
 from scbi.extensions import db
 
 
@@ -12,12 +12,8 @@ def test_concurrent_coaches_and_mentees_get_no_5xx_and_lose_no_write(app):
     with app.app_context():
         pairs = prepare(3)
         url = db.engine.url.render_as_string(hide_password=False)
-    server, base = serve(url, workers=2)
-    try:
-        results = run(base, pairs, seconds=3)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with serving(url, workers=2) as base:
+        results = run(base, pairs, seconds=5)
     assert results.errors == []
     assert not [status for status in results.statuses if status >= 500], results.statuses
     assert results.created and results.submitted and results.acknowledged

@@ -75,3 +75,59 @@ def test_models_and_migrations_do_not_drift(app, empty_database_url):
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_staff_numbers_differing_only_in_case_stop_migration_0006(app, empty_database_url):
+    from datetime import date
+
+    from sqlalchemy import insert, update
+
+    from scbi.auth.models import User
+    from scbi.mentees.models import Mentee
+    from scbi.programme.models import Institution, Sector
+
+    config = config_for(app, empty_database_url)
+    command.upgrade(config, "head")
+    engine = create_engine(make_url(empty_database_url))
+    day = date(2025, 1, 1)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(User.__table__),
+                [
+                    {"id": n, "email": f"m{n}@x.org", "full_name": "M", "password_hash": "x"}
+                    for n in (1, 2)
+                ],
+            )
+            conn.execute(
+                insert(Sector.__table__).values(
+                    id=1, code="S", name="S", expert_target=1, target_date=day
+                )
+            )
+            conn.execute(
+                insert(Institution.__table__).values(id=1, name="I", acronym="I", sector_id=1)
+            )
+            conn.execute(
+                insert(Mentee.__table__),
+                [
+                    {
+                        "id": n,
+                        "user_id": n,
+                        "staff_number": f"RW-{n}",
+                        "gender": "female",
+                        "position": "E",
+                        "institution_id": 1,
+                        "sector_id": 1,
+                        "joined_on": day,
+                        "status_changed_on": day,
+                    }
+                    for n in (1, 2)
+                ],
+            )
+        command.downgrade(config, "0005")
+        with engine.begin() as conn:  # possible before 0006: the check was the service's
+            conn.execute(update(Mentee.__table__).where(Mentee.id == 2).values(staff_number="rw-1"))
+        with pytest.raises(RuntimeError, match="differ only in case: rw-1"):
+            command.upgrade(config, "0006")
+    finally:
+        engine.dispose()

@@ -21,6 +21,23 @@ depends_on = None
 
 
 def upgrade() -> None:
+    clashes = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT lower(staff_number) FROM mentee GROUP BY lower(staff_number) "
+                "HAVING count(*) > 1 ORDER BY 1"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if clashes:
+        raise RuntimeError(
+            "Mentees share staff numbers that differ only in case: "
+            + ", ".join(clashes[:20])
+            + ". Give each mentee their own (the mentee's edit page), then upgrade again."
+        )
     op.create_index(
         "uq_mentee_staff_number_lower", "mentee", [sa.text("lower(staff_number)")], unique=True
     )

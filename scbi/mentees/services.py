@@ -48,7 +48,8 @@ def _profile_values(errors: Errors, data: dict, exclude_id=None) -> dict:
     }
     if values["staff_number"]:
         query = select(Mentee.id).where(
-            func.lower(Mentee.staff_number) == values["staff_number"].lower()
+            # the database's lower() on both sides: the rule its unique index holds
+            func.lower(Mentee.staff_number) == func.lower(values["staff_number"])
         )
         if exclude_id is not None:
             query = query.where(Mentee.id != exclude_id)

@@ -249,7 +249,8 @@ class LogEvent(IdMixin, Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime]
     comment: Mapped[str] = mapped_column(Text, default="")
-    snapshot: Mapped[dict | None] = mapped_column(JSON)  # the log's content before a change
+    # the log's content before a change; None is SQL NULL
+    snapshot: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     log: Mapped[TransferLog] = relationship(back_populates="events")
     by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
