@@ -7,11 +7,12 @@ Services raise these; views and API handlers do not translate them by hand:
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -203,6 +204,17 @@ def register_error_handlers(app: Flask) -> None:
         conflict = Conflict(code="stale_version")
         return _render(409, conflict.code, conflict.message)
 
+    @app.errorhandler(IntegrityError)
+    def integrity(error: IntegrityError):
+        # The services check every rule first; a unique index only fires when two requests
+        # race past that check at the same moment (two registrations of one e-mail): a
+        # conflict to retry. Any other refusal is a fault in our code: logged, 500.
+        field = duplicate_field(error)
+        if field is None:
+            return unexpected(error)
+        message = _("Another record was saved with this value at the same moment.")
+        return _render(409, "duplicate", message, {field: [message]})
+
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
     def out_of_range(error):
@@ -236,6 +248,26 @@ def register_error_handlers(app: Flask) -> None:
             id=g.get("request_id", "-"),
         )
         return _render(500, "internal_error", message)
+
+
+_UNIQUE_SQLITE = re.compile(r"UNIQUE constraint failed: (?:\w+\.(\w+)|index '(\w+)')")
+
+
+def duplicate_field(error: IntegrityError) -> str | None:
+    """The column a unique constraint refused, from its name (``uq_<table>_<column>``,
+    ``_lower`` for the case-blind ones) or SQLite's message; None for other refusals."""
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None:  # PostgreSQL
+        name, table = diag.constraint_name or "", diag.table_name or ""
+        if getattr(error.orig, "sqlstate", None) != "23505" or not name.startswith(f"uq_{table}_"):
+            return None
+        return name.removeprefix(f"uq_{table}_").removesuffix("_lower")
+    match = _UNIQUE_SQLITE.search(str(error.orig))
+    if match is None:
+        return None
+    if match.group(1):
+        return match.group(1)
+    return re.sub(r"^uq_[a-z]+?_", "", match.group(2)).removesuffix("_lower")
 
 
 def _record_denied(error: NotAllowed) -> None:

@@ -187,3 +187,45 @@ def test_bad_query_parameters_get_a_clear_422(client, world):
     response = client.get("/api/v1/pairings?sector_id=abc", headers=sec)
     assert response.status_code == 422
     assert "sector_id" in response.json["error"]["fields"]
+
+
+def _skip_staff_number_check(monkeypatch):
+    from scbi.validation import Errors
+
+    add = Errors.add
+    monkeypatch.setattr(
+        Errors,
+        "add",
+        lambda self, name, message: None if name == "staff_number" else add(self, name, message),
+    )
+
+
+def _skip_email_check(monkeypatch):
+    monkeypatch.setattr("scbi.auth.services.user_by_email", lambda email: None)
+
+
+@pytest.mark.parametrize(
+    ("skip", "second", "field"),
+    [
+        (
+            _skip_staff_number_check,
+            {"email": "other@reg.rw", "staff_number": "rw-9999"},
+            "staff_number",
+        ),
+        (_skip_email_check, {"staff_number": "RW-1000"}, "email"),
+    ],
+)
+def test_two_registrations_racing_past_the_check_get_a_409_naming_the_field(
+    app, client, world, monkeypatch, skip, second, field
+):
+    """The database's unique index catches what the services' check could not see (the
+    other request had not committed yet): 409 with the field, never a 500."""
+    sec = token(client, world.secretariat)
+    first = client.post("/api/v1/mentees", headers=sec, json=mentee_body(world))
+    assert first.status_code == 201
+    skip(monkeypatch)  # as if the first were still uncommitted when the second checked
+    clash = client.post("/api/v1/mentees", headers=sec, json=mentee_body(world, **second))
+    assert clash.status_code == 409, clash.json
+    assert clash.json["error"]["code"] == "duplicate"
+    assert list(clash.json["error"]["fields"]) == [field]
+    assert count_rows(app, Mentee) == 1 + 2  # the world's two and the first one
