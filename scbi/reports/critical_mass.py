@@ -20,6 +20,7 @@ from scbi.mentees.levels import approved_by
 from scbi.mentees.models import Assessment, AssessorRole, Mentee, MenteeStatus
 from scbi.programme.models import Competency, CompetencyFramework, Sector
 from scbi.reports import queries
+from scbi.reports.sql import utc_day
 from scbi.transfer.models import Pairing, PlanItem, TransferPlan
 
 COUNTING = (MenteeStatus.ACTIVE.value, MenteeStatus.GRADUATED.value)
@@ -143,7 +144,7 @@ def _level_events(states, until: date) -> list[tuple]:
     )
     baselines = (
         select(
-            queries.utc_day(TransferPlan.decided_at).label("day"),
+            utc_day(TransferPlan.decided_at).label("day"),
             literal(0).label("kind"),
             TransferPlan.decided_at.label("at"),
             TransferPlan.id.label("ident"),
