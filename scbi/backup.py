@@ -34,11 +34,11 @@ from sqlalchemy import (
     Date,
     DateTime,
     String,
+    bindparam,
     create_engine,
     func,
     insert,
     select,
-    text,
 )
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import StatementError
@@ -66,6 +66,12 @@ class Summary:
     revision: str
     rows: dict[str, int] = field(default_factory=dict)
     files: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{sum(self.rows.values()):,} rows of {len(self.rows)} tables and {self.files:,} "
+            f"evidence files (schema {self.revision})"
+        )
 
 
 def _tables():
@@ -144,7 +150,7 @@ def backup(path: Path) -> Summary:
                         "sha256": digest.hexdigest(),
                     }
                     summary.rows[table.name] = count
-                stored = conn.execute(text(_STORED_FILES)).all()
+                stored = conn.execute(_stored_files()).all()
                 for name, sha256 in stored:
                     _archive_file(archive, name, sha256)
                     manifest["files"][name] = sha256
@@ -169,7 +175,14 @@ def _archive_file(archive: zipfile.ZipFile, name: str, sha256: str) -> None:
         raise BackupError(f"Evidence file {name} no longer matches the hash the log records.")
 
 
-_STORED_FILES = "SELECT stored_name, sha256 FROM evidence WHERE stored_name IS NOT NULL ORDER BY id"
+def _stored_files():
+    from scbi.transfer.models import Evidence
+
+    return (
+        select(Evidence.stored_name, Evidence.sha256)
+        .where(Evidence.stored_name.is_not(None))
+        .order_by(Evidence.id)
+    )
 
 
 class _snapshot:
@@ -240,7 +253,7 @@ def restore(path: Path) -> Summary:
         try:
             for table in tables.values():
                 summary.rows[table.name] = _load(conn, archive, table, manifest["tables"])
-            stored = dict(conn.execute(text(_STORED_FILES)).all())
+            stored = dict(conn.execute(_stored_files()).all())
             if stored != manifest["files"]:
                 raise BackupError("The backup's evidence files are not the ones its logs cite.")
             _restore_files(archive, manifest["files"], written)
@@ -322,15 +335,22 @@ def _load(conn: Connection, archive: zipfile.ZipFile, table, expected: dict) -> 
         conn.execute(insert(table), batch)
     if digest.hexdigest() != entry["sha256"] or count != entry["rows"]:
         raise BackupError(f"Table {table.name} in the backup is damaged (checksum differs).")
-    key = table.primary_key.columns
-    # the columns an UPDATE would otherwise stamp (updated_at) keep their backed-up value
-    kept = own + [c.name for c in table.c if c.onupdate is not None]
-    for row in later:
-        conn.execute(
+    if later:
+        # one executemany; the columns an UPDATE would otherwise stamp (updated_at) keep
+        # their backed-up value
+        key = table.primary_key.columns
+        kept = own + [c.name for c in table.c if c.onupdate is not None]
+        statement = (
             sql_update(table)
-            .where(*(c == row[c.name] for c in key))
-            .values({name: row[name] for name in kept})
+            .where(*(c == bindparam(f"key_{c.name}") for c in key))
+            .values({name: bindparam(f"new_{name}") for name in kept})
         )
+        rows = [
+            {f"key_{c.name}": row[c.name] for c in key} | {f"new_{n}": row[n] for n in kept}
+            for row in later
+        ]
+        for start in range(0, len(rows), BATCH):
+            conn.execute(statement, rows[start : start + BATCH])
     return count
 
 

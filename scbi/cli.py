@@ -285,10 +285,7 @@ def backup_command(path: Path):
     except BackupError as error:
         click.echo(f"Backup failed: {error}", err=True)
         raise SystemExit(1) from None
-    click.echo(
-        f"Backed up {sum(summary.rows.values()):,} rows of {len(summary.rows)} tables and "
-        f"{summary.files:,} evidence files (schema {summary.revision}) to {path}."
-    )
+    click.echo(f"Backed up {summary} to {path}.")
 
 
 @scbi_cli.command("restore")
@@ -304,8 +301,4 @@ def restore_command(path: Path):
     except BackupError as error:
         click.echo(f"Restore failed, nothing was changed: {error}", err=True)
         raise SystemExit(1) from None
-    click.echo(
-        f"Restored {sum(summary.rows.values()):,} rows of {len(summary.rows)} tables and "
-        f"{summary.files:,} evidence files (schema {summary.revision}); every table matches "
-        "its checksum."
-    )
+    click.echo(f"Restored {summary}; every table matches its checksum.")

@@ -16,10 +16,9 @@ from collections.abc import Iterator
 
 from flask import Response, stream_with_context
 from sqlalchemy import Select, String, case, func, literal
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from scbi.extensions import db
+from scbi.sql import portable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
@@ -43,58 +42,23 @@ def bool_cell(condition):
     return case((condition, literal("True", String)), else_=literal("False", String))
 
 
-class date_cell(FunctionElement):
-    """A date as YYYY-MM-DD, whatever the server's DateStyle."""
-
-    type = String()
-    inherit_cache = True
-
-
-class timestamp_cell(FunctionElement):
-    """A UTC timestamp as YYYY-MM-DDTHH:MM:SSZ."""
-
-    type = String()
-    inherit_cache = True
-
-
-class hours_cell(FunctionElement):
-    """Minutes as hours: 90 → 1.5, 120 → 2, 20 → 0.33."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(date_cell, "sqlite")
-def _date_sqlite(element, compiler, **kw):
-    return compiler.process(element.clauses, **kw)  # stored as ISO text already
-
-
-@compiles(date_cell, "postgresql")
-def _date_postgresql(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
-
-
-@compiles(timestamp_cell, "sqlite")
-def _timestamp_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(timestamp_cell, "postgresql")
-def _timestamp_postgresql(element, compiler, **kw):
-    column = compiler.process(element.clauses, **kw)
-    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
-
-
-# Rounded to hundredths, so that both databases write the same text for any minutes.
-@compiles(hours_cell, "sqlite")
-def _hours_sqlite(element, compiler, **kw):
-    return f"printf('%g', round({compiler.process(element.clauses, **kw)} / 60.0, 2))"
-
-
-@compiles(hours_cell, "postgresql")
-def _hours_postgresql(element, compiler, **kw):
-    minutes = compiler.process(element.clauses, **kw)
-    return f"CAST(trim_scale(round({minutes} / 60.0, 2)) AS TEXT)"
+# A date as YYYY-MM-DD, whatever PostgreSQL's DateStyle (SQLite stores it so already).
+date_cell = portable("date_cell", String(), sqlite="{0}", postgresql="to_char({0}, 'YYYY-MM-DD')")
+# A UTC timestamp as YYYY-MM-DDTHH:MM:SSZ.
+timestamp_cell = portable(
+    "timestamp_cell",
+    String(),
+    sqlite="strftime('%Y-%m-%dT%H:%M:%SZ', {0})",
+    postgresql="""to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')""",
+)
+# Minutes as hours, rounded to hundredths so that both databases write the same text:
+# 90 → 1.5, 120 → 2, 20 → 0.33.
+hours_cell = portable(
+    "hours_cell",
+    String(),
+    sqlite="printf('%g', round({0} / 60.0, 2))",
+    postgresql="CAST(trim_scale(round({0} / 60.0, 2)) AS TEXT)",
+)
 
 
 def csv_lines(header: list[str], cells: Select) -> Iterator[str]:

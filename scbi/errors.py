@@ -250,24 +250,36 @@ def register_error_handlers(app: Flask) -> None:
         return _render(500, "internal_error", message)
 
 
-_UNIQUE_SQLITE = re.compile(r"UNIQUE constraint failed: (?:\w+\.(\w+)|index '(\w+)')")
+_UNIQUE_SQLITE = re.compile(r"UNIQUE constraint failed: (?:(\w+)\.(\w+)|index '(\w+)')")
 
 
 def duplicate_field(error: IntegrityError) -> str | None:
-    """The column a unique constraint refused, from its name (``uq_<table>_<column>``,
-    ``_lower`` for the case-blind ones) or SQLite's message; None for other refusals."""
+    """The column a unique constraint refused, or None for any other refusal. Unique
+    constraints are named ``uq_<table>_<column>`` (``_lower`` for the case-blind ones)."""
     diag = getattr(error.orig, "diag", None)
     if diag is not None:  # PostgreSQL
-        name, table = diag.constraint_name or "", diag.table_name or ""
-        if getattr(error.orig, "sqlstate", None) != "23505" or not name.startswith(f"uq_{table}_"):
+        if getattr(error.orig, "sqlstate", None) != "23505":
             return None
-        return name.removeprefix(f"uq_{table}_").removesuffix("_lower")
-    match = _UNIQUE_SQLITE.search(str(error.orig))
-    if match is None:
+        name, table = diag.constraint_name or "", diag.table_name or ""
+    else:
+        match = _UNIQUE_SQLITE.search(str(error.orig))
+        if match is None:
+            return None
+        if match.group(2):  # SQLite names the column of a plain constraint
+            return match.group(2)
+        name, table = match.group(3), _table_of_index(match.group(3))
+    if not table or not name.startswith(f"uq_{table}_"):
         return None
-    if match.group(1):
-        return match.group(1)
-    return re.sub(r"^uq_[a-z]+?_", "", match.group(2)).removesuffix("_lower")
+    return name.removeprefix(f"uq_{table}_").removesuffix("_lower")
+
+
+def _table_of_index(name: str) -> str | None:
+    from scbi.extensions import db
+
+    for table in db.metadata.tables.values():
+        if any(index.name == name for index in table.indexes):
+            return table.name
+    return None
 
 
 def _record_denied(error: NotAllowed) -> None:

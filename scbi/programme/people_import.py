@@ -179,16 +179,14 @@ class _Lookups:
     def __init__(self) -> None:
         # The rows themselves, held for the whole import: the session keeps only weak
         # references, and the registration services look each one up again for every row.
-        self.rows = [
-            *db.session.scalars(select(Sector)),
-            *db.session.scalars(select(Institution)),
-            *db.session.scalars(select(Phase)),
-        ]
-        self.sectors = {r.code.upper(): r.id for r in self.rows if isinstance(r, Sector)}
-        self.institutions = {
-            r.acronym.upper(): r.id for r in self.rows if isinstance(r, Institution)
-        }
-        self.phases = {r.name.strip().lower(): r.id for r in self.rows if isinstance(r, Phase)}
+        self.held = (
+            sectors := db.session.scalars(select(Sector)).all(),
+            institutions := db.session.scalars(select(Institution)).all(),
+            phases := db.session.scalars(select(Phase)).all(),
+        )
+        self.sectors = {r.code.upper(): r.id for r in sectors}
+        self.institutions = {r.acronym.upper(): r.id for r in institutions}
+        self.phases = {r.name.strip().lower(): r.id for r in phases}
 
     def resolve(self, kind: str, f: dict) -> tuple[dict, dict[str, list[str]]]:
         errors: dict[str, list[str]] = {}

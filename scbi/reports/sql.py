@@ -7,37 +7,28 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Date, and_, cast, func, or_
+from sqlalchemy import Date, Float, String, and_, or_
 
 from scbi.coaches.models import Coach
-from scbi.extensions import db
 from scbi.reports.periods import Period
+from scbi.sql import portable
 from scbi.transfer.models import Pairing
 
-
-def dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def month_of(column):
-    """``YYYY-MM`` of a date column, on SQLite and PostgreSQL."""
-    if dialect() == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
-
-
-def days_between(start, end):
-    """Days (fractional) from one timestamp column to another."""
-    if dialect() == "postgresql":
-        return func.extract("epoch", end - start) / 86400.0
-    return func.julianday(end) - func.julianday(start)
-
-
-def utc_day(column):
-    """The UTC calendar day of a timestamp column."""
-    if dialect() == "postgresql":
-        return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
+# ``YYYY-MM`` of a date column.
+month_of = portable(
+    "month_of", String(), sqlite="strftime('%Y-%m', {0})", postgresql="to_char({0}, 'YYYY-MM')"
+)
+# Days (fractional) from one timestamp column to another.
+days_between = portable(
+    "days_between",
+    Float(),
+    sqlite="(julianday({1}) - julianday({0}))",
+    postgresql="(EXTRACT(EPOCH FROM {1} - {0}) / 86400.0)",
+)
+# The UTC calendar day of a timestamp column.
+utc_day = portable(
+    "utc_day", Date(), sqlite="date({0})", postgresql="CAST(timezone('UTC', {0}) AS DATE)"
+)
 
 
 def pairing_overlaps(period: Period):

@@ -1,0 +1,24 @@
+"""SQL functions written differently on SQLite and PostgreSQL, as SQLAlchemy constructs.
+
+``portable("name", type, sqlite="…", postgresql="…")`` makes a function whose SQL comes
+from the template of the dialect it is compiled for, ``{0}``, ``{1}`` … standing for its
+arguments. The reports and the CSV downloads use it; nothing else checks the dialect at
+run time.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeEngine
+
+
+def portable(name: str, type_: TypeEngine, **templates: str) -> type[FunctionElement]:
+    construct = type(name, (FunctionElement,), {"type": type_, "inherit_cache": True})
+    for dialect, template in templates.items():
+
+        def render(element, compiler, template=template, **kw):
+            return template.format(*(compiler.process(c, **kw) for c in element.clauses))
+
+        compiles(construct, dialect)(render)
+    return construct
