@@ -143,10 +143,10 @@ def test_the_commands(app, populated, tmp_path):
 def test_timestamps_are_written_in_utc_whatever_the_sessions_time_zone():
     from datetime import datetime, timedelta, timezone
 
-    from scbi.backup import _line
+    from scbi.backup.common import line
 
     kigali = datetime(2026, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=2)))
-    assert _line([kigali, None, {"b": 1, "a": "é"}]) == (
+    assert line([kigali, None, {"b": 1, "a": "é"}]) == (
         '["2026-03-01T08:00:00+00:00", null, {"a": "\\u00e9", "b": 1}]\n'
     )
 
@@ -176,7 +176,7 @@ def test_schema_revisions_must_match_this_release(app, populated, tmp_path, monk
     archive = tmp_path / "programme.zip"
     with app.app_context():
         backup(archive)
-        monkeypatch.setattr("scbi.backup._head", lambda: "9999")
+        monkeypatch.setattr("scbi.backup.common.head", lambda: "9999")
         with pytest.raises(BackupError, match="db upgrade` first"):
             backup(tmp_path / "other.zip")
     emptied(app)
