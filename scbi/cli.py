@@ -217,8 +217,15 @@ def _echo_refusal(error) -> None:
     "as_email",
     help="Secretariat e-mail recorded in the audit trail (default: the first secretariat account).",
 )
+@click.option(
+    "--effective-on",
+    "effective_on",
+    help="YYYY-MM-DD: the date its core set takes effect (default today).",
+)
 @with_appcontext
-def import_framework_command(file, sector_code: str | None, as_email: str | None):
+def import_framework_command(
+    file, sector_code: str | None, as_email: str | None, effective_on: str | None
+):
     """Import a Moodle competency-framework CSV FILE: all of it, or nothing."""
     from scbi.errors import ValidationFailed
     from scbi.extensions import db
@@ -233,7 +240,9 @@ def import_framework_command(file, sector_code: str | None, as_email: str | None
             raise click.ClickException(f"No sector with code {sector_code}.")
         sector_id = sector.id
     try:
-        framework = import_framework(file.read(), by=by, sector_id=sector_id)
+        framework = import_framework(
+            file.read(), by=by, sector_id=sector_id, effective_on=effective_on
+        )
     except ValidationFailed as error:
         db.session.rollback()
         _echo_refusal(error)

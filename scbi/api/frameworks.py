@@ -19,6 +19,7 @@ from scbi.programme.models import (
     Competency,
     CompetencyFramework,
 )
+from scbi.programme.queries import core_changes
 
 # --- frameworks ----------------------------------------------------------------------------
 
@@ -39,6 +40,11 @@ CompetencyIn = Schema(
         "description": F("string", max_length=20000),
         "parent_id": F("integer", nullable=True),
         "core": F("boolean"),
+        "effective_on": F(
+            "date",
+            description="When a new core flag takes effect (default today; not in the future, "
+            "not before the competency's latest change): no figure of an earlier date changes",
+        ),
     },
 )
 CompetencyPatch = Schema(
@@ -79,6 +85,13 @@ component(
             "competencies": F(
                 "array", ref="Competency", description="In GET /frameworks/{id} only"
             ),
+            "core_changes": F(
+                "array",
+                items="object",
+                description="In GET /frameworks/{id} only: the dated core flags, oldest first "
+                "[{competency_id, core, sector_id, effective_on, recorded_at}]; the critical "
+                "mass of a date uses those in force on it",
+            ),
         },
     )
 )
@@ -108,6 +121,16 @@ def framework_json(f: CompetencyFramework, *, full: bool = False, count: int | N
     }
     if full:
         body["competencies"] = [competency_json(c) for c, _ in frameworks.tree(f)]
+        body["core_changes"] = [
+            {
+                "competency_id": change.competency_id,
+                "core": change.core,
+                "sector_id": change.sector_id,
+                "effective_on": change.effective_on.isoformat(),
+                "recorded_at": change.recorded_at.isoformat(),
+            }
+            for change in reversed(core_changes(framework_id=f.id))
+        ]
     return body
 
 
@@ -202,13 +225,19 @@ def patch_competency(competency_id: int):
     response="Framework",
     status=201,
     errors=(400, 403, 413, 422),
-    query=(("sector_id", "integer", "The sector it belongs to; none = cross-cutting"),),
+    query=(
+        ("sector_id", "integer", "The sector it belongs to; none = cross-cutting"),
+        ("effective_on", "string", "YYYY-MM-DD: when its core set takes effect (default today)"),
+    ),
 )
 @role_required(Role.SECRETARIAT)
 def import_framework():
     data = uploaded_csv()
     framework = frameworks.import_framework(
-        data, by=g.api_user, sector_id=request.args.get("sector_id") or None
+        data,
+        by=g.api_user,
+        sector_id=request.args.get("sector_id") or None,
+        effective_on=request.args.get("effective_on") or None,
     )
     db.session.commit()
     return _created(framework_json(framework), "api.get_framework", framework_id=framework.id)

@@ -6,8 +6,15 @@ from wtforms import BooleanField, DateField, IntegerField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from scbi.dates import today
 from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, optional_int
 from scbi.programme.models import ResultStatus
+
+
+def effective_on_field(label, description):
+    """When a dated change takes effect (scbi.programme.rules): today unless changed."""
+    return DateField(label, validators=[Optional()], default=today, description=description)
+
 
 LEVELS = [
     SelectChoice(str(n), label)
@@ -63,6 +70,13 @@ class SectorForm(BaseForm):
         coerce=int,
         description=_l("The level every core competency must reach."),
     )
+    effective_on = effective_on_field(
+        _l("New settings take effect on"),
+        _l(
+            "For a new expert level, target or target date. Figures for earlier dates keep "
+            "the settings then in force."
+        ),
+    )
     active = BooleanField(_l("Active"), default=True)
     coordinators = MultiCheckboxField(
         _l("Coordinators"), coerce=int, description=_l("They see and manage only their sectors.")
@@ -108,6 +122,13 @@ class FrameworkForm(BaseForm):
         validators=[Optional()],
         description=_l("Empty for a cross-cutting framework (e.g. leadership)."),
     )
+    effective_on = effective_on_field(
+        _l("A move to another sector takes effect on"),
+        _l(
+            "Its core competencies count in the new sector's expert rule from this date; "
+            "figures for earlier dates do not change."
+        ),
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
     version = VersionField()
 
@@ -119,6 +140,10 @@ class CompetencyForm(BaseForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
     core = BooleanField(
         _l("Core competency"), description=_l("Core competencies define a national expert.")
+    )
+    effective_on = effective_on_field(
+        _l("A change of the core flag takes effect on"),
+        _l("Figures for earlier dates keep the core set then in force."),
     )
     version = VersionField()
 
@@ -136,6 +161,13 @@ class FrameworkImportForm(BaseForm):
         _l("Sector"),
         validators=[Optional()],
         description=_l("Empty for a cross-cutting framework."),
+    )
+    effective_on = effective_on_field(
+        _l("Its core set takes effect on"),
+        _l(
+            "National experts are counted with this core set from this date on; give an "
+            "earlier date when the programme already used it."
+        ),
     )
 
 

@@ -11,13 +11,14 @@ from sqlalchemy.orm import selectinload
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.extensions import db
 from scbi.forms import form_page
-from scbi.programme import choices, frameworks
+from scbi.programme import choices, frameworks, queries
 from scbi.programme.forms import (
     CompetencyForm,
     FrameworkForm,
     FrameworkImportForm,
 )
 from scbi.programme.models import (
+    EARLIEST_DATE,
     Competency,
     CompetencyFramework,
 )
@@ -55,7 +56,11 @@ def framework(framework_id: int):
     if framework is None:
         abort(404)
     return render_template(
-        "programme/framework.html", framework=framework, tree=frameworks.tree(framework)
+        "programme/framework.html",
+        framework=framework,
+        tree=frameworks.tree(framework),
+        core_updates=queries.core_timeline(framework_id=framework.id),
+        from_the_start=EARLIEST_DATE,
     )
 
 
@@ -68,8 +73,10 @@ def _framework_form(framework: CompetencyFramework | None = None) -> FrameworkFo
 @bp.route("/frameworks/new", methods=["GET", "POST"])
 @role_required(SECRETARIAT)
 def framework_new():
+    form = _framework_form().for_new()
+    del form.effective_on  # a new framework moves nowhere
     return form_page(
-        _framework_form().for_new(),
+        form,
         "programme/form.html",
         lambda v: frameworks.create_framework(by=current_user, **_without(v, "version")),
         _saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
@@ -101,7 +108,10 @@ def framework_import():
         form,
         "programme/import.html",
         lambda v: frameworks.import_framework(
-            v["file"].read(), by=current_user, sector_id=v["sector_id"]
+            v["file"].read(),
+            by=current_user,
+            sector_id=v["sector_id"],
+            effective_on=v["effective_on"],
         ),
         _saved(_("Framework imported."), "programme.framework", framework_id=lambda f: f.id),
     )

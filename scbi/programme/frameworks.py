@@ -10,6 +10,7 @@ from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
 from scbi.errors import ValidationFailed, check_version
 from scbi.extensions import db
+from scbi.programme import rules
 from scbi.programme.models import Competency, CompetencyFramework, Sector
 from scbi.programme.moodle import (
     CompetencyRow,
@@ -63,17 +64,24 @@ def create_framework(*, by: User, **data) -> CompetencyFramework:
 
 
 def update_framework(
-    framework: CompetencyFramework, *, by: User, version, **data
+    framework: CompetencyFramework, *, by: User, version, effective_on=None, **data
 ) -> CompetencyFramework:
+    """Edit a framework. Moving it to another sector moves its core competencies into that
+    sector's expert rule from ``effective_on`` on (a dated change, scbi.programme.rules)."""
     require_configure(by)
     check_version(framework, version)
     errors = Errors()
     current = snapshot(framework, *FRAMEWORK_FIELDS)
     values = _framework_values(errors, {**current, **data}, framework.id)
+    moved = not errors and values["sector_id"] != current["sector_id"]
+    if moved:
+        effective_on = rules.core_effective_date(errors, framework.competencies, effective_on)
     errors.raise_if_any()
     for key, value in values.items():
         setattr(framework, key, value)
     db.session.flush()
+    if moved:
+        rules.record_core(framework.competencies, by=by, effective_on=effective_on)
     changed = [k for k in values if current[k] != values[k]]
     if changed:
         audit.record(
@@ -81,7 +89,8 @@ def update_framework(
             by=by,
             entity=framework,
             before={k: current[k] for k in changed},
-            after={k: values[k] for k in changed},
+            after={k: values[k] for k in changed}
+            | ({"effective_on": effective_on} if moved else {}),
         )
     return framework
 
@@ -133,10 +142,15 @@ def _is_descendant_or_self(candidate: Competency, competency: Competency) -> boo
     return False
 
 
-def add_competency(framework: CompetencyFramework, *, by: User, **data) -> Competency:
+def add_competency(
+    framework: CompetencyFramework, *, by: User, effective_on=None, **data
+) -> Competency:
+    """A new competency; a core one joins the sector's expert rule from ``effective_on``
+    (default today), so no figure for an earlier date changes."""
     require_configure(by)
     errors = Errors()
     values = _competency_values(errors, framework, data)
+    effective_on = rules.effective_date(errors, effective_on, since=None)
     errors.raise_if_any()
     last = db.session.scalar(
         select(Competency.sort_order)
@@ -147,25 +161,35 @@ def add_competency(framework: CompetencyFramework, *, by: User, **data) -> Compe
     competency = Competency(framework_id=framework.id, sort_order=(last or 0) + 1, **values)
     db.session.add(competency)
     db.session.flush()
+    rules.record_core([competency], by=by, effective_on=effective_on)
     audit.record(
         "competency.create",
         by=by,
         entity=competency,
-        after=snapshot(competency, *COMPETENCY_FIELDS),
+        after=snapshot(competency, *COMPETENCY_FIELDS) | {"effective_on": effective_on},
     )
     return competency
 
 
-def update_competency(competency: Competency, *, by: User, version, **data) -> Competency:
+def update_competency(
+    competency: Competency, *, by: User, version, effective_on=None, **data
+) -> Competency:
+    """Edit a competency. A change of its core flag is dated: in force from
+    ``effective_on`` (default today, scbi.programme.rules)."""
     require_configure(by)
     check_version(competency, version)
     errors = Errors()
     current = snapshot(competency, *COMPETENCY_FIELDS)
     values = _competency_values(errors, competency.framework, {**current, **data}, competency)
+    dated = not errors and values["core"] != current["core"]
+    if dated:
+        effective_on = rules.core_effective_date(errors, [competency], effective_on)
     errors.raise_if_any()
     for key, value in values.items():
         setattr(competency, key, value)
     db.session.flush()
+    if dated:
+        rules.record_core([competency], by=by, effective_on=effective_on)
     changed = [k for k in values if current[k] != values[k]]
     if changed:
         audit.record(
@@ -173,7 +197,8 @@ def update_competency(competency: Competency, *, by: User, version, **data) -> C
             by=by,
             entity=competency,
             before={k: current[k] for k in changed},
-            after={k: values[k] for k in changed},
+            after={k: values[k] for k in changed}
+            | ({"effective_on": effective_on} if dated else {}),
         )
     return competency
 
@@ -195,11 +220,15 @@ def tree(framework: CompetencyFramework) -> list[tuple[Competency, int]]:
 # --- Moodle CSV ----------------------------------------------------------------------------
 
 
-def import_framework(data: bytes | str, *, by: User, sector_id=None) -> CompetencyFramework:
-    """Import a Moodle framework file: all of it, or nothing with every bad row named."""
+def import_framework(
+    data: bytes | str, *, by: User, sector_id=None, effective_on=None
+) -> CompetencyFramework:
+    """Import a Moodle framework file: all of it, or nothing with every bad row named. Its
+    core set is in force from ``effective_on`` (default today)."""
     require_configure(by)
     errors = Errors()
     sector = errors.ref("sector_id", Sector, sector_id, required=False, label=_("sector"))
+    effective_on = rules.effective_date(errors, effective_on, since=None)
     errors.raise_if_any()
     try:
         parsed = parse_framework_csv(data)
@@ -247,6 +276,7 @@ def import_framework(data: bytes | str, *, by: User, sector_id=None) -> Competen
         db.session.add(competency)
         db.session.flush()  # parents come first: their ids are needed by the children
         by_idnumber[row.idnumber] = competency
+    rules.record_core(by_idnumber.values(), by=by, effective_on=effective_on)
     audit.record(
         "framework.import",
         by=by,
@@ -255,6 +285,7 @@ def import_framework(data: bytes | str, *, by: User, sector_id=None) -> Competen
             "idnumber": framework.idnumber,
             "competencies": len(by_idnumber),
             "sector_id": framework.sector_id,
+            "core_effective_on": effective_on,
         },
     )
     return framework
