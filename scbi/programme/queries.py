@@ -138,7 +138,8 @@ def core_timeline(*, framework_id: int | None = None, sector_id: int | None = No
         if counts == before:
             continue
         by = change.recorded_by.full_name if change.recorded_by else None
-        key = (change.effective_on, change.recorded_at, by)
+        # one update: the same date and person, recorded within the same minute
+        key = (change.effective_on, change.recorded_at.replace(second=0, microsecond=0), by)
         update = updates.setdefault(key, CoreUpdate(*key))
         name = f"{change.competency.short_name} ({change.competency.idnumber})"
         (update.joined if counts else update.left).append(name)
