@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
+from scbi.dates import today
 from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, optional_int
 from scbi.programme.models import ResultStatus
 
@@ -120,6 +122,12 @@ class CompetencyForm(BaseForm):
     core = BooleanField(
         _l("Core competency"), description=_l("Core competencies define a national expert.")
     )
+    effective_on = DateField(
+        _l("Takes effect on"),
+        validators=[Optional()],
+        default=today,
+        description=_l("The day a change of the core flag counts from (not in the future)."),
+    )
     version = VersionField()
 
 
@@ -139,10 +147,48 @@ class FrameworkImportForm(BaseForm):
     )
 
 
+def _effective_on() -> DateField:
+    return DateField(
+        _l("Takes effect on"),
+        validators=[Optional()],
+        default=today,
+        description=_l("Figures count the new core set from this day; not in the future."),
+    )
+
+
+class CoreSelectionForm(BaseForm):
+    """The ticks of a core choice and its bulk selection tools: a ``selection`` button
+    re-renders the ticks with the selection applied, without saving."""
+
+    core_ids = MultiCheckboxField(_l("Core"), validate_choice=False)
+    search = StringField(_l("Name or ID number contains"), validators=[Length(max=100)])
+    depth = SelectField(_l("Depth in the tree"), coerce=optional_int, validate_choice=False)
+    selection = StringField()
+    effective_on = _effective_on()
+
+
+class CoreChoiceForm(CoreSelectionForm):
+    """The framework page's core choice (checkbox values are competency ids)."""
+
+    version = VersionField()
+
+
+class ImportPreviewForm(CoreSelectionForm):
+    """The preview of an import: the file's text travels back and is checked again on
+    confirmation (checkbox values are idnumbers)."""
+
+    content = HiddenField(validators=[DataRequired()])
+    sector_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    update = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
 __all__ = [
     "CompetencyForm",
+    "CoreChoiceForm",
     "FrameworkForm",
     "FrameworkImportForm",
+    "ImportPreviewForm",
     "InstitutionForm",
     "PhaseForm",
     "PriorityResultForm",
