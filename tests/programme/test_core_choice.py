@@ -6,14 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scbi.errors import ValidationFailed
 from scbi.programme.core_choice import (
+    SELECTIONS,
     Node,
     apply_selection,
     depths,
     is_level_name,
     level_descriptors,
+    matching,
     propose_core,
 )
 from scbi.programme.framework_import import tree_items
@@ -151,3 +155,24 @@ def test_a_selection_without_what_it_needs_is_refused_naming_the_field(
     with app.test_request_context(), pytest.raises(ValidationFailed) as caught:
         apply_selection(nodes_of(SYNTHETIC), set(), selection, **kwargs)
     assert field in caught.value.fields
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    ticked=st.sets(
+        st.sampled_from(["LV", "L1", "L2", "SK", "PL", "PL1", "PL2", "BU", "NE", "LD", "x"])
+    ),
+    selection=st.sampled_from(SELECTIONS),
+    depth=st.integers(min_value=0, max_value=4),
+    search=st.text(min_size=1, max_size=3).filter(str.strip),
+)
+def test_a_selection_changes_only_what_it_matches(ticked, selection, depth, search):
+    """Whatever the ticks: known ticks outside the selection stay, the matched ones are
+    all ticked (tick-…) or all unticked (untick-…, none), unknown keys are dropped."""
+    nodes = nodes_of(SYNTHETIC)
+    keys = {n.key for n in nodes}
+    after, count = apply_selection(nodes, ticked, selection, depth=depth, search=search)
+    matched = matching(nodes, selection, depth=depth, search=search)
+    assert count == len(matched) and after <= keys
+    assert after - matched == (ticked & keys) - matched
+    assert (matched <= after) if selection.startswith("tick-") else not (matched & after)

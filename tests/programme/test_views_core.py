@@ -217,3 +217,37 @@ def test_reimport_in_the_browser_shows_the_changes_and_updates(app, client, logi
         "NE": "Level-headed negotiation",
     }
     assert stored_core(app) == {"NEW", "BU", "NE"}
+
+
+def test_core_forms_refuse_a_missing_csrf_token_and_change_nothing(app, client, login_as):
+    framework_id, _ids, version = imported(app)
+    login_as("secretariat")
+    r = client.post(f"/frameworks/{framework_id}/core", data={"core_ids": [], "version": version})
+    assert r.status_code == 400
+    r = client.post(
+        "/frameworks/import/confirm",
+        data={"content": SYNTHETIC.replace("SYN", "OTHER"), "save": "1"},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400
+    assert stored_core(app) == {"BU", "NE", "LD"}
+    assert count_rows(app, CompetencyFramework) == 1
+
+
+def test_a_stale_update_preview_is_409_and_shows_the_changes_afresh(app, client, login_as):
+    """The framework changed after the preview: 409, the ticks kept, the changes computed
+    again and the form carrying the current version, so confirming again is knowing."""
+    framework_id, ids, version = imported(app)
+    login_as("secretariat")
+    text = make_csv(fw("SYN"), comp("LD"), comp("BU"), comp("NE"))
+    post_form(
+        client, f"/frameworks/{framework_id}/core", {"core_ids": [ids["LD"]], "version": version}
+    )
+    r = confirm(client, text, {"BU"}, update="1", version=str(version), save="1")
+    assert r.status_code == 409 and "Someone else changed this framework" in r.text
+    assert ticks(r.text) == {"BU"}
+    current = re.search(r'name="version" type="hidden" value="(\d+)"', r.text)[1]
+    assert int(current) > version
+    assert stored_core(app) == {"LD"}
+    r = confirm(client, text, {"BU"}, update="1", version=current, save="1")
+    assert r.status_code == 302 and stored_core(app) == {"BU"}
