@@ -150,8 +150,8 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
         put(
             "core_change",
             [
-                {"id": change + k, "competency_id": c, "sector_id": s, "core": k < 5, **from_start}
-                for k, c in enumerate(ids)
+                {"id": change + k, "competency_id": c, "sector_id": s, "core": True, **from_start}
+                for k, c in enumerate(ids[:5])
             ],
         )
     user = next_id("user")

@@ -89,7 +89,8 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_core_change_sector", ["sector_id"], unique=False)
 
-    # What is in force today has been in force from the start.
+    # What is in force today has been in force from the start (a competency that has no
+    # row has never been core).
     bind = op.get_bind()
     now = datetime.now(UTC)
     if bind.dialect.name == "sqlite":
@@ -136,6 +137,7 @@ def upgrade() -> None:
                 sa.literal(now, sa.DateTime(timezone=True)),
             )
             .join(framework, framework.c.id == competency.c.framework_id)
+            .where(competency.c.core.is_(True))  # no row: never core
             .order_by(competency.c.id),
         )
     )

@@ -104,6 +104,17 @@ def _operation(rule, method: str, doc: Doc, roles) -> dict:
             }
         ok["content"] = {doc.content_type: {"schema": schema}}
     op["responses"][str(doc.status)] = ok
+    for status, name, when in doc.also:  # answers of one status merge into a oneOf
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        answer = op["responses"].setdefault(str(status), {"description": when})
+        if "content" not in answer:
+            answer["content"] = {"application/json": {"schema": ref}}
+            continue
+        answer["description"] += f"; {when}"
+        schema = answer["content"]["application/json"]["schema"]
+        answer["content"]["application/json"]["schema"] = {
+            "oneOf": [*schema.get("oneOf", [schema]), ref]
+        }
     for status in sorted(set(doc.errors) | ({401} if not doc.public else set())):
         op["responses"][str(status)] = {
             "description": _ERROR_DESCRIPTIONS.get(status, HTTP_CODES.get(status, "Error")),

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from scbi.dates import today
 from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, optional_int
@@ -162,19 +163,52 @@ class FrameworkImportForm(BaseForm):
         validators=[Optional()],
         description=_l("Empty for a cross-cutting framework."),
     )
-    effective_on = effective_on_field(
-        _l("Its core set takes effect on"),
+
+
+def _effective_on() -> DateField:
+    return effective_on_field(
+        _l("The core set takes effect on"),
         _l(
-            "National experts are counted with this core set from this date on; give an "
-            "earlier date when the programme already used it."
+            "National experts are counted with this core set from this date on (not in the "
+            "future); figures of earlier dates keep the core set then in force. When the "
+            "programme already used it, give the date it started to."
         ),
     )
 
 
+class CoreSelectionForm(BaseForm):
+    """The ticks of a core choice and its bulk selection tools: a ``selection`` button
+    re-renders the ticks with the selection applied, without saving."""
+
+    core_ids = MultiCheckboxField(_l("Core"), validate_choice=False)
+    search = StringField(_l("Name or ID number contains"), validators=[Length(max=100)])
+    depth = SelectField(_l("Depth in the tree"), coerce=optional_int, validate_choice=False)
+    selection = StringField()
+    effective_on = _effective_on()
+
+
+class CoreChoiceForm(CoreSelectionForm):
+    """The framework page's core choice (checkbox values are competency ids)."""
+
+    version = VersionField()
+
+
+class ImportPreviewForm(CoreSelectionForm):
+    """The preview of an import: the file's text travels back and is checked again on
+    confirmation (checkbox values are idnumbers)."""
+
+    content = HiddenField(validators=[DataRequired()])
+    sector_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    update = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
 __all__ = [
     "CompetencyForm",
+    "CoreChoiceForm",
     "FrameworkForm",
     "FrameworkImportForm",
+    "ImportPreviewForm",
     "InstitutionForm",
     "PhaseForm",
     "PriorityResultForm",

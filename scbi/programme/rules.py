@@ -34,7 +34,10 @@ def effective_date(errors: Errors, value, *, since: date | None) -> date | None:
     if day is None:
         return None
     if day > today():
-        errors.add(FIELD, _("A change takes effect today or earlier, not in the future."))
+        errors.add(
+            FIELD,
+            _("The day a change takes effect cannot be in the future; give today or earlier."),
+        )
     elif day < EARLIEST_DATE:
         errors.add(FIELD, _("Give a date from %(day)s on.", day=EARLIEST_DATE.isoformat()))
     elif since is not None and day < since:

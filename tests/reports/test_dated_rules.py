@@ -154,7 +154,7 @@ def test_moving_a_framework_to_another_sector_is_dated(app, three_experts):
 @pytest.mark.parametrize(
     ("effective_on", "message"),
     [
-        (date(2999, 1, 1), "not in the future"),
+        (date(2999, 1, 1), "cannot be in the future"),
         (date(1989, 12, 31), "1990-01-01"),
         (date(2025, 10, 1), "2025-11-01"),
     ],
