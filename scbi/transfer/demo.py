@@ -56,7 +56,8 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
                 "competency_id": c.id,
                 "baseline_level": rng.choice([0, 1, 1, 2]),
                 "target_level": 3 if rng.random() < 0.8 else 4,
-                "target_date": min(end, pairing.start_date + timedelta(days=rng.randint(240, 540))),
+                # submitted today, so every target still lies ahead (and inside the pairing)
+                "target_date": min(end, today() + timedelta(days=rng.randint(30, 240))),
                 "methods": rng.sample(ACTIVITIES[:4], k=2),
                 "expected_evidence": f"The mentee produces the {c.short_name.lower()} "
                 "deliverable alone and presents it to management",
