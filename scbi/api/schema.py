@@ -12,6 +12,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from scbi.errors import BadRequest, ValidationFailed
+from scbi.validation import date_range_error
 
 _JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "number": (int, float)}
 
@@ -98,7 +99,7 @@ class F:
         try:
             if not isinstance(value, str):
                 raise TypeError
-            return parse(value)
+            parsed = parse(value)
         except (TypeError, ValueError):
             errors.append(
                 _("Use the format YYYY-MM-DD.")
@@ -106,6 +107,10 @@ class F:
                 else _("Use an ISO 8601 timestamp.")
             )
             return None
+        if message := date_range_error(parsed):  # the services' own range, the same answer
+            errors.append(message)
+            return None
+        return parsed
 
 
 @dataclass(frozen=True)
