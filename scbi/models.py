@@ -15,6 +15,7 @@ from scbi.programme.models import (
     Sector,
     coordinator_sector,
 )
+from scbi.reports.models import PublishedReport
 from scbi.transfer.models import (
     Evidence,
     LogEvent,
@@ -44,6 +45,7 @@ __all__ = [
     "PlanItem",
     "PriorityResult",
     "PriorityResultStatus",
+    "PublishedReport",
     "Sector",
     "TransferLog",
     "TransferPlan",

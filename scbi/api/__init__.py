@@ -53,6 +53,7 @@ from scbi.api import (  # noqa: E402, F401  (routes register on bp)
     people,
     people_import,
     programme,
+    published,
     reports,
     transfer,
     users,
