@@ -59,6 +59,12 @@ PLAN_TOTALS = {
     "overdue": _l("Plan items overdue"),
 }
 GENDERS = {"female": _l("female"), "male": _l("male"), "other": _l("other")}
+ROLES = {
+    "observed": _l("observed"),
+    "assisted": _l("assisted"),
+    "co_led": _l("co-led"),
+    "led": _l("led"),
+}
 SEGMENT = re.compile(r"\[[^\]]*\]|[^.\[]+")
 
 
@@ -175,7 +181,8 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
             return _("Hours in %(month)s", month=month)
         if key == "led_share":
             return _("Share of hours the mentee led in %(month)s", month=month)
-        return _("Hours %(role)s by the mentee in %(month)s", role=_words(key), month=month)
+        role = ROLES.get(key, _words(key))
+        return _("Hours %(role)s by the mentee in %(month)s", role=role, month=month)
     if section == "priority_results" and rest[:1] == ["by_status"] and len(rest) == 2:
         return _("Priority results %(status)s", status=_words(key))
     return " › ".join(

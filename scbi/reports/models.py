@@ -61,7 +61,3 @@ class PublishedReport(IdMixin, Base):
     def figures(self) -> dict:
         """The report as it was published (the dict the page, PDF and XLSX render)."""
         return json.loads(self.figures_json)
-
-    @property
-    def is_addendum(self) -> bool:
-        return self.number > 1

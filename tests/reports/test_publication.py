@@ -134,6 +134,16 @@ def test_a_late_acknowledgement_is_answered_by_an_addendum(app, client, built, s
     assert [i["number"] for i in listed["items"]] == [2, 1] and listed["total"] == 2
     assert "figures" not in listed["items"][0]
     assert audit_actions(app).count("report.publish") == 2
+    with app.app_context():
+        from scbi.audit import AuditEvent
+
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "report.publish").order_by(AuditEvent.id)
+        ).all()[-1]
+        assert (event.entity_type, event.entity_id) == ("published_report", second["id"])
+        assert event.after["number"] == 2 and event.after["sector_id"] == sector_id
+        assert event.after["period"] == "FY 2025/26 Q3"
+        assert event.after["period_start"] == "2026-01-01"
 
 
 @pytest.mark.parametrize(
