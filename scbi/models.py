@@ -17,6 +17,7 @@ from scbi.programme.models import (
     SectorRule,
     coordinator_sector,
 )
+from scbi.reports.models import PublishedReport
 from scbi.transfer.models import (
     Evidence,
     LogEvent,
@@ -47,6 +48,7 @@ __all__ = [
     "PlanItem",
     "PriorityResult",
     "PriorityResultStatus",
+    "PublishedReport",
     "Sector",
     "SectorRule",
     "TransferLog",

@@ -260,3 +260,18 @@ def approved_plan(pairing_obj, competency_list):
     plans.submit_plan(plan, by=coach_user)
     plans.approve_plan(plan, by=admin())
     return plan
+
+
+def publication(sector_id: int, fy: int = 2025, quarter: int | None = 1):
+    """A published sector report of an ended fiscal period, through the service."""
+    from scbi.reports import periods, publishing
+
+    period = periods.fiscal_quarter(fy, quarter) if quarter else periods.fiscal_year(fy)
+    return publishing.publish(
+        by=admin(),
+        sector_id=sector_id,
+        period=period,
+        went_well="The plans were approved on time.",
+        went_badly="Two coaches logged late.",
+        next_steps="Follow the silent coaches up every fortnight.",
+    )

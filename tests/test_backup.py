@@ -211,3 +211,33 @@ def test_a_restore_after_an_interrupted_one_keeps_identical_files(app, populated
         assert target.read_bytes() == content
         # SQL NULL stays SQL NULL (not the JSON value null)
         assert db.session.scalar(select(func.count()).where(LogEvent.snapshot.is_(None))) == nulls
+
+
+def test_published_reports_round_trip_byte_for_byte_and_stay_immutable(app, populated, tmp_path):
+    """A publication and its addendum come back with the figures' JSON text as it was
+    written (key order included), and the restored table still refuses changes."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from scbi.reports.models import PublishedReport
+
+    world, _stored_name, _content = populated
+    with app.app_context():
+        f.publication(world.a.sector_id, 2025, 1)
+        f.publication(world.a.sector_id, 2024, None)
+        db.session.commit()
+        query = select(
+            PublishedReport.id, PublishedReport.number, PublishedReport.figures_json
+        ).order_by(PublishedReport.id)
+        before = db.session.execute(query).all()
+    archive = tmp_path / "programme.zip"
+    with app.app_context():
+        made = backup(archive)
+    assert made.rows["published_report"] == 2
+    emptied(app)
+    with app.app_context():
+        restore(archive)
+        assert db.session.execute(query).all() == before
+        with pytest.raises(DBAPIError, match="immutable"):
+            db.session.execute(text("UPDATE published_report SET number = 9"))
+        db.session.rollback()

@@ -131,3 +131,42 @@ def test_another_sectors_plans_logs_and_evidence_are_404(app, client, role):
         from scbi.transfer.models import TransferLog
 
         assert db.session.get(TransferLog, world.log_id).status == "submitted"
+
+
+def test_another_sectors_published_reports_are_404(app, client):
+    """Sector A's publication, reached by sector B's coordinator: pages, files and API."""
+    from scbi.reports.models import PublishedReport
+
+    world = factories.world(app)
+    with app.app_context():
+        report_id = factories.publication(world.a.sector_id).id
+        db.session.commit()
+    person = world.b.coordinator
+    headers = bearer(api_token(client, person))
+    for path in (
+        f"/api/v1/reports/published/{report_id}",
+        f"/api/v1/reports/published/{report_id}?format=pdf",
+        f"/api/v1/reports/published/{report_id}?format=xlsx",
+    ):
+        assert client.get(path, headers=headers).status_code == 404, path
+    listed = client.get(f"/api/v1/reports/published?sector_id={world.a.sector_id}", headers=headers)
+    assert listed.json["total"] == 0
+    body = {"sector_id": world.a.sector_id, "fy": 2025, "quarter": 2, "went_well": "x"}
+    body |= {"went_badly": "x", "next_steps": "x"}
+    assert client.post("/api/v1/reports/published", json=body, headers=headers).status_code == 404
+    login(client, person)
+    for path in (
+        f"/reports/published/{report_id}",
+        f"/reports/published/{report_id}?format=pdf",
+        f"/reports/published/{report_id}?format=xlsx",
+    ):
+        assert client.get(path).status_code == 404, path
+    token = csrf_token(client, "/")
+    narrative = {"csrf_token": token, "went_well": "x", "went_badly": "x", "next_steps": "x"}
+    assert (
+        client.post(f"/reports/published/{report_id}/addendum", data=narrative).status_code == 404
+    )
+    publish = f"/reports/sectors/{world.a.sector_id}/publish?fy=2025&quarter=2"
+    assert client.post(publish, data=narrative).status_code == 404
+    with app.app_context():
+        assert db.session.scalars(db.select(PublishedReport.id)).all() == [report_id]

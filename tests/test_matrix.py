@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from scbi.extensions import db
 from tests import factories
 from tests.helpers import ROLES, api_token, bearer, csrf_token, login
 
@@ -265,6 +266,19 @@ MATRIX = {
         "/reports/sectors/{sector}/assessments.csv",
         STAFF_PAGE,
     ),
+    # published reports
+    ("reports.publish", "POST"): ("/reports/sectors/{sector}/publish", STAFF_FORM),
+    ("reports.published", "GET"): ("/reports/published/{published}", STAFF_PAGE),
+    ("reports.addendum", "POST"): ("/reports/published/{published}/addendum", STAFF_FORM),
+    ("api.list_published_reports", "GET"): (
+        "/api/v1/reports/published",
+        answers(401, 403, 403, 200, 200),
+    ),
+    ("api.get_published_report", "GET"): (
+        "/api/v1/reports/published/{published}",
+        answers(401, 403, 403, 200, 200),
+    ),
+    ("api.publish_report", "POST"): ("/api/v1/reports/published", API_STAFF_WRITE),
 }
 
 IGNORED = {"static", "bootstrap.static"}
@@ -297,7 +311,13 @@ def test_route_answers_each_role_as_expected(app, client, make_user, route, role
     path_template, expected = MATRIX[route]
     world = factories.world(app)
     target = make_user("coordinator")
+    published = None
+    if "{published}" in path_template:  # a publication of sector A, only where a path needs one
+        with app.app_context():
+            published = factories.publication(world.a.sector_id).id
+            db.session.commit()
     path = path_template.format(
+        published=published,
         target=target.id,
         phase=world.phase_id,
         sector=world.a.sector_id,

@@ -54,6 +54,7 @@ from scbi.api import (  # noqa: E402, F401  (routes register on bp)
     people,
     people_import,
     programme,
+    published,
     reports,
     transfer,
     users,

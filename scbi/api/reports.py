@@ -75,6 +75,17 @@ component(
             "institutions": F("array", items=_object, required=True),
             "coaches": F("array", items=_object, required=True),
             "priority_results": F(_object, required=True),
+            "previous": F(
+                _object,
+                required=True,
+                description="The period before, for quarter-on-quarter figures: {period: "
+                "{start, end, label, as_of, fiscal_year, quarter}, headline: {the keys of "
+                "headline}, experts: national experts on the previous period's as-of date, "
+                "or null when that is no month end (a date range's)}. The previous period "
+                "of a fiscal quarter is the quarter before, of a fiscal year the year "
+                "before, of a date range the range of the same length ending the day "
+                "before it starts. A published report made before this key existed lacks it.",
+            ),
         },
     )
 )
@@ -83,8 +94,19 @@ component(
         "ProgrammeOverview",
         {
             "period": F(_object, required=True),
-            "sectors": F("array", items=_object, required=True),
-            "totals": F(_object, required=True),
+            "sectors": F(
+                "array",
+                items=_object,
+                required=True,
+                description="[{sector, headline, critical_mass, previous}]; previous as in "
+                "SectorReport",
+            ),
+            "totals": F(
+                _object,
+                required=True,
+                description="the headline summed, experts, expert_target, sectors_on_track, "
+                "and previous: {period, headline, experts} for the programme",
+            ),
             "cascade": F(_object, required=True, description="former mentees now coaching"),
         },
     )

@@ -12,17 +12,25 @@ from flask_babel import gettext as _
 
 from scbi.csv_export import neutralise
 from scbi.mentees.portfolio import refuse_remote
+from scbi.reports import labels
 from scbi.reports.charts import sector_charts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def sector_html(report: dict) -> str:
-    return render_template("reports/sector_pdf.html", report=report, charts=sector_charts(report))
+def sector_html(report: dict, publication: dict | None = None) -> str:
+    """The PDF's HTML; ``publication`` (scbi.reports.publishing.header) adds the version,
+    who published it and when, and the narrative, before the frozen figures."""
+    return render_template(
+        "reports/sector_pdf.html",
+        report=report,
+        charts=sector_charts(report),
+        publication=publication,
+    )
 
 
-def sector_pdf(report: dict) -> bytes:
-    return _pdf(sector_html(report))
+def sector_pdf(report: dict, publication: dict | None = None) -> bytes:
+    return _pdf(sector_html(report, publication))
 
 
 def programme_pdf(overview: dict) -> bytes:
@@ -85,12 +93,47 @@ def _book(sheets) -> bytes:
 
 
 def _headline_rows(headline: dict) -> dict:
-    flat = {k: v for k, v in headline.items() if k != "mentees_by_gender"}
-    flat.update({f"mentees_{g}": n for g, n in headline["mentees_by_gender"].items()})
+    flat = {
+        k: v
+        for k, v in headline.items()
+        if k not in ("mentees_by_gender", "previous") and not isinstance(v, dict | list)
+    }
+    flat.update({f"mentees_{g}": n for g, n in headline.get("mentees_by_gender", {}).items()})
     return flat
 
 
-def sector_xlsx(report: dict) -> bytes:
+def _headline_sheet(title: str, headline: dict, experts, previous: dict | None):
+    """The headline figures (and the experts) beside the previous period's, with the
+    change; only the figures when the dict has no ``previous`` (an older publication)."""
+    now = _headline_rows(headline)
+    experts_key = "experts" if "experts" in now else "national_experts"
+    now[experts_key] = experts
+    if not previous:
+        return title, [_("figure"), _("value")], list(now.items())
+    before = _headline_rows(previous.get("headline") or {})
+    before[experts_key] = previous.get("experts")
+    header = [_("figure"), _("value"), _("previous period"), _("change")]
+    rows = [(k, v, before.get(k), labels.change(v, before.get(k))) for k, v in now.items()]
+    return title, header, rows
+
+
+def _publication_sheet(publication: dict):
+    return _pairs(
+        _("Publication"),
+        {
+            "version": publication["number"],
+            "published_at": publication["published_at"],
+            "published_by": publication["published_by"],
+            "what_went_well": publication["went_well"],
+            "what_did_not_go_well": publication["went_badly"],
+            "what_comes_next": publication["next_steps"],
+        },
+    )
+
+
+def sector_xlsx(report: dict, publication: dict | None = None) -> bytes:
+    """The workbook; ``publication`` adds a first sheet with the version, who published it
+    and when, and the narrative."""
     mass = report["critical_mass"]
     period = report["period"]
     about = {
@@ -100,6 +143,11 @@ def sector_xlsx(report: dict) -> bytes:
         "to": period["end"],
         "figures_as_of": period["as_of"],
     }
+    previous = report.get("previous")
+    if previous:
+        about["previous_period"] = previous["period"]["label"]
+        about["previous_from"] = previous["period"]["start"]
+        about["previous_to"] = previous["period"]["end"]
     summary = {k: v for k, v in mass.items() if k not in ("trajectory", "pipeline")}
     summary.update({f"pipeline_{k}": v for k, v in mass["pipeline"].items()})
     plans = report["plans"]
@@ -107,9 +155,10 @@ def sector_xlsx(report: dict) -> bytes:
     transfer = report["transfer"]
     roles = list(transfer["hours_by_mentee_role"][0]) if transfer["hours_by_mentee_role"] else []
     return _book(
-        [
+        ([_publication_sheet(publication)] if publication else [])
+        + [
             _pairs(_("Report"), about),
-            _pairs(_("1 Headline"), _headline_rows(report["headline"])),
+            _headline_sheet(_("1 Headline"), report["headline"], mass["experts"], previous),
             _pairs(_("2 Critical mass"), summary),
             (
                 _("2 Trajectory"),
@@ -146,6 +195,10 @@ def programme_xlsx(overview: dict) -> bytes:
         mass = {k: v for k, v in row["critical_mass"].items() if k != "pipeline"}
         flat.update(mass)
         flat.update({f"pipeline_{k}": v for k, v in row["critical_mass"]["pipeline"].items()})
+        if previous := row.get("previous"):
+            earlier = _headline_rows(previous["headline"])
+            flat.update({f"previous_{k}": v for k, v in earlier.items()})
+            flat["previous_experts"] = previous["experts"]
         sectors.append(flat)
     totals = overview["totals"]
     sheets = [
@@ -156,10 +209,15 @@ def programme_xlsx(overview: dict) -> bytes:
                 "from": overview["period"]["start"],
                 "to": overview["period"]["end"],
                 "figures_as_of": overview["period"]["as_of"],
+                **(
+                    {"previous_period": totals["previous"]["period"]["label"]}
+                    if "previous" in totals
+                    else {}
+                ),
             },
         ),
         _rows(_("Sectors"), sectors),
-        _pairs(_("Totals"), _headline_rows(totals)),
+        _headline_sheet(_("Totals"), totals, totals.get("experts"), totals.get("previous")),
     ]
     if "cascade" in overview:
         sheets.append(_rows(_("Cascade"), overview["cascade"]["people"]))

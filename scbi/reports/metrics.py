@@ -11,145 +11,52 @@ from collections import defaultdict
 from datetime import date
 
 from scbi.mentees.levels import current_levels
-from scbi.mentees.models import Gender, MenteeStatus
+from scbi.mentees.models import MenteeStatus
 from scbi.programme.models import ResultStatus, Sector
-from scbi.reports import queries
-from scbi.reports.critical_mass import CriticalMass, critical_masses
+from scbi.reports import headline_queries, periods, queries
+from scbi.reports.headline import (
+    active_mentees,
+    critical_mass_data,
+    headlines,
+    hours,
+    iso,
+    masses,
+    period_data,
+    previous_data,
+)
 from scbi.reports.periods import Period, month_starts
 from scbi.transfer.models import ActivityType, MenteeRole
 
+__all__ = ["critical_mass_data", "programme_overview", "sector_report"]
+
 SILENT_AFTER_DAYS = 14
 LARGEST_GAPS = 5
-GENDERS = ("female", "male", "other")
-
-
-def _hours(minutes) -> float:
-    return round((minutes or 0) / 60, 2)
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _period(period: Period) -> dict:
-    return {
-        "start": period.start.isoformat(),
-        "end": period.end.isoformat(),
-        "label": period.label,
-        "as_of": period.as_of.isoformat(),
-        "fiscal_year": period.fiscal_year,
-        "quarter": period.quarter,
-    }
-
-
-# --- headline ------------------------------------------------------------------------------
-
-
-def _active_mentees(rows, period: Period) -> dict[int, dict]:
-    """Mentees active at some point of the period, from their dated statuses:
-    ``{mentee_id: {"sector_id", "gender", "institution_id"}}``."""
-    at_start: dict[int, str] = {}
-    joined_during: set[int] = set()
-    info: dict[int, dict] = {}
-    for status_on, _id, mentee, sector_id, status, gender, institution in rows:
-        info[mentee] = {"sector_id": sector_id, "gender": gender, "institution_id": institution}
-        if status_on <= period.start:
-            at_start[mentee] = status
-        elif status_on <= period.end and status == MenteeStatus.ACTIVE.value:
-            joined_during.add(mentee)
-    active = {m for m, s in at_start.items() if s == MenteeStatus.ACTIVE.value} | joined_during
-    return {m: info[m] for m in active}
-
-
-def _gender(value: str) -> str:
-    return value if value in (Gender.FEMALE.value, Gender.MALE.value) else "other"
-
-
-def headlines(
-    sector_ids: list[int], period: Period, active_mentees: dict[int, dict], minutes_rows
-) -> dict[int | None, dict]:
-    """Section 1 for each sector, and the programme's totals under the key None
-    (``active_mentees`` as _active_mentees finds them, ``minutes_rows`` as
-    scbi.reports.queries.transfer_minutes gives them)."""
-    people = queries.active_people(sector_ids, period)
-    steps = queries.log_steps(sector_ids, period)
-    medians = queries.median_days_to_acknowledge(sector_ids, period)
-    minutes: dict[int, int] = defaultdict(int)
-    for sector_id, _m, _a, _r, value in minutes_rows:
-        minutes[sector_id] += value
-    genders: dict[int, dict[str, int]] = {s: dict.fromkeys(GENDERS, 0) for s in sector_ids}
-    for mentee in active_mentees.values():
-        genders[mentee["sector_id"]][_gender(mentee["gender"])] += 1
-    out: dict[int | None, dict] = {}
-    for sector_id in sector_ids:
-        out[sector_id] = {
-            "active_pairings": people[sector_id][0],
-            "active_mentees": sum(genders[sector_id].values()),
-            "mentees_by_gender": genders[sector_id],
-            "active_coaches": people[sector_id][1],
-            "coaching_hours": _hours(minutes[sector_id]),
-            "logs_submitted": steps[sector_id]["submitted"],
-            "logs_acknowledged": steps[sector_id]["acknowledged"],
-            "logs_disputed": steps[sector_id]["disputed"],
-            "median_days_to_acknowledge": medians[sector_id],
-        }
-    totals = {
-        key: sum(out[s][key] for s in sector_ids)
-        for key in (
-            "active_pairings",
-            "active_mentees",
-            "active_coaches",
-            "logs_submitted",
-            "logs_acknowledged",
-            "logs_disputed",
-        )
-    }
-    totals["coaching_hours"] = _hours(sum(minutes.values()))
-    totals["mentees_by_gender"] = {
-        g: sum(out[s]["mentees_by_gender"][g] for s in sector_ids) for g in GENDERS
-    }
-    totals["median_days_to_acknowledge"] = medians[None]
-    out[None] = totals
-    return out
-
-
-def critical_mass_data(cm: CriticalMass) -> dict:
-    return {
-        "experts": cm.experts,
-        "target": cm.target,
-        "progress": cm.progress,
-        "target_date": cm.target_date.isoformat(),
-        "expert_level": cm.expert_level,
-        "core_competencies": cm.core_count,
-        "forecast_date": _iso(cm.forecast.forecast_date),
-        "on_track": cm.forecast.on_track,
-        "trend_per_month": round(cm.forecast.slope_per_month, 2),
-        "trajectory": [{"month": d.isoformat(), "experts": n} for d, n in cm.trajectory],
-        "pipeline": cm.pipeline,
-    }
-
 
 # --- sector report -------------------------------------------------------------------------
 
 
 def sector_report(sector: Sector, period: Period) -> dict:
-    """The eight sections of DESIGN.md "Sector report", in a constant number of
-    statements whatever the data size."""
+    """The eight sections of DESIGN.md "Sector report", and under ``previous`` the headline
+    and experts of the period before (scbi.reports.periods.previous), in a constant number
+    of statements whatever the data size."""
     as_of = period.as_of
+    before = periods.previous(period)
     statuses = queries.mentee_statuses([sector.id], period.end)
-    cm = critical_masses([sector], as_of, statuses)[0]
-    minutes = queries.transfer_minutes([sector.id], period)
-    active = _active_mentees(statuses, period)
+    [(cm, experts_before)] = masses([sector], as_of, before.as_of, statuses)
+    minutes = headline_queries.transfer_minutes([sector.id], [period, before])
+    now, then = headlines([sector.id], [period, before], statuses, minutes)
+    active = active_mentees(statuses, period)
     return {
         "sector": {"id": sector.id, "code": sector.code, "name": sector.name},
-        "period": _period(period),
-        "headline": headlines([sector.id], period, active, minutes)[sector.id],
+        "period": period_data(period),
+        "headline": now[sector.id],
         "critical_mass": critical_mass_data(cm),
         **_plans_and_gains(sector, period, as_of),
-        "transfer": _transfer(minutes, period),
+        "transfer": _transfer([row[1:] for row in minutes if row[0] == 0], period),
         "institutions": _institutions(sector, period, statuses, active, cm.expert_ids),
         "coaches": _coaches(sector, period, as_of),
         "priority_results": _priority_results(sector, as_of),
+        "previous": previous_data(before, then[sector.id], experts_before),
     }
 
 
@@ -255,13 +162,13 @@ def _transfer(minutes, period: Period) -> dict:
         by_role.append(
             {
                 "month": month,
-                **{role: _hours(value) for role, value in roles.items()},
-                "total": _hours(total),
+                **{role: hours(value) for role, value in roles.items()},
+                "total": hours(total),
                 "led_share": round(roles[MenteeRole.LED.value] / total, 4) if total else None,
             }
         )
     return {
-        "hours_by_activity": {k: _hours(v) for k, v in by_activity.items()},
+        "hours_by_activity": {k: hours(v) for k, v in by_activity.items()},
         "hours_by_mentee_role": by_role,
     }
 
@@ -280,7 +187,7 @@ def _institutions(sector: Sector, period: Period, statuses, active, expert_ids) 
             "acronym": acronym,
             "name": name,
             "mentees": mentees[ident],
-            "hours": _hours(minutes),
+            "hours": hours(minutes),
             "experts": experts[ident],
         }
         for ident, acronym, name, minutes in queries.institutions(sector.id, period)
@@ -295,9 +202,9 @@ def _coaches(sector: Sector, period: Period, as_of: date) -> list[dict]:
             {
                 "coach_id": coach_id,
                 "name": name,
-                "last_log_date": _iso(last_log),
+                "last_log_date": iso(last_log),
                 "days_since_last_log": days,
-                "hours": _hours(minutes),
+                "hours": hours(minutes),
                 "silent": days is None or days > SILENT_AFTER_DAYS,
             }
         )
@@ -326,29 +233,34 @@ def _priority_results(sector: Sector, as_of: date) -> dict:
 
 
 def programme_overview(sectors: list[Sector], period: Period, *, with_cascade: bool) -> dict:
-    """One row per sector (headline and critical mass), the totals, and the cascade."""
+    """One row per sector (headline and critical mass, and the previous period's headline
+    and experts), the totals, and the cascade."""
     ids = [s.id for s in sectors]
+    before = periods.previous(period)
     statuses = queries.mentee_statuses(ids, period.end)
-    heads = headlines(
-        ids, period, _active_mentees(statuses, period), queries.transfer_minutes(ids, period)
-    )
-    masses = critical_masses(sectors, period.as_of, statuses)
+    minutes = headline_queries.transfer_minutes(ids, [period, before])
+    now, then = headlines(ids, [period, before], statuses, minutes)
+    found = masses(sectors, period.as_of, before.as_of, statuses)
     rows = []
-    for sector, cm in zip(sectors, masses, strict=True):
+    for sector, (cm, experts_before) in zip(sectors, found, strict=True):
         mass = critical_mass_data(cm)
         del mass["trajectory"]
         rows.append(
             {
                 "sector": {"id": sector.id, "code": sector.code, "name": sector.name},
-                "headline": heads[sector.id],
+                "headline": now[sector.id],
                 "critical_mass": mass,
+                "previous": previous_data(before, then[sector.id], experts_before),
             }
         )
-    totals = dict(heads[None])
-    totals["experts"] = sum(cm.experts for cm in masses)
-    totals["expert_target"] = sum(cm.target for cm in masses)
-    totals["sectors_on_track"] = sum(1 for cm in masses if cm.forecast.on_track)
-    out = {"period": _period(period), "sectors": rows, "totals": totals}
+    totals = dict(now[None])
+    totals["experts"] = sum(cm.experts for cm, _b in found)
+    totals["expert_target"] = sum(cm.target for cm, _b in found)
+    totals["sectors_on_track"] = sum(1 for cm, _b in found if cm.forecast.on_track)
+    earlier = [b for _cm, b in found]
+    experts_before = None if None in earlier else sum(earlier)
+    totals["previous"] = previous_data(before, then[None], experts_before)
+    out = {"period": period_data(period), "sectors": rows, "totals": totals}
     if with_cascade:
         out["cascade"] = _cascade()
     return out

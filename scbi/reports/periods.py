@@ -146,3 +146,17 @@ def month_starts(period: Period) -> list[date]:
         out.append(month)
         month = _add_months(month, 1)
     return out
+
+
+def previous(period: Period) -> Period:
+    """The period a report is compared with: the fiscal quarter before a quarter, the
+    fiscal year before a year, and for a date range the range of the same length that
+    ends the day before it starts."""
+    if period.quarter:
+        if period.quarter > 1:
+            return fiscal_quarter(period.fiscal_year, period.quarter - 1)
+        return fiscal_quarter(period.fiscal_year - 1, 4)
+    if period.fiscal_year is not None:
+        return fiscal_year(period.fiscal_year - 1)
+    end = period.start - timedelta(days=1)
+    return date_range(end - (period.end - period.start), end)

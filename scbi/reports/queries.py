@@ -1,4 +1,5 @@
-"""The SQL aggregates behind the reports, each for many sectors at once.
+"""The SQL aggregates behind the reports, each for many sectors at once (the headline's,
+which compare periods, are in scbi.reports.headline_queries).
 
 Every function is one statement (or two, named), grouped by sector, so a report costs the
 same number of statements for one sector or ten, at a hundred logs or a million: the
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, and_, case, cast, func, null, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
@@ -31,10 +32,9 @@ from scbi.programme.models import (
     Sector,
 )
 from scbi.reports.periods import Period
-from scbi.reports.sql import contract_overlaps, days_between, instants, month_of, pairing_overlaps
+from scbi.reports.sql import contract_overlaps, pairing_overlaps
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,
-    LogEvent,
     Pairing,
     PlanItem,
     TransferLog,
@@ -52,132 +52,6 @@ def _counted_logs(sector_ids, period: Period):
         TransferLog.activity_date <= period.end,
         TransferLog.status.in_(COUNTED),
     )
-
-
-def transfer_minutes(sector_ids, period: Period) -> list[tuple[int, str, str, str, int]]:
-    """``(sector_id, month, activity_type, mentee_role, minutes)`` of counted logs."""
-    month = month_of(TransferLog.activity_date)
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            select(
-                Pairing.sector_id,
-                month,
-                TransferLog.activity_type,
-                TransferLog.mentee_role,
-                func.sum(TransferLog.minutes),
-            )
-            .join(Pairing, Pairing.id == TransferLog.pairing_id)
-            .where(_counted_logs(sector_ids, period))
-            .group_by(Pairing.sector_id, month, TransferLog.activity_type, TransferLog.mentee_role)
-        )
-    ]
-
-
-def log_steps(sector_ids, period: Period) -> dict[int, dict[str, int]]:
-    """Per sector: how many logs left draft (their first submission), were acknowledged
-    and were disputed in the period. A log disputed and acknowledged in one quarter counts
-    once in each; a correction resubmitted is not a new submission."""
-    start, end = instants(period)
-    earlier = aliased(LogEvent)
-    resubmission = (
-        select(earlier.id)
-        .where(
-            earlier.log_id == LogEvent.log_id,
-            earlier.action == "submitted",
-            earlier.at < LogEvent.at,
-        )
-        .exists()
-    )
-    out: dict[int, dict[str, int]] = {s: dict.fromkeys(LOG_STEPS, 0) for s in sector_ids}
-    for sector_id, action, count in db.session.execute(
-        select(Pairing.sector_id, LogEvent.action, func.count(func.distinct(LogEvent.log_id)))
-        .join(TransferLog, TransferLog.id == LogEvent.log_id)
-        .join(Pairing, Pairing.id == TransferLog.pairing_id)
-        .where(
-            Pairing.sector_id.in_(sector_ids),
-            LogEvent.action.in_(LOG_STEPS),
-            LogEvent.at >= start,
-            LogEvent.at < end,
-            or_(LogEvent.action != "submitted", ~resubmission),
-        )
-        .group_by(Pairing.sector_id, LogEvent.action)
-    ):
-        out[sector_id][action] = count
-    return out
-
-
-def median_days_to_acknowledge(sector_ids, period: Period) -> dict[int | None, float | None]:
-    """Median days from (last) submission to acknowledgement of the logs acknowledged in
-    the period, per sector and over all of them (key None). The median is found in SQL
-    with window functions, so it is the same on both databases."""
-    start, end = instants(period)
-    days = days_between(TransferLog.submitted_at, TransferLog.responded_at)
-    acknowledged = (
-        select(Pairing.sector_id.label("sector_id"), days.label("days"))
-        .join(Pairing, Pairing.id == TransferLog.pairing_id)
-        .where(
-            Pairing.sector_id.in_(sector_ids),
-            TransferLog.status.in_(COUNTED),
-            TransferLog.responded_at >= start,
-            TransferLog.responded_at < end,
-        )
-        .subquery()
-    )
-    grouped = [(acknowledged.c.sector_id,), ()]
-    parts = []
-    for partition in grouped:
-        ranked = select(
-            (acknowledged.c.sector_id if partition else cast(null(), Integer)).label("sector_id"),
-            acknowledged.c.days,
-            func.row_number()
-            .over(partition_by=partition or None, order_by=acknowledged.c.days)
-            .label("rank"),
-            func.count().over(partition_by=partition or None).label("total"),
-        ).subquery()
-        parts.append(
-            select(ranked.c.sector_id, func.avg(ranked.c.days))
-            .where(
-                or_(
-                    ranked.c.rank == (ranked.c.total + 1) // 2,
-                    ranked.c.rank == (ranked.c.total + 2) // 2,
-                )
-            )
-            .group_by(ranked.c.sector_id)
-        )
-    out: dict[int | None, float | None] = dict.fromkeys([*sector_ids, None])
-    for sector_id, median in db.session.execute(parts[0].union_all(parts[1])):
-        out[sector_id] = round(float(median), 1)
-    return out
-
-
-def active_people(sector_ids, period: Period) -> dict[int, tuple[int, int]]:
-    """Per sector: pairings whose dates overlap the period, and coaches whose contract
-    does (one statement: two correlated counts per sector)."""
-    pairings = (
-        select(func.count())
-        .where(
-            Pairing.sector_id == Sector.id,
-            pairing_overlaps(period),
-        )
-        .correlate(Sector)
-        .scalar_subquery()
-    )
-    coaches = (
-        select(func.count())
-        .where(
-            Coach.sector_id == Sector.id,
-            contract_overlaps(period),
-        )
-        .correlate(Sector)
-        .scalar_subquery()
-    )
-    return {
-        sector_id: (n_pairings, n_coaches)
-        for sector_id, n_pairings, n_coaches in db.session.execute(
-            select(Sector.id, pairings, coaches).where(Sector.id.in_(sector_ids))
-        )
-    }
 
 
 def mentee_statuses(sector_ids, until: date):

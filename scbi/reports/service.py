@@ -76,13 +76,13 @@ def sector_assessments(user: User, sector_id: int, period: Period):
     )
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text).strip("-").lower()
 
 
 def sector_file(user: User, sector_id: int, period: Period, kind: str) -> ReportFile:
     report = sector_report(user, sector_id, period)
-    name = f"sector-report-{_slug(report['sector']['code'])}-{_slug(period.label)}.{kind}"
+    name = f"sector-report-{slug(report['sector']['code'])}-{slug(period.label)}.{kind}"
     if kind == "pdf":
         return ReportFile(exports.sector_pdf(report), "application/pdf", name)
     return ReportFile(exports.sector_xlsx(report), exports.XLSX, name)
@@ -90,7 +90,7 @@ def sector_file(user: User, sector_id: int, period: Period, kind: str) -> Report
 
 def programme_file(user: User, period: Period, kind: str) -> ReportFile:
     overview = programme_overview(user, period)
-    name = f"programme-overview-{_slug(period.label)}.{kind}"
+    name = f"programme-overview-{slug(period.label)}.{kind}"
     if kind == "pdf":
         return ReportFile(exports.programme_pdf(overview), "application/pdf", name)
     return ReportFile(exports.programme_xlsx(overview), exports.XLSX, name)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Date, Float, String, and_, or_
+from sqlalchemy import Date, Float, String, and_, case, or_
 
 from scbi.coaches.models import Coach
 from scbi.reports.periods import Period
@@ -51,3 +51,20 @@ def instants(period: Period) -> tuple[datetime, datetime]:
     start = datetime.combine(period.start, time(), tzinfo=zone)
     end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def date_in(column, periods: list[Period]):
+    """The index in ``periods`` of the one a date column falls in, NULL outside them all,
+    and the condition that keeps the rows from the first day of any to the last of any
+    (the periods a report compares are adjacent: one statement reads them all)."""
+    index = case(*((and_(column >= p.start, column <= p.end), i) for i, p in enumerate(periods)))
+    return index, and_(
+        column >= min(p.start for p in periods), column <= max(p.end for p in periods)
+    )
+
+
+def instant_in(column, periods: list[Period]):
+    """:func:`date_in` for a timestamp column, each period read as its UTC instants."""
+    bounds = [instants(p) for p in periods]
+    index = case(*((and_(column >= s, column < e), i) for i, (s, e) in enumerate(bounds)))
+    return index, and_(column >= min(s for s, _e in bounds), column < max(e for _s, e in bounds))

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from markupsafe import Markup
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.errors import ValidationFailed
-from scbi.reports import periods, service
+from scbi.reports import labels, periods, publishing, service
 from scbi.reports.charts import sector_charts
+from scbi.reports.forms import PublishForm
 
 bp = Blueprint("reports", __name__)
+bp.add_app_template_global(labels.compared, "compared")
+bp.add_app_template_filter(labels.sign, "sign")
+bp.add_app_template_filter(labels.figure, "figure")
 
 
 @bp.app_template_filter("css_string")
@@ -25,6 +29,12 @@ def css_string(value) -> Markup:
     return Markup(  # noqa: S704 - escaped here for the CSS context
         "".join(c if c.isalnum() or c in " .,-_/()" else f"\\{ord(c):x} " for c in str(value))
     )
+
+
+@bp.app_template_filter("isodatetime")
+def isodatetime(value: str | None, style: str = "medium") -> str:
+    """An ISO timestamp (as stored in a publication) in the programme's time zone."""
+    return format_datetime(datetime.fromisoformat(value), style) if value else ""
 
 
 @bp.app_template_filter("isodate")
@@ -59,9 +69,37 @@ def programme():
     if kind in service.FILE_FORMATS and not errors:
         return service.programme_file(current_user, period, kind).response()
     overview = service.programme_overview(current_user, period)
+    year = (
+        period.fiscal_year if period.fiscal_year is not None else periods.fiscal_year_of(period.end)
+    )
     return render_template(
-        "reports/programme.html", overview=overview, **_picker(period, errors)
+        "reports/programme.html",
+        overview=overview,
+        published=publishing.summaries(current_user, fiscal_year=year),
+        published_year=periods.fiscal_year(year),
+        **_picker(period, errors),
     ), (422 if errors else 200)
+
+
+def sector_page(sector_id: int, period, errors, form: PublishForm, status: int = 200):
+    """The sector report page: the report, its publications and the publish form."""
+    report = service.sector_report(current_user, sector_id, period)
+    published = publishing.summaries(current_user, sector_id=sector_id)
+    return render_template(
+        "reports/sector.html",
+        report=report,
+        charts=sector_charts(report),
+        published=published,
+        this_period=[
+            p
+            for p in published
+            if (p["period"]["start"], p["period"]["end"])
+            == (report["period"]["start"], report["period"]["end"])
+        ],
+        refusal=publishing.refusal(period),
+        form=form,
+        **_picker(period, errors),
+    ), (422 if errors else status)
 
 
 @bp.get("/reports/sectors/<int:sector_id>")
@@ -71,13 +109,7 @@ def sector(sector_id: int):
     kind = request.args.get("format", "")
     if kind in service.FILE_FORMATS and not errors:
         return service.sector_file(current_user, sector_id, period, kind).response()
-    report = service.sector_report(current_user, sector_id, period)
-    return render_template(
-        "reports/sector.html",
-        report=report,
-        charts=sector_charts(report),
-        **_picker(period, errors),
-    ), (422 if errors else 200)
+    return sector_page(sector_id, period, errors, PublishForm())
 
 
 @bp.get("/reports/sectors/<int:sector_id>/assessments.csv")
@@ -88,3 +120,6 @@ def sector_assessments_csv(sector_id: int):
     return assessments_csv_response(
         service.sector_assessments(current_user, sector_id, periods.parse(request.args))
     )
+
+
+from scbi.reports import publication_views  # noqa: E402, F401  (routes register on bp)

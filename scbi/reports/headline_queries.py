@@ -1,0 +1,185 @@
+"""The SQL behind the headline (section 1), for several periods in one statement each.
+
+A report shows its period beside the one before it (scbi.reports.periods.previous), so
+each function takes the periods and answers for every one of them from one statement: a
+CASE names the period a row falls in and the WHERE spans them all (the periods compared
+are adjacent, so the span holds nothing else). Grouping happens outside a subquery that
+names the period, so PostgreSQL sees the same grouping expression as the one selected.
+
+Counting rules (DESIGN.md "Reports"): hours count acknowledged and verified logs whose
+activity date is in the period; submitted counts the logs that left draft in the period,
+acknowledged / disputed those that took that step in it (from their history).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, Integer, String, cast, func, literal_column, null, or_, select
+from sqlalchemy.orm import aliased
+
+from scbi.coaches.models import Coach
+from scbi.extensions import db
+from scbi.programme.models import Sector
+from scbi.reports.periods import Period
+from scbi.reports.queries import COUNTED, LOG_STEPS
+from scbi.reports.sql import (
+    contract_overlaps,
+    date_in,
+    days_between,
+    instant_in,
+    month_of,
+    pairing_overlaps,
+)
+from scbi.transfer.models import LogEvent, Pairing, TransferLog
+
+MEDIAN = "median"
+
+
+def transfer_minutes(sector_ids, periods: list[Period]) -> list[tuple]:
+    """``(period_index, sector_id, month, activity_type, mentee_role, minutes)`` of the
+    counted logs, ``period_index`` being the position in ``periods``."""
+    index, spanned = date_in(TransferLog.activity_date, periods)
+    logs = (
+        select(
+            index.label("period"),
+            Pairing.sector_id.label("sector_id"),
+            month_of(TransferLog.activity_date).label("month"),
+            TransferLog.activity_type.label("activity_type"),
+            TransferLog.mentee_role.label("mentee_role"),
+            TransferLog.minutes.label("minutes"),
+        )
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(Pairing.sector_id.in_(sector_ids), spanned, TransferLog.status.in_(COUNTED))
+        .subquery()
+    )
+    keys = (logs.c.period, logs.c.sector_id, logs.c.month, logs.c.activity_type, logs.c.mentee_role)
+    return [
+        tuple(row)
+        for row in db.session.execute(select(*keys, func.sum(logs.c.minutes)).group_by(*keys))
+        if row[0] is not None
+    ]
+
+
+def log_figures(sector_ids, periods: list[Period]):
+    """Per period: the logs that left draft (their first submission), were acknowledged
+    and were disputed, per sector; and the median days from (last) submission to
+    acknowledgement of the logs acknowledged in it, per sector and over all of them (key
+    None). One statement: the counts and the medians (window functions, the same on both
+    databases) as one UNION ALL.
+
+    Returns ``(steps, medians)``, two lists in the order of ``periods``."""
+    parts = [_steps(sector_ids, periods), *_medians(sector_ids, periods)]
+    steps = [{s: dict.fromkeys(LOG_STEPS, 0) for s in sector_ids} for _p in periods]
+    medians: list[dict[int | None, float | None]] = [
+        dict.fromkeys([*sector_ids, None]) for _p in periods
+    ]
+    for index, sector_id, what, value in db.session.execute(parts[0].union_all(*parts[1:])):
+        if index is None:
+            continue
+        if what == MEDIAN:
+            medians[index][sector_id] = round(float(value), 1)
+        else:
+            steps[index][sector_id][what] = int(value)
+    return steps, medians
+
+
+def _steps(sector_ids, periods: list[Period]):
+    """A log disputed and acknowledged in one period counts once in each; a correction
+    resubmitted is not a new submission."""
+    index, spanned = instant_in(LogEvent.at, periods)
+    earlier = aliased(LogEvent)
+    resubmission = (
+        select(earlier.id)
+        .where(
+            earlier.log_id == LogEvent.log_id,
+            earlier.action == "submitted",
+            earlier.at < LogEvent.at,
+        )
+        .exists()
+    )
+    events = (
+        select(
+            index.label("period"),
+            Pairing.sector_id.label("sector_id"),
+            LogEvent.action.label("action"),
+            LogEvent.log_id.label("log_id"),
+        )
+        .join(TransferLog, TransferLog.id == LogEvent.log_id)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.sector_id.in_(sector_ids),
+            LogEvent.action.in_(LOG_STEPS),
+            spanned,
+            or_(LogEvent.action != "submitted", ~resubmission),
+        )
+        .subquery()
+    )
+    keys = (events.c.period, events.c.sector_id, events.c.action)
+    return select(*keys, cast(func.count(func.distinct(events.c.log_id)), Float)).group_by(*keys)
+
+
+def _medians(sector_ids, periods: list[Period]):
+    index, spanned = instant_in(TransferLog.responded_at, periods)
+    days = days_between(TransferLog.submitted_at, TransferLog.responded_at)
+    acknowledged = (
+        select(
+            index.label("period"),
+            Pairing.sector_id.label("sector_id"),
+            days.label("days"),
+        )
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.sector_id.in_(sector_ids),
+            TransferLog.status.in_(COUNTED),
+            spanned,
+        )
+        .subquery()
+    )
+    parts = []
+    for by_sector in (True, False):
+        partition = [acknowledged.c.period] + ([acknowledged.c.sector_id] if by_sector else [])
+        ranked = select(
+            acknowledged.c.period,
+            (acknowledged.c.sector_id if by_sector else cast(null(), Integer)).label("sector_id"),
+            acknowledged.c.days,
+            func.row_number()
+            .over(partition_by=partition, order_by=acknowledged.c.days)
+            .label("rank"),
+            func.count().over(partition_by=partition).label("total"),
+        ).subquery()
+        parts.append(
+            select(
+                ranked.c.period,
+                ranked.c.sector_id,
+                literal_column(f"'{MEDIAN}'", String),
+                cast(func.avg(ranked.c.days), Float),
+            )
+            .where(
+                or_(
+                    ranked.c.rank == (ranked.c.total + 1) // 2,
+                    ranked.c.rank == (ranked.c.total + 2) // 2,
+                )
+            )
+            .group_by(ranked.c.period, ranked.c.sector_id)
+        )
+    return parts
+
+
+def active_people(sector_ids, periods: list[Period]) -> list[dict[int, tuple[int, int]]]:
+    """Per period and sector: pairings whose dates overlap the period, and coaches whose
+    contract does (one statement: two correlated counts per sector and period)."""
+    counts = []
+    for period in periods:
+        counts.append(
+            select(func.count())
+            .where(Pairing.sector_id == Sector.id, pairing_overlaps(period))
+            .correlate(Sector)
+            .scalar_subquery()
+        )
+        counts.append(
+            select(func.count())
+            .where(Coach.sector_id == Sector.id, contract_overlaps(period))
+            .correlate(Sector)
+            .scalar_subquery()
+        )
+    rows = db.session.execute(select(Sector.id, *counts).where(Sector.id.in_(sector_ids))).all()
+    return [{row[0]: (row[1 + 2 * i], row[2 + 2 * i]) for row in rows} for i in range(len(periods))]
