@@ -275,3 +275,20 @@ def publication(sector_id: int, fy: int = 2025, quarter: int | None = 1):
         went_badly="Two coaches logged late.",
         next_steps="Follow the silent coaches up every fortnight.",
     )
+
+
+def validated(mentee, competency, level: int, day: date) -> None:
+    """A validated level written directly (no evidence rule): for tests about counting."""
+    from scbi.mentees.models import Assessment
+
+    db.session.add(
+        Assessment(
+            mentee_id=mentee.id,
+            competency_id=competency.id,
+            assessor_id=admin().id,
+            assessor_role="secretariat",
+            level=level,
+            assessed_on=day,
+        )
+    )
+    db.session.flush()

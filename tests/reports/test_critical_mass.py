@@ -7,27 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from scbi.extensions import db
-from scbi.mentees.models import Assessment
 from scbi.mentees.services import change_status
 from scbi.programme import frameworks
 from scbi.programme.models import EARLIEST_DATE
 from scbi.reports.critical_mass import critical_mass, experts, forecast, pipeline, trajectory
 from tests import factories as f
 from tests.helpers import api_token, bearer
-
-
-def validated(mentee, competency, level, day):
-    """A validated level, written directly: these tests are about counting, not evidence."""
-    db.session.add(
-        Assessment(
-            mentee_id=mentee.id,
-            competency_id=competency.id,
-            assessor_id=f.admin().id,
-            assessor_role="secretariat",
-            level=level,
-            assessed_on=day,
-        )
-    )
 
 
 @pytest.fixture
@@ -49,13 +34,13 @@ def sector(app):
         )
         m1, m2, m3 = (f.mentee(s.id, inst.id, joined_on=date(2025, 1, 10)) for _ in range(3))
         f.mentee(s.id, inst.id, joined_on=date(2025, 9, 1))
-        validated(m1, c1, 3, date(2025, 3, 15))
-        validated(m1, c2, 4, date(2025, 3, 15))
-        validated(m2, c1, 3, date(2025, 4, 10))
-        validated(m2, c2, 3, date(2025, 5, 20))
-        validated(m3, c1, 3, date(2025, 2, 1))
-        validated(m3, c2, 2, date(2025, 2, 1))
-        validated(m3, c3, 1, date(2025, 2, 1))
+        f.validated(m1, c1, 3, date(2025, 3, 15))
+        f.validated(m1, c2, 4, date(2025, 3, 15))
+        f.validated(m2, c1, 3, date(2025, 4, 10))
+        f.validated(m2, c2, 3, date(2025, 5, 20))
+        f.validated(m3, c1, 3, date(2025, 2, 1))
+        f.validated(m3, c2, 2, date(2025, 2, 1))
+        f.validated(m3, c3, 1, date(2025, 2, 1))
         change_status(
             m2, by=f.admin(), version=m2.version, status="withdrawn", status_date=date(2025, 7, 1)
         )

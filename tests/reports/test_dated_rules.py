@@ -13,27 +13,12 @@ from scbi.dates import today
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.levels import current_levels
-from scbi.mentees.models import Assessment
 from scbi.programme import frameworks, services
 from scbi.programme.models import EARLIEST_DATE, CoreChange
 from scbi.reports import metrics, periods
 from scbi.reports.critical_mass import critical_mass, experts, trajectory
 from tests import factories as f
 from tests.helpers import api_token, bearer, login
-
-
-def validated(mentee, competency, level, day):
-    db.session.add(
-        Assessment(
-            mentee_id=mentee.id,
-            competency_id=competency.id,
-            assessor_id=f.admin().id,
-            assessor_role="secretariat",
-            level=level,
-            assessed_on=day,
-        )
-    )
-    db.session.flush()
 
 
 def competency(framework, name, core, effective_on=EARLIEST_DATE):
@@ -59,7 +44,7 @@ def three_experts(app):
         c1, c2 = competency(fw, "c1", True), competency(fw, "c2", False)
         for n in range(3):
             m = f.mentee(s.id, inst.id, joined_on=date(2025, 1, 10))
-            validated(m, c1, 3, date(2025, 9, 10 + n))
+            f.validated(m, c1, 3, date(2025, 9, 10 + n))
         db.session.commit()
         yield s, fw, c1, c2
 
@@ -291,7 +276,7 @@ def test_no_change_alters_a_figure_before_its_date(app, ops):
             before = trajectory(s, until, months=19)
             if op[0] == "assess":
                 _kind, m, c, level, day = op
-                validated(mentees[m], comps[c], level, START + timedelta(days=day))
+                f.validated(mentees[m], comps[c], level, START + timedelta(days=day))
                 effective = None
             else:
                 effective = START + timedelta(days=op[-1])
