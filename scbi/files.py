@@ -154,18 +154,14 @@ def send_stored(stored_name: str, content_type: str, download_name: str):
     """A stored file as an attachment (never rendered inline), with its own type."""
     from flask import send_file
 
+    from scbi.downloads import attachment
     from scbi.errors import NotFound
 
     path = path_of(stored_name)
     if not path.exists():
         raise NotFound
-    response = send_file(
-        path,
-        mimetype=content_type,
-        as_attachment=True,
-        download_name=download_name,
-        max_age=0,
-        etag=False,
+    response = attachment(
+        send_file(path, mimetype=content_type, max_age=0, etag=False), download_name
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -189,19 +189,14 @@ def portfolio(mentee_id: int):
 @bp.route("/mentees/<int:mentee_id>/portfolio.pdf")
 @role_required(*SIGNED_IN)
 def portfolio_pdf(mentee_id: int):
-    from flask import Response
-
+    from scbi.downloads import download
     from scbi.mentees.portfolio import build_portfolio
     from scbi.mentees.portfolio import portfolio_pdf as render_pdf
 
     mentee = mentee_or_404(current_user, mentee_id)
     pdf = render_pdf(mentee, build_portfolio(mentee, today()), today())
     name = "".join(c if c.isalnum() else "-" for c in mentee.user.full_name).strip("-")
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="portfolio-{name}.pdf"'},
-    )
+    return download(pdf, mimetype="application/pdf", name=f"portfolio-{name}.pdf")
 
 
 @bp.route("/mentees/levels")

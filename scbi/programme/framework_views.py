@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.downloads import download
 from scbi.extensions import db
 from scbi.forms import form_page
 from scbi.programme import choices, frameworks
@@ -111,11 +112,10 @@ def framework_import():
 @role_required(*SIGNED_IN)
 def framework_export(framework_id: int):
     framework = _get(CompetencyFramework, framework_id)
-    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in framework.idnumber)[:60]
-    return Response(
+    return download(
         frameworks.export_framework(framework),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        name=frameworks.export_file_name(framework),
     )
 
 

@@ -302,3 +302,8 @@ def export_framework(framework: CompetencyFramework) -> str:
         for c, _depth in tree(framework)
     ]
     return render_framework_csv(head, rows)
+
+
+def export_file_name(framework: CompetencyFramework) -> str:
+    """The export's file name: the framework's idnumber (any script, see scbi.downloads)."""
+    return f"{framework.idnumber}.csv"
