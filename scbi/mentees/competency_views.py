@@ -21,6 +21,7 @@ from scbi.mentees.models import Assessment, ReviewStatus
 from scbi.mentees.profile import competency_profile
 from scbi.mentees.views import bp
 from scbi.programme.models import Competency
+from scbi.transfer.export import visible_logs
 from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, TransferLog
 
 
@@ -78,8 +79,9 @@ def competencies(mentee_id: int):
 def _log_choices(mentee, competency_id: int | None) -> list[SelectChoice]:
     if not competency_id:
         return []
+    # the logs this assessor may cite: only those they may read
     logs = db.session.scalars(
-        select(TransferLog)
+        visible_logs(current_user)
         .join(Pairing, Pairing.id == TransferLog.pairing_id)
         .where(
             Pairing.mentee_id == mentee.id,
