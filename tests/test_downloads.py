@@ -35,7 +35,7 @@ def saved_as(response) -> str:
         (
             "sector İNV.pdf",
             "attachment; filename=\"sector INV.pdf\"; filename*=UTF-8''sector%20%C4%B0NV.pdf",
-        ),  # fmt: skip
+        ),
         ('a"b\\c\r\nd/e.csv', "attachment; filename=a_b_cd_e.csv"),
         ("计划.csv", "attachment; filename=__.csv; filename*=UTF-8''%E8%AE%A1%E5%88%92.csv"),
         ("\r\n", "attachment; filename=download"),
