@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -62,7 +62,9 @@ component(Schema("Health", {"status": F("string", required=True, enum=("ok",))})
 def create_token():
     data = json_body(TokenRequest)
     try:
-        plain, token = issue_token(data["email"], data["password"], label=data.get("label"))
+        plain, token = issue_token(
+            data["email"], data["password"], label=data.get("label"), client=request.remote_addr
+        )
     except services.LoginFailed:
         db.session.commit()  # keep the failure count and its audit event
         raise NotAuthenticated(

@@ -26,13 +26,15 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue_token(email: str, password: str, *, label: str | None = None) -> tuple[str, ApiToken]:
+def issue_token(
+    email: str, password: str, *, label: str | None = None, client: str | None = None
+) -> tuple[str, ApiToken]:
     """Check the credentials (same throttle as the web login) and return a new token.
 
     The plain token is returned once and never stored. An account that must change its
     password (a one-time password) gets none: PasswordChangeRequired.
     """
-    user = authenticate(email, password)
+    user = authenticate(email, password, client=client)
     if user.must_change_password:
         raise PasswordChangeRequired
     plain = PREFIX + secrets.token_urlsafe(32)
