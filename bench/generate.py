@@ -75,6 +75,23 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
             for s in sector_ids
         ],
     )
+    # the dated settings and core set (scbi.programme.rules), in force from the start
+    from_start = {"effective_on": date(1990, 1, 1), "recorded_at": now}
+    rule = next_id("sector_rule")
+    put(
+        "sector_rule",
+        [
+            {
+                "id": rule + n,
+                "sector_id": s,
+                "expert_level": 3,
+                "expert_target": 150,
+                "target_date": date(2028, 6, 30),
+                **from_start,
+            }
+            for n, s in enumerate(sector_ids)
+        ],
+    )
     institution_ids, institution_sector = [], {}
     first = next_id("institution")
     for n, s in enumerate(sector_ids):
@@ -127,6 +144,14 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
                     **stamp,
                 }
                 for k, c in enumerate(ids)
+            ],
+        )
+        change = next_id("core_change")
+        put(
+            "core_change",
+            [
+                {"id": change + k, "competency_id": c, "sector_id": s, "core": True, **from_start}
+                for k, c in enumerate(ids[:5])
             ],
         )
     user = next_id("user")

@@ -98,7 +98,12 @@ def prepare(pairs: int) -> list[Pair]:
         by=admin, name=f"Load {run}", idnumber=f"LOAD-{run}", sector_id=sector.id
     )
     competency = frameworks.add_competency(
-        framework, by=admin, idnumber=f"LOAD-{run}-1", short_name="Load work", core=True
+        framework,
+        by=admin,
+        idnumber=f"LOAD-{run}-1",
+        short_name="Load work",
+        core=True,
+        effective_on=date(2020, 1, 1),
     )
     people = {"must_change_password": False, "password": password, "sector_id": sector.id}
     made = []

@@ -217,12 +217,35 @@ def _echo_refusal(error) -> None:
     "as_email",
     help="Secretariat e-mail recorded in the audit trail (default: the first secretariat account).",
 )
+@click.option(
+    "--effective-on", help="YYYY-MM-DD: the day the core flags take effect (default today)."
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Update the framework with the file's ID number: competencies added and changed; "
+    "those missing from the file deleted unless cited or core.",
+)
+@click.option("--preview", "preview_only", is_flag=True, help="Show the preview; store nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Store after the preview without asking.")
 @with_appcontext
-def import_framework_command(file, sector_code: str | None, as_email: str | None):
-    """Import a Moodle competency-framework CSV FILE: all of it, or nothing."""
-    from scbi.errors import ValidationFailed
+def import_framework_command(
+    file,
+    sector_code: str | None,
+    as_email: str | None,
+    effective_on: str | None,
+    update: bool,
+    preview_only: bool,
+    yes: bool,
+):
+    """Import a Moodle competency-framework CSV FILE: all of it, or nothing.
+
+    The tree and its proposed core flags are shown first (without a core column: leaves,
+    except level descriptors such as "Level 1"); nothing is stored until you confirm.
+    Choose other flags with a core column in the file, or on the framework page later."""
+    from scbi.errors import Conflict, ValidationFailed
     from scbi.extensions import db
-    from scbi.programme.frameworks import import_framework
+    from scbi.programme.framework_import import import_framework, preview_import
     from scbi.programme.models import Sector
 
     by = _acting_secretariat(as_email)
@@ -232,18 +255,69 @@ def import_framework_command(file, sector_code: str | None, as_email: str | None
         if sector is None:
             raise click.ClickException(f"No sector with code {sector_code}.")
         sector_id = sector.id
+    data = file.read()
     try:
-        framework = import_framework(file.read(), by=by, sector_id=sector_id)
+        preview = preview_import(data, by=by, sector_id=sector_id)
     except ValidationFailed as error:
         db.session.rollback()
         _echo_refusal(error)
         raise SystemExit(1) from None
+    _echo_preview(preview)
+    if preview_only:
+        click.echo("Preview only: nothing stored.")
+        return
+    if preview.existing is not None and not update:
+        raise click.ClickException(
+            f"A framework with ID number {preview.existing.idnumber} exists already; run "
+            "again with --update to apply the changes above."
+        )
+    if not yes and not click.confirm("Store it?", default=False):
+        click.echo("Nothing stored.")
+        return
+    try:
+        result = import_framework(
+            data, by=by, sector_id=sector_id, effective_on=effective_on, update=update
+        )
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        _echo_refusal(error)
+        raise SystemExit(1) from None
     db.session.commit()
+    framework = result.framework
+    core = sum(c.core for c in framework.competencies)
+    verb = "Imported" if result.created else "Updated"
     click.echo(
-        f"Imported {framework.name} ({framework.idnumber}): "
-        f"{len(framework.competencies)} competencies, "
-        f"{sum(c.core for c in framework.competencies)} core."
+        f"{verb} {framework.name} ({framework.idnumber}): "
+        f"{len(framework.competencies)} competencies, {core} core."
     )
+
+
+def _echo_preview(preview) -> None:
+    """The preview as text: the tree with [x] for proposed core, the warning, the update."""
+    head = preview.parsed.framework
+    sector = preview.sector.name if preview.sector else "cross-cutting"
+    click.echo(
+        f"{head.short_name} ({head.idnumber}), {sector}: {len(preview.items)} competencies, "
+        f"{len(preview.proposed)} proposed core ([x])."
+    )
+    for item in preview.items:
+        mark = "[x]" if item.core else "[ ]"
+        leaf = "" if item.leaf else " +"
+        click.echo(
+            f"  {'  ' * (item.depth - 1)}{mark} {item.row.short_name} ({item.row.idnumber}){leaf}"
+        )
+    if warning := preview.warning(preview.proposed):
+        click.echo(f"Warning: {warning['message']} {warning['advice']}")
+    if preview.changes is not None:
+        changes = preview.changes.summary()
+        click.echo(
+            f"Update of the existing framework: {len(changes['added'])} added, "
+            f"{len(changes['changed'])} changed, {len(changes['deleted'])} deleted"
+            + (f" ({', '.join(changes['deleted'])})" if changes["deleted"] else "")
+            + f", {len(changes['kept'])} kept although missing from the file."
+        )
+        for kept in changes["kept"]:
+            click.echo(f"  kept {kept['idnumber']}: {', '.join(kept['reasons'])}")
 
 
 @scbi_cli.command("import-people")

@@ -8,11 +8,13 @@ from scbi.mentees.models import Assessment, Mentee, MenteeStatusChange, assessme
 from scbi.programme.models import (
     Competency,
     CompetencyFramework,
+    CoreChange,
     Institution,
     Phase,
     PriorityResult,
     PriorityResultStatus,
     Sector,
+    SectorRule,
     coordinator_sector,
 )
 from scbi.transfer.models import (
@@ -33,6 +35,7 @@ __all__ = [
     "Coach",
     "Competency",
     "CompetencyFramework",
+    "CoreChange",
     "Evidence",
     "Institution",
     "LogEvent",
@@ -46,6 +49,7 @@ __all__ = [
     "PriorityResult",
     "PriorityResultStatus",
     "Sector",
+    "SectorRule",
     "TransferLog",
     "TransferPlan",
     "User",

@@ -13,6 +13,7 @@ from scbi.coaches.services import register_coach
 from scbi.extensions import db
 from scbi.mentees.services import register_mentee
 from scbi.programme import frameworks, services
+from scbi.programme.models import EARLIEST_DATE
 from scbi.transfer.services import create_pairing
 from tests.helpers import PASSWORD
 
@@ -151,7 +152,12 @@ def world(app) -> SimpleNamespace:
             by=a, name="Energy", idnumber=f"FW{p.id}", sector_id=out.a.sector_id
         )
         competency = frameworks.add_competency(
-            framework, by=a, idnumber="C1", short_name="Grid planning", core=True
+            framework,
+            by=a,
+            idnumber="C1",
+            short_name="Grid planning",
+            core=True,
+            effective_on=EARLIEST_DATE,
         )
         result = services.create_priority_result(
             by=a,
@@ -211,7 +217,12 @@ def competencies(sector_id: int | None, n: int = 3) -> list:
     )
     return [
         frameworks.add_competency(
-            framework, by=admin(), idnumber=f"C{k}-{i}", short_name=f"Competency {k}.{i}", core=True
+            framework,
+            by=admin(),
+            idnumber=f"C{k}-{i}",
+            short_name=f"Competency {k}.{i}",
+            core=True,
+            effective_on=EARLIEST_DATE,  # the history these tests write goes back years
         )
         for i in range(n)
     ]

@@ -82,6 +82,8 @@ MATRIX = {
     ("programme.framework_edit", "POST"): ("/frameworks/{framework}/edit", SEC_FORM),
     ("programme.framework_import", "GET"): ("/frameworks/import", SEC_PAGE),
     ("programme.framework_import", "POST"): ("/frameworks/import", SEC_FORM),
+    ("programme.framework_import_confirm", "POST"): ("/frameworks/import/confirm", SEC_FORM),
+    ("programme.framework_core", "POST"): ("/frameworks/{framework}/core", SEC_FORM),
     ("programme.framework_export", "GET"): ("/frameworks/{framework}/export", SIGNED_IN),
     ("programme.competency_new", "GET"): ("/frameworks/{framework}/competencies/new", SEC_PAGE),
     ("programme.competency_new", "POST"): ("/frameworks/{framework}/competencies/new", SEC_FORM),
@@ -182,6 +184,7 @@ MATRIX = {
     ("api.get_framework", "GET"): ("/api/v1/frameworks/{framework}", API_ANY),
     ("api.add_competency", "POST"): ("/api/v1/frameworks/{framework}/competencies", API_SEC_WRITE),
     ("api.patch_competency", "PATCH"): ("/api/v1/competencies/{competency}", API_SEC_WRITE),
+    ("api.put_framework_core", "PUT"): ("/api/v1/frameworks/{framework}/core", API_SEC_WRITE),
     ("api.import_framework", "POST"): (
         "/api/v1/frameworks/import",
         answers(401, 403, 403, 403, 400),

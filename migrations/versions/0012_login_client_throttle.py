@@ -5,7 +5,7 @@ counts its failures across e-mails in a fixed window. ``login_throttle`` gets an
 ``last_failure_at`` so that each sign-in can prune the rows of e-mails quiet for a day.
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -49,6 +49,7 @@ def bearer_challenge(response):
 from scbi.api import (  # noqa: E402, F401  (routes register on bp)
     assessments,
     auth,
+    framework_import,
     frameworks,
     logs,
     openapi,

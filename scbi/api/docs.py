@@ -19,6 +19,8 @@ class Doc:
     list_of: bool = False
     query: tuple[tuple[str, str, str], ...] = ()  # (name, type, description)
     content_type: str = "application/json"
+    # Other successful answers: (status, schema name in COMPONENTS, when it is given)
+    also: tuple[tuple[int, str, str], ...] = ()
 
 
 def endpoint(summary: str, *, tag: str, **kwargs):

@@ -1,8 +1,9 @@
-"""Competency frameworks and competencies; the Moodle CSV import and export."""
+"""Competency frameworks and competencies, the bulk core choice and the Moodle CSV export
+(the import and its preview are in ``framework_import``)."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -10,16 +11,18 @@ from scbi.api import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import int_arg, list_response
 from scbi.api.programme import _created, _get
-from scbi.api.schema import F, Schema, json_body, uploaded_csv
+from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.downloads import download
 from scbi.extensions import db
 from scbi.programme import frameworks
+from scbi.programme.core_choice import framework_warning
 from scbi.programme.models import (
     Competency,
     CompetencyFramework,
 )
+from scbi.programme.queries import core_changes
 
 # --- frameworks ----------------------------------------------------------------------------
 
@@ -40,6 +43,11 @@ CompetencyIn = Schema(
         "description": F("string", max_length=20000),
         "parent_id": F("integer", nullable=True),
         "core": F("boolean"),
+        "effective_on": F(
+            "date",
+            description="When a new core flag takes effect (default today; not in the future, "
+            "not before the competency's latest change): no figure of an earlier date changes",
+        ),
     },
 )
 CompetencyPatch = Schema(
@@ -47,7 +55,7 @@ CompetencyPatch = Schema(
     {
         "version": F("integer", required=True),
         **{
-            k: F(f.type, nullable=f.nullable, max_length=f.max_length)
+            k: F(f.type, nullable=f.nullable, max_length=f.max_length, description=f.description)
             for k, f in CompetencyIn.fields.items()
         },
     },
@@ -66,6 +74,35 @@ component(
         },
     )
 )
+CoreIn = Schema(
+    "CoreIn",
+    {
+        "core_ids": F(
+            "array",
+            items="integer",
+            required=True,
+            description="Exactly the competencies that are core; the framework's others are not",
+        ),
+        "effective_on": F("date", description="The day the change takes effect; default today"),
+        "version": F("integer", required=True, description="The framework's version as read"),
+    },
+)
+component(
+    Schema(
+        "CoreWarning",
+        {
+            "code": F("string", required=True, enum=("many_core_competencies",)),
+            "message": F("string", required=True, description="What it means"),
+            "advice": F("string", required=True, description="How to change it"),
+            "sector_id": F("integer", required=True),
+            "core_count": F(
+                "integer", required=True, description="Core competencies of all its frameworks"
+            ),
+            "expert_level": F("integer", required=True),
+            "limit": F("integer", required=True, description="Warned above this count"),
+        },
+    )
+)
 component(
     Schema(
         "Framework",
@@ -76,9 +113,31 @@ component(
             "sector_id": F("integer", nullable=True, required=True),
             "description": F("string", required=True),
             "competency_count": F("integer", required=True),
+            "core_count": F("integer", required=True),
             "version": F("integer", required=True),
             "competencies": F(
-                "array", ref="Competency", description="In GET /frameworks/{id} only"
+                "array", ref="Competency", description="In single-framework answers only"
+            ),
+            "warning": F(
+                "object",
+                ref="CoreWarning",
+                nullable=True,
+                description=(
+                    "In single-framework answers only: set when the sector's expert rule "
+                    "needs more than 12 core competencies"
+                ),
+            ),
+            "changes": F(
+                "object",
+                ref="ImportChanges",
+                description="After an update from a file (import with ?update=true) only",
+            ),
+            "core_changes": F(
+                "array",
+                items="object",
+                description="In GET /frameworks/{id} only: the dated core flags, oldest first "
+                "[{competency_id, core, sector_id, effective_on, recorded_at}]; the critical "
+                "mass of a date uses those in force on it",
             ),
         },
     )
@@ -106,9 +165,21 @@ def framework_json(f: CompetencyFramework, *, full: bool = False, count: int | N
         "description": f.description,
         "version": f.version,
         "competency_count": count if count is not None else len(f.competencies),
+        "core_count": sum(1 for c in f.competencies if c.core),
     }
     if full:
         body["competencies"] = [competency_json(c) for c, _ in frameworks.tree(f)]
+        body["warning"] = framework_warning(f)
+        body["core_changes"] = [
+            {
+                "competency_id": change.competency_id,
+                "core": change.core,
+                "sector_id": change.sector_id,
+                "effective_on": change.effective_on.isoformat(),
+                "recorded_at": change.recorded_at.isoformat(),
+            }
+            for change in reversed(core_changes(framework_id=f.id))
+        ]
     return body
 
 
@@ -196,23 +267,27 @@ def patch_competency(competency_id: int):
     return jsonify(competency_json(competency))
 
 
-@bp.post("/frameworks/import")
+@bp.put("/frameworks/<int:framework_id>/core")
 @endpoint(
-    "Import a Moodle competency-framework CSV (multipart `file`, or a text/csv body)",
+    "Choose the core competencies at once: exactly those in core_ids are core",
     tag="frameworks",
+    body=CoreIn,
     response="Framework",
-    status=201,
-    errors=(400, 403, 413, 422),
-    query=(("sector_id", "integer", "The sector it belongs to; none = cross-cutting"),),
+    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
-def import_framework():
-    data = uploaded_csv()
-    framework = frameworks.import_framework(
-        data, by=g.api_user, sector_id=request.args.get("sector_id") or None
+def put_framework_core(framework_id: int):
+    framework = _get(CompetencyFramework, framework_id)
+    body = json_body(CoreIn)
+    frameworks.choose_core(
+        framework,
+        body["core_ids"],
+        by=g.api_user,
+        version=body["version"],
+        effective_on=body.get("effective_on"),
     )
     db.session.commit()
-    return _created(framework_json(framework), "api.get_framework", framework_id=framework.id)
+    return jsonify(framework_json(framework, full=True))
 
 
 @bp.get("/frameworks/<int:framework_id>/export")

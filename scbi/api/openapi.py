@@ -105,6 +105,17 @@ def _operation(rule, method: str, doc: Doc, roles) -> dict:
             }
         ok["content"] = {doc.content_type: {"schema": schema}}
     op["responses"][str(doc.status)] = ok
+    for status, name, when in doc.also:  # answers of one status merge into a oneOf
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        answer = op["responses"].setdefault(str(status), {"description": when})
+        if "content" not in answer:
+            answer["content"] = {"application/json": {"schema": ref}}
+            continue
+        answer["description"] += f"; {when}"
+        schema = answer["content"]["application/json"]["schema"]
+        answer["content"]["application/json"]["schema"] = {
+            "oneOf": [*schema.get("oneOf", [schema]), ref]
+        }
     # Any token-authenticated call may be refused: 401 (no valid token), 403 (role, or an
     # account that must first choose a new password)
     for status in sorted(set(doc.errors) | ({401, 403} if not doc.public else set())):

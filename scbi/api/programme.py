@@ -22,6 +22,7 @@ from scbi.programme.models import (
     ResultStatus,
     Sector,
 )
+from scbi.programme.queries import sector_rule_history
 
 RESULT_STATUSES = tuple(s.value for s in ResultStatus)
 
@@ -120,6 +121,12 @@ SectorPatch = Schema(
             k: F(f.type, min=f.min, max=f.max, max_length=f.max_length)
             for k, f in SectorIn.fields.items()
         },
+        "effective_on": F(
+            "date",
+            description="When a new expert level, target or target date takes effect (default "
+            "today; not in the future, not before the latest change): figures of earlier dates "
+            "keep the settings then in force",
+        ),
     },
 )
 component(
@@ -135,12 +142,18 @@ component(
             "expert_level": F("integer", required=True),
             "coordinator_ids": F("array", items="integer", required=True),
             "version": F("integer", required=True),
+            "rules": F(
+                "array",
+                items="object",
+                description="In GET/PATCH /sectors/{id} only: the dated settings, newest first "
+                "[{effective_on, expert_level, expert_target, target_date}]",
+            ),
         },
     )
 )
 
 
-def sector_json(s: Sector) -> dict:
+def sector_json(s: Sector, *, full: bool = False) -> dict:
     return {
         "id": s.id,
         "code": s.code,
@@ -151,7 +164,19 @@ def sector_json(s: Sector) -> dict:
         "expert_level": s.expert_level,
         "coordinator_ids": [u.id for u in s.coordinators],
         "version": s.version,
-    }
+    } | ({"rules": _rules(s)} if full else {})
+
+
+def _rules(s: Sector) -> list[dict]:
+    return [
+        {
+            "effective_on": r.effective_on.isoformat(),
+            "expert_level": r.expert_level,
+            "expert_target": r.expert_target,
+            "target_date": r.target_date.isoformat(),
+        }
+        for r in sector_rule_history(s.id)
+    ]
 
 
 @bp.get("/sectors")
@@ -182,7 +207,7 @@ def create_sector():
 @endpoint("One sector", tag="programme", response="Sector", errors=(404,))
 @role_required(*SIGNED_IN)
 def get_sector(sector_id: int):
-    return jsonify(sector_json(_get(Sector, sector_id)))
+    return jsonify(sector_json(_get(Sector, sector_id), full=True))
 
 
 @bp.patch("/sectors/<int:sector_id>")
@@ -198,7 +223,7 @@ def patch_sector(sector_id: int):
     sector = _get(Sector, sector_id)
     services.update_sector(sector, by=g.api_user, **json_body(SectorPatch))
     db.session.commit()
-    return jsonify(sector_json(sector))
+    return jsonify(sector_json(sector, full=True))
 
 
 # --- institutions --------------------------------------------------------------------------

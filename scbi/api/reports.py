@@ -25,6 +25,14 @@ component(
             "target": F("integer", required=True),
             "progress": F("number", required=True),
             "target_date": F("date", required=True),
+            "expert_level": F(
+                "integer", required=True, description="the expert level in force on the date"
+            ),
+            "core_competencies": F(
+                "integer",
+                required=True,
+                description="the number of core competencies in force on the date",
+            ),
             "forecast_date": F("date", nullable=True, required=True),
             "on_track": F("boolean", required=True),
             "trend_per_month": F(

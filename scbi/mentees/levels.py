@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Date, and_, cast, func, literal, null, select, union_all
 
 from scbi.extensions import db
 from scbi.mentees.models import Assessment, AssessorRole
@@ -32,16 +32,38 @@ def current_levels(mentee_ids, on: date, competency_ids=None) -> dict[tuple[int,
     mentee_ids = list(mentee_ids)
     if not mentee_ids:
         return {}
+    baselines = _baselines(mentee_ids, on, competency_ids).subquery()
+    validated = _validated(mentee_ids, on, competency_ids).subquery()
+    both = union_all(
+        select(
+            literal(0).label("kind"),
+            baselines.c.mentee_id,
+            baselines.c.competency_id,
+            baselines.c.baseline_level.label("level"),
+            cast(null(), Date).label("assessed_on"),
+        ),
+        select(
+            literal(1),
+            validated.c.mentee_id,
+            validated.c.competency_id,
+            validated.c.level,
+            validated.c.assessed_on,
+        ),
+    ).subquery()
     levels: dict[tuple[int, int], Level] = {}
-    for mentee_id, competency_id, baseline in db.session.execute(
-        _baselines(mentee_ids, on, competency_ids)
+    # one statement; an assessment outranks the baseline of the same pair
+    for kind, mentee_id, competency_id, level, assessed_on in db.session.execute(
+        select(both).order_by(both.c.kind)
     ):
-        levels[(mentee_id, competency_id)] = Level(baseline, "baseline")
-    for mentee_id, competency_id, level, assessed_on in db.session.execute(
-        _validated(mentee_ids, on, competency_ids)
-    ):
-        levels[(mentee_id, competency_id)] = Level(level, "assessment", assessed_on)
+        if kind:
+            levels[(mentee_id, competency_id)] = Level(level, "assessment", _day(assessed_on))
+        else:
+            levels[(mentee_id, competency_id)] = Level(level, "baseline")
     return levels
+
+
+def _day(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def current_level(mentee_id: int, competency_id: int, on: date) -> Level:

@@ -90,8 +90,8 @@ def build_demo(seed: int = 2025) -> DemoLogins:
             )
 
     for code, (fw_name, items) in data.FRAMEWORKS.items():
-        _framework(admin, fw_name, f"{code}-FW", sectors[code].id, items)
-    _framework(admin, data.LEADERSHIP[0], data.LEADERSHIP[1], None, data.LEADERSHIP[2])
+        _framework(admin, fw_name, f"{code}-FW", sectors[code].id, items, start)
+    _framework(admin, data.LEADERSHIP[0], data.LEADERSHIP[1], None, data.LEADERSHIP[2], start)
 
     for name, codes in data.COORDINATORS:
         user = accounts.create_user(
@@ -217,7 +217,8 @@ def _priority_results(admin, sectors, institutions, start) -> None:
                 )
 
 
-def _framework(admin, name, idnumber, sector_id, items) -> None:
+def _framework(admin, name, idnumber, sector_id, items, start) -> None:
+    """A framework whose core set is in force from the programme's start."""
     framework = frameworks.create_framework(
         by=admin,
         name=name,
@@ -234,6 +235,7 @@ def _framework(admin, name, idnumber, sector_id, items) -> None:
             short_name=short,
             core=core,
             parent_id=ids.get(parent),
+            effective_on=start,
         )
         ids[code] = competency.id
 

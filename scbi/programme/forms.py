@@ -2,12 +2,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
+from scbi.dates import today
 from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, optional_int
 from scbi.programme.models import ResultStatus
+
+
+def effective_on_field(label, description):
+    """When a dated change takes effect (scbi.programme.rules): today unless changed."""
+    return DateField(label, validators=[Optional()], default=today, description=description)
+
 
 LEVELS = [
     SelectChoice(str(n), label)
@@ -63,6 +71,13 @@ class SectorForm(BaseForm):
         coerce=int,
         description=_l("The level every core competency must reach."),
     )
+    effective_on = effective_on_field(
+        _l("New settings take effect on"),
+        _l(
+            "For a new expert level, target or target date. Figures for earlier dates keep "
+            "the settings then in force."
+        ),
+    )
     active = BooleanField(_l("Active"), default=True)
     coordinators = MultiCheckboxField(
         _l("Coordinators"), coerce=int, description=_l("They see and manage only their sectors.")
@@ -108,6 +123,13 @@ class FrameworkForm(BaseForm):
         validators=[Optional()],
         description=_l("Empty for a cross-cutting framework (e.g. leadership)."),
     )
+    effective_on = effective_on_field(
+        _l("A move to another sector takes effect on"),
+        _l(
+            "Its core competencies count in the new sector's expert rule from this date; "
+            "figures for earlier dates do not change."
+        ),
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
     version = VersionField()
 
@@ -119,6 +141,10 @@ class CompetencyForm(BaseForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
     core = BooleanField(
         _l("Core competency"), description=_l("Core competencies define a national expert.")
+    )
+    effective_on = effective_on_field(
+        _l("A change of the core flag takes effect on"),
+        _l("Figures for earlier dates keep the core set then in force."),
     )
     version = VersionField()
 
@@ -139,10 +165,50 @@ class FrameworkImportForm(BaseForm):
     )
 
 
+def _effective_on() -> DateField:
+    return effective_on_field(
+        _l("The core set takes effect on"),
+        _l(
+            "National experts are counted with this core set from this date on (not in the "
+            "future); figures of earlier dates keep the core set then in force. When the "
+            "programme already used it, give the date it started to."
+        ),
+    )
+
+
+class CoreSelectionForm(BaseForm):
+    """The ticks of a core choice and its bulk selection tools: a ``selection`` button
+    re-renders the ticks with the selection applied, without saving."""
+
+    core_ids = MultiCheckboxField(_l("Core"), validate_choice=False)
+    search = StringField(_l("Name or ID number contains"), validators=[Length(max=100)])
+    depth = SelectField(_l("Depth in the tree"), coerce=optional_int, validate_choice=False)
+    selection = StringField()
+    effective_on = _effective_on()
+
+
+class CoreChoiceForm(CoreSelectionForm):
+    """The framework page's core choice (checkbox values are competency ids)."""
+
+    version = VersionField()
+
+
+class ImportPreviewForm(CoreSelectionForm):
+    """The preview of an import: the file's text travels back and is checked again on
+    confirmation (checkbox values are idnumbers)."""
+
+    content = HiddenField(validators=[DataRequired()])
+    sector_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    update = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
 __all__ = [
     "CompetencyForm",
+    "CoreChoiceForm",
     "FrameworkForm",
     "FrameworkImportForm",
+    "ImportPreviewForm",
     "InstitutionForm",
     "PhaseForm",
     "PriorityResultForm",

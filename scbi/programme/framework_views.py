@@ -1,24 +1,30 @@
-"""Competency framework pages: the tree, editing, Moodle import and export."""
+"""Competency framework pages: the tree, the core choice, editing and export. The Moodle
+import and its preview are in ``framework_import_views``."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.downloads import download
+from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
-from scbi.forms import form_page
-from scbi.programme import choices, frameworks
+from scbi.forms import FORM_ERRORS, form_page
+from scbi.programme import choices, frameworks, queries
+from scbi.programme.core_choice import Node, apply_selection, depths, expert_rule_warning
 from scbi.programme.forms import (
     CompetencyForm,
+    CoreChoiceForm,
+    CoreSelectionForm,
     FrameworkForm,
-    FrameworkImportForm,
 )
 from scbi.programme.models import (
+    EARLIEST_DATE,
     Competency,
     CompetencyFramework,
 )
@@ -45,9 +51,7 @@ def frameworks_list():
     return render_template("programme/frameworks.html", rows=rows)
 
 
-@bp.route("/frameworks/<int:framework_id>")
-@role_required(*SIGNED_IN)
-def framework(framework_id: int):
+def _framework_or_404(framework_id: int) -> CompetencyFramework:
     framework = db.session.scalar(
         select(CompetencyFramework)
         .options(selectinload(CompetencyFramework.competencies))
@@ -55,9 +59,155 @@ def framework(framework_id: int):
     )
     if framework is None:
         abort(404)
-    return render_template(
-        "programme/framework.html", framework=framework, tree=frameworks.tree(framework)
+    return framework
+
+
+@bp.route("/frameworks/<int:framework_id>")
+@role_required(*SIGNED_IN)
+def framework(framework_id: int):
+    framework = _framework_or_404(framework_id)
+    form = None
+    if current_user.has_role(SECRETARIAT):
+        form = CoreChoiceForm(formdata=None, version=framework.version)
+    ticked = {str(c.id) for c in framework.competencies if c.core}
+    return _framework_page(framework, form, ticked)
+
+
+@bp.route("/frameworks/<int:framework_id>/core", methods=["POST"])
+@role_required(SECRETARIAT)
+def framework_core(framework_id: int):
+    """Save the ticked core set, or (a selection button) re-render the ticks with the
+    selection applied, saving nothing."""
+    framework = _framework_or_404(framework_id)
+    form = CoreChoiceForm()
+    ordered = frameworks.tree(framework)
+    nodes = frameworks.nodes(ordered)
+    ticked = set(form.core_ids.data or [])
+    if not form.validate_on_submit():
+        return _framework_page(framework, form, ticked, ordered=ordered, status=422)
+    if form.selection.data:
+        ticked, message, status = select_ticks(form, nodes, ticked)
+        return _framework_page(
+            framework, form, ticked, ordered=ordered, message=message, status=status
+        )
+    try:
+        changed = frameworks.choose_core(
+            framework,
+            sorted(ticked),
+            by=current_user,
+            version=form.version.data,
+            effective_on=form.effective_on.data,
+        )
+    except FORM_ERRORS as error:
+        db.session.rollback()
+        keep_after_conflict(form, error, framework.version)
+        return _framework_page(framework, form, ticked, status=error.status)
+    db.session.commit()
+    flash(
+        ngettext(
+            "Core choice saved: %(num)d competency changed.",
+            "Core choice saved: %(num)d competencies changed.",
+            len(changed),
+        )
+        if changed
+        else _("Core choice saved; no flag changed."),
+        "success",
     )
+    return redirect(url_for("programme.framework", framework_id=framework.id))
+
+
+def _framework_page(framework, form, ticked, *, ordered=None, message=None, status=200):
+    ordered = ordered if ordered is not None else frameworks.tree(framework)
+    nodes = frameworks.nodes(ordered)
+    if form is not None:
+        set_depth_choices(form, nodes)
+        core_count = len(ticked & {n.key for n in nodes})
+    else:
+        core_count = sum(1 for c, _depth in ordered if c.core)
+    warning = expert_rule_warning(framework.sector, core_count, exclude_framework_id=framework.id)
+    html = render_template(
+        "programme/framework.html",
+        framework=framework,
+        tree=ordered,
+        rows=list(zip(ordered, nodes, strict=True)),
+        form=form,
+        ticked=ticked,
+        core_count=core_count,
+        depths=depths(nodes),
+        warning=warning,
+        message=message,
+        core_updates=queries.core_timeline(framework_id=framework.id),
+        from_the_start=EARLIEST_DATE,
+    )
+    return html, status
+
+
+# --- the core choice, shared with the import preview ----------------------------------------
+
+
+def set_depth_choices(form: CoreSelectionForm, nodes: list[Node]) -> None:
+    form.depth.choices = [("", _("— choose —"))] + [
+        (
+            str(depth),
+            ngettext(
+                "Depth %(depth)d — %(num)d competency",
+                "Depth %(depth)d — %(num)d competencies",
+                count,
+                depth=depth,
+            ),
+        )
+        for depth, count in depths(nodes)
+    ]
+
+
+def select_ticks(form: CoreSelectionForm, nodes: list[Node], ticked: set[str]):
+    """The ticks after the selection button pressed, a message saying what it did, and
+    the status (422 when the selection misses its search text or depth)."""
+    try:
+        after, count = apply_selection(
+            nodes, ticked, form.selection.data, depth=form.depth.data, search=form.search.data
+        )
+    except ValidationFailed as error:
+        form.apply(error)
+        return ticked, None, 422
+    if not count:
+        return after, _("No competency matches this selection; the ticks are unchanged."), 200
+    if form.selection.data.startswith("tick-"):
+        text = ngettext(
+            "%(num)d competency matches and is ticked; %(total)d ticked in all. "
+            "Nothing is saved yet.",
+            "%(num)d competencies match and are ticked; %(total)d ticked in all. "
+            "Nothing is saved yet.",
+            count,
+            total=len(after),
+        )
+    else:
+        text = ngettext(
+            "%(num)d competency matches and is unticked; %(total)d ticked in all. "
+            "Nothing is saved yet.",
+            "%(num)d competencies match and are unticked; %(total)d ticked in all. "
+            "Nothing is saved yet.",
+            count,
+            total=len(after),
+        )
+    return after, text, 200
+
+
+def keep_after_conflict(form: CoreSelectionForm, error, version: int | None) -> None:
+    """Show a refusal beside the fields. When the framework changed meanwhile, the ticks
+    stay and the form takes the current version: the page shows what is saved now
+    beside them, and saving again applies them knowingly."""
+    if isinstance(error, Conflict):
+        form.add_error(
+            _(
+                "Someone else changed this framework while you were choosing. Your ticks are "
+                "kept below beside what is saved now; check them and save again to apply them."
+            )
+        )
+        if version is not None:
+            form.version.data, form.version.raw_data = version, [str(version)]
+        return
+    form.apply(error)
 
 
 def _framework_form(framework: CompetencyFramework | None = None) -> FrameworkForm:
@@ -69,8 +219,10 @@ def _framework_form(framework: CompetencyFramework | None = None) -> FrameworkFo
 @bp.route("/frameworks/new", methods=["GET", "POST"])
 @role_required(SECRETARIAT)
 def framework_new():
+    form = _framework_form().for_new()
+    del form.effective_on  # a new framework moves nowhere
     return form_page(
-        _framework_form().for_new(),
+        form,
         "programme/form.html",
         lambda v: frameworks.create_framework(by=current_user, **_without(v, "version")),
         _saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
@@ -90,21 +242,6 @@ def framework_edit(framework_id: int):
         _saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
         title=_("Edit %(name)s", name=framework.name),
         cancel=url_for("programme.framework", framework_id=framework.id),
-    )
-
-
-@bp.route("/frameworks/import", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
-def framework_import():
-    form = FrameworkImportForm(sector_id=request.args.get("sector_id", type=int))
-    form.sector_id.choices = choices.sectors(_("— cross-cutting —"))
-    return form_page(
-        form,
-        "programme/import.html",
-        lambda v: frameworks.import_framework(
-            v["file"].read(), by=current_user, sector_id=v["sector_id"]
-        ),
-        _saved(_("Framework imported."), "programme.framework", framework_id=lambda f: f.id),
     )
 
 
@@ -157,3 +294,6 @@ def competency_edit(competency_id: int):
         title=_("Edit %(name)s", name=competency.short_name),
         cancel=url_for("programme.framework", framework_id=competency.framework_id),
     )
+
+
+from scbi.programme import framework_import_views  # noqa: E402, F401  (routes on bp)

@@ -1,15 +1,21 @@
-"""Competency frameworks: the tree, the ``core`` flag, Moodle CSV import and export.
+"""Competency frameworks: the tree, the ``core`` flag (``set_core``, the one place where
+core flags change) and the Moodle CSV export. The import is in ``framework_import``; the
+proposal, bulk selections and the expert-rule warning in ``core_choice``.
 
 The export is a Moodle file, so it is written exactly (no apostrophe before a leading
 ``=``) and every role may download it; instead, no text it carries may start as a
-spreadsheet formula: such names and descriptions are refused when typed or imported, and
-anything stored before that rule is neutralised on the way out (docs/security.md).
+spreadsheet formula: such names and descriptions are refused when typed or imported
+(``formula_cells``), and anything stored before that rule is neutralised on the way out
+(docs/security.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import inspect, select
 
 from scbi import audit
 from scbi.auth.models import User
@@ -17,12 +23,12 @@ from scbi.auth.permissions import require_configure
 from scbi.csv_export import FORMULA_START, neutralise
 from scbi.errors import ValidationFailed, check_version
 from scbi.extensions import db
+from scbi.programme import rules
+from scbi.programme.core_choice import Node
 from scbi.programme.models import Competency, CompetencyFramework, Sector
 from scbi.programme.moodle import (
     CompetencyRow,
     FrameworkRow,
-    MoodleCsvError,
-    parse_framework_csv,
     render_framework_csv,
 )
 from scbi.programme.services import snapshot
@@ -72,17 +78,25 @@ def create_framework(*, by: User, **data) -> CompetencyFramework:
 
 
 def update_framework(
-    framework: CompetencyFramework, *, by: User, version, **data
+    framework: CompetencyFramework, *, by: User, version, effective_on=None, **data
 ) -> CompetencyFramework:
+    """Edit a framework. Moving it to another sector moves its core competencies into that
+    sector's expert rule from ``effective_on`` on (a dated change, scbi.programme.rules)."""
     require_configure(by)
     check_version(framework, version)
     errors = Errors()
     current = snapshot(framework, *FRAMEWORK_FIELDS)
     values = _framework_values(errors, {**current, **data}, framework.id)
+    moved = not errors and values["sector_id"] != current["sector_id"]
+    core = [c for c in framework.competencies if c.core]
+    if moved:
+        effective_on = rules.core_effective_date(errors, core, effective_on)
     errors.raise_if_any()
     for key, value in values.items():
         setattr(framework, key, value)
     db.session.flush()
+    if moved:
+        rules.record_core(core, by=by, effective_on=effective_on)
     changed = [k for k in values if current[k] != values[k]]
     if changed:
         audit.record(
@@ -90,7 +104,8 @@ def update_framework(
             by=by,
             entity=framework,
             before={k: current[k] for k in changed},
-            after={k: values[k] for k in changed},
+            after={k: values[k] for k in changed}
+            | ({"effective_on": effective_on} if moved else {}),
         )
     return framework
 
@@ -144,20 +159,31 @@ def _is_descendant_or_self(candidate: Competency, competency: Competency) -> boo
     return False
 
 
-def add_competency(framework: CompetencyFramework, *, by: User, **data) -> Competency:
+def add_competency(
+    framework: CompetencyFramework, *, by: User, effective_on=None, **data
+) -> Competency:
+    """A new competency at the end of the framework; its core flag goes through
+    :func:`set_core` (``effective_on``: the day a core flag takes effect)."""
     require_configure(by)
     errors = Errors()
     values = _competency_values(errors, framework, data)
+    day = rules.effective_date(errors, effective_on, since=None)
     errors.raise_if_any()
+    core = values.pop("core")
     last = db.session.scalar(
         select(Competency.sort_order)
         .where(Competency.framework_id == framework.id)
         .order_by(Competency.sort_order.desc())
         .limit(1)
     )
-    competency = Competency(framework_id=framework.id, sort_order=(last or 0) + 1, **values)
+    competency = Competency(
+        framework_id=framework.id, sort_order=(last or 0) + 1, core=False, **values
+    )
     db.session.add(competency)
+    touch(framework)  # a new member of the tree makes an open core choice stale
     db.session.flush()
+    if core:
+        set_core(framework, [*core_ids_of(framework), competency.id], by=by, effective_on=day)
     audit.record(
         "competency.create",
         by=by,
@@ -167,13 +193,20 @@ def add_competency(framework: CompetencyFramework, *, by: User, **data) -> Compe
     return competency
 
 
-def update_competency(competency: Competency, *, by: User, version, **data) -> Competency:
+def update_competency(
+    competency: Competency, *, by: User, version, effective_on=None, **data
+) -> Competency:
+    """Change a competency; a change of its core flag goes through :func:`set_core`."""
     require_configure(by)
     check_version(competency, version)
     errors = Errors()
     current = snapshot(competency, *COMPETENCY_FIELDS)
     values = _competency_values(errors, competency.framework, {**current, **data}, competency)
+    day = None
+    if not errors and values["core"] != competency.core:  # a dated change
+        day = rules.core_effective_date(errors, [competency], effective_on)
     errors.raise_if_any()
+    core = values.pop("core")
     for key, value in values.items():
         setattr(competency, key, value)
     db.session.flush()
@@ -186,7 +219,111 @@ def update_competency(competency: Competency, *, by: User, version, **data) -> C
             before={k: current[k] for k in changed},
             after={k: values[k] for k in changed},
         )
+    if core != competency.core:
+        framework = competency.framework
+        wanted = set(core_ids_of(framework)) ^ {competency.id}
+        set_core(framework, wanted, by=by, effective_on=day)
     return competency
+
+
+# --- core flags ----------------------------------------------------------------------------
+
+
+def core_ids_of(framework: CompetencyFramework) -> list[int]:
+    """The ids of the framework's core competencies, as stored now."""
+    return list(
+        db.session.scalars(
+            select(Competency.id).where(
+                Competency.framework_id == framework.id, Competency.core.is_(True)
+            )
+        )
+    )
+
+
+def touch(framework: CompetencyFramework) -> None:
+    """Move the framework's version on once per change: its tree and core flags are its
+    content too, so an open core choice or import preview becomes stale."""
+    if not inspect(framework).attrs.version.history.has_changes():
+        framework.version = (framework.version or 1) + 1
+
+
+def set_core(
+    framework: CompetencyFramework, core_ids: Iterable, *, by: User, effective_on=None
+) -> list[Competency]:
+    """Make exactly the competencies in ``core_ids`` core among the framework's (the others
+    not) and return those whose flag changed. Every change of core flags goes through
+    here: the import and re-import, the bulk choice, a competency's own form, the API.
+
+    A change is dated (scbi.programme.rules): in force from ``effective_on`` (default
+    today), written to the core history, so no figure for an earlier date changes.
+
+    Refuses ids that are not competencies of the framework (422 ``core_ids``) and an
+    ``effective_on`` in the future, before 1990 or before the latest change of a competency
+    it changes (422 ``effective_on``). Audits one ``framework.core`` event with the core
+    ids before and after, when something changed."""
+    require_configure(by)
+    errors = Errors()
+    competencies = db.session.scalars(
+        select(Competency)
+        .where(Competency.framework_id == framework.id)
+        .order_by(Competency.sort_order, Competency.id)
+    ).all()
+    known = {c.id for c in competencies}
+    wanted: set[int] = set()
+    unknown: list[str] = []
+    for ident in core_ids:
+        number = _as_id(ident)
+        if number in known:
+            wanted.add(number)
+        else:
+            unknown.append(str(ident))
+    if unknown:
+        errors.add(
+            "core_ids",
+            ngettext(
+                "%(ids)s is not a competency of this framework.",
+                "These are not competencies of this framework: %(ids)s.",
+                len(unknown),
+                ids=", ".join(unknown[:20]),
+            ),
+        )
+    before = sorted(c.id for c in competencies if c.core)
+    changed = [c for c in competencies if c.core != (c.id in wanted)]
+    day = rules.core_effective_date(errors, changed, effective_on)
+    errors.raise_if_any()
+    for competency in changed:
+        competency.core = competency.id in wanted
+    if changed:
+        touch(framework)
+        db.session.flush()
+        rules.record_core(changed, by=by, effective_on=day)
+        audit.record(
+            "framework.core",
+            by=by,
+            entity=framework,
+            before={"core_ids": before},
+            after={"core_ids": sorted(wanted), "effective_on": day.isoformat()},
+        )
+    return changed
+
+
+def _as_id(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def choose_core(
+    framework: CompetencyFramework, core_ids: Iterable, *, by: User, version, effective_on=None
+) -> list[Competency]:
+    """The bulk core choice of the framework page and ``PUT /frameworks/{id}/core``: the
+    framework's ``version`` as read (409 when stale), then :func:`set_core`."""
+    require_configure(by)
+    check_version(framework, version)
+    return set_core(framework, core_ids, by=by, effective_on=effective_on)
 
 
 def tree(framework: CompetencyFramework) -> list[tuple[Competency, int]]:
@@ -203,74 +340,23 @@ def tree(framework: CompetencyFramework) -> list[tuple[Competency, int]]:
     return ordered
 
 
+def nodes(ordered: list[tuple[Competency, int]]) -> list[Node]:
+    """The framework's tree as the core forms show it (keys are ids)."""
+    parents = {c.parent_id for c, _depth in ordered}
+    return [
+        Node(
+            key=str(c.id),
+            idnumber=c.idnumber,
+            name=c.short_name,
+            depth=depth + 1,
+            leaf=c.id not in parents,
+            parent=str(c.parent_id) if c.parent_id else "",
+        )
+        for c, depth in ordered
+    ]
+
+
 # --- Moodle CSV ----------------------------------------------------------------------------
-
-
-def import_framework(data: bytes | str, *, by: User, sector_id=None) -> CompetencyFramework:
-    """Import a Moodle framework file: all of it, or nothing with every bad row named."""
-    require_configure(by)
-    errors = Errors()
-    sector = errors.ref("sector_id", Sector, sector_id, required=False, label=_("sector"))
-    errors.raise_if_any()
-    try:
-        parsed = parse_framework_csv(data)
-    except MoodleCsvError as error:
-        raise _file_refusal(error.errors) from None
-    if formulas := _formula_cells(parsed):
-        raise _file_refusal(formulas)
-    head = parsed.framework
-    if (
-        db.session.scalar(
-            select(CompetencyFramework.id).where(CompetencyFramework.idnumber == head.idnumber)
-        )
-        is not None
-    ):
-        raise _file_refusal(
-            [(head.row, _("A framework with ID number %(id)s already exists.", id=head.idnumber))]
-        )
-    framework = CompetencyFramework(
-        name=head.short_name,
-        idnumber=head.idnumber,
-        sector_id=sector.id if sector else None,
-        description=head.description,
-        description_format=head.description_format,
-        scale_values=head.scale_values,
-        scale_configuration=head.scale_configuration,
-        taxonomy=head.taxonomy,
-    )
-    db.session.add(framework)
-    db.session.flush()
-    by_idnumber: dict[str, Competency] = {}
-    for order, row in enumerate(parsed.competencies, start=1):
-        parent = by_idnumber.get(row.parent_idnumber) if row.parent_idnumber else None
-        competency = Competency(
-            framework_id=framework.id,
-            parent_id=parent.id if parent else None,
-            idnumber=row.idnumber,
-            short_name=row.short_name,
-            description=row.description,
-            description_format=row.description_format,
-            core=bool(row.core),
-            sort_order=order,
-            rule_type=row.rule_type,
-            rule_outcome=row.rule_outcome,
-            rule_config=row.rule_config,
-            cross_references=list(row.cross_references),
-        )
-        db.session.add(competency)
-        db.session.flush()  # parents come first: their ids are needed by the children
-        by_idnumber[row.idnumber] = competency
-    audit.record(
-        "framework.import",
-        by=by,
-        entity=framework,
-        after={
-            "idnumber": framework.idnumber,
-            "competencies": len(by_idnumber),
-            "sector_id": framework.sector_id,
-        },
-    )
-    return framework
 
 
 def _file_refusal(errors: list[tuple[int, str]]) -> ValidationFailed:
@@ -334,7 +420,7 @@ def _formula_free(errors: Errors, field: str, value: str | None) -> None:
         )
 
 
-def _formula_cells(parsed) -> list[tuple[int, str]]:
+def formula_cells(parsed) -> list[tuple[int, str]]:
     """Each imported cell that would be stored and exported starting as a formula."""
     found = []
     for row in [parsed.framework, *parsed.competencies]:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -21,6 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+
+# The earliest date SCBI accepts; a dated rule from this day is in force "from the start".
+EARLIEST_DATE = date(1990, 1, 1)
 
 
 class Phase(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -69,6 +73,30 @@ class Sector(IdMixin, TimestampMixin, VersionMixin, Base):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SectorRule(IdMixin, Base):
+    """A sector's critical-mass settings from ``effective_on`` on (DESIGN.md: they are
+    dated, and the rule on a date uses what was in force then). The sector's own columns
+    hold the latest; the first row, from the sector's creation, is in force from the start.
+    """
+
+    __tablename__ = "sector_rule"
+    __table_args__ = (
+        CheckConstraint("expert_level BETWEEN 1 AND 4", name="expert_level_on_scale"),
+        CheckConstraint("expert_target >= 0", name="expert_target_not_negative"),
+        Index("ix_sector_rule_sector_effective", "sector_id", "effective_on"),
+    )
+
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id", ondelete="CASCADE"))
+    effective_on: Mapped[date]
+    expert_level: Mapped[int] = mapped_column(Integer)
+    expert_target: Mapped[int] = mapped_column(Integer)
+    target_date: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    recorded_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
 
 
 class Institution(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -180,3 +208,28 @@ class Competency(IdMixin, TimestampMixin, VersionMixin, Base):
 
     framework: Mapped[CompetencyFramework] = relationship(back_populates="competencies")
     parent: Mapped[Competency | None] = relationship(remote_side="Competency.id")
+
+
+class CoreChange(IdMixin, Base):
+    """From ``effective_on`` on, whether a competency is core and for which sector's
+    expert rule (its framework's sector then; none for a cross-cutting framework).
+
+    The critical mass reads this history, so a change never alters a figure for an
+    earlier date; ``Competency.core`` holds the latest. Written forwards only.
+    """
+
+    __tablename__ = "core_change"
+    __table_args__ = (
+        Index("ix_core_change_competency_effective", "competency_id", "effective_on"),
+        Index("ix_core_change_sector", "sector_id"),
+    )
+
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id", ondelete="CASCADE"))
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("sector.id"))
+    core: Mapped[bool] = mapped_column(Boolean)
+    effective_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    competency: Mapped[Competency] = relationship(lazy="joined")
+    recorded_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037

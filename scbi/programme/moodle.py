@@ -81,6 +81,7 @@ class ParsedFramework:
     framework: FrameworkRow
     competencies: list[CompetencyRow]  # parents before children, file order otherwise
     has_core_column: bool
+    core_from_file: frozenset[str] = frozenset()  # idnumbers whose core cell was filled in
 
 
 class MoodleCsvError(Exception):
@@ -104,6 +105,11 @@ def _decode(data: bytes | str) -> str:
             )
             raise MoodleCsvError([(0, message)]) from None
     return data.removeprefix("\ufeff")
+
+
+def decode_file(data: bytes | str) -> str:
+    """The file's text (UTF-8, byte-order mark dropped), or MoodleCsvError."""
+    return _decode(data)
 
 
 def _records(text: str) -> list[tuple[int, list[str]]]:
@@ -287,11 +293,12 @@ def parse_framework_csv(data: bytes | str) -> ParsedFramework:
             errors.append(error)
     if errors:
         raise MoodleCsvError(errors)
+    given = frozenset(comp.idnumber for comp in ordered if comp.core is not None)
     parents = {comp.parent_idnumber for comp in ordered}
     for comp in ordered:
         if comp.core is None:
             comp.core = comp.idnumber not in parents
-    return ParsedFramework(frameworks[0], ordered, has_core)
+    return ParsedFramework(frameworks[0], ordered, has_core, given)
 
 
 def render_framework_csv(framework: FrameworkRow, competencies: list[CompetencyRow]) -> str:

@@ -16,7 +16,9 @@ from scbi.auth.permissions import require_configure
 from scbi.database import utcnow
 from scbi.errors import check_version
 from scbi.extensions import db
+from scbi.programme import rules
 from scbi.programme.models import (
+    EARLIEST_DATE,
     Institution,
     Phase,
     PriorityResult,
@@ -155,17 +157,37 @@ def create_sector(*, by: User, **data) -> Sector:
     sector = Sector(**values)
     db.session.add(sector)
     db.session.flush()
+    # Nothing of the sector existed before: its first settings are in force from the start.
+    rules.record_sector_rule(sector, by=by, effective_on=EARLIEST_DATE)
     audit.record("sector.create", by=by, entity=sector, after=snapshot(sector, *SECTOR_FIELDS))
     return sector
 
 
-def update_sector(sector: Sector, *, by: User, version, **data) -> Sector:
+def update_sector(sector: Sector, *, by: User, version, effective_on=None, **data) -> Sector:
+    """Edit a sector. A new expert level, target or target date is a dated change, in
+    force from ``effective_on`` (default today; see scbi.programme.rules)."""
     require_configure(by)
     check_version(sector, version)
     errors = Errors()
-    values = _sector_values(errors, {**snapshot(sector, *SECTOR_FIELDS), **data}, sector.id)
+    before = snapshot(sector, *SECTOR_FIELDS)
+    values = _sector_values(errors, {**before, **data}, sector.id)
+    dated = not errors and rules.rule_changed(before, values)
+    if dated:
+        effective_on = rules.effective_date(
+            errors, effective_on, since=rules.latest_sector_rule(sector.id)
+        )
     errors.raise_if_any()
-    return _apply(sector, values, by, "sector.update")
+    _apply(sector, values, by, "sector.update")
+    if dated:
+        rules.record_sector_rule(sector, by=by, effective_on=effective_on)
+        audit.record(
+            "sector.rule",
+            by=by,
+            entity=sector,
+            before={k: before[k] for k in rules.RULE_FIELDS},
+            after={**{k: values[k] for k in rules.RULE_FIELDS}, "effective_on": effective_on},
+        )
+    return sector
 
 
 def set_coordinator_sectors(user: User, sector_ids, *, by: User) -> None:

@@ -15,7 +15,7 @@ from scbi.downloads import download
 from scbi.extensions import db
 from scbi.forms import form_page
 from scbi.mentees.models import Mentee
-from scbi.programme import choices, services
+from scbi.programme import choices, queries, services
 from scbi.programme.forms import (
     InstitutionForm,
     PeopleImportForm,
@@ -24,6 +24,7 @@ from scbi.programme.forms import (
     SectorForm,
 )
 from scbi.programme.models import (
+    EARLIEST_DATE,
     Competency,
     CompetencyFramework,
     Institution,
@@ -166,6 +167,9 @@ def sector(sector_id: int):
         frameworks=sector_frameworks,
         core_counts=core_counts,
         results=results,
+        rules=queries.sector_rule_history(sector.id),
+        core_updates=queries.core_timeline(sector_id=sector.id),
+        from_the_start=EARLIEST_DATE,
     )
 
 
@@ -181,6 +185,7 @@ def _save_sector(sector: Sector | None, values: dict) -> Sector:
     coordinator_ids = values.pop("coordinators") or []
     if sector is None:
         values.pop("version", None)
+        values.pop("effective_on", None)  # a new sector's settings hold from the start
         sector = services.create_sector(by=current_user, **values)
     else:
         services.update_sector(sector, by=current_user, **values)
@@ -191,8 +196,10 @@ def _save_sector(sector: Sector | None, values: dict) -> Sector:
 @bp.route("/sectors/new", methods=["GET", "POST"])
 @role_required(SECRETARIAT)
 def sector_new():
+    form = _sector_form().for_new()
+    del form.effective_on  # nothing of a new sector is dated before it
     return form_page(
-        _sector_form().for_new(),
+        form,
         "programme/form.html",
         lambda v: _save_sector(None, v),
         _saved(_("Sector saved."), "programme.sector", sector_id=lambda s: s.id),

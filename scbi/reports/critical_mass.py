@@ -3,8 +3,10 @@ trajectory recomputed from history, a forecast, and the pipeline.
 
 A mentee is a national expert of sector S on date d when their status on d is ``active``
 or ``graduated`` and their current level (scbi.mentees.levels, the one implementation)
-on every core competency of S's frameworks is at least S.expert_level. A sector without
-core competencies has no experts. Nothing is cached: every number comes from history.
+on every core competency of S's frameworks is at least S's expert level — the core set
+and the expert level *in force on d* (scbi.programme.rules keeps them dated), so a later
+change never alters the figure of an earlier date. A sector without core competencies
+has no experts. Nothing is cached: every number comes from history.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, and_, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import Integer, cast, func, literal, null, or_, select, union_all
 
 from scbi.database import UTCDateTime
 from scbi.extensions import db
 from scbi.mentees.levels import approved_by
 from scbi.mentees.models import Assessment, AssessorRole, Mentee, MenteeStatus
-from scbi.programme.models import Competency, CompetencyFramework, Sector
+from scbi.programme.models import CoreChange, Sector
+from scbi.programme.queries import Rule, rule_history, rule_on
 from scbi.reports import queries
 from scbi.reports.sql import utc_day
 from scbi.transfer.models import Pairing, PlanItem, TransferPlan
@@ -29,27 +32,38 @@ TREND_MONTHS = 12
 
 @dataclass
 class SectorState:
-    """One sector's mentees during the sweep."""
+    """One sector during the sweep: the rule in force and its mentees' standing."""
 
     sector: Sector
+    level: int
     core: set[int] = field(default_factory=set)
     status: dict[int, str] = field(default_factory=dict)
     below: dict[int, int] = field(default_factory=dict)  # core competencies below expert
 
+    def count_below(self, mentee: int, levels: dict[tuple[int, int], int]) -> int:
+        return sum(1 for c in self.core if levels.get((mentee, c), 0) < self.level)
+
     def experts(self) -> list[int]:
+        if not self.core:
+            return []
         return [m for m, s in self.status.items() if s in COUNTING and self.below[m] == 0]
 
     def gaps(self) -> dict[int, int]:
+        if not self.core:
+            return {}
         return {m: self.below[m] for m, s in self.status.items() if s in COUNTING}
 
 
 @dataclass(frozen=True)
 class Standing:
-    """What the sweep found for one sector: month-end counts and the standing at the end."""
+    """What the sweep found for one sector: month-end counts, the standing at the end and
+    the rule in force then."""
 
     trajectory: list[tuple[date, int]]
     experts: list[int]
     gaps: dict[int, int]  # counting mentee -> core competencies still below expert level
+    rule: Rule
+    core_count: int
 
 
 def standings(
@@ -57,45 +71,52 @@ def standings(
 ) -> dict[int, Standing]:
     """Experts of each sector at each of ``months`` month ends up to ``until``.
 
-    Three statements whatever the number of sectors, mentees and assessments: the core
-    competencies, the dated statuses (``statuses``, when the caller has them: rows of
-    scbi.reports.queries.mentee_statuses, which may reach past ``until``), the validated
-    assessments and the approved plan baselines, read in date order and replayed once
-    (the rule of scbi.mentees.levels, applied as a sweep). The numbers come from history
-    alone: nothing is cached.
+    Three statements whatever the number of sectors, mentees and assessments: the dated
+    settings and core memberships (scbi.programme.queries.rule_history), the dated statuses
+    (``statuses``, when the caller has them: rows of scbi.reports.queries.mentee_statuses,
+    which may reach past ``until``) and the days levels change on competencies that have
+    ever been core, read in date order and replayed once (the rule of
+    scbi.mentees.levels, applied as a sweep).
     """
-    states = {s.id: SectorState(s) for s in sectors}
-    ends = month_ends(until, months)
-    if not states:
+    if not sectors:
         return {}
-    for competency_id, sector_id in db.session.execute(
-        select(Competency.id, CompetencyFramework.sector_id)
-        .join(CompetencyFramework)
-        .where(CompetencyFramework.sector_id.in_(states), Competency.core.is_(True))
-    ):
-        states[sector_id].core.add(competency_id)
+    rules, steps = rule_history(s.id for s in sectors)
+    for sector in sectors:  # a sector written without its history keeps its own settings
+        rules.setdefault(sector.id, [_rule_of(sector)])
+    states = {s.id: SectorState(s, rules[s.id][0].expert_level) for s in sectors}
     if statuses is None:
         statuses = queries.mentee_statuses(list(states), until)
-    events = _status_events(statuses) + _level_events(states, until)
+    events = (
+        _status_events(statuses)
+        + _rule_events(rules)
+        + _core_events(steps, states)
+        + _level_events(states, until)
+    )
     events.sort(key=lambda e: (e[0], e[1]))
-    sector_of: dict[int, int] = {}
-    above: dict[tuple[int, int], bool] = {}  # (mentee, competency) at the expert level
+    sweep = _Sweep(states)
+    ends = month_ends(until, months)
     points: dict[int, list[tuple[date, int]]] = {s: [] for s in states}
     position = 0
     for end in ends:
         while position < len(events) and events[position][0] <= end:
-            _apply(events[position], states, sector_of, above)
+            sweep.apply(events[position])
             position += 1
         for sector_id, state in states.items():
-            points[sector_id].append((end, len(state.experts()) if state.core else 0))
+            points[sector_id].append((end, len(state.experts())))
     return {
         sector_id: Standing(
             points[sector_id],
-            state.experts() if state.core else [],
-            state.gaps() if state.core else {},
+            state.experts(),
+            state.gaps(),
+            rule_on(rules[sector_id], until),
+            len(state.core),
         )
         for sector_id, state in states.items()
     }
+
+
+def _rule_of(sector: Sector) -> Rule:
+    return Rule(date.min, sector.expert_level, sector.expert_target, sector.target_date)
 
 
 def _status_events(rows) -> list[tuple]:
@@ -105,22 +126,44 @@ def _status_events(rows) -> list[tuple]:
     ]
 
 
-def _level_events(states, until: date) -> list[tuple]:
-    """The days a mentee's level on a core competency crosses the sector's expert level,
-    up or down, as dated events ``(day, key, "level", mentee, competency, above)``.
+def _rule_events(rules: dict[int, list[Rule]]) -> list[tuple]:
+    return [
+        (rule.effective_on, (2, 0, n), "rule", sector_id, rule.expert_level)
+        for sector_id, rows in rules.items()
+        for n, rule in enumerate(rows)
+    ]
 
-    Found in SQL, so only the crossings travel (a few per mentee, not every assessment):
-    validated assessments and approved plan baselines of core competencies form one
-    stream per mentee and competency, in the order of scbi.mentees.levels (by day; on a
-    day, baselines before assessments; then by decision time and id). A baseline after
-    the first assessment never counts (an assessment outranks any baseline); of the rest,
-    a row is kept when it is above the expert level and the previous one was not, or the
-    other way round.
+
+def _core_events(steps, states) -> list[tuple]:
+    """The days a competency joins or leaves a sector's core set (of the sectors swept)."""
+    events, member = [], {}
+    for step in steps:
+        now = step.sector_id if step.sector_id in states else None
+        before = member.get(step.competency_id)
+        if now != before:
+            events.append(
+                (step.effective_on, (2, 1, step.ident), "core", step.competency_id, before, now)
+            )
+            member[step.competency_id] = now
+    return events
+
+
+def _level_events(states, until: date) -> list[tuple]:
+    """The days a mentee's level changes on a competency that is or was ever core in the
+    mentee's sector, as dated events ``(day, key, "level", mentee, competency, level)``.
+
+    Found in SQL, so only the changes travel (a few per mentee, not every assessment):
+    validated assessments and approved plan baselines form one stream per mentee and
+    competency, in the order of scbi.mentees.levels (by day; on a day, baselines before
+    assessments; then by decision time and id). A baseline after the first assessment
+    never counts (an assessment outranks any baseline); of the rest, a row is kept when
+    its level differs from the one before.
     """
-    core = and_(
-        Competency.core.is_(True),
-        CompetencyFramework.sector_id == Mentee.sector_id,
-        Mentee.sector_id.in_(states),
+    ever = (
+        select(CoreChange.competency_id, CoreChange.sector_id)
+        .where(CoreChange.core.is_(True), CoreChange.sector_id.in_(states))
+        .distinct()
+        .subquery()
     )
     assessed = (
         select(
@@ -130,14 +173,15 @@ def _level_events(states, until: date) -> list[tuple]:
             Assessment.id.label("ident"),
             Assessment.mentee_id.label("mentee_id"),
             Assessment.competency_id.label("competency_id"),
-            (Assessment.level >= Sector.expert_level).label("above"),
+            Assessment.level.label("level"),
         )
         .join(Mentee, Mentee.id == Assessment.mentee_id)
-        .join(Sector, Sector.id == Mentee.sector_id)
-        .join(Competency, Competency.id == Assessment.competency_id)
-        .join(CompetencyFramework, CompetencyFramework.id == Competency.framework_id)
+        .join(
+            ever,
+            (ever.c.competency_id == Assessment.competency_id)
+            & (ever.c.sector_id == Mentee.sector_id),
+        )
         .where(
-            core,
             Assessment.assessed_on <= until,
             Assessment.assessor_role != AssessorRole.SELF.value,
         )
@@ -150,18 +194,17 @@ def _level_events(states, until: date) -> list[tuple]:
             TransferPlan.id.label("ident"),
             Pairing.mentee_id.label("mentee_id"),
             PlanItem.competency_id.label("competency_id"),
-            (PlanItem.baseline_level >= Sector.expert_level).label("above"),
+            PlanItem.baseline_level.label("level"),
         )
         .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
         .join(Pairing, Pairing.id == TransferPlan.pairing_id)
         .join(Mentee, Mentee.id == Pairing.mentee_id)
-        .join(Sector, Sector.id == Mentee.sector_id)
-        .join(Competency, Competency.id == PlanItem.competency_id)
-        .join(CompetencyFramework, CompetencyFramework.id == Competency.framework_id)
-        .where(
-            core,
-            approved_by(until),
+        .join(
+            ever,
+            (ever.c.competency_id == PlanItem.competency_id)
+            & (ever.c.sector_id == Mentee.sector_id),
         )
+        .where(approved_by(until))
     )
     stream = union_all(assessed, baselines).subquery()
     pair = (stream.c.mentee_id, stream.c.competency_id)
@@ -182,12 +225,12 @@ def _level_events(states, until: date) -> list[tuple]:
             seen.c.ident,
             seen.c.mentee_id,
             seen.c.competency_id,
-            cast(seen.c.above, Integer).label("above"),
+            cast(seen.c.level, Integer).label("level"),
         ).where(or_(seen.c.kind == 1, seen.c.assessed_before == 0))
     ).subquery()
     flagged = select(
         counted,
-        func.lag(counted.c.above, 1, 0)
+        func.lag(counted.c.level, 1, 0)
         .over(
             partition_by=(counted.c.mentee_id, counted.c.competency_id),
             order_by=(counted.c.day, counted.c.kind, counted.c.at, counted.c.ident),
@@ -203,12 +246,12 @@ def _level_events(states, until: date) -> list[tuple]:
             flagged.c.ident,
             flagged.c.mentee_id,
             flagged.c.competency_id,
-            flagged.c.above,
-        ).where(flagged.c.above != flagged.c.before)
+            flagged.c.level,
+        ).where(flagged.c.level != flagged.c.before)
     )
     return [
-        (_as_date(day), (1, kind, at, ident), "level", mentee, competency, bool(above))
-        for day, kind, at, ident, mentee, competency, above in rows
+        (_as_date(day), (1, kind, at, ident), "level", mentee, competency, level)
+        for day, kind, at, ident, mentee, competency, level in rows
     ]
 
 
@@ -216,20 +259,48 @@ def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _apply(event, states, sector_of, above) -> None:
-    if event[2] == "status":
-        _on, _key, _kind, mentee, sector_id, status = event
-        state = states[sector_id]
-        if mentee not in state.below:
-            sector_of[mentee] = sector_id
-            state.below[mentee] = sum(1 for c in state.core if not above.get((mentee, c)))
+class _Sweep:
+    """The state the events move on: levels, each mentee's sector, and each sector's
+    rule, core set and counts of core competencies below the expert level."""
+
+    def __init__(self, states: dict[int, SectorState]):
+        self.states = states
+        self.levels: dict[tuple[int, int], int] = {}
+        self.sector_of: dict[int, int] = {}
+
+    def apply(self, event) -> None:
+        getattr(self, "_" + event[2])(*event[3:])
+
+    def _status(self, mentee: int, sector_id: int, status: str) -> None:
+        state = self.states[sector_id]
+        if mentee not in state.below:  # counted from the mentee's first status on
+            self.sector_of[mentee] = sector_id
+            state.below[mentee] = state.count_below(mentee, self.levels)
         state.status[mentee] = status
-        return
-    _on, _key, _kind, mentee, competency, now_above = event
-    above[(mentee, competency)] = now_above
-    sector_id = sector_of.get(mentee)
-    if sector_id is not None:  # else counted from the mentee's first status
-        states[sector_id].below[mentee] += -1 if now_above else 1
+
+    def _level(self, mentee: int, competency: int, level: int) -> None:
+        before = self.levels.get((mentee, competency), 0)
+        self.levels[(mentee, competency)] = level
+        state = self.states.get(self.sector_of.get(mentee))
+        if state is not None and competency in state.core:
+            state.below[mentee] += (level < state.level) - (before < state.level)
+
+    def _core(self, competency: int, left: int | None, joined: int | None) -> None:
+        for sector_id, sign in ((left, -1), (joined, 1)):
+            if sector_id is None:
+                continue
+            state = self.states[sector_id]
+            (state.core.add if sign > 0 else state.core.discard)(competency)
+            for mentee in state.below:
+                if self.levels.get((mentee, competency), 0) < state.level:
+                    state.below[mentee] += sign
+
+    def _rule(self, sector_id: int, level: int) -> None:
+        state = self.states[sector_id]
+        if level != state.level:
+            state.level = level
+            for mentee in state.below:
+                state.below[mentee] = state.count_below(mentee, self.levels)
 
 
 def experts(sector: Sector, on: date) -> int:
@@ -302,9 +373,14 @@ def forecast(points: list[tuple[date, int]], target: int, target_date: date) -> 
 
 @dataclass(frozen=True)
 class CriticalMass:
+    """A sector's critical mass at a date, under the rule in force on that date."""
+
     sector: Sector
     experts: int
     target: int
+    target_date: date
+    expert_level: int
+    core_count: int
     progress: float
     trajectory: list[tuple[date, int]]
     forecast: Forecast
@@ -314,13 +390,17 @@ class CriticalMass:
 
 def of_standing(sector: Sector, standing: Standing) -> CriticalMass:
     count = standing.trajectory[-1][1]
+    target, target_date = standing.rule.expert_target, standing.rule.target_date
     return CriticalMass(
         sector=sector,
         experts=count,
-        target=sector.expert_target,
-        progress=round(count / sector.expert_target, 4) if sector.expert_target else 0.0,
+        target=target,
+        target_date=target_date,
+        expert_level=standing.rule.expert_level,
+        core_count=standing.core_count,
+        progress=round(count / target, 4) if target else 0.0,
         trajectory=standing.trajectory,
-        forecast=forecast(standing.trajectory, sector.expert_target, sector.target_date),
+        forecast=forecast(standing.trajectory, target, target_date),
         pipeline=pipeline_of(standing.gaps),
         expert_ids=standing.experts,
     )

@@ -58,6 +58,18 @@ def test_secretariat_sets_up_a_sector_from_nothing(app, client, login_as, make_u
         {"file": (io.BytesIO(FRAMEWORK.encode()), "energy.csv"), "sector_id": sector_id},
         content_type="multipart/form-data",
     )
+    assert r.status_code == 200 and "Least-cost planning" in r.text  # the preview
+    r = post_form(
+        client,
+        "/frameworks/import/confirm",
+        {
+            "content": FRAMEWORK,
+            "sector_id": sector_id,
+            "core_ids": ["ENE-LCP", "ENE-PPA"],
+            "save": "1",
+        },
+        content_type="multipart/form-data",
+    )
     framework_id = follow_id(r, r"/frameworks/(\d+)")
     page = client.get(f"/frameworks/{framework_id}").text
     assert "Least-cost planning" in page and "core" in page

@@ -10,6 +10,7 @@ from scbi.extensions import db
 from scbi.mentees.models import Assessment
 from scbi.mentees.services import change_status
 from scbi.programme import frameworks
+from scbi.programme.models import EARLIEST_DATE
 from scbi.reports.critical_mass import critical_mass, experts, forecast, pipeline, trajectory
 from tests import factories as f
 from tests.helpers import api_token, bearer
@@ -41,7 +42,9 @@ def sector(app):
         inst = f.institution(s.id)
         fw = frameworks.create_framework(by=f.admin(), name="Energy", idnumber="E", sector_id=s.id)
         c1, c2, c3 = (
-            frameworks.add_competency(fw, by=f.admin(), idnumber=i, short_name=i, core=core)
+            frameworks.add_competency(
+                fw, by=f.admin(), idnumber=i, short_name=i, core=core, effective_on=EARLIEST_DATE
+            )
             for i, core in (("c1", True), ("c2", True), ("c3", False))
         )
         m1, m2, m3 = (f.mentee(s.id, inst.id, joined_on=date(2025, 1, 10)) for _ in range(3))

@@ -1,0 +1,146 @@
+"""The read side of the dated critical-mass rules (scbi.programme.rules writes them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+from sqlalchemy import Date, Integer, cast, literal, null, select, union_all
+
+from scbi.extensions import db
+from scbi.programme.models import Competency, CoreChange, SectorRule
+
+
+class Rule(NamedTuple):
+    """A sector's settings in force from ``effective_on``."""
+
+    effective_on: date
+    expert_level: int
+    expert_target: int
+    target_date: date
+
+
+def rule_on(rules: list[Rule], day: date) -> Rule | None:
+    """The settings in force on ``day``: the latest that took effect on or before it."""
+    found = None
+    for rule in rules:
+        if rule.effective_on > day:
+            break
+        found = rule
+    return found or (rules[0] if rules else None)
+
+
+class CoreStep(NamedTuple):
+    """From ``effective_on``, the sector whose expert rule counts the competency (None:
+    none — not core, or in a cross-cutting framework)."""
+
+    competency_id: int
+    effective_on: date
+    ident: int
+    sector_id: int | None
+
+
+def rule_history(sector_ids) -> tuple[dict[int, list[Rule]], list[CoreStep]]:
+    """In one statement: each sector's settings in the order they took effect (the first
+    from the start), and the dated core memberships of every competency that has ever been
+    core in one of these sectors, in the order they took effect."""
+    ids = list(sector_ids)
+    rules: dict[int, list[Rule]] = {}
+    steps: list[CoreStep] = []
+    if not ids:
+        return rules, steps
+    ever = (
+        select(CoreChange.competency_id)
+        .where(CoreChange.core.is_(True), CoreChange.sector_id.in_(ids))
+        .distinct()
+    )
+    settings = select(
+        literal(0).label("kind"),
+        SectorRule.sector_id.label("owner"),
+        SectorRule.effective_on,
+        SectorRule.id,
+        SectorRule.expert_level.label("a"),
+        SectorRule.expert_target.label("b"),
+        SectorRule.target_date.label("day"),
+    ).where(SectorRule.sector_id.in_(ids))
+    memberships = select(
+        literal(1),
+        CoreChange.competency_id,
+        CoreChange.effective_on,
+        CoreChange.id,
+        cast(CoreChange.core, Integer),
+        CoreChange.sector_id,
+        cast(null(), Date),
+    ).where(CoreChange.competency_id.in_(ever))
+    history = union_all(settings, memberships).subquery()
+    for kind, owner, effective_on, ident, a, b, day in db.session.execute(
+        select(history).order_by(history.c.kind, history.c.effective_on, history.c.id)
+    ):
+        if kind == 0:
+            rules.setdefault(owner, []).append(Rule(_day(effective_on), a, b, _day(day)))
+        else:
+            steps.append(CoreStep(owner, _day(effective_on), ident, b if a else None))
+    return rules, steps
+
+
+def _day(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def sector_rule_history(sector_id: int) -> list[SectorRule]:
+    """The sector's settings, newest first, for its page."""
+    return list(
+        db.session.scalars(
+            select(SectorRule)
+            .where(SectorRule.sector_id == sector_id)
+            .order_by(SectorRule.effective_on.desc(), SectorRule.id.desc())
+        )
+    )
+
+
+def core_changes(*, framework_id: int | None = None, sector_id: int | None = None):
+    """Dated core flags, newest first: of one framework's competencies, or of those that
+    count or counted in one sector's expert rule."""
+    query = select(CoreChange).join(Competency, Competency.id == CoreChange.competency_id)
+    if framework_id is not None:
+        query = query.where(Competency.framework_id == framework_id)
+    if sector_id is not None:
+        counted = select(CoreChange.competency_id).where(CoreChange.sector_id == sector_id)
+        query = query.where(CoreChange.competency_id.in_(counted))
+    return list(
+        db.session.scalars(query.order_by(CoreChange.effective_on.desc(), CoreChange.id.desc()))
+    )
+
+
+@dataclass
+class CoreUpdate:
+    """One recorded change of a core set: what became core and what no longer is."""
+
+    effective_on: date
+    recorded_at: datetime
+    recorded_by: str | None
+    joined: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+
+def core_timeline(*, framework_id: int | None = None, sector_id: int | None = None):
+    """The core-set changes of a framework (or of a sector's frameworks) as people read
+    them, newest first: each recorded change with the competencies that became core and
+    those that no longer are (a competency recorded as not core from its creation is no
+    change). For a sector, a competency is core when it counts in that sector's rule."""
+    updates: dict[tuple, CoreUpdate] = {}
+    was: dict[int, bool] = {}
+    for change in reversed(core_changes(framework_id=framework_id, sector_id=sector_id)):
+        counts = change.core and (sector_id is None or change.sector_id == sector_id)
+        before = was.get(change.competency_id, False)
+        was[change.competency_id] = counts
+        if counts == before:
+            continue
+        by = change.recorded_by.full_name if change.recorded_by else None
+        # one update: the same date and person, recorded within the same minute
+        key = (change.effective_on, change.recorded_at.replace(second=0, microsecond=0), by)
+        update = updates.setdefault(key, CoreUpdate(*key))
+        name = f"{change.competency.short_name} ({change.competency.idnumber})"
+        (update.joined if counts else update.left).append(name)
+    return sorted(updates.values(), key=lambda u: (u.effective_on, u.recorded_at), reverse=True)
