@@ -7,7 +7,7 @@ imports, strings; each check returns the cleaned value or None and records why n
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
@@ -16,6 +16,38 @@ from scbi.errors import ValidationFailed
 from scbi.extensions import db
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+# The programme's calendar: no record of it is dated outside these days (a year 0001 or
+# 1018 is a typing slip, not history), and nothing it runs lasts longer than MAX_YEARS.
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+MAX_YEARS = 15
+
+
+def date_range_error(value: date) -> str | None:
+    """Why ``value`` is outside the programme's calendar, or None when it is inside.
+
+    The one check of the date range: services (through :meth:`Errors.date`) and the API's
+    request schemas call it, so a bad date gets the same answer wherever it comes in.
+    """
+    day = value.date() if isinstance(value, datetime) else value
+    if EARLIEST_DATE <= day <= LATEST_DATE:
+        return None
+    return _(
+        "%(day)s is outside the programme's calendar: enter a date from %(earliest)s "
+        "to %(latest)s.",
+        day=day.isoformat(),
+        earliest=EARLIEST_DATE.isoformat(),
+        latest=LATEST_DATE.isoformat(),
+    )
+
+
+def years_after(start: date, years: int) -> date:
+    """The same day ``years`` later (28 February for a 29 February that has none)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
 
 
 # Tabs and line breaks are text; the other C0 controls and DEL are not.
@@ -80,13 +112,29 @@ class Errors:
             if required:
                 self.add(field, _("This field is required."))
             return None
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.add(field, _("Enter a date as YYYY-MM-DD."))
+        if not isinstance(value, date):
+            try:
+                value = date.fromisoformat(str(value).strip())
+            except ValueError:
+                self.add(field, _("Enter a date as YYYY-MM-DD."))
+                return None
+        if message := date_range_error(value):
+            self.add(field, message)
             return None
+        return value
+
+    def span(self, field: str, start: date | None, end: date | None, *, years: int = MAX_YEARS):
+        """Refuse (on ``field``, the end) a period longer than ``years`` years."""
+        if start and end and end > (latest := years_after(start, years)):
+            self.add(
+                field,
+                _(
+                    "This lasts more than %(n)d years, the longest allowed: choose an end "
+                    "on or before %(day)s.",
+                    n=years,
+                    day=latest.isoformat(),
+                ),
+            )
 
     def choice(self, field: str, value, choices: type[StrEnum], *, required: bool = True):
         value = ("" if value is None else str(value)).strip()

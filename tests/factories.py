@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from scbi.auth import services as accounts
 from scbi.auth.models import Role, User
 from scbi.coaches.services import register_coach
+from scbi.dates import today
 from scbi.extensions import db
 from scbi.mentees.services import register_mentee
 from scbi.programme import frameworks, services
@@ -104,7 +105,8 @@ def pairing(coach, mentee, phase, **kw):
         "phase_id": phase.id,
         "sector_id": mentee.sector_id,
         "start_date": date(2025, 2, 1),
-        "planned_end_date": date(2026, 6, 30),
+        # to the coach's contract end: a plan's target dates must lie ahead, inside it
+        "planned_end_date": date(2027, 6, 30),
     } | kw
     return create_pairing(by=admin(), **values)
 
@@ -228,7 +230,14 @@ def competencies(sector_id: int | None, n: int = 3) -> list:
     ]
 
 
-def plan_items(competency_list, target_date=date(2026, 3, 31)) -> list[dict]:
+def target_day() -> date:
+    """A plan item's target date that submission accepts: not before today (the
+    programme's), so inside a pairing that has not reached its planned end."""
+    return today()
+
+
+def plan_items(competency_list, target_date: date | None = None) -> list[dict]:
+    target_date = target_date or target_day()
     return [
         {
             "competency_id": c.id,

@@ -13,6 +13,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from scbi.errors import BadRequest, ValidationFailed
+from scbi.validation import date_range_error
 
 _JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "number": (int, float)}
 
@@ -99,7 +100,7 @@ class F:
         try:
             if not isinstance(value, str):
                 raise TypeError
-            return parse(value)
+            parsed = parse(value)
         except (TypeError, ValueError):
             errors.append(
                 _("Use the format YYYY-MM-DD.")
@@ -107,6 +108,10 @@ class F:
                 else _("Use an ISO 8601 timestamp.")
             )
             return None
+        if message := date_range_error(parsed):  # the services' own range, the same answer
+            errors.append(message)
+            return None
+        return parsed
 
 
 @dataclass(frozen=True)

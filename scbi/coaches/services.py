@@ -69,6 +69,8 @@ def _profile_values(errors: Errors, data: dict) -> dict:
     start, end = values["contract_start"], values["contract_end"]
     if start and end and end < start:
         errors.add("contract_end", _("The contract must not end before it starts."))
+    else:
+        errors.span("contract_end", start, end)
     return values
 
 
@@ -110,11 +112,13 @@ def register_coach(
 
 
 def update_coach(coach: Coach, *, by: User, version, **data) -> Coach:
-    """Change a coach's profile; capacity cannot drop below the coach's active pairings.
+    """Change a coach's profile; capacity cannot drop below the coach's active pairings,
+    and a new contract must still cover each open pairing (its start, its planned end and
+    every log sent in it).
 
     The name and e-mail belong to the account (Accounts page), not to the profile.
     """
-    from scbi.transfer.services import active_pairing_count
+    from scbi.transfer.services import active_pairing_count, check_contract_covers
 
     require_configure(by)
     check_version(coach, version)
@@ -125,6 +129,14 @@ def update_coach(coach: Coach, *, by: User, version, **data) -> Coach:
         errors.add(
             "max_mentees", _("The coach has %(n)d active pairings; end some first.", n=active)
         )
+    start, end = values["contract_start"], values["contract_end"]
+    if (
+        start
+        and end
+        and start <= end
+        and (start, end) != (coach.contract_start, coach.contract_end)
+    ):
+        check_contract_covers(errors, coach, start, end)
     errors.raise_if_any()
     before = snapshot(coach, *PROFILE_FIELDS)
     for key, value in values.items():

@@ -6,20 +6,7 @@ from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from scbi.forms import AccountForm, BaseForm, MultiCheckboxField, RefField, VersionField
-from scbi.mentees.models import Gender, MenteeStatus
-
-GENDER_LABELS = {
-    Gender.FEMALE: _l("Female"),
-    Gender.MALE: _l("Male"),
-    Gender.OTHER: _l("Other"),
-    Gender.UNDISCLOSED: _l("Prefers not to say"),
-}
-STATUS_LABELS = {
-    MenteeStatus.ACTIVE: _l("Active"),
-    MenteeStatus.GRADUATED: _l("Graduated"),
-    MenteeStatus.WITHDRAWN: _l("Withdrawn"),
-    MenteeStatus.LEFT_PUBLIC_SERVICE: _l("Left the public service"),
-}
+from scbi.mentees.labels import GENDER_LABELS, STATUS_LABELS
 
 
 class MenteeProfileForm(BaseForm):

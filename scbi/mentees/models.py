@@ -35,6 +35,12 @@ class MenteeStatus(StrEnum):
     LEFT_PUBLIC_SERVICE = "left_public_service"
 
 
+# A mentee with one of these statuses has left the programme: no more logs count for them.
+LEFT_STATUSES = (MenteeStatus.WITHDRAWN, MenteeStatus.LEFT_PUBLIC_SERVICE)
+# A change to one of these ends the mentee's open pairings on its date.
+EXIT_STATUSES = (MenteeStatus.GRADUATED, *LEFT_STATUSES)
+
+
 class Mentee(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "mentee"
     __table_args__ = (enum_check("gender", Gender), enum_check("status", MenteeStatus))
@@ -63,6 +69,11 @@ class Mentee(IdMixin, TimestampMixin, VersionMixin, Base):
     @property
     def full_name(self) -> str:
         return self.user.full_name
+
+    @property
+    def has_left(self) -> bool:
+        """Withdrawn or left the public service: they keep read access, nothing more."""
+        return self.status in LEFT_STATUSES
 
 
 # Staff numbers are unique ignoring case; the index also answers the check before an insert.

@@ -15,10 +15,19 @@ from scbi.database import utcnow
 from scbi.dates import today
 from scbi.errors import check_version
 from scbi.extensions import db
-from scbi.mentees.models import Gender, Mentee, MenteeStatus, MenteeStatusChange
+from scbi.mentees.labels import STATUS_LABELS
+from scbi.mentees.models import (
+    EXIT_STATUSES,
+    Gender,
+    Mentee,
+    MenteeStatus,
+    MenteeStatusChange,
+)
 from scbi.programme.models import Institution, Phase, Sector
 from scbi.programme.services import snapshot
 from scbi.validation import Errors
+
+LATER_LOGS_NAMED = 5  # a refused exit date names at most this many logs
 
 PROFILE_FIELDS = (
     "staff_number",
@@ -124,9 +133,15 @@ def change_status(
     """Set the mentee's status from ``status_date`` on; the dated history is kept.
 
     The date may not be in the future, nor before the current status's date (history is
-    written forwards). Leaving the programme ends nothing by itself: open pairings stay
-    for the secretariat to end with a reason.
+    written forwards). Graduating, withdrawing or leaving the public service ends each
+    open pairing of the mentee on that date (completed for a graduate, terminated
+    otherwise), in the same transaction; so the date may not be earlier than the last
+    activity of a log sent to the mentee (a wrong log is disputed while the mentee is
+    still active, and corrected by the coach).
     """
+    from scbi.transfer.models import PairingStatus
+    from scbi.transfer.services import end_for_mentee_exit
+
     require_configure(by)
     check_version(mentee, version)
     errors = Errors()
@@ -143,6 +158,8 @@ def change_status(
                 day=mentee.status_changed_on.isoformat(),
             ),
         )
+    elif when and status in EXIT_STATUSES:
+        _check_no_later_logs(errors, mentee, when)
     if status and status == mentee.status and not errors:
         errors.add("status", _("The mentee already has this status."))
     errors.raise_if_any()
@@ -158,7 +175,69 @@ def change_status(
         before=before,
         after={"status": status, "status_changed_on": when, "note": note},
     )
+    if status in EXIT_STATUSES:
+        end_for_mentee_exit(
+            mentee,
+            by=by,
+            status=PairingStatus.COMPLETED
+            if status == MenteeStatus.GRADUATED
+            else PairingStatus.TERMINATED,
+            day=when,
+            reason=exit_reason(MenteeStatus(status), note),
+        )
     return mentee
+
+
+def exit_reason(status: MenteeStatus, note: str) -> str:
+    """Why a pairing ended with the mentee's exit, as a sentence (the note, if any)."""
+    label = str(STATUS_LABELS[status])
+    if status == MenteeStatus.GRADUATED:
+        if note:
+            return _("Mentee graduated: %(note)s", note=note)
+        return _("Mentee graduated.")
+    if note:
+        return _("Mentee left (%(status)s): %(note)s", status=label, note=note)
+    return _("Mentee left (%(status)s).", status=label)
+
+
+def _check_no_later_logs(errors: Errors, mentee: Mentee, when: date) -> None:
+    """An exit cannot be dated before an activity already sent to the mentee."""
+    from scbi.transfer.models import SENT_LOG_STATUSES, Pairing, TransferLog
+
+    later = db.session.execute(
+        select(TransferLog.id, TransferLog.activity_date)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.mentee_id == mentee.id,
+            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+            TransferLog.activity_date > when,
+        )
+        .order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
+        .limit(LATER_LOGS_NAMED + 1)
+    ).all()
+    if not later:
+        return
+    named = ", ".join(
+        _("log %(id)d of %(day)s", id=i, day=d.isoformat()) for i, d in later[:LATER_LOGS_NAMED]
+    )
+    day = later[0][1].isoformat()
+    if len(later) > LATER_LOGS_NAMED:
+        message = _(
+            "The exit date cannot be earlier than the last logged activity, on %(day)s "
+            "(%(logs)s, and more). Choose that day or later; a wrong log is disputed by the "
+            "mentee while still active, and corrected by the coach.",
+            day=day,
+            logs=named,
+        )
+    else:
+        message = _(
+            "The exit date cannot be earlier than the last logged activity, on %(day)s "
+            "(%(logs)s). Choose that day or later; a wrong log is disputed by the mentee "
+            "while still active, and corrected by the coach.",
+            day=day,
+            logs=named,
+        )
+    errors.add("status_date", message)
 
 
 def _record_status(mentee: Mentee, when: date, note: str, by: User) -> None:

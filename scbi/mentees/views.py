@@ -21,13 +21,8 @@ from scbi.errors import NotFound
 from scbi.extensions import db
 from scbi.forms import form_page, show_one_time_password
 from scbi.mentees import services
-from scbi.mentees.forms import (
-    GENDER_LABELS,
-    STATUS_LABELS,
-    MenteeEditForm,
-    MenteeNewForm,
-    MenteeStatusForm,
-)
+from scbi.mentees.forms import MenteeEditForm, MenteeNewForm, MenteeStatusForm
+from scbi.mentees.labels import GENDER_LABELS, STATUS_LABELS
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.pagination import paginate
 from scbi.programme import choices
@@ -162,7 +157,8 @@ def status(mentee_id: int):
         intro=_(
             "Currently %(status)s since %(day)s. Mentees who withdraw or "
             "leave the public service stop counting as national experts from "
-            "that date.",
+            "that date. Graduating, withdrawing or leaving the public service "
+            "ends the mentee's open pairings on that date.",
             status=STATUS_LABELS[MenteeStatus(mentee.status)],
             day=mentee.status_changed_on.isoformat(),
         ),

@@ -147,14 +147,26 @@ def _cascade(admin, sector) -> None:
     from scbi.mentees.models import Mentee
     from scbi.mentees.services import change_status
     from scbi.reports.critical_mass import critical_mass
-    from scbi.transfer.models import OPEN_STATUSES, Pairing
+    from scbi.transfer.models import OPEN_STATUSES, SENT_LOG_STATUSES, Pairing, TransferLog
     from scbi.transfer.services import end_pairing
 
     experts = critical_mass(sector, today()).expert_ids
     if not experts:
         return
     mentee = db.session.get(Mentee, min(experts))
+    # About six weeks ago, or after the last activity sent to the mentee if that is later
+    # (a pairing never ends before its logs).
+    last_logged = db.session.scalar(
+        select(func.max(TransferLog.activity_date))
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.mentee_id == mentee.id,
+            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+        )
+    )
     graduated = today() - timedelta(days=45)
+    if last_logged is not None:
+        graduated = max(graduated, last_logged)
     for pairing in db.session.scalars(
         select(Pairing).where(
             Pairing.mentee_id == mentee.id,

@@ -68,6 +68,8 @@ def _phase_values(errors: Errors, data: dict, exclude_id=None) -> dict:
     )
     if values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"]:
         errors.add("end_date", _("The end must not be before the start."))
+    else:
+        errors.span("end_date", values["start_date"], values["end_date"])
     return values
 
 

@@ -51,12 +51,18 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
             list(core) if expert_track else rng.sample(core, k=min(len(core), rng.randint(2, 4)))
         )
         end = pairing.end_date or pairing.planned_end_date
+        # the targets set when the plan was written, months ago (see _backdate_plan)
+        written = {
+            c.id: min(end, pairing.start_date + timedelta(days=rng.randint(240, 540)))
+            for c in chosen
+        }
         items = [
             {
                 "competency_id": c.id,
                 "baseline_level": rng.choice([0, 1, 1, 2]),
                 "target_level": 3 if rng.random() < 0.8 else 4,
-                "target_date": min(end, pairing.start_date + timedelta(days=rng.randint(240, 540))),
+                # submitted today (so ahead); put back as written by _backdate_plan
+                "target_date": min(end, today() + timedelta(days=rng.randint(30, 240))),
                 "methods": rng.sample(ACTIVITIES[:4], k=2),
                 "expected_evidence": f"The mentee produces the {c.short_name.lower()} "
                 "deliverable alone and presents it to management",
@@ -85,7 +91,7 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
             )
             continue
         plans.approve_plan(plan, by=admin, comment="Clear targets and evidence.")
-        _backdate_plan(plan, pairing.start_date + timedelta(days=10))
+        _backdate_plan(plan, pairing.start_date + timedelta(days=10), written)
         if state == 4:  # revised and approved again: the first plan is superseded
             revision = plans.revise_plan(plan, by=coach)
             items[0]["target_level"] = 4
@@ -245,11 +251,17 @@ def _backdate_log(log, day, rng) -> None:
             log.verified_at = event.at
 
 
-def _backdate_plan(plan, day) -> None:
+def _backdate_plan(plan, day, targets=None) -> None:
+    """The plan as written and decided around ``day``: the services write it today, so
+    its targets (``targets``: competency id -> the date set then) are put back too, each
+    on or after that submission, as the rule asks; some have passed since (overdue)."""
     if plan.submitted_at:
         plan.submitted_at = _at(day, 10)
     if plan.decided_at:
         plan.decided_at = _at(day + timedelta(days=5), 15)
+    for item in plan.items:
+        if targets and item.competency_id in targets:
+            item.target_date = max(day, targets[item.competency_id])
 
 
 def _pdf(title: str) -> bytes:

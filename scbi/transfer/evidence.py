@@ -46,6 +46,8 @@ def _require_author(log: TransferLog, by: User) -> None:
         raise NotAllowed(_("Only the log's author adds or removes its evidence."))
     if not log.editable:
         raise InvalidTransition(_("Evidence is added while the log is a draft or disputed."))
+    if not log.pairing.is_open:  # the mentee's exit ends the pairing too
+        raise InvalidTransition(_("This pairing has ended; its logs can no longer change."))
 
 
 def safe_name(filename: str) -> str:

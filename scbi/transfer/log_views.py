@@ -13,10 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from scbi.auth.models import Role
 from scbi.auth.permissions import (
     SIGNED_IN,
-    can_decide,
     evidence_or_404,
     is_coach_of,
-    is_mentee_of,
     log_or_404,
     pairing_or_404,
     role_required,
@@ -40,6 +38,13 @@ from scbi.transfer.forms import (
     ResponseForm,
 )
 from scbi.transfer.models import Pairing, TransferLog
+from scbi.transfer.permissions import (
+    can_edit_log,
+    can_remove_evidence,
+    can_respond_to_log,
+    can_verify_log,
+    can_write_log,
+)
 from scbi.transfer.views import bp
 
 
@@ -114,6 +119,12 @@ def log_new(pairing_id: int):
         return render_template(
             "errors/error.html", status=403, message=_("Only the pairing's coach writes its logs.")
         ), 403
+    if not can_write_log(current_user, pairing):
+        flash(
+            _("Logs are written while the pairing is active and the mentee is in the programme."),
+            "warning",
+        )
+        return redirect(url_for("transfer.pairing", pairing_id=pairing.id))
     form = LogForm(data=_defaults(pairing)) if request.method == "GET" else LogForm()
     del form.version
     _log_choices(form, pairing)
@@ -124,7 +135,7 @@ def log_new(pairing_id: int):
 @role_required(Role.COACH)
 def log_edit(log_id: int):
     log = log_or_404(current_user, log_id)
-    if not log.editable or log.author_id != current_user.id:
+    if not can_edit_log(current_user, log):
         flash(_("This log cannot be changed now."), "warning")
         return redirect(url_for("transfer.log", log_id=log.id))
     if request.method == "GET":
@@ -187,9 +198,10 @@ def log(log_id: int):
         evidence_form=EvidenceForm(),
         ACTIVITY_LABELS=ACTIVITY_LABELS,
         ROLE_LABELS=ROLE_LABELS,
-        is_author=log.author_id == current_user.id,
-        is_mentee=is_mentee_of(current_user, log.pairing),
-        can_verify=log.status == "acknowledged" and can_decide(current_user, log.pairing),
+        can_edit=can_edit_log(current_user, log),
+        can_remove_evidence=can_remove_evidence(current_user, log),
+        can_respond=can_respond_to_log(current_user, log),
+        can_verify=can_verify_log(current_user, log),
     ), status
 
 
@@ -263,9 +275,11 @@ def my_logs():
         TransferLog.activity_date.desc(),
         TransferLog.id.desc(),
     )
+    page = paginate(query)
     return render_template(
         "transfer/my_logs.html",
-        page=paginate(query),
+        page=page,
+        respondable={entry.id for entry in page.items if can_respond_to_log(current_user, entry)},
         status=status,
         ACTIVITY_LABELS=ACTIVITY_LABELS,
         ROLE_LABELS=ROLE_LABELS,

@@ -81,8 +81,9 @@ def _minutes(errors: Errors, hours) -> int | None:
 
 
 def _values(pairing: Pairing, data: dict) -> dict:
-    """Checked log fields (DESIGN.md: date not in the future and inside the pairing, hours
-    0.25–24, competencies from the approved plan unless an off-plan reason is given)."""
+    """Checked log fields (DESIGN.md: date not in the future, inside the pairing and the
+    coach's contract, hours 0.25–24, competencies from the approved plan unless an
+    off-plan reason is given)."""
     errors = Errors()
     day = errors.date("activity_date", data.get("activity_date"))
     end = pairing.end_date or pairing.planned_end_date
@@ -95,6 +96,15 @@ def _values(pairing: Pairing, data: dict) -> dict:
                 "Choose a date inside the pairing (%(start)s to %(end)s).",
                 start=pairing.start_date.isoformat(),
                 end=end.isoformat(),
+            ),
+        )
+    elif day and not pairing.coach.under_contract(day, day):
+        errors.add(
+            "activity_date",
+            _(
+                "Choose a date inside the coach's contract (%(start)s to %(end)s).",
+                start=pairing.coach.contract_start.isoformat(),
+                end=pairing.coach.contract_end.isoformat(),
             ),
         )
     values = {
@@ -172,6 +182,7 @@ def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
     """A draft log of the pairing's coach (the pairing must be active)."""
     if not is_coach_of(by, pairing):
         raise NotAllowed(_("Only the pairing's coach writes its logs."))
+    _require_mentee_present(pairing)
     if pairing.status != PairingStatus.ACTIVE.value:
         raise InvalidTransition(_("Logs are written while the pairing is active."))
     values = _values(pairing, data)
@@ -191,6 +202,22 @@ def _require_open(pairing: Pairing) -> None:
         raise InvalidTransition(_("This pairing has ended; its logs can no longer change."))
 
 
+def _require_mentee_present(pairing: Pairing) -> None:
+    """A mentee who left the programme keeps reading their logs, and nothing more: no log
+    is written, changed, sent, acknowledged or disputed for them (so none counts)."""
+    mentee = pairing.mentee
+    if mentee.has_left:
+        raise InvalidTransition(
+            _(
+                "%(name)s left the programme on %(day)s, so their logs can no longer be "
+                "written, sent, acknowledged or disputed. If that exit is recorded wrongly, "
+                "ask the secretariat to correct the mentee's status.",
+                name=mentee.full_name,
+                day=mentee.status_changed_on.isoformat(),
+            )
+        )
+
+
 def update_log(log: TransferLog, *, by: User, version, **data) -> TransferLog:
     """Change a draft, or correct a disputed log (its earlier content stays in history)."""
     if log.author_id != by.id:
@@ -198,6 +225,7 @@ def update_log(log: TransferLog, *, by: User, version, **data) -> TransferLog:
     check_version(log, version)
     if not log.editable:
         raise InvalidTransition(_("A %(status)s log cannot change.", status=log.status))
+    _require_mentee_present(log.pairing)
     _require_open(log.pairing)
     before = content(log)
     values = _values(log.pairing, {**before, **data})
@@ -250,6 +278,7 @@ def submit_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
     """Send the log to the mentee (again, after a correction)."""
     if log.author_id != by.id:
         raise NotAllowed(_("Only the log's author submits it."))
+    _require_mentee_present(log.pairing)
     _require_open(log.pairing)
     _values(log.pairing, content(log))  # still valid today (e.g. the plan has changed)
     log.submitted_at = utcnow()
@@ -262,6 +291,7 @@ def acknowledge_log(log: TransferLog, *, by: User, version=None, comment: str = 
     """The mentee confirms the log happened as written (it then never changes)."""
     if not is_mentee_of(by, log.pairing):
         raise NotAllowed(_("Only the pairing's mentee acknowledges its logs."))
+    _require_mentee_present(log.pairing)
     errors = Errors()
     comment = errors.text("comment", comment, max_length=2000, required=False)
     errors.raise_if_any()
@@ -275,6 +305,7 @@ def dispute_log(log: TransferLog, *, by: User, version=None, comment: str = "") 
     """The mentee says what is wrong; the coach corrects and resubmits."""
     if not is_mentee_of(by, log.pairing):
         raise NotAllowed(_("Only the pairing's mentee disputes its logs."))
+    _require_mentee_present(log.pairing)
     errors = Errors()
     comment = errors.text("comment", comment, max_length=2000)
     if not comment:

@@ -175,6 +175,13 @@ class LogStatus(StrEnum):
 
 
 COUNTED_LOG_STATUSES = (LogStatus.ACKNOWLEDGED, LogStatus.VERIFIED)
+# Every status after draft: the log has gone to the mentee, so its date is on the record.
+SENT_LOG_STATUSES = (
+    LogStatus.SUBMITTED,
+    LogStatus.ACKNOWLEDGED,
+    LogStatus.DISPUTED,
+    LogStatus.VERIFIED,
+)
 
 log_competency = Table(
     "log_competency",

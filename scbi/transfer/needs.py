@@ -12,9 +12,10 @@ from scbi.auth.permissions import scope_pairings
 from scbi.coaches.models import Coach
 from scbi.extensions import db
 from scbi.main.needs import Need, provider
-from scbi.mentees.models import Mentee
+from scbi.mentees.models import LEFT_STATUSES, Mentee
 from scbi.transfer.models import (
     OPEN_PLAN_STATUSES,
+    OPEN_STATUSES,
     LogStatus,
     Pairing,
     PairingStatus,
@@ -37,14 +38,21 @@ def coach_work(user: User) -> list[Need]:
     if not user.has_role(Role.COACH):
         return []
     mine = _own_pairings(user, Coach, Pairing.coach_id)
+    # Only logs that can still be corrected and sent: an ended pairing's (the mentee's
+    # exit ends them too) are history.
+    open_ids = select(Pairing.id).where(Pairing.status.in_([s.value for s in OPEN_STATUSES]))
     disputed = _count(
         select(TransferLog.id).where(
-            TransferLog.author_id == user.id, TransferLog.status == LogStatus.DISPUTED.value
+            TransferLog.author_id == user.id,
+            TransferLog.status == LogStatus.DISPUTED.value,
+            TransferLog.pairing_id.in_(open_ids),
         )
     )
     drafts = _count(
         select(TransferLog.id).where(
-            TransferLog.author_id == user.id, TransferLog.status == LogStatus.DRAFT.value
+            TransferLog.author_id == user.id,
+            TransferLog.status == LogStatus.DRAFT.value,
+            TransferLog.pairing_id.in_(open_ids),
         )
     )
     returned = _count(
@@ -100,7 +108,10 @@ def coach_work(user: User) -> list[Need]:
 def mentee_work(user: User) -> list[Need]:
     if not user.has_role(Role.MENTEE):
         return []
-    mine = _own_pairings(user, Mentee, Pairing.mentee_id)
+    # A mentee who left reads their logs but acknowledges nothing any more.
+    mine = _own_pairings(user, Mentee, Pairing.mentee_id).where(
+        Mentee.status.not_in([s.value for s in LEFT_STATUSES])
+    )
     waiting = _count(
         select(TransferLog.id).where(
             TransferLog.pairing_id.in_(mine), TransferLog.status == LogStatus.SUBMITTED.value

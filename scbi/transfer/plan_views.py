@@ -24,6 +24,7 @@ from scbi.programme.models import PriorityResult
 from scbi.transfer import plans
 from scbi.transfer.forms import ACTIVITY_LABELS, DecisionForm, PlanForm
 from scbi.transfer.models import Pairing, TransferPlan
+from scbi.transfer.permissions import can_write_plan
 from scbi.transfer.views import bp
 
 BLANK_ROWS = 3
@@ -222,9 +223,9 @@ def plan(plan_id: int):
         plan=plan,
         form=form,
         deciding=deciding,
-        can_edit=plan.editable and is_coach_of(current_user, plan.pairing),
+        can_edit=plan.editable and can_write_plan(current_user, plan.pairing),
         can_revise=plan.status == "approved"
-        and is_coach_of(current_user, plan.pairing)
+        and can_write_plan(current_user, plan.pairing)
         and plans.open_plan(plan.pairing_id) is None,
         history=history,
         ACTIVITY_LABELS=ACTIVITY_LABELS,

@@ -14,6 +14,7 @@ from scbi import audit
 from scbi.auth.models import User
 from scbi.auth.permissions import can_decide, is_coach_of
 from scbi.database import utcnow
+from scbi.dates import today
 from scbi.errors import InvalidTransition, NotAllowed, check_version
 from scbi.extensions import db
 from scbi.programme.models import Competency, CompetencyFramework, PriorityResult
@@ -282,10 +283,13 @@ _WORDS = {
 
 
 def submit_plan(plan: TransferPlan, *, by: User, version=None) -> TransferPlan:
+    """Send the plan for a decision. Each target date must still lie ahead (today or
+    later), except an item a revision keeps exactly as the approved plan had it."""
     _require_coach(by, plan.pairing)
     _require_open(plan.pairing)
     if not plan.items:
         raise InvalidTransition(_("Add at least one item before submitting the plan."))
+    _check_targets_ahead(plan)
     plan.submitted_at = utcnow()
     return _move(
         plan,
@@ -295,6 +299,25 @@ def submit_plan(plan: TransferPlan, *, by: User, version=None) -> TransferPlan:
         PlanStatus.SUBMITTED,
         "plan.submit",
     )
+
+
+def _check_targets_ahead(plan: TransferPlan) -> None:
+    day = today()
+    approved = approved_plan(plan.pairing_id) if plan.number > 1 else None
+    kept = {(i.competency_id, i.target_date) for i in approved.items} if approved else set()
+    errors = Errors()
+    for item in plan.items:
+        if item.target_date < day and (item.competency_id, item.target_date) not in kept:
+            errors.add(
+                f"items.{item.position}.target_date",
+                _(
+                    "The target date %(day)s has already passed; choose a day from today "
+                    "(%(today)s) on, inside the pairing.",
+                    day=item.target_date.isoformat(),
+                    today=day.isoformat(),
+                ),
+            )
+    errors.raise_if_any()
 
 
 def approve_plan(plan: TransferPlan, *, by: User, version=None, comment: str = "") -> TransferPlan:

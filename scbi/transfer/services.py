@@ -2,11 +2,15 @@
 
 Secretariat, and coordinators for the pairing's sector. Rules (DESIGN.md): at most one
 open pairing per coach–mentee pair; a coach never exceeds ``max_mentees`` active
-pairings; the dates lie inside the phase and the coach's contract; the pairing's sector
-is the mentee's unless a reason is given.
+pairings; the dates lie inside the phase and the coach's contract (also when the
+contract changes later); the pairing's sector is the mentee's unless a reason is given;
+a pairing never ends before its last log sent to the mentee, and ends by itself when
+the mentee leaves or graduates.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -20,7 +24,13 @@ from scbi.extensions import db
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.programme.models import Phase, Sector
 from scbi.programme.services import snapshot
-from scbi.transfer.models import OPEN_STATUSES, Pairing, PairingStatus
+from scbi.transfer.models import (
+    OPEN_STATUSES,
+    SENT_LOG_STATUSES,
+    Pairing,
+    PairingStatus,
+    TransferLog,
+)
 from scbi.validation import Errors
 
 FIELDS = (
@@ -97,6 +107,8 @@ def create_pairing(
             require_sector(by, person.sector_id)
     if start and end and end < start:
         errors.add("planned_end_date", _("The planned end must not be before the start."))
+    else:
+        errors.span("planned_end_date", start, end)
     if coach is not None:
         if coach.status != CoachStatus.ACTIVE.value:
             errors.add("coach_id", _("This coach is not active."))
@@ -233,6 +245,16 @@ def end_pairing(pairing: Pairing, *, by: User, version, status, end_date, reason
         )
     if end and end > today():
         errors.add("end_date", _("The end date must not be in the future."))
+    last = last_sent_log_day(pairing.id)
+    if end and last and end < last:
+        errors.add(
+            "end_date",
+            _(
+                "The pairing's last logged activity is on %(day)s; it cannot end before. "
+                "Choose that day or later.",
+                day=last.isoformat(),
+            ),
+        )
     errors.raise_if_any()
     return _transition(
         pairing,
@@ -244,3 +266,95 @@ def end_pairing(pairing: Pairing, *, by: User, version, status, end_date, reason
         end_date=end,
         end_reason=reason,
     )
+
+
+def last_sent_log_day(pairing_id: int) -> date | None:
+    """The latest activity date of the pairing's logs that went to the mentee."""
+    return db.session.scalar(
+        select(func.max(TransferLog.activity_date)).where(
+            TransferLog.pairing_id == pairing_id,
+            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+        )
+    )
+
+
+def end_for_mentee_exit(
+    mentee: Mentee, *, by: User, status: PairingStatus, day: date, reason: str
+) -> list[Pairing]:
+    """End each open pairing of ``mentee`` on ``day`` (a pairing that had not started by
+    then, on its start): the mentee has graduated (``completed``) or left
+    (``terminated``). Audited as any other end. The caller has checked that no log sent
+    in these pairings is dated after ``day``."""
+    pairings = db.session.scalars(
+        select(Pairing)
+        .where(
+            Pairing.mentee_id == mentee.id,
+            Pairing.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+        .order_by(Pairing.id)
+    ).all()
+    for pairing in pairings:
+        _transition(
+            pairing,
+            by,
+            pairing.version,
+            set(OPEN_STATUSES),
+            status,
+            "pairing.end",
+            end_date=max(day, pairing.start_date),
+            end_reason=reason,
+        )
+    return pairings
+
+
+def check_contract_covers(errors: Errors, coach: Coach, start: date, end: date) -> None:
+    """A coach's new contract (``start`` to ``end``) must cover each open pairing of
+    theirs: its start, its planned end and every log sent in it. The refusal names the
+    pairings (field ``contract_start`` or ``contract_end``)."""
+    open_ids = select(Pairing.id).where(
+        Pairing.coach_id == coach.id, Pairing.status.in_([s.value for s in OPEN_STATUSES])
+    )
+    logged = (
+        select(
+            TransferLog.pairing_id,
+            func.min(TransferLog.activity_date).label("first"),
+            func.max(TransferLog.activity_date).label("last"),
+        )
+        .where(
+            TransferLog.pairing_id.in_(open_ids),
+            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+        )
+        .group_by(TransferLog.pairing_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Pairing, logged.c.first, logged.c.last)
+        .outerjoin(logged, logged.c.pairing_id == Pairing.id)
+        .where(Pairing.id.in_(open_ids))
+        .order_by(Pairing.start_date, Pairing.id)
+    ).all()
+    before, after = [], []
+    for pairing, first_log, last_log in rows:
+        first = min(pairing.start_date, first_log or pairing.start_date)
+        last = max(pairing.planned_end_date, last_log or pairing.planned_end_date)
+        named = _(
+            "%(mentee)s (%(start)s to %(end)s)",
+            mentee=pairing.mentee.full_name,
+            start=first.isoformat(),
+            end=last.isoformat(),
+        )
+        if first < start:
+            before.append(named)
+        if last > end:
+            after.append(named)
+    for field, names in (("contract_start", before), ("contract_end", after)):
+        if names:
+            errors.add(
+                field,
+                _(
+                    "The contract must cover the coach's open pairings, and these would fall "
+                    "outside it: %(pairings)s. End those pairings first, or choose contract "
+                    "dates that cover them.",
+                    pairings="; ".join(names),
+                ),
+            )

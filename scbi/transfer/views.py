@@ -12,7 +12,6 @@ from wtforms.fields.choices import SelectChoice
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import (
     SIGNED_IN,
-    can_manage_sector,
     managed_sector_ids,
     pairing_or_404,
     role_required,
@@ -29,6 +28,13 @@ from scbi.programme import choices
 from scbi.transfer import services
 from scbi.transfer.forms import PairingActionForm, PairingEndForm, PairingForm
 from scbi.transfer.models import Pairing, PairingStatus
+from scbi.transfer.permissions import (
+    can_manage_pairing,
+    can_pause_pairing,
+    can_resume_pairing,
+    can_write_log,
+    can_write_plan,
+)
 from scbi.transfer.queries import active_pairing_counts
 
 bp = Blueprint("transfer", __name__)
@@ -175,8 +181,11 @@ def pairing(pairing_id: int):
         "transfer/pairing.html",
         pairing=pairing,
         STATUS_LABELS=STATUS_LABELS,
-        can_manage=current_user.has_role(*MANAGERS)
-        and can_manage_sector(current_user, pairing.sector_id),
+        can_manage=can_manage_pairing(current_user, pairing),
+        can_pause=can_pause_pairing(current_user, pairing),
+        can_resume=can_resume_pairing(current_user, pairing),
+        can_plan=can_write_plan(current_user, pairing) and not open_plan and not approved,
+        can_log=can_write_log(current_user, pairing),
         is_coach=is_coach_of(current_user, pairing),
         action_form=PairingActionForm(version=pairing.version),
         approved=approved,

@@ -98,7 +98,7 @@ def test_bulk_core_put_sets_exactly_the_ids_with_the_version(app, client, sec):
     future = client.put(
         url,
         headers=sec,
-        json={"core_ids": [], "version": r.json["version"], "effective_on": "2999-01-01"},
+        json={"core_ids": [], "version": r.json["version"], "effective_on": "2099-01-01"},
     )
     assert future.status_code == 422 and "effective_on" in future.json["error"]["fields"]
 

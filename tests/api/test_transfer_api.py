@@ -39,7 +39,7 @@ def item(world, **kw):
         "competency_id": world.competency_id,
         "baseline_level": 1,
         "target_level": 3,
-        "target_date": "2026-03-31",
+        "target_date": f.target_day().isoformat(),
         "methods": ["on_the_job"],
         "expected_evidence": "A least-cost plan the mentee presents",
     } | kw

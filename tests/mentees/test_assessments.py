@@ -25,7 +25,7 @@ def ws(app):
         inst = f.institution(sector.id)
         coach = f.coach(sector.id, inst.id)
         mentee = f.mentee(sector.id, inst.id)
-        pairing = f.pairing(coach, mentee, phase, planned_end_date=date(2026, 12, 31))
+        pairing = f.pairing(coach, mentee, phase)
         comps = f.competencies(sector.id, 2)
         plan = f.approved_plan(pairing, comps[:1])
         other_sector = f.sector()

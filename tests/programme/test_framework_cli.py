@@ -45,7 +45,7 @@ def test_an_existing_idnumber_needs_update_and_a_bad_day_is_refused(app, run):
     again = run(SYNTHETIC, "--yes")
     assert again.exit_code == 1 and "--update" in again.output
     text = make_csv(fw("SYN"), comp("LD"), comp("BU"), comp("NE"))
-    future = run(text, "--update", "--yes", "--effective-on", "2999-01-01")
+    future = run(text, "--update", "--yes", "--effective-on", "2099-01-01")
     assert future.exit_code == 1 and "effective_on:" in future.output
     updated = run(text, "--update", "--yes")
     assert updated.exit_code == 0, updated.output

@@ -37,7 +37,7 @@ def test_a_past_period_reads_the_plan_then_in_force(app, built):  # noqa: F811
             by=coach_user,
             version=revision.version,
             items=[
-                item(db.session.get(type(first.items[0].competency), built["c1"]), date(2026, 6, 1))
+                item(db.session.get(type(first.items[0].competency), built["c1"]), f.target_day())
             ],
         )
         plans.submit_plan(revision, by=coach_user)

@@ -77,9 +77,14 @@ def item(competency, target_date):
 
 def approve(pairing, items):
     coach_user = db.session.get(type(f.admin()), pairing.coach.user_id)
-    plan = plans.create_plan(pairing, by=coach_user, items=items)
+    # Submitted today, so with target dates ahead; then dated as if approved long before
+    # the period, when the targets below still lay ahead.
+    ahead = [entry | {"target_date": f.target_day()} for entry in items]
+    plan = plans.create_plan(pairing, by=coach_user, items=ahead)
     plans.submit_plan(plan, by=coach_user)
     plans.approve_plan(plan, by=f.admin())
+    for plan_item, entry in zip(plan.items, items, strict=True):
+        plan_item.target_date = entry["target_date"]
     plan.decided_at = at("2025-03-01T09:00:00")  # approved long before the period
 
 

@@ -16,14 +16,14 @@ from tests import factories as f
 
 @pytest.fixture
 def ws(app):
-    """A pairing (2025-02-01 → 2026-06-30) with three competencies, and its people."""
+    """A pairing (2025-02-01 → 2027-06-30) with three competencies, and its people."""
     with app.app_context():
         phase = f.phase()
         sector = f.sector()
         inst = f.institution(sector.id)
         coach = f.coach(sector.id, inst.id)
         mentee = f.mentee(sector.id, inst.id)
-        pairing = f.pairing(coach, mentee, phase, planned_end_date=date(2026, 12, 31))
+        pairing = f.pairing(coach, mentee, phase)
         comps = f.competencies(sector.id)
         other = f.competencies(f.sector().id, 1)
         coordinator_other = f.accounts.create_user(

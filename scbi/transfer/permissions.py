@@ -1,0 +1,72 @@
+"""What a person may do now with a pairing or a log: small pure rules for the pages.
+
+The services enforce the same rules (and say why when they refuse); these only decide
+which buttons a page offers, so that a page never offers what would always be refused.
+They read the objects already loaded and run no query.
+"""
+
+from __future__ import annotations
+
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import can_decide, can_manage_sector, is_coach_of, is_mentee_of
+from scbi.transfer.models import LogStatus, Pairing, PairingStatus, TransferLog
+
+
+def can_manage_pairing(user: User, pairing: Pairing) -> bool:
+    """Pause, resume or end: the secretariat and the sector's coordinators, while open."""
+    return (
+        pairing.is_open
+        and user.has_role(Role.SECRETARIAT, Role.COORDINATOR)
+        and can_manage_sector(user, pairing.sector_id)
+    )
+
+
+def can_pause_pairing(user: User, pairing: Pairing) -> bool:
+    return can_manage_pairing(user, pairing) and pairing.status == PairingStatus.ACTIVE
+
+
+def can_resume_pairing(user: User, pairing: Pairing) -> bool:
+    return can_manage_pairing(user, pairing) and pairing.status == PairingStatus.PAUSED
+
+
+def can_write_plan(user: User, pairing: Pairing) -> bool:
+    """The pairing's coach writes (or revises) its plan while the pairing is open."""
+    return pairing.is_open and is_coach_of(user, pairing)
+
+
+def can_write_log(user: User, pairing: Pairing) -> bool:
+    """The coach logs activity while the pairing is active and the mentee has not left."""
+    return (
+        pairing.status == PairingStatus.ACTIVE
+        and not pairing.mentee.has_left
+        and is_coach_of(user, pairing)
+    )
+
+
+def can_edit_log(user: User, log: TransferLog) -> bool:
+    """Its author changes (and sends) a draft or a disputed log of an open pairing whose
+    mentee has not left."""
+    return (
+        log.editable
+        and log.author_id == user.id
+        and log.pairing.is_open
+        and not log.pairing.mentee.has_left
+    )
+
+
+def can_remove_evidence(user: User, log: TransferLog) -> bool:
+    """Evidence leaves only a draft (a submitted log's evidence stays on the record)."""
+    return log.status == LogStatus.DRAFT and can_edit_log(user, log)
+
+
+def can_respond_to_log(user: User, log: TransferLog) -> bool:
+    """The pairing's mentee acknowledges or disputes a submitted log, until they leave."""
+    return (
+        log.status == LogStatus.SUBMITTED
+        and not log.pairing.mentee.has_left
+        and is_mentee_of(user, log.pairing)
+    )
+
+
+def can_verify_log(user: User, log: TransferLog) -> bool:
+    return log.status == LogStatus.ACKNOWLEDGED and can_decide(user, log.pairing)
