@@ -51,10 +51,17 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
-    # Brute force: failures per login e-mail before each answer is slowed, then locked.
+    # Brute force: failures per login e-mail before each answer is slowed, then locked
+    # (for clients the account has not signed in from within LOGIN_KNOWN_CLIENT_DAYS; the
+    # right password from one it has still passes), and failures per client address across
+    # every e-mail in a window. Throttle rows of e-mails quiet for LOGIN_FORGET_HOURS go.
     LOGIN_SLOW_AFTER = 3
     LOGIN_LOCK_AFTER = 10
     LOGIN_LOCK_MINUTES = 60
+    LOGIN_KNOWN_CLIENT_DAYS = 90
+    LOGIN_CLIENT_LIMIT = 30
+    LOGIN_CLIENT_WINDOW_MINUTES = 15
+    LOGIN_FORGET_HOURS = 24
 
     API_TOKEN_LIFETIME = timedelta(days=30)
     HSTS = False

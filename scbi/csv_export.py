@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from flask import Response, stream_with_context
 from sqlalchemy import Select, String, case, func, literal
 
+from scbi.downloads import download
 from scbi.extensions import db
 from scbi.sql import portable
 
@@ -84,6 +85,6 @@ def csv_lines(header: list[str], cells: Select) -> Iterator[str]:
 
 
 def csv_response(header: list[str], cells: Select, filename: str) -> Response:
-    response = Response(stream_with_context(csv_lines(header, cells)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(
+        stream_with_context(csv_lines(header, cells)), mimetype="text/csv", name=filename
+    )

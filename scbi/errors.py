@@ -67,6 +67,19 @@ class NotAllowed(DomainError):
         return _("Your role does not allow this.")
 
 
+class PasswordChangeRequired(NotAllowed):
+    """The account must choose a new password (a one-time one was given) before it uses
+    the API: that is done on the web, where the password is checked and changed."""
+
+    code = "password_change_required"
+
+    def default_message(self) -> str:
+        return _(
+            "This account must choose a new password before it can use the API. Sign in on "
+            "the web, choose a new password, then ask for a token again."
+        )
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +17,8 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from scbi import archives
 
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -66,8 +67,9 @@ def path_of(stored_name: str) -> Path:
     return upload_root() / stored_name[:2] / stored_name
 
 
-def detect(head: bytes, path: Path) -> str | None:
-    """What the content is, from its first bytes (and, for zip files, their members)."""
+def detect(head: bytes, path: Path, size: int) -> str | None:
+    """What the content is, from its first bytes (and, for zip files, their member names:
+    see scbi.archives, which refuses zip bombs without unpacking them)."""
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -81,33 +83,16 @@ def detect(head: bytes, path: Path) -> str | None:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(path)
+        try:
+            return archives.zip_kind(path, size)
+        except archives.UnsafeArchive:
+            raise FileRefused("archive") from None
     if b"\x00" not in head:
         try:
-            path.read_bytes().decode("utf-8")
+            path.read_bytes().decode("utf-8")  # at most MAX_BYTES
             return "text"
         except UnicodeDecodeError:
             return None
-    return None
-
-
-def _zip_kind(path: Path) -> str | None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return {
-                    "application/vnd.oasis.opendocument.text": "odt",
-                    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-                }.get(mimetype)
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    if "[Content_Types].xml" not in names:
-        return None
-    for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
-        if any(n.startswith(prefix) for n in names):
-            return kind
     return None
 
 
@@ -137,7 +122,7 @@ def store(stream: BinaryIO, filename: str, session: Session) -> StoredFile:
             raise FileRefused("empty")
         with open(temporary, "rb") as check:
             head = check.read(64)
-        if detect(head, temporary) != kind:
+        if detect(head, temporary, size) != kind:
             raise FileRefused("content")
         os.replace(temporary, final)
     finally:
@@ -154,18 +139,14 @@ def send_stored(stored_name: str, content_type: str, download_name: str):
     """A stored file as an attachment (never rendered inline), with its own type."""
     from flask import send_file
 
+    from scbi.downloads import attachment
     from scbi.errors import NotFound
 
     path = path_of(stored_name)
     if not path.exists():
         raise NotFound
-    response = send_file(
-        path,
-        mimetype=content_type,
-        as_attachment=True,
-        download_name=download_name,
-        max_age=0,
-        etag=False,
+    response = attachment(
+        send_file(path, mimetype=content_type, max_age=0, etag=False), download_name
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

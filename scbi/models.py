@@ -1,7 +1,7 @@
 """Every feature's models, imported in one place (what Alembic compares against)."""
 
 from scbi.audit import AuditEvent
-from scbi.auth.models import ApiToken, LoginThrottle, User, UserRole
+from scbi.auth.models import ApiToken, LoginClientThrottle, LoginThrottle, User, UserRole
 from scbi.coaches.models import Coach
 from scbi.database import Base
 from scbi.mentees.models import Assessment, Mentee, MenteeStatusChange, assessment_log
@@ -40,6 +40,7 @@ __all__ = [
     "Evidence",
     "Institution",
     "LogEvent",
+    "LoginClientThrottle",
     "LoginThrottle",
     "Mentee",
     "MenteeStatusChange",

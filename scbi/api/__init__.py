@@ -12,11 +12,12 @@ csrf.exempt(bp)
 
 @bp.before_request
 def authenticate():
-    """Find the bearer token's user; refuse (401) any endpoint not marked public."""
+    """Find the bearer token's user; refuse (401) any endpoint not marked public, and
+    (403 ``password_change_required``) a user who must first choose a new password."""
     from flask_babel import gettext as _
 
     from scbi.auth.tokens import user_for_token
-    from scbi.errors import NotAuthenticated
+    from scbi.errors import NotAuthenticated, PasswordChangeRequired
 
     g.api_user = g.api_token = None
     header = request.headers.get("Authorization", "")
@@ -34,6 +35,8 @@ def authenticate():
                 _("The bearer token is invalid, expired or revoked."), code="invalid_token"
             )
         raise NotAuthenticated(_("Send a bearer token: Authorization: Bearer <token>."))
+    if view is not None and not getattr(view, "public", False) and g.api_user.must_change_password:
+        raise PasswordChangeRequired
 
 
 @bp.after_request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,7 +12,7 @@ from scbi.api.docs import component, endpoint
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth import services
 from scbi.auth.tokens import issue_token, revoke_token
-from scbi.errors import NotAuthenticated, Throttled
+from scbi.errors import NotAuthenticated, PasswordChangeRequired, Throttled
 from scbi.extensions import db
 
 TokenRequest = Schema(
@@ -56,20 +56,23 @@ component(Schema("Health", {"status": F("string", required=True, enum=("ok",))})
     body=TokenRequest,
     response="Token",
     status=201,
-    errors=(400, 401, 422, 429),
+    errors=(400, 401, 403, 422, 429),
     public=True,
 )
 def create_token():
     data = json_body(TokenRequest)
     try:
-        plain, token = issue_token(data["email"], data["password"], label=data.get("label"))
+        plain, token = issue_token(
+            data["email"], data["password"], label=data.get("label"), client=request.remote_addr
+        )
     except services.LoginFailed:
         db.session.commit()  # keep the failure count and its audit event
         raise NotAuthenticated(
             _("The e-mail or password is not correct."), code="invalid_credentials"
         ) from None
-    except Throttled:
-        db.session.commit()  # a throttled attempt is audited too
+    except (Throttled, PasswordChangeRequired):
+        # a throttled attempt is audited too; a right one-time password clears the count
+        db.session.commit()
         raise
     db.session.commit()
     return jsonify(token=plain, expires_at=token.expires_at.isoformat()), 201

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify
+from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +14,7 @@ from scbi.api.programme import _created, _get
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.downloads import download
 from scbi.extensions import db
 from scbi.programme import frameworks
 from scbi.programme.core_choice import framework_warning
@@ -300,14 +301,8 @@ def put_framework_core(framework_id: int):
 @role_required(*SIGNED_IN)
 def export_framework(framework_id: int):
     framework = _get(CompetencyFramework, framework_id)
-    return Response(
+    return download(
         frameworks.export_framework(framework),
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_safe_name(framework.idnumber)}.csv"'
-        },
+        name=frameworks.export_file_name(framework),
     )
-
-
-def _safe_name(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:60] or "framework"

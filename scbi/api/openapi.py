@@ -18,7 +18,8 @@ _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _ERROR_DESCRIPTIONS = {
     400: "Malformed JSON or an unreadable request",
     401: "No valid bearer token (or bad credentials)",
-    403: "The caller's role does not allow this",
+    403: "The caller's role does not allow this, or the account must first choose a new "
+    "password on the web (`password_change_required`)",
     404: "Missing, or not visible to the caller",
     409: "Stale version, or a transition not allowed from the current state",
     413: "The body is too large",
@@ -115,7 +116,9 @@ def _operation(rule, method: str, doc: Doc, roles) -> dict:
         answer["content"]["application/json"]["schema"] = {
             "oneOf": [*schema.get("oneOf", [schema]), ref]
         }
-    for status in sorted(set(doc.errors) | ({401} if not doc.public else set())):
+    # Any token-authenticated call may be refused: 401 (no valid token), 403 (role, or an
+    # account that must first choose a new password)
+    for status in sorted(set(doc.errors) | ({401, 403} if not doc.public else set())):
         op["responses"][str(status)] = {
             "description": _ERROR_DESCRIPTIONS.get(status, HTTP_CODES.get(status, "Error")),
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

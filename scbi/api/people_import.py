@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 
 from scbi.api import bp
@@ -10,6 +10,7 @@ from scbi.api.docs import endpoint
 from scbi.api.schema import uploaded_csv
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.downloads import download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.programme.people_import import TEMPLATES, import_people, template_csv
@@ -58,8 +59,4 @@ def import_template():
     kind = request.args.get("kind", "")
     if kind not in TEMPLATES:
         raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
-    return Response(
-        template_csv(kind),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="scbi-{kind}s-template.csv"'},
-    )
+    return download(template_csv(kind), mimetype="text/csv", name=f"scbi-{kind}s-template.csv")

@@ -6,6 +6,7 @@ One declaration serves both, so the document cannot drift from what handlers acc
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from flask import request
@@ -149,7 +150,12 @@ class Schema:
 
 
 def json_body(schema: Schema | None = None) -> dict:
-    """The request's JSON object (400 when malformed), checked against ``schema``."""
+    """The request's JSON object, checked against ``schema``.
+
+    Every JSON body is read here. Whatever the parser cannot handle (bad syntax, bytes
+    that are not UTF-8, nesting deep enough to exhaust its recursion) and a body nested
+    more than ``MAX_JSON_DEPTH`` levels are a 400 ``bad_request`` before any validation.
+    """
     if not request.is_json:
         if request.content_length:
             raise BadRequest(
@@ -157,15 +163,51 @@ def json_body(schema: Schema | None = None) -> dict:
                 code="json_required",
             )
         data = {}
-    elif not request.get_data(cache=True):
+    elif not (raw := request.get_data(cache=True)):
         data = {}
     else:
-        data = request.get_json(silent=True)
-        if data is None:
-            raise BadRequest(_("The request body is not valid JSON."), code="malformed_json")
+        data = parse_json(raw)
     if not isinstance(data, dict):
-        raise BadRequest(_("The request body must be a JSON object."), code="malformed_json")
+        raise BadRequest(_("The request body must be a JSON object."))
     return schema.load(data) if schema else data
+
+
+MAX_JSON_DEPTH = 32
+
+
+def parse_json(raw: bytes):
+    """``raw`` as JSON, or BadRequest (never RecursionError nor a decoding error)."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise BadRequest(_("The request body is not valid JSON.")) from None
+    if json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise BadRequest(
+            _(
+                "The request body is nested more than %(n)d levels deep.",
+                n=MAX_JSON_DEPTH,
+            )
+        )
+    return data
+
+
+def json_depth(value, limit: int) -> int:
+    """How deeply ``value``'s arrays and objects nest (a scalar is 0, ``{}`` 1), counted
+    without recursion and given up as soon as it passes ``limit``."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > limit:
+            break
+        pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def uploaded_csv() -> bytes:

@@ -121,5 +121,16 @@ class LoginThrottle(Base):
 
     email: Mapped[str] = mapped_column(String(254), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime]
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)  # old rows are pruned
     locked_until: Mapped[datetime | None]
+
+
+class LoginClientThrottle(Base):
+    """Failed sign-ins from one client address, across every e-mail, in a fixed window
+    (so that one address cannot try one password on every account)."""
+
+    __tablename__ = "login_client_throttle"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(index=True)

@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from scbi import audit
+from scbi.auth import throttle
 from scbi.auth.models import ApiToken, LoginThrottle, Role, User
 from scbi.auth.passwords import (
     hash_generated_password,
@@ -223,86 +221,63 @@ def end_sessions(user: User) -> None:
 # --- logging in ----------------------------------------------------------------------------
 
 
-def authenticate(email: str, password: str) -> User:
+def authenticate(email: str, password: str, *, client: str | None = None) -> User:
     """Return the user for ``email`` and ``password`` or raise.
 
     Raises :class:`LoginFailed` for a wrong password, an unknown e-mail or an inactive
-    account alike, and :class:`Throttled` while the e-mail is slowed or locked. Failures
-    are counted in the database per e-mail, so every worker sees them.
+    account alike, and :class:`Throttled` while the e-mail or the ``client`` address is
+    slowed or locked (scbi.auth.throttle: counted in the database, so every worker sees
+    it). The attempt is counted and *committed* before the password is checked, so that
+    no lock is held during the check: call this before changing anything else.
     """
     email = normalise_email(email)[:254]
     now = utcnow()
-    throttle = _claim_throttle(email, now)
-    if throttle.locked_until and throttle.locked_until > now:
-        wait = int((throttle.locked_until - now).total_seconds()) + 1
-        audit.record("auth.login_throttled", actor_email=email)
-        raise Throttled(_throttle_message(wait), retry_after=wait)
+    try:
+        throttle.claim(email, client, now)
+    except throttle.Wait as wait:
+        audit.record("auth.login_throttled", actor_email=email, after={"limit": wait.scope})
+        raise Throttled(_throttle_message(wait), retry_after=wait.seconds) from None
 
     user = user_by_email(email) if email else None
+
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.active:
-        _count_failure(email, throttle, now)
         audit.record(
             "auth.login_failed", actor_email=email, entity=("user", user.id) if user else None
         )
         raise LoginFailed
 
-    db.session.delete(throttle)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    new_hash = hash_password(password) if needs_rehash(user.password_hash) else None
+    throttle.succeeded(email, client)
+    if new_hash:
+        user.password_hash = new_hash
     user.last_login_at = now
     db.session.flush()
     audit.record("auth.login", by=user, entity=user)
     return user
 
 
-def _claim_throttle(email: str, now) -> LoginThrottle:
-    """The e-mail's throttle row, locked until this attempt commits.
-
-    Attempts on one e-mail are serialised (a row lock on PostgreSQL, the write lock on
-    SQLite), so guesses sent in parallel are each counted before the next is checked.
-    """
-    if db.session.get(LoginThrottle, email) is None:
-        db.session.add(LoginThrottle(email=email, failures=0, last_failure_at=now))
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()  # a parallel attempt created it; nothing else was pending
-    db.session.execute(
-        update(LoginThrottle)
-        .where(LoginThrottle.email == email)
-        .values(failures=LoginThrottle.failures)
-    )
-    return db.session.scalars(
-        select(LoginThrottle)
-        .where(LoginThrottle.email == email)
-        .execution_options(populate_existing=True)
-    ).one()
-
-
-def _count_failure(email: str, throttle: LoginThrottle, now) -> None:
-    config = current_app.config
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    slow_after, lock_after = config["LOGIN_SLOW_AFTER"], config["LOGIN_LOCK_AFTER"]
-    if throttle.failures >= lock_after:
-        throttle.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-    elif throttle.failures >= slow_after:
-        # 5 s, 10 s, 20 s … between attempts, then the lock above.
-        throttle.locked_until = now + timedelta(seconds=5 * 2 ** (throttle.failures - slow_after))
-    db.session.flush()
-
-
-def _throttle_message(seconds: int) -> str:
-    if seconds > 90:
+def _throttle_message(wait: throttle.Wait) -> str:
+    minutes = (wait.seconds + 59) // 60
+    if wait.scope == "client":
+        if wait.seconds > 90:
+            return _(
+                "Too many failed sign-ins from your network. Try again in %(minutes)d minutes.",
+                minutes=minutes,
+            )
+        return _(
+            "Too many failed sign-ins from your network. Try again in %(seconds)d seconds.",
+            seconds=wait.seconds,
+        )
+    if wait.seconds > 90:
         return _(
             "Too many failed sign-ins for this e-mail. Try again in %(minutes)d minutes, "
             "or ask the secretariat to unlock the account.",
-            minutes=(seconds + 59) // 60,
+            minutes=minutes,
         )
     return _(
         "Too many failed sign-ins for this e-mail. Try again in %(seconds)d seconds.",
-        seconds=seconds,
+        seconds=wait.seconds,
     )
 
 

@@ -14,6 +14,7 @@ from scbi import audit
 from scbi.auth.models import ApiToken, User
 from scbi.auth.services import authenticate
 from scbi.database import utcnow
+from scbi.errors import PasswordChangeRequired
 from scbi.extensions import db
 
 PREFIX = "scbi_"
@@ -25,12 +26,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue_token(email: str, password: str, *, label: str | None = None) -> tuple[str, ApiToken]:
+def issue_token(
+    email: str, password: str, *, label: str | None = None, client: str | None = None
+) -> tuple[str, ApiToken]:
     """Check the credentials (same throttle as the web login) and return a new token.
 
-    The plain token is returned once and never stored.
+    The plain token is returned once and never stored. An account that must change its
+    password (a one-time password) gets none: PasswordChangeRequired.
     """
-    user = authenticate(email, password)
+    user = authenticate(email, password, client=client)
+    if user.must_change_password:
+        raise PasswordChangeRequired
     plain = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
@@ -45,7 +51,9 @@ def issue_token(email: str, password: str, *, label: str | None = None) -> tuple
 
 
 def user_for_token(plain: str) -> tuple[User, ApiToken] | None:
-    """The active user and live token behind ``plain``, or None."""
+    """The active user and live token behind ``plain``, or None.
+
+    The caller refuses the user while ``must_change_password`` is set."""
     if not plain or not plain.startswith(PREFIX) or len(plain) > 100:
         return None
     token = db.session.scalar(

@@ -47,12 +47,14 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm(next=request.args.get("next"))
-    status = 200
+    status, headers = 200, {}
     if form.is_submitted():
         status = 422
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(
+                form.email.data, form.password.data, client=request.remote_addr
+            )
         except services.LoginFailed:
             db.session.commit()  # the failure count and its audit event stay
             form.add_error(_("The e-mail or password is not correct."))
@@ -60,14 +62,14 @@ def login():
         except Throttled as error:
             db.session.commit()
             form.add_error(error.message)
-            status = 429
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         else:
             db.session.commit()
             session.clear()  # a new session at sign-in: nothing from before carries over
             login_user(user)
             session.permanent = True
             return redirect(_safe_next(form.next.data) or url_for("main.home"))
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])

@@ -4,6 +4,11 @@ Who may assess whom: the mentee themself (``self``, never validated); a coach fo
 they coach or coached; a coordinator for their sectors; the secretariat. History is
 append-only: a correction is a new assessment.
 
+Citations: an assessment cites only logs its assessor may read (scbi.transfer.export's
+``visible_logs``), of this mentee, that count (acknowledged or verified) and that are dated
+on or before the assessment. A refused id is named by its number alone ("log 699 cannot
+be cited"): a refusal never shows what the assessor could not read.
+
 Evidence rule: a validated assessment at level 3 or above cites at least one
 acknowledged (or verified) log of this mentee, on this competency, in which the mentee
 led; otherwise it is refused with ``evidence_required``.
@@ -23,8 +28,9 @@ from scbi.errors import InvalidTransition, NotAllowed, ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Assessment, AssessorRole, Mentee, ReviewStatus
 from scbi.programme.models import Competency, CompetencyFramework
+from scbi.transfer.export import visible_logs
 from scbi.transfer.models import COUNTED_LOG_STATUSES, MenteeRole, Pairing, TransferLog
-from scbi.validation import Errors
+from scbi.validation import MAX_ID, Errors
 
 EVIDENCE_LEVEL = 3
 
@@ -112,7 +118,7 @@ def create_assessment(
     if day and day > today():
         errors.add("assessed_on", _("The date cannot be in the future."))
     note = errors.text("note", note, max_length=4000, required=False)
-    logs = _cited_logs(errors, mentee, log_ids)
+    logs = _cited_logs(errors, mentee, log_ids, by)
     if day and day < mentee.joined_on:
         errors.add(
             "assessed_on",
@@ -127,9 +133,18 @@ def create_assessment(
                 d=day.isoformat(),
             ),
         )
+    if role != AssessorRole.SELF and "log_ids" not in errors.fields:
+        _evidence_rule(errors, mentee, competency, level, logs)
+    for log in logs:
+        if log.status not in {s.value for s in COUNTED_LOG_STATUSES}:
+            errors.add(
+                "log_ids",
+                _(
+                    "“%(t)s” is not acknowledged by the mentee, so it cannot be cited yet.",
+                    t=log.title,
+                ),
+            )
     errors.raise_if_any()
-    if role != AssessorRole.SELF and level >= EVIDENCE_LEVEL:
-        _evidence_rule(mentee, competency, level, logs)
     if request_review and role != AssessorRole.SELF:
         request_review = False
     if resolves is not None and role == AssessorRole.SELF:
@@ -166,7 +181,9 @@ def create_assessment(
     return assessment
 
 
-def _cited_logs(errors: Errors, mentee: Mentee, log_ids) -> list[TransferLog]:
+def _cited_logs(errors: Errors, mentee: Mentee, log_ids, by: User) -> list[TransferLog]:
+    """The cited logs ``by`` may read, of this mentee. Any other id is refused by its
+    number only: whether it exists, and what it says, stay unseen."""
     if not log_ids:
         return []
     try:
@@ -175,16 +192,32 @@ def _cited_logs(errors: Errors, mentee: Mentee, log_ids) -> list[TransferLog]:
         errors.add("log_ids", _("Logs are given by their ids."))
         return []
     logs = db.session.scalars(
-        select(TransferLog)
-        .join(Pairing)
-        .where(TransferLog.id.in_(ids), Pairing.mentee_id == mentee.id)
+        visible_logs(by)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            TransferLog.id.in_([i for i in ids if 0 < i <= MAX_ID]),
+            Pairing.mentee_id == mentee.id,
+        )
+        .order_by(TransferLog.id)
     ).all()
-    if len(logs) != len(ids):
-        errors.add("log_ids", _("Cite only logs of this mentee."))
+    found = {log.id for log in logs}
+    for ident in ids:
+        if ident not in found:
+            errors.add(
+                "log_ids",
+                _(
+                    "Log %(id)s cannot be cited: cite logs of this mentee that you can see.",
+                    id=ident,
+                ),
+            )
     return list(logs)
 
 
-def _evidence_rule(mentee: Mentee, competency: Competency, level: int, logs) -> None:
+def _evidence_rule(errors: Errors, mentee: Mentee, competency, level, logs) -> None:
+    """Refuse (``evidence_required``, with every other bad field) a level ≥ 3 that the cited
+    logs, all readable by the assessor, do not back."""
+    if competency is None or level is None or level < EVIDENCE_LEVEL:
+        return
     good = [
         log
         for log in logs
@@ -221,7 +254,8 @@ def _evidence_rule(mentee: Mentee, competency: Competency, level: int, logs) -> 
         competency=competency.short_name,
         reasons="; ".join(reasons),
     )
-    raise ValidationFailed(message, code="evidence_required", fields={"log_ids": [message]})
+    fields = {**errors.fields, "log_ids": [message]}
+    raise ValidationFailed(message, code="evidence_required", fields=fields)
 
 
 def pick_up_review(assessment: Assessment, *, by: User) -> Assessment:

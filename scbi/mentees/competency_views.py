@@ -21,6 +21,7 @@ from scbi.mentees.models import Assessment, ReviewStatus
 from scbi.mentees.profile import competency_profile
 from scbi.mentees.views import bp
 from scbi.programme.models import Competency
+from scbi.transfer.export import visible_logs
 from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, TransferLog
 
 
@@ -78,8 +79,9 @@ def competencies(mentee_id: int):
 def _log_choices(mentee, competency_id: int | None) -> list[SelectChoice]:
     if not competency_id:
         return []
+    # the logs this assessor may cite: only those they may read
     logs = db.session.scalars(
-        select(TransferLog)
+        visible_logs(current_user)
         .join(Pairing, Pairing.id == TransferLog.pairing_id)
         .where(
             Pairing.mentee_id == mentee.id,
@@ -189,19 +191,14 @@ def portfolio(mentee_id: int):
 @bp.route("/mentees/<int:mentee_id>/portfolio.pdf")
 @role_required(*SIGNED_IN)
 def portfolio_pdf(mentee_id: int):
-    from flask import Response
-
+    from scbi.downloads import download
     from scbi.mentees.portfolio import build_portfolio
     from scbi.mentees.portfolio import portfolio_pdf as render_pdf
 
     mentee = mentee_or_404(current_user, mentee_id)
     pdf = render_pdf(mentee, build_portfolio(mentee, today()), today())
     name = "".join(c if c.isalnum() else "-" for c in mentee.user.full_name).strip("-")
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="portfolio-{name}.pdf"'},
-    )
+    return download(pdf, mimetype="application/pdf", name=f"portfolio-{name}.pdf")
 
 
 @bp.route("/mentees/levels")

@@ -3,7 +3,7 @@ import and its preview are in ``framework_import_views``."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.downloads import download
 from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS, form_page
@@ -248,11 +249,10 @@ def framework_edit(framework_id: int):
 @role_required(*SIGNED_IN)
 def framework_export(framework_id: int):
     framework = _get(CompetencyFramework, framework_id)
-    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in framework.idnumber)[:60]
-    return Response(
+    return download(
         frameworks.export_framework(framework),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        name=frameworks.export_file_name(framework),
     )
 
 

@@ -1,6 +1,13 @@
 """Competency frameworks: the tree, the ``core`` flag (``set_core``, the one place where
 core flags change) and the Moodle CSV export. The import is in ``framework_import``; the
-proposal, bulk selections and the expert-rule warning in ``core_choice``."""
+proposal, bulk selections and the expert-rule warning in ``core_choice``.
+
+The export is a Moodle file, so it is written exactly (no apostrophe before a leading
+``=``) and every role may download it; instead, no text it carries may start as a
+spreadsheet formula: such names and descriptions are refused when typed or imported
+(``formula_cells``), and anything stored before that rule is neutralised on the way out
+(docs/security.md).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from sqlalchemy import inspect, select
 from scbi import audit
 from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
+from scbi.csv_export import FORMULA_START, neutralise
 from scbi.errors import ValidationFailed, check_version
 from scbi.extensions import db
 from scbi.programme import rules
@@ -42,6 +50,8 @@ def _framework_values(errors: Errors, data: dict, exclude_id=None) -> dict:
             "description", data.get("description"), max_length=20000, required=False
         ),
     }
+    for name in ("name", "idnumber", "description"):
+        _formula_free(errors, name, values[name])
     if values["idnumber"]:
         query = select(CompetencyFramework.id).where(
             CompetencyFramework.idnumber == values["idnumber"]
@@ -115,6 +125,8 @@ def _competency_values(
         "parent_id": None,
         "core": bool(data.get("core", False)),
     }
+    for name in ("idnumber", "short_name", "description"):
+        _formula_free(errors, name, values[name])
     parent = errors.ref(
         "parent_id", Competency, data.get("parent_id"), required=False, label=_("parent competency")
     )
@@ -362,30 +374,78 @@ def _file_refusal(errors: list[tuple[int, str]]) -> ValidationFailed:
 
 
 def export_framework(framework: CompetencyFramework) -> str:
-    """The framework as a Moodle CSV file (plus the ``core`` column)."""
+    """The framework as a Moodle CSV file (plus the ``core`` column).
+
+    Every cell is as stored (the Moodle round trip is exact) except one that would start
+    as a formula, which only a record stored before that was refused can hold."""
+    cell = neutralise
     head = FrameworkRow(
-        idnumber=framework.idnumber,
-        short_name=framework.name,
-        description=framework.description,
+        idnumber=cell(framework.idnumber),
+        short_name=cell(framework.name),
+        description=cell(framework.description),
         description_format=framework.description_format,
-        scale_values=framework.scale_values,
-        scale_configuration=framework.scale_configuration,
-        taxonomy=framework.taxonomy,
+        scale_values=cell(framework.scale_values),
+        scale_configuration=cell(framework.scale_configuration),
+        taxonomy=cell(framework.taxonomy),
     )
-    idnumbers = {c.id: c.idnumber for c in framework.competencies}
+    idnumbers = {c.id: cell(c.idnumber) for c in framework.competencies}
     rows = [
         CompetencyRow(
-            idnumber=c.idnumber,
-            short_name=c.short_name,
+            idnumber=cell(c.idnumber),
+            short_name=cell(c.short_name),
             parent_idnumber=idnumbers.get(c.parent_id, ""),
-            description=c.description,
+            description=cell(c.description),
             description_format=c.description_format,
-            rule_type=c.rule_type,
-            rule_outcome=c.rule_outcome,
-            rule_config=c.rule_config,
-            cross_references=list(c.cross_references or []),
+            rule_type=cell(c.rule_type),
+            rule_outcome=cell(c.rule_outcome),
+            rule_config=cell(c.rule_config),
+            cross_references=[cell(ref) for ref in c.cross_references or []],
             core=c.core,
         )
         for c, _depth in tree(framework)
     ]
     return render_framework_csv(head, rows)
+
+
+def _formula_free(errors: Errors, field: str, value: str | None) -> None:
+    """Refuse text a spreadsheet opening the export would run as a formula."""
+    if value and value.startswith(FORMULA_START):
+        errors.add(
+            field,
+            _(
+                "Start this text with a letter, a digit or a bracket: a spreadsheet opening "
+                "the exported framework would run text starting with %(first)s as a formula.",
+                first=value[0],
+            ),
+        )
+
+
+def formula_cells(parsed) -> list[tuple[int, str]]:
+    """Each imported cell that would be stored and exported starting as a formula."""
+    found = []
+    for row in [parsed.framework, *parsed.competencies]:
+        cells = {"Id number": row.idnumber, "Shortname": row.short_name}
+        cells["Description"] = row.description
+        if isinstance(row, CompetencyRow):
+            cells["Rule type"], cells["Rule outcome"] = row.rule_type, row.rule_outcome
+            cells["Rule config"] = row.rule_config
+            cells["Cross referenced competency id numbers"] = ",".join(row.cross_references)
+        else:
+            cells["Scale values"] = row.scale_values
+            cells["Scale configuration"] = row.scale_configuration
+            cells["Taxonomy"] = row.taxonomy
+        for column, text in cells.items():
+            if text.startswith(FORMULA_START):
+                message = _(
+                    "%(column)s starts with %(first)r: a spreadsheet would run it as a "
+                    "formula. Start it with a letter, a digit or a bracket.",
+                    column=column,
+                    first=text[0],
+                )
+                found.append((row.row, message))
+    return found
+
+
+def export_file_name(framework: CompetencyFramework) -> str:
+    """The export's file name: the framework's idnumber (any script, see scbi.downloads)."""
+    return f"{framework.idnumber}.csv"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.coaches.models import Coach
+from scbi.downloads import download
 from scbi.extensions import db
 from scbi.forms import form_page
 from scbi.mentees.models import Mentee
@@ -354,11 +355,7 @@ def people_import():
 @bp.route("/people/import/template-<any(coach, mentee):kind>.csv")
 @role_required(SECRETARIAT)
 def people_template(kind: str):
-    return Response(
-        template_csv(kind),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="scbi-{kind}s-template.csv"'},
-    )
+    return download(template_csv(kind), mimetype="text/csv", name=f"scbi-{kind}s-template.csv")
 
 
 from scbi.programme import framework_views  # noqa: E402, F401  (routes on bp)

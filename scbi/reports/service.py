@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
+from scbi.downloads import download
 from scbi.extensions import db
 from scbi.programme.models import Sector
 from scbi.reports import exports, metrics
@@ -30,11 +31,7 @@ class ReportFile:
     filename: str
 
     def response(self) -> Response:
-        return Response(
-            self.content,
-            mimetype=self.mimetype,
-            headers={"Content-Disposition": f'attachment; filename="{self.filename}"'},
-        )
+        return download(self.content, mimetype=self.mimetype, name=self.filename)
 
 
 def visible_sectors(user: User, *, active_only: bool = True) -> list[Sector]:

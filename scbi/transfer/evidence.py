@@ -27,6 +27,12 @@ def refusal_message(reason: str, extension: str) -> str:
         return _("The file is larger than 10 MB.")
     if reason == "empty":
         return _("The file is empty.")
+    if reason == "archive":
+        return _(
+            "The file was not stored: it is a compressed archive that would unpack to more "
+            "than 100 MB (or more than 100 times its size), has too many parts, or does not "
+            "match its own table of contents. Save the document again and upload it."
+        )
     if reason == "content":
         return _("The file's content is not what its name says (a %(ext)s file).", ext=extension)
     return _(

@@ -272,7 +272,7 @@ def test_the_files_of_a_publication_carry_the_stored_numbers(app, client, built,
     path = f"/api/v1/reports/published/{report_id}"
     workbook = client.get(f"{path}?format=xlsx", headers=headers)
     assert workbook.mimetype == exports.XLSX
-    assert workbook.headers["Content-Disposition"].endswith('-v1.xlsx"')
+    assert workbook.headers["Content-Disposition"].rstrip('"').endswith("-v1.xlsx")
     book = load_workbook(BytesIO(workbook.data))
     assert book.sheetnames[0] == "Publication"
     about = sheet(book, "Publication")

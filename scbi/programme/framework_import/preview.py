@@ -13,7 +13,7 @@ from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
 from scbi.extensions import db
 from scbi.programme.core_choice import Node, expert_rule_warning, propose_core
-from scbi.programme.frameworks import _file_refusal, tree
+from scbi.programme.frameworks import _file_refusal, formula_cells, tree
 from scbi.programme.models import Competency, CompetencyFramework, Sector
 from scbi.programme.moodle import (
     CompetencyRow,
@@ -190,6 +190,8 @@ def preview_import(data: bytes | str, *, by: User, sector_id=None) -> ImportPrev
         parsed = parse_framework_csv(text)
     except MoodleCsvError as error:
         raise _file_refusal(error.errors) from None
+    if formulas := formula_cells(parsed):
+        raise _file_refusal(formulas)
     existing = db.session.scalar(
         select(CompetencyFramework)
         .options(selectinload(CompetencyFramework.competencies))

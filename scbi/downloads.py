@@ -1,0 +1,84 @@
+"""Every download's ``Content-Disposition``, built in one place.
+
+A file name may hold any character a person's name, a sector code or a framework's
+idnumber holds ("Łukasz Nowak", "İNV"), but an HTTP header is Latin-1 at most, so a name
+written into it raw is a 500. RFC 6266 answers with two parameters: ``filename*`` carries
+the name in UTF-8, percent-encoded as RFC 5987 says, and ``filename`` an ASCII look-alike
+for clients that do not read the first ("Lukasz-Nowak"). Werkzeug's ``send_file`` does the
+same; this module is the one place for every download, streamed or not.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import quote
+
+from flask import Response
+from werkzeug.http import dump_options_header
+
+# RFC 5987 attr-char beyond letters and digits (what Werkzeug's send_file keeps too)
+_ATTR_CHARS = "!#$&+-.^_`|~"
+# Path separators and what no common file system takes in a name
+_NOT_IN_NAMES = frozenset('/\\:*?"<>|')
+# Letters that Unicode does not decompose into an ASCII letter and a mark
+_ASCII_LOOKALIKES = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "Ħ": "H",
+        "ħ": "h",
+        "ı": "i",
+        "ß": "ss",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Þ": "Th",
+        "þ": "th",
+    }
+)
+
+
+def file_name(name: str, default: str = "download") -> str:
+    """``name`` as a file name: no control characters, path separators or characters a
+    file system refuses (each becomes "_"), at most 200 characters, never empty."""
+    kept = "".join(
+        "_" if c in _NOT_IN_NAMES else c
+        for c in unicodedata.normalize("NFC", name or "")
+        if unicodedata.category(c)[0] != "C"
+    )
+    return kept.strip(" .")[-200:] or default
+
+
+def ascii_name(name: str) -> str:
+    """The name in ASCII: accents dropped ("İ" → "I"), a few letters spelt out ("Ł" → "L"),
+    anything else "_"."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_ASCII_LOOKALIKES))
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c if " " <= c <= "~" else "_" for c in letters)
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with ``name``: an ASCII ``filename`` and, when the name is not
+    ASCII, the exact name in ``filename*`` (RFC 6266 §4.3, RFC 5987)."""
+    name = file_name(name)
+    fallback = ascii_name(name)
+    options = {"filename": fallback}
+    if fallback != name:
+        options["filename*"] = "UTF-8''" + quote(name, safe=_ATTR_CHARS)
+    return dump_options_header("attachment", options)
+
+
+def attachment(response: Response, name: str) -> Response:
+    """Mark ``response`` as a download named ``name``."""
+    response.headers["Content-Disposition"] = content_disposition(name)
+    return response
+
+
+def download(content, *, mimetype: str, name: str) -> Response:
+    """A response of ``content`` (bytes, text or an iterable of pieces) to save as ``name``."""
+    return attachment(Response(content, mimetype=mimetype), name)

@@ -1,0 +1,100 @@
+"""Every download names its file through scbi.downloads: any script, never a 500."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from werkzeug.http import parse_options_header
+
+from scbi.downloads import content_disposition
+from scbi.extensions import db
+from tests import factories as f
+from tests.helpers import api_token, bearer, login
+
+
+def saved_as(response) -> str:
+    """The file name a browser saves ``response`` under (``filename*`` when given)."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    header = response.headers["Content-Disposition"]
+    header.encode("latin-1")  # what the server itself could send
+    kind, options = parse_options_header(header)
+    assert kind == "attachment"
+    return options["filename"]
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        ("report.csv", "attachment; filename=report.csv"),
+        (
+            "portfolio-Łukasz-Nowak.pdf",
+            "attachment; filename=portfolio-Lukasz-Nowak.pdf; "
+            "filename*=UTF-8''portfolio-%C5%81ukasz-Nowak.pdf",
+        ),
+        (
+            "sector İNV.pdf",
+            "attachment; filename=\"sector INV.pdf\"; filename*=UTF-8''sector%20%C4%B0NV.pdf",
+        ),
+        ('a"b\\c\r\nd/e.csv', "attachment; filename=a_b_cd_e.csv"),
+        ("计划.csv", "attachment; filename=__.csv; filename*=UTF-8''%E8%AE%A1%E5%88%92.csv"),
+        ("\r\n", "attachment; filename=download"),
+    ],
+)
+def test_content_disposition_has_an_ascii_name_and_the_exact_one(name, header):
+    assert content_disposition(name) == header
+
+
+def test_downloads_of_names_outside_latin1_are_attachments_not_500s(app, client):
+    """Portfolio PDF, report PDF and XLSX, framework exports, evidence, CSV exports and
+    templates, on the web and through the API."""
+    world = f.world(app)
+    with app.app_context():
+        from scbi.auth.models import User
+        from scbi.mentees.models import Mentee
+        from scbi.programme.models import CompetencyFramework, Sector
+        from scbi.transfer.models import Evidence
+
+        mentee = db.session.get(Mentee, world.a.mentee_id)
+        db.session.get(User, mentee.user_id).full_name = "Łukasz Nowak"
+        db.session.get(Sector, world.a.sector_id).code = "İNV"
+        db.session.get(CompetencyFramework, world.framework_id).idnumber = "ŁÓDŹ-Ωμέγα"
+        db.session.get(Evidence, world.evidence_id).original_name = "Étude — Łódź.pdf"
+        db.session.commit()
+    api = bearer(api_token(client, world.secretariat))
+    login(client, world.secretariat)
+    sector, framework = world.a.sector_id, world.framework_id
+
+    assert saved_as(client.get(f"/mentees/{world.a.mentee_id}/portfolio.pdf")) == (
+        "portfolio-Łukasz-Nowak.pdf"
+    )
+    pdf = saved_as(client.get(f"/reports/sectors/{sector}?fy=2025&format=pdf"))
+    xlsx = saved_as(
+        client.get(f"/api/v1/reports/sectors/{sector}?fy=2025&format=xlsx", headers=api)
+    )
+    assert pdf.startswith("sector-report-i̇nv-") and pdf.endswith(".pdf")
+    assert xlsx == pdf.removesuffix("pdf") + "xlsx"
+    for path, headers in (
+        (f"/frameworks/{framework}/export", {}),
+        (f"/api/v1/frameworks/{framework}/export", api),
+    ):
+        assert saved_as(client.get(path, headers=headers)) == "ŁÓDŹ-Ωμέγα.csv"
+    for path, headers in (
+        (f"/evidence/{world.evidence_id}/download", {}),
+        (f"/api/v1/evidence/{world.evidence_id}/download", api),
+    ):
+        response = client.get(path, headers=headers)
+        assert saved_as(response) == "Étude — Łódź.pdf"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # ASCII names keep the plain form, through the same helper
+    for path, headers, name in (
+        ("/logs/export.csv", {}, "scbi-transfer-logs.csv"),
+        ("/people/import/template-mentee.csv", {}, "scbi-mentees-template.csv"),
+        ("/api/v1/people/import/template?kind=coach", api, "scbi-coachs-template.csv"),
+    ):
+        response = client.get(path, headers=headers)
+        assert saved_as(response) == name
+        assert response.headers["Content-Disposition"] == content_disposition(name)
+    assert (
+        quote("Ł") in client.get(f"/frameworks/{framework}/export").headers["Content-Disposition"]
+    )
