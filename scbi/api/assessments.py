@@ -11,9 +11,8 @@ from scbi.api.docs import component, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, mentee_or_404, role_required
+from scbi.auth.permissions import SIGNED_IN, hidden, mentee_or_404, role_required
 from scbi.dates import today
-from scbi.errors import NotFound
 from scbi.extensions import db
 from scbi.mentees.assessments import create_assessment, pick_up_review
 from scbi.mentees.export import assessments_csv_response, visible_assessments
@@ -184,7 +183,7 @@ def mentee_competencies(mentee_id: int):
 def pick_up(assessment_id: int):
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
-        raise NotFound
+        raise hidden("assessment", assessment_id)
     mentee_or_404(g.api_user, assessment.mentee_id)
     pick_up_review(assessment, by=g.api_user)
     db.session.commit()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.coaches.models import Coach
+from scbi.errors import NotAllowed
 from scbi.extensions import db
 from scbi.forms import form_page
 from scbi.mentees.models import Mentee
@@ -312,7 +313,7 @@ def result(result_id: int):
     if result is None:
         abort(404)
     if request.method == "POST" and not current_user.has_role(SECRETARIAT):
-        abort(403)
+        raise NotAllowed
     form = _result_form(result)
     if request.method == "GET":
         form.status_note.data = ""
