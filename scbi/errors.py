@@ -109,6 +109,14 @@ class ValidationFailed(DomainError):
         return _("The data given is not valid.")
 
 
+class TooLarge(ValidationFailed):
+    """A file over its size limit: 413 (API.md), with ``fields`` naming it; a form shows
+    the message beside the field like any refusal."""
+
+    status = 413
+    code = "too_large"
+
+
 class Throttled(DomainError):
     status = 429
     code = "throttled"

@@ -139,7 +139,6 @@ def list_frameworks():
     body=FrameworkIn,
     response="Framework",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_framework():
@@ -155,7 +154,6 @@ def create_framework():
     "A framework with its competencies (tree order)",
     tag="frameworks",
     response="Framework",
-    errors=(404,),
 )
 @role_required(*SIGNED_IN)
 def get_framework(framework_id: int):
@@ -169,7 +167,6 @@ def get_framework(framework_id: int):
     body=CompetencyIn,
     response="Competency",
     status=201,
-    errors=(400, 403, 404, 422),
 )
 @role_required(Role.SECRETARIAT)
 def add_competency(framework_id: int):
@@ -185,7 +182,6 @@ def add_competency(framework_id: int):
     tag="frameworks",
     body=CompetencyPatch,
     response="Competency",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_competency(competency_id: int):
@@ -201,7 +197,7 @@ def patch_competency(competency_id: int):
     tag="frameworks",
     response="Framework",
     status=201,
-    errors=(400, 403, 413, 422),
+    uploads=("multipart/form-data", "text/csv"),
     query=(("sector_id", "integer", "The sector it belongs to; none = cross-cutting"),),
 )
 @role_required(Role.SECRETARIAT)
@@ -218,9 +214,7 @@ def import_framework():
 @endpoint(
     "The framework as a Moodle CSV file",
     tag="frameworks",
-    response=None,
-    errors=(404,),
-    content_type="text/csv",
+    alternatives=("text/csv",),
 )
 @role_required(*SIGNED_IN)
 def export_framework(framework_id: int):

@@ -90,7 +90,6 @@ def list_phases():
     body=PhaseIn,
     response="Phase",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_phase():
@@ -169,7 +168,6 @@ def list_sectors():
     body=SectorIn,
     response="Sector",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_sector():
@@ -179,7 +177,7 @@ def create_sector():
 
 
 @bp.get("/sectors/<int:sector_id>")
-@endpoint("One sector", tag="programme", response="Sector", errors=(404,))
+@endpoint("One sector", tag="programme", response="Sector")
 @role_required(*SIGNED_IN)
 def get_sector(sector_id: int):
     return jsonify(sector_json(_get(Sector, sector_id)))
@@ -191,7 +189,6 @@ def get_sector(sector_id: int):
     tag="programme",
     body=SectorPatch,
     response="Sector",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_sector(sector_id: int):
@@ -258,7 +255,6 @@ def list_institutions():
     body=InstitutionIn,
     response="Institution",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_institution():
@@ -367,7 +363,6 @@ def list_priority_results():
     body=ResultIn,
     response="PriorityResult",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_priority_result():
@@ -382,7 +377,6 @@ def create_priority_result():
     tag="programme",
     body=ResultPatch,
     response="PriorityResult",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_priority_result(result_id: int):

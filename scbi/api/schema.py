@@ -6,14 +6,21 @@ One declaration serves both, so the document cannot drift from what handlers acc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from flask import request
 from flask_babel import gettext as _
 
 from scbi.errors import BadRequest, ValidationFailed
+from scbi.validation import CONTROL_CHARACTERS
 
 _JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "number": (int, float)}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # OpenAPI's format "date" (RFC 3339 full-date)
+_INTEGER = re.compile(r"-?\d{1,10}")
+MAX_ID = 2**31 - 1  # the largest value an integer column holds
+# scbi.validation.CONTROL_CHARACTERS as a JSON Schema pattern: tabs and line breaks only
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class F:
     max_length: int | None = None
     description: str = ""
     ref: str | None = None  # for arrays/objects of a named schema (responses only)
+    plain_text: bool = False  # refuse control characters (TEXT_PATTERN)
 
     def openapi(self) -> dict:
         if self.type == "date":
@@ -49,20 +57,27 @@ class F:
             spec = {"type": self.type}
             if self.enum and self.type == "string":
                 spec["enum"] = list(self.enum)
-        if self.min is not None:
-            spec["minimum"] = self.min
-        if self.max is not None:
-            spec["maximum"] = self.max
+        description = self.description
+        if isinstance(self.min, dt.date):  # JSON Schema has no bounds for dates: say them
+            bounds = f"From {self.min.isoformat()} to {self.max.isoformat()}."
+            description = f"{description} {bounds}".strip()
+        else:
+            if self.min is not None:
+                spec["minimum"] = self.min
+            if self.max is not None:
+                spec["maximum"] = self.max
         if self.max_length is not None:
             spec["maxLength"] = self.max_length
+        if self.plain_text:
+            spec["pattern"] = TEXT_PATTERN
         if self.nullable:
             spec = (
                 {"anyOf": [spec, {"type": "null"}]}
                 if "$ref" in spec
                 else {**spec, "type": [spec["type"], "null"]}
             )
-        if self.description:
-            spec["description"] = self.description
+        if description:
+            spec["description"] = description
         return spec
 
     def clean(self, value, errors: list[str]):
@@ -87,6 +102,8 @@ class F:
             errors.append(_("Must be one of: %(values)s.", values=", ".join(self.enum)))
         if self.max_length is not None and isinstance(value, str) and len(value) > self.max_length:
             errors.append(_("Use at most %(n)d characters.", n=self.max_length))
+        if self.plain_text and isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            errors.append(_("Remove the invisible control characters from this text."))
         if self.min is not None and value < self.min:
             errors.append(_("Must be at least %(n)s.", n=self.min))
         if self.max is not None and value > self.max:
@@ -96,9 +113,9 @@ class F:
     def _clean_date(self, value, errors):
         parse = dt.date.fromisoformat if self.type == "date" else dt.datetime.fromisoformat
         try:
-            if not isinstance(value, str):
+            if not isinstance(value, str) or (self.type == "date" and not _DATE.fullmatch(value)):
                 raise TypeError
-            return parse(value)
+            parsed = parse(value)
         except (TypeError, ValueError):
             errors.append(
                 _("Use the format YYYY-MM-DD.")
@@ -106,6 +123,31 @@ class F:
                 else _("Use an ISO 8601 timestamp.")
             )
             return None
+        bounded = isinstance(self.min, dt.date) and isinstance(self.max, dt.date)
+        if bounded and self.type == "date" and not self.min <= parsed <= self.max:
+            errors.append(
+                _(
+                    "Give a date from %(low)s to %(high)s.",
+                    low=self.min.isoformat(),
+                    high=self.max.isoformat(),
+                )
+            )
+            return None
+        return parsed
+
+    def clean_text(self, raw: str, errors: list[str]):
+        """A query-string value of this field's type (every value arrives as text)."""
+        if self.type == "integer":
+            if not (raw.isascii() and _INTEGER.fullmatch(raw)) or abs(int(raw)) > MAX_ID:
+                errors.append(_("Must be a whole number."))
+                return None
+            return self.clean(int(raw), errors)
+        if self.type == "boolean":
+            if raw not in ("true", "false"):
+                errors.append(_("Must be true or false."))
+                return None
+            return raw == "true"
+        return self.clean(raw, errors)
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,7 @@ def role_required(*roles: Role):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            user = acting_user()
-            if not user.is_authenticated:
-                raise NotAuthenticated
-            if not user.has_role(*roles):
-                raise NotAllowed
+            require_roles(roles)
             return view(*args, **kwargs)
 
         wrapped.roles = frozenset(roles)
@@ -39,6 +35,15 @@ def role_required(*roles: Role):
         return wrapped if view.__module__.startswith("scbi.api") else login_required(wrapped)
 
     return decorator
+
+
+def require_roles(roles) -> None:
+    """Refuse an anonymous caller (401) or one holding none of ``roles`` (403)."""
+    user = acting_user()
+    if not user.is_authenticated:
+        raise NotAuthenticated
+    if not user.has_role(*roles):
+        raise NotAllowed
 
 
 SIGNED_IN = tuple(Role)  # role_required(*SIGNED_IN): any signed-in user
