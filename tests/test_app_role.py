@@ -44,7 +44,7 @@ def app_role(app):
     owner.dispose()
 
 
-def test_finding9_the_app_works_under_a_role_that_cannot_change_the_schema(app, app_role):
+def test_finding9_the_app_works_under_a_role_that_cannot_change_the_schema(app, app_role, tmp_path):
     _role, url = app_role
     world = factories.world(app)
     limited = create_app(
@@ -69,8 +69,11 @@ def test_finding9_the_app_works_under_a_role_that_cannot_change_the_schema(app, 
         )
         coach = bearer(api_token(client, world.b.coach_user))
         assert client.get(f"/api/v1/logs/{world.log_id}", headers=coach).status_code == 404
-        result = limited.test_cli_runner().invoke(args=["scbi", "audit-verify"])
+        runner = limited.test_cli_runner()
+        result = runner.invoke(args=["scbi", "audit-verify"])
         assert result.exit_code == 0, result.output
+        backup = runner.invoke(args=["scbi", "backup", str(tmp_path / "programme.zip")])
+        assert backup.exit_code == 0, backup.output  # docs/deployment.md: backups as the app
     finally:
         with limited.app_context():
             db.engine.dispose()
