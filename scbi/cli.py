@@ -376,3 +376,51 @@ def restore_command(path: Path):
         click.echo(f"Restore failed, nothing was changed: {error}", err=True)
         raise SystemExit(1) from None
     click.echo(f"Restored {summary}; every table matches its checksum.")
+
+
+@scbi_cli.command("audit-verify")
+@with_appcontext
+def audit_verify_command():
+    """Walk the audit trail's hash chain and name the first broken link (exit code 1).
+    On success it prints the chain's head: note it outside the database (e.g. with each
+    backup), so a trail rewritten whole from an older point shows too."""
+    from scbi.audit_chain import verify
+    from scbi.extensions import db
+
+    verdict = verify(db.session)
+    db.session.rollback()
+    if not verdict.ok:
+        click.echo(
+            f"Audit trail broken: {verdict.reason} "
+            f"({verdict.events:,} events before it are intact.)",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(
+        f"Audit trail intact: {verdict.events:,} events; the head is event "
+        f"{verdict.head_id or '-'} with hash {verdict.head_hash}."
+    )
+
+
+@scbi_cli.command("grant-app-role")
+@click.argument("role")
+@with_appcontext
+def grant_app_role_command(role: str):
+    """Give the PostgreSQL ROLE what the application needs and no more (no schema
+    changes; the audit trail only read and added to). Run it as the tables' owner, with
+    the owner's database URL, after every `db upgrade` (docs/deployment.md)."""
+    from sqlalchemy import text
+
+    from scbi.database import app_role_grants
+    from scbi.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("Roles are PostgreSQL's; SQLite has none to grant.")
+    try:
+        statements = app_role_grants(role)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    click.echo(f"{role} may now use the application's rows, and only add to the audit trail.")

@@ -118,3 +118,21 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def app_role_grants(role: str) -> list[str]:
+    """The privileges of a PostgreSQL role that runs the application but cannot change the
+    schema (docs/deployment.md): rows of every table, the audit trail only read and added
+    to, the schema revision only read. Issued by the tables' owner after each upgrade."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", role):
+        raise ValueError(f"not a plain PostgreSQL role name: {role!r}")
+    who = f'"{role}"'
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {who}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {who}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM {who}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {who}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {who}",
+    ]

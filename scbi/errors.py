@@ -32,8 +32,11 @@ class DomainError(Exception):
         code: str | None = None,
         fields: dict[str, list[str]] | None = None,
         rows: list[dict] | None = None,
+        entity: tuple[str, int] | None = None,
     ):
         self.fields = fields or {}
+        # The record asked for, (table, id), when a refusal names one (NotAllowed, NotFound)
+        self.entity = entity
         self.rows = rows or []  # for files: [{"row": n, "message": "..."}], row 0 = whole file
         if code:
             self.code = code
@@ -81,6 +84,9 @@ class PasswordChangeRequired(NotAllowed):
 
 
 class NotFound(DomainError):
+    """Missing, or not visible to the caller. The scoped loaders give the record asked for
+    (``entity=(table, id)``): such a 404 is a refusal, audited as ``access.denied``."""
+
     status = 404
     code = "not_found"
 
@@ -114,6 +120,14 @@ class ValidationFailed(DomainError):
         if self.fields:
             return _("Some fields need correcting.")
         return _("The data given is not valid.")
+
+
+class TooLarge(ValidationFailed):
+    """A file over its size limit: 413 (API.md), with ``fields`` naming it; a form shows
+    the message beside the field like any refusal."""
+
+    status = 413
+    code = "too_large"
 
 
 class Throttled(DomainError):
@@ -208,8 +222,10 @@ def register_error_handlers(app: Flask) -> None:
         headers = {}
         if isinstance(error, Throttled):
             headers["Retry-After"] = str(error.retry_after)
-        if isinstance(error, NotAllowed):
-            _record_denied(error)
+        if isinstance(error, NotAllowed) or (
+            isinstance(error, NotFound) and error.entity is not None
+        ):
+            _record_denied(error.status, error.entity)
         return _render(error.status, error.code, error.message, error.fields, headers, error.rows)
 
     @app.errorhandler(StaleDataError)
@@ -248,6 +264,10 @@ def register_error_handlers(app: Flask) -> None:
         message = http_message(status)
         if status == 400 and wants_json():
             message = _("The request body is not valid JSON.")
+        if status == 403:  # a hand abort(403) is a refusal like any other
+            _record_denied(403)
+        elif status == 404 and getattr(error, "entity", None):  # a loader's, as werkzeug's
+            _record_denied(404, error.entity)
         headers = dict(error.get_headers()) if status == 405 else None
         if headers:
             headers.pop("Content-Type", None)
@@ -255,11 +275,23 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        log.exception("unhandled error, request id %s", g.get("request_id"))
-        message = _(
-            "Something went wrong on our side. Quote request id %(id)s if you report it.",
-            id=g.get("request_id", "-"),
+        log.exception(
+            "unhandled error, request id %s (client's %s)",
+            g.get("request_id"),
+            g.get("client_request_id"),
         )
+        if g.get("client_request_id"):
+            message = _(
+                "Something went wrong on our side. Quote request id %(id)s (your reference "
+                "%(client)s) if you report it.",
+                id=g.get("request_id", "-"),
+                client=g.client_request_id,
+            )
+        else:
+            message = _(
+                "Something went wrong on our side. Quote request id %(id)s if you report it.",
+                id=g.get("request_id", "-"),
+            )
         return _render(500, "internal_error", message)
 
 
@@ -295,20 +327,57 @@ def _table_of_index(name: str) -> str | None:
     return None
 
 
-def _record_denied(error: NotAllowed) -> None:
-    """Audit a refused access in its own transaction (the request's own is rolled back)."""
+# URL arguments whose record's table is not simply the argument without ``_id``
+_TABLE_OF_ARGUMENT = {
+    "log_id": "transfer_log",
+    "plan_id": "transfer_plan",
+    "framework_id": "competency_framework",
+    "result_id": "priority_result",
+}
+
+
+def requested_entity() -> tuple[str, int] | None:
+    """The record the URL names (its last ``<int:…_id>`` argument), as (table, id)."""
+    for name, value in reversed(list((request.view_args or {}).items())):
+        if name.endswith("_id") and isinstance(value, int) and not isinstance(value, bool):
+            return _TABLE_OF_ARGUMENT.get(name, name.removesuffix("_id")), value
+    return None
+
+
+def _record_denied(status: int, entity: tuple[str, int] | None = None) -> None:
+    """Audit a refused access (``access.denied``, naming the record asked for) in a
+    transaction of its own: the request's own changes are rolled back first, then the
+    refusal is written and committed alone, so it stays while they do not.
+
+    A 404 is recorded only when a scoped loader gave the record; ``hidden`` says whether it
+    exists (a refusal) or not (a probe) — both cost the same, so timing tells nothing."""
     from scbi import audit
     from scbi.auth.current import acting_user
     from scbi.extensions import db
 
     try:
         db.session.rollback()
-        audit.record(
-            "access.denied",
-            by=acting_user(),
-            after={"path": request.path, "method": request.method},
-        )
+        user = acting_user()
+        if status == 404 and not user.is_authenticated:
+            return
+        entity = entity or requested_entity()
+        after = {"path": request.path, "method": request.method}
+        if status == 404:
+            after["hidden"] = _exists(entity)
+        audit.record("access.denied", by=user, entity=entity, after=after)
         db.session.commit()
     except Exception:  # auditing a refusal must never turn it into a 500
         db.session.rollback()
         log.exception("could not audit a denied access")
+
+
+def _exists(entity: tuple[str, int] | None) -> bool | None:
+    from sqlalchemy import literal, select
+
+    from scbi.extensions import db
+
+    table = db.metadata.tables.get(entity[0]) if entity else None
+    if table is None or "id" not in table.c:
+        return None
+    found = db.session.scalar(select(literal(1)).select_from(table).where(table.c.id == entity[1]))
+    return found is not None

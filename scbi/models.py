@@ -1,6 +1,6 @@
 """Every feature's models, imported in one place (what Alembic compares against)."""
 
-from scbi.audit import AuditEvent
+from scbi.audit import AuditChainHead, AuditEvent
 from scbi.auth.models import ApiToken, LoginClientThrottle, LoginThrottle, User, UserRole
 from scbi.coaches.models import Coach
 from scbi.database import Base
@@ -31,6 +31,7 @@ from scbi.transfer.models import (
 __all__ = [
     "ApiToken",
     "Assessment",
+    "AuditChainHead",
     "AuditEvent",
     "Base",
     "Coach",

@@ -9,7 +9,8 @@ from flask import Flask, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,32}$")
+# A client's own X-Request-ID, kept beside the server's (never instead of it)
+_CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 CSP = "; ".join(
     [
@@ -33,8 +34,11 @@ _OPEN_WHILE_PASSWORD_EXPIRED = {"auth.change_password", "auth.logout", "static",
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def assign_request_id():
+        """The request id is always the server's; a client's, if well formed, is kept
+        apart (audit events carry both), so no client can choose the id we log."""
+        g.request_id = secrets.token_hex(8)
         supplied = request.headers.get("X-Request-ID", "")
-        g.request_id = supplied if _REQUEST_ID.match(supplied) else secrets.token_hex(8)
+        g.client_request_id = supplied if _CLIENT_REQUEST_ID.fullmatch(supplied) else None
 
     @app.before_request
     def force_password_change():

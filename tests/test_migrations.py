@@ -131,3 +131,45 @@ def test_staff_numbers_differing_only_in_case_stop_migration_0006(app, empty_dat
             command.upgrade(config, "0006")
     finally:
         engine.dispose()
+
+
+def test_finding9_migration_0009_chains_the_events_it_finds(app, empty_database_url):
+    """Events written before the chain existed are chained in id order by the upgrade, and
+    the application's verification accepts the result."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from scbi.audit_chain import verify
+
+    config = config_for(app, empty_database_url)
+    command.upgrade(config, "0006")
+    engine = create_engine(make_url(empty_database_url))
+    try:
+        with engine.begin() as conn:
+            for n, after in enumerate(
+                ['{"n": 1}', None, '{"title": "\u0141\u00f3d\u017a", "b": [1, null]}']
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_event (occurred_at, action, entity_type, entity_id, "
+                        "after, source) VALUES (:at, :action, 'user', :n, :after, 'cli')"
+                    ),
+                    {
+                        "at": datetime(2026, 1, 1, 12, 0, n, 123456, tzinfo=UTC),
+                        "action": f"old.event{n}",
+                        "n": n,
+                        "after": after,
+                    },
+                )
+        command.upgrade(config, "head")
+        with Session(engine) as session:
+            verdict = verify(session)
+        assert verdict.ok, verdict.reason
+        assert verdict.events == 3
+        command.downgrade(config, "0006")
+        command.upgrade(config, "head")
+        with Session(engine) as session:
+            assert verify(session).ok
+    finally:
+        engine.dispose()

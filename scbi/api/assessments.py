@@ -7,13 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scbi.api import bp
-from scbi.api.docs import component, endpoint
+from scbi.api.docs import ON, component, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, mentee_or_404, role_required
+from scbi.auth.permissions import SIGNED_IN, hidden, mentee_or_404, role_required
 from scbi.dates import today
-from scbi.errors import NotFound
 from scbi.extensions import db
 from scbi.mentees.assessments import create_assessment, pick_up_review
 from scbi.mentees.export import assessments_csv_response, visible_assessments
@@ -99,7 +98,6 @@ def assessment_json(a: Assessment) -> dict:
     tag="competencies",
     response="Assessment",
     list_of=True,
-    errors=(404,),
     query=(("competency_id", "integer", ""),),
 )
 @role_required(*SIGNED_IN)
@@ -110,7 +108,7 @@ def list_assessments(mentee_id: int):
         .options(selectinload(Assessment.logs))
         .where(Assessment.mentee_id == mentee.id)
     )
-    if competency_id := request.args.get("competency_id", type=int):
+    if competency_id := g.query.get("competency_id"):
         query = query.where(Assessment.competency_id == competency_id)
     return list_response(
         query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc()), assessment_json
@@ -124,7 +122,7 @@ def list_assessments(mentee_id: int):
     body=AssessmentIn,
     response="Assessment",
     status=201,
-    errors=(400, 403, 404, 409, 422),
+    errors=(403, 409),
 )
 @role_required(*SIGNED_IN)
 def add_assessment(mentee_id: int):
@@ -136,24 +134,17 @@ def add_assessment(mentee_id: int):
 
 @bp.get("/mentees/<int:mentee_id>/competencies")
 @endpoint(
-    "Baseline, current, target and self-assessed level per competency",
+    "Baseline, current, target and self-assessed level per competency (a JSON array, one "
+    "item per competency of the mentee's frameworks, as API.md shows it)",
     tag="competencies",
     response="CompetencyLevel",
-    errors=(404,),
-    query=(("on", "string", "YYYY-MM-DD; default today"),),
+    array_of=True,
+    query=(("on", ON),),
 )
 @role_required(*SIGNED_IN)
 def mentee_competencies(mentee_id: int):
-    from scbi.api.schema import F as Field
-    from scbi.errors import ValidationFailed
-
     mentee = mentee_or_404(g.api_user, mentee_id)
-    on = today()
-    if raw := request.args.get("on"):
-        errors: list[str] = []
-        on = Field("date").clean(raw, errors)
-        if errors:
-            raise ValidationFailed(fields={"on": errors})
+    on = g.query.get("on") or today()
     return jsonify(
         [
             {
@@ -178,13 +169,13 @@ def mentee_competencies(mentee_id: int):
     "Take a self-assessment's review request",
     tag="competencies",
     response="Assessment",
-    errors=(403, 404, 409),
+    errors=(409,),
 )
 @role_required(Role.COACH, Role.COORDINATOR, Role.SECRETARIAT)
 def pick_up(assessment_id: int):
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
-        raise NotFound
+        raise hidden("assessment", assessment_id)
     mentee_or_404(g.api_user, assessment.mentee_id)
     pick_up_review(assessment, by=g.api_user)
     db.session.commit()
@@ -198,11 +189,12 @@ def pick_up(assessment_id: int):
     response="Assessment",
     list_of=True,
     query=(
-        ("format", "string", "csv for a download"),
+        ("format", F("string", enum=("json", "csv"), description="csv for a download")),
         ("sector_id", "integer", ""),
         ("mentee_id", "integer", ""),
         ("competency_id", "integer", ""),
     ),
+    alternatives=("text/csv",),
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def assessments_list():

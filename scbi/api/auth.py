@@ -56,7 +56,7 @@ component(Schema("Health", {"status": F("string", required=True, enum=("ok",))})
     body=TokenRequest,
     response="Token",
     status=201,
-    errors=(400, 401, 403, 422, 429),
+    errors=(401, 403, 429),
     public=True,
 )
 def create_token():
@@ -79,7 +79,7 @@ def create_token():
 
 
 @bp.delete("/tokens/current")
-@endpoint("Revoke the token used for this call", tag="auth", status=204, errors=(401,))
+@endpoint("Revoke the token used for this call", tag="auth", status=204)
 def delete_current_token():
     revoke_token(g.api_token, by=g.api_user)
     db.session.commit()
@@ -102,7 +102,7 @@ def me_json(user) -> dict:
 
 
 @bp.get("/me")
-@endpoint("The caller's account, roles and scope", tag="auth", response="Me", errors=(401,))
+@endpoint("The caller's account, roles and scope", tag="auth", response="Me")
 def me():
     return jsonify(me_json(g.api_user))
 

@@ -111,7 +111,8 @@ def _flag(name: str) -> bool:
         (200, "ImportPreview", "With ?preview=true: nothing is stored"),
         (200, "Framework", "With ?update=true on an existing framework: updated, with changes"),
     ),
-    errors=(400, 403, 409, 413, 422),
+    errors=(409,),
+    uploads=("multipart/form-data", "text/csv"),
     query=(
         ("sector_id", "integer", "The sector it belongs to; none = cross-cutting"),
         ("preview", "boolean", "true: only check the file and answer the preview"),

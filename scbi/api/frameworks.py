@@ -211,7 +211,6 @@ def list_frameworks():
     body=FrameworkIn,
     response="Framework",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_framework():
@@ -227,7 +226,6 @@ def create_framework():
     "A framework with its competencies (tree order)",
     tag="frameworks",
     response="Framework",
-    errors=(404,),
 )
 @role_required(*SIGNED_IN)
 def get_framework(framework_id: int):
@@ -241,7 +239,6 @@ def get_framework(framework_id: int):
     body=CompetencyIn,
     response="Competency",
     status=201,
-    errors=(400, 403, 404, 422),
 )
 @role_required(Role.SECRETARIAT)
 def add_competency(framework_id: int):
@@ -257,7 +254,6 @@ def add_competency(framework_id: int):
     tag="frameworks",
     body=CompetencyPatch,
     response="Competency",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_competency(competency_id: int):
@@ -273,7 +269,6 @@ def patch_competency(competency_id: int):
     tag="frameworks",
     body=CoreIn,
     response="Framework",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def put_framework_core(framework_id: int):
@@ -294,9 +289,7 @@ def put_framework_core(framework_id: int):
 @endpoint(
     "The framework as a Moodle CSV file",
     tag="frameworks",
-    response=None,
-    errors=(404,),
-    content_type="text/csv",
+    alternatives=("text/csv",),
 )
 @role_required(*SIGNED_IN)
 def export_framework(framework_id: int):

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scbi.api import bp
-from scbi.api.docs import endpoint
+from scbi.api.docs import day, endpoint
 from scbi.api.lists import list_response
-from scbi.api.schema import json_body
+from scbi.api.schema import F, json_body
 from scbi.api.transfer import LinkIn, LogIn, LogPut, Response_, Transition, evidence_json, log_json
 from scbi.auth.models import Role
 from scbi.auth.permissions import (
@@ -21,13 +21,17 @@ from scbi.auth.permissions import (
 )
 from scbi.errors import BadRequest
 from scbi.extensions import db
+from scbi.files import ALLOWED
 from scbi.transfer import evidence as evidence_service
 from scbi.transfer import logs
 from scbi.transfer.export import logs_csv_response, visible_logs
 from scbi.transfer.models import (
     Evidence,
+    LogStatus,
     TransferLog,
 )
+
+LOG_STATUSES = tuple(s.value for s in LogStatus)
 
 # --- logs ----------------------------------------------------------------------------------
 
@@ -38,8 +42,7 @@ from scbi.transfer.models import (
     tag="logs",
     response="Log",
     list_of=True,
-    errors=(404,),
-    query=(("status", "string", ""),),
+    query=(("status", F("string", enum=LOG_STATUSES)),),
 )
 @role_required(*SIGNED_IN)
 def list_pairing_logs(pairing_id: int):
@@ -63,7 +66,7 @@ def list_pairing_logs(pairing_id: int):
     body=LogIn,
     response="Log",
     status=201,
-    errors=(400, 403, 404, 409, 422),
+    errors=(409,),
 )
 @role_required(Role.COACH)
 def create_log(pairing_id: int):
@@ -74,7 +77,7 @@ def create_log(pairing_id: int):
 
 
 @bp.get("/logs/<int:log_id>")
-@endpoint("One log, with its evidence and history", tag="logs", response="Log", errors=(404,))
+@endpoint("One log, with its evidence and history", tag="logs", response="Log")
 @role_required(*SIGNED_IN)
 def get_log(log_id: int):
     return jsonify(log_json(log_or_404(g.api_user, log_id)))
@@ -86,7 +89,6 @@ def get_log(log_id: int):
     tag="logs",
     body=LogPut,
     response="Log",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.COACH)
 def put_log(log_id: int):
@@ -109,7 +111,6 @@ def _log_action(log_id: int, action, schema=Transition):
     tag="logs",
     body=Transition,
     response="Log",
-    errors=(403, 404, 409, 422),
 )
 @role_required(Role.COACH)
 def submit_log(log_id: int):
@@ -122,7 +123,6 @@ def submit_log(log_id: int):
     tag="logs",
     body=Response_,
     response="Log",
-    errors=(403, 404, 409, 422),
 )
 @role_required(Role.MENTEE)
 def acknowledge_log(log_id: int):
@@ -135,7 +135,6 @@ def acknowledge_log(log_id: int):
     tag="logs",
     body=Response_,
     response="Log",
-    errors=(403, 404, 409, 422),
 )
 @role_required(Role.MENTEE)
 def dispute_log(log_id: int):
@@ -148,7 +147,6 @@ def dispute_log(log_id: int):
     tag="logs",
     body=Transition,
     response="Log",
-    errors=(403, 404, 409),
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def verify_log(log_id: int):
@@ -162,14 +160,15 @@ def verify_log(log_id: int):
     response="Log",
     list_of=True,
     query=(
-        ("format", "string", "csv for a download"),
+        ("format", F("string", enum=("json", "csv"), description="csv for a download")),
         ("sector_id", "integer", ""),
-        ("status", "string", ""),
+        ("status", F("string", enum=LOG_STATUSES)),
         ("coach_id", "integer", ""),
         ("mentee_id", "integer", ""),
-        ("from", "string", "YYYY-MM-DD"),
-        ("to", "string", "YYYY-MM-DD"),
+        ("from", day("Activities on or after this day.")),
+        ("to", day("Activities on or before this day.")),
     ),
+    alternatives=("text/csv",),
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def list_logs():
@@ -188,7 +187,7 @@ def list_logs():
 
 
 @bp.get("/logs/<int:log_id>/evidence")
-@endpoint("The log's evidence", tag="evidence", response="Evidence", list_of=True, errors=(404,))
+@endpoint("The log's evidence", tag="evidence", response="Evidence", list_of=True)
 @role_required(*SIGNED_IN)
 def list_evidence(log_id: int):
     log = log_or_404(g.api_user, log_id)
@@ -201,9 +200,10 @@ def list_evidence(log_id: int):
     "Attach a file (multipart `file`, optional `title`) or a link (JSON {url, title})",
     tag="evidence",
     body=LinkIn,
+    uploads=("multipart/form-data",),
     response="Evidence",
     status=201,
-    errors=(400, 403, 404, 409, 413, 422),
+    errors=(409,),
 )
 @role_required(Role.COACH)
 def add_evidence(log_id: int):
@@ -226,7 +226,7 @@ def add_evidence(log_id: int):
 
 
 @bp.delete("/evidence/<int:evidence_id>")
-@endpoint("Remove evidence from a draft log", tag="evidence", status=204, errors=(403, 404, 409))
+@endpoint("Remove evidence from a draft log", tag="evidence", status=204, errors=(409,))
 @role_required(Role.COACH)
 def delete_evidence(evidence_id: int):
     evidence = evidence_or_404(g.api_user, evidence_id)
@@ -239,8 +239,7 @@ def delete_evidence(evidence_id: int):
 @endpoint(
     "The evidence file, as an attachment",
     tag="evidence",
-    content_type="application/octet-stream",
-    errors=(404,),
+    alternatives=tuple(sorted({content_type for content_type, _kind in ALLOWED.values()})),
 )
 @role_required(*SIGNED_IN)
 def download_evidence(evidence_id: int):

@@ -13,6 +13,7 @@ from flask import current_app, jsonify
 from scbi.api import bp
 from scbi.api.docs import COMPONENTS, Doc, endpoint
 from scbi.errors import HTTP_CODES
+from scbi.pagination import MAX_PER_PAGE
 
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _ERROR_DESCRIPTIONS = {
@@ -26,6 +27,19 @@ _ERROR_DESCRIPTIONS = {
     422: "Validation failed; `fields` names each bad field",
     429: "Throttled; see Retry-After",
     503: "The database does not answer",
+}
+
+
+_UPLOADS = {
+    "multipart/form-data": {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "title": {"type": "string", "maxLength": 200},
+        },
+    },
+    "text/csv": {"type": "string"},
 }
 
 
@@ -70,25 +84,39 @@ def _operation(rule, method: str, doc: Doc, roles) -> dict:
         }
         for conv, name in _CONVERTER.findall(rule.rule)
     ]
-    if doc.list_of:
+    if doc.list_of:  # read leniently (scbi.pagination.page_args): any value is answered
         params += [
-            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+            {
+                "name": "page",
+                "in": "query",
+                "schema": {},
+                "description": "A whole number from 1 (default 1); anything else reads as 1.",
+            },
             {
                 "name": "per_page",
                 "in": "query",
-                "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                "schema": {},
+                "description": f"1 to {MAX_PER_PAGE} (default 50); more reads as "
+                f"{MAX_PER_PAGE}, anything else as the default.",
             },
         ]
-    params += [
-        {"name": n, "in": "query", "schema": {"type": t}, "description": d} for n, t, d in doc.query
-    ]
+    for name, spec in doc.query_fields().items():
+        schema = spec.openapi()
+        param = {"name": name, "in": "query", "schema": schema}
+        if spec.required:
+            param["required"] = True
+        if schema.get("description"):
+            param["description"] = schema.pop("description")
+        params.append(param)
     if params:
         op["parameters"] = params
+    content = {}
     if doc.body is not None:
-        op["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": doc.body.openapi()}},
-        }
+        content["application/json"] = {"schema": doc.body.openapi()}
+    for media_type in doc.uploads:
+        content[media_type] = {"schema": _UPLOADS[media_type]}
+    if content:
+        op["requestBody"] = {"required": True, "content": content}
     ok: dict = {"description": "OK" if doc.status < 300 else str(doc.status)}
     if doc.response:
         schema = {"$ref": f"#/components/schemas/{doc.response}"}
@@ -103,7 +131,13 @@ def _operation(rule, method: str, doc: Doc, roles) -> dict:
                     "total": {"type": "integer"},
                 },
             }
+        elif doc.array_of:
+            schema = {"type": "array", "items": schema}
         ok["content"] = {doc.content_type: {"schema": schema}}
+    for media_type in doc.alternatives:
+        ok.setdefault("content", {})[media_type] = {
+            "schema": {"type": "string", "format": "binary"}
+        }
     op["responses"][str(doc.status)] = ok
     for status, name, when in doc.also:  # answers of one status merge into a oneOf
         ref = {"$ref": f"#/components/schemas/{name}"}
@@ -116,9 +150,8 @@ def _operation(rule, method: str, doc: Doc, roles) -> dict:
         answer["content"]["application/json"]["schema"] = {
             "oneOf": [*schema.get("oneOf", [schema]), ref]
         }
-    # Any token-authenticated call may be refused: 401 (no valid token), 403 (role, or an
-    # account that must first choose a new password)
-    for status in sorted(set(doc.errors) | ({401, 403} if not doc.public else set())):
+    path_ids = bool(_CONVERTER.search(rule.rule))
+    for status in sorted(doc.statuses(path_ids=path_ids, roles=roles)):
         op["responses"][str(status)] = {
             "description": _ERROR_DESCRIPTIONS.get(status, HTTP_CODES.get(status, "Error")),
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

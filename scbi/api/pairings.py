@@ -116,7 +116,6 @@ def list_pairings():
     body=PairingIn,
     response="Pairing",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(*MANAGERS)
 def create_pairing():
@@ -128,7 +127,7 @@ def create_pairing():
 
 
 @bp.get("/pairings/<int:pairing_id>")
-@endpoint("One pairing", tag="pairings", response="Pairing", errors=(404,))
+@endpoint("One pairing", tag="pairings", response="Pairing")
 @role_required(*SIGNED_IN)
 def get_pairing(pairing_id: int):
     return jsonify(pairing_json(pairing_or_404(g.api_user, pairing_id)))
@@ -140,7 +139,6 @@ def get_pairing(pairing_id: int):
     tag="pairings",
     body=PairingEnd,
     response="Pairing",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(*MANAGERS)
 def end_pairing(pairing_id: int):
@@ -156,7 +154,6 @@ def end_pairing(pairing_id: int):
     tag="pairings",
     body=VersionOnly,
     response="Pairing",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(*MANAGERS)
 def pause_pairing(pairing_id: int):
@@ -172,7 +169,6 @@ def pause_pairing(pairing_id: int):
     tag="pairings",
     body=VersionOnly,
     response="Pairing",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(*MANAGERS)
 def resume_pairing(pairing_id: int):

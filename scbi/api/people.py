@@ -102,7 +102,15 @@ PERSON = {
     "full_name": F("string", required=True),
     "sector_id": F("integer", required=True),
     "version": F("integer", required=True),
-    "one_time_password": F("string", description="Only in the answer that created it"),
+    "one_time_password": F(
+        "string",
+        nullable=True,
+        description=(
+            "Only in the answer to a registration without a password: the generated one-time "
+            "password, or null when the e-mail already had an account (a mentee becoming a "
+            "coach, or the reverse), which keeps its own password"
+        ),
+    ),
 }
 component(
     Schema(
@@ -240,7 +248,6 @@ def list_coaches():
     body=CoachIn,
     response="Coach",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_coach():
@@ -254,7 +261,7 @@ def create_coach():
 
 
 @bp.get("/coaches/<int:coach_id>")
-@endpoint("One coach", tag="people", response="Coach", errors=(404,))
+@endpoint("One coach", tag="people", response="Coach")
 @role_required(*SIGNED_IN)
 def get_coach(coach_id: int):
     return jsonify(coach_json(coach_or_404(g.api_user, coach_id)))
@@ -266,7 +273,6 @@ def get_coach(coach_id: int):
     tag="people",
     body=CoachPatch,
     response="Coach",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_coach(coach_id: int):
@@ -314,7 +320,6 @@ def list_mentees():
     body=MenteeIn,
     response="Mentee",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_mentee():
@@ -328,7 +333,7 @@ def create_mentee():
 
 
 @bp.get("/mentees/<int:mentee_id>")
-@endpoint("One mentee", tag="people", response="Mentee", errors=(404,))
+@endpoint("One mentee", tag="people", response="Mentee")
 @role_required(*SIGNED_IN)
 def get_mentee(mentee_id: int):
     return jsonify(mentee_json(mentee_or_404(g.api_user, mentee_id)))
@@ -340,7 +345,6 @@ def get_mentee(mentee_id: int):
     tag="people",
     body=MenteePatch,
     response="Mentee",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_mentee(mentee_id: int):

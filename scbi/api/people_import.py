@@ -7,13 +7,15 @@ from flask_babel import gettext as _
 
 from scbi.api import bp
 from scbi.api.docs import endpoint
-from scbi.api.schema import uploaded_csv
+from scbi.api.schema import F, uploaded_csv
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.downloads import download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.programme.people_import import TEMPLATES, import_people, template_csv
+
+KIND = F("string", required=True, enum=tuple(TEMPLATES), description="coach or mentee")
 
 
 @bp.post("/people/import")
@@ -22,8 +24,8 @@ from scbi.programme.people_import import TEMPLATES, import_people, template_csv
     tag="people",
     response="ImportResult",
     status=201,
-    errors=(400, 403, 413, 422),
-    query=(("kind", "string", "coach or mentee"),),
+    uploads=("multipart/form-data", "text/csv"),
+    query=(("kind", KIND),),
 )
 @role_required(Role.SECRETARIAT)
 def import_people_api():
@@ -51,8 +53,8 @@ def import_people_api():
 @endpoint(
     "The CSV template for an import",
     tag="people",
-    content_type="text/csv",
-    query=(("kind", "string", "coach or mentee"),),
+    alternatives=("text/csv",),
+    query=(("kind", KIND),),
 )
 @role_required(*SIGNED_IN)
 def import_template():

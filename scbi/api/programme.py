@@ -91,7 +91,6 @@ def list_phases():
     body=PhaseIn,
     response="Phase",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_phase():
@@ -194,7 +193,6 @@ def list_sectors():
     body=SectorIn,
     response="Sector",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_sector():
@@ -204,7 +202,7 @@ def create_sector():
 
 
 @bp.get("/sectors/<int:sector_id>")
-@endpoint("One sector", tag="programme", response="Sector", errors=(404,))
+@endpoint("One sector", tag="programme", response="Sector")
 @role_required(*SIGNED_IN)
 def get_sector(sector_id: int):
     return jsonify(sector_json(_get(Sector, sector_id), full=True))
@@ -216,7 +214,6 @@ def get_sector(sector_id: int):
     tag="programme",
     body=SectorPatch,
     response="Sector",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_sector(sector_id: int):
@@ -283,7 +280,6 @@ def list_institutions():
     body=InstitutionIn,
     response="Institution",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_institution():
@@ -392,7 +388,6 @@ def list_priority_results():
     body=ResultIn,
     response="PriorityResult",
     status=201,
-    errors=(400, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_priority_result():
@@ -407,7 +402,6 @@ def create_priority_result():
     tag="programme",
     body=ResultPatch,
     response="PriorityResult",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_priority_result(result_id: int):

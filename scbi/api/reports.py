@@ -4,15 +4,13 @@ mass, as JSON or, with ``format``, as the PDF and XLSX files the pages offer."""
 from __future__ import annotations
 
 from flask import g, jsonify, request
-from flask_babel import gettext as _
 
 from scbi.api import bp
-from scbi.api.docs import component, endpoint
+from scbi.api.docs import ON, component, day, endpoint
 from scbi.api.schema import F, Schema
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.dates import today
-from scbi.errors import ValidationFailed
 from scbi.reports import metrics, periods, service
 from scbi.reports.critical_mass import critical_masses
 
@@ -115,21 +113,16 @@ component(
 
 @bp.get("/reports/critical-mass")
 @endpoint(
-    "National experts per sector: count, target, trajectory, forecast, pipeline",
+    "National experts per sector (a JSON array, one item per sector the caller may see): "
+    "count, target, trajectory, forecast, pipeline",
     tag="reports",
     response="CriticalMass",
-    list_of=True,
-    errors=(422,),
-    query=(("on", "string", "YYYY-MM-DD; default today"),),
+    array_of=True,
+    query=(("on", ON),),
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def critical_mass_report():
-    on = today()
-    if raw := request.args.get("on"):
-        errors: list[str] = []
-        on = F("date").clean(raw, errors)
-        if errors:
-            raise ValidationFailed(fields={"on": errors})
+    on = g.query.get("on") or today()
     sectors = service.visible_sectors(g.api_user)
     return jsonify(
         [
@@ -140,21 +133,36 @@ def critical_mass_report():
 
 
 PERIOD_QUERY = (
-    ("fy", "integer", "fiscal year, named by the calendar year it starts in"),
-    ("quarter", "integer", "1-4, with fy; without it the whole fiscal year"),
-    ("from", "string", "YYYY-MM-DD, with to: any date range instead of a fiscal period"),
-    ("to", "string", "YYYY-MM-DD"),
-    ("format", "string", "pdf or xlsx: the same report as a file; default JSON"),
+    (
+        "fy",
+        F(
+            "integer",
+            min=2000,
+            max=2100,
+            description="Fiscal year, named by the calendar year it starts in",
+        ),
+    ),
+    ("quarter", F("integer", min=1, max=4, description="With fy; without it the whole year")),
+    ("from", day("With to: any date range instead of a fiscal period.")),
+    ("to", day("The range's last day.")),
+    (
+        "format",
+        F(
+            "string",
+            enum=("json", *service.FILE_FORMATS),
+            description="pdf or xlsx: the same report as a file; default JSON",
+        ),
+    ),
+)
+REPORT_FILES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 
 
 def _file_format() -> str | None:
     kind = request.args.get("format", "")
-    if kind in ("", "json"):
-        return None
-    if kind not in service.FILE_FORMATS:
-        raise ValidationFailed(fields={"format": [_("Choose one of: json, pdf, xlsx.")]})
-    return kind
+    return None if kind in ("", "json") else kind
 
 
 @bp.get("/reports/sectors/<int:sector_id>")
@@ -162,8 +170,8 @@ def _file_format() -> str | None:
     "A sector's report for a period: the eight sections of DESIGN.md",
     tag="reports",
     response="SectorReport",
-    errors=(404, 422),
     query=PERIOD_QUERY,
+    alternatives=REPORT_FILES,
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def sector_report(sector_id: int):
@@ -179,8 +187,8 @@ def sector_report(sector_id: int):
     "The programme overview: one row per sector, the totals and the cascade",
     tag="reports",
     response="ProgrammeOverview",
-    errors=(422,),
     query=PERIOD_QUERY,
+    alternatives=REPORT_FILES,
 )
 @role_required(Role.SECRETARIAT)
 def programme_report():

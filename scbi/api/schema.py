@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 
 from flask import request
 from flask_babel import gettext as _
 
 from scbi.errors import BadRequest, ValidationFailed
-from scbi.validation import date_range_error
+from scbi.validation import CONTROL_CHARACTERS, date_range_error
 
 _JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "number": (int, float)}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # OpenAPI's format "date" (RFC 3339 full-date)
+_INTEGER = re.compile(r"-?\d{1,10}")
+MAX_ID = 2**31 - 1  # the largest value an integer column holds
+# scbi.validation.CONTROL_CHARACTERS as a JSON Schema pattern: tabs and line breaks only
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class F:
     max_length: int | None = None
     description: str = ""
     ref: str | None = None  # for arrays/objects of a named schema (responses only)
+    plain_text: bool = False  # refuse control characters (TEXT_PATTERN)
 
     def openapi(self) -> dict:
         if self.type == "date":
@@ -51,20 +58,27 @@ class F:
             spec = {"type": self.type}
             if self.enum and self.type == "string":
                 spec["enum"] = list(self.enum)
-        if self.min is not None:
-            spec["minimum"] = self.min
-        if self.max is not None:
-            spec["maximum"] = self.max
+        description = self.description
+        if isinstance(self.min, dt.date):  # JSON Schema has no bounds for dates: say them
+            bounds = f"From {self.min.isoformat()} to {self.max.isoformat()}."
+            description = f"{description} {bounds}".strip()
+        else:
+            if self.min is not None:
+                spec["minimum"] = self.min
+            if self.max is not None:
+                spec["maximum"] = self.max
         if self.max_length is not None:
             spec["maxLength"] = self.max_length
+        if self.plain_text:
+            spec["pattern"] = TEXT_PATTERN
         if self.nullable:
             spec = (
                 {"anyOf": [spec, {"type": "null"}]}
                 if "$ref" in spec
                 else {**spec, "type": [spec["type"], "null"]}
             )
-        if self.description:
-            spec["description"] = self.description
+        if description:
+            spec["description"] = description
         return spec
 
     def clean(self, value, errors: list[str]):
@@ -89,6 +103,8 @@ class F:
             errors.append(_("Must be one of: %(values)s.", values=", ".join(self.enum)))
         if self.max_length is not None and isinstance(value, str) and len(value) > self.max_length:
             errors.append(_("Use at most %(n)d characters.", n=self.max_length))
+        if self.plain_text and isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            errors.append(_("Remove the invisible control characters from this text."))
         if self.min is not None and value < self.min:
             errors.append(_("Must be at least %(n)s.", n=self.min))
         if self.max is not None and value > self.max:
@@ -98,7 +114,7 @@ class F:
     def _clean_date(self, value, errors):
         parse = dt.date.fromisoformat if self.type == "date" else dt.datetime.fromisoformat
         try:
-            if not isinstance(value, str):
+            if not isinstance(value, str) or (self.type == "date" and not _DATE.fullmatch(value)):
                 raise TypeError
             parsed = parse(value)
         except (TypeError, ValueError):
@@ -112,6 +128,20 @@ class F:
             errors.append(message)
             return None
         return parsed
+
+    def clean_text(self, raw: str, errors: list[str]):
+        """A query-string value of this field's type (every value arrives as text)."""
+        if self.type == "integer":
+            if not (raw.isascii() and _INTEGER.fullmatch(raw)) or abs(int(raw)) > MAX_ID:
+                errors.append(_("Must be a whole number."))
+                return None
+            return self.clean(int(raw), errors)
+        if self.type == "boolean":
+            if raw not in ("true", "false"):
+                errors.append(_("Must be true or false."))
+                return None
+            return raw == "true"
+        return self.clean(raw, errors)
 
 
 @dataclass(frozen=True)

@@ -244,9 +244,7 @@ def log_json(log: TransferLog, *, full: bool = True) -> dict:
 
 
 @bp.get("/pairings/<int:pairing_id>/plans")
-@endpoint(
-    "The pairing's plans, newest first", tag="plans", response="Plan", list_of=True, errors=(404,)
-)
+@endpoint("The pairing's plans, newest first", tag="plans", response="Plan", list_of=True)
 @role_required(*SIGNED_IN)
 def list_plans(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
@@ -268,7 +266,7 @@ def list_plans(pairing_id: int):
     body=PlanIn,
     response="Plan",
     status=201,
-    errors=(400, 403, 404, 409, 422),
+    errors=(409,),
 )
 @role_required(Role.COACH)
 def create_plan(pairing_id: int):
@@ -279,7 +277,7 @@ def create_plan(pairing_id: int):
 
 
 @bp.get("/plans/<int:plan_id>")
-@endpoint("One plan", tag="plans", response="Plan", errors=(404,))
+@endpoint("One plan", tag="plans", response="Plan")
 @role_required(*SIGNED_IN)
 def get_plan(plan_id: int):
     return jsonify(plan_json(plan_or_404(g.api_user, plan_id)))
@@ -291,7 +289,6 @@ def get_plan(plan_id: int):
     tag="plans",
     body=PlanPut,
     response="Plan",
-    errors=(400, 403, 404, 409, 422),
 )
 @role_required(Role.COACH)
 def put_plan(plan_id: int):
@@ -314,7 +311,6 @@ def _plan_action(plan_id: int, action, schema=Transition, status: int = 200):
     tag="plans",
     body=Transition,
     response="Plan",
-    errors=(403, 404, 409),
 )
 @role_required(Role.COACH)
 def submit_plan(plan_id: int):
@@ -327,7 +323,6 @@ def submit_plan(plan_id: int):
     tag="plans",
     body=Decision,
     response="Plan",
-    errors=(403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def approve_plan(plan_id: int):
@@ -340,7 +335,6 @@ def approve_plan(plan_id: int):
     tag="plans",
     body=Decision,
     response="Plan",
-    errors=(403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def return_plan(plan_id: int):
@@ -353,7 +347,7 @@ def return_plan(plan_id: int):
     tag="plans",
     response="Plan",
     status=201,
-    errors=(403, 404, 409),
+    errors=(409,),
 )
 @role_required(Role.COACH)
 def revise_plan(plan_id: int):

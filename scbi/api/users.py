@@ -83,7 +83,6 @@ def user_json(user: User) -> dict:
     tag="users",
     response="User",
     list_of=True,
-    errors=(401, 403),
     query=(
         ("q", "string", "Part of the name or e-mail"),
         ("role", "string", "Only accounts holding this role"),
@@ -107,7 +106,7 @@ def list_users():
 
 
 @bp.get("/users/<int:user_id>")
-@endpoint("One account", tag="users", response="User", errors=(401, 403, 404))
+@endpoint("One account", tag="users", response="User")
 @role_required(Role.SECRETARIAT)
 def get_user(user_id: int):
     return jsonify(user_json(user_or_404(g.api_user, user_id)))
@@ -120,7 +119,6 @@ def get_user(user_id: int):
     body=UserCreate,
     response="User",
     status=201,
-    errors=(400, 401, 403, 422),
 )
 @role_required(Role.SECRETARIAT)
 def create_user():
@@ -141,7 +139,6 @@ def create_user():
     tag="users",
     body=UserPatch,
     response="User",
-    errors=(400, 401, 403, 404, 409, 422),
 )
 @role_required(Role.SECRETARIAT)
 def patch_user(user_id: int):

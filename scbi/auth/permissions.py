@@ -2,8 +2,10 @@
 
 ``can_*(user, obj)`` are small pure functions; ``*_or_404(user, id)`` loaders return the
 object only when the user may see it, and raise NotFound otherwise, so a record that is
-not yours looks exactly like one that does not exist. ``scope_*(query, user)`` filter
-lists the same way, so lists, filters, detail pages and the API agree.
+not yours looks exactly like one that does not exist. Their NotFound names the record
+asked for, so the refusal is audited (``access.denied``, scbi/errors.py) whether the record
+exists or not. ``scope_*(query, user)`` filter lists the same way, so lists, filters,
+detail pages and the API agree.
 """
 
 from __future__ import annotations
@@ -25,11 +27,7 @@ def role_required(*roles: Role):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            user = acting_user()
-            if not user.is_authenticated:
-                raise NotAuthenticated
-            if not user.has_role(*roles):
-                raise NotAllowed
+            require_roles(roles)
             return view(*args, **kwargs)
 
         wrapped.roles = frozenset(roles)
@@ -37,6 +35,15 @@ def role_required(*roles: Role):
         return wrapped if view.__module__.startswith("scbi.api") else login_required(wrapped)
 
     return decorator
+
+
+def require_roles(roles) -> None:
+    """Refuse an anonymous caller (401) or one holding none of ``roles`` (403)."""
+    user = acting_user()
+    if not user.is_authenticated:
+        raise NotAuthenticated
+    if not user.has_role(*roles):
+        raise NotAllowed
 
 
 SIGNED_IN = tuple(Role)  # role_required(*SIGNED_IN): any signed-in user
@@ -68,11 +75,16 @@ def can_manage_users(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SECRETARIAT)
 
 
+def hidden(table: str, ident: int) -> NotFound:
+    """The 404 of a scoped loader: missing or not visible, naming the record asked for."""
+    return NotFound(entity=(table, ident))
+
+
 def user_or_404(user: User, user_id: int) -> User:
     """An account, for the secretariat only (others never learn whether it exists)."""
     target = db.session.get(User, user_id)
     if target is None or not can_manage_users(user):
-        raise NotFound
+        raise hidden("user", user_id)
     return target
 
 
@@ -157,7 +169,7 @@ def _any(conditions):
 def _visible(model, scope, user: User, ident: int):
     obj = db.session.scalar(scope(select(model).where(model.id == ident), user))
     if obj is None:
-        raise NotFound
+        raise hidden(model.__tablename__, ident)
     return obj
 
 
@@ -217,21 +229,27 @@ def plan_or_404(user: User, plan_id: int):
     from scbi.transfer.models import TransferPlan
 
     plan = db.session.get(TransferPlan, plan_id)
-    if plan is None:
-        raise NotFound
-    pairing_or_404(user, plan.pairing_id)
+    if plan is None or not _sees_pairing(user, plan.pairing_id):
+        raise hidden("transfer_plan", plan_id)
     if plan.status == "draft" and not is_coach_of(user, plan.pairing):
-        raise NotFound  # a draft plan is the coach's until submitted
+        raise hidden("transfer_plan", plan_id)  # a draft plan is the coach's until submitted
     return plan
+
+
+def _sees_pairing(user: User, pairing_id: int) -> bool:
+    try:
+        pairing_or_404(user, pairing_id)
+    except NotFound:
+        return False
+    return True
 
 
 def log_or_404(user: User, log_id: int):
     from scbi.transfer.models import TransferLog
 
     log = db.session.get(TransferLog, log_id)
-    if log is None or not can_read_log(user, log):
-        raise NotFound
-    pairing_or_404(user, log.pairing_id)
+    if log is None or not can_read_log(user, log) or not _sees_pairing(user, log.pairing_id):
+        raise hidden("transfer_log", log_id)
     return log
 
 
@@ -240,6 +258,9 @@ def evidence_or_404(user: User, evidence_id: int):
 
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None:
-        raise NotFound
-    log_or_404(user, evidence.log_id)
+        raise hidden("evidence", evidence_id)
+    try:
+        log_or_404(user, evidence.log_id)
+    except NotFound:
+        raise hidden("evidence", evidence_id) from None
     return evidence

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, mentee_or_404, role_required
+from scbi.auth.permissions import SIGNED_IN, hidden, mentee_or_404, role_required
 from scbi.dates import today
 from scbi.errors import NotAllowed, NotFound
 from scbi.extensions import db
@@ -144,7 +144,7 @@ def assess(mentee_id: int):
 def review_pick_up(assessment_id: int):
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
-        raise NotFound
+        raise hidden("assessment", assessment_id)
     mentee = mentee_or_404(current_user, assessment.mentee_id)
     try:
         pick_up_review(assessment, by=current_user)

@@ -11,13 +11,13 @@ from sqlalchemy.orm import selectinload
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import (
     SIGNED_IN,
+    hidden,
     managed_sector_ids,
     mentee_or_404,
     role_required,
     scope_mentees,
     scope_pairings,
 )
-from scbi.errors import NotFound
 from scbi.extensions import db
 from scbi.forms import form_page, show_one_time_password
 from scbi.mentees import services
@@ -109,7 +109,7 @@ def detail(mentee_id: int):
         )
     )
     if mentee is None:
-        raise NotFound
+        raise hidden("mentee", mentee_id)
     pairings = db.session.scalars(
         scope_pairings(
             select(Pairing).where(Pairing.mentee_id == mentee.id), current_user

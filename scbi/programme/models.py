@@ -21,10 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scbi import validation
 from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
 
-# The earliest date SCBI accepts; a dated rule from this day is in force "from the start".
-EARLIEST_DATE = date(1990, 1, 1)
+# The earliest date SCBI accepts (scbi.validation); a dated rule from this day is in force
+# "from the start".
+EARLIEST_DATE = validation.EARLIEST_DATE
 
 
 class Phase(IdMixin, TimestampMixin, VersionMixin, Base):

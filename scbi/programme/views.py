@@ -12,6 +12,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.coaches.models import Coach
 from scbi.downloads import download
+from scbi.errors import NotAllowed
 from scbi.extensions import db
 from scbi.forms import form_page
 from scbi.mentees.models import Mentee
@@ -320,7 +321,7 @@ def result(result_id: int):
     if result is None:
         abort(404)
     if request.method == "POST" and not current_user.has_role(SECRETARIAT):
-        abort(403)
+        raise NotAllowed
     form = _result_form(result)
     if request.method == "GET":
         form.status_note.data = ""

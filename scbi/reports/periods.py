@@ -15,8 +15,12 @@ from flask_babel import gettext as _
 
 from scbi.dates import today
 from scbi.errors import ValidationFailed
+from scbi.validation import EARLIEST_DATE, LATEST_DATE
 
 MAX_DAYS = 366 * 12  # a report longer than twelve years is a typo
+# Dates a report may name: the programme's calendar (scbi.validation); beyond is a typo
+# (and month arithmetic near year 9999 would overflow).
+EARLIEST, LATEST = EARLIEST_DATE, LATEST_DATE
 
 
 @dataclass(frozen=True)
@@ -119,10 +123,20 @@ def _date(raw: str, name: str, fields) -> date | None:
         fields[name] = [_("Give a date (YYYY-MM-DD).")]
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         fields[name] = [_("Not a date: use YYYY-MM-DD.")]
         return None
+    if not EARLIEST <= day <= LATEST:
+        fields[name] = [
+            _(
+                "Give a date from %(low)s to %(high)s.",
+                low=EARLIEST.isoformat(),
+                high=LATEST.isoformat(),
+            )
+        ]
+        return None
+    return day
 
 
 def _integer(raw: str, name: str, low: int, high: int, fields) -> int | None:

@@ -44,11 +44,19 @@ def visible_sectors(user: User, *, active_only: bool = True) -> list[Sector]:
     return list(db.session.scalars(query))
 
 
+class SectorNotVisible(NotFound):
+    """Missing, or another sector's: it names the sector, so the refusal is audited."""
+
+    def __init__(self, sector_id: int):
+        super().__init__()
+        self.entity = ("sector", sector_id)
+
+
 def sector_or_404(user: User, sector_id: int) -> Sector:
     ids = managed_sector_ids(user)
     sector = db.session.get(Sector, sector_id)
     if sector is None or (ids is not None and sector_id not in ids):
-        raise NotFound
+        raise SectorNotVisible(sector_id)
     return sector
 
 

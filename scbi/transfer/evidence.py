@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from scbi import audit, files
 from scbi.auth.models import User
 from scbi.database import utcnow
-from scbi.errors import InvalidTransition, NotAllowed, ValidationFailed
+from scbi.errors import InvalidTransition, NotAllowed, TooLarge, ValidationFailed
 from scbi.extensions import db
 from scbi.transfer.models import Evidence, LogEvent, LogStatus, TransferLog
 from scbi.validation import Errors
@@ -66,9 +66,10 @@ def add_file(
         stored = files.store(stream, name, db.session)
     except files.FileRefused as refusal:
         ext = name.rsplit(".", 1)[-1].upper() if "." in name else "?"
-        raise ValidationFailed(
-            fields={"file": [refusal_message(str(refusal), ext)]}, code="file_refused"
-        ) from None
+        message = {"file": [refusal_message(str(refusal), ext)]}
+        if str(refusal) == "size":
+            raise TooLarge(fields=message) from None
+        raise ValidationFailed(fields=message, code="file_refused") from None
     evidence = Evidence(
         log_id=log.id,
         title=(title or name)[:200],

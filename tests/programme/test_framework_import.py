@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from scbi.audit import AuditEvent
+from scbi.dates import today
 from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
 from scbi.programme import frameworks
@@ -32,6 +33,7 @@ def core_of(framework_id: int) -> set[str]:
 
 
 def events(action: str) -> list[AuditEvent]:
+    db.session.commit()  # audit events are written (and chained) at commit
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
@@ -96,7 +98,7 @@ def test_without_a_choice_the_proposal_is_stored(app):
     ("kwargs", "field"),
     [
         ({"core_idnumbers": ["BU", "GHOST"]}, "core_ids"),
-        ({"effective_on": date.today() + timedelta(days=1)}, "effective_on"),
+        ({"effective_on": today() + timedelta(days=1)}, "effective_on"),
         ({"effective_on": "1989-12-31"}, "effective_on"),
         ({"effective_on": "yesterday"}, "effective_on"),
     ],

@@ -123,7 +123,8 @@ def test_too_large_files_are_refused(app, client, setup, monkeypatch):
 
     monkeypatch.setattr(files, "MAX_BYTES", 1024)
     response = upload(client, log_id, h["coach"], PDF + b"0" * 2048, "big.pdf")
-    assert response.status_code == 422
+    assert response.status_code == 413  # API.md's "too large" (issue 11, finding 10)
+    assert response.json["error"]["code"] == "too_large"
     assert "10 MB" in response.json["error"]["fields"]["file"][0]
 
 
