@@ -133,7 +133,7 @@ def test_staff_numbers_differing_only_in_case_stop_migration_0006(app, empty_dat
         engine.dispose()
 
 
-def test_finding9_migration_0009_chains_the_events_it_finds(app, empty_database_url):
+def test_finding9_migration_0010_chains_the_events_it_finds(app, empty_database_url):
     """Events written before the chain existed are chained in id order by the upgrade, and
     the application's verification accepts the result."""
     from datetime import UTC, datetime
