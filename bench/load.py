@@ -317,7 +317,7 @@ def missing(results: Results) -> list[str]:
 def main() -> None:
     from alembic import command
 
-    from scbi.cli import alembic_config
+    from scbi.database import alembic_config
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=4)

@@ -8,16 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-
-
-def alembic_config(url: str | None = None):
-    from alembic.config import Config
-
-    config = Config(str(MIGRATIONS / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["url"] = url or current_app.config["SQLALCHEMY_DATABASE_URI"]
-    return config
+from scbi.database import alembic_config
 
 
 @click.group("db")
@@ -384,7 +375,7 @@ def audit_verify_command():
     """Walk the audit trail's hash chain and name the first broken link (exit code 1).
     On success it prints the chain's head: note it outside the database (e.g. with each
     backup), so a trail rewritten whole from an older point shows too."""
-    from scbi.audit_chain import verify
+    from scbi.audit.chain import verify
     from scbi.extensions import db
 
     verdict = verify(db.session)

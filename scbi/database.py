@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy import CheckConstraint, DateTime, Integer, MetaData, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(url: str | None = None):
+    """The Alembic configuration of ``migrations/`` for ``url`` (default: the app's)."""
+    from alembic.config import Config
+    from flask import current_app
+
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["url"] = url or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    return config
+
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

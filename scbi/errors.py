@@ -352,7 +352,7 @@ def _record_denied(status: int, entity: tuple[str, int] | None = None) -> None:
     A 404 is recorded only when a scoped loader gave the record; ``hidden`` says whether it
     exists (a refusal) or not (a probe) — both cost the same, so timing tells nothing."""
     from scbi import audit
-    from scbi.auth.current import acting_user
+    from scbi.actor import acting_user
     from scbi.extensions import db
 
     try:

@@ -86,7 +86,7 @@ def app(tmp_path_factory):
     with app.app_context():
         from alembic import command
 
-        from scbi.cli import alembic_config
+        from scbi.database import alembic_config
 
         _drop_everything()
         config = alembic_config()

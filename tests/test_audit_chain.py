@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 
 from scbi import audit
 from scbi.audit import AuditChainHead, AuditEvent
-from scbi.audit_chain import GENESIS, canonical, link, verify
+from scbi.audit.chain import GENESIS, canonical, link, verify
 from scbi.extensions import db
 from tests.helpers import api_token, login
 

@@ -6,7 +6,7 @@ Its writers race on the audit trail too: the hash chain comes out whole (issue 1
 from __future__ import annotations
 
 from bench.load import missing, prepare, run, serving
-from scbi.audit_chain import verify
+from scbi.audit.chain import verify
 from scbi.extensions import db
 
 

@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from scbi.cli import alembic_config
+from scbi.database import alembic_config
 from scbi.extensions import db
 from scbi.models import Base
 
@@ -140,7 +140,7 @@ def test_finding9_migration_0010_chains_the_events_it_finds(app, empty_database_
 
     from sqlalchemy.orm import Session
 
-    from scbi.audit_chain import verify
+    from scbi.audit.chain import verify
 
     config = config_for(app, empty_database_url)
     command.upgrade(config, "0006")

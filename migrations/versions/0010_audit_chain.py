@@ -50,7 +50,7 @@ _JSON = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=Tr
 
 
 def canonical(values) -> bytes:
-    """A copy of scbi.audit_chain.canonical (revisions stand alone; a test compares them)."""
+    """A copy of scbi.audit.chain.canonical (revisions stand alone; a test compares them)."""
     content = {name: values[name] for name in FIELDS}
     stamp = content["occurred_at"]
     if stamp.tzinfo is None:

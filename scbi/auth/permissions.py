@@ -15,7 +15,7 @@ from functools import wraps
 from flask_login import login_required
 from sqlalchemy import Select, false, select
 
-from scbi.auth.current import acting_user
+from scbi.actor import acting_user
 from scbi.auth.models import Role, User
 from scbi.errors import NotAllowed, NotAuthenticated, NotFound
 from scbi.extensions import db

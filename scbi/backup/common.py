@@ -77,7 +77,7 @@ def revision(conn: Connection) -> str | None:
 def head() -> str:
     from alembic.script import ScriptDirectory
 
-    from scbi.cli import alembic_config
+    from scbi.database import alembic_config
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 

@@ -2,7 +2,7 @@
 
 The database itself refuses UPDATE and DELETE on ``audit_event`` (triggers created by the
 migration on SQLite and PostgreSQL), so not even a bug in this code can rewrite history.
-Each event is also chained to the one before it by a hash (:mod:`scbi.audit_chain`), so a
+Each event is also chained to the one before it by a hash (:mod:`scbi.audit.chain`), so a
 change made behind the triggers' back shows in ``flask --app wsgi scbi audit-verify``.
 
 :func:`record` keeps the event with the session; it is written, chained, when the
@@ -18,49 +18,15 @@ from enum import Enum
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy import event as sa_event
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
-from scbi.database import Base, utcnow
+from scbi.audit.chain import append
+from scbi.audit.models import AuditChainHead, AuditEvent, JSONType
+from scbi.database import utcnow
 from scbi.extensions import db
 
-# None is SQL NULL (not the JSON value null), the same whichever way the row was written.
-JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
-
-
-class AuditEvent(Base):
-    __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    actor_email: Mapped[str | None] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(64), index=True)
-    entity_type: Mapped[str | None] = mapped_column(String(64))
-    entity_id: Mapped[int | None]
-    before: Mapped[dict | None] = mapped_column(JSONType)
-    after: Mapped[dict | None] = mapped_column(JSONType)
-    ip: Mapped[str | None] = mapped_column(String(64))
-    user_agent: Mapped[str | None] = mapped_column(String(256))
-    request_id: Mapped[str | None] = mapped_column(String(32))  # made by the server
-    client_request_id: Mapped[str | None] = mapped_column(String(64))  # a client's X-Request-ID
-    source: Mapped[str] = mapped_column(String(8))  # web, api or cli
-    # The chain (scbi.audit_chain): the previous event's hash, and this event's own.
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-class AuditChainHead(Base):
-    """The chain's last link, in one row: writers lock it, so the chain never forks."""
-
-    __tablename__ = "audit_chain_head"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # always 1
-    event_id: Mapped[int | None]
-    hash: Mapped[str] = mapped_column(String(64))
+__all__ = ["AuditChainHead", "AuditEvent", "JSONType", "record"]
 
 
 def _jsonable(value: Any) -> Any:
@@ -141,8 +107,6 @@ _PENDING = "scbi.audit.pending"
 
 @sa_event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
-    from scbi.audit_chain import append
-
     pending = session.info.pop(_PENDING, None)
     if pending:
         append(session, pending)

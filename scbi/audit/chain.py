@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from scbi.audit import AuditChainHead, AuditEvent
+from scbi.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 FIELDS = (
