@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from scbi.api import bp as api_bp
     from scbi.auth import bp as auth_bp
     from scbi.coaches.views import bp as coaches_bp
+    from scbi.competencies.views import bp as competencies_bp
     from scbi.main import bp as main_bp
     from scbi.mentees.views import bp as mentees_bp
     from scbi.programme.views import bp as programme_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
         coaches_bp,
         mentees_bp,
         transfer_bp,
+        competencies_bp,
         reports_bp,
         api_bp,
     ):

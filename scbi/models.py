@@ -3,8 +3,9 @@
 from scbi.audit import AuditChainHead, AuditEvent
 from scbi.auth.models import ApiToken, LoginClientThrottle, LoginThrottle, User, UserRole
 from scbi.coaches.models import Coach
+from scbi.competencies.models import Assessment, assessment_log
 from scbi.database import Base
-from scbi.mentees.models import Assessment, Mentee, MenteeStatusChange, assessment_log
+from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.programme.models import (
     Competency,
     CompetencyFramework,

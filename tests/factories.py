@@ -194,7 +194,7 @@ def world(app) -> SimpleNamespace:
         )
         logs.submit_log(log, by=coach_a)
         out.plan_id, out.log_id, out.evidence_id = plan.id, log.id, file.id
-        from scbi.mentees.assessments import create_assessment
+        from scbi.competencies.assessments import create_assessment
         from scbi.mentees.models import Mentee
 
         mentee_a = db.session.get(Mentee, out.a.mentee_id)
@@ -279,7 +279,7 @@ def publication(sector_id: int, fy: int = 2025, quarter: int | None = 1):
 
 def validated(mentee, competency, level: int, day: date) -> None:
     """A validated level written directly (no evidence rule): for tests about counting."""
-    from scbi.mentees.models import Assessment
+    from scbi.competencies.models import Assessment
 
     db.session.add(
         Assessment(

@@ -11,8 +11,8 @@ from datetime import UTC, date
 from sqlalchemy import update
 
 from scbi.auth.models import User
+from scbi.competencies.models import Assessment
 from scbi.extensions import db
-from scbi.mentees.models import Assessment
 from scbi.programme.models import Competency
 from scbi.transfer import logs
 from scbi.transfer.models import Pairing, TransferLog

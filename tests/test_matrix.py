@@ -108,20 +108,20 @@ MATRIX = {
     ("mentees.edit", "POST"): ("/mentees/{mentee}/edit", SEC_FORM),
     ("mentees.status", "GET"): ("/mentees/{mentee}/status", SEC_PAGE),
     ("mentees.status", "POST"): ("/mentees/{mentee}/status", SEC_FORM),
-    ("mentees.competencies", "GET"): ("/mentees/{mentee}/competencies", SIGNED_IN),
-    ("mentees.assess", "GET"): ("/mentees/{mentee}/assessments/new", SIGNED_IN),
-    ("mentees.assess", "POST"): (
+    ("competencies.competencies", "GET"): ("/mentees/{mentee}/competencies", SIGNED_IN),
+    ("competencies.assess", "GET"): ("/mentees/{mentee}/assessments/new", SIGNED_IN),
+    ("competencies.assess", "POST"): (
         "/mentees/{mentee}/assessments/new",
         answers(302, 422, 422, 422, 422),
     ),
-    ("mentees.review_pick_up", "POST"): (
+    ("competencies.review_pick_up", "POST"): (
         "/assessments/{assessment}/pick-up",
         answers(302, 403, 302, 302, 302),
     ),
-    ("mentees.portfolio", "GET"): ("/mentees/{mentee}/portfolio", SIGNED_IN),
-    ("mentees.portfolio_pdf", "GET"): ("/mentees/{mentee}/portfolio.pdf", SIGNED_IN),
-    ("mentees.levels", "GET"): ("/mentees/levels", STAFF_PAGE),
-    ("mentees.my_competencies", "GET"): ("/my/competencies", answers(302, 302, 403, 403, 403)),
+    ("competencies.portfolio", "GET"): ("/mentees/{mentee}/portfolio", SIGNED_IN),
+    ("competencies.portfolio_pdf", "GET"): ("/mentees/{mentee}/portfolio.pdf", SIGNED_IN),
+    ("competencies.levels", "GET"): ("/mentees/levels", STAFF_PAGE),
+    ("competencies.my_competencies", "GET"): ("/my/competencies", answers(302, 302, 403, 403, 403)),
     # pairings
     ("transfer.pairings", "GET"): ("/pairings", SIGNED_IN),
     ("transfer.pairing_new", "GET"): ("/pairings/new", STAFF_PAGE),

@@ -12,12 +12,12 @@ from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, hidden, mentee_or_404, role_required
+from scbi.competencies.assessments import create_assessment, pick_up_review
+from scbi.competencies.export import assessments_csv_response, visible_assessments
+from scbi.competencies.models import Assessment
+from scbi.competencies.profile import competency_profile
 from scbi.dates import today
 from scbi.extensions import db
-from scbi.mentees.assessments import create_assessment, pick_up_review
-from scbi.mentees.export import assessments_csv_response, visible_assessments
-from scbi.mentees.models import Assessment
-from scbi.mentees.profile import competency_profile
 
 AssessmentIn = Schema(
     "AssessmentIn",

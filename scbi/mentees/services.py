@@ -16,13 +16,7 @@ from scbi.dates import today
 from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.mentees.labels import STATUS_LABELS
-from scbi.mentees.models import (
-    EXIT_STATUSES,
-    Gender,
-    Mentee,
-    MenteeStatus,
-    MenteeStatusChange,
-)
+from scbi.mentees.models import EXIT_STATUSES, Gender, Mentee, MenteeStatus, MenteeStatusChange
 from scbi.programme.models import Institution, Phase, Sector
 from scbi.programme.services import snapshot
 from scbi.validation import Errors

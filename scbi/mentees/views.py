@@ -172,6 +172,3 @@ def _back_to(mentee: Mentee):
         return redirect(url_for("mentees.detail", mentee_id=mentee.id))
 
     return done
-
-
-from scbi.mentees import competency_views  # noqa: E402, F401  (routes on bp)

@@ -2,7 +2,7 @@
 trajectory recomputed from history, a forecast, and the pipeline.
 
 A mentee is a national expert of sector S on date d when their status on d is ``active``
-or ``graduated`` and their current level (scbi.mentees.levels, the one implementation)
+or ``graduated`` and their current level (scbi.competencies.levels, the one implementation)
 on every core competency of S's frameworks is at least S's expert level — the core set
 and the expert level *in force on d* (scbi.programme.rules keeps them dated), so a later
 change never alters the figure of an earlier date. A sector without core competencies
@@ -16,10 +16,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import Integer, cast, func, literal, null, or_, select, union_all
 
+from scbi.competencies.levels import approved_by
+from scbi.competencies.models import Assessment, AssessorRole
 from scbi.database import UTCDateTime
 from scbi.extensions import db
-from scbi.mentees.levels import approved_by
-from scbi.mentees.models import Assessment, AssessorRole, Mentee, MenteeStatus
+from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.programme.models import CoreChange, Sector
 from scbi.programme.queries import Rule, rule_history, rule_on
 from scbi.reports import queries
@@ -76,7 +77,7 @@ def standings(
     (``statuses``, when the caller has them: rows of scbi.reports.queries.mentee_statuses,
     which may reach past ``until``) and the days levels change on competencies that have
     ever been core, read in date order and replayed once (the rule of
-    scbi.mentees.levels, applied as a sweep).
+    scbi.competencies.levels, applied as a sweep).
     """
     if not sectors:
         return {}
@@ -154,7 +155,7 @@ def _level_events(states, until: date) -> list[tuple]:
 
     Found in SQL, so only the changes travel (a few per mentee, not every assessment):
     validated assessments and approved plan baselines form one stream per mentee and
-    competency, in the order of scbi.mentees.levels (by day; on a day, baselines before
+    competency, in the order of scbi.competencies.levels (by day; on a day, baselines before
     assessments; then by decision time and id). A baseline after the first assessment
     never counts (an assessment outranks any baseline); of the rest, a row is kept when
     its level differs from the one before.

@@ -10,8 +10,8 @@ from io import BytesIO
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from scbi.competencies.portfolio import refuse_remote
 from scbi.csv_export import neutralise
-from scbi.mentees.portfolio import refuse_remote
 from scbi.reports import labels
 from scbi.reports.charts import sector_charts
 

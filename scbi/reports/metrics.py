@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from scbi.mentees.levels import current_levels
+from scbi.competencies.levels import current_levels
 from scbi.mentees.models import MenteeStatus
 from scbi.programme.models import ResultStatus, Sector
 from scbi.reports import headline_queries, periods, queries

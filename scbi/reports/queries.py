@@ -20,8 +20,8 @@ from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
+from scbi.competencies.levels import approved_by
 from scbi.extensions import db
-from scbi.mentees.levels import approved_by
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.programme.models import (
     Competency,

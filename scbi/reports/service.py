@@ -72,8 +72,8 @@ def programme_overview(user: User, period: Period) -> dict:
 
 def sector_assessments(user: User, sector_id: int, period: Period):
     """The sector's assessments dated in the period, for the streamed CSV."""
-    from scbi.mentees.export import visible_assessments
-    from scbi.mentees.models import Assessment
+    from scbi.competencies.export import visible_assessments
+    from scbi.competencies.models import Assessment
 
     sector_or_404(user, sector_id)
     return visible_assessments(user, {"sector_id": str(sector_id)}).where(

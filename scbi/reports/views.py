@@ -115,7 +115,7 @@ def sector(sector_id: int):
 @bp.get("/reports/sectors/<int:sector_id>/assessments.csv")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def sector_assessments_csv(sector_id: int):
-    from scbi.mentees.export import assessments_csv_response
+    from scbi.competencies.export import assessments_csv_response
 
     return assessments_csv_response(
         service.sector_assessments(current_user, sector_id, periods.parse(request.args))

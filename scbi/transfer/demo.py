@@ -112,7 +112,7 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
 def _assess(pairing, coach, mentee_user, competencies, rng, expert_track: bool) -> int:
     """Levels that rise over the months; level 3 only where an acknowledged log shows the
     mentee leading (the evidence rule), so some mentees become experts, some fall short."""
-    from scbi.mentees.assessments import create_assessment, evidence_logs
+    from scbi.competencies.assessments import create_assessment, evidence_logs
     from scbi.mentees.models import Mentee
 
     mentee = db.session.get(Mentee, pairing.mentee_id)

@@ -206,7 +206,7 @@ def manager_work(user: User) -> list[Need]:
 def review_requests(user: User) -> list[Need]:
     """Self-assessments asking for a review, for the mentee's coaches and coordinators."""
     from scbi.auth.permissions import scope_mentees
-    from scbi.mentees.models import Assessment, ReviewStatus
+    from scbi.competencies.models import Assessment, ReviewStatus
 
     if not user.has_role(Role.COACH, Role.COORDINATOR):
         return []  # picked up by the mentee's coach or the sector's coordinator
@@ -233,7 +233,7 @@ def review_requests(user: User) -> list[Need]:
                 waiting,
             ),
             waiting,
-            url_for("mentees.competencies", mentee_id=first) if first else "#",
+            url_for("competencies.competencies", mentee_id=first) if first else "#",
             _("Review the level with evidence, then record the validated level."),
         )
     ]

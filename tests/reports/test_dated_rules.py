@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scbi.competencies.levels import current_levels
 from scbi.dates import today
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.mentees.levels import current_levels
 from scbi.programme import frameworks, services
 from scbi.programme.models import EARLIEST_DATE, CoreChange
 from scbi.reports import metrics, periods
@@ -260,7 +260,7 @@ operations = st.lists(
 def test_no_change_alters_a_figure_before_its_date(app, ops):
     """Random sequences of assessments, core changes and expert-level changes, applied in
     order: after each, every month-end count before its date is what it was, and every
-    count is the one rule (scbi.mentees.levels, the rule in force) mentee by mentee."""
+    count is the one rule (scbi.competencies.levels, the rule in force) mentee by mentee."""
     with app.test_request_context():
         s = f.sector(expert_level=2)
         inst = f.institution(s.id)

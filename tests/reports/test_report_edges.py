@@ -9,9 +9,9 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from scbi.competencies.levels import current_levels
+from scbi.competencies.models import Assessment
 from scbi.extensions import db
-from scbi.mentees.levels import current_levels
-from scbi.mentees.models import Assessment
 from scbi.mentees.services import change_status
 from scbi.programme.models import PriorityResult, PriorityResultStatus, Sector
 from scbi.reports import exports, metrics, periods
@@ -93,7 +93,7 @@ def test_names_stay_text_in_the_pdf_and_the_workbook(app, client, built):  # noq
 
 def test_the_sweep_agrees_with_the_level_rule(app):
     """Random histories of assessments, plan baselines and statuses: the experts the
-    sweep counts at each month end are those the one level rule (scbi.mentees.levels)
+    sweep counts at each month end are those the one level rule (scbi.competencies.levels)
     gives, mentee by mentee."""
     rng = random.Random(7)
     with app.test_request_context():

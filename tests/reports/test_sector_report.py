@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from scbi.competencies.models import Assessment
 from scbi.extensions import db
-from scbi.mentees.models import Assessment
 from scbi.mentees.services import change_status
 from scbi.programme.models import PriorityResult, PriorityResultStatus, Sector
 from scbi.reports import metrics, periods

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Date, and_, cast, func, literal, null, select, union_all
 
+from scbi.competencies.models import Assessment, AssessorRole
 from scbi.extensions import db
-from scbi.mentees.models import Assessment, AssessorRole
 from scbi.transfer.models import Pairing, PlanItem, PlanStatus, TransferPlan
 
 

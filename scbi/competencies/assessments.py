@@ -23,10 +23,11 @@ from scbi import audit
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import can_manage_sector
 from scbi.coaches.models import Coach
+from scbi.competencies.models import Assessment, AssessorRole, ReviewStatus
 from scbi.dates import today
 from scbi.errors import InvalidTransition, NotAllowed, ValidationFailed
 from scbi.extensions import db
-from scbi.mentees.models import Assessment, AssessorRole, Mentee, ReviewStatus
+from scbi.mentees.models import Mentee
 from scbi.programme.models import Competency, CompetencyFramework
 from scbi.transfer.export import visible_logs
 from scbi.transfer.models import COUNTED_LOG_STATUSES, MenteeRole, Pairing, TransferLog

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from scbi.auth.models import User
+from scbi.competencies.assessments import create_assessment, pick_up_review
+from scbi.competencies.levels import current_level
 from scbi.errors import NotAllowed, ValidationFailed
 from scbi.extensions import db
-from scbi.mentees.assessments import create_assessment, pick_up_review
-from scbi.mentees.levels import current_level
 from scbi.mentees.models import Mentee
 from scbi.transfer import logs, plans
 from tests import factories as f

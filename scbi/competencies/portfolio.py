@@ -10,9 +10,10 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from scbi.competencies.models import Assessment
+from scbi.competencies.profile import ProfileRow, competency_profile
 from scbi.extensions import db
-from scbi.mentees.models import Assessment, Mentee
-from scbi.mentees.profile import ProfileRow, competency_profile
+from scbi.mentees.models import Mentee
 from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, TransferLog
 
 
@@ -64,5 +65,7 @@ def refuse_remote(url: str):
 def portfolio_pdf(mentee: Mentee, sections, on: date) -> bytes:
     from weasyprint import HTML
 
-    html = render_template("mentees/portfolio_pdf.html", mentee=mentee, sections=sections, on=on)
+    html = render_template(
+        "competencies/portfolio_pdf.html", mentee=mentee, sections=sections, on=on
+    )
     return HTML(string=html, base_url=current_app.root_path, url_fetcher=refuse_remote).write_pdf()

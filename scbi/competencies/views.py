@@ -1,8 +1,9 @@
-"""Competency pages: a mentee's profile, assessing a competency, review requests."""
+"""Competency pages: a mentee's profile, assessing a competency, review requests, the
+portfolio and the levels of a sector."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,18 +12,24 @@ from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, hidden, mentee_or_404, role_required
+from scbi.competencies.assessments import (
+    assessable,
+    assessor_role,
+    create_assessment,
+    pick_up_review,
+)
+from scbi.competencies.forms import AssessmentForm
+from scbi.competencies.models import Assessment, ReviewStatus
+from scbi.competencies.profile import competency_profile
 from scbi.dates import today
 from scbi.errors import NotAllowed, NotFound
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
-from scbi.mentees.assessments import assessable, assessor_role, create_assessment, pick_up_review
-from scbi.mentees.forms import AssessmentForm
-from scbi.mentees.models import Assessment, ReviewStatus
-from scbi.mentees.profile import competency_profile
-from scbi.mentees.views import bp
 from scbi.programme.models import Competency
 from scbi.transfer.export import visible_logs
 from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, TransferLog
+
+bp = Blueprint("competencies", __name__)
 
 
 def _can_assess(mentee) -> str | None:
@@ -49,7 +56,7 @@ def competencies(mentee_id: int):
         for a in history
         if a.review_status in (ReviewStatus.WAITING.value, ReviewStatus.IN_REVIEW.value)
     ]
-    from scbi.mentees.dashboard import level_chart, role_chart
+    from scbi.competencies.dashboard import level_chart, role_chart
 
     expert = mentee.sector.expert_level
     short = [r for r in rows if r.competency.core and r.current_level < expert]
@@ -62,7 +69,7 @@ def competencies(mentee_id: int):
         "levels": level_chart(mentee, rows, today(), expert),
     }
     return render_template(
-        "mentees/competencies.html",
+        "competencies/competencies.html",
         mentee=mentee,
         rows=rows,
         history=history,
@@ -133,10 +140,10 @@ def assess(mentee_id: int):
         else:
             db.session.commit()
             flash(_("Assessment recorded."), "success")
-            return redirect(url_for("mentees.competencies", mentee_id=mentee.id))
+            return redirect(url_for("competencies.competencies", mentee_id=mentee.id))
     elif form.is_submitted():
         status = 422
-    return render_template("mentees/assess.html", form=form, mentee=mentee, role=role), status
+    return render_template("competencies/assess.html", form=form, mentee=mentee, role=role), status
 
 
 @bp.route("/assessments/<int:assessment_id>/pick-up", methods=["POST"])
@@ -151,11 +158,11 @@ def review_pick_up(assessment_id: int):
     except FORM_ERRORS as error:
         db.session.rollback()
         flash(error.message, "danger")
-        return redirect(url_for("mentees.competencies", mentee_id=mentee.id))
+        return redirect(url_for("competencies.competencies", mentee_id=mentee.id))
     db.session.commit()
     return redirect(
         url_for(
-            "mentees.assess",
+            "competencies.assess",
             mentee_id=mentee.id,
             competency_id=assessment.competency_id,
             resolves=assessment.id,
@@ -171,17 +178,17 @@ def my_competencies():
     mentee = db.session.scalar(select(Mentee).where(Mentee.user_id == current_user.id))
     if mentee is None:
         raise NotFound
-    return redirect(url_for("mentees.competencies", mentee_id=mentee.id))
+    return redirect(url_for("competencies.competencies", mentee_id=mentee.id))
 
 
 @bp.route("/mentees/<int:mentee_id>/portfolio")
 @role_required(*SIGNED_IN)
 def portfolio(mentee_id: int):
-    from scbi.mentees.portfolio import build_portfolio
+    from scbi.competencies.portfolio import build_portfolio
 
     mentee = mentee_or_404(current_user, mentee_id)
     return render_template(
-        "mentees/portfolio.html",
+        "competencies/portfolio.html",
         mentee=mentee,
         sections=build_portfolio(mentee, today()),
         on=today(),
@@ -191,9 +198,9 @@ def portfolio(mentee_id: int):
 @bp.route("/mentees/<int:mentee_id>/portfolio.pdf")
 @role_required(*SIGNED_IN)
 def portfolio_pdf(mentee_id: int):
+    from scbi.competencies.portfolio import build_portfolio
+    from scbi.competencies.portfolio import portfolio_pdf as render_pdf
     from scbi.downloads import download
-    from scbi.mentees.portfolio import build_portfolio
-    from scbi.mentees.portfolio import portfolio_pdf as render_pdf
 
     mentee = mentee_or_404(current_user, mentee_id)
     pdf = render_pdf(mentee, build_portfolio(mentee, today()), today())
@@ -207,7 +214,7 @@ def levels():
     """Mentees across a sector with their levels, filterable by institution, competency
     and level; without a competency, how many core competencies are below the expert level."""
     from scbi.auth.permissions import managed_sector_ids, scope_mentees
-    from scbi.mentees.levels import current_levels
+    from scbi.competencies.levels import current_levels
     from scbi.mentees.models import Mentee
     from scbi.programme import choices
     from scbi.programme.models import CompetencyFramework, Sector
@@ -259,7 +266,7 @@ def levels():
                 continue
             rows.append((mentee, value))
     return render_template(
-        "mentees/levels.html",
+        "competencies/levels.html",
         rows=rows,
         sector=sector,
         sectors=sectors,

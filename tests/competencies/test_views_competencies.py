@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scbi.competencies.models import Assessment
 from scbi.extensions import db
-from scbi.mentees.models import Assessment
 from tests import factories as f
 from tests.helpers import QueryCounter, api_token, bearer, login, post_form
 
@@ -120,7 +120,7 @@ def test_profile_page_statements_do_not_grow(app, client):
         extra = f.competencies(world.a.sector_id, 5)
         mentee = db.session.get(Mentee, world.a.mentee_id)
         from scbi.auth.models import User
-        from scbi.mentees.assessments import create_assessment
+        from scbi.competencies.assessments import create_assessment
         from scbi.transfer import logs
         from scbi.transfer.models import Pairing
 
@@ -172,7 +172,7 @@ def test_portfolio_page_and_pdf(app, client):
 def test_the_pdf_never_fetches_a_remote_url():
     import pytest
 
-    from scbi.mentees.portfolio import refuse_remote
+    from scbi.competencies.portfolio import refuse_remote
 
     with pytest.raises(ValueError, match="does not fetch"):
         refuse_remote("http://example.org/logo.png")
@@ -181,7 +181,7 @@ def test_the_pdf_never_fetches_a_remote_url():
 def test_levels_across_a_sector_for_coordinators(app, client):
     world = f.world(app)
     with app.app_context():
-        from scbi.mentees.assessments import create_assessment
+        from scbi.competencies.assessments import create_assessment
         from scbi.mentees.models import Mentee
 
         create_assessment(

@@ -8,9 +8,10 @@ from datetime import date
 
 from sqlalchemy import case, func, or_, select
 
+from scbi.competencies.levels import current_levels
+from scbi.competencies.models import Assessment, AssessorRole
 from scbi.extensions import db
-from scbi.mentees.levels import current_levels
-from scbi.mentees.models import Assessment, AssessorRole, Mentee
+from scbi.mentees.models import Mentee
 from scbi.programme.models import Competency, CompetencyFramework
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,

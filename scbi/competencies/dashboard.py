@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import extract, func, select
 
 from scbi.charts import Series, stacked_bars, step_lines
+from scbi.competencies.models import Assessment, AssessorRole
 from scbi.extensions import db
-from scbi.mentees.models import Assessment, AssessorRole, Mentee
+from scbi.mentees.models import Mentee
 from scbi.transfer.models import COUNTED_LOG_STATUSES, MenteeRole, Pairing, TransferLog
 
 ROLE_NAMES = {"observed": "observed", "assisted": "assisted", "co_led": "co-led", "led": "led"}

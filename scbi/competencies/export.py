@@ -9,9 +9,10 @@ from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
 from scbi.auth.permissions import scope_mentees
+from scbi.competencies.models import Assessment, assessment_log
 from scbi.csv_export import bool_cell, csv_response, date_cell, text_cell
 from scbi.errors import ValidationFailed
-from scbi.mentees.models import Assessment, Mentee, assessment_log
+from scbi.mentees.models import Mentee
 from scbi.programme.models import Competency, Sector
 
 HEADER = [

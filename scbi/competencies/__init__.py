@@ -1,0 +1,1 @@
+"""Competency tracking: assessments, the level rule, the mentee's dashboard and portfolio."""
