@@ -78,7 +78,7 @@ def setup() -> object:
 
 def main() -> None:
     from config import ProductionConfig
-    from scbi.programme.people_import import import_people
+    from scbi.people.importer import import_people
 
     n = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 2000
     app = create_app()

@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from scbi.competencies.views import bp as competencies_bp
     from scbi.main import bp as main_bp
     from scbi.mentees.views import bp as mentees_bp
+    from scbi.people.views import bp as people_bp
     from scbi.programme.views import bp as programme_bp
     from scbi.reports.views import bp as reports_bp
     from scbi.security import register_request_hooks
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
         programme_bp,
         coaches_bp,
         mentees_bp,
+        people_bp,
         transfer_bp,
         competencies_bp,
         reports_bp,

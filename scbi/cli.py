@@ -142,8 +142,8 @@ def ensure_login():
 def demo(if_empty: bool):
     """Load a realistic demo programme and print its logins (a password made for this
     install; there are no default passwords)."""
+    from scbi.demo import build_demo, is_empty
     from scbi.extensions import db
-    from scbi.programme.demo import build_demo, is_empty
 
     if current_app.config["NAME"] == "production":
         raise click.ClickException("The demo programme is not loaded in production.")
@@ -321,7 +321,7 @@ def import_people_command(kind: str, file, as_email: str | None):
     one-time passwords. `--kind` says which; the template is at /people/import."""
     from scbi.errors import ValidationFailed
     from scbi.extensions import db
-    from scbi.programme.people_import import import_people
+    from scbi.people.importer import import_people
 
     by = _acting_secretariat(as_email)
     try:

@@ -90,9 +90,9 @@ MATRIX = {
     ("programme.competency_new", "POST"): ("/frameworks/{framework}/competencies/new", SEC_FORM),
     ("programme.competency_edit", "GET"): ("/competencies/{competency}/edit", SEC_PAGE),
     ("programme.competency_edit", "POST"): ("/competencies/{competency}/edit", SEC_FORM),
-    ("programme.people_import", "GET"): ("/people/import", SEC_PAGE),
-    ("programme.people_import", "POST"): ("/people/import", SEC_FORM),
-    ("programme.people_template", "GET"): ("/people/import/template-mentee.csv", SEC_PAGE),
+    ("people.people_import", "GET"): ("/people/import", SEC_PAGE),
+    ("people.people_import", "POST"): ("/people/import", SEC_FORM),
+    ("people.people_template", "GET"): ("/people/import/template-mentee.csv", SEC_PAGE),
     # people
     ("coaches.index", "GET"): ("/coaches", STAFF_PAGE),
     ("coaches.new", "GET"): ("/coaches/new", SEC_PAGE),

@@ -12,8 +12,8 @@ from scbi.auth.models import User
 from scbi.dates import today
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
+from scbi.people.importer import TEMPLATES, import_people
 from scbi.programme import services as programme
-from scbi.programme.people_import import TEMPLATES, import_people
 from scbi.transfer import plans
 from scbi.transfer.models import Pairing
 from scbi.validation import Errors

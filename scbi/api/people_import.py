@@ -13,7 +13,7 @@ from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.downloads import download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.programme.people_import import TEMPLATES, import_people, template_csv
+from scbi.people.importer import TEMPLATES, import_people, template_csv
 
 KIND = F("string", required=True, enum=tuple(TEMPLATES), description="coach or mentee")
 

@@ -215,15 +215,3 @@ __all__ = [
     "SectorForm",
     "optional_int",
 ]
-
-
-class PeopleImportForm(BaseForm):
-    kind = SelectField(
-        _l("Who is in the file"),
-        choices=[SelectChoice("mentee", _l("Mentees")), SelectChoice("coach", _l("Coaches"))],
-    )
-    file = FileField(
-        _l("CSV file"),
-        validators=[FileRequired()],
-        description=_l("UTF-8 CSV with the template's columns, one person a row."),
-    )

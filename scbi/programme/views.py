@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.coaches.models import Coach
-from scbi.downloads import download
 from scbi.errors import NotAllowed
 from scbi.extensions import db
 from scbi.forms import form_page
@@ -19,7 +18,6 @@ from scbi.mentees.models import Mentee
 from scbi.programme import choices, queries, services
 from scbi.programme.forms import (
     InstitutionForm,
-    PeopleImportForm,
     PhaseForm,
     PriorityResultForm,
     SectorForm,
@@ -33,7 +31,6 @@ from scbi.programme.models import (
     PriorityResult,
     Sector,
 )
-from scbi.programme.people_import import import_people, template_csv
 from scbi.transfer.models import Pairing, PairingStatus
 
 bp = Blueprint("programme", __name__)
@@ -332,31 +329,6 @@ def result(result_id: int):
         _saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
         result=result,
     )
-
-
-# --- people import -------------------------------------------------------------------------
-
-
-@bp.route("/people/import", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
-def people_import():
-    form = PeopleImportForm(kind=request.args.get("kind", "mentee"))
-
-    def done(created):
-        return render_template("programme/imported.html", people=created, kind=form.kind.data)
-
-    return form_page(
-        form,
-        "programme/people_import.html",
-        lambda v: import_people(v["file"].read(), kind=v["kind"], by=current_user),
-        done,
-    )
-
-
-@bp.route("/people/import/template-<any(coach, mentee):kind>.csv")
-@role_required(SECRETARIAT)
-def people_template(kind: str):
-    return download(template_csv(kind), mimetype="text/csv", name=f"scbi-{kind}s-template.csv")
 
 
 from scbi.programme import framework_views  # noqa: E402, F401  (routes on bp)

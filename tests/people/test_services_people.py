@@ -15,7 +15,7 @@ from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
 from scbi.mentees import services as mentees
 from scbi.mentees.models import Mentee, MenteeStatusChange
-from scbi.programme.people_import import import_people, template_csv
+from scbi.people.importer import import_people, template_csv
 from tests import factories as f
 
 

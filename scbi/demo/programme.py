@@ -19,9 +19,9 @@ from scbi.auth.models import Role, User
 from scbi.auth.passwords import hash_generated_password
 from scbi.coaches.services import register_coach
 from scbi.dates import today
+from scbi.demo import data
 from scbi.extensions import db
 from scbi.mentees.services import change_status, register_mentee
-from scbi.programme import demo_data as data
 from scbi.programme import frameworks, services
 from scbi.transfer.services import create_pairing, end_pairing, pause_pairing
 
@@ -134,7 +134,7 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     mentees = _mentees(admin, rng, hashed, sectors, institutions, phase, start)
     result.logins.append(("mentee", mentees[0].full_name, mentees[0].user.email))
     _pairings(admin, rng, coaches, mentees, phase)
-    from scbi.transfer.demo import build_transfer
+    from scbi.demo.transfer import build_transfer
 
     result.counts = build_transfer(admin, rng)
     _cascade(admin, sectors["EXP"])

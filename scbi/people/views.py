@@ -1,0 +1,37 @@
+"""The people-import page and its CSV templates (secretariat)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from scbi.auth.models import Role
+from scbi.auth.permissions import role_required
+from scbi.downloads import download
+from scbi.forms import form_page
+from scbi.people.forms import PeopleImportForm
+from scbi.people.importer import import_people, template_csv
+
+bp = Blueprint("people", __name__)
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def people_import():
+    form = PeopleImportForm(kind=request.args.get("kind", "mentee"))
+
+    def done(created):
+        return render_template("people/imported.html", people=created, kind=form.kind.data)
+
+    return form_page(
+        form,
+        "people/import.html",
+        lambda v: import_people(v["file"].read(), kind=v["kind"], by=current_user),
+        done,
+    )
+
+
+@bp.route("/people/import/template-<any(coach, mentee):kind>.csv")
+@role_required(Role.SECRETARIAT)
+def people_template(kind: str):
+    return download(template_csv(kind), mimetype="text/csv", name=f"scbi-{kind}s-template.csv")
