@@ -54,33 +54,32 @@ def register_extensions(app: Flask) -> None:
     import scbi.models  # noqa: F401  (every model registered before first use)
 
 
+# The features, each on those before it (docs/architecture.md); api and main on top.
+FEATURES = (
+    "auth",
+    "programme",
+    "coaches",
+    "mentees",
+    "people",
+    "transfer",
+    "competencies",
+    "reports",
+    "main",
+    "api",
+)
+
+
 def register_blueprints(app: Flask) -> None:
-    from scbi.api import bp as api_bp
-    from scbi.auth import bp as auth_bp
-    from scbi.coaches.views import bp as coaches_bp
-    from scbi.competencies.views import bp as competencies_bp
-    from scbi.main import bp as main_bp
-    from scbi.mentees.views import bp as mentees_bp
-    from scbi.people.views import bp as people_bp
-    from scbi.programme.views import bp as programme_bp
-    from scbi.reports.views import bp as reports_bp
+    """Each feature's pages (``scbi.<feature>.views``, whose import also registers the
+    feature's answers to the hooks of the features below it)."""
+    from importlib import import_module
+
     from scbi.security import register_request_hooks
-    from scbi.transfer.views import bp as transfer_bp
 
     register_request_hooks(app)
-    for blueprint in (
-        main_bp,
-        auth_bp,
-        programme_bp,
-        coaches_bp,
-        mentees_bp,
-        people_bp,
-        transfer_bp,
-        competencies_bp,
-        reports_bp,
-        api_bp,
-    ):
-        app.register_blueprint(blueprint)
+    for feature in FEATURES:
+        module = "api" if feature == "api" else f"{feature}.views"
+        app.register_blueprint(import_module(f"scbi.{module}").bp)
 
     from scbi.templating import register_template_helpers
 

@@ -1,56 +1,15 @@
-"""Template globals and filters: navigation per role, dates through Babel."""
+"""Template globals and filters every page uses: dates through Babel, field tests."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from wtforms.fields.choices import SelectFieldBase
-
-from scbi.auth.models import Role
-
-# (endpoint, label, roles allowed): the navigation bar shows what the user may open.
-NAVIGATION = [
-    ("main.home", _l("Home"), None),
-    ("programme.overview", _l("Programme"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("programme.frameworks_list", _l("Frameworks"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("coaches.index", _l("Coaches"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("mentees.index", _l("Mentees"), {Role.SECRETARIAT, Role.COORDINATOR, Role.COACH}),
-    ("transfer.pairings", _l("Pairings"), None),
-    ("transfer.my_logs", _l("My logs"), {Role.COACH, Role.MENTEE}),
-    ("competencies.my_competencies", _l("My competencies"), {Role.MENTEE}),
-    ("transfer.logs_list", _l("Logs"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("coaches.follow_up", _l("Follow-up"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("competencies.levels", _l("Levels"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("reports.programme", _l("Reports"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
-    ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
-]
-
-ROLE_NAMES = {
-    Role.SECRETARIAT: _l("Secretariat"),
-    Role.COORDINATOR: _l("Sector coordinator"),
-    Role.COACH: _l("Coach"),
-    Role.MENTEE: _l("Mentee"),
-}
-
-
-def navigation() -> list[tuple[str, str]]:
-    if not current_user.is_authenticated:
-        return []
-    return [
-        (endpoint, label)
-        for endpoint, label, roles in NAVIGATION
-        if roles is None or current_user.has_role(*roles)
-    ]
 
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.tests["select_field"] = lambda f: isinstance(f, SelectFieldBase)
-    app.jinja_env.globals.update(
-        navigation=navigation, ROLE_NAMES=ROLE_NAMES, Role=Role, get_locale=get_locale
-    )
+    app.jinja_env.globals.update(get_locale=get_locale)
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""

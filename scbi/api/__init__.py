@@ -1,52 +1,7 @@
-"""The JSON API under /api/v1: bearer tokens only, no cookies, so no CSRF."""
+"""The JSON API under /api/v1, on top of every feature: one module per resource group, each
+registering its endpoints on the blueprint; ``openapi`` builds the document from them."""
 
-from __future__ import annotations
-
-from flask import Blueprint, current_app, g, request
-
-from scbi.extensions import csrf, db
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-
-
-@bp.before_request
-def authenticate():
-    """Find the bearer token's user; refuse (401) any endpoint not marked public, and
-    (403 ``password_change_required``) a user who must first choose a new password."""
-    from flask_babel import gettext as _
-
-    from scbi.auth.tokens import user_for_token
-    from scbi.errors import NotAuthenticated, PasswordChangeRequired
-
-    g.api_user = g.api_token = None
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, credentials = header.partition(" ")
-    if scheme.lower() == "bearer" and credentials.strip():
-        found = user_for_token(credentials.strip())
-        if found is not None:
-            g.api_user, g.api_token = found
-            if db.session.dirty:
-                db.session.commit()  # last_used_at, at most every few minutes
-    view = current_app.view_functions.get(request.endpoint or "")
-    if view is not None and not getattr(view, "public", False) and g.api_user is None:
-        if header:
-            raise NotAuthenticated(
-                _("The bearer token is invalid, expired or revoked."), code="invalid_token"
-            )
-        raise NotAuthenticated(_("Send a bearer token: Authorization: Bearer <token>."))
-    if view is not None and not getattr(view, "public", False) and g.api_user.must_change_password:
-        raise PasswordChangeRequired
-
-
-@bp.after_request
-def bearer_challenge(response):
-    if response.status_code == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="scbi"'
-    return response
-
-
-from scbi.api import (  # noqa: E402, F401  (routes register on bp)
+from scbi.api import (  # noqa: F401  (endpoints register on bp)
     assessments,
     auth,
     framework_import,
@@ -62,3 +17,6 @@ from scbi.api import (  # noqa: E402, F401  (routes register on bp)
     transfer,
     users,
 )
+from scbi.api.blueprint import bp
+
+__all__ = ["bp"]

@@ -6,18 +6,20 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import ON, component, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, hidden, mentee_or_404, role_required
+from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.competencies.assessments import create_assessment, pick_up_review
 from scbi.competencies.export import assessments_csv_response, visible_assessments
 from scbi.competencies.models import Assessment
 from scbi.competencies.profile import competency_profile
 from scbi.dates import today
 from scbi.extensions import db
+from scbi.loaders import hidden
+from scbi.mentees.queries import mentee_or_404
 
 AssessmentIn = Schema(
     "AssessmentIn",

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth import services

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.frameworks import framework_json
 from scbi.api.lists import int_arg

@@ -7,7 +7,7 @@ from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import int_arg, list_response
 from scbi.api.programme import _created, _get

@@ -6,19 +6,13 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import day, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, json_body
 from scbi.api.transfer import LinkIn, LogIn, LogPut, Response_, Transition, evidence_json, log_json
 from scbi.auth.models import Role
-from scbi.auth.permissions import (
-    SIGNED_IN,
-    evidence_or_404,
-    log_or_404,
-    pairing_or_404,
-    role_required,
-)
+from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.errors import BadRequest
 from scbi.extensions import db
 from scbi.files import ALLOWED
@@ -30,6 +24,7 @@ from scbi.transfer.models import (
     LogStatus,
     TransferLog,
 )
+from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
 
 LOG_STATUSES = tuple(s.value for s in LogStatus)
 

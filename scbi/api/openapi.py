@@ -10,7 +10,7 @@ import re
 
 from flask import current_app, jsonify
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import COMPONENTS, Doc, endpoint
 from scbi.errors import HTTP_CODES
 from scbi.pagination import MAX_PER_PAGE

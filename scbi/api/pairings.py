@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import g, jsonify, request, url_for
 from sqlalchemy import select
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import int_arg, list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, pairing_or_404, role_required, scope_pairings
+from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.extensions import db
 from scbi.transfer import services
 from scbi.transfer.models import Pairing, PairingStatus
+from scbi.transfer.queries import pairing_or_404, scope_pairings
 
 STATUSES = tuple(s.value for s in PairingStatus)
 MANAGERS = (Role.SECRETARIAT, Role.COORDINATOR)

@@ -6,25 +6,20 @@ from flask import g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import int_arg, list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role, User
-from scbi.auth.permissions import (
-    SIGNED_IN,
-    coach_or_404,
-    mentee_or_404,
-    role_required,
-    scope_coaches,
-    scope_mentees,
-)
+from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.coaches import services as coaches
 from scbi.coaches.models import Coach, CoachStatus
+from scbi.coaches.queries import coach_or_404, scope_coaches
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees import services as mentees
 from scbi.mentees.models import Gender, Mentee, MenteeStatus
+from scbi.mentees.queries import mentee_or_404, scope_mentees
 from scbi.pagination import paginate
 from scbi.transfer.queries import active_pairing_counts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import endpoint
 from scbi.api.schema import F, uploaded_csv
 from scbi.auth.models import Role

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, url_for
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import int_arg, list_response
 from scbi.api.reports import _file_format

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import ON, component, day, endpoint
 from scbi.api.schema import F, Schema
 from scbi.auth.models import Role

@@ -6,17 +6,12 @@ from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
-from scbi.auth.permissions import (
-    SIGNED_IN,
-    pairing_or_404,
-    plan_or_404,
-    role_required,
-)
+from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.extensions import db
 from scbi.transfer import plans
 from scbi.transfer.models import (
@@ -28,6 +23,7 @@ from scbi.transfer.models import (
     TransferLog,
     TransferPlan,
 )
+from scbi.transfer.queries import pairing_or_404, plan_or_404
 
 ACTIVITIES = tuple(a.value for a in ActivityType)
 ROLES = tuple(r.value for r in MenteeRole)

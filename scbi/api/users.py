@@ -6,13 +6,14 @@ from flask import g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from scbi.api import bp
+from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth import services
 from scbi.auth.models import Role, User
-from scbi.auth.permissions import role_required, user_or_404
+from scbi.auth.permissions import role_required
+from scbi.auth.queries import user_or_404
 from scbi.extensions import db
 from scbi.programme.services import set_coordinator_sectors
 

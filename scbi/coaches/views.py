@@ -10,24 +10,18 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from scbi.auth.models import Role, User
-from scbi.auth.permissions import (
-    SIGNED_IN,
-    coach_or_404,
-    managed_sector_ids,
-    role_required,
-    scope_coaches,
-    scope_pairings,
-)
+from scbi.auth.permissions import SIGNED_IN, managed_sector_ids, role_required
 from scbi.coaches import services
 from scbi.coaches.forms import CoachEditForm, CoachNewForm
 from scbi.coaches.models import Coach, CoachStatus
+from scbi.coaches.queries import coach_or_404, scope_coaches
 from scbi.dates import today
 from scbi.extensions import db
 from scbi.forms import form_page, show_one_time_password
 from scbi.pagination import paginate
 from scbi.programme import choices
 from scbi.transfer.models import Pairing
-from scbi.transfer.queries import active_pairing_counts
+from scbi.transfer.queries import active_pairing_counts, scope_pairings
 
 bp = Blueprint("coaches", __name__)
 

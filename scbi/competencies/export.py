@@ -8,11 +8,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
-from scbi.auth.permissions import scope_mentees
 from scbi.competencies.models import Assessment, assessment_log
 from scbi.csv_export import bool_cell, csv_response, date_cell, text_cell
 from scbi.errors import ValidationFailed
 from scbi.mentees.models import Mentee
+from scbi.mentees.queries import scope_mentees
 from scbi.programme.models import Competency, Sector
 
 HEADER = [

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, hidden, mentee_or_404, role_required
+from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.competencies import needs  # noqa: F401  (answers the home page's needs)
 from scbi.competencies.assessments import (
     assessable,
     assessor_role,
@@ -25,6 +26,8 @@ from scbi.dates import today
 from scbi.errors import NotAllowed, NotFound
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
+from scbi.loaders import hidden
+from scbi.mentees.queries import mentee_or_404
 from scbi.programme.models import Competency
 from scbi.transfer.export import visible_logs
 from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, TransferLog
@@ -213,9 +216,10 @@ def portfolio_pdf(mentee_id: int):
 def levels():
     """Mentees across a sector with their levels, filterable by institution, competency
     and level; without a competency, how many core competencies are below the expert level."""
-    from scbi.auth.permissions import managed_sector_ids, scope_mentees
+    from scbi.auth.permissions import managed_sector_ids
     from scbi.competencies.levels import current_levels
     from scbi.mentees.models import Mentee
+    from scbi.mentees.queries import scope_mentees
     from scbi.programme import choices
     from scbi.programme.models import CompetencyFramework, Sector
 

@@ -1,6 +1,8 @@
+"""Each role's home page, with its "what needs me now" panel, and the audit trail."""
+
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -9,12 +11,14 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.coaches.models import Coach
 from scbi.extensions import db
-from scbi.main import bp
-from scbi.main.needs import needs_for
+from scbi.main.navigation import ROLE_NAMES, navigation
 from scbi.mentees.models import Mentee
+from scbi.needs import needs_for
 from scbi.pagination import paginate
 from scbi.transfer.models import Pairing
 from scbi.transfer.queries import pairing_progress
+
+bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
@@ -52,3 +56,9 @@ def audit_trail():
         query = query.where(AuditEvent.actor_email.contains(actor, autoescape=True))
     page = paginate(query, default_per_page=50)
     return render_template("main/audit.html", page=page, action=action, actor=actor)
+
+
+@bp.app_context_processor
+def shell():
+    """What the page shell (base.html) needs on every page: the navigation bar."""
+    return {"navigation": navigation, "ROLE_NAMES": ROLE_NAMES, "Role": Role}

@@ -9,24 +9,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.models import Role, User
-from scbi.auth.permissions import (
-    SIGNED_IN,
-    hidden,
-    managed_sector_ids,
-    mentee_or_404,
-    role_required,
-    scope_mentees,
-    scope_pairings,
-)
+from scbi.auth.permissions import SIGNED_IN, managed_sector_ids, role_required
 from scbi.extensions import db
 from scbi.forms import form_page, show_one_time_password
+from scbi.loaders import hidden
 from scbi.mentees import services
 from scbi.mentees.forms import MenteeEditForm, MenteeNewForm, MenteeStatusForm
 from scbi.mentees.labels import GENDER_LABELS, STATUS_LABELS
 from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.mentees.queries import mentee_or_404, scope_mentees
 from scbi.pagination import paginate
 from scbi.programme import choices
 from scbi.transfer.models import Pairing
+from scbi.transfer.queries import scope_pairings
 
 bp = Blueprint("mentees", __name__)
 

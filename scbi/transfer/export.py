@@ -10,13 +10,13 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
-from scbi.auth.permissions import scope_pairings
 from scbi.coaches.models import Coach
 from scbi.csv_export import csv_response, date_cell, hours_cell, text_cell, timestamp_cell
 from scbi.errors import ValidationFailed
 from scbi.mentees.models import Mentee
 from scbi.programme.models import Competency, Sector
 from scbi.transfer.models import Evidence, Pairing, TransferLog, log_competency
+from scbi.transfer.queries import scope_pairings
 
 
 def visible_logs(user: User) -> Select:

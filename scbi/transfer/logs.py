@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from scbi import audit
 from scbi.auth.models import User
-from scbi.auth.permissions import can_decide, is_coach_of, is_mentee_of
 from scbi.database import utcnow
 from scbi.dates import today
 from scbi.errors import InvalidTransition, NotAllowed, check_version
@@ -33,6 +32,7 @@ from scbi.transfer.models import (
     TransferLog,
     TransferPlan,
 )
+from scbi.transfer.permissions import can_decide, is_coach_of, is_mentee_of
 from scbi.transfer.plans import allowed_competencies
 from scbi.validation import Errors
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from scbi.auth.models import Role, User
-from scbi.auth.permissions import scope_pairings
-from scbi.coaches.models import Coach
+from scbi.coaches.models import Coach, CoachStatus
+from scbi.dates import today
 from scbi.extensions import db
-from scbi.main.needs import Need, provider
-from scbi.mentees.models import LEFT_STATUSES, Mentee
+from scbi.mentees.models import LEFT_STATUSES, Mentee, MenteeStatus
+from scbi.mentees.queries import scope_mentees
+from scbi.needs import Need, needs
 from scbi.transfer.models import (
     OPEN_PLAN_STATUSES,
     OPEN_STATUSES,
@@ -23,6 +26,7 @@ from scbi.transfer.models import (
     TransferLog,
     TransferPlan,
 )
+from scbi.transfer.queries import SILENT_DAYS, scope_pairings
 
 
 def _count(query) -> int:
@@ -33,7 +37,7 @@ def _own_pairings(user: User, model, column):
     return select(Pairing.id).join(model, model.id == column).where(model.user_id == user.id)
 
 
-@provider
+@needs.answer
 def coach_work(user: User) -> list[Need]:
     if not user.has_role(Role.COACH):
         return []
@@ -104,7 +108,7 @@ def coach_work(user: User) -> list[Need]:
     ]
 
 
-@provider
+@needs.answer
 def mentee_work(user: User) -> list[Need]:
     if not user.has_role(Role.MENTEE):
         return []
@@ -131,15 +135,10 @@ def mentee_work(user: User) -> list[Need]:
     ]
 
 
-@provider
+@needs.answer
 def manager_work(user: User) -> list[Need]:
     if not user.has_role(Role.SECRETARIAT, Role.COORDINATOR):
         return []
-    from datetime import timedelta
-
-    from scbi.dates import today
-    from scbi.transfer.queries import SILENT_DAYS
-
     scope = scope_pairings(select(Pairing.id), user)
     plans_waiting = _count(
         select(TransferPlan.id).where(
@@ -202,38 +201,54 @@ def manager_work(user: User) -> list[Need]:
     ]
 
 
-@provider
-def review_requests(user: User) -> list[Need]:
-    """Self-assessments asking for a review, for the mentee's coaches and coordinators."""
-    from scbi.auth.permissions import scope_mentees
-    from scbi.competencies.models import Assessment, ReviewStatus
-
-    if not user.has_role(Role.COACH, Role.COORDINATOR):
-        return []  # picked up by the mentee's coach or the sector's coordinator
-    visible = scope_mentees(select(Mentee.id), user)
-    waiting = _count(
-        select(Assessment.id).where(
-            Assessment.mentee_id.in_(visible),
-            Assessment.review_status == ReviewStatus.WAITING.value,
-        )
+@needs.answer
+def unpaired_mentees(user: User) -> list[Need]:
+    """Secretariat and coordinators: active mentees of their sectors without an open pairing."""
+    if not user.has_role(Role.SECRETARIAT, Role.COORDINATOR):
+        return []
+    paired = select(Pairing.mentee_id).where(Pairing.status.in_([s.value for s in OPEN_STATUSES]))
+    query = scope_mentees(select(func.count()).select_from(Mentee), user).where(
+        Mentee.status == MenteeStatus.ACTIVE.value, Mentee.id.not_in(paired)
     )
-    first = db.session.scalar(
-        select(Assessment.mentee_id)
-        .where(
-            Assessment.mentee_id.in_(visible),
-            Assessment.review_status == ReviewStatus.WAITING.value,
+    count = db.session.scalar(query)
+    return [
+        Need(
+            title=ngettext(
+                "%(num)d active mentee has no coach", "%(num)d active mentees have no coach", count
+            ),
+            count=count,
+            url=url_for("mentees.index", unpaired=1),
+            hint=_("Pair them with a coach of their sector."),
         )
-        .limit(1)
+    ]
+
+
+@needs.answer
+def contracts_ending(user: User) -> list[Need]:
+    """Secretariat: coaches whose contract ends within 60 days while they still coach."""
+    if not user.has_role(Role.SECRETARIAT):
+        return []
+    soon = today() + timedelta(days=60)
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Coach)
+        .where(
+            Coach.status == CoachStatus.ACTIVE.value,
+            Coach.contract_end <= soon,
+            Coach.id.in_(
+                select(Pairing.coach_id).where(Pairing.status == PairingStatus.ACTIVE.value)
+            ),
+        )
     )
     return [
         Need(
-            ngettext(
-                "%(num)d self-assessment asks for a review",
-                "%(num)d self-assessments ask for a review",
-                waiting,
+            title=ngettext(
+                "%(num)d coach's contract ends within 60 days",
+                "%(num)d coaches' contracts end within 60 days",
+                count,
             ),
-            waiting,
-            url_for("competencies.competencies", mentee_id=first) if first else "#",
-            _("Review the level with evidence, then record the validated level."),
+            count=count,
+            url=url_for("coaches.index", ending=1),
+            hint=_("Extend the contract or plan how their pairings end."),
         )
     ]

@@ -1,15 +1,35 @@
-"""What a person may do now with a pairing or a log: small pure rules for the pages.
+"""What a person may do with a pairing, a plan or a log: small pure rules.
 
-The services enforce the same rules (and say why when they refuse); these only decide
-which buttons a page offers, so that a page never offers what would always be refused.
+The services enforce the same rules (and say why when they refuse); pages use these to
+decide which buttons to offer, so that a page never offers what would always be refused.
 They read the objects already loaded and run no query.
 """
 
 from __future__ import annotations
 
 from scbi.auth.models import Role, User
-from scbi.auth.permissions import can_decide, can_manage_sector, is_coach_of, is_mentee_of
+from scbi.auth.permissions import can_manage_sector
 from scbi.transfer.models import LogStatus, Pairing, PairingStatus, TransferLog
+
+
+def is_coach_of(user: User, pairing: Pairing) -> bool:
+    return user.is_authenticated and pairing.coach.user_id == user.id
+
+
+def is_mentee_of(user: User, pairing: Pairing) -> bool:
+    return user.is_authenticated and pairing.mentee.user_id == user.id
+
+
+def can_decide(user: User, pairing: Pairing) -> bool:
+    """Approve plans and verify logs: the secretariat and the sector's coordinators."""
+    return user.has_role(Role.SECRETARIAT, Role.COORDINATOR) and can_manage_sector(
+        user, pairing.sector_id
+    )
+
+
+def can_read_log(user: User, log: TransferLog) -> bool:
+    """A draft is the coach's own until submitted; after that, whoever sees the pairing."""
+    return log.status != LogStatus.DRAFT or log.author_id == user.id
 
 
 def can_manage_pairing(user: User, pairing: Pairing) -> bool:

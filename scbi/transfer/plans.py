@@ -12,7 +12,6 @@ from sqlalchemy import func, or_, select
 
 from scbi import audit
 from scbi.auth.models import User
-from scbi.auth.permissions import can_decide, is_coach_of
 from scbi.database import utcnow
 from scbi.dates import today
 from scbi.errors import InvalidTransition, NotAllowed, check_version
@@ -26,6 +25,7 @@ from scbi.transfer.models import (
     PlanStatus,
     TransferPlan,
 )
+from scbi.transfer.permissions import can_decide, is_coach_of
 from scbi.validation import Errors
 
 MAX_ITEMS = 30

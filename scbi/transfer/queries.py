@@ -1,17 +1,125 @@
-"""Reads about pairings and logs, aggregated in SQL (one query whatever the page size)."""
+"""The read side of pairings, plans, logs and evidence: who sees what, the scoped
+loaders, and the lists and figures of the pages (aggregated in SQL: one query whatever the
+page size)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, false, func, or_, select
 
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import managed_sector_ids
+from scbi.coaches import queries as coach_queries
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
+from scbi.errors import NotFound
 from scbi.extensions import db
-from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, PairingStatus, TransferLog
+from scbi.loaders import hidden, load_or_404
+from scbi.mentees import queries as mentee_queries
+from scbi.mentees.models import Mentee
+from scbi.transfer.models import (
+    COUNTED_LOG_STATUSES,
+    Evidence,
+    Pairing,
+    PairingStatus,
+    PlanStatus,
+    TransferLog,
+    TransferPlan,
+)
+from scbi.transfer.permissions import can_read_log, is_coach_of
 
 SILENT_DAYS = 14
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+
+def scope_pairings(query: Select, user: User) -> Select:
+    """Pairings ``user`` may see: all, their sectors', or their own as coach or mentee."""
+    ids = managed_sector_ids(user)
+    if ids is None:
+        return query
+    conditions = []
+    if ids:
+        conditions.append(Pairing.sector_id.in_(ids))
+    if user.has_role(Role.COACH):
+        conditions.append(Pairing.coach_id.in_(select(Coach.id).where(Coach.user_id == user.id)))
+    if user.has_role(Role.MENTEE):
+        conditions.append(Pairing.mentee_id.in_(select(Mentee.id).where(Mentee.user_id == user.id)))
+    return query.where(or_(*conditions) if conditions else false())
+
+
+@mentee_queries.visibility.answer
+def coachees(user: User) -> list:
+    """A coach sees the mentees of their pairings, whatever the pairing's state."""
+    if not user.has_role(Role.COACH):
+        return []
+    return [
+        Mentee.id.in_(
+            select(Pairing.mentee_id)
+            .join(Coach, Coach.id == Pairing.coach_id)
+            .where(Coach.user_id == user.id)
+        )
+    ]
+
+
+@coach_queries.visibility.answer
+def own_coaches(user: User) -> list:
+    """A mentee sees the coaches of their pairings."""
+    if not user.has_role(Role.MENTEE):
+        return []
+    return [
+        Coach.id.in_(
+            select(Pairing.coach_id)
+            .join(Mentee, Mentee.id == Pairing.mentee_id)
+            .where(Mentee.user_id == user.id)
+        )
+    ]
+
+
+def pairing_or_404(user: User, pairing_id: int, *, options=()) -> Pairing:
+    return load_or_404(
+        Pairing, pairing_id, scope=lambda q: scope_pairings(q, user), options=options
+    )
+
+
+def _sees_pairing(user: User, pairing_id: int) -> bool:
+    try:
+        pairing_or_404(user, pairing_id)
+    except NotFound:
+        return False
+    return True
+
+
+def plan_or_404(user: User, plan_id: int) -> TransferPlan:
+    plan = db.session.get(TransferPlan, plan_id)
+    if plan is None or not _sees_pairing(user, plan.pairing_id):
+        raise hidden("transfer_plan", plan_id)
+    if plan.status == PlanStatus.DRAFT and not is_coach_of(user, plan.pairing):
+        raise hidden("transfer_plan", plan_id)  # a draft plan is the coach's until submitted
+    return plan
+
+
+def log_or_404(user: User, log_id: int) -> TransferLog:
+    log = db.session.get(TransferLog, log_id)
+    if log is None or not can_read_log(user, log) or not _sees_pairing(user, log.pairing_id):
+        raise hidden("transfer_log", log_id)
+    return log
+
+
+def evidence_or_404(user: User, evidence_id: int) -> Evidence:
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise hidden("evidence", evidence_id)
+    try:
+        log_or_404(user, evidence.log_id)
+    except NotFound:
+        raise hidden("evidence", evidence_id) from None
+    return evidence
+
+
+# --- figures -------------------------------------------------------------------------------
 
 
 def active_pairing_counts(coach_ids: list[int]) -> dict[int, int]:

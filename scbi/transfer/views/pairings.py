@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,19 +10,13 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role, User
-from scbi.auth.permissions import (
-    SIGNED_IN,
-    managed_sector_ids,
-    pairing_or_404,
-    role_required,
-    scope_coaches,
-    scope_mentees,
-    scope_pairings,
-)
+from scbi.auth.permissions import SIGNED_IN, managed_sector_ids, role_required
 from scbi.coaches.models import Coach, CoachStatus
+from scbi.coaches.queries import scope_coaches
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS, form_page
 from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.mentees.queries import scope_mentees
 from scbi.pagination import paginate
 from scbi.programme import choices
 from scbi.transfer import services
@@ -35,9 +29,8 @@ from scbi.transfer.permissions import (
     can_write_log,
     can_write_plan,
 )
-from scbi.transfer.queries import active_pairing_counts
-
-bp = Blueprint("transfer", __name__)
+from scbi.transfer.queries import active_pairing_counts, pairing_or_404, scope_pairings
+from scbi.transfer.views.blueprint import bp
 
 MANAGERS = (Role.SECRETARIAT, Role.COORDINATOR)
 STATUS_LABELS = {
@@ -150,11 +143,11 @@ def pairing(pairing_id: int):
     from sqlalchemy import func
     from sqlalchemy.orm import selectinload
 
-    from scbi.auth.permissions import is_coach_of
     from scbi.transfer import plans
     from scbi.transfer.export import visible_logs
     from scbi.transfer.forms import ACTIVITY_LABELS, ROLE_LABELS
     from scbi.transfer.models import COUNTED_LOG_STATUSES, TransferLog, TransferPlan
+    from scbi.transfer.permissions import is_coach_of
 
     pairing = pairing_or_404(current_user, pairing_id)
     approved = plans.approved_plan(pairing.id)
@@ -251,6 +244,3 @@ def pairing_end(pairing_id: int):
         ),
         cancel=url_for("transfer.pairing", pairing_id=pairing.id),
     )
-
-
-from scbi.transfer import log_views, needs, plan_views  # noqa: E402, F401  (routes on bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -31,9 +31,8 @@ from scbi.programme.models import (
     PriorityResult,
     Sector,
 )
+from scbi.programme.views.blueprint import bp
 from scbi.transfer.models import Pairing, PairingStatus
-
-bp = Blueprint("programme", __name__)
 
 SECRETARIAT = Role.SECRETARIAT
 
@@ -329,6 +328,3 @@ def result(result_id: int):
         _saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
         result=result,
     )
-
-
-from scbi.programme import framework_views  # noqa: E402, F401  (routes on bp)

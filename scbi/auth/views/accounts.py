@@ -8,11 +8,13 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from scbi.auth import bp, services
+from scbi.auth import services
 from scbi.auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from scbi.auth.models import LoginThrottle, Role, User, UserRole
 from scbi.auth.passwords import hash_generated_password
-from scbi.auth.permissions import role_required, user_or_404
+from scbi.auth.permissions import role_required
+from scbi.auth.queries import user_or_404
+from scbi.auth.views.blueprint import bp
 from scbi.database import utcnow
 from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db

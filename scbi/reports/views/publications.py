@@ -16,7 +16,8 @@ from scbi.forms import FORM_ERRORS
 from scbi.reports import periods, publishing, service
 from scbi.reports.charts import sector_charts
 from scbi.reports.forms import PublishForm
-from scbi.reports.views import bp, sector_page
+from scbi.reports.views.blueprint import bp
+from scbi.reports.views.reports import sector_page
 
 STAFF = (Role.SECRETARIAT, Role.COORDINATOR)
 

@@ -11,14 +11,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role
-from scbi.auth.permissions import (
-    SIGNED_IN,
-    evidence_or_404,
-    is_coach_of,
-    log_or_404,
-    pairing_or_404,
-    role_required,
-)
+from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.coaches.models import Coach
 from scbi.dates import today
 from scbi.errors import ValidationFailed
@@ -44,8 +37,10 @@ from scbi.transfer.permissions import (
     can_respond_to_log,
     can_verify_log,
     can_write_log,
+    is_coach_of,
 )
-from scbi.transfer.views import bp
+from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
+from scbi.transfer.views.blueprint import bp
 
 
 def _log_choices(form: LogForm, pairing: Pairing) -> None:

@@ -28,7 +28,8 @@ from scbi.programme.models import (
     Competency,
     CompetencyFramework,
 )
-from scbi.programme.views import SECRETARIAT, _get, _saved, _without, bp
+from scbi.programme.views.blueprint import bp
+from scbi.programme.views.setup import SECRETARIAT, _get, _saved, _without
 
 # --- frameworks ----------------------------------------------------------------------------
 
@@ -294,6 +295,3 @@ def competency_edit(competency_id: int):
         title=_("Edit %(name)s", name=competency.short_name),
         cancel=url_for("programme.framework", framework_id=competency.framework_id),
     )
-
-
-from scbi.programme import framework_import_views  # noqa: E402, F401  (routes on bp)

@@ -10,22 +10,16 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role
-from scbi.auth.permissions import (
-    SIGNED_IN,
-    can_decide,
-    is_coach_of,
-    pairing_or_404,
-    plan_or_404,
-    role_required,
-)
+from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
 from scbi.programme.models import PriorityResult
 from scbi.transfer import plans
 from scbi.transfer.forms import ACTIVITY_LABELS, DecisionForm, PlanForm
 from scbi.transfer.models import Pairing, TransferPlan
-from scbi.transfer.permissions import can_write_plan
-from scbi.transfer.views import bp
+from scbi.transfer.permissions import can_decide, can_write_plan, is_coach_of
+from scbi.transfer.queries import pairing_or_404, plan_or_404
+from scbi.transfer.views.blueprint import bp
 
 BLANK_ROWS = 3
 
@@ -253,8 +247,8 @@ def plan_revise(plan_id: int):
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def plans_waiting():
     """Plans waiting for a decision in the sectors the user manages."""
-    from scbi.auth.permissions import scope_pairings
     from scbi.pagination import paginate
+    from scbi.transfer.queries import scope_pairings
 
     status = request.args.get("status", "submitted")
     if status not in ("submitted", "approved", "returned", "superseded"):

@@ -8,8 +8,9 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from scbi.auth import bp, services
+from scbi.auth import services
 from scbi.auth.forms import ChangePasswordForm, LoginForm
+from scbi.auth.views.blueprint import bp
 from scbi.errors import Throttled, ValidationFailed
 from scbi.extensions import db, login_manager
 

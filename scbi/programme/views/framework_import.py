@@ -18,8 +18,9 @@ from scbi.forms import FORM_ERRORS
 from scbi.programme import choices, framework_import
 from scbi.programme.core_choice import depths
 from scbi.programme.forms import FrameworkImportForm, ImportPreviewForm
-from scbi.programme.framework_views import keep_after_conflict, select_ticks, set_depth_choices
-from scbi.programme.views import SECRETARIAT, bp
+from scbi.programme.views.blueprint import bp
+from scbi.programme.views.frameworks import keep_after_conflict, select_ticks, set_depth_choices
+from scbi.programme.views.setup import SECRETARIAT
 
 # The preview form sends the file back as one form field, which the request limits.
 PREVIEW_LIMIT = 900 * 1024

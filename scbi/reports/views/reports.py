@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,8 +15,8 @@ from scbi.errors import ValidationFailed
 from scbi.reports import labels, periods, publishing, service
 from scbi.reports.charts import sector_charts
 from scbi.reports.forms import PublishForm
+from scbi.reports.views.blueprint import bp
 
-bp = Blueprint("reports", __name__)
 bp.add_app_template_global(labels.compared, "compared")
 bp.add_app_template_filter(labels.sign, "sign")
 bp.add_app_template_filter(labels.figure, "figure")
@@ -120,6 +120,3 @@ def sector_assessments_csv(sector_id: int):
     return assessments_csv_response(
         service.sector_assessments(current_user, sector_id, periods.parse(request.args))
     )
-
-
-from scbi.reports import publication_views  # noqa: E402, F401  (routes register on bp)

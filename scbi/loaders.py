@@ -1,0 +1,48 @@
+"""The one way to load a record by id for a page or an API call: found, or NotFound.
+
+A feature's scoped loaders (``mentee_or_404(user, id)`` in its ``queries.py``) pass the
+feature's visibility filter as ``scope``: a record outside it looks exactly like a missing
+one, and the NotFound names the record asked for, so the refusal is audited
+(``access.denied``, scbi/errors.py) whether the record exists or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Select, select
+
+from scbi.errors import NotFound
+from scbi.extensions import db
+
+T = TypeVar("T")
+
+
+def hidden(table: str, ident: int) -> NotFound:
+    """The 404 of a scoped loader: missing or not visible, naming the record asked for."""
+    return NotFound(entity=(table, ident))
+
+
+def load_or_404(
+    model: type[T],
+    ident: int,
+    *,
+    scope: Callable[[Select], Select] | None = None,
+    options=(),
+) -> T:
+    """The ``model`` row whose id is ``ident``, loaded with ``options``.
+
+    Without ``scope`` the record is one every caller of the route may read (programme
+    set-up); a missing one is a plain 404. With ``scope``, the row must also pass it, and
+    the 404 names the record (a refusal, audited).
+    """
+    if scope is None:
+        found = db.session.get(model, ident, options=list(options))  # the identity map first
+        if found is None:
+            raise NotFound()
+        return found
+    found = db.session.scalar(scope(select(model).where(model.id == ident).options(*options)))
+    if found is None:
+        raise hidden(model.__tablename__, ident)
+    return found

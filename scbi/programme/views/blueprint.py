@@ -1,0 +1,7 @@
+"""The ``programme`` blueprint, on which each module of this package registers its pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("programme", __name__)
