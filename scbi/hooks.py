@@ -16,6 +16,7 @@ the order their answers were registered (the order of the features in ``create_a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 T = TypeVar("T")
@@ -43,3 +44,55 @@ class Hook(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {len(self.answers)} answers>"
+
+
+# --- what the answers about pages are made of ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A button or link a feature above adds to a page (its label already translated)."""
+
+    label: str
+    url: str
+    primary: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a page, rendered from a template of the feature that adds it; the
+    template reads its values from ``section.context``."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one feature above adds to a record's page: buttons, summary rows (label,
+    value) and sections."""
+
+    links: tuple[Link, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()
+    sections: tuple[Section, ...] = ()
+
+
+def page_parts(hook: Hook, *args: Any) -> Part:
+    """Every answer to a page hook, put together in the order of the features."""
+    parts = hook.ask(*args)
+    return Part(
+        links=tuple(link for part in parts for link in part.links),
+        facts=tuple(fact for part in parts for fact in part.facts),
+        sections=tuple(section for part in parts for section in part.sections),
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of figures a feature above adds to a list of another feature's records:
+    its heading, the figure per record id (missing: 0), and where a figure leads."""
+
+    heading: str
+    values: dict
+    url: Callable[[int], str] | None = None

@@ -46,5 +46,9 @@ class Coach(IdMixin, TimestampMixin, VersionMixin, Base):
     def full_name(self) -> str:
         return self.user.full_name
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == CoachStatus.ACTIVE
+
     def under_contract(self, start: date, end: date | None) -> bool:
         return self.contract_start <= start and (end or start) <= self.contract_end

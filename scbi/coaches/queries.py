@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, or_
+from datetime import timedelta
+
+from sqlalchemy import Select, false, func, or_, select
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
-from scbi.coaches.models import Coach
+from scbi.coaches.models import Coach, CoachStatus
+from scbi.dates import today
+from scbi.extensions import db
 from scbi.hooks import Hook
 from scbi.loaders import load_or_404
 
@@ -32,3 +36,85 @@ def scope_coaches(query: Select, user: User) -> Select:
 
 def coach_or_404(user: User, coach_id: int) -> Coach:
     return load_or_404(Coach, coach_id, scope=lambda q: scope_coaches(q, user))
+
+
+active_mentees = Hook(
+    "coaches.active_mentees",
+    "(coach ids) -> {coach id: the mentees each coaches now}: the active pairings.",
+)
+
+
+def active_mentee_counts(coach_ids: list[int]) -> dict[int, int]:
+    """The mentees each coach coaches now (what features above answer; 0 if none)."""
+    counts: dict[int, int] = {}
+    for answer in active_mentees.ask(list(coach_ids)):
+        for ident, n in answer.items():
+            counts[ident] = counts.get(ident, 0) + n
+    return counts
+
+
+activity = Hook(
+    "coaches.activity",
+    "(coach query) -> rows (Coach, last activity logged, hours acknowledged in the last 30 "
+    "days, active pairings, silent) of its active coaches, for the follow-up page.",
+)
+
+
+def coach_list(user: User, args) -> Select:
+    """The coaches ``user`` may see, filtered by the list's arguments: ``q`` (name,
+    e-mail, expertise), sector, host institution, ``ending`` (contract ending within 60
+    days), ``status`` (active by default, inactive, all); ordered by name."""
+    query = scope_coaches(select(Coach), user).join(User, User.id == Coach.user_id)
+    if q := (args.get("q") or "").strip():
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                User.full_name.ilike(like),
+                User.email.like(like),
+                Coach.technical_expertise.ilike(like),
+            )
+        )
+    if sector_id := args.get("sector_id", type=int):
+        query = query.where(Coach.sector_id == sector_id)
+    if institution_id := args.get("institution_id", type=int):
+        query = query.where(Coach.host_institution_id == institution_id)
+    if args.get("ending"):
+        query = query.where(Coach.contract_end <= today() + timedelta(days=ENDING_DAYS))
+    status = list_status(args)
+    if status != "all":
+        query = query.where(Coach.status == status)
+    return query.order_by(User.full_name, Coach.id)
+
+
+ENDING_DAYS = 60
+
+
+def list_status(args) -> str:
+    status = args.get("status", CoachStatus.ACTIVE.value)
+    return status if status in {s.value for s in CoachStatus} else "all"
+
+
+def follow_up(user: User, *, silent_only: bool) -> list[tuple]:
+    """The follow-up rows of the active coaches ``user`` may see (silent ones only, if
+    asked): see :data:`activity`."""
+    query = scope_coaches(select(Coach), user)
+    rows = [row for answer in activity.ask(query) for row in answer]
+    return [row for row in rows if row[4]] if silent_only else rows
+
+
+def active_coaches_per_sector() -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Coach.sector_id, func.count())
+            .where(Coach.status == CoachStatus.ACTIVE.value)
+            .group_by(Coach.sector_id)
+        ).all()
+    )
+
+
+def active_coaches_hosted(institution_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Coach)
+        .where(Coach.host_institution_id == institution_id, Coach.status == CoachStatus.ACTIVE)
+    )

@@ -9,11 +9,20 @@ from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.auth.profiles import create_profile_account
 from scbi.coaches.models import Coach, CoachStatus
+from scbi.coaches.queries import active_mentee_counts
 from scbi.errors import check_version
 from scbi.extensions import db
+from scbi.hooks import Hook
 from scbi.programme.models import Institution, Sector
 from scbi.programme.services import snapshot
 from scbi.validation import Errors
+
+profile_checks = Hook(
+    "coaches.profile_checks",
+    "(errors, coach, values) -> None: refuse (errors.add on the field) a profile change "
+    "that what features above recorded forbids, such as a contract no longer covering an "
+    "open pairing.",
+)
 
 PROFILE_FIELDS = (
     "nationality",
@@ -118,25 +127,16 @@ def update_coach(coach: Coach, *, by: User, version, **data) -> Coach:
 
     The name and e-mail belong to the account (Accounts page), not to the profile.
     """
-    from scbi.transfer.services import active_pairing_count, check_contract_covers
-
     require_configure(by)
     check_version(coach, version)
     errors = Errors()
     values = _profile_values(errors, {**snapshot(coach, *PROFILE_FIELDS), **data})
-    active = active_pairing_count(coach.id)
+    active = active_mentee_counts([coach.id]).get(coach.id, 0)
     if values["max_mentees"] is not None and values["max_mentees"] < active:
         errors.add(
             "max_mentees", _("The coach has %(n)d active pairings; end some first.", n=active)
         )
-    start, end = values["contract_start"], values["contract_end"]
-    if (
-        start
-        and end
-        and start <= end
-        and (start, end) != (coach.contract_start, coach.contract_end)
-    ):
-        check_contract_covers(errors, coach, start, end)
+    profile_checks.ask(errors, coach, values)
     errors.raise_if_any()
     before = snapshot(coach, *PROFILE_FIELDS)
     for key, value in values.items():

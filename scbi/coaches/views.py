@@ -2,66 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 
-from scbi.auth.models import Role, User
-from scbi.auth.permissions import SIGNED_IN, managed_sector_ids, role_required
-from scbi.coaches import services
+from scbi.auth.models import Role
+from scbi.auth.permissions import SIGNED_IN, can_configure, managed_sector_ids, role_required
+from scbi.coaches import queries, services
 from scbi.coaches.forms import CoachEditForm, CoachNewForm
-from scbi.coaches.models import Coach, CoachStatus
-from scbi.coaches.queries import coach_or_404, scope_coaches
-from scbi.dates import today
-from scbi.extensions import db
+from scbi.coaches.queries import coach_or_404
 from scbi.forms import form_page, show_one_time_password
+from scbi.hooks import Column, Hook, Link, page_parts
 from scbi.pagination import paginate
 from scbi.programme import choices
-from scbi.transfer.models import Pairing
-from scbi.transfer.queries import active_pairing_counts, scope_pairings
+from scbi.programme.views import setup as programme_pages
 
 bp = Blueprint("coaches", __name__)
 
 VIEWERS = (Role.SECRETARIAT, Role.COORDINATOR)
 
+page = Hook(
+    "coaches.page",
+    "What a feature above adds to a coach's page: (user, coach) -> hooks.Part.",
+)
+
 
 @bp.route("/coaches")
 @role_required(*VIEWERS)
 def index():
-    args = request.args
-    query = scope_coaches(select(Coach), current_user).join(User, User.id == Coach.user_id)
-    if q := (args.get("q") or "").strip():
-        like = f"%{q.lower()}%"
-        query = query.where(
-            or_(
-                User.full_name.ilike(like),
-                User.email.like(like),
-                Coach.technical_expertise.ilike(like),
-            )
-        )
-    if sector_id := args.get("sector_id", type=int):
-        query = query.where(Coach.sector_id == sector_id)
-    if institution_id := args.get("institution_id", type=int):
-        query = query.where(Coach.host_institution_id == institution_id)
-    if args.get("ending"):
-        query = query.where(Coach.contract_end <= today() + timedelta(days=60))
-    status = args.get("status", CoachStatus.ACTIVE.value)
-    if status in {s.value for s in CoachStatus}:
-        query = query.where(Coach.status == status)
-    page = paginate(query.order_by(User.full_name, Coach.id))
+    page = paginate(queries.coach_list(current_user, request.args))
     return render_template(
         "coaches/index.html",
         page=page,
-        q=q,
-        status=status,
-        active=active_pairing_counts([c.id for c in page.items]),
+        q=(request.args.get("q") or "").strip(),
+        status=queries.list_status(request.args),
+        active=queries.active_mentee_counts([c.id for c in page.items]),
+        can_register=can_configure(current_user),
         sectors=choices.sectors(
-            _("All my sectors")
-            if not current_user.has_role(Role.SECRETARIAT)
-            else _("All sectors"),
+            _("All sectors") if can_configure(current_user) else _("All my sectors"),
             managed_sector_ids(current_user),
         ),
     )
@@ -92,16 +70,12 @@ def new():
 @role_required(*SIGNED_IN)
 def detail(coach_id: int):
     coach = coach_or_404(current_user, coach_id)
-    pairings = db.session.scalars(
-        scope_pairings(select(Pairing).where(Pairing.coach_id == coach.id), current_user).order_by(
-            Pairing.status, Pairing.start_date.desc()
-        )
-    ).all()
     return render_template(
         "coaches/detail.html",
         coach=coach,
-        pairings=pairings,
-        active=active_pairing_counts([coach.id]).get(coach.id, 0),
+        parts=page_parts(page, current_user, coach),
+        can_list=current_user.has_role(*VIEWERS),
+        can_configure=can_configure(current_user),
     )
 
 
@@ -130,14 +104,29 @@ def edit(coach_id: int):
 @role_required(*VIEWERS)
 def follow_up():
     """Each coach's last log and recent hours; coaches silent for more than 14 days flagged."""
-    from scbi.transfer.queries import coach_activity, is_silent
+    silent_only = bool(request.args.get("silent"))
+    return render_template(
+        "coaches/follow_up.html",
+        rows=queries.follow_up(current_user, silent_only=silent_only),
+        silent_only=silent_only,
+    )
 
-    rows = [
-        (coach, last, minutes / 60, active, is_silent(last, active))
-        for coach, last, minutes, active in db.session.execute(
-            coach_activity(scope_coaches(select(Coach), current_user))
+
+@programme_pages.sector_counts.answer
+def _coaches_per_sector(user) -> Column:
+    return Column(
+        _("Active coaches"),
+        queries.active_coaches_per_sector(),
+        lambda sector_id: url_for("coaches.index", sector_id=sector_id),
+    )
+
+
+@programme_pages.institution_links.answer
+def _coaches_hosted(institution) -> list[Link]:
+    n = queries.active_coaches_hosted(institution.id)
+    return [
+        Link(
+            _("%(n)d coaches hosted", n=n),
+            url_for("coaches.index", institution_id=institution.id),
         )
     ]
-    if request.args.get("silent"):
-        rows = [r for r in rows if r[4]]
-    return render_template("coaches/follow_up.html", rows=rows)

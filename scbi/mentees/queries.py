@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, or_
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
+from scbi.extensions import db
 from scbi.hooks import Hook
 from scbi.loaders import load_or_404
-from scbi.mentees.models import Mentee
+from scbi.mentees.models import Mentee, MenteeStatus
 
 visibility = Hook(
     "mentees.visibility",
@@ -32,3 +37,79 @@ def scope_mentees(query: Select, user: User) -> Select:
 
 def mentee_or_404(user: User, mentee_id: int, *, options=()) -> Mentee:
     return load_or_404(Mentee, mentee_id, scope=lambda q: scope_mentees(q, user), options=options)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter of the mentee list that a feature above adds (``?<name>=1``)."""
+
+    name: str
+    label: str  # what the list says while the filter is on
+    condition: Any  # an SQL condition on Mentee
+
+
+list_filters = Hook(
+    "mentees.list_filters",
+    "Filters of the mentee list that features above add: a list of ListFilter.",
+)
+
+
+def mentee_list(user: User, args) -> tuple[Select, list[ListFilter]]:
+    """The mentees ``user`` may see, filtered by the list page's (or the API's) arguments:
+    ``q`` (name, e-mail, staff number, position), sector, institution, cohort, ``status``
+    (default active; ``all``), and the filters that features above add. Returns the query,
+    ordered by name, and the added filters that are on."""
+    query = scope_mentees(select(Mentee), user).join(User, User.id == Mentee.user_id)
+    if q := (args.get("q") or "").strip():
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                User.full_name.ilike(like),
+                User.email.like(like),
+                Mentee.staff_number.ilike(like),
+                Mentee.position.ilike(like),
+            )
+        )
+    for name, column in (
+        ("sector_id", Mentee.sector_id),
+        ("institution_id", Mentee.institution_id),
+        ("phase_id", Mentee.phase_id),
+    ):
+        if value := args.get(name, type=int):
+            query = query.where(column == value)
+    active = [f for answer in list_filters.ask() for f in answer if args.get(f.name)]
+    for added in active:
+        query = query.where(added.condition)
+    status = list_status(args)
+    if status != "all":
+        query = query.where(Mentee.status == status)
+    return query.order_by(User.full_name, Mentee.id), active
+
+
+def list_status(args) -> str:
+    """The status the list shows: one of MenteeStatus, or ``all``; active by default."""
+    status = args.get("status", MenteeStatus.ACTIVE.value)
+    return status if status in {s.value for s in MenteeStatus} else "all"
+
+
+def mentee_page(user: User, mentee_id: int) -> Mentee:
+    """The mentee, with their status history, for their page."""
+    return mentee_or_404(user, mentee_id, options=[selectinload(Mentee.history)])
+
+
+def active_mentees_per_sector() -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Mentee.sector_id, func.count())
+            .where(Mentee.status == MenteeStatus.ACTIVE.value)
+            .group_by(Mentee.sector_id)
+        ).all()
+    )
+
+
+def active_mentees_of_institution(institution_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Mentee)
+        .where(Mentee.institution_id == institution_id, Mentee.status == MenteeStatus.ACTIVE)
+    )

@@ -15,13 +15,23 @@ from scbi.database import utcnow
 from scbi.dates import today
 from scbi.errors import check_version
 from scbi.extensions import db
+from scbi.hooks import Hook
 from scbi.mentees.labels import STATUS_LABELS
 from scbi.mentees.models import EXIT_STATUSES, Gender, Mentee, MenteeStatus, MenteeStatusChange
 from scbi.programme.models import Institution, Phase, Sector
 from scbi.programme.services import snapshot
 from scbi.validation import Errors
 
-LATER_LOGS_NAMED = 5  # a refused exit date names at most this many logs
+exit_checks = Hook(
+    "mentees.exit_checks",
+    "(errors, mentee, day) -> None: refuse (errors.add on status_date) an exit dated before "
+    "what features above recorded for the mentee, such as a log sent to them after it.",
+)
+exited = Hook(
+    "mentees.exited",
+    "(mentee, *, by, status, day, note) -> None: end what the mentee's exit ends, in the "
+    "same transaction (their open pairings).",
+)
 
 PROFILE_FIELDS = (
     "staff_number",
@@ -133,9 +143,6 @@ def change_status(
     activity of a log sent to the mentee (a wrong log is disputed while the mentee is
     still active, and corrected by the coach).
     """
-    from scbi.transfer.models import PairingStatus
-    from scbi.transfer.services import end_for_mentee_exit
-
     require_configure(by)
     check_version(mentee, version)
     errors = Errors()
@@ -153,7 +160,7 @@ def change_status(
             ),
         )
     elif when and status in EXIT_STATUSES:
-        _check_no_later_logs(errors, mentee, when)
+        exit_checks.ask(errors, mentee, when)
     if status and status == mentee.status and not errors:
         errors.add("status", _("The mentee already has this status."))
     errors.raise_if_any()
@@ -170,15 +177,7 @@ def change_status(
         after={"status": status, "status_changed_on": when, "note": note},
     )
     if status in EXIT_STATUSES:
-        end_for_mentee_exit(
-            mentee,
-            by=by,
-            status=PairingStatus.COMPLETED
-            if status == MenteeStatus.GRADUATED
-            else PairingStatus.TERMINATED,
-            day=when,
-            reason=exit_reason(MenteeStatus(status), note),
-        )
+        exited.ask(mentee, by=by, status=MenteeStatus(status), day=when, note=note)
     return mentee
 
 
@@ -192,46 +191,6 @@ def exit_reason(status: MenteeStatus, note: str) -> str:
     if note:
         return _("Mentee left (%(status)s): %(note)s", status=label, note=note)
     return _("Mentee left (%(status)s).", status=label)
-
-
-def _check_no_later_logs(errors: Errors, mentee: Mentee, when: date) -> None:
-    """An exit cannot be dated before an activity already sent to the mentee."""
-    from scbi.transfer.models import SENT_LOG_STATUSES, Pairing, TransferLog
-
-    later = db.session.execute(
-        select(TransferLog.id, TransferLog.activity_date)
-        .join(Pairing, Pairing.id == TransferLog.pairing_id)
-        .where(
-            Pairing.mentee_id == mentee.id,
-            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
-            TransferLog.activity_date > when,
-        )
-        .order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
-        .limit(LATER_LOGS_NAMED + 1)
-    ).all()
-    if not later:
-        return
-    named = ", ".join(
-        _("log %(id)d of %(day)s", id=i, day=d.isoformat()) for i, d in later[:LATER_LOGS_NAMED]
-    )
-    day = later[0][1].isoformat()
-    if len(later) > LATER_LOGS_NAMED:
-        message = _(
-            "The exit date cannot be earlier than the last logged activity, on %(day)s "
-            "(%(logs)s, and more). Choose that day or later; a wrong log is disputed by the "
-            "mentee while still active, and corrected by the coach.",
-            day=day,
-            logs=named,
-        )
-    else:
-        message = _(
-            "The exit date cannot be earlier than the last logged activity, on %(day)s "
-            "(%(logs)s). Choose that day or later; a wrong log is disputed by the mentee "
-            "while still active, and corrected by the coach.",
-            day=day,
-            logs=named,
-        )
-    errors.add("status_date", message)
 
 
 def _record_status(mentee: Mentee, when: date, note: str, by: User) -> None:

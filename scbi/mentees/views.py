@@ -5,67 +5,42 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from scbi.auth.models import Role, User
-from scbi.auth.permissions import SIGNED_IN, managed_sector_ids, role_required
-from scbi.extensions import db
+from scbi.auth.models import Role
+from scbi.auth.permissions import SIGNED_IN, can_configure, managed_sector_ids, role_required
 from scbi.forms import form_page, show_one_time_password
-from scbi.loaders import hidden
-from scbi.mentees import services
+from scbi.hooks import Column, Hook, Link, page_parts
+from scbi.mentees import queries, services
 from scbi.mentees.forms import MenteeEditForm, MenteeNewForm, MenteeStatusForm
 from scbi.mentees.labels import GENDER_LABELS, STATUS_LABELS
 from scbi.mentees.models import Mentee, MenteeStatus
-from scbi.mentees.queries import mentee_or_404, scope_mentees
+from scbi.mentees.queries import mentee_or_404
 from scbi.pagination import paginate
 from scbi.programme import choices
-from scbi.transfer.models import Pairing
-from scbi.transfer.queries import scope_pairings
+from scbi.programme.views import setup as programme_pages
 
 bp = Blueprint("mentees", __name__)
 
 VIEWERS = (Role.SECRETARIAT, Role.COORDINATOR, Role.COACH)
 
+page = Hook(
+    "mentees.page",
+    "What a feature above adds to a mentee's page: (user, mentee) -> hooks.Part.",
+)
+
 
 @bp.route("/mentees")
 @role_required(*VIEWERS)
 def index():
-    args = request.args
-    query = scope_mentees(select(Mentee), current_user).join(User, User.id == Mentee.user_id)
-    if q := (args.get("q") or "").strip():
-        like = f"%{q.lower()}%"
-        query = query.where(
-            or_(
-                User.full_name.ilike(like),
-                User.email.like(like),
-                Mentee.staff_number.ilike(like),
-                Mentee.position.ilike(like),
-            )
-        )
-    for name, column in (
-        ("sector_id", Mentee.sector_id),
-        ("institution_id", Mentee.institution_id),
-        ("phase_id", Mentee.phase_id),
-    ):
-        if value := args.get(name, type=int):
-            query = query.where(column == value)
-    if args.get("unpaired"):
-        query = query.where(
-            Mentee.id.not_in(
-                select(Pairing.mentee_id).where(Pairing.status.in_(["active", "paused"]))
-            )
-        )
-    status = args.get("status", MenteeStatus.ACTIVE.value)
-    if status in {s.value for s in MenteeStatus}:
-        query = query.where(Mentee.status == status)
-    page = paginate(query.order_by(User.full_name, Mentee.id))
+    query, filters = queries.mentee_list(current_user, request.args)
     return render_template(
         "mentees/index.html",
-        page=page,
-        q=q,
-        status=status,
+        page=paginate(query),
+        q=(request.args.get("q") or "").strip(),
+        status=queries.list_status(request.args),
+        filters=filters,
         STATUS_LABELS=STATUS_LABELS,
+        can_register=can_configure(current_user),
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
         institutions=choices.institutions(_("All institutions")),
         phases=choices.phases(_("All cohorts")),
@@ -97,23 +72,13 @@ def new():
 @bp.route("/mentees/<int:mentee_id>")
 @role_required(*SIGNED_IN)
 def detail(mentee_id: int):
-    mentee = db.session.scalar(
-        scope_mentees(
-            select(Mentee).options(selectinload(Mentee.history)).where(Mentee.id == mentee_id),
-            current_user,
-        )
-    )
-    if mentee is None:
-        raise hidden("mentee", mentee_id)
-    pairings = db.session.scalars(
-        scope_pairings(
-            select(Pairing).where(Pairing.mentee_id == mentee.id), current_user
-        ).order_by(Pairing.status, Pairing.start_date.desc())
-    ).all()
+    mentee = queries.mentee_page(current_user, mentee_id)
     return render_template(
         "mentees/detail.html",
         mentee=mentee,
-        pairings=pairings,
+        parts=page_parts(page, current_user, mentee),
+        can_list=current_user.has_role(*VIEWERS),
+        can_configure=can_configure(current_user),
         GENDER_LABELS=GENDER_LABELS,
         STATUS_LABELS=STATUS_LABELS,
     )
@@ -167,3 +132,23 @@ def _back_to(mentee: Mentee):
         return redirect(url_for("mentees.detail", mentee_id=mentee.id))
 
     return done
+
+
+@programme_pages.sector_counts.answer
+def _mentees_per_sector(user) -> Column:
+    return Column(
+        _("Active mentees"),
+        queries.active_mentees_per_sector(),
+        lambda sector_id: url_for("mentees.index", sector_id=sector_id),
+    )
+
+
+@programme_pages.institution_links.answer
+def _mentees_of_institution(institution) -> list[Link]:
+    n = queries.active_mentees_of_institution(institution.id)
+    return [
+        Link(
+            _("%(n)d active mentees", n=n),
+            url_for("mentees.index", institution_id=institution.id),
+        )
+    ]

@@ -1,4 +1,5 @@
-"""The read side of the dated critical-mass rules (scbi.programme.rules writes them)."""
+"""The read side of the programme: the dated critical-mass rules (scbi.programme.rules
+writes them), and the lists of the set-up pages."""
 
 from __future__ import annotations
 
@@ -6,10 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Date, Integer, cast, literal, null, select, union_all
+from sqlalchemy import Date, Integer, cast, func, literal, null, select, union_all
+from sqlalchemy.orm import selectinload
 
 from scbi.extensions import db
-from scbi.programme.models import Competency, CoreChange, SectorRule
+from scbi.programme.models import (
+    Competency,
+    CoreChange,
+    Institution,
+    Phase,
+    PriorityResult,
+    Sector,
+    SectorRule,
+)
 
 
 class Rule(NamedTuple):
@@ -144,3 +154,32 @@ def core_timeline(*, framework_id: int | None = None, sector_id: int | None = No
         name = f"{change.competency.short_name} ({change.competency.idnumber})"
         (update.joined if counts else update.left).append(name)
     return sorted(updates.values(), key=lambda u: (u.effective_on, u.recorded_at), reverse=True)
+
+
+# --- lists of the set-up pages -------------------------------------------------------------
+
+
+def phases() -> list[Phase]:
+    return db.session.scalars(select(Phase).order_by(Phase.start_date.desc())).all()
+
+
+def sectors_with_coordinators() -> list[Sector]:
+    return db.session.scalars(
+        select(Sector).options(selectinload(Sector.coordinators)).order_by(Sector.name)
+    ).all()
+
+
+def institutions_per_sector() -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Institution.sector_id, func.count()).group_by(Institution.sector_id)
+        ).all()
+    )
+
+
+def results_of_institution(institution_id: int) -> list[PriorityResult]:
+    return db.session.scalars(
+        select(PriorityResult)
+        .where(PriorityResult.institution_id == institution_id)
+        .order_by(PriorityResult.due_date)
+    ).all()

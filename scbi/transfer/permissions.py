@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import can_manage_sector
+from scbi.coaches.models import Coach
+from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.transfer.models import LogStatus, Pairing, PairingStatus, TransferLog
 
 
@@ -90,3 +92,18 @@ def can_respond_to_log(user: User, log: TransferLog) -> bool:
 
 def can_verify_log(user: User, log: TransferLog) -> bool:
     return log.status == LogStatus.ACKNOWLEDGED and can_decide(user, log.pairing)
+
+
+def can_pair(user: User, sector_id: int) -> bool:
+    """Set up pairings in a sector: the secretariat and the sector's coordinators."""
+    return user.has_role(Role.SECRETARIAT, Role.COORDINATOR) and can_manage_sector(user, sector_id)
+
+
+def can_pair_mentee(user: User, mentee: Mentee) -> bool:
+    """Offer to pair a mentee who is still active, in a sector the user manages."""
+    return mentee.status == MenteeStatus.ACTIVE and can_pair(user, mentee.sector_id)
+
+
+def can_pair_coach(user: User, coach: Coach, active_pairings: int) -> bool:
+    """Offer to pair a coach with room for one more mentee, in a sector the user manages."""
+    return active_pairings < coach.max_mentees and can_pair(user, coach.sector_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, false, func, or_, select
 
 from scbi.auth.models import Role, User
@@ -20,6 +21,7 @@ from scbi.mentees import queries as mentee_queries
 from scbi.mentees.models import Mentee
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,
+    OPEN_STATUSES,
     Evidence,
     Pairing,
     PairingStatus,
@@ -217,3 +219,53 @@ def pairing_progress(pairing_ids: list[int]) -> dict[int, dict]:
     ):
         result[pairing_id].update(hours=(minutes or 0) / 60, waiting=waiting or 0, last=last)
     return result
+
+
+def pairings_of(user: User, *, coach: Coach | None = None, mentee: Mentee | None = None):
+    """The pairings of a coach or a mentee that ``user`` may see, open ones first."""
+    query = select(Pairing)
+    if coach is not None:
+        query = query.where(Pairing.coach_id == coach.id)
+    if mentee is not None:
+        query = query.where(Pairing.mentee_id == mentee.id)
+    return db.session.scalars(
+        scope_pairings(query, user).order_by(Pairing.status, Pairing.start_date.desc())
+    ).all()
+
+
+def active_pairings_per_sector() -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Pairing.sector_id, func.count())
+            .where(Pairing.status == PairingStatus.ACTIVE.value)
+            .group_by(Pairing.sector_id)
+        ).all()
+    )
+
+
+@coach_queries.active_mentees.answer
+def _active_mentees(coach_ids: list[int]) -> dict[int, int]:
+    return active_pairing_counts(coach_ids)
+
+
+@mentee_queries.list_filters.answer
+def _unpaired() -> list:
+    return [
+        mentee_queries.ListFilter(
+            "unpaired",
+            _l("Only mentees without a coach"),
+            Mentee.id.not_in(
+                select(Pairing.mentee_id).where(
+                    Pairing.status.in_([s.value for s in OPEN_STATUSES])
+                )
+            ),
+        )
+    ]
+
+
+@coach_queries.activity.answer
+def _follow_up(coach_query) -> list[tuple]:
+    return [
+        (coach, last, minutes / 60, active, is_silent(last, active))
+        for coach, last, minutes, active in db.session.execute(coach_activity(coach_query))
+    ]

@@ -18,9 +18,11 @@ from sqlalchemy import func, select, update
 from scbi import audit
 from scbi.auth.models import User
 from scbi.auth.permissions import require_sector
+from scbi.coaches import services as coach_services
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.errors import InvalidTransition, check_version
 from scbi.extensions import db
+from scbi.mentees import services as mentee_services
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.programme.models import Phase, Sector
 from scbi.programme.services import snapshot
@@ -358,3 +360,74 @@ def check_contract_covers(errors: Errors, coach: Coach, start: date, end: date) 
                     pairings="; ".join(names),
                 ),
             )
+
+
+# --- what the features below ask of pairings --------------------------------------------
+
+LATER_LOGS_NAMED = 5  # a refused exit date names at most this many logs
+
+
+@mentee_services.exit_checks.answer
+def no_log_after_exit(errors: Errors, mentee: Mentee, when: date) -> None:
+    """An exit cannot be dated before an activity already sent to the mentee."""
+    later = db.session.execute(
+        select(TransferLog.id, TransferLog.activity_date)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.mentee_id == mentee.id,
+            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+            TransferLog.activity_date > when,
+        )
+        .order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
+        .limit(LATER_LOGS_NAMED + 1)
+    ).all()
+    if not later:
+        return
+    named = ", ".join(
+        _("log %(id)d of %(day)s", id=i, day=d.isoformat()) for i, d in later[:LATER_LOGS_NAMED]
+    )
+    day = later[0][1].isoformat()
+    if len(later) > LATER_LOGS_NAMED:
+        message = _(
+            "The exit date cannot be earlier than the last logged activity, on %(day)s "
+            "(%(logs)s, and more). Choose that day or later; a wrong log is disputed by the "
+            "mentee while still active, and corrected by the coach.",
+            day=day,
+            logs=named,
+        )
+    else:
+        message = _(
+            "The exit date cannot be earlier than the last logged activity, on %(day)s "
+            "(%(logs)s). Choose that day or later; a wrong log is disputed by the mentee "
+            "while still active, and corrected by the coach.",
+            day=day,
+            logs=named,
+        )
+    errors.add("status_date", message)
+
+
+@mentee_services.exited.answer
+def end_with_exit(mentee: Mentee, *, by: User, status: MenteeStatus, day: date, note: str):
+    """A graduate's open pairings complete; those of a mentee who left terminate."""
+    end_for_mentee_exit(
+        mentee,
+        by=by,
+        status=PairingStatus.COMPLETED
+        if status == MenteeStatus.GRADUATED
+        else PairingStatus.TERMINATED,
+        day=day,
+        reason=mentee_services.exit_reason(status, note),
+    )
+
+
+@coach_services.profile_checks.answer
+def contract_covers_pairings(errors: Errors, coach: Coach, values: dict) -> None:
+    """A changed contract must still cover the coach's open pairings and their logs."""
+    start, end = values["contract_start"], values["contract_end"]
+    if (
+        start
+        and end
+        and start <= end
+        and (start, end) != (coach.contract_start, coach.contract_end)
+    ):
+        check_contract_covers(errors, coach, start, end)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,9 +21,25 @@ from scbi.auth.views.blueprint import bp
 from scbi.database import utcnow
 from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
+from scbi.hooks import Hook
 from scbi.pagination import paginate
-from scbi.programme import choices
-from scbi.programme.services import set_coordinator_sectors
+
+
+class SectorAssignment(NamedTuple):
+    choices: Callable[[], list]  # the sectors, as select choices
+    assign: Callable[..., None]  # (user, sector_ids, *, by); ValidationFailed on sector_ids
+
+
+coordinator_sectors = Hook(
+    "auth.coordinator_sectors",
+    "The sectors a coordinator is given on the account page: a SectorAssignment (one "
+    "answer, from the feature that holds the sectors).",
+)
+
+
+def _sectors() -> SectorAssignment:
+    (answer,) = coordinator_sectors.ask()
+    return answer
 
 
 @bp.route("/users")
@@ -59,7 +78,7 @@ def users():
 @role_required(Role.SECRETARIAT)
 def user_new():
     form = UserCreateForm()
-    form.sectors.choices = choices.sectors()
+    form.sectors.choices = _sectors().choices()
     status = 200
     if form.validate_on_submit():
         password = services.generate_password()
@@ -71,7 +90,7 @@ def user_new():
                 password_hash=hash_generated_password(password),
                 roles=form.roles.data,
             )
-            set_coordinator_sectors(user, form.sectors.data, by=current_user)
+            _sectors().assign(user, form.sectors.data, by=current_user)
         except ValidationFailed as error:
             db.session.rollback()
             form.apply(error, aliases={"sector_ids": "sectors"})
@@ -93,7 +112,7 @@ def user_edit(user_id: int):
         form = UserEditForm(obj=user, roles=staff_roles, sectors=[s.id for s in user.sectors])
     else:
         form = UserEditForm()
-    form.sectors.choices = choices.sectors()
+    form.sectors.choices = _sectors().choices()
     status = 200
     if form.validate_on_submit():
         try:
@@ -105,7 +124,7 @@ def user_edit(user_id: int):
                 active=form.active.data,
                 roles=form.roles.data,
             )
-            set_coordinator_sectors(user, form.sectors.data, by=current_user)
+            _sectors().assign(user, form.sectors.data, by=current_user)
         except (ValidationFailed, Conflict) as error:
             db.session.rollback()
             form.apply(error, aliases={"sector_ids": "sectors"})

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.coaches.models import Coach
+from scbi.auth.permissions import SIGNED_IN, can_configure, role_required
+from scbi.auth.views import accounts
 from scbi.errors import NotAllowed
 from scbi.extensions import db
 from scbi.forms import form_page
-from scbi.mentees.models import Mentee
+from scbi.hooks import Hook
+from scbi.loaders import load_or_404
 from scbi.programme import choices, queries, services
 from scbi.programme.forms import (
     InstitutionForm,
@@ -32,9 +33,19 @@ from scbi.programme.models import (
     Sector,
 )
 from scbi.programme.views.blueprint import bp
-from scbi.transfer.models import Pairing, PairingStatus
 
 SECRETARIAT = Role.SECRETARIAT
+
+sector_counts = Hook(
+    "programme.sector_counts",
+    "Figures per sector that features above add to the programme's page: (user) -> "
+    "hooks.Column keyed by sector id.",
+)
+institution_links = Hook(
+    "programme.institution_links",
+    "Links that features above add to an institution's page, each saying how many of "
+    "their records the institution has: (institution) -> list of hooks.Link.",
+)
 
 
 def _get(model, ident):
@@ -58,39 +69,14 @@ def _saved(message: str, endpoint: str, **values):
 @bp.route("/programme")
 @role_required(*SIGNED_IN)
 def overview():
-    phases = db.session.scalars(select(Phase).order_by(Phase.start_date.desc())).all()
-    sectors = db.session.scalars(
-        select(Sector).options(selectinload(Sector.coordinators)).order_by(Sector.name)
-    ).all()
-    counts = {
-        "institutions": dict(
-            db.session.execute(
-                select(Institution.sector_id, func.count()).group_by(Institution.sector_id)
-            ).all()
-        ),
-        "mentees": dict(
-            db.session.execute(
-                select(Mentee.sector_id, func.count())
-                .where(Mentee.status == "active")
-                .group_by(Mentee.sector_id)
-            ).all()
-        ),
-        "coaches": dict(
-            db.session.execute(
-                select(Coach.sector_id, func.count())
-                .where(Coach.status == "active")
-                .group_by(Coach.sector_id)
-            ).all()
-        ),
-        "pairings": dict(
-            db.session.execute(
-                select(Pairing.sector_id, func.count())
-                .where(Pairing.status == PairingStatus.ACTIVE.value)
-                .group_by(Pairing.sector_id)
-            ).all()
-        ),
-    }
-    return render_template("programme/overview.html", phases=phases, sectors=sectors, counts=counts)
+    return render_template(
+        "programme/overview.html",
+        phases=queries.phases(),
+        sectors=queries.sectors_with_coordinators(),
+        institutions=queries.institutions_per_sector(),
+        counts=sector_counts.ask(current_user),
+        can_configure=can_configure(current_user),
+    )
 
 
 # --- phases --------------------------------------------------------------------------------
@@ -225,28 +211,13 @@ def sector_edit(sector_id: int):
 @bp.route("/institutions/<int:institution_id>")
 @role_required(*SIGNED_IN)
 def institution(institution_id: int):
-    institution = _get(Institution, institution_id)
-    mentee_count = db.session.scalar(
-        select(func.count())
-        .select_from(Mentee)
-        .where(Mentee.institution_id == institution.id, Mentee.status == "active")
-    )
-    coach_count = db.session.scalar(
-        select(func.count())
-        .select_from(Coach)
-        .where(Coach.host_institution_id == institution.id, Coach.status == "active")
-    )
-    results = db.session.scalars(
-        select(PriorityResult)
-        .where(PriorityResult.institution_id == institution.id)
-        .order_by(PriorityResult.due_date)
-    ).all()
+    institution = load_or_404(Institution, institution_id)
     return render_template(
         "programme/institution.html",
         institution=institution,
-        mentee_count=mentee_count,
-        coach_count=coach_count,
-        results=results,
+        links=[link for answer in institution_links.ask(institution) for link in answer],
+        results=queries.results_of_institution(institution.id),
+        can_configure=can_configure(current_user),
     )
 
 
@@ -328,3 +299,9 @@ def result(result_id: int):
         _saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
         result=result,
     )
+
+
+@accounts.coordinator_sectors.answer
+def _sectors_of_coordinators() -> accounts.SectorAssignment:
+    """The account page offers the sectors; programme assigns them (and audits it)."""
+    return accounts.SectorAssignment(choices.sectors, services.set_coordinator_sectors)

@@ -1,0 +1,74 @@
+"""The layout shows the architecture (docs/architecture.md), and stays that way.
+
+The import-linter contracts in pyproject.toml (run by ``make test``) hold the layers; these
+tests hold what they do not say: no module imports in a circle, and every hook a feature
+asks has its answers once the application is built.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import grimp
+
+from scbi.hooks import Hook
+
+
+def _circles(graph) -> list[list[str]]:
+    """Strongly connected groups of two or more modules (Tarjan)."""
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_module_imports_in_a_circle():
+    """Not even through a function-level import or a package's __init__."""
+    assert _circles(grimp.build_graph("scbi")) == []
+
+
+def test_the_circle_finder_finds_circles():
+    graph = grimp.ImportGraph()
+    for importer, imported in (("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")):
+        graph.add_import(importer=importer, imported=imported)
+    assert _circles(graph) == [["a", "b", "c"]]
+
+
+def test_every_hook_is_answered(app):
+    """A hook nobody answers is either dead or an answer that was never imported."""
+    assert Hook.every, "no hooks declared?"
+    unanswered = [hook.name for hook in Hook.every if not hook.answers]
+    assert unanswered == []
+
+
+def test_hook_names_are_unique(app):
+    names = [hook.name for hook in Hook.every]
+    assert len(names) == len(set(names))
