@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import CheckConstraint, DateTime, Integer, MetaData, event, inspect
+from sqlalchemy import CheckConstraint, DateTime, Integer, MetaData, String, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
@@ -60,6 +60,25 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class EnumText(TypeDecorator):
+    """A StrEnum column: stored as its value in a VARCHAR (a CHECK from :func:`enum_check`
+    keeps it one of them), read back as the member, so code and templates compare and
+    label members, never strings."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value, dialect):
+        return value.value if isinstance(value, StrEnum) else value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum(value)
 
 
 class Base(DeclarativeBase):

@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from scbi.enums import Labelled
 from scbi.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from scbi.extensions import db
 
@@ -77,6 +79,11 @@ class AccountForm(BaseForm):
             "after saving; it must be changed at first sign-in."
         ),
     )
+
+
+def enum_choices(enum: type[Labelled], members=None) -> list[SelectChoice]:
+    """Select choices of a labelled enum (its members, or those given), in its order."""
+    return [SelectChoice(m.value, m._label or m.value) for m in (members or enum)]
 
 
 def optional_int(value):

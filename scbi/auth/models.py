@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin
+from scbi.enums import Labelled
 
 
-class Role(StrEnum):
-    SECRETARIAT = "secretariat"
-    COORDINATOR = "coordinator"
-    COACH = "coach"
-    MENTEE = "mentee"
+class Role(Labelled):
+    SECRETARIAT = "secretariat", _l("Secretariat")
+    COORDINATOR = "coordinator", _l("Sector coordinator")
+    COACH = "coach", _l("Coach")
+    MENTEE = "mentee", _l("Mentee")
 
 
 class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.enums import Labelled
 
 
-class CoachStatus(StrEnum):
-    ACTIVE = "active"
-    INACTIVE = "inactive"
+class CoachStatus(Labelled):
+    ACTIVE = "active", _l("Active"), "success"
+    INACTIVE = "inactive", _l("Inactive")
 
 
 class Coach(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -36,7 +37,9 @@ class Coach(IdMixin, TimestampMixin, VersionMixin, Base):
     contract_start: Mapped[date]
     contract_end: Mapped[date]
     max_mentees: Mapped[int] = mapped_column(Integer, default=4)
-    status: Mapped[str] = mapped_column(String(16), default=CoachStatus.ACTIVE.value)
+    status: Mapped[CoachStatus] = mapped_column(
+        EnumText(CoachStatus, 16), default=CoachStatus.ACTIVE
+    )
 
     user: Mapped["User"] = relationship(lazy="joined")  # noqa: F821, UP037
     sector: Mapped["Sector"] = relationship(lazy="joined")  # noqa: F821, UP037

@@ -15,8 +15,6 @@ from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.transfer.models import COUNTED_LOG_STATUSES, MenteeRole, Pairing, TransferLog
 
-ROLE_NAMES = {"observed": "observed", "assisted": "assisted", "co_led": "co-led", "led": "led"}
-
 
 def month_ends(on: date, count: int = 6) -> list[date]:
     """The last ``count`` month ends up to ``on`` (the current month ends ``on``)."""
@@ -60,7 +58,7 @@ def role_chart(mentee: Mentee, on: date):
     hours = {(int(y), int(m), role): minutes / 60 for y, m, role, minutes in rows}
     labels = [format_date(d, "MMM yy") for d in ends]
     series = [
-        Series(ROLE_NAMES[r.value], [hours.get((d.year, d.month, r.value), 0.0) for d in ends])
+        Series(r.short, [hours.get((d.year, d.month, r.value), 0.0) for d in ends])
         for r in MenteeRole
     ]
     chart = stacked_bars(

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, TextAreaField
-from wtforms.fields.choices import SelectChoice, SelectField
+from wtforms.fields.choices import SelectField
 from wtforms.validators import InputRequired, Length
 
 from scbi.forms import BaseForm, MultiCheckboxField, RefField
-
-LEVELS = [
-    SelectChoice(str(n), label)
-    for n, label in (
-        (0, _l("0 — Not yet")),
-        (1, _l("1 — Aware")),
-        (2, _l("2 — Assisted")),
-        (3, _l("3 — Independent")),
-        (4, _l("4 — Expert")),
-    )
-]
+from scbi.programme.forms import level_choices
 
 
 class AssessmentForm(BaseForm):
     competency_id = RefField(_l("Competency"), validators=[InputRequired()])
-    level = SelectField(_l("Level"), choices=LEVELS, coerce=int)
+    level = SelectField(_l("Level"), choices=level_choices(), coerce=int)
     assessed_on = DateField(_l("Assessed on"), validators=[InputRequired()])
     log_ids = MultiCheckboxField(
         _l("Evidence: logs where the mentee performed"),

@@ -4,26 +4,27 @@ transfer logs that show the skill."""
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.enums import Labelled
 
 
-class AssessorRole(StrEnum):
-    SELF = "self"
-    COACH = "coach"
-    COORDINATOR = "coordinator"
-    SECRETARIAT = "secretariat"
+class AssessorRole(Labelled):
+    SELF = "self", _l("self")
+    COACH = "coach", _l("coach")
+    COORDINATOR = "coordinator", _l("coordinator")
+    SECRETARIAT = "secretariat", _l("secretariat")
 
 
-class ReviewStatus(StrEnum):
-    NONE = "none"
-    WAITING = "waiting_for_review"
-    IN_REVIEW = "in_review"
-    RESOLVED = "resolved"
+class ReviewStatus(Labelled):
+    NONE = "none", _l("no review asked"), "light"
+    WAITING = "waiting_for_review", _l("waiting for review"), "warning"
+    IN_REVIEW = "in_review", _l("in review"), "primary"
+    RESOLVED = "resolved", _l("resolved"), "success"
 
 
 assessment_log = Table(
@@ -50,11 +51,13 @@ class Assessment(IdMixin, TimestampMixin, VersionMixin, Base):
     mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"))
     competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id"), index=True)
     assessor_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    assessor_role: Mapped[str] = mapped_column(String(16))
+    assessor_role: Mapped[AssessorRole] = mapped_column(EnumText(AssessorRole, 16))
     level: Mapped[int] = mapped_column(Integer)
     assessed_on: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
-    review_status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.NONE.value)
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        EnumText(ReviewStatus, 20), default=ReviewStatus.NONE
+    )
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
 

@@ -25,13 +25,6 @@ NAVIGATION = [
     ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
 ]
 
-ROLE_NAMES = {
-    Role.SECRETARIAT: _l("Secretariat"),
-    Role.COORDINATOR: _l("Sector coordinator"),
-    Role.COACH: _l("Coach"),
-    Role.MENTEE: _l("Mentee"),
-}
-
 
 def navigation() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:

@@ -11,7 +11,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.coaches.models import Coach
 from scbi.extensions import db
-from scbi.main.navigation import ROLE_NAMES, navigation
+from scbi.main.navigation import navigation
 from scbi.mentees.models import Mentee
 from scbi.needs import needs_for
 from scbi.pagination import paginate
@@ -61,4 +61,4 @@ def audit_trail():
 @bp.app_context_processor
 def shell():
     """What the page shell (base.html) needs on every page: the navigation bar."""
-    return {"navigation": navigation, "ROLE_NAMES": ROLE_NAMES, "Role": Role}
+    return {"navigation": navigation, "Role": Role}

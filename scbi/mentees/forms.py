@@ -2,18 +2,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice, SelectField
+from wtforms.fields.choices import SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from scbi.forms import AccountForm, BaseForm, RefField, VersionField
-from scbi.mentees.labels import GENDER_LABELS, STATUS_LABELS
+from scbi.forms import AccountForm, BaseForm, RefField, VersionField, enum_choices
+from scbi.mentees.models import Gender, MenteeStatus
 
 
 class MenteeProfileForm(BaseForm):
     staff_number = StringField(_l("Staff number"), validators=[DataRequired(), Length(max=40)])
-    gender = SelectField(
-        _l("Gender"), choices=[SelectChoice(k.value, v) for k, v in GENDER_LABELS.items()]
-    )
+    gender = SelectField(_l("Gender"), choices=enum_choices(Gender))
     position = StringField(_l("Position"), validators=[DataRequired(), Length(max=200)])
     institution_id = RefField(_l("Institution"), validators=[InputRequired()])
     sector_id = RefField(_l("Sector"), validators=[InputRequired()])
@@ -31,7 +29,8 @@ class MenteeEditForm(MenteeProfileForm):
 
 class MenteeStatusForm(BaseForm):
     status = SelectField(
-        _l("New status"), choices=[SelectChoice(k.value, v) for k, v in STATUS_LABELS.items()]
+        _l("New status"),
+        choices=enum_choices(MenteeStatus),
     )
     status_date = DateField(
         _l("From"), validators=[InputRequired()], description=_l("The day the change took effect.")

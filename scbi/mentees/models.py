@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ForeignKey,
     Index,
@@ -14,21 +14,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.enums import Labelled
 
 
-class Gender(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    UNDISCLOSED = "undisclosed"
+class Gender(Labelled):
+    FEMALE = "female", _l("Female"), "secondary", _l("female")
+    MALE = "male", _l("Male"), "secondary", _l("male")
+    OTHER = "other", _l("Other"), "secondary", _l("other")
+    UNDISCLOSED = "undisclosed", _l("Prefers not to say"), "secondary", _l("undisclosed")
 
 
-class MenteeStatus(StrEnum):
-    ACTIVE = "active"
-    GRADUATED = "graduated"
-    WITHDRAWN = "withdrawn"
-    LEFT_PUBLIC_SERVICE = "left_public_service"
+class MenteeStatus(Labelled):
+    ACTIVE = "active", _l("Active"), "success"
+    GRADUATED = "graduated", _l("Graduated")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
+    LEFT_PUBLIC_SERVICE = "left_public_service", _l("Left the public service")
 
 
 # A mentee with one of these statuses has left the programme: no more logs count for them.
@@ -43,13 +44,15 @@ class Mentee(IdMixin, TimestampMixin, VersionMixin, Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
     staff_number: Mapped[str] = mapped_column(String(40), unique=True)
-    gender: Mapped[str] = mapped_column(String(16))
+    gender: Mapped[Gender] = mapped_column(EnumText(Gender, 16))
     position: Mapped[str] = mapped_column(String(200))
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
     phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"), index=True)
     joined_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(24), default=MenteeStatus.ACTIVE.value)
+    status: Mapped[MenteeStatus] = mapped_column(
+        EnumText(MenteeStatus, 24), default=MenteeStatus.ACTIVE
+    )
     status_changed_on: Mapped[date]
 
     user: Mapped["User"] = relationship(lazy="joined")  # noqa: F821, UP037
@@ -83,7 +86,7 @@ class MenteeStatusChange(IdMixin, Base):
     __table_args__ = (enum_check("status", MenteeStatus),)
 
     mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(24))
+    status: Mapped[MenteeStatus] = mapped_column(EnumText(MenteeStatus, 24))
     status_on: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

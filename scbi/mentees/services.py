@@ -16,7 +16,6 @@ from scbi.dates import today
 from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.hooks import Hook
-from scbi.mentees.labels import STATUS_LABELS
 from scbi.mentees.models import EXIT_STATUSES, Gender, Mentee, MenteeStatus, MenteeStatusChange
 from scbi.programme.models import Institution, Phase, Sector
 from scbi.programme.services import snapshot
@@ -183,7 +182,7 @@ def change_status(
 
 def exit_reason(status: MenteeStatus, note: str) -> str:
     """Why a pairing ended with the mentee's exit, as a sentence (the note, if any)."""
-    label = str(STATUS_LABELS[status])
+    label = status.label
     if status == MenteeStatus.GRADUATED:
         if note:
             return _("Mentee graduated: %(note)s", note=note)

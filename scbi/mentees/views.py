@@ -12,7 +12,6 @@ from scbi.forms import form_page, show_one_time_password
 from scbi.hooks import Column, Hook, Link, page_parts
 from scbi.mentees import queries, services
 from scbi.mentees.forms import MenteeEditForm, MenteeNewForm, MenteeStatusForm
-from scbi.mentees.labels import GENDER_LABELS, STATUS_LABELS
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.mentees.queries import mentee_or_404
 from scbi.pagination import paginate
@@ -39,7 +38,7 @@ def index():
         q=(request.args.get("q") or "").strip(),
         status=queries.list_status(request.args),
         filters=filters,
-        STATUS_LABELS=STATUS_LABELS,
+        STATUS_LABELS=MenteeStatus.labels(),
         can_register=can_configure(current_user),
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
         institutions=choices.institutions(_("All institutions")),
@@ -79,8 +78,6 @@ def detail(mentee_id: int):
         parts=page_parts(page, current_user, mentee),
         can_list=current_user.has_role(*VIEWERS),
         can_configure=can_configure(current_user),
-        GENDER_LABELS=GENDER_LABELS,
-        STATUS_LABELS=STATUS_LABELS,
     )
 
 
@@ -119,7 +116,7 @@ def status(mentee_id: int):
             "leave the public service stop counting as national experts from "
             "that date. Graduating, withdrawing or leaving the public service "
             "ends the mentee's open pairings on that date.",
-            status=STATUS_LABELS[MenteeStatus(mentee.status)],
+            status=mentee.status.label,
             day=mentee.status_changed_on.isoformat(),
         ),
         cancel=url_for("mentees.detail", mentee_id=mentee.id),

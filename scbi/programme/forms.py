@@ -8,8 +8,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from scbi.dates import today
-from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, optional_int
-from scbi.programme.models import ResultStatus
+from scbi.forms import (
+    BaseForm,
+    MultiCheckboxField,
+    RefField,
+    VersionField,
+    enum_choices,
+    optional_int,
+)
+from scbi.programme.models import LEVEL_LABELS, ResultStatus
 
 
 def effective_on_field(label, description):
@@ -17,22 +24,9 @@ def effective_on_field(label, description):
     return DateField(label, validators=[Optional()], default=today, description=description)
 
 
-LEVELS = [
-    SelectChoice(str(n), label)
-    for n, label in (
-        (1, _l("1 — Aware")),
-        (2, _l("2 — Assisted")),
-        (3, _l("3 — Independent")),
-        (4, _l("4 — Expert")),
-    )
-]
-RESULT_STATUS_LABELS = {
-    ResultStatus.NOT_STARTED: _l("Not started"),
-    ResultStatus.ON_TRACK: _l("On track"),
-    ResultStatus.AT_RISK: _l("At risk"),
-    ResultStatus.DELIVERED: _l("Delivered"),
-    ResultStatus.DROPPED: _l("Dropped"),
-}
+def level_choices(lowest: int = 0, highest: int = 4) -> list[SelectChoice]:
+    """The levels of the 0–4 scale from ``lowest`` to ``highest``, as select choices."""
+    return [SelectChoice(str(n), LEVEL_LABELS[n]) for n in range(lowest, highest + 1)]
 
 
 class PhaseForm(BaseForm):
@@ -66,7 +60,7 @@ class SectorForm(BaseForm):
     target_date = DateField(_l("Target date"), validators=[InputRequired()])
     expert_level = SelectField(
         _l("Expert level"),
-        choices=LEVELS,
+        choices=level_choices(1),
         default="3",
         coerce=int,
         description=_l("The level every core competency must reach."),
@@ -97,9 +91,7 @@ class PriorityResultForm(BaseForm):
     sector_id = RefField(_l("Sector"), validators=[InputRequired()])
     institution_id = RefField(_l("Institution"), validators=[Optional()])
     due_date = DateField(_l("Due"), validators=[InputRequired()])
-    status = SelectField(
-        _l("Status"), choices=[SelectChoice(k.value, v) for k, v in RESULT_STATUS_LABELS.items()]
-    )
+    status = SelectField(_l("Status"), choices=enum_choices(ResultStatus))
     status_on = DateField(
         _l("Status as of"), validators=[Optional()], description=_l("Defaults to today.")
     )

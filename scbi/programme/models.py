@@ -4,8 +4,8 @@ institutions, priority results and competency frameworks."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -22,7 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi import validation
-from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.enums import Labelled
 
 # The earliest date SCBI accepts (scbi.validation); a dated rule from this day is in force
 # "from the start".
@@ -114,12 +115,22 @@ class Institution(IdMixin, TimestampMixin, VersionMixin, Base):
         return f"{self.acronym} — {self.name}"
 
 
-class ResultStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    DELIVERED = "delivered"
-    DROPPED = "dropped"
+# The 0–4 scale every framework's levels are on, as people read it.
+LEVEL_LABELS = {
+    0: _l("0 — Not yet"),
+    1: _l("1 — Aware"),
+    2: _l("2 — Assisted"),
+    3: _l("3 — Independent"),
+    4: _l("4 — Expert"),
+}
+
+
+class ResultStatus(Labelled):
+    NOT_STARTED = "not_started", _l("Not started"), "light"
+    ON_TRACK = "on_track", _l("On track"), "success"
+    AT_RISK = "at_risk", _l("At risk"), "warning"
+    DELIVERED = "delivered", _l("Delivered"), "primary"
+    DROPPED = "dropped", _l("Dropped"), "secondary"
 
 
 class PriorityResult(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -132,7 +143,9 @@ class PriorityResult(IdMixin, TimestampMixin, VersionMixin, Base):
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
     title: Mapped[str] = mapped_column(String(300))
     due_date: Mapped[date]
-    status: Mapped[str] = mapped_column(String(16), default=ResultStatus.NOT_STARTED.value)
+    status: Mapped[ResultStatus] = mapped_column(
+        EnumText(ResultStatus, 16), default=ResultStatus.NOT_STARTED
+    )
 
     sector: Mapped[Sector] = relationship(lazy="joined")
     institution: Mapped[Institution | None] = relationship(lazy="joined")
@@ -152,7 +165,7 @@ class PriorityResultStatus(IdMixin, Base):
     result_id: Mapped[int] = mapped_column(
         ForeignKey("priority_result.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[ResultStatus] = mapped_column(EnumText(ResultStatus, 16))
     status_on: Mapped[date]
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from enum import Enum
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from scbi.mentees.models import Gender
+from scbi.reports.headline import GENDERS
 from scbi.reports.labels import HEADLINE
+from scbi.transfer.models import MenteeRole
 
 NOT_FIGURES = frozenset({"sector", "period", "previous"})  # top-level keys
 DESCRIPTIVE = frozenset({"competency", "name", "acronym", "title", "mentee", "institution", "note"})
@@ -58,13 +62,6 @@ PLAN_TOTALS = {
     "on_track": _l("Plan items on track"),
     "overdue": _l("Plan items overdue"),
 }
-GENDERS = {"female": _l("female"), "male": _l("male"), "other": _l("other")}
-ROLES = {
-    "observed": _l("observed"),
-    "assisted": _l("assisted"),
-    "co_led": _l("co-led"),
-    "led": _l("led"),
-}
 SEGMENT = re.compile(r"\[[^\]]*\]|[^.\[]+")
 
 
@@ -89,8 +86,8 @@ def _walk(value, path: str, leaves: dict, names: dict, *, in_item: bool) -> None
             child = f"{path}[{_identity(item, position)}]"
             names[child] = _name(item) if isinstance(item, dict) else str(position + 1)
             _walk(item, child, leaves, names, in_item=True)
-    else:
-        leaves[path] = value
+    else:  # as JSON keeps it: an enumeration's member as its value
+        leaves[path] = value.value if isinstance(value, Enum) else value
 
 
 def _identity(item, position: int) -> str:
@@ -163,7 +160,7 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
     if section == "headline" and len(rest) == 1 and key in HEADLINE:
         return str(HEADLINE[key])
     if section == "headline" and rest[:1] == ["mentees_by_gender"] and key in GENDERS:
-        return _("Active mentees, %(gender)s", gender=GENDERS[key])
+        return _("Active mentees, %(gender)s", gender=Gender(key).short)
     if section == "critical_mass":
         if len(rest) == 1 and key in CRITICAL_MASS:
             return str(CRITICAL_MASS[key])
@@ -181,7 +178,7 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
             return _("Hours in %(month)s", month=month)
         if key == "led_share":
             return _("Share of hours the mentee led in %(month)s", month=month)
-        role = ROLES.get(key, _words(key))
+        role = MenteeRole(key).short if key in MenteeRole._value2member_map_ else _words(key)
         return _("Hours %(role)s by the mentee in %(month)s", role=role, month=month)
     if section == "priority_results" and rest[:1] == ["by_status"] and len(rest) == 2:
         return _("Priority results %(status)s", status=_words(key))

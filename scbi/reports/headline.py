@@ -17,7 +17,7 @@ from scbi.reports.critical_mass import (
 )
 from scbi.reports.periods import Period
 
-GENDERS = ("female", "male", "other")
+GENDERS = (Gender.FEMALE.value, Gender.MALE.value, Gender.OTHER.value)  # as the reports count them
 
 
 def hours(minutes) -> float:

@@ -17,7 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField
+from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, enum_choices
+from scbi.programme.forms import level_choices
+from scbi.transfer.models import ActivityType, MenteeRole
 
 
 class PairingForm(BaseForm):
@@ -57,40 +59,15 @@ class PairingActionForm(BaseForm):
     version = VersionField()
 
 
-LEVEL_CHOICES = [
-    SelectChoice(str(n), label)
-    for n, label in (
-        (0, _l("0 — Not yet")),
-        (1, _l("1 — Aware")),
-        (2, _l("2 — Assisted")),
-        (3, _l("3 — Independent")),
-        (4, _l("4 — Expert")),
-    )
-]
-ACTIVITY_LABELS = {
-    "on_the_job": _l("On the job"),
-    "shadowing": _l("Shadowing"),
-    "joint_delivery": _l("Joint delivery"),
-    "formal_training": _l("Formal training"),
-    "review_feedback": _l("Review and feedback"),
-    "peer_exchange": _l("Peer exchange"),
-    "self_study": _l("Guided self-study"),
-}
-ROLE_LABELS = {
-    "observed": _l("Observed — I do"),
-    "assisted": _l("Assisted — we do"),
-    "co_led": _l("Co-led — we do, you lead"),
-    "led": _l("Led — you do"),
-}
-ACTIVITY_CHOICES = [SelectChoice(k, v) for k, v in ACTIVITY_LABELS.items()]
+ACTIVITY_CHOICES = enum_choices(ActivityType)
 
 
 class PlanItemForm(Form):
     """One row of a plan (a sub-form: the plan form carries the CSRF token)."""
 
     competency_id = RefField(_l("Competency"), validators=[Optional()])
-    baseline_level = SelectField(_l("Baseline"), choices=LEVEL_CHOICES[:4], coerce=int, default=1)
-    target_level = SelectField(_l("Target"), choices=LEVEL_CHOICES[1:], coerce=int, default=3)
+    baseline_level = SelectField(_l("Baseline"), choices=level_choices(0, 3), coerce=int, default=1)
+    target_level = SelectField(_l("Target"), choices=level_choices(1), coerce=int, default=3)
     target_date = DateField(_l("By"), validators=[Optional()])
     methods = MultiCheckboxField(_l("Transfer methods"), choices=ACTIVITY_CHOICES)
     expected_evidence = TextAreaField(
@@ -139,7 +116,7 @@ class LogForm(BaseForm):
     activity_type = SelectField(_l("Activity"), choices=ACTIVITY_CHOICES)
     mentee_role = RadioField(
         _l("The mentee's part"),
-        choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
+        choices=enum_choices(MenteeRole),
         validators=[InputRequired()],
     )
     competency_ids = MultiCheckboxField(_l("Competencies of the plan"), coerce=int)

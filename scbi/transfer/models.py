@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -20,14 +20,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.enums import Labelled
 
 
-class PairingStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    COMPLETED = "completed"
-    TERMINATED = "terminated"
+class PairingStatus(Labelled):
+    ACTIVE = "active", _l("active"), "success"
+    PAUSED = "paused", _l("paused"), "warning"
+    COMPLETED = "completed", _l("completed"), "primary"
+    TERMINATED = "terminated", _l("terminated"), "secondary"
 
 
 OPEN_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
@@ -56,7 +57,9 @@ class Pairing(IdMixin, TimestampMixin, VersionMixin, Base):
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
     start_date: Mapped[date]
     planned_end_date: Mapped[date]
-    status: Mapped[str] = mapped_column(String(16), default=PairingStatus.ACTIVE.value)
+    status: Mapped[PairingStatus] = mapped_column(
+        EnumText(PairingStatus, 16), default=PairingStatus.ACTIVE
+    )
     end_date: Mapped[date | None]
     end_reason: Mapped[str] = mapped_column(Text, default="")
     # Why the pairing's sector differs from the mentee's, when it does.
@@ -71,32 +74,36 @@ class Pairing(IdMixin, TimestampMixin, VersionMixin, Base):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-
-class ActivityType(StrEnum):
-    ON_THE_JOB = "on_the_job"
-    SHADOWING = "shadowing"
-    JOINT_DELIVERY = "joint_delivery"
-    FORMAL_TRAINING = "formal_training"
-    REVIEW_FEEDBACK = "review_feedback"
-    PEER_EXCHANGE = "peer_exchange"
-    SELF_STUDY = "self_study"
+    @property
+    def is_paused(self) -> bool:
+        return self.status == PairingStatus.PAUSED
 
 
-class MenteeRole(StrEnum):
+class ActivityType(Labelled):
+    ON_THE_JOB = "on_the_job", _l("On the job")
+    SHADOWING = "shadowing", _l("Shadowing")
+    JOINT_DELIVERY = "joint_delivery", _l("Joint delivery")
+    FORMAL_TRAINING = "formal_training", _l("Formal training")
+    REVIEW_FEEDBACK = "review_feedback", _l("Review and feedback")
+    PEER_EXCHANGE = "peer_exchange", _l("Peer exchange")
+    SELF_STUDY = "self_study", _l("Guided self-study")
+
+
+class MenteeRole(Labelled):
     """I do, we do, you do: how much of the work the mentee carried."""
 
-    OBSERVED = "observed"
-    ASSISTED = "assisted"
-    CO_LED = "co_led"
-    LED = "led"
+    OBSERVED = "observed", _l("Observed — I do"), "secondary", _l("observed")
+    ASSISTED = "assisted", _l("Assisted — we do"), "secondary", _l("assisted")
+    CO_LED = "co_led", _l("Co-led — we do, you lead"), "secondary", _l("co-led")
+    LED = "led", _l("Led — you do"), "secondary", _l("led")
 
 
-class PlanStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    RETURNED = "returned"
-    SUPERSEDED = "superseded"
+class PlanStatus(Labelled):
+    DRAFT = "draft", _l("draft"), "secondary"
+    SUBMITTED = "submitted", _l("submitted"), "primary"
+    APPROVED = "approved", _l("approved"), "success"
+    RETURNED = "returned", _l("returned"), "warning"
+    SUPERSEDED = "superseded", _l("superseded"), "light"
 
 
 OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED)
@@ -121,7 +128,7 @@ class TransferPlan(IdMixin, TimestampMixin, VersionMixin, Base):
 
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAFT.value)
+    status: Mapped[PlanStatus] = mapped_column(EnumText(PlanStatus, 16), default=PlanStatus.DRAFT)
     submitted_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
@@ -135,7 +142,11 @@ class TransferPlan(IdMixin, TimestampMixin, VersionMixin, Base):
 
     @property
     def editable(self) -> bool:
-        return self.status in (PlanStatus.DRAFT.value, PlanStatus.RETURNED.value)
+        return self.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == PlanStatus.RETURNED
 
 
 class PlanItem(IdMixin, Base):
@@ -166,12 +177,12 @@ class PlanItem(IdMixin, Base):
     priority_result: Mapped["PriorityResult | None"] = relationship()  # noqa: F821, UP037
 
 
-class LogStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    ACKNOWLEDGED = "acknowledged"
-    DISPUTED = "disputed"
-    VERIFIED = "verified"
+class LogStatus(Labelled):
+    DRAFT = "draft", _l("draft"), "secondary"
+    SUBMITTED = "submitted", _l("submitted"), "primary"
+    ACKNOWLEDGED = "acknowledged", _l("acknowledged"), "success"
+    DISPUTED = "disputed", _l("disputed"), "warning"
+    VERIFIED = "verified", _l("verified"), "success"
 
 
 COUNTED_LOG_STATUSES = (LogStatus.ACKNOWLEDGED, LogStatus.VERIFIED)
@@ -208,13 +219,13 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     activity_date: Mapped[date]
-    activity_type: Mapped[str] = mapped_column(String(20))
+    activity_type: Mapped[ActivityType] = mapped_column(EnumText(ActivityType, 20))
     minutes: Mapped[int] = mapped_column(Integer)  # hours × 60: quarter hours, exactly
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    mentee_role: Mapped[str] = mapped_column(String(12))
+    mentee_role: Mapped[MenteeRole] = mapped_column(EnumText(MenteeRole, 12))
     off_plan_reason: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default=LogStatus.DRAFT.value)
+    status: Mapped[LogStatus] = mapped_column(EnumText(LogStatus, 16), default=LogStatus.DRAFT)
     submitted_at: Mapped[datetime | None]
     responded_at: Mapped[datetime | None]
     mentee_comment: Mapped[str] = mapped_column(Text, default="")
@@ -240,7 +251,15 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
 
     @property
     def editable(self) -> bool:
-        return self.status in (LogStatus.DRAFT.value, LogStatus.DISPUTED.value)
+        return self.status in (LogStatus.DRAFT, LogStatus.DISPUTED)
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.status == LogStatus.DISPUTED
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == LogStatus.VERIFIED
 
 
 class LogEvent(IdMixin, Base):

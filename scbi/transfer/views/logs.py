@@ -24,8 +24,6 @@ from scbi.transfer import evidence as evidence_service
 from scbi.transfer import logs, plans
 from scbi.transfer.export import filtered_logs, logs_csv_response, visible_logs
 from scbi.transfer.forms import (
-    ACTIVITY_LABELS,
-    ROLE_LABELS,
     EvidenceForm,
     LogForm,
     ResponseForm,
@@ -101,9 +99,7 @@ def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
             return redirect(url_for("transfer.log", log_id=log.id))
     elif form.is_submitted():
         status = 422
-    return render_template(
-        "transfer/log_edit.html", form=form, pairing=pairing, log=log, ROLE_LABELS=ROLE_LABELS
-    ), status
+    return render_template("transfer/log_edit.html", form=form, pairing=pairing, log=log), status
 
 
 @bp.route("/pairings/<int:pairing_id>/logs/new", methods=["GET", "POST"])
@@ -191,8 +187,6 @@ def log(log_id: int):
         log=log,
         response_form=response_form,
         evidence_form=EvidenceForm(),
-        ACTIVITY_LABELS=ACTIVITY_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
         can_edit=can_edit_log(current_user, log),
         can_remove_evidence=can_remove_evidence(current_user, log),
         can_respond=can_respond_to_log(current_user, log),
@@ -276,8 +270,6 @@ def my_logs():
         page=page,
         respondable={entry.id for entry in page.items if can_respond_to_log(current_user, entry)},
         status=status,
-        ACTIVITY_LABELS=ACTIVITY_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
         form=ResponseForm(),
     )
 
@@ -297,8 +289,6 @@ def logs_list():
     return render_template(
         "transfer/logs.html",
         page=paginate(query),
-        ACTIVITY_LABELS=ACTIVITY_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -33,12 +32,7 @@ from scbi.transfer.queries import active_pairing_counts, pairing_or_404, scope_p
 from scbi.transfer.views.blueprint import bp
 
 MANAGERS = (Role.SECRETARIAT, Role.COORDINATOR)
-STATUS_LABELS = {
-    PairingStatus.ACTIVE: _l("active"),
-    PairingStatus.PAUSED: _l("paused"),
-    PairingStatus.COMPLETED: _l("completed"),
-    PairingStatus.TERMINATED: _l("terminated"),
-}
+STATUS_LABELS = PairingStatus.labels()
 
 
 @bp.route("/pairings")
@@ -145,7 +139,6 @@ def pairing(pairing_id: int):
 
     from scbi.transfer import plans
     from scbi.transfer.export import visible_logs
-    from scbi.transfer.forms import ACTIVITY_LABELS, ROLE_LABELS
     from scbi.transfer.models import COUNTED_LOG_STATUSES, TransferLog, TransferPlan
     from scbi.transfer.permissions import is_coach_of
 
@@ -186,8 +179,6 @@ def pairing(pairing_id: int):
         logs=recent,
         counted_logs=counted[0],
         counted_hours=counted[1] / 60,
-        ACTIVITY_LABELS=ACTIVITY_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
         TransferPlan=TransferPlan,
     )
 

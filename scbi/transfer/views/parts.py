@@ -14,14 +14,13 @@ from scbi.mentees import views as mentee_pages
 from scbi.programme.views import setup as programme_pages
 from scbi.transfer import queries
 from scbi.transfer.permissions import can_pair_coach, can_pair_mentee
-from scbi.transfer.views.pairings import STATUS_LABELS
 
 
 def _pairings(pairings) -> Section:
     return Section(
         _("Pairings"),
         "transfer/_pairings_section.html",
-        {"pairings": pairings, "STATUS_LABELS": STATUS_LABELS},
+        {"pairings": pairings},
     )
 
 

@@ -15,7 +15,7 @@ from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
 from scbi.programme.models import PriorityResult
 from scbi.transfer import plans
-from scbi.transfer.forms import ACTIVITY_LABELS, DecisionForm, PlanForm
+from scbi.transfer.forms import DecisionForm, PlanForm
 from scbi.transfer.models import Pairing, TransferPlan
 from scbi.transfer.permissions import can_decide, can_write_plan, is_coach_of
 from scbi.transfer.queries import pairing_or_404, plan_or_404
@@ -135,7 +135,6 @@ def _edit_page(pairing: Pairing, plan: TransferPlan | None):
         form=form,
         pairing=pairing,
         plan=plan,
-        ACTIVITY_LABELS=ACTIVITY_LABELS,
     ), status
 
 
@@ -222,7 +221,6 @@ def plan(plan_id: int):
         and can_write_plan(current_user, plan.pairing)
         and plans.open_plan(plan.pairing_id) is None,
         history=history,
-        ACTIVITY_LABELS=ACTIVITY_LABELS,
     ), status
 
 
