@@ -19,12 +19,13 @@ from scbi.auth.permissions import (
     pairing_or_404,
     role_required,
 )
+from scbi.downloads import send_download
 from scbi.errors import BadRequest
 from scbi.extensions import db
 from scbi.files import ALLOWED
 from scbi.transfer import evidence as evidence_service
 from scbi.transfer import logs
-from scbi.transfer.export import logs_csv_response, visible_logs
+from scbi.transfer.export import logs_csv, visible_logs
 from scbi.transfer.models import (
     Evidence,
     LogStatus,
@@ -176,7 +177,7 @@ def list_logs():
 
     query = filtered_logs(g.api_user, request.args)
     if request.args.get("format") == "csv":
-        return logs_csv_response(query)
+        return send_download(logs_csv(query))
     query = query.options(
         selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
     )

@@ -21,6 +21,7 @@ from scbi.auth.permissions import (
 )
 from scbi.coaches.models import Coach
 from scbi.dates import today
+from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
@@ -29,7 +30,7 @@ from scbi.pagination import paginate
 from scbi.programme import choices
 from scbi.transfer import evidence as evidence_service
 from scbi.transfer import logs, plans
-from scbi.transfer.export import filtered_logs, logs_csv_response, visible_logs
+from scbi.transfer.export import filtered_logs, logs_csv, visible_logs
 from scbi.transfer.forms import (
     ACTIVITY_LABELS,
     ROLE_LABELS,
@@ -311,4 +312,4 @@ def logs_list():
 @bp.route("/logs/export.csv")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def logs_export():
-    return logs_csv_response(filtered_logs(current_user, request.args))
+    return send_download(logs_csv(filtered_logs(current_user, request.args)))
