@@ -68,7 +68,7 @@ def programme():
     period, errors = _period()
     kind = request.args.get("format", "")
     if kind in service.FILE_FORMATS and not errors:
-        return service.programme_file(current_user, period, kind).response()
+        return send_download(service.programme_file(current_user, period, kind))
     overview = service.programme_overview(current_user, period)
     year = (
         period.fiscal_year if period.fiscal_year is not None else periods.fiscal_year_of(period.end)
@@ -109,7 +109,7 @@ def sector(sector_id: int):
     period, errors = _period()
     kind = request.args.get("format", "")
     if kind in service.FILE_FORMATS and not errors:
-        return service.sector_file(current_user, sector_id, period, kind).response()
+        return send_download(service.sector_file(current_user, sector_id, period, kind))
     return sector_page(sector_id, period, errors, PublishForm())
 
 
