@@ -244,4 +244,4 @@ def delete_evidence(evidence_id: int):
 )
 @role_required(*SIGNED_IN)
 def download_evidence(evidence_id: int):
-    return evidence_service.download(evidence_or_404(g.api_user, evidence_id))
+    return send_download(evidence_service.evidence_file(evidence_or_404(g.api_user, evidence_id)))

@@ -254,7 +254,7 @@ def evidence_remove(evidence_id: int):
 @bp.route("/evidence/<int:evidence_id>/download")
 @role_required(*SIGNED_IN)
 def evidence_download(evidence_id: int):
-    return evidence_service.download(evidence_or_404(current_user, evidence_id))
+    return send_download(evidence_service.evidence_file(evidence_or_404(current_user, evidence_id)))
 
 
 @bp.route("/my/logs")
