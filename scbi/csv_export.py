@@ -14,10 +14,9 @@ import csv
 import io
 from collections.abc import Iterator
 
-from flask import Response, stream_with_context
 from sqlalchemy import Select, String, case, func, literal
 
-from scbi.downloads import download
+from scbi.downloads import Download
 from scbi.extensions import db
 from scbi.sql import portable
 
@@ -84,7 +83,7 @@ def csv_lines(header: list[str], cells: Select) -> Iterator[str]:
     yield flush()
 
 
-def csv_response(header: list[str], cells: Select, filename: str) -> Response:
-    return download(
-        stream_with_context(csv_lines(header, cells)), mimetype="text/csv", name=filename
-    )
+def csv_download(header: list[str], cells: Select, filename: str) -> Download:
+    """The CSV file ``filename`` of ``cells``' rows, still to be made: its lines come from
+    :func:`csv_lines` as the response is sent (see :func:`scbi.downloads.send_download`)."""
+    return Download(filename, "text/csv", csv_lines(header, cells))

@@ -6,14 +6,21 @@ written into it raw is a 500. RFC 6266 answers with two parameters: ``filename*`
 the name in UTF-8, percent-encoded as RFC 5987 says, and ``filename`` an ASCII look-alike
 for clients that do not read the first ("Lukasz-Nowak"). Werkzeug's ``send_file`` does the
 same; this module is the one place for every download, streamed or not.
+
+Services and exports do not make responses: they return a :class:`Download` (the name,
+the media type and the content, possibly still to be made), and the view or API handler
+hands it to :func:`send_download`, the one place that turns it into a ``Response``.
 """
 
 from __future__ import annotations
 
+import os
 import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, send_file, stream_with_context
 from werkzeug.http import dump_options_header
 
 # RFC 5987 attr-char beyond letters and digits (what Werkzeug's send_file keeps too)
@@ -74,11 +81,46 @@ def content_disposition(name: str) -> str:
 
 
 def attachment(response: Response, name: str) -> Response:
-    """Mark ``response`` as a download named ``name``."""
+    """Mark ``response`` as a download named ``name`` (for :func:`send_download`)."""
     response.headers["Content-Disposition"] = content_disposition(name)
     return response
 
 
 def download(content, *, mimetype: str, name: str) -> Response:
-    """A response of ``content`` (bytes, text or an iterable of pieces) to save as ``name``."""
+    """A response of ``content`` (bytes, text or an iterable of pieces) to save as ``name``
+    (for :func:`send_download`: views and API handlers send a :class:`Download`)."""
     return attachment(Response(content, mimetype=mimetype), name)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file for the user to save, as a service or an export hands it to its view.
+
+    ``content`` is the whole file (bytes or text), an iterator of pieces made only as the
+    response is sent (a CSV's rows: nothing runs before the first piece is asked for), or
+    the path of a stored file on disk. ``untrusted`` marks someone's upload: the browser
+    is told neither to guess its type nor to run anything in it."""
+
+    name: str
+    mimetype: str
+    content: bytes | str | Iterable[bytes | str] | os.PathLike
+    untrusted: bool = False
+
+
+def send_download(file: Download) -> Response:
+    """The response that saves ``file`` as its name: streamed when its content is an
+    iterator (inside the request context, so its rows can still read the database), sent
+    from disk when it is a path (never cached, no ETag), whole otherwise."""
+    content = file.content
+    if isinstance(content, os.PathLike):
+        response = attachment(
+            send_file(content, mimetype=file.mimetype, max_age=0, etag=False), file.name
+        )
+    else:
+        if isinstance(content, Iterator):
+            content = stream_with_context(content)
+        response = download(content, mimetype=file.mimetype, name=file.name)
+    if file.untrusted:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

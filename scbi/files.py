@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from scbi import archives
+from scbi.downloads import Download
 
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -135,22 +136,15 @@ def delete_after_commit(stored_name: str, session: Session) -> None:
     session.info.setdefault("files_removed", []).append(path_of(stored_name))
 
 
-def send_stored(stored_name: str, content_type: str, download_name: str):
-    """A stored file as an attachment (never rendered inline), with its own type."""
-    from flask import send_file
-
-    from scbi.downloads import attachment
+def stored_download(stored_name: str, content_type: str, download_name: str) -> Download:
+    """A stored file to download under ``download_name``, with its own type, as someone's
+    upload (never rendered inline nor sniffed). Raises NotFound when it is not on disk."""
     from scbi.errors import NotFound
 
     path = path_of(stored_name)
     if not path.exists():
         raise NotFound
-    response = attachment(
-        send_file(path, mimetype=content_type, max_age=0, etag=False), download_name
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return Download(download_name, content_type, path, untrusted=True)
 
 
 @event.listens_for(Session, "after_commit")

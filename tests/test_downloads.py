@@ -98,3 +98,94 @@ def test_downloads_of_names_outside_latin1_are_attachments_not_500s(app, client)
     assert (
         quote("Ł") in client.get(f"/frameworks/{framework}/export").headers["Content-Disposition"]
     )
+
+
+def test_exports_hand_back_a_download_whose_rows_are_read_only_as_sent(app):
+    """The CSV exports return a Download (file name, media type, an iterator of lines),
+    not a Response, and their SELECT runs only once the rows are asked for."""
+    from collections.abc import Iterator
+
+    from flask import Response
+    from sqlalchemy import event
+
+    from scbi.auth.models import User
+    from scbi.competencies.export import assessments_csv, visible_assessments
+    from scbi.downloads import Download
+    from scbi.transfer.export import logs_csv, visible_logs
+
+    world = f.world(app)
+    with app.test_request_context():
+        secretariat = db.session.get(User, world.secretariat.id)
+        queries = visible_logs(secretariat), visible_assessments(secretariat, {})
+        statements = []
+
+        def count(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            files = logs_csv(queries[0]), assessments_csv(queries[1])
+            assert statements == []
+            for file, name, first in zip(
+                files,
+                ("scbi-transfer-logs.csv", "scbi-assessments.csv"),
+                ("log_id,", "assessment_id,"),
+                strict=True,
+            ):
+                assert isinstance(file, Download) and not isinstance(file, Response)
+                assert (file.name, file.mimetype, file.untrusted) == (name, "text/csv", False)
+                assert isinstance(file.content, Iterator)
+                assert next(file.content) == "\ufeff"
+                assert statements == []  # nothing read yet
+                assert "".join(file.content).startswith(first)
+                assert statements  # the rows were read as they were asked for
+                statements.clear()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_send_download_streams_an_iterator_and_sends_bytes_whole(app):
+    """send_download: an iterator is streamed, bytes are sent whole; both as attachments
+    named through content_disposition."""
+    from scbi.downloads import Download, send_download
+
+    with app.test_request_context():
+        streamed = send_download(Download("Łódź.csv", "text/csv", iter(["a,b\r\n", "1,2\r\n"])))
+        whole = send_download(Download("report.pdf", "application/pdf", b"%PDF-1.4"))
+        assert streamed.is_streamed and not whole.is_streamed
+        assert streamed.mimetype == "text/csv" and whole.mimetype == "application/pdf"
+        assert streamed.headers["Content-Disposition"] == content_disposition("Łódź.csv")
+        assert whole.headers["Content-Disposition"] == content_disposition("report.pdf")
+        assert streamed.get_data() == b"a,b\r\n1,2\r\n"
+        assert whole.get_data() == b"%PDF-1.4"
+        assert "Content-Security-Policy" not in whole.headers
+
+
+def test_report_and_evidence_files_are_downloads_not_responses(app):
+    """The report service and the evidence service return a Download: the report's bytes,
+    the evidence's stored path marked as someone's upload, sent sandboxed."""
+    from pathlib import Path
+
+    from scbi.auth.models import User
+    from scbi.downloads import Download, send_download
+    from scbi.reports import exports, periods, service
+    from scbi.transfer.evidence import evidence_file
+    from scbi.transfer.models import Evidence
+
+    world = f.world(app)
+    with app.test_request_context():
+        secretariat = db.session.get(User, world.secretariat.id)
+        report = service.sector_file(
+            secretariat, world.a.sector_id, periods.fiscal_year(2025), "xlsx"
+        )
+        assert isinstance(report, Download)
+        assert report.name.startswith("sector-report-") and report.name.endswith(".xlsx")
+        assert report.mimetype == exports.XLSX and report.content.startswith(b"PK")
+        evidence = evidence_file(db.session.get(Evidence, world.evidence_id))
+        assert isinstance(evidence, Download) and isinstance(evidence.content, Path)
+        assert evidence.untrusted and evidence.content.exists()
+        response = send_download(evidence)
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Content-Disposition"] == content_disposition(evidence.name)
+        response.close()

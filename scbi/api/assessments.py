@@ -13,10 +13,11 @@ from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.competencies.assessments import create_assessment, pick_up_review
-from scbi.competencies.export import assessments_csv_response, visible_assessments
+from scbi.competencies.export import assessments_csv, visible_assessments
 from scbi.competencies.models import Assessment
 from scbi.competencies.profile import competency_profile
 from scbi.dates import today
+from scbi.downloads import send_download
 from scbi.extensions import db
 from scbi.loaders import hidden
 from scbi.mentees.queries import mentee_or_404
@@ -202,5 +203,5 @@ def pick_up(assessment_id: int):
 def assessments_list():
     query = visible_assessments(g.api_user, request.args)
     if request.args.get("format") == "csv":
-        return assessments_csv_response(query)
+        return send_download(assessments_csv(query))
     return list_response(query.options(selectinload(Assessment.logs)), assessment_json)

@@ -14,7 +14,7 @@ from scbi.api.programme import _created, _get
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.downloads import download
+from scbi.downloads import send_download
 from scbi.extensions import db
 from scbi.programme import frameworks
 from scbi.programme.core_choice import framework_warning
@@ -293,9 +293,4 @@ def put_framework_core(framework_id: int):
 )
 @role_required(*SIGNED_IN)
 def export_framework(framework_id: int):
-    framework = _get(CompetencyFramework, framework_id)
-    return download(
-        frameworks.export_framework(framework),
-        mimetype="text/csv",
-        name=frameworks.export_file_name(framework),
-    )
+    return send_download(frameworks.framework_file(_get(CompetencyFramework, framework_id)))

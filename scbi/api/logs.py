@@ -13,12 +13,13 @@ from scbi.api.schema import F, json_body
 from scbi.api.transfer import LinkIn, LogIn, LogPut, Response_, Transition, evidence_json, log_json
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.downloads import send_download
 from scbi.errors import BadRequest
 from scbi.extensions import db
 from scbi.files import ALLOWED
 from scbi.transfer import evidence as evidence_service
 from scbi.transfer import logs
-from scbi.transfer.export import logs_csv_response, visible_logs
+from scbi.transfer.export import logs_csv, visible_logs
 from scbi.transfer.models import (
     Evidence,
     LogStatus,
@@ -171,7 +172,7 @@ def list_logs():
 
     query = filtered_logs(g.api_user, request.args)
     if request.args.get("format") == "csv":
-        return logs_csv_response(query)
+        return send_download(logs_csv(query))
     query = query.options(
         selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
     )
@@ -238,4 +239,4 @@ def delete_evidence(evidence_id: int):
 )
 @role_required(*SIGNED_IN)
 def download_evidence(evidence_id: int):
-    return evidence_service.download(evidence_or_404(g.api_user, evidence_id))
+    return send_download(evidence_service.evidence_file(evidence_or_404(g.api_user, evidence_id)))

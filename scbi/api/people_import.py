@@ -10,10 +10,10 @@ from scbi.api.docs import endpoint
 from scbi.api.schema import F, uploaded_csv
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.downloads import download
+from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.people.importer import TEMPLATES, import_people, template_csv
+from scbi.people.importer import TEMPLATES, import_people, template_file
 
 KIND = F("string", required=True, enum=tuple(TEMPLATES), description="coach or mentee")
 
@@ -58,7 +58,4 @@ def import_people_api():
 )
 @role_required(*SIGNED_IN)
 def import_template():
-    kind = request.args.get("kind", "")
-    if kind not in TEMPLATES:
-        raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
-    return download(template_csv(kind), mimetype="text/csv", name=f"scbi-{kind}s-template.csv")
+    return send_download(template_file(request.args.get("kind", "")))

@@ -12,6 +12,7 @@ from scbi.api.reports import _file_format
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.downloads import send_download
 from scbi.extensions import db
 from scbi.reports import publishing
 from scbi.reports.models import NARRATIVE
@@ -134,7 +135,7 @@ def list_published_reports():
 @role_required(*STAFF)
 def get_published_report(report_id: int):
     if kind := _file_format():
-        return publishing.publication_file(g.api_user, report_id, kind).response()
+        return send_download(publishing.publication_file(g.api_user, report_id, kind))
     return jsonify(publication_json(publishing.read(g.api_user, report_id)))
 
 

@@ -11,6 +11,7 @@ from scbi.api.schema import F, Schema
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.dates import today
+from scbi.downloads import send_download
 from scbi.reports import metrics, periods, service
 from scbi.reports.critical_mass import critical_masses
 
@@ -178,7 +179,7 @@ def sector_report(sector_id: int):
     kind = _file_format()
     period = periods.parse(request.args)
     if kind:
-        return service.sector_file(g.api_user, sector_id, period, kind).response()
+        return send_download(service.sector_file(g.api_user, sector_id, period, kind))
     return jsonify(service.sector_report(g.api_user, sector_id, period))
 
 
@@ -195,5 +196,5 @@ def programme_report():
     kind = _file_format()
     period = periods.parse(request.args)
     if kind:
-        return service.programme_file(g.api_user, period, kind).response()
+        return send_download(service.programme_file(g.api_user, period, kind))
     return jsonify(service.programme_overview(g.api_user, period))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
 from scbi.competencies.models import Assessment, assessment_log
-from scbi.csv_export import bool_cell, csv_response, date_cell, text_cell
+from scbi.csv_export import bool_cell, csv_download, date_cell, text_cell
+from scbi.downloads import Download
 from scbi.errors import ValidationFailed
 from scbi.mentees.models import Mentee
 from scbi.mentees.queries import scope_mentees
@@ -97,5 +97,6 @@ def assessment_cells(query: Select) -> Select:
     )
 
 
-def assessments_csv_response(query: Select) -> Response:
-    return csv_response(HEADER, assessment_cells(query), "scbi-assessments.csv")
+def assessments_csv(query: Select) -> Download:
+    """``query``'s assessments as a streamed CSV file (the rows are read as it is sent)."""
+    return csv_download(HEADER, assessment_cells(query), "scbi-assessments.csv")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from scbi.competencies.models import Assessment
 from scbi.competencies.profile import ProfileRow, competency_profile
+from scbi.downloads import Download
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, TransferLog
@@ -69,3 +70,10 @@ def portfolio_pdf(mentee: Mentee, sections, on: date) -> bytes:
         "competencies/portfolio_pdf.html", mentee=mentee, sections=sections, on=on
     )
     return HTML(string=html, base_url=current_app.root_path, url_fetcher=refuse_remote).write_pdf()
+
+
+def portfolio_file(mentee: Mentee, on: date) -> Download:
+    """The portfolio as a PDF, named after the mentee (any script, see scbi.downloads)."""
+    pdf = portfolio_pdf(mentee, build_portfolio(mentee, on), on)
+    name = "".join(c if c.isalnum() else "-" for c in mentee.user.full_name).strip("-")
+    return Download(f"portfolio-{name}.pdf", "application/pdf", pdf)

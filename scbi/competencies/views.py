@@ -201,14 +201,10 @@ def portfolio(mentee_id: int):
 @bp.route("/mentees/<int:mentee_id>/portfolio.pdf")
 @role_required(*SIGNED_IN)
 def portfolio_pdf(mentee_id: int):
-    from scbi.competencies.portfolio import build_portfolio
-    from scbi.competencies.portfolio import portfolio_pdf as render_pdf
-    from scbi.downloads import download
+    from scbi.competencies.portfolio import portfolio_file
+    from scbi.downloads import send_download
 
-    mentee = mentee_or_404(current_user, mentee_id)
-    pdf = render_pdf(mentee, build_portfolio(mentee, today()), today())
-    name = "".join(c if c.isalnum() else "-" for c in mentee.user.full_name).strip("-")
-    return download(pdf, mimetype="application/pdf", name=f"portfolio-{name}.pdf")
+    return send_download(portfolio_file(mentee_or_404(current_user, mentee_id), today()))
 
 
 @bp.route("/mentees/levels")

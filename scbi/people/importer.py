@@ -19,6 +19,7 @@ from sqlalchemy import select
 from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
 from scbi.coaches.services import register_coach
+from scbi.downloads import Download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.services import register_mentee
@@ -97,6 +98,14 @@ def template_csv(kind: str) -> str:
     writer.writerow(TEMPLATES[kind])
     writer.writerow(EXAMPLES[kind])
     return out.getvalue()
+
+
+def template_file(kind: str) -> Download:
+    """The CSV template of an import of ``kind`` ("coach" or "mentee"); raises
+    ValidationFailed naming ``kind`` for any other."""
+    if kind not in TEMPLATES:
+        raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
+    return Download(f"scbi-{kind}s-template.csv", "text/csv", template_csv(kind))
 
 
 def import_people(data: bytes | str, *, kind: str, by: User) -> list[Registered]:

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
-from scbi.downloads import download
+from scbi.downloads import send_download
 from scbi.forms import form_page
 from scbi.people.forms import PeopleImportForm
-from scbi.people.importer import import_people, template_csv
+from scbi.people.importer import import_people, template_file
 
 bp = Blueprint("people", __name__)
 
@@ -34,4 +34,4 @@ def people_import():
 @bp.route("/people/import/template-<any(coach, mentee):kind>.csv")
 @role_required(Role.SECRETARIAT)
 def people_template(kind: str):
-    return download(template_csv(kind), mimetype="text/csv", name=f"scbi-{kind}s-template.csv")
+    return send_download(template_file(kind))

@@ -21,6 +21,7 @@ from scbi import audit
 from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
 from scbi.csv_export import FORMULA_START, neutralise
+from scbi.downloads import Download
 from scbi.errors import ValidationFailed, check_version
 from scbi.extensions import db
 from scbi.programme import rules
@@ -446,6 +447,7 @@ def formula_cells(parsed) -> list[tuple[int, str]]:
     return found
 
 
-def export_file_name(framework: CompetencyFramework) -> str:
-    """The export's file name: the framework's idnumber (any script, see scbi.downloads)."""
-    return f"{framework.idnumber}.csv"
+def framework_file(framework: CompetencyFramework) -> Download:
+    """The Moodle CSV export as a file named after the framework's idnumber (any script,
+    see scbi.downloads)."""
+    return Download(f"{framework.idnumber}.csv", "text/csv", export_framework(framework))

@@ -19,19 +19,19 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, undefer
-from werkzeug.exceptions import NotFound
 
 from scbi import audit
 from scbi.auth.models import User
 from scbi.auth.permissions import managed_sector_ids
 from scbi.dates import today
-from scbi.errors import Conflict, duplicate_field
+from scbi.downloads import Download
+from scbi.errors import Conflict, NotFound, duplicate_field
 from scbi.extensions import db
 from scbi.reports import exports, metrics, periods
 from scbi.reports.differences import differences
 from scbi.reports.models import NARRATIVE, PublishedReport
 from scbi.reports.periods import Period
-from scbi.reports.service import ReportFile, sector_or_404, slug
+from scbi.reports.service import sector_or_404, slug
 from scbi.validation import Errors
 
 MAX_NARRATIVE = 10_000
@@ -275,7 +275,7 @@ def header(report: PublishedReport) -> dict:
     }
 
 
-def publication_file(user: User, report_id: int, kind: str) -> ReportFile:
+def publication_file(user: User, report_id: int, kind: str) -> Download:
     """The PDF or XLSX of a publication, made from its stored figures (the same numbers
     and charts as when it was published)."""
     report = db.session.scalar(
@@ -291,7 +291,7 @@ def publication_file(user: User, report_id: int, kind: str) -> ReportFile:
         f"-v{report.number}.{kind}"
     )
     if kind == "pdf":
-        return ReportFile(
-            exports.sector_pdf(figures, publication=header(report)), "application/pdf", name
+        return Download(
+            name, "application/pdf", exports.sector_pdf(figures, publication=header(report))
         )
-    return ReportFile(exports.sector_xlsx(figures, publication=header(report)), exports.XLSX, name)
+    return Download(name, exports.XLSX, exports.sector_xlsx(figures, publication=header(report)))

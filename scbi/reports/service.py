@@ -7,31 +7,18 @@ which is the secretariat's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import Response
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
-from scbi.downloads import download
+from scbi.downloads import Download
 from scbi.extensions import db
+from scbi.loaders import hidden
 from scbi.programme.models import Sector
 from scbi.reports import exports, metrics
 from scbi.reports.periods import Period
 
 FILE_FORMATS = ("pdf", "xlsx")
-
-
-@dataclass(frozen=True)
-class ReportFile:
-    content: bytes
-    mimetype: str
-    filename: str
-
-    def response(self) -> Response:
-        return download(self.content, mimetype=self.mimetype, name=self.filename)
 
 
 def visible_sectors(user: User, *, active_only: bool = True) -> list[Sector]:
@@ -44,19 +31,13 @@ def visible_sectors(user: User, *, active_only: bool = True) -> list[Sector]:
     return list(db.session.scalars(query))
 
 
-class SectorNotVisible(NotFound):
-    """Missing, or another sector's: it names the sector, so the refusal is audited."""
-
-    def __init__(self, sector_id: int):
-        super().__init__()
-        self.entity = ("sector", sector_id)
-
-
 def sector_or_404(user: User, sector_id: int) -> Sector:
+    """The sector, when ``user`` may see its reports. Raises NotFound naming the sector
+    when it is missing or another's, so the refusal is audited as ``access.denied``."""
     ids = managed_sector_ids(user)
     sector = db.session.get(Sector, sector_id)
     if sector is None or (ids is not None and sector_id not in ids):
-        raise SectorNotVisible(sector_id)
+        raise hidden("sector", sector_id)
     return sector
 
 
@@ -85,17 +66,19 @@ def slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text).strip("-").lower()
 
 
-def sector_file(user: User, sector_id: int, period: Period, kind: str) -> ReportFile:
+def sector_file(user: User, sector_id: int, period: Period, kind: str) -> Download:
+    """The sector's report as a PDF or XLSX file (NotFound as :func:`sector_or_404`)."""
     report = sector_report(user, sector_id, period)
     name = f"sector-report-{slug(report['sector']['code'])}-{slug(period.label)}.{kind}"
     if kind == "pdf":
-        return ReportFile(exports.sector_pdf(report), "application/pdf", name)
-    return ReportFile(exports.sector_xlsx(report), exports.XLSX, name)
+        return Download(name, "application/pdf", exports.sector_pdf(report))
+    return Download(name, exports.XLSX, exports.sector_xlsx(report))
 
 
-def programme_file(user: User, period: Period, kind: str) -> ReportFile:
+def programme_file(user: User, period: Period, kind: str) -> Download:
+    """The programme overview as a PDF or XLSX file, of the sectors ``user`` sees."""
     overview = programme_overview(user, period)
     name = f"programme-overview-{slug(period.label)}.{kind}"
     if kind == "pdf":
-        return ReportFile(exports.programme_pdf(overview), "application/pdf", name)
-    return ReportFile(exports.programme_xlsx(overview), exports.XLSX, name)
+        return Download(name, "application/pdf", exports.programme_pdf(overview))
+    return Download(name, exports.XLSX, exports.programme_xlsx(overview))

@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from scbi import audit, files
 from scbi.auth.models import User
 from scbi.database import utcnow
-from scbi.errors import InvalidTransition, NotAllowed, TooLarge, ValidationFailed
+from scbi.downloads import Download
+from scbi.errors import InvalidTransition, NotAllowed, NotFound, TooLarge, ValidationFailed
 from scbi.extensions import db
 from scbi.transfer.models import Evidence, LogEvent, LogStatus, TransferLog
 from scbi.validation import Errors
@@ -141,10 +142,11 @@ def remove_evidence(evidence: Evidence, *, by: User) -> None:
     db.session.flush()
 
 
-def download(evidence: Evidence):
-    """The evidence file as an attachment; links and missing files are 404."""
-    from scbi.errors import NotFound
-
+def evidence_file(evidence: Evidence) -> Download:
+    """The evidence file, to download under its original name; links and missing files
+    raise NotFound."""
     if not evidence.is_file:
         raise NotFound
-    return files.send_stored(evidence.stored_name, evidence.content_type, evidence.original_name)
+    return files.stored_download(
+        evidence.stored_name, evidence.content_type, evidence.original_name
+    )

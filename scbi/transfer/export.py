@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
-from scbi.csv_export import csv_response, date_cell, hours_cell, text_cell, timestamp_cell
+from scbi.csv_export import csv_download, date_cell, hours_cell, text_cell, timestamp_cell
+from scbi.downloads import Download
 from scbi.errors import ValidationFailed
 from scbi.mentees.models import Mentee
 from scbi.programme.models import Competency, Sector
@@ -130,5 +130,6 @@ def log_cells(query: Select) -> Select:
     )
 
 
-def logs_csv_response(query: Select, filename: str = "scbi-transfer-logs.csv") -> Response:
-    return csv_response(HEADER, log_cells(query), filename)
+def logs_csv(query: Select, filename: str = "scbi-transfer-logs.csv") -> Download:
+    """``query``'s logs as a streamed CSV file (the rows are read as it is sent)."""
+    return csv_download(HEADER, log_cells(query), filename)

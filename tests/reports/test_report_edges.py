@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 
 from scbi.competencies.levels import current_levels
@@ -166,3 +167,19 @@ def test_the_sweep_agrees_with_the_level_rule(app):
             assert count == expected, day
         counts = [count for _day, count in found.trajectory]
         assert max(counts) > 0 and len(set(counts)) > 1  # the data exercise the rule
+
+
+def test_another_sectors_report_is_the_domain_not_found_naming_the_sector(app):
+    """sector_or_404 raises scbi.errors.NotFound with entity ("sector", id), so the
+    refusal is audited like any scoped loader's (no werkzeug exception in the service)."""
+    from scbi.auth.models import User
+    from scbi.errors import NotFound
+    from scbi.reports import service
+
+    world = f.world(app)
+    with app.test_request_context():
+        coordinator = db.session.get(User, world.a.coordinator.id)
+        with pytest.raises(NotFound) as refused:
+            service.sector_or_404(coordinator, world.b.sector_id)
+        assert refused.value.entity == ("sector", world.b.sector_id)
+        assert service.sector_or_404(coordinator, world.a.sector_id).id == world.a.sector_id

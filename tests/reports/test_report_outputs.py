@@ -251,9 +251,8 @@ def test_the_sectors_assessments_download_as_csv(app, client, built):  # noqa: F
     world = f.world(app)
     sector_id = built["sector_id"]
     with app.test_request_context():
-        from werkzeug.exceptions import NotFound
-
         from scbi.auth.models import User
+        from scbi.errors import NotFound
         from scbi.reports import service
 
         coordinator = db.session.get(User, world.a.coordinator.id)

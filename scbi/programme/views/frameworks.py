@@ -1,5 +1,5 @@
 """Competency framework pages: the tree, the core choice, editing and export. The Moodle
-import and its preview are in ``framework_import_views``."""
+import and its preview are in ``views/framework_import.py``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.downloads import download
+from scbi.downloads import send_download
 from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS, form_page
@@ -249,12 +249,7 @@ def framework_edit(framework_id: int):
 @bp.route("/frameworks/<int:framework_id>/export")
 @role_required(*SIGNED_IN)
 def framework_export(framework_id: int):
-    framework = _get(CompetencyFramework, framework_id)
-    return download(
-        frameworks.export_framework(framework),
-        mimetype="text/csv",
-        name=frameworks.export_file_name(framework),
-    )
+    return send_download(frameworks.framework_file(_get(CompetencyFramework, framework_id)))
 
 
 def _competency_form(framework_id: int, competency: Competency | None = None) -> CompetencyForm:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
@@ -72,7 +73,7 @@ def _published_page(reading: publishing.Reading, form: PublishForm, status: int 
 def published(report_id: int):
     kind = request.args.get("format", "")
     if kind in service.FILE_FORMATS:
-        return publishing.publication_file(current_user, report_id, kind).response()
+        return send_download(publishing.publication_file(current_user, report_id, kind))
     return _published_page(publishing.read(current_user, report_id), PublishForm())
 
 

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.reports import labels, periods, publishing, service
 from scbi.reports.charts import sector_charts
@@ -67,7 +68,7 @@ def programme():
     period, errors = _period()
     kind = request.args.get("format", "")
     if kind in service.FILE_FORMATS and not errors:
-        return service.programme_file(current_user, period, kind).response()
+        return send_download(service.programme_file(current_user, period, kind))
     overview = service.programme_overview(current_user, period)
     year = (
         period.fiscal_year if period.fiscal_year is not None else periods.fiscal_year_of(period.end)
@@ -108,15 +109,17 @@ def sector(sector_id: int):
     period, errors = _period()
     kind = request.args.get("format", "")
     if kind in service.FILE_FORMATS and not errors:
-        return service.sector_file(current_user, sector_id, period, kind).response()
+        return send_download(service.sector_file(current_user, sector_id, period, kind))
     return sector_page(sector_id, period, errors, PublishForm())
 
 
 @bp.get("/reports/sectors/<int:sector_id>/assessments.csv")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def sector_assessments_csv(sector_id: int):
-    from scbi.competencies.export import assessments_csv_response
+    from scbi.competencies.export import assessments_csv
 
-    return assessments_csv_response(
-        service.sector_assessments(current_user, sector_id, periods.parse(request.args))
+    return send_download(
+        assessments_csv(
+            service.sector_assessments(current_user, sector_id, periods.parse(request.args))
+        )
     )

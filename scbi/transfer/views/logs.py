@@ -14,6 +14,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.coaches.models import Coach
 from scbi.dates import today
+from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
@@ -22,7 +23,7 @@ from scbi.pagination import paginate
 from scbi.programme import choices
 from scbi.transfer import evidence as evidence_service
 from scbi.transfer import logs, plans
-from scbi.transfer.export import filtered_logs, logs_csv_response, visible_logs
+from scbi.transfer.export import filtered_logs, logs_csv, visible_logs
 from scbi.transfer.forms import (
     EvidenceForm,
     LogForm,
@@ -242,7 +243,7 @@ def evidence_remove(evidence_id: int):
 @bp.route("/evidence/<int:evidence_id>/download")
 @role_required(*SIGNED_IN)
 def evidence_download(evidence_id: int):
-    return evidence_service.download(evidence_or_404(current_user, evidence_id))
+    return send_download(evidence_service.evidence_file(evidence_or_404(current_user, evidence_id)))
 
 
 @bp.route("/my/logs")
@@ -296,4 +297,4 @@ def logs_list():
 @bp.route("/logs/export.csv")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def logs_export():
-    return logs_csv_response(filtered_logs(current_user, request.args))
+    return send_download(logs_csv(filtered_logs(current_user, request.args)))
