@@ -9,13 +9,77 @@ import pytest
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from scbi import limits
-from scbi.api.transfer import LogIn, LogPut
-from scbi.auth.models import User
+from scbi.api.assessments import AssessmentIn
+from scbi.api.auth import TokenRequest
+from scbi.api.frameworks import CompetencyIn, CompetencyPatch, FrameworkIn
+from scbi.api.pairings import PairingEnd, PairingIn
+from scbi.api.people import CoachIn, CoachPatch, MenteeIn, MenteePatch
+from scbi.api.programme import (
+    InstitutionIn,
+    PhaseIn,
+    ResultIn,
+    ResultPatch,
+    SectorIn,
+    SectorPatch,
+)
+from scbi.api.published import PublishIn
+from scbi.api.reports import PERIOD_QUERY
+from scbi.api.transfer import Decision, LinkIn, LogIn, LogPut, PlanItemIn, Response_
+from scbi.api.users import UserCreate, UserPatch
+from scbi.auth.forms import AccountForm, LoginForm, UserCreateForm, UserEditForm
+from scbi.auth.models import ACCOUNT, TOKEN, ApiToken, User
+from scbi.coaches.forms import CoachProfileForm
+from scbi.coaches.models import COACH, Coach
+from scbi.competencies.forms import AssessmentForm
+from scbi.competencies.models import ASSESSMENT
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
+from scbi.mentees.forms import MenteeProfileForm, MenteeStatusForm
+from scbi.mentees.models import MENTEE, MENTEE_STATUS, Mentee
+from scbi.programme.forms import (
+    CompetencyForm,
+    FrameworkForm,
+    InstitutionForm,
+    PhaseForm,
+    PriorityResultForm,
+    SectorForm,
+)
+from scbi.programme.models import (
+    COMPETENCY,
+    FRAMEWORK,
+    INSTITUTION,
+    PHASE,
+    PRIORITY_RESULT,
+    SECTOR,
+    Competency,
+    CompetencyFramework,
+    Institution,
+    Phase,
+    PriorityResult,
+    Sector,
+)
+from scbi.reports.models import PERIOD, PUBLICATION
 from scbi.transfer import logs
-from scbi.transfer.forms import LogForm
-from scbi.transfer.models import LOG
+from scbi.transfer.forms import (
+    DecisionForm,
+    EvidenceForm,
+    LogForm,
+    PairingEndForm,
+    PairingForm,
+    PlanItemForm,
+    ResponseForm,
+)
+from scbi.transfer.models import (
+    EVIDENCE,
+    LOG,
+    LOG_RESPONSE,
+    PAIRING,
+    PAIRING_END,
+    PLAN_DECISION,
+    PLAN_ITEM,
+    Evidence,
+    TransferLog,
+)
 from scbi.validation import Errors
 from tests import factories as f
 
@@ -164,3 +228,133 @@ def test_log_hours_are_refused_one_step_outside_their_limits_everywhere(app, log
     assert create_log(log_pairing, hours=low + limit.step / 2) == {
         "hours": ["Use quarter hours (0.25, 0.5, 0.75 …)."]
     }
+
+
+# --- every entity: the forms, the API schemas and the columns hold to the declarations ------
+
+DECLARED_FORMS = [
+    (LogForm, LOG),
+    (PlanItemForm, PLAN_ITEM),
+    (DecisionForm, PLAN_DECISION),
+    (ResponseForm, LOG_RESPONSE),
+    (EvidenceForm, EVIDENCE),
+    (PairingForm, PAIRING),
+    (PairingEndForm, PAIRING_END),
+    (PhaseForm, PHASE),
+    (SectorForm, SECTOR),
+    (InstitutionForm, INSTITUTION),
+    (PriorityResultForm, PRIORITY_RESULT),
+    (FrameworkForm, FRAMEWORK),
+    (CompetencyForm, COMPETENCY),
+    (CoachProfileForm, COACH),
+    (MenteeProfileForm, MENTEE),
+    (MenteeStatusForm, MENTEE_STATUS),
+    (AssessmentForm, ASSESSMENT),
+    (AccountForm, ACCOUNT),
+    (LoginForm, ACCOUNT),
+    (UserCreateForm, ACCOUNT),
+    (UserEditForm, ACCOUNT),
+]
+
+
+@pytest.mark.parametrize(
+    ("form_class", "declared"), DECLARED_FORMS, ids=[c.__name__ for c, _ in DECLARED_FORMS]
+)
+def test_form_fields_hold_to_the_declared_limits(app, form_class, declared):
+    """Each declared text field of the form has its declared Length; a number field's
+    NumberRange, each bound it states."""
+    with app.test_request_context():
+        form = form_class()
+    checked = 0
+    for name, limit in declared.items():
+        if name not in form:
+            continue
+        validators = form[name].validators
+        if isinstance(limit, limits.Text):
+            assert [v.max for v in validators if isinstance(v, Length)] == [limit.max_length]
+            checked += 1
+        for v in validators:
+            if isinstance(v, NumberRange):
+                assert v.min in (None, limit.min) and v.max in (None, limit.max)
+                checked += 1
+    assert checked
+
+
+DECLARED_SCHEMAS = [
+    ("LogIn", LogIn.fields, LOG),
+    ("LogPut", LogPut.fields, LOG),
+    ("PlanItemIn", PlanItemIn.fields, PLAN_ITEM),
+    ("Decision", Decision.fields, PLAN_DECISION),
+    ("MenteeResponse", Response_.fields, LOG_RESPONSE),
+    ("LinkIn", LinkIn.fields, EVIDENCE),
+    ("PairingIn", PairingIn.fields, PAIRING),
+    ("PairingEnd", PairingEnd.fields, PAIRING_END),
+    ("PhaseIn", PhaseIn.fields, PHASE),
+    ("SectorIn", SectorIn.fields, SECTOR),
+    ("SectorPatch", SectorPatch.fields, SECTOR),
+    ("InstitutionIn", InstitutionIn.fields, INSTITUTION),
+    ("PriorityResultIn", ResultIn.fields, PRIORITY_RESULT),
+    ("PriorityResultPatch", ResultPatch.fields, PRIORITY_RESULT),
+    ("FrameworkIn", FrameworkIn.fields, FRAMEWORK),
+    ("CompetencyIn", CompetencyIn.fields, COMPETENCY),
+    ("CompetencyPatch", CompetencyPatch.fields, COMPETENCY),
+    ("CoachIn", CoachIn.fields, COACH | ACCOUNT),
+    ("CoachPatch", CoachPatch.fields, COACH),
+    ("MenteeIn", MenteeIn.fields, MENTEE | ACCOUNT),
+    ("MenteePatch", MenteePatch.fields, MENTEE | MENTEE_STATUS),
+    ("AssessmentIn", AssessmentIn.fields, ASSESSMENT),
+    ("TokenRequest", TokenRequest.fields, ACCOUNT | TOKEN),
+    ("UserCreate", UserCreate.fields, ACCOUNT),
+    ("UserPatch", UserPatch.fields, ACCOUNT),
+    ("PublishIn", PublishIn.fields, PERIOD | PUBLICATION),
+    ("report period query", dict(PERIOD_QUERY), PERIOD),
+]
+
+
+@pytest.mark.parametrize(
+    ("fields", "declared"),
+    [(fields, declared) for _, fields, declared in DECLARED_SCHEMAS],
+    ids=[name for name, _, _ in DECLARED_SCHEMAS],
+)
+def test_api_schemas_hold_to_the_declared_limits(fields, declared):
+    """Each declared field of the schema has the declared maxLength; a number field, each
+    bound it states."""
+    checked = 0
+    for name, limit in declared.items():
+        if name not in fields:
+            continue
+        field = fields[name]
+        if isinstance(limit, limits.Text):
+            assert field.max_length == limit.max_length
+        else:
+            assert field.min in (None, limit.min) and field.max in (None, limit.max)
+        checked += 1
+    assert checked
+
+
+DECLARED_TABLES = [
+    (TransferLog, LOG),
+    (Evidence, EVIDENCE),
+    (User, ACCOUNT),
+    (ApiToken, TOKEN),
+    (Phase, PHASE),
+    (Sector, SECTOR),
+    (Institution, INSTITUTION),
+    (PriorityResult, PRIORITY_RESULT),
+    (CompetencyFramework, FRAMEWORK),
+    (Competency, COMPETENCY),
+    (Coach, COACH),
+    (Mentee, MENTEE),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "declared"), DECLARED_TABLES, ids=[m.__name__ for m, _ in DECLARED_TABLES]
+)
+def test_columns_hold_what_the_declared_limits_let_through(model, declared):
+    """No declared text limit is longer than its column (PostgreSQL would refuse it)."""
+    for name, limit in declared.items():
+        column = model.__table__.columns.get(name)
+        length = getattr(column.type, "length", None) if column is not None else None
+        if isinstance(limit, limits.Text) and length is not None:
+            assert limit.max_length <= length
