@@ -6,11 +6,10 @@ from collections.abc import Callable
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from scbi.enums import Labelled
@@ -65,20 +64,6 @@ class BaseForm(FlaskForm):
                 field.errors = [*field.errors, *messages] if field.errors else list(messages)
         if not error.fields or error.rows:
             self._top_errors.insert(0, error.message)
-
-
-class AccountForm(BaseForm):
-    """The account part of a registration; a one-time password is shown after saving."""
-
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(
-        _l("E-mail"),
-        validators=[DataRequired(), Length(max=254)],
-        description=_l(
-            "Used to sign in. A one-time password is shown once "
-            "after saving; it must be changed at first sign-in."
-        ),
-    )
 
 
 def enum_choices(enum: type[Labelled], members=None) -> list[SelectChoice]:

@@ -14,7 +14,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.competencies.assessments import create_assessment, pick_up_review
 from scbi.competencies.export import assessments_csv, visible_assessments
-from scbi.competencies.models import Assessment
+from scbi.competencies.models import ASSESSMENT, Assessment
 from scbi.competencies.profile import competency_profile
 from scbi.dates import today
 from scbi.downloads import send_download
@@ -26,9 +26,9 @@ AssessmentIn = Schema(
     "AssessmentIn",
     {
         "competency_id": F("integer", required=True),
-        "level": F("integer", required=True, min=0, max=4),
+        "level": F("integer", required=True, **ASSESSMENT["level"].api()),
         "assessed_on": F("date", required=True),
-        "note": F("string", max_length=4000),
+        "note": F("string", **ASSESSMENT["note"].api()),
         "log_ids": F(
             "array",
             items="integer",

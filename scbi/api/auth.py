@@ -11,6 +11,7 @@ from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth import services
+from scbi.auth.models import ACCOUNT, TOKEN
 from scbi.auth.tokens import issue_token, revoke_token
 from scbi.errors import NotAuthenticated, PasswordChangeRequired, Throttled
 from scbi.extensions import db
@@ -18,9 +19,11 @@ from scbi.extensions import db
 TokenRequest = Schema(
     "TokenRequest",
     {
-        "email": F("string", required=True, max_length=254),
-        "password": F("string", required=True, max_length=1024),
-        "label": F("string", max_length=100, description="What the token is for, e.g. a device."),
+        "email": F("string", **ACCOUNT["email"].api()),
+        "password": F("string", **ACCOUNT["password"].api()),
+        "label": F(
+            "string", **TOKEN["label"].api(), description="What the token is for, e.g. a device."
+        ),
     },
 )
 component(

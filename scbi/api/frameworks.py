@@ -19,6 +19,8 @@ from scbi.extensions import db
 from scbi.programme import frameworks
 from scbi.programme.core_choice import framework_warning
 from scbi.programme.models import (
+    COMPETENCY,
+    FRAMEWORK,
     Competency,
     CompetencyFramework,
 )
@@ -29,18 +31,18 @@ from scbi.programme.queries import core_changes
 FrameworkIn = Schema(
     "FrameworkIn",
     {
-        "name": F("string", required=True, max_length=200),
-        "idnumber": F("string", required=True, max_length=100),
+        "name": F("string", **FRAMEWORK["name"].api()),
+        "idnumber": F("string", **FRAMEWORK["idnumber"].api()),
         "sector_id": F("integer", nullable=True, description="Empty for a cross-cutting framework"),
-        "description": F("string", max_length=20000),
+        "description": F("string", **FRAMEWORK["description"].api()),
     },
 )
 CompetencyIn = Schema(
     "CompetencyIn",
     {
-        "idnumber": F("string", required=True, max_length=100),
-        "short_name": F("string", required=True, max_length=100),
-        "description": F("string", max_length=20000),
+        "idnumber": F("string", **COMPETENCY["idnumber"].api()),
+        "short_name": F("string", **COMPETENCY["short_name"].api()),
+        "description": F("string", **COMPETENCY["description"].api()),
         "parent_id": F("integer", nullable=True),
         "core": F("boolean"),
         "effective_on": F(

@@ -13,7 +13,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.extensions import db
 from scbi.transfer import services
-from scbi.transfer.models import Pairing, PairingStatus
+from scbi.transfer.models import PAIRING, PAIRING_END, Pairing, PairingStatus
 from scbi.transfer.queries import pairing_or_404, scope_pairings
 
 STATUSES = tuple(s.value for s in PairingStatus)
@@ -29,7 +29,9 @@ PairingIn = Schema(
         "start_date": F("date", required=True),
         "planned_end_date": F("date", required=True),
         "cross_sector_reason": F(
-            "string", max_length=2000, description="Required when the sector is not the mentee's"
+            "string",
+            **PAIRING["cross_sector_reason"].api(),
+            description="Required when the sector is not the mentee's",
         ),
     },
 )
@@ -38,7 +40,7 @@ PairingEnd = Schema(
     {
         "status": F("string", required=True, enum=("completed", "terminated")),
         "end_date": F("date", required=True),
-        "reason": F("string", required=True, max_length=2000),
+        "reason": F("string", **PAIRING_END["reason"].api()),
         "version": F("integer", required=True),
     },
 )

@@ -10,25 +10,26 @@ from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import int_arg, list_response
 from scbi.api.schema import F, Schema, json_body
+from scbi.auth.models import ACCOUNT as ACCOUNT_LIMITS
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.coaches import services as coaches
-from scbi.coaches.models import Coach, CoachStatus
+from scbi.coaches.models import COACH, Coach, CoachStatus
 from scbi.coaches.queries import coach_or_404, scope_coaches
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees import services as mentees
-from scbi.mentees.models import Gender, Mentee, MenteeStatus
+from scbi.mentees.models import MENTEE, MENTEE_STATUS, Gender, Mentee, MenteeStatus
 from scbi.mentees.queries import mentee_or_404, scope_mentees
 from scbi.pagination import paginate
 from scbi.transfer.queries import active_pairing_counts
 
 ACCOUNT = {
-    "email": F("string", required=True, max_length=254),
-    "full_name": F("string", required=True, max_length=200),
+    "email": F("string", **ACCOUNT_LIMITS["email"].api()),
+    "full_name": F("string", **ACCOUNT_LIMITS["full_name"].api()),
     "password": F(
         "string",
-        max_length=1024,
+        **ACCOUNT_LIMITS["password"].api(required=False),
         description=(
             "Initial password, changed at first sign-in; omitted = a one-time password is "
             "generated and returned once as one_time_password"
@@ -39,16 +40,18 @@ CoachIn = Schema(
     "CoachIn",
     {
         **ACCOUNT,
-        "nationality": F("string", required=True, max_length=80),
-        "organisation": F("string", required=True, max_length=200),
-        "technical_expertise": F("string", required=True, max_length=5000),
-        "coaching_experience_years": F("integer", required=True, min=0, max=70),
-        "coaching_qualification": F("string", max_length=200),
+        "nationality": F("string", **COACH["nationality"].api()),
+        "organisation": F("string", **COACH["organisation"].api()),
+        "technical_expertise": F("string", **COACH["technical_expertise"].api()),
+        "coaching_experience_years": F(
+            "integer", required=True, **COACH["coaching_experience_years"].api()
+        ),
+        "coaching_qualification": F("string", **COACH["coaching_qualification"].api()),
         "sector_id": F("integer", required=True),
         "host_institution_id": F("integer", required=True),
         "contract_start": F("date", required=True),
         "contract_end": F("date", required=True),
-        "max_mentees": F("integer", min=1, max=50, description="Default 4"),
+        "max_mentees": F("integer", **COACH["max_mentees"].api(), description="Default 4"),
     },
 )
 CoachPatch = Schema(
@@ -67,9 +70,9 @@ MenteeIn = Schema(
     "MenteeIn",
     {
         **ACCOUNT,
-        "staff_number": F("string", required=True, max_length=40),
+        "staff_number": F("string", **MENTEE["staff_number"].api()),
         "gender": F("string", required=True, enum=tuple(x.value for x in Gender)),
-        "position": F("string", required=True, max_length=200),
+        "position": F("string", **MENTEE["position"].api()),
         "institution_id": F("integer", required=True),
         "sector_id": F("integer", required=True),
         "phase_id": F("integer", nullable=True, description="Cohort"),
@@ -82,7 +85,7 @@ MenteePatch = Schema(
         "version": F("integer", required=True),
         "status": F("string", enum=tuple(s.value for s in MenteeStatus)),
         "status_date": F("date", description="Required with status"),
-        "note": F("string", max_length=2000),
+        "note": F("string", **MENTEE_STATUS["note"].api()),
         **{
             k: F(f.type, nullable=f.nullable, enum=f.enum, max_length=f.max_length)
             for k, f in MenteeIn.fields.items()

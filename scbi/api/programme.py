@@ -16,6 +16,10 @@ from scbi.errors import NotFound
 from scbi.extensions import db
 from scbi.programme import services
 from scbi.programme.models import (
+    INSTITUTION,
+    PHASE,
+    PRIORITY_RESULT,
+    SECTOR,
     Institution,
     Phase,
     PriorityResult,
@@ -45,10 +49,10 @@ def _created(payload: dict, endpoint_name: str, **ids):
 PhaseIn = Schema(
     "PhaseIn",
     {
-        "name": F("string", required=True, max_length=120),
+        "name": F("string", **PHASE["name"].api()),
         "start_date": F("date", required=True),
         "end_date": F("date", nullable=True),
-        "description": F("string", max_length=5000),
+        "description": F("string", **PHASE["description"].api()),
     },
 )
 component(
@@ -104,11 +108,12 @@ def create_phase():
 SectorIn = Schema(
     "SectorIn",
     {
-        "code": F("string", required=True, max_length=16),
-        "name": F("string", required=True, max_length=120),
-        "expert_target": F("integer", required=True, min=0),
+        "code": F("string", **SECTOR["code"].api()),
+        "name": F("string", **SECTOR["name"].api()),
+        # the minimum only, as documented so far (the service holds the maximum too)
+        "expert_target": F("integer", required=True, min=SECTOR["expert_target"].min),
         "target_date": F("date", required=True),
-        "expert_level": F("integer", min=1, max=4, description="Default 3"),
+        "expert_level": F("integer", **SECTOR["expert_level"].api(), description="Default 3"),
         "active": F("boolean"),
     },
 )
@@ -228,8 +233,8 @@ def patch_sector(sector_id: int):
 InstitutionIn = Schema(
     "InstitutionIn",
     {
-        "name": F("string", required=True, max_length=200),
-        "acronym": F("string", required=True, max_length=20),
+        "name": F("string", **INSTITUTION["name"].api()),
+        "acronym": F("string", **INSTITUTION["acronym"].api()),
         "sector_id": F("integer", required=True),
     },
 )
@@ -295,10 +300,10 @@ ResultIn = Schema(
     {
         "sector_id": F("integer", required=True),
         "institution_id": F("integer", nullable=True),
-        "title": F("string", required=True, max_length=300),
+        "title": F("string", **PRIORITY_RESULT["title"].api()),
         "due_date": F("date", required=True),
         "status": F("string", enum=RESULT_STATUSES),
-        "status_note": F("string", max_length=2000),
+        "status_note": F("string", **PRIORITY_RESULT["status_note"].api()),
     },
 )
 ResultPatch = Schema(

@@ -15,11 +15,10 @@ from scbi.auth.permissions import role_required
 from scbi.downloads import send_download
 from scbi.extensions import db
 from scbi.reports import publishing
-from scbi.reports.models import NARRATIVE
+from scbi.reports.models import NARRATIVE, PERIOD, PUBLICATION
 
 STAFF = (Role.SECRETARIAT, Role.COORDINATOR)
 _object = "object"
-_narrative = F("string", required=True, max_length=publishing.MAX_NARRATIVE)
 
 PublishIn = Schema(
     "PublishIn",
@@ -27,18 +26,18 @@ PublishIn = Schema(
         "sector_id": F("integer", required=True),
         "fy": F(
             "integer",
-            min=2000,
-            max=2100,
+            **PERIOD["fy"].api(),
             description="required: the fiscal year, named by the calendar year it starts in",
         ),
         "quarter": F(
-            "integer", nullable=True, min=1, max=4, description="1-4; absent: the whole year"
+            "integer",
+            nullable=True,
+            **PERIOD["quarter"].api(),
+            description="1-4; absent: the whole year",
         ),
         "from": F("date", description="refused: a date range cannot be published"),
         "to": F("date", description="refused, as from"),
-        "went_well": _narrative,
-        "went_badly": _narrative,
-        "next_steps": _narrative,
+        **{name: F("string", **limit.api()) for name, limit in PUBLICATION.items()},
     },
 )
 _summary = {

@@ -14,6 +14,7 @@ from scbi.dates import today
 from scbi.downloads import send_download
 from scbi.reports import metrics, periods, service
 from scbi.reports.critical_mass import critical_masses
+from scbi.reports.models import PERIOD
 
 component(
     Schema(
@@ -138,12 +139,14 @@ PERIOD_QUERY = (
         "fy",
         F(
             "integer",
-            min=2000,
-            max=2100,
+            **PERIOD["fy"].api(),
             description="Fiscal year, named by the calendar year it starts in",
         ),
     ),
-    ("quarter", F("integer", min=1, max=4, description="With fy; without it the whole year")),
+    (
+        "quarter",
+        F("integer", **PERIOD["quarter"].api(), description="With fy; without it the whole year"),
+    ),
     ("from", day("With to: any date range instead of a fiscal period.")),
     ("to", day("The range's last day.")),
     (

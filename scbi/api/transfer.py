@@ -15,6 +15,11 @@ from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.extensions import db
 from scbi.transfer import plans
 from scbi.transfer.models import (
+    EVIDENCE,
+    LOG,
+    LOG_RESPONSE,
+    PLAN_DECISION,
+    PLAN_ITEM,
     ActivityType,
     Evidence,
     LogStatus,
@@ -32,11 +37,11 @@ PlanItemIn = Schema(
     "PlanItemIn",
     {
         "competency_id": F("integer", required=True),
-        "baseline_level": F("integer", required=True, min=0, max=3),
-        "target_level": F("integer", required=True, min=1, max=4),
+        "baseline_level": F("integer", required=True, **PLAN_ITEM["baseline_level"].api()),
+        "target_level": F("integer", required=True, **PLAN_ITEM["target_level"].api()),
         "target_date": F("date", required=True),
         "methods": F("array", items="string", enum=ACTIVITIES, required=True),
-        "expected_evidence": F("string", required=True, max_length=2000),
+        "expected_evidence": F("string", **PLAN_ITEM["expected_evidence"].api()),
         "priority_result_id": F("integer", nullable=True),
     },
 )
@@ -45,19 +50,21 @@ PlanPut = Schema(
     "PlanPut",
     {"items": F("array", ref="PlanItemIn", required=True), "version": F("integer", required=True)},
 )
-Decision = Schema("Decision", {"comment": F("string", max_length=2000), "version": F("integer")})
+Decision = Schema(
+    "Decision", {"comment": F("string", **PLAN_DECISION["comment"].api()), "version": F("integer")}
+)
 Transition = Schema("Transition", {"version": F("integer", description="Checked if sent")})
 LogIn = Schema(
     "LogIn",
     {
         "activity_date": F("date", required=True),
         "activity_type": F("string", enum=ACTIVITIES, required=True),
-        "hours": F("number", required=True, min=0.25, max=24),
-        "title": F("string", required=True, max_length=200),
-        "description": F("string", max_length=10000),
+        "hours": F("number", required=True, **LOG["hours"].api()),
+        "title": F("string", **LOG["title"].api()),
+        "description": F("string", **LOG["description"].api()),
         "mentee_role": F("string", enum=ROLES, required=True),
         "competency_ids": F("array", items="integer", required=True),
-        "off_plan_reason": F("string", max_length=2000),
+        "off_plan_reason": F("string", **LOG["off_plan_reason"].api()),
     },
 )
 LogPut = Schema(
@@ -71,13 +78,14 @@ LogPut = Schema(
     },
 )
 Response_ = Schema(
-    "MenteeResponse", {"comment": F("string", max_length=2000), "version": F("integer")}
+    "MenteeResponse",
+    {"comment": F("string", **LOG_RESPONSE["comment"].api()), "version": F("integer")},
 )
 LinkIn = Schema(
     "LinkIn",
     {
-        "url": F("string", required=True, max_length=2000),
-        "title": F("string", required=True, max_length=200),
+        "url": F("string", **EVIDENCE["url"].api()),
+        "title": F("string", **EVIDENCE["title"].api()),
     },
 )
 component(PlanItemIn)

@@ -11,7 +11,7 @@ from scbi.api.docs import component, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth import services
-from scbi.auth.models import Role, User
+from scbi.auth.models import ACCOUNT, Role, User
 from scbi.auth.permissions import role_required
 from scbi.auth.queries import user_or_404
 from scbi.extensions import db
@@ -22,12 +22,11 @@ ROLES_HELP = "Any of: secretariat, coordinator (coach and mentee roles come with
 UserCreate = Schema(
     "UserCreate",
     {
-        "email": F("string", required=True, max_length=254),
-        "full_name": F("string", required=True, max_length=200),
+        "email": F("string", **ACCOUNT["email"].api()),
+        "full_name": F("string", **ACCOUNT["full_name"].api()),
         "password": F(
             "string",
-            required=True,
-            max_length=1024,
+            **ACCOUNT["password"].api(),
             description="An initial password; the person must change it at first sign-in.",
         ),
         "roles": F("array", items="string", required=True, description=ROLES_HELP),
@@ -40,7 +39,7 @@ UserPatch = Schema(
         "version": F("integer", required=True),
         "active": F("boolean"),
         "roles": F("array", items="string", description=ROLES_HELP),
-        "full_name": F("string", max_length=200),
+        "full_name": F("string", **ACCOUNT["full_name"].api(required=False)),
         "sector_ids": F("array", items="integer", description="A coordinator's sectors"),
     },
 )

@@ -10,21 +10,22 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from scbi.auth.models import Role
+from scbi.auth.models import ACCOUNT, Role
+from scbi.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from scbi.forms import BaseForm, MultiCheckboxField, VersionField
 
 
 class LoginForm(BaseForm):
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(), Length(max=254)],
+        validators=ACCOUNT["email"].validators(),
         render_kw={"autocomplete": "username", "autofocus": True},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(max=1024)],
+        validators=ACCOUNT["password"].validators(),
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
@@ -40,7 +41,11 @@ class ChangePasswordForm(BaseForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired()],
-        description=_l("12 to 128 characters. A few unrelated words make a strong password."),
+        description=_l(
+            "%(min)d to %(max)d characters. A few unrelated words make a strong password.",
+            min=MIN_LENGTH,
+            max=MAX_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Change password"))
@@ -52,9 +57,24 @@ STAFF_ROLE_CHOICES = [
 ]
 
 
+class AccountForm(BaseForm):
+    """The account part of a coach's or a mentee's registration; a one-time password is
+    shown after saving."""
+
+    full_name = StringField(_l("Full name"), validators=ACCOUNT["full_name"].validators())
+    email = EmailField(
+        _l("E-mail"),
+        validators=ACCOUNT["email"].validators(),
+        description=_l(
+            "Used to sign in. A one-time password is shown once "
+            "after saving; it must be changed at first sign-in."
+        ),
+    )
+
+
 class UserCreateForm(BaseForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    full_name = StringField(_l("Full name"), validators=ACCOUNT["full_name"].validators())
+    email = EmailField(_l("E-mail"), validators=ACCOUNT["email"].validators())
     roles = MultiCheckboxField(_l("Roles"), choices=STAFF_ROLE_CHOICES)
     sectors = MultiCheckboxField(
         _l("Sectors (coordinators)"),
@@ -65,7 +85,7 @@ class UserCreateForm(BaseForm):
 
 
 class UserEditForm(BaseForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    full_name = StringField(_l("Full name"), validators=ACCOUNT["full_name"].validators())
     roles = MultiCheckboxField(_l("Roles"), choices=STAFF_ROLE_CHOICES)
     sectors = MultiCheckboxField(
         _l("Sectors (coordinators)"),

@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scbi import limits
 from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin
 from scbi.enums import Labelled
 
@@ -18,6 +19,16 @@ class Role(Labelled):
     COORDINATOR = "coordinator", _l("Sector coordinator")
     COACH = "coach", _l("Coach")
     MENTEE = "mentee", _l("Mentee")
+
+
+# Field limits (scbi.limits), read by the forms, the API schemas and the services. The
+# password's is what a sign-in or a new account accepts as typed; the rules a new password
+# must meet are scbi.auth.passwords'.
+ACCOUNT = {
+    "email": limits.Text(254, required=True),
+    "full_name": limits.Text(200, required=True),
+    "password": limits.Text(1024, required=True),
+}
 
 
 class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
@@ -34,8 +45,8 @@ class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
 
     # Stored lower-cased (see services.normalise_email), so the unique index is
     # case-insensitive on both databases.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(ACCOUNT["email"].max_length), unique=True)
+    full_name: Mapped[str] = mapped_column(String(ACCOUNT["full_name"].max_length))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -96,6 +107,9 @@ class UserRole(Base):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
+TOKEN = {"label": limits.Text(100)}
+
+
 class ApiToken(IdMixin, TimestampMixin, Base):
     """A bearer token; only its SHA-256 is stored (the token itself is 256 random bits)."""
 
@@ -103,7 +117,7 @@ class ApiToken(IdMixin, TimestampMixin, Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    label: Mapped[str | None] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(String(TOKEN["label"].max_length))
     expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
@@ -120,7 +134,7 @@ class LoginThrottle(Base):
 
     __tablename__ = "login_throttle"
 
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    email: Mapped[str] = mapped_column(String(ACCOUNT["email"].max_length), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(index=True)  # old rows are pruned
     locked_until: Mapped[datetime | None]

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from scbi import audit
 from scbi.auth import throttle
-from scbi.auth.models import ApiToken, LoginThrottle, Role, User
+from scbi.auth.models import ACCOUNT, ApiToken, LoginThrottle, Role, User
 from scbi.auth.passwords import (
     hash_generated_password,
     hash_password,
@@ -53,7 +53,7 @@ def _check_email(email: str, fields: dict, *, exclude_id: int | None = None) -> 
     email = normalise_email(email)
     if not email:
         fields.setdefault("email", []).append(_("Enter an e-mail address."))
-    elif len(email) > 254 or not EMAIL_RE.match(email):
+    elif len(email) > ACCOUNT["email"].max_length or not EMAIL_RE.match(email):
         fields.setdefault("email", []).append(_("Enter a valid e-mail address."))
     else:
         existing = user_by_email(email)
@@ -95,8 +95,10 @@ def create_user(
     full_name = (full_name or "").strip()
     if not full_name:
         fields.setdefault("full_name", []).append(_("Enter the person's full name."))
-    elif len(full_name) > 200:
-        fields.setdefault("full_name", []).append(_("Use at most 200 characters."))
+    elif len(full_name) > ACCOUNT["full_name"].max_length:
+        fields.setdefault("full_name", []).append(
+            _("Use at most %(n)d characters.", n=ACCOUNT["full_name"].max_length)
+        )
     if password_hash is None:
         problems = password_problems(password or "", email=email, full_name=full_name)
         if problems:
@@ -146,8 +148,9 @@ def update_user(
     fields: dict[str, list[str]] = {}
     if full_name is not None:
         full_name = full_name.strip()
-        if not full_name or len(full_name) > 200:
-            fields["full_name"] = [_("Enter a full name of at most 200 characters.")]
+        most = ACCOUNT["full_name"].max_length
+        if not full_name or len(full_name) > most:
+            fields["full_name"] = [_("Enter a full name of at most %(n)d characters.", n=most)]
     if active is not None and not isinstance(active, bool):
         fields["active"] = [_("Must be true or false.")]
     new_roles = None
@@ -230,7 +233,7 @@ def authenticate(email: str, password: str, *, client: str | None = None) -> Use
     it). The attempt is counted and *committed* before the password is checked, so that
     no lock is held during the check: call this before changing anything else.
     """
-    email = normalise_email(email)[:254]
+    email = normalise_email(email)[: ACCOUNT["email"].max_length]
     now = utcnow()
     try:
         throttle.claim(email, client, now)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from scbi import audit
-from scbi.auth.models import ApiToken, User
+from scbi.auth.models import TOKEN, ApiToken, User
 from scbi.auth.services import authenticate
 from scbi.database import utcnow
 from scbi.errors import PasswordChangeRequired
@@ -41,7 +41,7 @@ def issue_token(
     token = ApiToken(
         user_id=user.id,
         token_hash=_digest(plain),
-        label=(label or "")[:100] or None,
+        label=(label or "")[: TOKEN["label"].max_length] or None,
         expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"],
     )
     db.session.add(token)

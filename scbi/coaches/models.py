@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scbi import limits
 from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
 from scbi.enums import Labelled
 
@@ -15,6 +16,17 @@ from scbi.enums import Labelled
 class CoachStatus(Labelled):
     ACTIVE = "active", _l("Active"), "success"
     INACTIVE = "inactive", _l("Inactive")
+
+
+# Field limits (scbi.limits), read by the forms, the API schemas and the services.
+COACH = {
+    "nationality": limits.Text(80, required=True),
+    "organisation": limits.Text(200, required=True),
+    "technical_expertise": limits.Text(5000, required=True),
+    "coaching_experience_years": limits.Number(0, 70),
+    "coaching_qualification": limits.Text(200),
+    "max_mentees": limits.Number(1, 50),
+}
 
 
 class Coach(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -27,11 +39,13 @@ class Coach(IdMixin, TimestampMixin, VersionMixin, Base):
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
-    nationality: Mapped[str] = mapped_column(String(80))
-    organisation: Mapped[str] = mapped_column(String(200))
+    nationality: Mapped[str] = mapped_column(String(COACH["nationality"].max_length))
+    organisation: Mapped[str] = mapped_column(String(COACH["organisation"].max_length))
     technical_expertise: Mapped[str] = mapped_column(Text)
     coaching_experience_years: Mapped[int] = mapped_column(Integer)
-    coaching_qualification: Mapped[str] = mapped_column(String(200), default="")
+    coaching_qualification: Mapped[str] = mapped_column(
+        String(COACH["coaching_qualification"].max_length), default=""
+    )
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
     host_institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
     contract_start: Mapped[date]

@@ -8,7 +8,7 @@ from scbi import audit
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.auth.profiles import create_profile_account
-from scbi.coaches.models import Coach, CoachStatus
+from scbi.coaches.models import COACH, Coach, CoachStatus
 from scbi.coaches.queries import active_mentee_counts
 from scbi.errors import check_version
 from scbi.extensions import db
@@ -49,29 +49,33 @@ def _profile_values(errors: Errors, data: dict) -> dict:
         "host_institution_id", Institution, data.get("host_institution_id"), label=_("institution")
     )
     values = {
-        "nationality": errors.text("nationality", data.get("nationality"), max_length=80),
-        "organisation": errors.text("organisation", data.get("organisation"), max_length=200),
+        "nationality": errors.text(
+            "nationality", data.get("nationality"), **COACH["nationality"].check()
+        ),
+        "organisation": errors.text(
+            "organisation", data.get("organisation"), **COACH["organisation"].check()
+        ),
         "technical_expertise": errors.text(
-            "technical_expertise", data.get("technical_expertise"), max_length=5000
+            "technical_expertise",
+            data.get("technical_expertise"),
+            **COACH["technical_expertise"].check(),
         ),
         "coaching_experience_years": errors.integer(
             "coaching_experience_years",
             data.get("coaching_experience_years"),
-            min_value=0,
-            max_value=70,
+            **COACH["coaching_experience_years"].check(),
         ),
         "coaching_qualification": errors.text(
             "coaching_qualification",
             data.get("coaching_qualification"),
-            max_length=200,
-            required=False,
+            **COACH["coaching_qualification"].check(),
         ),
         "sector_id": sector.id if sector else None,
         "host_institution_id": institution.id if institution else None,
         "contract_start": errors.date("contract_start", data.get("contract_start")),
         "contract_end": errors.date("contract_end", data.get("contract_end")),
         "max_mentees": errors.integer(
-            "max_mentees", _default(data.get("max_mentees"), 4), min_value=1, max_value=50
+            "max_mentees", _default(data.get("max_mentees"), 4), **COACH["max_mentees"].check()
         ),
         "status": errors.choice("status", data.get("status") or "active", CoachStatus),
     }

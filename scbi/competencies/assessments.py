@@ -23,7 +23,7 @@ from scbi import audit
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import can_manage_sector
 from scbi.coaches.models import Coach
-from scbi.competencies.models import Assessment, AssessorRole, ReviewStatus
+from scbi.competencies.models import ASSESSMENT, Assessment, AssessorRole, ReviewStatus
 from scbi.dates import today
 from scbi.errors import InvalidTransition, NotAllowed, ValidationFailed
 from scbi.extensions import db
@@ -114,11 +114,11 @@ def create_assessment(
                 "competency_id",
                 _("Choose a competency of the mentee's sector or a cross-cutting framework."),
             )
-    level = errors.integer("level", level, min_value=0, max_value=4)
+    level = errors.integer("level", level, **ASSESSMENT["level"].check())
     day = errors.date("assessed_on", assessed_on)
     if day and day > today():
         errors.add("assessed_on", _("The date cannot be in the future."))
-    note = errors.text("note", note, max_length=4000, required=False)
+    note = errors.text("note", note, **ASSESSMENT["note"].check())
     logs = _cited_logs(errors, mentee, log_ids, by)
     if day and day < mentee.joined_on:
         errors.add(

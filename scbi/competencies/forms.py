@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, TextAreaField
 from wtforms.fields.choices import SelectField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
+from scbi.competencies.models import ASSESSMENT
 from scbi.forms import BaseForm, MultiCheckboxField, RefField
 from scbi.programme.forms import level_choices
 
@@ -24,6 +25,6 @@ class AssessmentForm(BaseForm):
             "this competency in which the mentee led."
         ),
     )
-    note = TextAreaField(_l("Note"), validators=[Length(max=4000)])
+    note = TextAreaField(_l("Note"), validators=ASSESSMENT["note"].validators())
     request_review = BooleanField(_l("Ask my coach to review this self-assessment"))
     resolves = HiddenField()

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scbi import limits
 from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
 from scbi.enums import Labelled
 
@@ -33,6 +34,10 @@ assessment_log = Table(
     Column("assessment_id", ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True),
     Column("log_id", ForeignKey("transfer_log.id"), primary_key=True, index=True),
 )
+
+
+# Field limits (scbi.limits), read by the form, the API schema and the service.
+ASSESSMENT = {"level": limits.Number(0, 4), "note": limits.Text(4000)}
 
 
 class Assessment(IdMixin, TimestampMixin, VersionMixin, Base):

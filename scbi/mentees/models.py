@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scbi import limits
 from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
 from scbi.enums import Labelled
 
@@ -38,14 +39,25 @@ LEFT_STATUSES = (MenteeStatus.WITHDRAWN, MenteeStatus.LEFT_PUBLIC_SERVICE)
 EXIT_STATUSES = (MenteeStatus.GRADUATED, *LEFT_STATUSES)
 
 
+# Field limits (scbi.limits), read by the forms, the API schemas and the services.
+MENTEE = {
+    "staff_number": limits.Text(40, required=True),
+    "position": limits.Text(200, required=True),
+}
+# A change of status (MenteeStatusChange.note)
+MENTEE_STATUS = {"note": limits.Text(2000)}
+
+
 class Mentee(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "mentee"
     __table_args__ = (enum_check("gender", Gender), enum_check("status", MenteeStatus))
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
-    staff_number: Mapped[str] = mapped_column(String(40), unique=True)
+    staff_number: Mapped[str] = mapped_column(
+        String(MENTEE["staff_number"].max_length), unique=True
+    )
     gender: Mapped[Gender] = mapped_column(EnumText(Gender, 16))
-    position: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(MENTEE["position"].max_length))
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
     phase_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id"), index=True)

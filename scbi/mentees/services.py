@@ -16,7 +16,15 @@ from scbi.dates import today
 from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.hooks import Hook
-from scbi.mentees.models import EXIT_STATUSES, Gender, Mentee, MenteeStatus, MenteeStatusChange
+from scbi.mentees.models import (
+    EXIT_STATUSES,
+    MENTEE,
+    MENTEE_STATUS,
+    Gender,
+    Mentee,
+    MenteeStatus,
+    MenteeStatusChange,
+)
 from scbi.programme.models import Institution, Phase, Sector
 from scbi.programme.services import snapshot
 from scbi.validation import Errors
@@ -50,9 +58,11 @@ def _profile_values(errors: Errors, data: dict, exclude_id=None) -> dict:
     )
     phase = errors.ref("phase_id", Phase, data.get("phase_id"), required=False, label=_("phase"))
     values = {
-        "staff_number": errors.text("staff_number", data.get("staff_number"), max_length=40),
+        "staff_number": errors.text(
+            "staff_number", data.get("staff_number"), **MENTEE["staff_number"].check()
+        ),
         "gender": errors.choice("gender", data.get("gender"), Gender),
-        "position": errors.text("position", data.get("position"), max_length=200),
+        "position": errors.text("position", data.get("position"), **MENTEE["position"].check()),
         "institution_id": institution.id if institution else None,
         "sector_id": sector.id if sector else None,
         "phase_id": phase.id if phase else None,
@@ -147,7 +157,7 @@ def change_status(
     errors = Errors()
     status = errors.choice("status", status, MenteeStatus)
     when = errors.date("status_date", status_date)
-    note = errors.text("note", note, max_length=2000, required=False)
+    note = errors.text("note", note, **MENTEE_STATUS["note"].check())
     if when and when > today():
         errors.add("status_date", _("The date must not be in the future."))
     elif when and when < mentee.status_changed_on:

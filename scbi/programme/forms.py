@@ -16,7 +16,16 @@ from scbi.forms import (
     enum_choices,
     optional_int,
 )
-from scbi.programme.models import LEVEL_LABELS, ResultStatus
+from scbi.programme.models import (
+    COMPETENCY,
+    FRAMEWORK,
+    INSTITUTION,
+    LEVEL_LABELS,
+    PHASE,
+    PRIORITY_RESULT,
+    SECTOR,
+    ResultStatus,
+)
 
 
 def effective_on_field(label, description):
@@ -32,7 +41,7 @@ def level_choices(lowest: int = 0, highest: int = 4) -> list[SelectChoice]:
 class PhaseForm(BaseForm):
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(), Length(max=120)],
+        validators=PHASE["name"].validators(),
         description=_l("For example: SCBI Phase II"),
     )
     start_date = DateField(_l("Starts on"), validators=[InputRequired()])
@@ -41,20 +50,21 @@ class PhaseForm(BaseForm):
         validators=[Optional()],
         description=_l("Leave empty while the phase is open-ended."),
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    description = TextAreaField(_l("Description"), validators=PHASE["description"].validators())
     version = VersionField()
 
 
 class SectorForm(BaseForm):
     code = StringField(
         _l("Code"),
-        validators=[DataRequired(), Length(max=16)],
+        validators=SECTOR["code"].validators(),
         description=_l("Short and stable, e.g. ENE or AGR."),
     )
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=SECTOR["name"].validators())
     expert_target = IntegerField(
         _l("National experts wanted"),
-        validators=[InputRequired(), NumberRange(min=0)],
+        # the minimum only (the service holds the maximum too, in its own words)
+        validators=[InputRequired(), NumberRange(min=SECTOR["expert_target"].min)],
         description=_l("The critical mass the country aims for."),
     )
     target_date = DateField(_l("Target date"), validators=[InputRequired()])
@@ -80,14 +90,14 @@ class SectorForm(BaseForm):
 
 
 class InstitutionForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    acronym = StringField(_l("Acronym"), validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("Name"), validators=INSTITUTION["name"].validators())
+    acronym = StringField(_l("Acronym"), validators=INSTITUTION["acronym"].validators())
     sector_id = RefField(_l("Sector"), validators=[InputRequired()])
     version = VersionField()
 
 
 class PriorityResultForm(BaseForm):
-    title = StringField(_l("Result"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Result"), validators=PRIORITY_RESULT["title"].validators())
     sector_id = RefField(_l("Sector"), validators=[InputRequired()])
     institution_id = RefField(_l("Institution"), validators=[Optional()])
     due_date = DateField(_l("Due"), validators=[InputRequired()])
@@ -97,17 +107,17 @@ class PriorityResultForm(BaseForm):
     )
     status_note = TextAreaField(
         _l("Status note"),
-        validators=[Length(max=2000)],
+        validators=PRIORITY_RESULT["status_note"].validators(),
         description=_l("What happened; kept in the dated history."),
     )
     version = VersionField()
 
 
 class FrameworkForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=FRAMEWORK["name"].validators())
     idnumber = StringField(
         _l("ID number"),
-        validators=[DataRequired(), Length(max=100)],
+        validators=FRAMEWORK["idnumber"].validators(),
         description=_l("Unique; Moodle uses it to match frameworks."),
     )
     sector_id = RefField(
@@ -122,15 +132,17 @@ class FrameworkForm(BaseForm):
             "figures for earlier dates do not change."
         ),
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    description = TextAreaField(_l("Description"), validators=FRAMEWORK["description"].validators())
     version = VersionField()
 
 
 class CompetencyForm(BaseForm):
-    short_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    idnumber = StringField(_l("ID number"), validators=[DataRequired(), Length(max=100)])
+    short_name = StringField(_l("Name"), validators=COMPETENCY["short_name"].validators())
+    idnumber = StringField(_l("ID number"), validators=COMPETENCY["idnumber"].validators())
     parent_id = RefField(_l("Under"), validators=[Optional()])
-    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    description = TextAreaField(
+        _l("Description"), validators=COMPETENCY["description"].validators()
+    )
     core = BooleanField(
         _l("Core competency"), description=_l("Core competencies define a national expert.")
     )

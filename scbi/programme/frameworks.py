@@ -26,7 +26,13 @@ from scbi.errors import ValidationFailed, check_version
 from scbi.extensions import db
 from scbi.programme import rules
 from scbi.programme.core_choice import Node
-from scbi.programme.models import Competency, CompetencyFramework, Sector
+from scbi.programme.models import (
+    COMPETENCY,
+    FRAMEWORK,
+    Competency,
+    CompetencyFramework,
+    Sector,
+)
 from scbi.programme.moodle import (
     CompetencyRow,
     FrameworkRow,
@@ -44,11 +50,11 @@ def _framework_values(errors: Errors, data: dict, exclude_id=None) -> dict:
         "sector_id", Sector, data.get("sector_id"), required=False, label=_("sector")
     )
     values = {
-        "name": errors.text("name", data.get("name"), max_length=200),
-        "idnumber": errors.text("idnumber", data.get("idnumber"), max_length=100),
+        "name": errors.text("name", data.get("name"), **FRAMEWORK["name"].check()),
+        "idnumber": errors.text("idnumber", data.get("idnumber"), **FRAMEWORK["idnumber"].check()),
         "sector_id": sector.id if sector else None,
         "description": errors.text(
-            "description", data.get("description"), max_length=20000, required=False
+            "description", data.get("description"), **FRAMEWORK["description"].check()
         ),
     }
     for name in ("name", "idnumber", "description"):
@@ -118,10 +124,12 @@ def _competency_values(
     errors: Errors, framework: CompetencyFramework, data: dict, competency: Competency | None = None
 ) -> dict:
     values = {
-        "idnumber": errors.text("idnumber", data.get("idnumber"), max_length=100),
-        "short_name": errors.text("short_name", data.get("short_name"), max_length=100),
+        "idnumber": errors.text("idnumber", data.get("idnumber"), **COMPETENCY["idnumber"].check()),
+        "short_name": errors.text(
+            "short_name", data.get("short_name"), **COMPETENCY["short_name"].check()
+        ),
         "description": errors.text(
-            "description", data.get("description"), max_length=20000, required=False
+            "description", data.get("description"), **COMPETENCY["description"].check()
         ),
         "parent_id": None,
         "core": bool(data.get("core", False)),

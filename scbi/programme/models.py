@@ -21,13 +21,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scbi import validation
+from scbi import limits, validation
 from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
 from scbi.enums import Labelled
 
 # The earliest date SCBI accepts (scbi.validation); a dated rule from this day is in force
 # "from the start".
 EARLIEST_DATE = validation.EARLIEST_DATE
+
+# Field limits (scbi.limits), read by the forms, the API schemas and the services.
+PHASE = {"name": limits.Text(120, required=True), "description": limits.Text(5000)}
 
 
 class Phase(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -36,7 +39,7 @@ class Phase(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ends_after_start"),
     )
 
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(PHASE["name"].max_length), unique=True)
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     description: Mapped[str] = mapped_column(Text, default="")
@@ -56,6 +59,16 @@ coordinator_sector = Table(
 )
 
 
+SECTOR = {
+    "code": limits.Text(16, required=True),
+    "name": limits.Text(120, required=True),
+    # The form and the API's document give only the minimum (the document is pinned);
+    # the service refuses more than the maximum as well.
+    "expert_target": limits.Number(0, 100_000),
+    "expert_level": limits.Number(1, 4),
+}
+
+
 class Sector(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "sector"
     __table_args__ = (
@@ -63,8 +76,8 @@ class Sector(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint("expert_target >= 0", name="expert_target_not_negative"),
     )
 
-    code: Mapped[str] = mapped_column(String(16), unique=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    code: Mapped[str] = mapped_column(String(SECTOR["code"].max_length), unique=True)
+    name: Mapped[str] = mapped_column(String(SECTOR["name"].max_length), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     expert_target: Mapped[int] = mapped_column(Integer)
     target_date: Mapped[date]
@@ -102,11 +115,14 @@ class SectorRule(IdMixin, Base):
     recorded_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
 
 
+INSTITUTION = {"name": limits.Text(200, required=True), "acronym": limits.Text(20, required=True)}
+
+
 class Institution(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "institution"
 
-    name: Mapped[str] = mapped_column(String(200))
-    acronym: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(INSTITUTION["name"].max_length))
+    acronym: Mapped[str] = mapped_column(String(INSTITUTION["acronym"].max_length), unique=True)
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
 
     sector: Mapped[Sector] = relationship(lazy="joined")
@@ -133,6 +149,10 @@ class ResultStatus(Labelled):
     DROPPED = "dropped", _l("Dropped"), "secondary"
 
 
+# status_note: the note of a new dated status (PriorityResultStatus.note)
+PRIORITY_RESULT = {"title": limits.Text(300, required=True), "status_note": limits.Text(2000)}
+
+
 class PriorityResult(IdMixin, TimestampMixin, VersionMixin, Base):
     """A development result the government set for a sector; coaching supports it."""
 
@@ -141,7 +161,7 @@ class PriorityResult(IdMixin, TimestampMixin, VersionMixin, Base):
 
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(PRIORITY_RESULT["title"].max_length))
     due_date: Mapped[date]
     status: Mapped[ResultStatus] = mapped_column(
         EnumText(ResultStatus, 16), default=ResultStatus.NOT_STARTED
@@ -175,6 +195,13 @@ class PriorityResultStatus(IdMixin, Base):
     recorded_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
 
 
+FRAMEWORK = {
+    "name": limits.Text(200, required=True),
+    "idnumber": limits.Text(100, required=True),
+    "description": limits.Text(20000),
+}
+
+
 class CompetencyFramework(IdMixin, TimestampMixin, VersionMixin, Base):
     """A tree of competencies; a sector's own, or cross-cutting (no sector).
 
@@ -184,8 +211,8 @@ class CompetencyFramework(IdMixin, TimestampMixin, VersionMixin, Base):
 
     __tablename__ = "competency_framework"
 
-    name: Mapped[str] = mapped_column(String(200))
-    idnumber: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(FRAMEWORK["name"].max_length))
+    idnumber: Mapped[str] = mapped_column(String(FRAMEWORK["idnumber"].max_length), unique=True)
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("sector.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     description_format: Mapped[int] = mapped_column(Integer, default=1)
@@ -201,6 +228,13 @@ class CompetencyFramework(IdMixin, TimestampMixin, VersionMixin, Base):
     )
 
 
+COMPETENCY = {
+    "idnumber": limits.Text(100, required=True),
+    "short_name": limits.Text(100, required=True),
+    "description": limits.Text(20000),
+}
+
+
 class Competency(IdMixin, TimestampMixin, VersionMixin, Base):
     __tablename__ = "competency"
     __table_args__ = (UniqueConstraint("framework_id", "idnumber"),)
@@ -209,8 +243,8 @@ class Competency(IdMixin, TimestampMixin, VersionMixin, Base):
         ForeignKey("competency_framework.id", ondelete="CASCADE"), index=True
     )
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("competency.id"), index=True)
-    idnumber: Mapped[str] = mapped_column(String(100))
-    short_name: Mapped[str] = mapped_column(String(100))
+    idnumber: Mapped[str] = mapped_column(String(COMPETENCY["idnumber"].max_length))
+    short_name: Mapped[str] = mapped_column(String(COMPETENCY["short_name"].max_length))
     description: Mapped[str] = mapped_column(Text, default="")
     description_format: Mapped[int] = mapped_column(Integer, default=1)
     core: Mapped[bool] = mapped_column(Boolean, default=False)

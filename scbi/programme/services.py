@@ -19,6 +19,10 @@ from scbi.extensions import db
 from scbi.programme import rules
 from scbi.programme.models import (
     EARLIEST_DATE,
+    INSTITUTION,
+    PHASE,
+    PRIORITY_RESULT,
+    SECTOR,
     Institution,
     Phase,
     PriorityResult,
@@ -50,11 +54,11 @@ PHASE_FIELDS = ("name", "start_date", "end_date", "description")
 
 def _phase_values(errors: Errors, data: dict, exclude_id=None) -> dict:
     values = {
-        "name": errors.text("name", data.get("name"), max_length=120),
+        "name": errors.text("name", data.get("name"), **PHASE["name"].check()),
         "start_date": errors.date("start_date", data.get("start_date")),
         "end_date": errors.date("end_date", data.get("end_date"), required=False),
         "description": errors.text(
-            "description", data.get("description"), max_length=5000, required=False
+            "description", data.get("description"), **PHASE["description"].check()
         ),
     }
     _unique(
@@ -119,14 +123,14 @@ SECTOR_FIELDS = ("code", "name", "active", "expert_target", "target_date", "expe
 
 def _sector_values(errors: Errors, data: dict, exclude_id=None) -> dict:
     values = {
-        "code": errors.text("code", data.get("code"), max_length=16).upper(),
-        "name": errors.text("name", data.get("name"), max_length=120),
+        "code": errors.text("code", data.get("code"), **SECTOR["code"].check()).upper(),
+        "name": errors.text("name", data.get("name"), **SECTOR["name"].check()),
         "expert_target": errors.integer(
-            "expert_target", data.get("expert_target"), min_value=0, max_value=100_000
+            "expert_target", data.get("expert_target"), **SECTOR["expert_target"].check()
         ),
         "target_date": errors.date("target_date", data.get("target_date")),
         "expert_level": errors.integer(
-            "expert_level", data.get("expert_level", 3) or 3, min_value=1, max_value=4
+            "expert_level", data.get("expert_level", 3) or 3, **SECTOR["expert_level"].check()
         ),
         "active": bool(data.get("active", True)),
     }
@@ -232,8 +236,10 @@ INSTITUTION_FIELDS = ("name", "acronym", "sector_id")
 def _institution_values(errors: Errors, data: dict, exclude_id=None) -> dict:
     sector = errors.ref("sector_id", Sector, data.get("sector_id"), label=_("sector"))
     values = {
-        "name": errors.text("name", data.get("name"), max_length=200),
-        "acronym": errors.text("acronym", data.get("acronym"), max_length=20).upper(),
+        "name": errors.text("name", data.get("name"), **INSTITUTION["name"].check()),
+        "acronym": errors.text(
+            "acronym", data.get("acronym"), **INSTITUTION["acronym"].check()
+        ).upper(),
         "sector_id": sector.id if sector else None,
     }
     _unique(
@@ -294,7 +300,7 @@ def _result_values(errors: Errors, data: dict) -> dict:
     return {
         "sector_id": sector.id if sector else None,
         "institution_id": institution.id if institution else None,
-        "title": errors.text("title", data.get("title"), max_length=300),
+        "title": errors.text("title", data.get("title"), **PRIORITY_RESULT["title"].check()),
         "due_date": errors.date("due_date", data.get("due_date")),
         "status": errors.choice("status", data.get("status") or "not_started", ResultStatus),
     }
@@ -306,7 +312,7 @@ def create_priority_result(
     require_configure(by)
     errors = Errors()
     values = _result_values(errors, data)
-    note = errors.text("status_note", status_note, max_length=2000, required=False)
+    note = errors.text("status_note", status_note, **PRIORITY_RESULT["status_note"].check())
     errors.raise_if_any()
     result = PriorityResult(**values)
     db.session.add(result)
@@ -332,7 +338,7 @@ def update_priority_result(
     check_version(result, version)
     errors = Errors()
     values = _result_values(errors, {**snapshot(result, *RESULT_FIELDS), **data})
-    note = errors.text("status_note", status_note, max_length=2000, required=False)
+    note = errors.text("status_note", status_note, **PRIORITY_RESULT["status_note"].check())
     errors.raise_if_any()
     status_changed = values["status"] != result.status
     _apply(result, values, by, "priority_result.update")

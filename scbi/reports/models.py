@@ -22,11 +22,17 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scbi import limits
 from scbi.auth.models import User
 from scbi.database import Base, IdMixin, utcnow
 from scbi.programme.models import Sector
 
 NARRATIVE = ("went_well", "went_badly", "next_steps")
+
+# Field limits (scbi.limits), read by the API schemas and the services: a report's fiscal
+# period (as asked for, and as published) and a publication's narrative.
+PERIOD = {"fy": limits.Number(2000, 2100), "quarter": limits.Number(1, 4)}
+PUBLICATION = {name: limits.Text(10_000, required=True) for name in NARRATIVE}
 
 
 class PublishedReport(IdMixin, Base):

@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 
 from scbi.dates import today
 from scbi.errors import ValidationFailed
+from scbi.limits import Number
+from scbi.reports.models import PERIOD
 from scbi.validation import EARLIEST_DATE, LATEST_DATE
 
 MAX_DAYS = 366 * 12  # a report longer than twelve years is a typo
@@ -110,8 +112,10 @@ def parse(args) -> Period:
     if raw_quarter and not raw_fy:
         raise ValidationFailed(fields={"fy": [_("Give the fiscal year of the quarter.")]})
     if raw_fy:
-        year = _integer(raw_fy, "fy", 2000, 2100, fields)
-        quarter = _integer(raw_quarter, "quarter", 1, 4, fields) if raw_quarter else None
+        year = _integer(raw_fy, "fy", PERIOD["fy"], fields)
+        quarter = (
+            _integer(raw_quarter, "quarter", PERIOD["quarter"], fields) if raw_quarter else None
+        )
         if fields:
             raise ValidationFailed(fields=fields)
         return fiscal_quarter(year, quarter) if quarter else fiscal_year(year)
@@ -139,10 +143,12 @@ def _date(raw: str, name: str, fields) -> date | None:
     return day
 
 
-def _integer(raw: str, name: str, low: int, high: int, fields) -> int | None:
-    if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
+def _integer(raw: str, name: str, limit: Number, fields) -> int | None:
+    if raw.isascii() and raw.isdigit() and limit.min <= int(raw) <= limit.max:
         return int(raw)
-    fields[name] = [_("Give a whole number from %(low)s to %(high)s.", low=low, high=high)]
+    fields[name] = [
+        _("Give a whole number from %(low)s to %(high)s.", low=limit.min, high=limit.max)
+    ]
     return None
 
 

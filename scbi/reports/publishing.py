@@ -29,13 +29,10 @@ from scbi.errors import Conflict, NotFound, duplicate_field
 from scbi.extensions import db
 from scbi.reports import exports, metrics, periods
 from scbi.reports.differences import differences
-from scbi.reports.models import NARRATIVE, PublishedReport
+from scbi.reports.models import NARRATIVE, PERIOD, PUBLICATION, PublishedReport
 from scbi.reports.periods import Period
 from scbi.reports.service import sector_or_404, slug
 from scbi.validation import Errors
-
-MAX_NARRATIVE = 10_000
-
 
 # --- the rules -----------------------------------------------------------------------------
 
@@ -62,7 +59,7 @@ def requested_period(fy, quarter=None, start=None, end=None) -> Period:
     errors = Errors()
     if start is not None or end is not None:
         errors.add("from", refusal(periods.date_range(start or end, end or start))[1])
-    year = errors.integer("fy", fy, min_value=2000, max_value=2100)
+    year = errors.integer("fy", fy, **PERIOD["fy"].check())
     errors.raise_if_any()
     return periods.fiscal_quarter(year, quarter) if quarter else periods.fiscal_year(year)
 
@@ -79,7 +76,7 @@ def publish(
     sector = sector_or_404(by, sector_id)
     errors = Errors()
     texts = {
-        name: errors.text(name, value, max_length=MAX_NARRATIVE)
+        name: errors.text(name, value, **PUBLICATION[name].check())
         for name, value in zip(NARRATIVE, (went_well, went_badly, next_steps), strict=True)
     }
     if refused := refusal(period):

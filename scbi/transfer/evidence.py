@@ -19,7 +19,7 @@ from scbi.database import utcnow
 from scbi.downloads import Download
 from scbi.errors import InvalidTransition, NotAllowed, NotFound, TooLarge, ValidationFailed
 from scbi.extensions import db
-from scbi.transfer.models import Evidence, LogEvent, LogStatus, TransferLog
+from scbi.transfer.models import EVIDENCE, Evidence, LogEvent, LogStatus, TransferLog
 from scbi.validation import Errors
 
 
@@ -73,7 +73,7 @@ def add_file(
         raise ValidationFailed(fields=message, code="file_refused") from None
     evidence = Evidence(
         log_id=log.id,
-        title=(title or name)[:200],
+        title=(title or name)[: EVIDENCE["title"].max_length],
         original_name=name,
         stored_name=stored.stored_name,
         content_type=stored.content_type,
@@ -88,8 +88,8 @@ def add_file(
 def add_link(log: TransferLog, *, by: User, url: str, title: str) -> Evidence:
     _require_author(log, by)
     errors = Errors()
-    url = errors.text("url", url, max_length=2000)
-    title = errors.text("title", title, max_length=200)
+    url = errors.text("url", url, **EVIDENCE["url"].check())
+    title = errors.text("title", title, **EVIDENCE["title"].check())
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
         errors.add("url", _("Give a web address starting with https:// or http://."))
     errors.raise_if_any()

@@ -15,11 +15,21 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice, SelectField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, enum_choices
 from scbi.programme.forms import level_choices
-from scbi.transfer.models import ActivityType, MenteeRole
+from scbi.transfer.models import (
+    EVIDENCE,
+    LOG,
+    LOG_RESPONSE,
+    PAIRING,
+    PAIRING_END,
+    PLAN_DECISION,
+    PLAN_ITEM,
+    ActivityType,
+    MenteeRole,
+)
 
 
 class PairingForm(BaseForm):
@@ -37,7 +47,7 @@ class PairingForm(BaseForm):
     )
     cross_sector_reason = TextAreaField(
         _l("Why another sector than the mentee's?"),
-        validators=[Length(max=2000)],
+        validators=PAIRING["cross_sector_reason"].validators(),
         description=_l("Only when the pairing's sector is not the mentee's."),
     )
 
@@ -51,7 +61,12 @@ class PairingEndForm(BaseForm):
         ],
     )
     end_date = DateField(_l("Ended on"), validators=[InputRequired()])
-    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=2000)])
+    reason = TextAreaField(
+        _l("Reason"),
+        # InputRequired (not the limit's DataRequired): spaces alone reach the service,
+        # which refuses them
+        validators=[InputRequired(), *PAIRING_END["reason"].validators(required=False)],
+    )
     version = VersionField()
 
 
@@ -71,7 +86,9 @@ class PlanItemForm(Form):
     target_date = DateField(_l("By"), validators=[Optional()])
     methods = MultiCheckboxField(_l("Transfer methods"), choices=ACTIVITY_CHOICES)
     expected_evidence = TextAreaField(
-        _l("Evidence that will show the skill was transferred"), validators=[Length(max=2000)]
+        _l("Evidence that will show the skill was transferred"),
+        # required by the service, which names the row that lacks it
+        validators=PLAN_ITEM["expected_evidence"].validators(required=False),
     )
     priority_result_id = RefField(_l("Priority result it serves"), validators=[Optional()])
 
@@ -97,7 +114,7 @@ class PlanForm(BaseForm):
 class DecisionForm(BaseForm):
     comment = TextAreaField(
         _l("Comment"),
-        validators=[Length(max=2000)],
+        validators=PLAN_DECISION["comment"].validators(),
         description=_l("Required when returning the plan: say what to fix."),
     )
     version = VersionField()
@@ -110,8 +127,9 @@ class LogForm(BaseForm):
     hours = DecimalField(
         _l("Hours"),
         places=2,
+        # no NumberRange: the service refuses hours out of range in its own words
         validators=[InputRequired()],
-        render_kw={"step": "0.25", "min": "0.25", "max": "24", "inputmode": "decimal"},
+        render_kw={**LOG["hours"].render_kw(), "inputmode": "decimal"},
     )
     activity_type = SelectField(_l("Activity"), choices=ACTIVITY_CHOICES)
     mentee_role = RadioField(
@@ -120,12 +138,14 @@ class LogForm(BaseForm):
         validators=[InputRequired()],
     )
     competency_ids = MultiCheckboxField(_l("Competencies of the plan"), coerce=int)
-    title = StringField(_l("What was done"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Details"), validators=[Length(max=10000)])
+    title = StringField(_l("What was done"), validators=LOG["title"].validators())
+    description = TextAreaField(_l("Details"), validators=LOG["description"].validators())
     off_plan_ids = SelectMultipleField(
         _l("Other competencies (off-plan)"), coerce=int, validate_choice=False
     )
-    off_plan_reason = TextAreaField(_l("Why off-plan"), validators=[Length(max=2000)])
+    off_plan_reason = TextAreaField(
+        _l("Why off-plan"), validators=LOG["off_plan_reason"].validators()
+    )
     version = VersionField()
     save = SubmitField(_l("Save draft"))
     submit_log = SubmitField(_l("Save and send to the mentee"))
@@ -141,7 +161,7 @@ class LogForm(BaseForm):
 
 
 class ResponseForm(BaseForm):
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+    comment = TextAreaField(_l("Comment"), validators=LOG_RESPONSE["comment"].validators())
     version = VersionField()
     acknowledge = SubmitField(_l("Acknowledge"))
     dispute = SubmitField(_l("Dispute"))
@@ -149,5 +169,8 @@ class ResponseForm(BaseForm):
 
 class EvidenceForm(BaseForm):
     file = FileField(_l("File"), description=_l("PDF, Office, image, CSV or text; 10 MB at most."))
-    url = StringField(_l("…or a link"), validators=[Optional(), Length(max=2000)])
-    title = StringField(_l("Title"), validators=[Length(max=200)])
+    # a file or a link: the service asks for the link's address and title when it is a link
+    url = StringField(
+        _l("…or a link"), validators=[Optional(), *EVIDENCE["url"].validators(required=False)]
+    )
+    title = StringField(_l("Title"), validators=EVIDENCE["title"].validators(required=False))

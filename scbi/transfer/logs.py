@@ -21,6 +21,8 @@ from scbi.errors import InvalidTransition, NotAllowed, check_version
 from scbi.extensions import db
 from scbi.programme.models import Competency
 from scbi.transfer.models import (
+    LOG,
+    LOG_RESPONSE,
     ActivityType,
     LogEvent,
     LogStatus,
@@ -71,10 +73,12 @@ def _minutes(errors: Errors, hours) -> int | None:
     except InvalidOperation:
         errors.add("hours", _("Enter a number of hours, e.g. 1.5."))
         return None
-    if not value.is_finite() or not Decimal("0.25") <= value <= 24:
-        errors.add("hours", _("Between 0.25 and 24 hours."))
+    limit = LOG["hours"]
+    low, high, step = (Decimal(str(n)) for n in (limit.min, limit.max, limit.step))
+    if not value.is_finite() or not low <= value <= high:
+        errors.add("hours", _("Between %(low)s and %(high)s hours.", low=low, high=high))
         return None
-    if (value * 4) % 1:
+    if value % step:
         errors.add("hours", _("Use quarter hours (0.25, 0.5, 0.75 …)."))
         return None
     return int(value * 60)
@@ -111,13 +115,13 @@ def _values(pairing: Pairing, data: dict) -> dict:
         "activity_date": day,
         "activity_type": errors.choice("activity_type", data.get("activity_type"), ActivityType),
         "minutes": _minutes(errors, data.get("hours")),
-        "title": errors.text("title", data.get("title"), max_length=200),
+        "title": errors.text("title", data.get("title"), **LOG["title"].check()),
         "description": errors.text(
-            "description", data.get("description"), max_length=10000, required=False
+            "description", data.get("description"), **LOG["description"].check()
         ),
         "mentee_role": errors.choice("mentee_role", data.get("mentee_role"), MenteeRole),
         "off_plan_reason": errors.text(
-            "off_plan_reason", data.get("off_plan_reason"), max_length=2000, required=False
+            "off_plan_reason", data.get("off_plan_reason"), **LOG["off_plan_reason"].check()
         ),
     }
     ids = data.get("competency_ids") or []
@@ -293,7 +297,7 @@ def acknowledge_log(log: TransferLog, *, by: User, version=None, comment: str = 
         raise NotAllowed(_("Only the pairing's mentee acknowledges its logs."))
     _require_mentee_present(log.pairing)
     errors = Errors()
-    comment = errors.text("comment", comment, max_length=2000, required=False)
+    comment = errors.text("comment", comment, **LOG_RESPONSE["comment"].check())
     errors.raise_if_any()
     log.mentee_comment, log.responded_at = comment, utcnow()
     return _transition(
@@ -307,7 +311,7 @@ def dispute_log(log: TransferLog, *, by: User, version=None, comment: str = "") 
         raise NotAllowed(_("Only the pairing's mentee disputes its logs."))
     _require_mentee_present(log.pairing)
     errors = Errors()
-    comment = errors.text("comment", comment, max_length=2000)
+    comment = errors.text("comment", comment, **LOG_RESPONSE["comment"].check(required=True))
     if not comment:
         errors.fields["comment"] = [_("Say what is wrong so the coach can correct it.")]
     errors.raise_if_any()

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scbi import limits
 from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
 from scbi.enums import Labelled
 
@@ -32,6 +33,10 @@ class PairingStatus(Labelled):
 
 
 OPEN_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
+
+# Field limits (scbi.limits), read by the forms, the API schemas and the services.
+PAIRING = {"cross_sector_reason": limits.Text(2000)}
+PAIRING_END = {"reason": limits.Text(2000, required=True)}
 
 
 class Pairing(IdMixin, TimestampMixin, VersionMixin, Base):
@@ -108,6 +113,9 @@ class PlanStatus(Labelled):
 
 OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED)
 
+# An approval's comment, or a return's (which requires it: plans.return_plan says so).
+PLAN_DECISION = {"comment": limits.Text(2000)}
+
 
 class TransferPlan(IdMixin, TimestampMixin, VersionMixin, Base):
     """What the coach will hand over in a pairing; ``number`` counts its revisions."""
@@ -147,6 +155,13 @@ class TransferPlan(IdMixin, TimestampMixin, VersionMixin, Base):
     @property
     def is_returned(self) -> bool:
         return self.status == PlanStatus.RETURNED
+
+
+PLAN_ITEM = {
+    "baseline_level": limits.Number(0, 3),
+    "target_level": limits.Number(1, 4),
+    "expected_evidence": limits.Text(2000, required=True),
+}
 
 
 class PlanItem(IdMixin, Base):
@@ -202,6 +217,16 @@ log_competency = Table(
 )
 
 
+LOG = {
+    "hours": limits.Number(0.25, 24, step=0.25),
+    "title": limits.Text(200, required=True),
+    "description": limits.Text(10000),
+    "off_plan_reason": limits.Text(2000),
+}
+# The mentee's acknowledgement or dispute (which requires it: logs.dispute_log says so).
+LOG_RESPONSE = {"comment": limits.Text(2000)}
+
+
 class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     """What a coach did with the mentee, confirmed by the mentee, with evidence."""
 
@@ -221,7 +246,7 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     activity_date: Mapped[date]
     activity_type: Mapped[ActivityType] = mapped_column(EnumText(ActivityType, 20))
     minutes: Mapped[int] = mapped_column(Integer)  # hours × 60: quarter hours, exactly
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(LOG["title"].max_length))
     description: Mapped[str] = mapped_column(Text, default="")
     mentee_role: Mapped[MenteeRole] = mapped_column(EnumText(MenteeRole, 12))
     off_plan_reason: Mapped[str] = mapped_column(Text, default="")
@@ -282,6 +307,9 @@ class LogEvent(IdMixin, Base):
     by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
 
 
+EVIDENCE = {"url": limits.Text(2000, required=True), "title": limits.Text(200, required=True)}
+
+
 class Evidence(IdMixin, Base):
     """A file (stored outside static/ under a random name) or a link, attached to a log."""
 
@@ -291,13 +319,13 @@ class Evidence(IdMixin, Base):
     )
 
     log_id: Mapped[int] = mapped_column(ForeignKey("transfer_log.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(EVIDENCE["title"].max_length))
     original_name: Mapped[str | None] = mapped_column(String(255))
     stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
     content_type: Mapped[str | None] = mapped_column(String(100))
     size: Mapped[int | None]
     sha256: Mapped[str | None] = mapped_column(String(64))
-    url: Mapped[str | None] = mapped_column(String(2000))
+    url: Mapped[str | None] = mapped_column(String(EVIDENCE["url"].max_length))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[datetime]
 

@@ -19,6 +19,8 @@ from scbi.extensions import db
 from scbi.programme.models import Competency, CompetencyFramework, PriorityResult
 from scbi.transfer.models import (
     OPEN_PLAN_STATUSES,
+    PLAN_DECISION,
+    PLAN_ITEM,
     ActivityType,
     Pairing,
     PlanItem,
@@ -91,10 +93,10 @@ def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
                 errors.add(key + "competency_id", _("This competency is already in the plan."))
             seen.add(competency_id)
         baseline = errors.integer(
-            key + "baseline_level", raw.get("baseline_level"), min_value=0, max_value=3
+            key + "baseline_level", raw.get("baseline_level"), **PLAN_ITEM["baseline_level"].check()
         )
         target = errors.integer(
-            key + "target_level", raw.get("target_level"), min_value=1, max_value=4
+            key + "target_level", raw.get("target_level"), **PLAN_ITEM["target_level"].check()
         )
         if baseline is not None and target is not None and target <= baseline:
             errors.add(
@@ -126,7 +128,9 @@ def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
                 ),
             )
         evidence = errors.text(
-            key + "expected_evidence", raw.get("expected_evidence"), max_length=2000
+            key + "expected_evidence",
+            raw.get("expected_evidence"),
+            **PLAN_ITEM["expected_evidence"].check(),
         )
         result_id = raw.get("priority_result_id") or None
         if result_id is not None:
@@ -325,7 +329,7 @@ def approve_plan(plan: TransferPlan, *, by: User, version=None, comment: str = "
     if not can_decide(by, plan.pairing):
         raise NotAllowed
     errors = Errors()
-    comment = errors.text("comment", comment, max_length=2000, required=False)
+    comment = errors.text("comment", comment, **PLAN_DECISION["comment"].check())
     errors.raise_if_any()
     previous = approved_plan(plan.pairing_id)
     _move(plan, by, version, {PlanStatus.SUBMITTED}, PlanStatus.APPROVED, "plan.approve", comment)
@@ -348,7 +352,7 @@ def return_plan(plan: TransferPlan, *, by: User, version=None, comment: str = ""
     if not can_decide(by, plan.pairing):
         raise NotAllowed
     errors = Errors()
-    comment = errors.text("comment", comment, max_length=2000)
+    comment = errors.text("comment", comment, **PLAN_DECISION["comment"].check(required=True))
     errors.raise_if_any()
     _move(plan, by, version, {PlanStatus.SUBMITTED}, PlanStatus.RETURNED, "plan.return", comment)
     plan.decided_by_id, plan.decided_at, plan.decision_comment = by.id, utcnow(), comment

@@ -28,6 +28,8 @@ from scbi.programme.models import Phase, Sector
 from scbi.programme.services import snapshot
 from scbi.transfer.models import (
     OPEN_STATUSES,
+    PAIRING,
+    PAIRING_END,
     SENT_LOG_STATUSES,
     Pairing,
     PairingStatus,
@@ -99,7 +101,7 @@ def create_pairing(
     start = errors.date("start_date", start_date)
     end = errors.date("planned_end_date", planned_end_date)
     reason = errors.text(
-        "cross_sector_reason", cross_sector_reason, max_length=2000, required=False
+        "cross_sector_reason", cross_sector_reason, **PAIRING["cross_sector_reason"].check()
     )
     if sector is not None:
         require_sector(by, sector.id)  # 403 before any detail about other sectors leaks
@@ -236,7 +238,7 @@ def end_pairing(pairing: Pairing, *, by: User, version, status, end_date, reason
     if status in (PairingStatus.ACTIVE.value, PairingStatus.PAUSED.value):
         errors.add("status", _("Choose completed or terminated."))
     end = errors.date("end_date", end_date)
-    reason = errors.text("reason", reason, max_length=2000)
+    reason = errors.text("reason", reason, **PAIRING_END["reason"].check())
     if end and end < pairing.start_date:
         errors.add(
             "end_date",
