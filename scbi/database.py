@@ -34,6 +34,23 @@ NAMING_CONVENTION = {
 }
 
 
+def commit() -> None:
+    """End the request's unit of work: what the services changed is written, once.
+
+    Services only flush; the view, API handler or CLI command that called them commits
+    here (or rolls back below), so those modules never hold the session themselves."""
+    from scbi.extensions import db
+
+    db.session.commit()
+
+
+def rollback() -> None:
+    """Drop the request's changes (a refused form is shown again with nothing saved)."""
+    from scbi.extensions import db
+
+    db.session.rollback()
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -12,9 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from scbi.database import commit, rollback
 from scbi.enums import Labelled
 from scbi.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
-from scbi.extensions import db
 
 NOT_DATA = {"csrf_token", "submit"}
 
@@ -108,20 +108,23 @@ def form_page(
     template: str,
     save: Callable[[dict], object],
     done: Callable[[object], object],
+    *,
+    aliases: dict[str, str] | None = None,
     **context,
 ):
     """The usual form page: show, validate, call the service, commit once, or re-render
-    with every message beside its field and the input kept (422, or 409 when stale)."""
+    with every message beside its field and the input kept (422, or 409 when stale).
+    ``aliases`` names the form field of a service field called otherwise."""
     status = 200
     if form.validate_on_submit():
         try:
             result = save(form.values())
         except FORM_ERRORS as error:
-            db.session.rollback()
-            form.apply(error)
+            rollback()
+            form.apply(error, aliases=aliases)
             status = error.status
         else:
-            db.session.commit()
+            commit()
             return done(result)
     elif form.is_submitted():
         status = 422
