@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy import select, text
-from sqlalchemy.exc import SQLAlchemyError
 
+from scbi import database
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth import services
 from scbi.auth.models import ACCOUNT, TOKEN
 from scbi.auth.tokens import issue_token, revoke_token
+from scbi.coaches.queries import coach_id_of
+from scbi.database import commit
 from scbi.errors import NotAuthenticated, PasswordChangeRequired, Throttled
-from scbi.extensions import db
+from scbi.mentees.queries import mentee_id_of
 
 TokenRequest = Schema(
     "TokenRequest",
@@ -69,15 +70,15 @@ def create_token():
             data["email"], data["password"], label=data.get("label"), client=request.remote_addr
         )
     except services.LoginFailed:
-        db.session.commit()  # keep the failure count and its audit event
+        commit()  # keep the failure count and its audit event
         raise NotAuthenticated(
             _("The e-mail or password is not correct."), code="invalid_credentials"
         ) from None
     except (Throttled, PasswordChangeRequired):
         # a throttled attempt is audited too; a right one-time password clears the count
-        db.session.commit()
+        commit()
         raise
-    db.session.commit()
+    commit()
     return jsonify(token=plain, expires_at=token.expires_at.isoformat()), 201
 
 
@@ -85,21 +86,18 @@ def create_token():
 @endpoint("Revoke the token used for this call", tag="auth", status=204)
 def delete_current_token():
     revoke_token(g.api_token, by=g.api_user)
-    db.session.commit()
+    commit()
     return "", 204
 
 
 def me_json(user) -> dict:
-    from scbi.coaches.models import Coach
-    from scbi.mentees.models import Mentee
-
     return {
         "id": user.id,
         "email": user.email,
         "full_name": user.full_name,
         "roles": sorted(user.roles),
-        "coach_id": db.session.scalar(select(Coach.id).where(Coach.user_id == user.id)),
-        "mentee_id": db.session.scalar(select(Mentee.id).where(Mentee.user_id == user.id)),
+        "coach_id": coach_id_of(user),
+        "mentee_id": mentee_id_of(user),
         "sector_ids": [s.id for s in user.sectors],
     }
 
@@ -119,9 +117,6 @@ def me():
     public=True,
 )
 def health():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not database.answers():
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")

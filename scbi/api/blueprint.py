@@ -5,8 +5,12 @@ Each module of this package registers its endpoints on it."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
 
-from scbi.extensions import csrf, db
+from scbi.auth.tokens import user_for_token
+from scbi.database import commit_if_changed
+from scbi.errors import NotAuthenticated, PasswordChangeRequired
+from scbi.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -16,11 +20,6 @@ csrf.exempt(bp)
 def authenticate():
     """Find the bearer token's user; refuse (401) any endpoint not marked public, and
     (403 ``password_change_required``) a user who must first choose a new password."""
-    from flask_babel import gettext as _
-
-    from scbi.auth.tokens import user_for_token
-    from scbi.errors import NotAuthenticated, PasswordChangeRequired
-
     g.api_user = g.api_token = None
     header = request.headers.get("Authorization", "")
     scheme, _sep, credentials = header.partition(" ")
@@ -28,8 +27,7 @@ def authenticate():
         found = user_for_token(credentials.strip())
         if found is not None:
             g.api_user, g.api_token = found
-            if db.session.dirty:
-                db.session.commit()  # last_used_at, at most every few minutes
+            commit_if_changed()  # last_used_at, at most every few minutes
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and not getattr(view, "public", False) and g.api_user is None:
         if header:

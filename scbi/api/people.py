@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
-from scbi.api.lists import int_arg, list_response
+from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import ACCOUNT as ACCOUNT_LIMITS
-from scbi.auth.models import Role, User
+from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.coaches import queries as queries_of_coaches
 from scbi.coaches import services as coaches
 from scbi.coaches.models import COACH, Coach, CoachStatus
-from scbi.coaches.queries import coach_or_404, scope_coaches
+from scbi.coaches.queries import coach_or_404
+from scbi.database import commit
 from scbi.errors import ValidationFailed
-from scbi.extensions import db
+from scbi.mentees import queries as queries_of_mentees
 from scbi.mentees import services as mentees
 from scbi.mentees.models import MENTEE, MENTEE_STATUS, Gender, Mentee, MenteeStatus
-from scbi.mentees.queries import mentee_or_404, scope_mentees
+from scbi.mentees.queries import mentee_or_404
 from scbi.pagination import paginate
-from scbi.transfer.queries import active_pairing_counts
 
 ACCOUNT = {
     "email": F("string", **ACCOUNT_LIMITS["email"].api()),
@@ -158,8 +158,8 @@ component(
 
 
 def coach_json(c: Coach, active: int | None = None) -> dict:
-    from scbi.transfer.services import active_pairing_count
-
+    if active is None:
+        active = queries_of_coaches.active_mentee_counts([c.id]).get(c.id, 0)
     return {
         "id": c.id,
         "user_id": c.user_id,
@@ -176,7 +176,7 @@ def coach_json(c: Coach, active: int | None = None) -> dict:
         "contract_end": c.contract_end.isoformat(),
         "max_mentees": c.max_mentees,
         "status": c.status,
-        "active_pairings": active if active is not None else active_pairing_count(c.id),
+        "active_pairings": active,
         "version": c.version,
     }
 
@@ -200,14 +200,6 @@ def mentee_json(m: Mentee) -> dict:
     }
 
 
-def _search(query, model, q: str):
-    like = f"%{q.strip().lower()}%"
-    conditions = [User.full_name.ilike(like), User.email.like(like)]
-    if model is Mentee:
-        conditions.append(Mentee.staff_number.ilike(like))
-    return query.join(User, User.id == model.user_id).where(or_(*conditions))
-
-
 @bp.get("/coaches")
 @endpoint(
     "List the coaches the caller may see",
@@ -222,15 +214,10 @@ def _search(query, model, q: str):
 )
 @role_required(*SIGNED_IN)
 def list_coaches():
-    query = scope_coaches(select(Coach), g.api_user).order_by(Coach.id)
-    if (sector_id := int_arg("sector_id")) is not None:
-        query = query.where(Coach.sector_id == sector_id)
-    if status := request.args.get("status"):
-        query = query.where(Coach.status == status)
-    if q := request.args.get("q"):
-        query = _search(query, Coach, q)
+    query = queries_of_coaches.coach_list(g.api_user, request.args, default_status="all")
+    query = query.order_by(None).order_by(Coach.id)
     page = paginate(query, default_per_page=50)
-    active = active_pairing_counts([c.id for c in page.items])
+    active = queries_of_coaches.active_mentee_counts([c.id for c in page.items])
     return jsonify(
         items=[coach_json(c, active.get(c.id, 0)) for c in page.items],
         page=page.page,
@@ -251,7 +238,7 @@ def list_coaches():
 def create_coach():
     data = json_body(CoachIn)
     coach, password = coaches.register_coach(by=g.api_user, **data)
-    db.session.commit()
+    commit()
     body = coach_json(coach, 0)
     if "password" not in data:
         body["one_time_password"] = password
@@ -276,7 +263,7 @@ def get_coach(coach_id: int):
 def patch_coach(coach_id: int):
     coach = coach_or_404(g.api_user, coach_id)
     coaches.update_coach(coach, by=g.api_user, **json_body(CoachPatch))
-    db.session.commit()
+    commit()
     return jsonify(coach_json(coach))
 
 
@@ -296,18 +283,8 @@ def patch_coach(coach_id: int):
 )
 @role_required(*SIGNED_IN)
 def list_mentees():
-    query = scope_mentees(select(Mentee), g.api_user).order_by(Mentee.id)
-    for name, column in (
-        ("sector_id", Mentee.sector_id),
-        ("institution_id", Mentee.institution_id),
-        ("phase_id", Mentee.phase_id),
-    ):
-        if (value := int_arg(name)) is not None:
-            query = query.where(column == value)
-    if status := request.args.get("status"):
-        query = query.where(Mentee.status == status)
-    if q := request.args.get("q"):
-        query = _search(query, Mentee, q)
+    query, _filters = queries_of_mentees.mentee_list(g.api_user, request.args, default_status="all")
+    query = query.order_by(None).order_by(Mentee.id)
     return list_response(query, mentee_json)
 
 
@@ -323,7 +300,7 @@ def list_mentees():
 def create_mentee():
     data = json_body(MenteeIn)
     mentee, password = mentees.register_mentee(by=g.api_user, **data)
-    db.session.commit()
+    commit()
     body = mentee_json(mentee)
     if "password" not in data:
         body["one_time_password"] = password
@@ -364,5 +341,5 @@ def patch_mentee(mentee_id: int):
             status_date=status.get("status_date"),
             note=status.get("note", ""),
         )
-    db.session.commit()
+    commit()
     return jsonify(mentee_json(mentee))

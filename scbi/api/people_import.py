@@ -10,9 +10,9 @@ from scbi.api.docs import endpoint
 from scbi.api.schema import F, uploaded_csv
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.database import commit
 from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
-from scbi.extensions import db
 from scbi.people.importer import TEMPLATES, import_people, template_file
 
 KIND = F("string", required=True, enum=tuple(TEMPLATES), description="coach or mentee")
@@ -33,7 +33,7 @@ def import_people_api():
     if kind not in TEMPLATES:
         raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
     created = import_people(uploaded_csv(), kind=kind, by=g.api_user)
-    db.session.commit()
+    commit()
     return jsonify(
         kind=kind,
         created=len(created),

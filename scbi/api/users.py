@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import g, jsonify, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
@@ -13,8 +11,8 @@ from scbi.api.schema import F, Schema, json_body
 from scbi.auth import services
 from scbi.auth.models import ACCOUNT, Role, User
 from scbi.auth.permissions import role_required
-from scbi.auth.queries import user_or_404
-from scbi.extensions import db
+from scbi.auth.queries import account_list, user_or_404
+from scbi.database import commit
 from scbi.programme.services import set_coordinator_sectors
 
 ROLES_HELP = "Any of: secretariat, coordinator (coach and mentee roles come with profiles)."
@@ -90,19 +88,10 @@ def user_json(user: User) -> dict:
 )
 @role_required(Role.SECRETARIAT)
 def list_users():
-    from scbi.auth.models import UserRole
-
-    query = select(User).options(selectinload(User.role_rows), selectinload(User.sectors))
-    query = query.order_by(User.id)
-    q = (request.args.get("q") or "").strip().lower()
-    if q:
-        query = query.where(
-            User.email.contains(q, autoescape=True) | User.full_name.ilike(f"%{q}%")
-        )
-    role = request.args.get("role")
-    if role:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    return list_response(query, user_json)
+    query = account_list(
+        q=request.args.get("q") or "", role=request.args.get("role") or "", with_sectors=True
+    )
+    return list_response(query.order_by(User.id), user_json)
 
 
 @bp.get("/users/<int:user_id>")
@@ -127,7 +116,7 @@ def create_user():
     user = services.create_user(by=g.api_user, **data)
     if sector_ids:
         set_coordinator_sectors(user, sector_ids, by=g.api_user)
-    db.session.commit()
+    commit()
     response = jsonify(user_json(user))
     response.headers["Location"] = url_for("api.get_user", user_id=user.id)
     return response, 201
@@ -148,5 +137,5 @@ def patch_user(user_id: int):
     services.update_user(user, by=g.api_user, **data)
     if sector_ids is not None:
         set_coordinator_sectors(user, sector_ids, by=g.api_user)
-    db.session.commit()
+    commit()
     return jsonify(user_json(user))

@@ -293,11 +293,6 @@ def unlock(user: User, *, by: User) -> None:
         audit.record("user.unlock", by=by, entity=user)
 
 
-def is_locked(user: User) -> bool:
-    throttle = db.session.get(LoginThrottle, user.email)
-    return bool(throttle and throttle.locked_until and throttle.locked_until > utcnow())
-
-
 def record_logout(user: User) -> None:
     """Logging out ends every session and token of the user, not only this browser's."""
     end_sessions(user)

@@ -60,10 +60,11 @@ activity = Hook(
 )
 
 
-def coach_list(user: User, args) -> Select:
-    """The coaches ``user`` may see, filtered by the list's arguments: ``q`` (name,
-    e-mail, expertise), sector, host institution, ``ending`` (contract ending within 60
-    days), ``status`` (active by default, inactive, all); ordered by name."""
+def coach_list(user: User, args, *, default_status: str = CoachStatus.ACTIVE) -> Select:
+    """The coaches ``user`` may see, filtered by the list's arguments (the page's or the
+    API's): ``q`` (name, e-mail, expertise), sector, host institution, ``ending``
+    (contract ending within 60 days), ``status`` (``default_status`` when not given; all
+    when ``all``); ordered by name."""
     query = scope_coaches(select(Coach), user).join(User, User.id == Coach.user_id)
     if q := (args.get("q") or "").strip():
         like = f"%{q.lower()}%"
@@ -80,7 +81,7 @@ def coach_list(user: User, args) -> Select:
         query = query.where(Coach.host_institution_id == institution_id)
     if args.get("ending"):
         query = query.where(Coach.contract_end <= today() + timedelta(days=ENDING_DAYS))
-    status = list_status(args)
+    status = list_status(args, default_status)
     if status != "all":
         query = query.where(Coach.status == status)
     return query.order_by(User.full_name, Coach.id)
@@ -89,9 +90,10 @@ def coach_list(user: User, args) -> Select:
 ENDING_DAYS = 60
 
 
-def list_status(args) -> str:
-    status = args.get("status", CoachStatus.ACTIVE.value)
-    return status if status in {s.value for s in CoachStatus} else "all"
+def list_status(args, default: str = CoachStatus.ACTIVE) -> str:
+    """The status a list shows: one of CoachStatus, or ``all``."""
+    status = args.get("status") or default
+    return status if status in CoachStatus._value2member_map_ else "all"
 
 
 def follow_up(user: User, *, silent_only: bool) -> list[tuple]:
@@ -118,3 +120,8 @@ def active_coaches_hosted(institution_id: int) -> int:
         .select_from(Coach)
         .where(Coach.host_institution_id == institution_id, Coach.status == CoachStatus.ACTIVE)
     )
+
+
+def coach_id_of(user: User) -> int | None:
+    """The id of the coach profile ``user`` holds, if any."""
+    return db.session.scalar(select(Coach.id).where(Coach.user_id == user.id))

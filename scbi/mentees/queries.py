@@ -54,10 +54,13 @@ list_filters = Hook(
 )
 
 
-def mentee_list(user: User, args) -> tuple[Select, list[ListFilter]]:
+def mentee_list(
+    user: User, args, *, default_status: str = MenteeStatus.ACTIVE
+) -> tuple[Select, list[ListFilter]]:
     """The mentees ``user`` may see, filtered by the list page's (or the API's) arguments:
     ``q`` (name, e-mail, staff number, position), sector, institution, cohort, ``status``
-    (default active; ``all``), and the filters that features above add. Returns the query,
+    (``default_status`` when not given; all when ``all``), and the filters that features
+    above add. Returns the query,
     ordered by name, and the added filters that are on."""
     query = scope_mentees(select(Mentee), user).join(User, User.id == Mentee.user_id)
     if q := (args.get("q") or "").strip():
@@ -80,16 +83,16 @@ def mentee_list(user: User, args) -> tuple[Select, list[ListFilter]]:
     active = [f for answer in list_filters.ask() for f in answer if args.get(f.name)]
     for added in active:
         query = query.where(added.condition)
-    status = list_status(args)
+    status = list_status(args, default_status)
     if status != "all":
         query = query.where(Mentee.status == status)
     return query.order_by(User.full_name, Mentee.id), active
 
 
-def list_status(args) -> str:
-    """The status the list shows: one of MenteeStatus, or ``all``; active by default."""
-    status = args.get("status", MenteeStatus.ACTIVE.value)
-    return status if status in {s.value for s in MenteeStatus} else "all"
+def list_status(args, default: str = MenteeStatus.ACTIVE) -> str:
+    """The status a list shows: one of MenteeStatus, or ``all``."""
+    status = args.get("status") or default
+    return status if status in MenteeStatus._value2member_map_ else "all"
 
 
 def mentee_page(user: User, mentee_id: int) -> Mentee:
@@ -113,3 +116,8 @@ def active_mentees_of_institution(institution_id: int) -> int:
         .select_from(Mentee)
         .where(Mentee.institution_id == institution_id, Mentee.status == MenteeStatus.ACTIVE)
     )
+
+
+def mentee_id_of(user: User) -> int | None:
+    """The id of the mentee profile ``user`` holds, if any."""
+    return db.session.scalar(select(Mentee.id).where(Mentee.user_id == user.id))

@@ -8,19 +8,16 @@ from typing import NamedTuple
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from scbi.auth import services
+from scbi.auth import queries, services
 from scbi.auth.forms import ConfirmForm, UserCreateForm, UserEditForm
-from scbi.auth.models import LoginThrottle, Role, User, UserRole
+from scbi.auth.models import Role, User
 from scbi.auth.passwords import hash_generated_password
 from scbi.auth.permissions import role_required
 from scbi.auth.queries import user_or_404
 from scbi.auth.views.blueprint import bp
-from scbi.database import utcnow
-from scbi.errors import Conflict, ValidationFailed
-from scbi.extensions import db
+from scbi.database import commit
+from scbi.forms import form_page
 from scbi.hooks import Hook
 from scbi.pagination import paginate
 
@@ -45,32 +42,20 @@ def _sectors() -> SectorAssignment:
 @bp.route("/users")
 @role_required(Role.SECRETARIAT)
 def users():
-    q = (request.args.get("q") or "").strip()
-    role = request.args.get("role") or ""
-    state = request.args.get("state") or ""
-    query = select(User).options(selectinload(User.role_rows)).order_by(User.full_name, User.id)
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(User.email.like(like), User.full_name.ilike(like)))
-    if role in {r.value for r in Role}:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    if state in ("active", "inactive"):
-        query = query.where(User.active.is_(state == "active"))
-    page = paginate(query)
-    emails = [u.email for u in page.items]
-    locked = (
-        set(
-            db.session.scalars(
-                select(LoginThrottle.email).where(
-                    LoginThrottle.email.in_(emails), LoginThrottle.locked_until > utcnow()
-                )
-            )
-        )
-        if emails
-        else set()
+    args = request.args
+    q, role, state = (args.get("q") or "").strip(), args.get("role") or "", args.get("state") or ""
+    query = queries.account_list(
+        q=q, role=role if role in Role._value2member_map_ else "", state=state
     )
+    page = paginate(query.order_by(User.full_name, User.id))
     return render_template(
-        "auth/users.html", page=page, locked=locked, q=q, role=role, state=state, roles=list(Role)
+        "auth/users.html",
+        page=page,
+        locked=queries.locked_emails([u.email for u in page.items]),
+        q=q,
+        role=role,
+        state=state,
+        roles=list(Role),
     )
 
 
@@ -79,69 +64,64 @@ def users():
 def user_new():
     form = UserCreateForm()
     form.sectors.choices = _sectors().choices()
-    status = 200
-    if form.validate_on_submit():
+
+    def create(values: dict):
         password = services.generate_password()
-        try:
-            user = services.create_user(
-                by=current_user,
-                email=form.email.data,
-                full_name=form.full_name.data,
-                password_hash=hash_generated_password(password),
-                roles=form.roles.data,
-            )
-            _sectors().assign(user, form.sectors.data, by=current_user)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply(error, aliases={"sector_ids": "sectors"})
-            status = 422
-        else:
-            db.session.commit()
-            return render_template("auth/one_time_password.html", user=user, password=password)
-    elif form.is_submitted():
-        status = 422
-    return render_template("auth/user_new.html", form=form), status
+        user = services.create_user(
+            by=current_user,
+            email=values["email"],
+            full_name=values["full_name"],
+            password_hash=hash_generated_password(password),
+            roles=values["roles"],
+        )
+        _sectors().assign(user, values["sectors"], by=current_user)
+        return user, password
+
+    return form_page(
+        form,
+        "auth/user_new.html",
+        create,
+        lambda made: render_template("auth/one_time_password.html", user=made[0], password=made[1]),
+        aliases={"sector_ids": "sectors"},
+    )
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.SECRETARIAT)
 def user_edit(user_id: int):
     user = user_or_404(current_user, user_id)
-    staff_roles = [r.value for r in user.roles if r in services.STAFF_ROLES]
     if request.method == "GET":
+        staff_roles = [r.value for r in user.roles if r in services.STAFF_ROLES]
         form = UserEditForm(obj=user, roles=staff_roles, sectors=[s.id for s in user.sectors])
     else:
         form = UserEditForm()
     form.sectors.choices = _sectors().choices()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_user(
-                user,
-                by=current_user,
-                version=form.version.data,
-                full_name=form.full_name.data,
-                active=form.active.data,
-                roles=form.roles.data,
-            )
-            _sectors().assign(user, form.sectors.data, by=current_user)
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form.apply(error, aliases={"sector_ids": "sectors"})
-            status = 409 if isinstance(error, Conflict) else 422
-        else:
-            db.session.commit()
-            flash(_("The account of %(name)s was saved.", name=user.full_name), "success")
-            return redirect(url_for("auth.user_edit", user_id=user.id))
-    elif form.is_submitted():
-        status = 422
-    return render_template(
+
+    def save(values: dict):
+        services.update_user(
+            user,
+            by=current_user,
+            version=values["version"],
+            full_name=values["full_name"],
+            active=values["active"],
+            roles=values["roles"],
+        )
+        _sectors().assign(user, values["sectors"], by=current_user)
+
+    def saved(_result):
+        flash(_("The account of %(name)s was saved.", name=user.full_name), "success")
+        return redirect(url_for("auth.user_edit", user_id=user.id))
+
+    return form_page(
+        form,
         "auth/user_edit.html",
+        save,
+        saved,
+        aliases={"sector_ids": "sectors"},
         user=user,
-        form=form,
         action_form=ConfirmForm(),
-        locked=services.is_locked(user),
-    ), status
+        locked=queries.is_locked(user),
+    )
 
 
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
@@ -151,7 +131,7 @@ def user_reset_password(user_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("auth.user_edit", user_id=user.id))
     password = services.reset_password(user, by=current_user)
-    db.session.commit()
+    commit()
     return render_template("auth/one_time_password.html", user=user, password=password)
 
 
@@ -161,6 +141,6 @@ def user_unlock(user_id: int):
     user = user_or_404(current_user, user_id)
     if ConfirmForm().validate_on_submit():
         services.unlock(user, by=current_user)
-        db.session.commit()
+        commit()
         flash(_("Sign-in for %(name)s is unlocked.", name=user.full_name), "success")
     return redirect(url_for("auth.user_edit", user_id=user.id))

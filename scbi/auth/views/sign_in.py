@@ -8,29 +8,22 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from scbi.auth import services
+from scbi.auth import queries, services
 from scbi.auth.forms import ChangePasswordForm, LoginForm
 from scbi.auth.views.blueprint import bp
+from scbi.database import commit
 from scbi.errors import Throttled, ValidationFailed
-from scbi.extensions import db, login_manager
+from scbi.extensions import login_manager
 
 
 @login_manager.user_loader
 def load_user(ident: str):
     """Accept a session only while its epoch is the user's current one."""
-    from scbi.auth.models import User
-
     try:
         user_id, epoch = (int(part) for part in ident.split(":"))
     except ValueError:
         return None
-    from sqlalchemy.orm import joinedload
-
-    # the roles in the same statement: every page needs them
-    user = db.session.get(User, user_id, options=[joinedload(User.role_rows)])
-    if user is None or not user.active or user.session_epoch != epoch:
-        return None
-    return user
+    return queries.session_user(user_id, epoch)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -57,15 +50,15 @@ def login():
                 form.email.data, form.password.data, client=request.remote_addr
             )
         except services.LoginFailed:
-            db.session.commit()  # the failure count and its audit event stay
+            commit()  # the failure count and its audit event stay
             form.add_error(_("The e-mail or password is not correct."))
             status = 401
         except Throttled as error:
-            db.session.commit()
+            commit()
             form.add_error(error.message)
             status, headers = 429, {"Retry-After": str(error.retry_after)}
         else:
-            db.session.commit()
+            commit()
             session.clear()  # a new session at sign-in: nothing from before carries over
             login_user(user)
             session.permanent = True
@@ -77,7 +70,7 @@ def login():
 @login_required
 def logout():
     services.record_logout(current_user._get_current_object())
-    db.session.commit()
+    commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -99,7 +92,7 @@ def change_password():
             form.apply(error)
             status = 422
         else:
-            db.session.commit()
+            commit()
             # Every other session ended with the old epoch; this one continues on the new.
             session.clear()
             login_user(user)
