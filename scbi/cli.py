@@ -5,10 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from alembic import command
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import text
 
-from scbi.database import alembic_config
+from scbi.audit.chain import verify
+from scbi.auth import services
+from scbi.auth.models import Role, User, UserRole
+from scbi.auth.passwords import hash_generated_password
+from scbi.backup import BackupError, backup, restore
+from scbi.database import alembic_config, app_role_grants
+from scbi.demo import build_demo, is_empty
+from scbi.errors import Conflict, ValidationFailed
+from scbi.extensions import db
+from scbi.people.importer import import_people
+from scbi.programme.framework_import import import_framework, preview_import
+from scbi.programme.models import Sector
 
 
 @click.group("db")
@@ -21,7 +34,6 @@ def db_cli():
 @with_appcontext
 def db_upgrade(revision: str):
     """Upgrade the schema to REVISION (default: head)."""
-    from alembic import command
 
     command.upgrade(alembic_config(), revision)
 
@@ -31,7 +43,6 @@ def db_upgrade(revision: str):
 @with_appcontext
 def db_downgrade(revision: str):
     """Downgrade the schema to REVISION (default: one step; "base" empties it)."""
-    from alembic import command
 
     command.downgrade(alembic_config(), revision)
 
@@ -40,7 +51,6 @@ def db_downgrade(revision: str):
 @with_appcontext
 def db_current():
     """Show the schema's current revision."""
-    from alembic import command
 
     command.current(alembic_config(), verbose=False)
 
@@ -50,7 +60,6 @@ def db_current():
 @with_appcontext
 def db_revision(message: str):
     """Autogenerate a new revision from the models (read and edit it before committing)."""
-    from alembic import command
 
     command.revision(alembic_config(), message=message, autogenerate=True)
 
@@ -73,10 +82,6 @@ def scbi_cli():
 @with_appcontext
 def create_admin(email: str, full_name: str, password: str):
     """Create a secretariat account (prompts for the e-mail and password when not given)."""
-    from scbi.auth import services
-    from scbi.auth.models import Role
-    from scbi.errors import ValidationFailed
-    from scbi.extensions import db
 
     try:
         user = services.create_user(
@@ -102,10 +107,6 @@ def create_admin(email: str, full_name: str, password: str):
 def ensure_login():
     """Create a secretariat account with a generated password if there is none, and say how
     to sign in (used by `make run`)."""
-    from scbi.auth import services
-    from scbi.auth.models import Role, User, UserRole
-    from scbi.auth.passwords import hash_generated_password
-    from scbi.extensions import db
 
     existing = db.session.scalar(
         db.select(User)
@@ -142,8 +143,6 @@ def ensure_login():
 def demo(if_empty: bool):
     """Load a realistic demo programme and print its logins (a password made for this
     install; there are no default passwords)."""
-    from scbi.demo import build_demo, is_empty
-    from scbi.extensions import db
 
     if current_app.config["NAME"] == "production":
         raise click.ClickException("The demo programme is not loaded in production.")
@@ -165,8 +164,6 @@ def demo(if_empty: bool):
 
 def _acting_secretariat(email: str | None):
     """The secretariat account a CLI change is recorded under (the audit needs a who)."""
-    from scbi.auth.models import Role, User, UserRole
-    from scbi.extensions import db
 
     query = (
         db.select(User)
@@ -234,10 +231,6 @@ def import_framework_command(
     The tree and its proposed core flags are shown first (without a core column: leaves,
     except level descriptors such as "Level 1"); nothing is stored until you confirm.
     Choose other flags with a core column in the file, or on the framework page later."""
-    from scbi.errors import Conflict, ValidationFailed
-    from scbi.extensions import db
-    from scbi.programme.framework_import import import_framework, preview_import
-    from scbi.programme.models import Sector
 
     by = _acting_secretariat(as_email)
     sector_id = None
@@ -319,9 +312,6 @@ def _echo_preview(preview) -> None:
 def import_people_command(kind: str, file, as_email: str | None):
     """Register the coaches or mentees of a CSV FILE (all rows or none) and print their
     one-time passwords. `--kind` says which; the template is at /people/import."""
-    from scbi.errors import ValidationFailed
-    from scbi.extensions import db
-    from scbi.people.importer import import_people
 
     by = _acting_secretariat(as_email)
     try:
@@ -343,7 +333,6 @@ def import_people_command(kind: str, file, as_email: str | None):
 def backup_command(path: Path):
     """Write every table and evidence file to the zip file PATH (a new file). The backup
     restores into SQLite or PostgreSQL; see docs/operations.md."""
-    from scbi.backup import BackupError, backup
 
     try:
         summary = backup(path)
@@ -359,7 +348,6 @@ def backup_command(path: Path):
 def restore_command(path: Path):
     """Load the backup PATH into this database, which must be empty and migrated to the
     backup's schema revision. Every table is checked against the backup before commit."""
-    from scbi.backup import BackupError, restore
 
     try:
         summary = restore(path)
@@ -375,8 +363,6 @@ def audit_verify_command():
     """Walk the audit trail's hash chain and name the first broken link (exit code 1).
     On success it prints the chain's head: note it outside the database (e.g. with each
     backup), so a trail rewritten whole from an older point shows too."""
-    from scbi.audit.chain import verify
-    from scbi.extensions import db
 
     verdict = verify(db.session)
     db.session.rollback()
@@ -400,10 +386,6 @@ def grant_app_role_command(role: str):
     """Give the PostgreSQL ROLE what the application needs and no more (no schema
     changes; the audit trail only read and added to). Run it as the tables' owner, with
     the owner's database URL, after every `db upgrade` (docs/deployment.md)."""
-    from sqlalchemy import text
-
-    from scbi.database import app_role_grants
-    from scbi.extensions import db
 
     if db.engine.dialect.name != "postgresql":
         raise click.ClickException("Roles are PostgreSQL's; SQLite has none to grant.")

@@ -34,47 +34,6 @@ NAMING_CONVENTION = {
 }
 
 
-def commit() -> None:
-    """End the request's unit of work: what the services changed is written, once.
-
-    Services only flush; the view, API handler or CLI command that called them commits
-    here (or rolls back below), so those modules never hold the session themselves."""
-    from scbi.extensions import db
-
-    db.session.commit()
-
-
-def commit_if_changed() -> None:
-    """Commit only when the session holds changes (bookkeeping such as a token's last
-    use), so a read-only request sends no COMMIT of its own."""
-    from scbi.extensions import db
-
-    if db.session.dirty or db.session.new or db.session.deleted:
-        db.session.commit()
-
-
-def rollback() -> None:
-    """Drop the request's changes (a refused form is shown again with nothing saved)."""
-    from scbi.extensions import db
-
-    db.session.rollback()
-
-
-def answers() -> bool:
-    """Whether the database answers a trivial query now (the health check)."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from scbi.extensions import db
-
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return False
-    return True
-
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

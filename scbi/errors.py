@@ -12,9 +12,14 @@ import re
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import literal, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+
+from scbi import audit
+from scbi.actor import acting_user
+from scbi.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +197,6 @@ def _page(status: int, message: str, headers=None):
 
 
 def _render(status: int, code: str, message: str, fields=None, headers=None, rows=None):
-    from scbi.extensions import db
 
     db.session.rollback()  # a failed request never leaves half its changes behind
     if wants_json():
@@ -319,7 +323,6 @@ def duplicate_field(error: IntegrityError) -> str | None:
 
 
 def _table_of_index(name: str) -> str | None:
-    from scbi.extensions import db
 
     for table in db.metadata.tables.values():
         if any(index.name == name for index in table.indexes):
@@ -351,9 +354,6 @@ def _record_denied(status: int, entity: tuple[str, int] | None = None) -> None:
 
     A 404 is recorded only when a scoped loader gave the record; ``hidden`` says whether it
     exists (a refusal) or not (a probe) — both cost the same, so timing tells nothing."""
-    from scbi import audit
-    from scbi.actor import acting_user
-    from scbi.extensions import db
 
     try:
         db.session.rollback()
@@ -372,9 +372,6 @@ def _record_denied(status: int, entity: tuple[str, int] | None = None) -> None:
 
 
 def _exists(entity: tuple[str, int] | None) -> bool | None:
-    from sqlalchemy import literal, select
-
-    from scbi.extensions import db
 
     table = db.metadata.tables.get(entity[0]) if entity else None
     if table is None or "id" not in table.c:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from scbi import archives
 from scbi.downloads import Download
+from scbi.errors import NotFound
 
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -139,7 +140,6 @@ def delete_after_commit(stored_name: str, session: Session) -> None:
 def stored_download(stored_name: str, content_type: str, download_name: str) -> Download:
     """A stored file to download under ``download_name``, with its own type, as someone's
     upload (never rendered inline nor sniffed). Raises NotFound when it is not on disk."""
-    from scbi.errors import NotFound
 
     path = path_of(stored_name)
     if not path.exists():

@@ -12,9 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from scbi.database import commit, rollback
 from scbi.enums import Labelled
 from scbi.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
+from scbi.transaction import commit, rollback
 
 NOT_DATA = {"csrf_token", "submit"}
 

@@ -8,6 +8,8 @@ asks has its answers once the application is built.
 from __future__ import annotations
 
 import sys
+import tomllib
+from pathlib import Path
 
 import grimp
 
@@ -72,3 +74,18 @@ def test_every_hook_is_answered(app):
 def test_hook_names_are_unique(app):
     names = [hook.name for hook in Hook.every]
     assert len(names) == len(set(names))
+
+
+def test_every_top_level_module_has_its_place_in_the_contracts():
+    """A new module of scbi/ is either a feature (a layer) or kernel (uses no feature)."""
+    config = tomllib.loads(Path("pyproject.toml").read_text())["tool"]["importlinter"]
+    contracts = {c["id"]: c for c in config["contracts"]}
+    layered = {
+        name.strip()
+        for layer in contracts["features"]["layers"]
+        for name in layer.replace(":", "|").split("|")
+    }
+    kernel = set(contracts["kernel"]["source_modules"])
+    top = set(grimp.build_graph("scbi").find_children("scbi"))
+    assert top - layered - kernel == set()
+    assert layered & kernel == set()

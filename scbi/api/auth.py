@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from scbi import database
+from scbi import transaction
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.schema import F, Schema, json_body
@@ -13,9 +13,9 @@ from scbi.auth import services
 from scbi.auth.models import ACCOUNT, TOKEN
 from scbi.auth.tokens import issue_token, revoke_token
 from scbi.coaches.queries import coach_id_of
-from scbi.database import commit
 from scbi.errors import NotAuthenticated, PasswordChangeRequired, Throttled
 from scbi.mentees.queries import mentee_id_of
+from scbi.transaction import commit
 
 TokenRequest = Schema(
     "TokenRequest",
@@ -117,6 +117,6 @@ def me():
     public=True,
 )
 def health():
-    if not database.answers():
+    if not transaction.answers():
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")

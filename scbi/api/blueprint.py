@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 
 from scbi.auth.tokens import user_for_token
-from scbi.database import commit_if_changed
 from scbi.errors import NotAuthenticated, PasswordChangeRequired
 from scbi.extensions import csrf
+from scbi.transaction import commit_if_changed
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

@@ -16,6 +16,8 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from scbi.api.schema import MAX_ID, F, Schema
+from scbi.auth.models import Role
+from scbi.auth.permissions import require_roles
 from scbi.errors import ValidationFailed
 from scbi.validation import EARLIEST_DATE, LATEST_DATE
 
@@ -71,7 +73,6 @@ class Doc:
         password; 404 for a record named in the path; 400, 413
         and 422 for a body or an upload; 409 for a versioned write; 422 for query
         parameters."""
-        from scbi.auth.models import Role
 
         derived = set(self.errors)
         if not self.public:
@@ -124,7 +125,6 @@ def endpoint(summary: str, *, tag: str, **kwargs):
 
             @wraps(view)
             def checked(*args, **kw):
-                from scbi.auth.permissions import require_roles
 
                 if roles := getattr(view, "roles", None):
                     require_roles(roles)  # a refused role hears 403 before any 422

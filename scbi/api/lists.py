@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import jsonify
+from flask import jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import Select
 
+from scbi.errors import ValidationFailed
 from scbi.pagination import paginate
 
 
@@ -22,10 +24,6 @@ def list_response(query: Select, serialise: Callable, default_per_page: int = 50
 
 def int_arg(name: str) -> int | None:
     """An integer query parameter; 422 when it is present but not an integer."""
-    from flask import request
-    from flask_babel import gettext as _
-
-    from scbi.errors import ValidationFailed
 
     raw = request.args.get(name)
     if raw in (None, ""):

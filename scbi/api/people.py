@@ -16,13 +16,13 @@ from scbi.coaches import queries as queries_of_coaches
 from scbi.coaches import services as coaches
 from scbi.coaches.models import COACH, Coach, CoachStatus
 from scbi.coaches.queries import coach_or_404
-from scbi.database import commit
 from scbi.errors import ValidationFailed
 from scbi.mentees import queries as queries_of_mentees
 from scbi.mentees import services as mentees
 from scbi.mentees.models import MENTEE, MENTEE_STATUS, Gender, Mentee, MenteeStatus
 from scbi.mentees.queries import mentee_or_404
 from scbi.pagination import paginate
+from scbi.transaction import commit
 
 ACCOUNT = {
     "email": F("string", **ACCOUNT_LIMITS["email"].api()),

@@ -10,10 +10,10 @@ from scbi.api.docs import endpoint
 from scbi.api.schema import F, uploaded_csv
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.database import commit
 from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.people.importer import TEMPLATES, import_people, template_file
+from scbi.transaction import commit
 
 KIND = F("string", required=True, enum=tuple(TEMPLATES), description="coach or mentee")
 

@@ -12,8 +12,8 @@ from scbi.auth import services
 from scbi.auth.models import ACCOUNT, Role, User
 from scbi.auth.permissions import role_required
 from scbi.auth.queries import account_list, user_or_404
-from scbi.database import commit
 from scbi.programme.services import set_coordinator_sectors
+from scbi.transaction import commit
 
 ROLES_HELP = "Any of: secretariat, coordinator (coach and mentee roles come with profiles)."
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from scbi import audit
 from scbi.auth import throttle
-from scbi.auth.models import ACCOUNT, ApiToken, LoginThrottle, Role, User
+from scbi.auth.models import ACCOUNT, ApiToken, LoginThrottle, Role, User, UserRole
 from scbi.auth.passwords import (
     hash_generated_password,
     hash_password,
@@ -201,7 +201,6 @@ def update_user(
 
 
 def _active_secretariat_count() -> int:
-    from scbi.auth.models import UserRole
 
     return db.session.scalar(
         select(func.count())

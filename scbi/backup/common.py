@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     String,
@@ -15,7 +16,9 @@ from sqlalchemy import (
     select,
 )
 
+from scbi.database import alembic_config
 from scbi.extensions import db
+from scbi.transfer.models import Evidence
 
 FORMAT = "scbi-backup"
 VERSION = 1
@@ -75,15 +78,11 @@ def revision(conn: Connection) -> str | None:
 
 
 def head() -> str:
-    from alembic.script import ScriptDirectory
-
-    from scbi.database import alembic_config
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def stored_files():
-    from scbi.transfer.models import Evidence
 
     return (
         select(Evidence.stored_name, Evidence.sha256)

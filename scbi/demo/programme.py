@@ -20,9 +20,13 @@ from scbi.auth.passwords import hash_generated_password
 from scbi.coaches.services import register_coach
 from scbi.dates import today
 from scbi.demo import data
+from scbi.demo.transfer import build_transfer
 from scbi.extensions import db
+from scbi.mentees.models import Mentee
 from scbi.mentees.services import change_status, register_mentee
 from scbi.programme import frameworks, services
+from scbi.reports.critical_mass import critical_mass
+from scbi.transfer.models import OPEN_STATUSES, SENT_LOG_STATUSES, Pairing, TransferLog
 from scbi.transfer.services import create_pairing, end_pairing, pause_pairing
 
 # The demo is dated relative to today, so that it always looks like a programme under way:
@@ -134,7 +138,6 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     mentees = _mentees(admin, rng, hashed, sectors, institutions, phase, start)
     result.logins.append(("mentee", mentees[0].full_name, mentees[0].user.email))
     _pairings(admin, rng, coaches, mentees, phase)
-    from scbi.demo.transfer import build_transfer
 
     result.counts = build_transfer(admin, rng)
     _cascade(admin, sectors["EXP"])
@@ -144,11 +147,6 @@ def build_demo(seed: int = 2025) -> DemoLogins:
 def _cascade(admin, sector) -> None:
     """The first expert of a sector graduates, completes the pairing and is registered as
     a national coach on the same account: the cascade the programme exists for."""
-    from scbi.mentees.models import Mentee
-    from scbi.mentees.services import change_status
-    from scbi.reports.critical_mass import critical_mass
-    from scbi.transfer.models import OPEN_STATUSES, SENT_LOG_STATUSES, Pairing, TransferLog
-    from scbi.transfer.services import end_pairing
 
     experts = critical_mass(sector, today()).expert_ids
     if not experts:

@@ -10,8 +10,10 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from scbi.auth.models import User
+from scbi.competencies.assessments import create_assessment, evidence_logs
 from scbi.dates import today
 from scbi.extensions import db
+from scbi.mentees.models import Mentee
 from scbi.transfer import evidence, logs, plans
 from scbi.transfer.models import Pairing, PairingStatus, TransferLog
 
@@ -112,8 +114,6 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
 def _assess(pairing, coach, mentee_user, competencies, rng, expert_track: bool) -> int:
     """Levels that rise over the months; level 3 only where an acknowledged log shows the
     mentee leading (the evidence rule), so some mentees become experts, some fall short."""
-    from scbi.competencies.assessments import create_assessment, evidence_logs
-    from scbi.mentees.models import Mentee
 
     mentee = db.session.get(Mentee, pairing.mentee_id)
     made = 0

@@ -20,6 +20,7 @@ from scbi.auth.models import User
 from scbi.auth.permissions import require_sector
 from scbi.coaches import services as coach_services
 from scbi.coaches.models import Coach, CoachStatus
+from scbi.dates import today
 from scbi.errors import InvalidTransition, check_version
 from scbi.extensions import db
 from scbi.mentees import services as mentee_services
@@ -227,7 +228,6 @@ def resume_pairing(pairing: Pairing, *, by: User, version) -> Pairing:
 
 def end_pairing(pairing: Pairing, *, by: User, version, status, end_date, reason) -> Pairing:
     """End an open pairing as ``completed`` or ``terminated``, with a date and a reason."""
-    from scbi.dates import today
 
     require_sector(by, pairing.sector_id)
     check_version(pairing, version)

@@ -16,10 +16,10 @@ from scbi.auth.passwords import hash_generated_password
 from scbi.auth.permissions import role_required
 from scbi.auth.queries import user_or_404
 from scbi.auth.views.blueprint import bp
-from scbi.database import commit
 from scbi.forms import form_page
 from scbi.hooks import Hook
 from scbi.pagination import paginate
+from scbi.transaction import commit
 
 
 class SectorAssignment(NamedTuple):

@@ -11,9 +11,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from scbi.auth import queries, services
 from scbi.auth.forms import ChangePasswordForm, LoginForm
 from scbi.auth.views.blueprint import bp
-from scbi.database import commit
 from scbi.errors import Throttled, ValidationFailed
 from scbi.extensions import login_manager
+from scbi.transaction import commit
 
 
 @login_manager.user_loader
