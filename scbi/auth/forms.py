@@ -6,7 +6,6 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
-    SelectChoice,
     StringField,
     SubmitField,
 )
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired
 
 from scbi.auth.models import ACCOUNT, Role
 from scbi.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from scbi.forms import BaseForm, MultiCheckboxField, VersionField
+from scbi.forms import BaseForm, MultiCheckboxField, VersionField, enum_choices
 
 
 class LoginForm(BaseForm):
@@ -51,10 +50,7 @@ class ChangePasswordForm(BaseForm):
     submit = SubmitField(_l("Change password"))
 
 
-STAFF_ROLE_CHOICES = [
-    SelectChoice(Role.SECRETARIAT.value, _l("Secretariat")),
-    SelectChoice(Role.COORDINATOR.value, _l("Sector coordinator")),
-]
+STAFF_ROLE_CHOICES = enum_choices(Role, [Role.SECRETARIAT, Role.COORDINATOR])
 
 
 class AccountForm(BaseForm):

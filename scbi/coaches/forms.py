@@ -46,8 +46,8 @@ class CoachEditForm(CoachProfileForm):
     status = SelectField(
         _l("Status"),
         choices=[
-            SelectChoice(CoachStatus.ACTIVE.value, _l("Active")),
-            SelectChoice(CoachStatus.INACTIVE.value, _l("Inactive")),
+            SelectChoice(CoachStatus.ACTIVE, _l("Active")),
+            SelectChoice(CoachStatus.INACTIVE, _l("Inactive")),
         ],
     )
     version = VersionField()

@@ -108,7 +108,7 @@ def active_coaches_per_sector() -> dict[int, int]:
     return dict(
         db.session.execute(
             select(Coach.sector_id, func.count())
-            .where(Coach.status == CoachStatus.ACTIVE.value)
+            .where(Coach.status == CoachStatus.ACTIVE)
             .group_by(Coach.sector_id)
         ).all()
     )

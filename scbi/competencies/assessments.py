@@ -83,8 +83,8 @@ def evidence_logs(mentee: Mentee, competency_id: int):
         .join(Pairing, Pairing.id == TransferLog.pairing_id)
         .where(
             Pairing.mentee_id == mentee.id,
-            TransferLog.status.in_([s.value for s in COUNTED_LOG_STATUSES]),
-            TransferLog.mentee_role == MenteeRole.LED.value,
+            TransferLog.status.in_(list(COUNTED_LOG_STATUSES)),
+            TransferLog.mentee_role == MenteeRole.LED,
             TransferLog.competencies.any(Competency.id == competency_id),
         )
         .order_by(TransferLog.activity_date.desc())
@@ -154,12 +154,12 @@ def create_assessment(
         mentee_id=mentee.id,
         competency_id=competency.id,
         assessor_id=by.id,
-        assessor_role=role.value,
+        assessor_role=role,
         level=level,
         assessed_on=day,
         note=note,
         logs=logs,
-        review_status=(ReviewStatus.WAITING if request_review else ReviewStatus.NONE).value,
+        review_status=ReviewStatus.WAITING if request_review else ReviewStatus.NONE,
     )
     db.session.add(assessment)
     db.session.flush()
@@ -223,7 +223,7 @@ def _evidence_rule(errors: Errors, mentee: Mentee, competency, level, logs) -> N
         log
         for log in logs
         if log.status in {s.value for s in COUNTED_LOG_STATUSES}
-        and log.mentee_role == MenteeRole.LED.value
+        and log.mentee_role == MenteeRole.LED
         and any(c.id == competency.id for c in log.competencies)
     ]
     if good:
@@ -238,7 +238,7 @@ def _evidence_rule(errors: Errors, mentee: Mentee, competency, level, logs) -> N
             reasons.append(
                 _("“%(t)s” does not address %(c)s", t=log.title, c=competency.short_name)
             )
-        elif log.mentee_role != MenteeRole.LED.value:
+        elif log.mentee_role != MenteeRole.LED:
             reasons.append(
                 _(
                     "in “%(t)s” the mentee %(role)s, not led",
@@ -265,9 +265,9 @@ def pick_up_review(assessment: Assessment, *, by: User) -> Assessment:
     role = assessor_role(by, mentee)
     if role not in (AssessorRole.COACH, AssessorRole.COORDINATOR, AssessorRole.SECRETARIAT):
         raise NotAllowed
-    if assessment.review_status != ReviewStatus.WAITING.value:
+    if assessment.review_status != ReviewStatus.WAITING:
         raise InvalidTransition(_("This self-assessment is not waiting for a review."))
-    assessment.review_status = ReviewStatus.IN_REVIEW.value
+    assessment.review_status = ReviewStatus.IN_REVIEW
     assessment.reviewer_id = by.id
     db.session.flush()
     audit.record("assessment.review_picked_up", by=by, entity=assessment)
@@ -279,10 +279,10 @@ def _resolve(mentee: Mentee, self_id: int, validated: Assessment, by: User) -> N
     if (
         request is None
         or request.mentee_id != mentee.id
-        or request.review_status not in (ReviewStatus.WAITING.value, ReviewStatus.IN_REVIEW.value)
+        or request.review_status not in (ReviewStatus.WAITING, ReviewStatus.IN_REVIEW)
     ):
         raise InvalidTransition(_("That review request is not open."))
-    request.review_status = ReviewStatus.RESOLVED.value
+    request.review_status = ReviewStatus.RESOLVED
     request.reviewer_id = by.id
     request.resolved_by_id = validated.id
     db.session.flush()

@@ -87,7 +87,7 @@ def _validated(mentee_ids, on: date, competency_ids):
     ).where(
         Assessment.mentee_id.in_(mentee_ids),
         Assessment.assessed_on <= on,
-        Assessment.assessor_role != AssessorRole.SELF.value,
+        Assessment.assessor_role != AssessorRole.SELF,
     )
     if competency_ids is not None:
         ranked = ranked.where(Assessment.competency_id.in_(list(competency_ids)))
@@ -102,7 +102,7 @@ def approved_by(on: date):
     whose baselines count, and among which the latest is the plan in force."""
     end_of_day = datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC)
     return and_(
-        TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
+        TransferPlan.status.in_([PlanStatus.APPROVED, PlanStatus.SUPERSEDED]),
         TransferPlan.decided_at < end_of_day,
     )
 

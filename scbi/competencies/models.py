@@ -73,4 +73,4 @@ class Assessment(IdMixin, TimestampMixin, VersionMixin, Base):
 
     @property
     def validated(self) -> bool:
-        return self.assessor_role != AssessorRole.SELF.value
+        return self.assessor_role != AssessorRole.SELF

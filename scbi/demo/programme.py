@@ -159,7 +159,7 @@ def _cascade(admin, sector) -> None:
         .join(Pairing, Pairing.id == TransferLog.pairing_id)
         .where(
             Pairing.mentee_id == mentee.id,
-            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+            TransferLog.status.in_(list(SENT_LOG_STATUSES)),
         )
     )
     graduated = today() - timedelta(days=45)
@@ -168,7 +168,7 @@ def _cascade(admin, sector) -> None:
     for pairing in db.session.scalars(
         select(Pairing).where(
             Pairing.mentee_id == mentee.id,
-            Pairing.status.in_([s.value for s in OPEN_STATUSES]),
+            Pairing.status.in_(list(OPEN_STATUSES)),
         )
     ):
         end_pairing(

@@ -71,8 +71,8 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
             }
             for c in chosen
         ]
-        if pairing.status != PairingStatus.ACTIVE.value:
-            if pairing.status == PairingStatus.PAUSED.value:
+        if pairing.status != PairingStatus.ACTIVE:
+            if pairing.status == PairingStatus.PAUSED:
                 plan = plans.create_plan(pairing, by=coach, items=items)
                 counts["plans"] += 1
             continue

@@ -104,7 +104,7 @@ def active_mentees_per_sector() -> dict[int, int]:
     return dict(
         db.session.execute(
             select(Mentee.sector_id, func.count())
-            .where(Mentee.status == MenteeStatus.ACTIVE.value)
+            .where(Mentee.status == MenteeStatus.ACTIVE)
             .group_by(Mentee.sector_id)
         ).all()
     )

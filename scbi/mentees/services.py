@@ -107,7 +107,7 @@ def register_mentee(
     errors.raise_if_any()
     mentee = Mentee(
         user_id=user.id,
-        status=MenteeStatus.ACTIVE.value,
+        status=MenteeStatus.ACTIVE,
         status_changed_on=values["joined_on"],
         **values,
     )

@@ -27,7 +27,7 @@ from scbi.reports import queries
 from scbi.reports.sql import utc_day
 from scbi.transfer.models import Pairing, PlanItem, TransferPlan
 
-COUNTING = (MenteeStatus.ACTIVE.value, MenteeStatus.GRADUATED.value)
+COUNTING = (MenteeStatus.ACTIVE, MenteeStatus.GRADUATED)
 TREND_MONTHS = 12
 
 
@@ -184,7 +184,7 @@ def _level_events(states, until: date) -> list[tuple]:
         )
         .where(
             Assessment.assessed_on <= until,
-            Assessment.assessor_role != AssessorRole.SELF.value,
+            Assessment.assessor_role != AssessorRole.SELF,
         )
     )
     baselines = (

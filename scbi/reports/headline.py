@@ -49,9 +49,9 @@ def active_mentees(rows, period: Period) -> dict[int, dict]:
         info[mentee] = {"sector_id": sector_id, "gender": gender, "institution_id": institution}
         if status_on <= period.start:
             at_start[mentee] = status
-        elif status_on <= period.end and status == MenteeStatus.ACTIVE.value:
+        elif status_on <= period.end and status == MenteeStatus.ACTIVE:
             joined_during.add(mentee)
-    active = {m for m, s in at_start.items() if s == MenteeStatus.ACTIVE.value} | joined_during
+    active = {m for m, s in at_start.items() if s == MenteeStatus.ACTIVE} | joined_during
     return {m: info[m] for m in active}
 
 

@@ -164,7 +164,7 @@ def _transfer(minutes, period: Period) -> dict:
                 "month": month,
                 **{role: hours(value) for role, value in roles.items()},
                 "total": hours(total),
-                "led_share": round(roles[MenteeRole.LED.value] / total, 4) if total else None,
+                "led_share": round(roles[MenteeRole.LED] / total, 4) if total else None,
             }
         )
     return {
@@ -278,5 +278,5 @@ def _cascade() -> dict:
         }
         for name, mentored_in, status, since, coaches_in, start in queries.cascade()
     ]
-    former = sum(1 for p in people if p["mentee_status"] != MenteeStatus.ACTIVE.value)
+    former = sum(1 for p in people if p["mentee_status"] != MenteeStatus.ACTIVE)
     return {"former_mentees_coaching": former, "people": people}

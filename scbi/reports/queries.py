@@ -41,7 +41,7 @@ from scbi.transfer.models import (
     TransferPlan,
 )
 
-COUNTED = [s.value for s in COUNTED_LOG_STATUSES]
+COUNTED = list(COUNTED_LOG_STATUSES)
 LOG_STEPS = ("submitted", "acknowledged", "disputed")
 
 
@@ -191,7 +191,7 @@ def priority_results(sector_id: int, as_of: date):
         .subquery()
     )
     latest = select(ranked).where(ranked.c.rank == 1).subquery()
-    status = func.coalesce(latest.c.status, ResultStatus.NOT_STARTED.value)
+    status = func.coalesce(latest.c.status, ResultStatus.NOT_STARTED)
     return db.session.execute(
         select(
             PriorityResult.id,

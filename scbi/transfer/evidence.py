@@ -124,7 +124,7 @@ def _attach(log: TransferLog, evidence: Evidence, by: User) -> Evidence:
 def remove_evidence(evidence: Evidence, *, by: User) -> None:
     log = evidence.log
     _require_author(log, by)
-    if log.status != LogStatus.DRAFT.value:
+    if log.status != LogStatus.DRAFT:
         raise InvalidTransition(_("Evidence of a submitted log stays; add a correction instead."))
     if evidence.stored_name:
         files.delete_after_commit(evidence.stored_name, db.session)

@@ -58,7 +58,7 @@ def plan_competency_ids(pairing_id: int) -> set[int]:
             .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
             .where(
                 TransferPlan.pairing_id == pairing_id,
-                TransferPlan.status == PlanStatus.APPROVED.value,
+                TransferPlan.status == PlanStatus.APPROVED,
             )
         )
     )
@@ -187,12 +187,10 @@ def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
     if not is_coach_of(by, pairing):
         raise NotAllowed(_("Only the pairing's coach writes its logs."))
     _require_mentee_present(pairing)
-    if pairing.status != PairingStatus.ACTIVE.value:
+    if pairing.status != PairingStatus.ACTIVE:
         raise InvalidTransition(_("Logs are written while the pairing is active."))
     values = _values(pairing, data)
-    log = TransferLog(
-        pairing_id=pairing.id, author_id=by.id, status=LogStatus.DRAFT.value, **values
-    )
+    log = TransferLog(pairing_id=pairing.id, author_id=by.id, status=LogStatus.DRAFT, **values)
     db.session.add(log)
     _event(log, "created", by)
     db.session.flush()
@@ -239,7 +237,7 @@ def update_log(log: TransferLog, *, by: User, version, **data) -> TransferLog:
     if after != before:
         _event(
             log,
-            "corrected" if log.status == LogStatus.DISPUTED.value else "edited",
+            "corrected" if log.status == LogStatus.DISPUTED else "edited",
             by,
             snapshot=before,
         )
@@ -265,7 +263,7 @@ def _transition(
             _("A %(status)s log cannot be %(action)s.", status=log.status, action=action)
         )
     before = log.status
-    log.status = to.value
+    log.status = to
     _event(log, action, by, comment)
     db.session.flush()
     audit.record(

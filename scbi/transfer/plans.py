@@ -50,7 +50,7 @@ def allowed_competencies(pairing: Pairing):
 def approved_plan(pairing_id: int) -> TransferPlan | None:
     return db.session.scalar(
         select(TransferPlan).where(
-            TransferPlan.pairing_id == pairing_id, TransferPlan.status == PlanStatus.APPROVED.value
+            TransferPlan.pairing_id == pairing_id, TransferPlan.status == PlanStatus.APPROVED
         )
     )
 
@@ -59,7 +59,7 @@ def open_plan(pairing_id: int) -> TransferPlan | None:
     return db.session.scalar(
         select(TransferPlan).where(
             TransferPlan.pairing_id == pairing_id,
-            TransferPlan.status.in_([s.value for s in OPEN_PLAN_STATUSES]),
+            TransferPlan.status.in_(list(OPEN_PLAN_STATUSES)),
         )
     )
 
@@ -199,7 +199,7 @@ def create_plan(pairing: Pairing, *, by: User, items) -> TransferPlan:
         or 0
     ) + 1
     plan = TransferPlan(
-        pairing_id=pairing.id, number=number, status=PlanStatus.DRAFT.value, items=plan_items
+        pairing_id=pairing.id, number=number, status=PlanStatus.DRAFT, items=plan_items
     )
     db.session.add(plan)
     db.session.flush()
@@ -266,7 +266,7 @@ def _move(
             _("A %(status)s plan cannot be %(action)s.", status=plan.status, action=_WORDS[to])
         )
     before = plan.status
-    plan.status = to.value
+    plan.status = to
     db.session.flush()
     audit.record(
         action,
@@ -334,7 +334,7 @@ def approve_plan(plan: TransferPlan, *, by: User, version=None, comment: str = "
     previous = approved_plan(plan.pairing_id)
     _move(plan, by, version, {PlanStatus.SUBMITTED}, PlanStatus.APPROVED, "plan.approve", comment)
     if previous is not None:
-        previous.status = PlanStatus.SUPERSEDED.value
+        previous.status = PlanStatus.SUPERSEDED
         audit.record(
             "plan.supersede",
             by=by,
@@ -364,7 +364,7 @@ def revise_plan(plan: TransferPlan, *, by: User) -> TransferPlan:
     """Start a new draft from the approved plan (which stays in force until the new one is
     approved)."""
     _require_coach(by, plan.pairing)
-    if plan.status != PlanStatus.APPROVED.value:
+    if plan.status != PlanStatus.APPROVED:
         raise InvalidTransition(_("Only the approved plan can be revised."))
     if open_plan(plan.pairing_id) is not None:
         raise InvalidTransition(_("A revision of this plan is already under way."))
@@ -373,7 +373,7 @@ def revise_plan(plan: TransferPlan, *, by: User) -> TransferPlan:
     draft = TransferPlan(
         pairing_id=plan.pairing_id,
         number=plan.number + 1,
-        status=PlanStatus.DRAFT.value,
+        status=PlanStatus.DRAFT,
         items=[
             PlanItem(
                 position=i.position,

@@ -54,7 +54,7 @@ def active_pairing_count(coach_id: int, *, excluding: int | None = None) -> int:
     query = (
         select(func.count())
         .select_from(Pairing)
-        .where(Pairing.coach_id == coach_id, Pairing.status == PairingStatus.ACTIVE.value)
+        .where(Pairing.coach_id == coach_id, Pairing.status == PairingStatus.ACTIVE)
     )
     if excluding is not None:
         query = query.where(Pairing.id != excluding)
@@ -115,7 +115,7 @@ def create_pairing(
     else:
         errors.span("planned_end_date", start, end)
     if coach is not None:
-        if coach.status != CoachStatus.ACTIVE.value:
+        if coach.status != CoachStatus.ACTIVE:
             errors.add("coach_id", _("This coach is not active."))
         if start and end and not coach.under_contract(start, end):
             errors.add(
@@ -127,7 +127,7 @@ def create_pairing(
                 ),
             )
         _check_capacity(errors, coach)
-    if mentee is not None and mentee.status != MenteeStatus.ACTIVE.value:
+    if mentee is not None and mentee.status != MenteeStatus.ACTIVE:
         errors.add("mentee_id", _("Only an active mentee can be paired."))
     if phase is not None and start and end and not phase.covers(start, end):
         errors.add(
@@ -153,7 +153,7 @@ def create_pairing(
         sector_id=sector.id,
         start_date=start,
         planned_end_date=end,
-        status=PairingStatus.ACTIVE.value,
+        status=PairingStatus.ACTIVE,
         cross_sector_reason=reason if mentee.sector_id != sector.id else "",
     )
     db.session.add(pairing)
@@ -167,7 +167,7 @@ def _open_pairing(coach_id: int, mentee_id: int) -> Pairing | None:
         select(Pairing).where(
             Pairing.coach_id == coach_id,
             Pairing.mentee_id == mentee_id,
-            Pairing.status.in_([s.value for s in OPEN_STATUSES]),
+            Pairing.status.in_(list(OPEN_STATUSES)),
         )
     )
 
@@ -192,7 +192,7 @@ def _transition(
             )
         )
     before = {"status": pairing.status}
-    pairing.status = to.value
+    pairing.status = to
     for key, value in extra.items():
         setattr(pairing, key, value)
     db.session.flush()
@@ -217,7 +217,7 @@ def pause_pairing(pairing: Pairing, *, by: User, version) -> Pairing:
 
 def resume_pairing(pairing: Pairing, *, by: User, version) -> Pairing:
     """Resume a paused pairing, if the coach has room for it again."""
-    if pairing.status == PairingStatus.PAUSED.value:
+    if pairing.status == PairingStatus.PAUSED:
         errors = Errors()
         _check_capacity(errors, pairing.coach, excluding=pairing.id)
         errors.raise_if_any()
@@ -235,7 +235,7 @@ def end_pairing(pairing: Pairing, *, by: User, version, status, end_date, reason
         raise InvalidTransition(_("This pairing has already ended."))
     errors = Errors()
     status = errors.choice("status", status, PairingStatus)
-    if status in (PairingStatus.ACTIVE.value, PairingStatus.PAUSED.value):
+    if status in (PairingStatus.ACTIVE, PairingStatus.PAUSED):
         errors.add("status", _("Choose completed or terminated."))
     end = errors.date("end_date", end_date)
     reason = errors.text("reason", reason, **PAIRING_END["reason"].check())
@@ -277,7 +277,7 @@ def last_sent_log_day(pairing_id: int) -> date | None:
     return db.session.scalar(
         select(func.max(TransferLog.activity_date)).where(
             TransferLog.pairing_id == pairing_id,
-            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+            TransferLog.status.in_(list(SENT_LOG_STATUSES)),
         )
     )
 
@@ -293,7 +293,7 @@ def end_for_mentee_exit(
         select(Pairing)
         .where(
             Pairing.mentee_id == mentee.id,
-            Pairing.status.in_([s.value for s in OPEN_STATUSES]),
+            Pairing.status.in_(list(OPEN_STATUSES)),
         )
         .order_by(Pairing.id)
     ).all()
@@ -316,7 +316,7 @@ def check_contract_covers(errors: Errors, coach: Coach, start: date, end: date) 
     theirs: its start, its planned end and every log sent in it. The refusal names the
     pairings (field ``contract_start`` or ``contract_end``)."""
     open_ids = select(Pairing.id).where(
-        Pairing.coach_id == coach.id, Pairing.status.in_([s.value for s in OPEN_STATUSES])
+        Pairing.coach_id == coach.id, Pairing.status.in_(list(OPEN_STATUSES))
     )
     logged = (
         select(
@@ -326,7 +326,7 @@ def check_contract_covers(errors: Errors, coach: Coach, start: date, end: date) 
         )
         .where(
             TransferLog.pairing_id.in_(open_ids),
-            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+            TransferLog.status.in_(list(SENT_LOG_STATUSES)),
         )
         .group_by(TransferLog.pairing_id)
         .subquery()
@@ -377,7 +377,7 @@ def no_log_after_exit(errors: Errors, mentee: Mentee, when: date) -> None:
         .join(Pairing, Pairing.id == TransferLog.pairing_id)
         .where(
             Pairing.mentee_id == mentee.id,
-            TransferLog.status.in_([s.value for s in SENT_LOG_STATUSES]),
+            TransferLog.status.in_(list(SENT_LOG_STATUSES)),
             TransferLog.activity_date > when,
         )
         .order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
