@@ -1,1 +1,6 @@
-"""Mentee profiles (and, later, competency tracking)."""
+"""Mentees: the civil servants' profiles and dated status history (a graduation or an
+exit), their list and page.
+
+Uses auth and programme. What only pairings know (a coach's coachees, the unpaired
+filter, what an exit ends) is asked through hooks that transfer answers.
+"""
