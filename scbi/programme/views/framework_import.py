@@ -15,9 +15,10 @@ from flask_login import current_user
 from scbi.auth.permissions import role_required
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
-from scbi.programme import choices, framework_import
+from scbi.programme import framework_import
 from scbi.programme.core_choice import depths
 from scbi.programme.forms import FrameworkImportForm, ImportPreviewForm
+from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
 from scbi.programme.views.frameworks import keep_after_conflict, select_ticks, set_depth_choices
 from scbi.programme.views.setup import SECRETARIAT

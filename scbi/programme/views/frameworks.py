@@ -15,7 +15,7 @@ from scbi.downloads import send_download
 from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
 from scbi.forms import FORM_ERRORS, form_page
-from scbi.programme import choices, frameworks, queries
+from scbi.programme import frameworks, queries
 from scbi.programme.core_choice import Node, apply_selection, depths, expert_rule_warning
 from scbi.programme.forms import (
     CompetencyForm,
@@ -28,6 +28,7 @@ from scbi.programme.models import (
     Competency,
     CompetencyFramework,
 )
+from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
 from scbi.programme.views.setup import SECRETARIAT, _get, _saved, _without
 

@@ -16,7 +16,7 @@ from scbi.extensions import db
 from scbi.forms import form_page
 from scbi.hooks import Hook
 from scbi.loaders import load_or_404
-from scbi.programme import choices, queries, services
+from scbi.programme import queries, services
 from scbi.programme.forms import (
     InstitutionForm,
     PhaseForm,
@@ -32,6 +32,7 @@ from scbi.programme.models import (
     PriorityResult,
     Sector,
 )
+from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
 
 SECRETARIAT = Role.SECRETARIAT
