@@ -21,7 +21,7 @@ from scbi.programme.core_choice import depths
 from scbi.programme.forms import FrameworkImportForm, ImportPreviewForm
 from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
-from scbi.programme.views.frameworks import keep_after_conflict, select_ticks, set_depth_choices
+from scbi.programme.views.common import keep_after_conflict, select_ticks, set_depth_choices
 
 # The preview form sends the file back as one form field, which the request limits.
 PREVIEW_LIMIT = 900 * 1024

@@ -1,5 +1,6 @@
 """Competency framework pages: the tree, the core choice, editing and export. The Moodle
-import and its preview are in ``views/framework_import.py``."""
+import and its preview are in ``views/framework_import.py``; what the core choice of
+both pages shares is in ``views/common.py``."""
 
 from __future__ import annotations
 
@@ -12,17 +13,11 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, can_configure, role_required
 from scbi.database import commit, rollback
 from scbi.downloads import send_download
-from scbi.errors import Conflict, ValidationFailed
 from scbi.forms import FORM_ERRORS, form_page
 from scbi.loaders import load_or_404
 from scbi.programme import frameworks, queries
-from scbi.programme.core_choice import Node, apply_selection, depths, expert_rule_warning
-from scbi.programme.forms import (
-    CompetencyForm,
-    CoreChoiceForm,
-    CoreSelectionForm,
-    FrameworkForm,
-)
+from scbi.programme.core_choice import depths, expert_rule_warning
+from scbi.programme.forms import CompetencyForm, CoreChoiceForm, FrameworkForm
 from scbi.programme.models import (
     EARLIEST_DATE,
     Competency,
@@ -30,7 +25,7 @@ from scbi.programme.models import (
 )
 from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
-from scbi.programme.views.common import saved
+from scbi.programme.views.common import keep_after_conflict, saved, select_ticks, set_depth_choices
 
 # --- frameworks ----------------------------------------------------------------------------
 
@@ -123,74 +118,6 @@ def _framework_page(framework, form, ticked, *, ordered=None, message=None, stat
         from_the_start=EARLIEST_DATE,
     )
     return html, status
-
-
-# --- the core choice, shared with the import preview ----------------------------------------
-
-
-def set_depth_choices(form: CoreSelectionForm, nodes: list[Node]) -> None:
-    form.depth.choices = [("", _("— choose —"))] + [
-        (
-            str(depth),
-            ngettext(
-                "Depth %(depth)d — %(num)d competency",
-                "Depth %(depth)d — %(num)d competencies",
-                count,
-                depth=depth,
-            ),
-        )
-        for depth, count in depths(nodes)
-    ]
-
-
-def select_ticks(form: CoreSelectionForm, nodes: list[Node], ticked: set[str]):
-    """The ticks after the selection button pressed, a message saying what it did, and
-    the status (422 when the selection misses its search text or depth)."""
-    try:
-        after, count = apply_selection(
-            nodes, ticked, form.selection.data, depth=form.depth.data, search=form.search.data
-        )
-    except ValidationFailed as error:
-        form.apply(error)
-        return ticked, None, 422
-    if not count:
-        return after, _("No competency matches this selection; the ticks are unchanged."), 200
-    if form.selection.data.startswith("tick-"):
-        text = ngettext(
-            "%(num)d competency matches and is ticked; %(total)d ticked in all. "
-            "Nothing is saved yet.",
-            "%(num)d competencies match and are ticked; %(total)d ticked in all. "
-            "Nothing is saved yet.",
-            count,
-            total=len(after),
-        )
-    else:
-        text = ngettext(
-            "%(num)d competency matches and is unticked; %(total)d ticked in all. "
-            "Nothing is saved yet.",
-            "%(num)d competencies match and are unticked; %(total)d ticked in all. "
-            "Nothing is saved yet.",
-            count,
-            total=len(after),
-        )
-    return after, text, 200
-
-
-def keep_after_conflict(form: CoreSelectionForm, error, version: int | None) -> None:
-    """Show a refusal beside the fields. When the framework changed meanwhile, the ticks
-    stay and the form takes the current version: the page shows what is saved now
-    beside them, and saving again applies them knowingly."""
-    if isinstance(error, Conflict):
-        form.add_error(
-            _(
-                "Someone else changed this framework while you were choosing. Your ticks are "
-                "kept below beside what is saved now; check them and save again to apply them."
-            )
-        )
-        if version is not None:
-            form.version.data, form.version.raw_data = version, [str(version)]
-        return
-    form.apply(error)
 
 
 def _framework_form(framework: CompetencyFramework | None = None) -> FrameworkForm:
