@@ -10,12 +10,12 @@ from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.frameworks import framework_json
 from scbi.api.lists import int_arg
-from scbi.api.programme import _created
+from scbi.api.programme import created
 from scbi.api.schema import F, Schema, uploaded_csv
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.database import commit
 from scbi.errors import ValidationFailed
-from scbi.extensions import db
 from scbi.programme import framework_import
 
 component(
@@ -142,8 +142,8 @@ def import_framework():
         update=update,
         version=int_arg("version"),
     )
-    db.session.commit()
+    commit()
     body = framework_json(result.framework, full=True)
     if result.created:
-        return _created(body, "api.get_framework", framework_id=result.framework.id)
+        return created(body, "api.get_framework", framework_id=result.framework.id)
     return jsonify(body | {"changes": result.changes.summary()})

@@ -4,19 +4,18 @@
 from __future__ import annotations
 
 from flask import g, jsonify
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import int_arg, list_response
-from scbi.api.programme import _created, _get
+from scbi.api.programme import created
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.database import commit
 from scbi.downloads import send_download
-from scbi.extensions import db
-from scbi.programme import frameworks
+from scbi.loaders import load_or_404
+from scbi.programme import frameworks, queries
 from scbi.programme.core_choice import framework_warning
 from scbi.programme.models import (
     COMPETENCY,
@@ -24,7 +23,6 @@ from scbi.programme.models import (
     Competency,
     CompetencyFramework,
 )
-from scbi.programme.queries import core_changes
 
 # --- frameworks ----------------------------------------------------------------------------
 
@@ -180,7 +178,7 @@ def framework_json(f: CompetencyFramework, *, full: bool = False, count: int | N
                 "effective_on": change.effective_on.isoformat(),
                 "recorded_at": change.recorded_at.isoformat(),
             }
-            for change in reversed(core_changes(framework_id=f.id))
+            for change in reversed(queries.core_changes(framework_id=f.id))
         ]
     return body
 
@@ -195,14 +193,7 @@ def framework_json(f: CompetencyFramework, *, full: bool = False, count: int | N
 )
 @role_required(*SIGNED_IN)
 def list_frameworks():
-
-    query = (
-        select(CompetencyFramework)
-        .options(selectinload(CompetencyFramework.competencies))
-        .order_by(CompetencyFramework.name)
-    )
-    if (sector_id := int_arg("sector_id")) is not None:
-        query = query.where(CompetencyFramework.sector_id == sector_id)
+    query = queries.framework_list(sector_id=int_arg("sector_id"))
     return list_response(query, framework_json)
 
 
@@ -217,8 +208,8 @@ def list_frameworks():
 @role_required(Role.SECRETARIAT)
 def create_framework():
     framework = frameworks.create_framework(by=g.api_user, **json_body(FrameworkIn))
-    db.session.commit()
-    return _created(
+    commit()
+    return created(
         framework_json(framework, full=True), "api.get_framework", framework_id=framework.id
     )
 
@@ -231,7 +222,7 @@ def create_framework():
 )
 @role_required(*SIGNED_IN)
 def get_framework(framework_id: int):
-    return jsonify(framework_json(_get(CompetencyFramework, framework_id), full=True))
+    return jsonify(framework_json(load_or_404(CompetencyFramework, framework_id), full=True))
 
 
 @bp.post("/frameworks/<int:framework_id>/competencies")
@@ -244,9 +235,9 @@ def get_framework(framework_id: int):
 )
 @role_required(Role.SECRETARIAT)
 def add_competency(framework_id: int):
-    framework = _get(CompetencyFramework, framework_id)
+    framework = load_or_404(CompetencyFramework, framework_id)
     competency = frameworks.add_competency(framework, by=g.api_user, **json_body(CompetencyIn))
-    db.session.commit()
+    commit()
     return jsonify(competency_json(competency)), 201
 
 
@@ -259,9 +250,9 @@ def add_competency(framework_id: int):
 )
 @role_required(Role.SECRETARIAT)
 def patch_competency(competency_id: int):
-    competency = _get(Competency, competency_id)
+    competency = load_or_404(Competency, competency_id)
     frameworks.update_competency(competency, by=g.api_user, **json_body(CompetencyPatch))
-    db.session.commit()
+    commit()
     return jsonify(competency_json(competency))
 
 
@@ -274,7 +265,7 @@ def patch_competency(competency_id: int):
 )
 @role_required(Role.SECRETARIAT)
 def put_framework_core(framework_id: int):
-    framework = _get(CompetencyFramework, framework_id)
+    framework = load_or_404(CompetencyFramework, framework_id)
     body = json_body(CoreIn)
     frameworks.choose_core(
         framework,
@@ -283,7 +274,7 @@ def put_framework_core(framework_id: int):
         version=body["version"],
         effective_on=body.get("effective_on"),
     )
-    db.session.commit()
+    commit()
     return jsonify(framework_json(framework, full=True))
 
 
@@ -295,4 +286,4 @@ def put_framework_core(framework_id: int):
 )
 @role_required(*SIGNED_IN)
 def export_framework(framework_id: int):
-    return send_download(frameworks.framework_file(_get(CompetencyFramework, framework_id)))
+    return send_download(frameworks.framework_file(load_or_404(CompetencyFramework, framework_id)))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import g, jsonify, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
@@ -12,9 +10,9 @@ from scbi.api.lists import int_arg, list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.errors import NotFound
-from scbi.extensions import db
-from scbi.programme import services
+from scbi.database import commit
+from scbi.loaders import load_or_404
+from scbi.programme import queries, services
 from scbi.programme.models import (
     INSTITUTION,
     PHASE,
@@ -26,19 +24,12 @@ from scbi.programme.models import (
     ResultStatus,
     Sector,
 )
-from scbi.programme.queries import sector_rule_history
 
 RESULT_STATUSES = tuple(s.value for s in ResultStatus)
 
 
-def _get(model, ident):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        raise NotFound
-    return obj
-
-
-def _created(payload: dict, endpoint_name: str, **ids):
+def created(payload: dict, endpoint_name: str, **ids):
+    """A 201 answer with ``payload`` and the new record's address in ``Location``."""
     response = jsonify(payload)
     response.headers["Location"] = url_for(endpoint_name, **ids)
     return response, 201
@@ -85,7 +76,7 @@ def phase_json(p: Phase) -> dict:
 @endpoint("List phases", tag="programme", response="Phase", list_of=True)
 @role_required(*SIGNED_IN)
 def list_phases():
-    return list_response(select(Phase).order_by(Phase.start_date.desc(), Phase.id), phase_json)
+    return list_response(queries.phase_list(), phase_json)
 
 
 @bp.post("/phases")
@@ -99,7 +90,7 @@ def list_phases():
 @role_required(Role.SECRETARIAT)
 def create_phase():
     phase = services.create_phase(by=g.api_user, **json_body(PhaseIn))
-    db.session.commit()
+    commit()
     return jsonify(phase_json(phase)), 201
 
 
@@ -179,7 +170,7 @@ def _rules(s: Sector) -> list[dict]:
             "expert_target": r.expert_target,
             "target_date": r.target_date.isoformat(),
         }
-        for r in sector_rule_history(s.id)
+        for r in queries.sector_rule_history(s.id)
     ]
 
 
@@ -187,8 +178,7 @@ def _rules(s: Sector) -> list[dict]:
 @endpoint("List sectors", tag="programme", response="Sector", list_of=True)
 @role_required(*SIGNED_IN)
 def list_sectors():
-    query = select(Sector).options(selectinload(Sector.coordinators)).order_by(Sector.name)
-    return list_response(query, sector_json)
+    return list_response(queries.sector_list(), sector_json)
 
 
 @bp.post("/sectors")
@@ -202,15 +192,15 @@ def list_sectors():
 @role_required(Role.SECRETARIAT)
 def create_sector():
     sector = services.create_sector(by=g.api_user, **json_body(SectorIn))
-    db.session.commit()
-    return _created(sector_json(sector), "api.get_sector", sector_id=sector.id)
+    commit()
+    return created(sector_json(sector), "api.get_sector", sector_id=sector.id)
 
 
 @bp.get("/sectors/<int:sector_id>")
 @endpoint("One sector", tag="programme", response="Sector")
 @role_required(*SIGNED_IN)
 def get_sector(sector_id: int):
-    return jsonify(sector_json(_get(Sector, sector_id), full=True))
+    return jsonify(sector_json(load_or_404(Sector, sector_id), full=True))
 
 
 @bp.patch("/sectors/<int:sector_id>")
@@ -222,9 +212,9 @@ def get_sector(sector_id: int):
 )
 @role_required(Role.SECRETARIAT)
 def patch_sector(sector_id: int):
-    sector = _get(Sector, sector_id)
+    sector = load_or_404(Sector, sector_id)
     services.update_sector(sector, by=g.api_user, **json_body(SectorPatch))
-    db.session.commit()
+    commit()
     return jsonify(sector_json(sector, full=True))
 
 
@@ -272,9 +262,7 @@ def institution_json(i: Institution) -> dict:
 )
 @role_required(*SIGNED_IN)
 def list_institutions():
-    query = select(Institution).order_by(Institution.acronym)
-    if (sector_id := int_arg("sector_id")) is not None:
-        query = query.where(Institution.sector_id == sector_id)
+    query = queries.institution_list(sector_id=int_arg("sector_id"))
     return list_response(query, institution_json)
 
 
@@ -289,7 +277,7 @@ def list_institutions():
 @role_required(Role.SECRETARIAT)
 def create_institution():
     institution = services.create_institution(by=g.api_user, **json_body(InstitutionIn))
-    db.session.commit()
+    commit()
     return jsonify(institution_json(institution)), 201
 
 
@@ -372,17 +360,9 @@ def result_json(r: PriorityResult) -> dict:
 )
 @role_required(*SIGNED_IN)
 def list_priority_results():
-    from sqlalchemy.orm import selectinload
-
-    query = (
-        select(PriorityResult)
-        .options(selectinload(PriorityResult.history))
-        .order_by(PriorityResult.due_date, PriorityResult.id)
+    query = queries.priority_result_list(
+        sector_id=int_arg("sector_id"), status=request.args.get("status")
     )
-    if (sector_id := int_arg("sector_id")) is not None:
-        query = query.where(PriorityResult.sector_id == sector_id)
-    if status := request.args.get("status"):
-        query = query.where(PriorityResult.status == status)
     return list_response(query, result_json)
 
 
@@ -397,7 +377,7 @@ def list_priority_results():
 @role_required(Role.SECRETARIAT)
 def create_priority_result():
     result = services.create_priority_result(by=g.api_user, **json_body(ResultIn))
-    db.session.commit()
+    commit()
     return jsonify(result_json(result)), 201
 
 
@@ -410,7 +390,7 @@ def create_priority_result():
 )
 @role_required(Role.SECRETARIAT)
 def patch_priority_result(result_id: int):
-    result = _get(PriorityResult, result_id)
+    result = load_or_404(PriorityResult, result_id)
     services.update_priority_result(result, by=g.api_user, **json_body(ResultPatch))
-    db.session.commit()
+    commit()
     return jsonify(result_json(result))

@@ -14,7 +14,7 @@ from scbi.coaches.queries import coach_or_404
 from scbi.forms import form_page, show_one_time_password
 from scbi.hooks import Column, Hook, Link, page_parts
 from scbi.pagination import paginate
-from scbi.programme import choices
+from scbi.programme.queries import choices
 from scbi.programme.views import setup as programme_pages
 
 bp = Blueprint("coaches", __name__)

@@ -216,8 +216,8 @@ def levels():
     from scbi.competencies.levels import current_levels
     from scbi.mentees.models import Mentee
     from scbi.mentees.queries import scope_mentees
-    from scbi.programme import choices
     from scbi.programme.models import CompetencyFramework, Sector
+    from scbi.programme.queries import choices
 
     managed = managed_sector_ids(current_user)
     sector_id = request.args.get("sector_id", type=int)

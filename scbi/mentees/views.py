@@ -15,7 +15,7 @@ from scbi.mentees.forms import MenteeEditForm, MenteeNewForm, MenteeStatusForm
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.mentees.queries import mentee_or_404
 from scbi.pagination import paginate
-from scbi.programme import choices
+from scbi.programme.queries import choices
 from scbi.programme.views import setup as programme_pages
 
 bp = Blueprint("mentees", __name__)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
+
 from scbi.extensions import db
 from scbi.programme.models import Sector
 from scbi.transfer.models import Pairing
-from tests.helpers import count_rows, post_form
+from tests import factories
+from tests.helpers import count_rows, login, post_form
 
 FRAMEWORK = (
     "a,b,c,d,e,f,g,h,i,j,k,l,m,n,core\r\n"
@@ -208,3 +211,29 @@ def test_people_import_page_shows_the_passwords(app, client, login_as):
     )
     assert r.status_code == 200
     assert "1 people registered" in r.text and "Zed Person" in r.text
+
+
+@pytest.mark.parametrize("role", ["secretariat", "coordinator", "coach", "mentee"])
+def test_only_the_secretariat_is_offered_the_set_up_actions(app, client, role):
+    """The pages pass can_configure: the secretariat sees the buttons and the result's
+    update form, everyone else reads the same pages without them."""
+    world = factories.world(app)
+    person = {
+        "secretariat": world.secretariat,
+        "coordinator": world.a.coordinator,
+        "coach": world.a.coach_user,
+        "mentee": world.a.mentee_user,
+    }[role]
+    login(client, person)
+    pages = {
+        f"/sectors/{world.a.sector_id}": ("Edit sector", "Import from Moodle"),
+        "/frameworks": ("New framework", "Import from Moodle"),
+        f"/priority-results/{world.result_id}": ('name="status_note"',),
+        "/programme": ("New sector",),
+        f"/institutions/{world.a.institution_id}": (">Edit<",),
+    }
+    for path, offers in pages.items():
+        page = client.get(path)
+        assert page.status_code == 200, path
+        for offer in offers:
+            assert (offer in page.text) is (role == "secretariat"), (path, offer)

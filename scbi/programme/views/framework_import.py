@@ -12,15 +12,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
-from scbi.extensions import db
+from scbi.database import commit, rollback
 from scbi.forms import FORM_ERRORS
-from scbi.programme import choices, framework_import
+from scbi.programme import framework_import
 from scbi.programme.core_choice import depths
 from scbi.programme.forms import FrameworkImportForm, ImportPreviewForm
+from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
-from scbi.programme.views.frameworks import keep_after_conflict, select_ticks, set_depth_choices
-from scbi.programme.views.setup import SECRETARIAT
+from scbi.programme.views.common import keep_after_conflict, select_ticks, set_depth_choices
 
 # The preview form sends the file back as one form field, which the request limits.
 PREVIEW_LIMIT = 900 * 1024
@@ -56,7 +57,7 @@ def _upload_form() -> FrameworkImportForm:
 
 
 @bp.route("/frameworks/import", methods=["GET", "POST"], endpoint="framework_import")
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def framework_import_upload():
     """Step 1: the file. A good file is shown as a preview; nothing is stored yet."""
     form = _upload_form()
@@ -78,7 +79,7 @@ def framework_import_upload():
                     data, by=current_user, sector_id=form.sector_id.data
                 )
             except FORM_ERRORS as error:
-                db.session.rollback()
+                rollback()
                 form.apply(error)
                 status = error.status
             else:
@@ -91,7 +92,7 @@ def framework_import_upload():
 
 
 @bp.route("/frameworks/import/confirm", methods=["POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def framework_import_confirm():
     """Step 2: a selection button re-renders the preview with the ticks changed; the
     confirmation imports (or updates) with exactly the ticked core set."""
@@ -106,7 +107,7 @@ def framework_import_confirm():
             form.content.data, by=current_user, sector_id=form.sector_id.data
         )
     except FORM_ERRORS as error:
-        db.session.rollback()
+        rollback()
         upload = _upload_form()
         upload.apply(error)
         return render_template("programme/import.html", form=upload), error.status
@@ -127,7 +128,7 @@ def framework_import_confirm():
             version=form.version.data,
         )
     except FORM_ERRORS as error:
-        db.session.rollback()
+        rollback()
         # What is stored now (a framework created or changed meanwhile) is shown afresh.
         preview = framework_import.preview_import(
             form.content.data, by=current_user, sector_id=form.sector_id.data
@@ -135,7 +136,7 @@ def framework_import_confirm():
         keep_after_conflict(form, error, preview.existing.version if preview.existing else None)
         _carry(form, preview)
         return _preview_page(preview, form, ticked, status=error.status)
-    db.session.commit()
+    commit()
     _flash_summary(result)
     return redirect(url_for("programme.framework", framework_id=result.framework.id))
 

@@ -1,35 +1,31 @@
 """Competency framework pages: the tree, the core choice, editing and export. The Moodle
-import and its preview are in ``views/framework_import.py``."""
+import and its preview are in ``views/framework_import.py``; what the core choice of
+both pages shares is in ``views/common.py``."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
 
-from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.auth.models import Role
+from scbi.auth.permissions import SIGNED_IN, can_configure, role_required
+from scbi.database import commit, rollback
 from scbi.downloads import send_download
-from scbi.errors import Conflict, ValidationFailed
-from scbi.extensions import db
 from scbi.forms import FORM_ERRORS, form_page
-from scbi.programme import choices, frameworks, queries
-from scbi.programme.core_choice import Node, apply_selection, depths, expert_rule_warning
-from scbi.programme.forms import (
-    CompetencyForm,
-    CoreChoiceForm,
-    CoreSelectionForm,
-    FrameworkForm,
-)
+from scbi.loaders import load_or_404
+from scbi.programme import frameworks, queries
+from scbi.programme.core_choice import depths, expert_rule_warning
+from scbi.programme.forms import CompetencyForm, CoreChoiceForm, FrameworkForm
 from scbi.programme.models import (
     EARLIEST_DATE,
     Competency,
     CompetencyFramework,
 )
+from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
-from scbi.programme.views.setup import SECRETARIAT, _get, _saved, _without
+from scbi.programme.views.common import keep_after_conflict, saved, select_ticks, set_depth_choices
 
 # --- frameworks ----------------------------------------------------------------------------
 
@@ -37,49 +33,30 @@ from scbi.programme.views.setup import SECRETARIAT, _get, _saved, _without
 @bp.route("/frameworks")
 @role_required(*SIGNED_IN)
 def frameworks_list():
-    items = db.session.scalars(select(CompetencyFramework).order_by(CompetencyFramework.name)).all()
-    counts = {
-        fid: (total, core or 0)
-        for fid, total, core in db.session.execute(
-            select(
-                Competency.framework_id,
-                func.count(),
-                func.sum(case((Competency.core.is_(True), 1), else_=0)),
-            ).group_by(Competency.framework_id)
-        )
-    }
-    rows = [(f, *counts.get(f.id, (0, 0))) for f in items]
-    return render_template("programme/frameworks.html", rows=rows)
-
-
-def _framework_or_404(framework_id: int) -> CompetencyFramework:
-    framework = db.session.scalar(
-        select(CompetencyFramework)
-        .options(selectinload(CompetencyFramework.competencies))
-        .where(CompetencyFramework.id == framework_id)
+    return render_template(
+        "programme/frameworks.html",
+        rows=queries.frameworks_with_counts(),
+        can_configure=can_configure(current_user),
     )
-    if framework is None:
-        abort(404)
-    return framework
 
 
 @bp.route("/frameworks/<int:framework_id>")
 @role_required(*SIGNED_IN)
 def framework(framework_id: int):
-    framework = _framework_or_404(framework_id)
+    framework = queries.framework_page(framework_id)
     form = None
-    if current_user.has_role(SECRETARIAT):
+    if can_configure(current_user):
         form = CoreChoiceForm(formdata=None, version=framework.version)
     ticked = {str(c.id) for c in framework.competencies if c.core}
     return _framework_page(framework, form, ticked)
 
 
 @bp.route("/frameworks/<int:framework_id>/core", methods=["POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def framework_core(framework_id: int):
     """Save the ticked core set, or (a selection button) re-render the ticks with the
     selection applied, saving nothing."""
-    framework = _framework_or_404(framework_id)
+    framework = queries.framework_page(framework_id)
     form = CoreChoiceForm()
     ordered = frameworks.tree(framework)
     nodes = frameworks.nodes(ordered)
@@ -100,10 +77,10 @@ def framework_core(framework_id: int):
             effective_on=form.effective_on.data,
         )
     except FORM_ERRORS as error:
-        db.session.rollback()
+        rollback()
         keep_after_conflict(form, error, framework.version)
         return _framework_page(framework, form, ticked, status=error.status)
-    db.session.commit()
+    commit()
     flash(
         ngettext(
             "Core choice saved: %(num)d competency changed.",
@@ -143,74 +120,6 @@ def _framework_page(framework, form, ticked, *, ordered=None, message=None, stat
     return html, status
 
 
-# --- the core choice, shared with the import preview ----------------------------------------
-
-
-def set_depth_choices(form: CoreSelectionForm, nodes: list[Node]) -> None:
-    form.depth.choices = [("", _("— choose —"))] + [
-        (
-            str(depth),
-            ngettext(
-                "Depth %(depth)d — %(num)d competency",
-                "Depth %(depth)d — %(num)d competencies",
-                count,
-                depth=depth,
-            ),
-        )
-        for depth, count in depths(nodes)
-    ]
-
-
-def select_ticks(form: CoreSelectionForm, nodes: list[Node], ticked: set[str]):
-    """The ticks after the selection button pressed, a message saying what it did, and
-    the status (422 when the selection misses its search text or depth)."""
-    try:
-        after, count = apply_selection(
-            nodes, ticked, form.selection.data, depth=form.depth.data, search=form.search.data
-        )
-    except ValidationFailed as error:
-        form.apply(error)
-        return ticked, None, 422
-    if not count:
-        return after, _("No competency matches this selection; the ticks are unchanged."), 200
-    if form.selection.data.startswith("tick-"):
-        text = ngettext(
-            "%(num)d competency matches and is ticked; %(total)d ticked in all. "
-            "Nothing is saved yet.",
-            "%(num)d competencies match and are ticked; %(total)d ticked in all. "
-            "Nothing is saved yet.",
-            count,
-            total=len(after),
-        )
-    else:
-        text = ngettext(
-            "%(num)d competency matches and is unticked; %(total)d ticked in all. "
-            "Nothing is saved yet.",
-            "%(num)d competencies match and are unticked; %(total)d ticked in all. "
-            "Nothing is saved yet.",
-            count,
-            total=len(after),
-        )
-    return after, text, 200
-
-
-def keep_after_conflict(form: CoreSelectionForm, error, version: int | None) -> None:
-    """Show a refusal beside the fields. When the framework changed meanwhile, the ticks
-    stay and the form takes the current version: the page shows what is saved now
-    beside them, and saving again applies them knowingly."""
-    if isinstance(error, Conflict):
-        form.add_error(
-            _(
-                "Someone else changed this framework while you were choosing. Your ticks are "
-                "kept below beside what is saved now; check them and save again to apply them."
-            )
-        )
-        if version is not None:
-            form.version.data, form.version.raw_data = version, [str(version)]
-        return
-    form.apply(error)
-
-
 def _framework_form(framework: CompetencyFramework | None = None) -> FrameworkForm:
     form = FrameworkForm(obj=framework)
     form.sector_id.choices = choices.sectors(_("— cross-cutting —"))
@@ -218,29 +127,29 @@ def _framework_form(framework: CompetencyFramework | None = None) -> FrameworkFo
 
 
 @bp.route("/frameworks/new", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def framework_new():
     form = _framework_form().for_new()
     del form.effective_on  # a new framework moves nowhere
     return form_page(
         form,
         "programme/form.html",
-        lambda v: frameworks.create_framework(by=current_user, **_without(v, "version")),
-        _saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
+        lambda v: frameworks.create_framework(by=current_user, **v),
+        saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
         title=_("New competency framework"),
         cancel=url_for("programme.frameworks_list"),
     )
 
 
 @bp.route("/frameworks/<int:framework_id>/edit", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def framework_edit(framework_id: int):
-    framework = _get(CompetencyFramework, framework_id)
+    framework = load_or_404(CompetencyFramework, framework_id)
     return form_page(
         _framework_form(framework),
         "programme/form.html",
         lambda v: frameworks.update_framework(framework, by=current_user, **v),
-        _saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
+        saved(_("Framework saved."), "programme.framework", framework_id=lambda f: f.id),
         title=_("Edit %(name)s", name=framework.name),
         cancel=url_for("programme.framework", framework_id=framework.id),
     )
@@ -249,7 +158,7 @@ def framework_edit(framework_id: int):
 @bp.route("/frameworks/<int:framework_id>/export")
 @role_required(*SIGNED_IN)
 def framework_export(framework_id: int):
-    return send_download(frameworks.framework_file(_get(CompetencyFramework, framework_id)))
+    return send_download(frameworks.framework_file(load_or_404(CompetencyFramework, framework_id)))
 
 
 def _competency_form(framework_id: int, competency: Competency | None = None) -> CompetencyForm:
@@ -261,32 +170,28 @@ def _competency_form(framework_id: int, competency: Competency | None = None) ->
 
 
 @bp.route("/frameworks/<int:framework_id>/competencies/new", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def competency_new(framework_id: int):
-    framework = _get(CompetencyFramework, framework_id)
+    framework = load_or_404(CompetencyFramework, framework_id)
     return form_page(
         _competency_form(framework.id).for_new(),
         "programme/form.html",
-        lambda v: frameworks.add_competency(framework, by=current_user, **_without(v, "version")),
-        _saved(
-            _("Competency saved."), "programme.framework", framework_id=lambda c: c.framework_id
-        ),
+        lambda v: frameworks.add_competency(framework, by=current_user, **v),
+        saved(_("Competency saved."), "programme.framework", framework_id=lambda c: c.framework_id),
         title=_("New competency in %(name)s", name=framework.name),
         cancel=url_for("programme.framework", framework_id=framework.id),
     )
 
 
 @bp.route("/competencies/<int:competency_id>/edit", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def competency_edit(competency_id: int):
-    competency = _get(Competency, competency_id)
+    competency = load_or_404(Competency, competency_id)
     return form_page(
         _competency_form(competency.framework_id, competency),
         "programme/form.html",
         lambda v: frameworks.update_competency(competency, by=current_user, **v),
-        _saved(
-            _("Competency saved."), "programme.framework", framework_id=lambda c: c.framework_id
-        ),
+        saved(_("Competency saved."), "programme.framework", framework_id=lambda c: c.framework_id),
         title=_("Edit %(name)s", name=competency.short_name),
         cancel=url_for("programme.framework", framework_id=competency.framework_id),
     )

@@ -2,39 +2,27 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, can_configure, role_required
+from scbi.auth.permissions import SIGNED_IN, can_configure, require_configure, role_required
 from scbi.auth.views import accounts
-from scbi.errors import NotAllowed
-from scbi.extensions import db
 from scbi.forms import form_page
 from scbi.hooks import Hook
 from scbi.loaders import load_or_404
-from scbi.programme import choices, queries, services
+from scbi.programme import queries, services
 from scbi.programme.forms import (
     InstitutionForm,
     PhaseForm,
     PriorityResultForm,
     SectorForm,
 )
-from scbi.programme.models import (
-    EARLIEST_DATE,
-    Competency,
-    CompetencyFramework,
-    Institution,
-    Phase,
-    PriorityResult,
-    Sector,
-)
+from scbi.programme.models import EARLIEST_DATE, Institution, Phase, PriorityResult, Sector
+from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
-
-SECRETARIAT = Role.SECRETARIAT
+from scbi.programme.views.common import saved
 
 sector_counts = Hook(
     "programme.sector_counts",
@@ -46,21 +34,6 @@ institution_links = Hook(
     "Links that features above add to an institution's page, each saying how many of "
     "their records the institution has: (institution) -> list of hooks.Link.",
 )
-
-
-def _get(model, ident):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _saved(message: str, endpoint: str, **values):
-    def done(obj):
-        flash(message, "success")
-        return redirect(url_for(endpoint, **{k: v(obj) for k, v in values.items()}))
-
-    return done
 
 
 # --- overview ------------------------------------------------------------------------------
@@ -83,35 +56,31 @@ def overview():
 
 
 @bp.route("/phases/new", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def phase_new():
     return form_page(
         PhaseForm().for_new(),
         "programme/form.html",
-        lambda v: services.create_phase(by=current_user, **_without(v, "version")),
-        _saved(_("Phase saved."), "programme.overview"),
+        lambda v: services.create_phase(by=current_user, **v),
+        saved(_("Phase saved."), "programme.overview"),
         title=_("New phase"),
         cancel=url_for("programme.overview"),
     )
 
 
 @bp.route("/phases/<int:phase_id>/edit", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def phase_edit(phase_id: int):
-    phase = _get(Phase, phase_id)
+    phase = load_or_404(Phase, phase_id)
     form = PhaseForm(obj=phase)
     return form_page(
         form,
         "programme/form.html",
         lambda v: services.update_phase(phase, by=current_user, **v),
-        _saved(_("Phase saved."), "programme.overview"),
+        saved(_("Phase saved."), "programme.overview"),
         title=_("Edit %(name)s", name=phase.name),
         cancel=url_for("programme.overview"),
     )
-
-
-def _without(values: dict, *names: str) -> dict:
-    return {k: v for k, v in values.items() if k not in names}
 
 
 # --- sectors -------------------------------------------------------------------------------
@@ -120,39 +89,18 @@ def _without(values: dict, *names: str) -> dict:
 @bp.route("/sectors/<int:sector_id>")
 @role_required(*SIGNED_IN)
 def sector(sector_id: int):
-    sector = _get(Sector, sector_id)
-    institutions = db.session.scalars(
-        select(Institution).where(Institution.sector_id == sector.id).order_by(Institution.acronym)
-    ).all()
-    sector_frameworks = db.session.scalars(
-        select(CompetencyFramework)
-        .where(
-            (CompetencyFramework.sector_id == sector.id) | CompetencyFramework.sector_id.is_(None)
-        )
-        .order_by(CompetencyFramework.sector_id.is_(None), CompetencyFramework.name)
-    ).all()
-    core_counts = dict(
-        db.session.execute(
-            select(Competency.framework_id, func.count())
-            .where(Competency.core.is_(True))
-            .group_by(Competency.framework_id)
-        ).all()
-    )
-    results = db.session.scalars(
-        select(PriorityResult)
-        .where(PriorityResult.sector_id == sector.id)
-        .order_by(PriorityResult.due_date)
-    ).all()
+    sector = load_or_404(Sector, sector_id)
     return render_template(
         "programme/sector.html",
         sector=sector,
-        institutions=institutions,
-        frameworks=sector_frameworks,
-        core_counts=core_counts,
-        results=results,
+        institutions=queries.institutions_of_sector(sector.id),
+        frameworks=queries.frameworks_of_sector(sector.id),
+        core_counts=queries.core_counts(),
+        results=queries.results_of_sector(sector.id),
         rules=queries.sector_rule_history(sector.id),
         core_updates=queries.core_timeline(sector_id=sector.id),
         from_the_start=EARLIEST_DATE,
+        can_configure=can_configure(current_user),
     )
 
 
@@ -177,7 +125,7 @@ def _save_sector(sector: Sector | None, values: dict) -> Sector:
 
 
 @bp.route("/sectors/new", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def sector_new():
     form = _sector_form().for_new()
     del form.effective_on  # nothing of a new sector is dated before it
@@ -185,21 +133,21 @@ def sector_new():
         form,
         "programme/form.html",
         lambda v: _save_sector(None, v),
-        _saved(_("Sector saved."), "programme.sector", sector_id=lambda s: s.id),
+        saved(_("Sector saved."), "programme.sector", sector_id=lambda s: s.id),
         title=_("New sector"),
         cancel=url_for("programme.overview"),
     )
 
 
 @bp.route("/sectors/<int:sector_id>/edit", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def sector_edit(sector_id: int):
-    sector = _get(Sector, sector_id)
+    sector = load_or_404(Sector, sector_id)
     return form_page(
         _sector_form(sector),
         "programme/form.html",
         lambda v: _save_sector(sector, v),
-        _saved(_("Sector saved."), "programme.sector", sector_id=lambda s: s.id),
+        saved(_("Sector saved."), "programme.sector", sector_id=lambda s: s.id),
         title=_("Edit %(name)s", name=sector.name),
         cancel=url_for("programme.sector", sector_id=sector.id),
     )
@@ -228,27 +176,27 @@ def _institution_form(institution: Institution | None = None) -> InstitutionForm
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def institution_new():
     return form_page(
         _institution_form().for_new(),
         "programme/form.html",
-        lambda v: services.create_institution(by=current_user, **_without(v, "version")),
-        _saved(_("Institution saved."), "programme.institution", institution_id=lambda i: i.id),
+        lambda v: services.create_institution(by=current_user, **v),
+        saved(_("Institution saved."), "programme.institution", institution_id=lambda i: i.id),
         title=_("New institution"),
         cancel=url_for("programme.overview"),
     )
 
 
 @bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def institution_edit(institution_id: int):
-    institution = _get(Institution, institution_id)
+    institution = load_or_404(Institution, institution_id)
     return form_page(
         _institution_form(institution),
         "programme/form.html",
         lambda v: services.update_institution(institution, by=current_user, **v),
-        _saved(_("Institution saved."), "programme.institution", institution_id=lambda i: i.id),
+        saved(_("Institution saved."), "programme.institution", institution_id=lambda i: i.id),
         title=_("Edit %(name)s", name=institution.acronym),
         cancel=url_for("programme.institution", institution_id=institution.id),
     )
@@ -265,13 +213,13 @@ def _result_form(result: PriorityResult | None = None) -> PriorityResultForm:
 
 
 @bp.route("/priority-results/new", methods=["GET", "POST"])
-@role_required(SECRETARIAT)
+@role_required(Role.SECRETARIAT)
 def result_new():
     return form_page(
         _result_form().for_new(),
         "programme/form.html",
-        lambda v: services.create_priority_result(by=current_user, **_without(v, "version")),
-        _saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
+        lambda v: services.create_priority_result(by=current_user, **v),
+        saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
         title=_("New priority result"),
         cancel=url_for("programme.overview"),
     )
@@ -280,15 +228,9 @@ def result_new():
 @bp.route("/priority-results/<int:result_id>", methods=["GET", "POST"])
 @role_required(*SIGNED_IN)
 def result(result_id: int):
-    result = db.session.scalar(
-        select(PriorityResult)
-        .options(selectinload(PriorityResult.history))
-        .where(PriorityResult.id == result_id)
-    )
-    if result is None:
-        abort(404)
-    if request.method == "POST" and not current_user.has_role(SECRETARIAT):
-        raise NotAllowed
+    result = queries.priority_result_page(result_id)
+    if request.method == "POST":
+        require_configure(current_user)
     form = _result_form(result)
     if request.method == "GET":
         form.status_note.data = ""
@@ -296,8 +238,9 @@ def result(result_id: int):
         form,
         "programme/result.html",
         lambda v: services.update_priority_result(result, by=current_user, **v),
-        _saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
+        saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
         result=result,
+        can_configure=can_configure(current_user),
     )
 
 

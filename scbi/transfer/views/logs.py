@@ -20,7 +20,7 @@ from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
 from scbi.mentees.models import Mentee
 from scbi.pagination import paginate
-from scbi.programme import choices
+from scbi.programme.queries import choices
 from scbi.transfer import evidence as evidence_service
 from scbi.transfer import logs, plans
 from scbi.transfer.export import filtered_logs, logs_csv, visible_logs

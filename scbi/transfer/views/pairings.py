@@ -17,7 +17,7 @@ from scbi.forms import FORM_ERRORS, form_page
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.mentees.queries import scope_mentees
 from scbi.pagination import paginate
-from scbi.programme import choices
+from scbi.programme.queries import choices
 from scbi.transfer import services
 from scbi.transfer.forms import PairingActionForm, PairingEndForm, PairingForm
 from scbi.transfer.models import Pairing, PairingStatus

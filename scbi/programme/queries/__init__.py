@@ -1,5 +1,9 @@
 """The read side of the programme: the dated critical-mass rules (scbi.programme.rules
-writes them), and the lists of the set-up pages."""
+writes them), the loaders and lists of the set-up and framework pages and of the API.
+The choices of select fields are in ``queries/choices.py``.
+
+Programme records are read by everyone signed in, so their loaders are unscoped
+(``scbi.loaders.load_or_404``): a missing record is a plain 404."""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Date, Integer, cast, func, literal, null, select, union_all
+from sqlalchemy import Date, Integer, Select, case, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import selectinload
 
 from scbi.extensions import db
+from scbi.loaders import load_or_404
 from scbi.programme.models import (
     Competency,
+    CompetencyFramework,
     CoreChange,
     Institution,
     Phase,
@@ -156,17 +162,25 @@ def core_timeline(*, framework_id: int | None = None, sector_id: int | None = No
     return sorted(updates.values(), key=lambda u: (u.effective_on, u.recorded_at), reverse=True)
 
 
-# --- lists of the set-up pages -------------------------------------------------------------
+# --- phases, sectors, institutions, priority results -----------------------------------
+
+
+def phase_list() -> Select:
+    """Every phase, the latest first."""
+    return select(Phase).order_by(Phase.start_date.desc(), Phase.id)
 
 
 def phases() -> list[Phase]:
-    return db.session.scalars(select(Phase).order_by(Phase.start_date.desc())).all()
+    return db.session.scalars(phase_list()).all()
+
+
+def sector_list() -> Select:
+    """Every sector by name, with its coordinators."""
+    return select(Sector).options(selectinload(Sector.coordinators)).order_by(Sector.name)
 
 
 def sectors_with_coordinators() -> list[Sector]:
-    return db.session.scalars(
-        select(Sector).options(selectinload(Sector.coordinators)).order_by(Sector.name)
-    ).all()
+    return db.session.scalars(sector_list()).all()
 
 
 def institutions_per_sector() -> dict[int, int]:
@@ -177,9 +191,112 @@ def institutions_per_sector() -> dict[int, int]:
     )
 
 
+def institution_list(*, sector_id: int | None = None) -> Select:
+    """The institutions by acronym; of one sector when ``sector_id`` is given."""
+    query = select(Institution).order_by(Institution.acronym)
+    if sector_id is not None:
+        query = query.where(Institution.sector_id == sector_id)
+    return query
+
+
+def institutions_of_sector(sector_id: int) -> list[Institution]:
+    return db.session.scalars(institution_list(sector_id=sector_id)).all()
+
+
+def priority_result_list(*, sector_id: int | None = None, status: str | None = None) -> Select:
+    """The priority results by due date, with their dated statuses; of one sector, or
+    with one status, when those are given."""
+    query = (
+        select(PriorityResult)
+        .options(selectinload(PriorityResult.history))
+        .order_by(PriorityResult.due_date, PriorityResult.id)
+    )
+    if sector_id is not None:
+        query = query.where(PriorityResult.sector_id == sector_id)
+    if status:
+        query = query.where(PriorityResult.status == status)
+    return query
+
+
+def results_of_sector(sector_id: int) -> list[PriorityResult]:
+    return db.session.scalars(
+        select(PriorityResult)
+        .where(PriorityResult.sector_id == sector_id)
+        .order_by(PriorityResult.due_date)
+    ).all()
+
+
 def results_of_institution(institution_id: int) -> list[PriorityResult]:
     return db.session.scalars(
         select(PriorityResult)
         .where(PriorityResult.institution_id == institution_id)
         .order_by(PriorityResult.due_date)
     ).all()
+
+
+def priority_result_page(result_id: int) -> PriorityResult:
+    """The priority result with its dated statuses, for its page (NotFound if missing)."""
+    return load_or_404(PriorityResult, result_id, options=[selectinload(PriorityResult.history)])
+
+
+# --- frameworks ----------------------------------------------------------------------------
+
+
+def framework_list(*, sector_id: int | None = None) -> Select:
+    """The frameworks by name, with their competencies; of one sector when given."""
+    query = (
+        select(CompetencyFramework)
+        .options(selectinload(CompetencyFramework.competencies))
+        .order_by(CompetencyFramework.name)
+    )
+    if sector_id is not None:
+        query = query.where(CompetencyFramework.sector_id == sector_id)
+    return query
+
+
+def frameworks_with_counts() -> list[tuple[CompetencyFramework, int, int]]:
+    """Every framework by name, with its number of competencies and of core ones."""
+    items = db.session.scalars(select(CompetencyFramework).order_by(CompetencyFramework.name)).all()
+    counts = {
+        fid: (total, core or 0)
+        for fid, total, core in db.session.execute(
+            select(
+                Competency.framework_id,
+                func.count(),
+                func.sum(case((Competency.core.is_(True), 1), else_=0)),
+            ).group_by(Competency.framework_id)
+        )
+    }
+    return [(f, *counts.get(f.id, (0, 0))) for f in items]
+
+
+def frameworks_of_sector(sector_id: int) -> list[CompetencyFramework]:
+    """The frameworks a sector's people use: its own, then the cross-cutting ones."""
+    return db.session.scalars(
+        select(CompetencyFramework)
+        .where(
+            (CompetencyFramework.sector_id == sector_id) | CompetencyFramework.sector_id.is_(None)
+        )
+        .order_by(CompetencyFramework.sector_id.is_(None), CompetencyFramework.name)
+    ).all()
+
+
+def core_counts() -> dict[int, int]:
+    """The number of core competencies of each framework (by id; none: missing)."""
+    return dict(
+        db.session.execute(
+            select(Competency.framework_id, func.count())
+            .where(Competency.core.is_(True))
+            .group_by(Competency.framework_id)
+        ).all()
+    )
+
+
+def framework_page(framework_id: int) -> CompetencyFramework:
+    """The framework with its competencies, for its page and its core choice (NotFound if
+    missing)."""
+    return load_or_404(
+        CompetencyFramework,
+        framework_id,
+        options=[selectinload(CompetencyFramework.competencies)],
+    )
