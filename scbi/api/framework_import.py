@@ -14,9 +14,9 @@ from scbi.api.programme import created
 from scbi.api.schema import F, Schema, uploaded_csv
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
-from scbi.database import commit
 from scbi.errors import ValidationFailed
 from scbi.programme import framework_import
+from scbi.transaction import commit
 
 component(
     Schema(

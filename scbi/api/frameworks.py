@@ -12,7 +12,6 @@ from scbi.api.programme import created
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.database import commit
 from scbi.downloads import send_download
 from scbi.loaders import load_or_404
 from scbi.programme import frameworks, queries
@@ -23,6 +22,7 @@ from scbi.programme.models import (
     Competency,
     CompetencyFramework,
 )
+from scbi.transaction import commit
 
 # --- frameworks ----------------------------------------------------------------------------
 

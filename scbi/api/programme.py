@@ -10,7 +10,6 @@ from scbi.api.lists import int_arg, list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.database import commit
 from scbi.loaders import load_or_404
 from scbi.programme import queries, services
 from scbi.programme.models import (
@@ -24,6 +23,7 @@ from scbi.programme.models import (
     ResultStatus,
     Sector,
 )
+from scbi.transaction import commit
 
 RESULT_STATUSES = tuple(s.value for s in ResultStatus)
 

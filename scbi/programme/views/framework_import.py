@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
-from scbi.database import commit, rollback
 from scbi.forms import FORM_ERRORS
 from scbi.programme import framework_import
 from scbi.programme.core_choice import depths
@@ -22,6 +21,7 @@ from scbi.programme.forms import FrameworkImportForm, ImportPreviewForm
 from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
 from scbi.programme.views.common import keep_after_conflict, select_ticks, set_depth_choices
+from scbi.transaction import commit, rollback
 
 # The preview form sends the file back as one form field, which the request limits.
 PREVIEW_LIMIT = 900 * 1024

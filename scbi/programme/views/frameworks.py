@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, can_configure, role_required
-from scbi.database import commit, rollback
 from scbi.downloads import send_download
 from scbi.forms import FORM_ERRORS, form_page
 from scbi.loaders import load_or_404
@@ -26,6 +25,7 @@ from scbi.programme.models import (
 from scbi.programme.queries import choices
 from scbi.programme.views.blueprint import bp
 from scbi.programme.views.common import keep_after_conflict, saved, select_ticks, set_depth_choices
+from scbi.transaction import commit, rollback
 
 # --- frameworks ----------------------------------------------------------------------------
 
