@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import g, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import day, endpoint
@@ -15,16 +13,12 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.downloads import send_download
 from scbi.errors import BadRequest
-from scbi.extensions import db
 from scbi.files import ALLOWED
+from scbi.transaction import commit
 from scbi.transfer import evidence as evidence_service
-from scbi.transfer import logs
-from scbi.transfer.export import logs_csv, visible_logs
-from scbi.transfer.models import (
-    Evidence,
-    LogStatus,
-    TransferLog,
-)
+from scbi.transfer import logs, queries
+from scbi.transfer.export import logs_csv
+from scbi.transfer.models import LogStatus
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
 
 LOG_STATUSES = tuple(s.value for s in LogStatus)
@@ -43,14 +37,8 @@ LOG_STATUSES = tuple(s.value for s in LogStatus)
 @role_required(*SIGNED_IN)
 def list_pairing_logs(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
-    query = visible_logs(g.api_user).where(TransferLog.pairing_id == pairing.id)
-    if status := request.args.get("status"):
-        query = query.where(TransferLog.status == status)
-    query = query.options(
-        selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
-    )
     return list_response(
-        query.order_by(TransferLog.activity_date.desc(), TransferLog.id.desc()),
+        queries.pairing_logs(g.api_user, pairing, g.query.get("status")),
         lambda log: log_json(log, full=False),
     )
 
@@ -68,7 +56,7 @@ def list_pairing_logs(pairing_id: int):
 def create_log(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
     log = logs.create_log(pairing, by=g.api_user, **json_body(LogIn))
-    db.session.commit()
+    commit()
     return jsonify(log_json(log)), 201
 
 
@@ -90,14 +78,14 @@ def get_log(log_id: int):
 def put_log(log_id: int):
     log = log_or_404(g.api_user, log_id)
     logs.update_log(log, by=g.api_user, **json_body(LogPut))
-    db.session.commit()
+    commit()
     return jsonify(log_json(log))
 
 
 def _log_action(log_id: int, action, schema=Transition):
     log = log_or_404(g.api_user, log_id)
     action(log, by=g.api_user, **json_body(schema))
-    db.session.commit()
+    commit()
     return jsonify(log_json(log))
 
 
@@ -168,15 +156,11 @@ def verify_log(log_id: int):
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def list_logs():
-    from scbi.transfer.export import filtered_logs
-
-    query = filtered_logs(g.api_user, request.args)
     if request.args.get("format") == "csv":
-        return send_download(logs_csv(query))
-    query = query.options(
-        selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
+        return send_download(logs_csv(queries.filtered_logs(g.api_user, request.args)))
+    return list_response(
+        queries.api_log_list(g.api_user, request.args), lambda log: log_json(log, full=False)
     )
-    return list_response(query, lambda log: log_json(log, full=False))
 
 
 # --- evidence ------------------------------------------------------------------------------
@@ -187,8 +171,7 @@ def list_logs():
 @role_required(*SIGNED_IN)
 def list_evidence(log_id: int):
     log = log_or_404(g.api_user, log_id)
-    query = select(Evidence).where(Evidence.log_id == log.id).order_by(Evidence.id)
-    return list_response(query, evidence_json)
+    return list_response(queries.log_evidence(log), evidence_json)
 
 
 @bp.post("/logs/<int:log_id>/evidence")
@@ -217,7 +200,7 @@ def add_evidence(log_id: int):
         evidence = evidence_service.add_link(log, by=g.api_user, **json_body(LinkIn))
     else:
         raise BadRequest(code="file_required")
-    db.session.commit()
+    commit()
     return jsonify(evidence_json(evidence)), 201
 
 
@@ -227,7 +210,7 @@ def add_evidence(log_id: int):
 def delete_evidence(evidence_id: int):
     evidence = evidence_or_404(g.api_user, evidence_id)
     evidence_service.remove_evidence(evidence, by=g.api_user)
-    db.session.commit()
+    commit()
     return "", 204
 
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify, request, url_for
-from sqlalchemy import select
+from flask import g, jsonify, url_for
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
-from scbi.api.lists import int_arg, list_response
+from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.extensions import db
-from scbi.transfer import services
+from scbi.transaction import commit
+from scbi.transfer import queries, services
 from scbi.transfer.models import PAIRING, PAIRING_END, Pairing, PairingStatus
-from scbi.transfer.queries import pairing_or_404, scope_pairings
+from scbi.transfer.queries import pairing_or_404
 
 STATUSES = tuple(s.value for s in PairingStatus)
 MANAGERS = (Role.SECRETARIAT, Role.COORDINATOR)
@@ -103,13 +102,8 @@ def pairing_json(p: Pairing) -> dict:
 )
 @role_required(*SIGNED_IN)
 def list_pairings():
-    query = scope_pairings(select(Pairing), g.api_user).order_by(Pairing.id)
-    for name in ("sector_id", "coach_id", "mentee_id", "phase_id"):
-        if (value := int_arg(name)) is not None:
-            query = query.where(getattr(Pairing, name) == value)
-    if status := request.args.get("status"):
-        query = query.where(Pairing.status == status)
-    return list_response(query, pairing_json)
+    # g.query: the query parameters declared above, checked by @endpoint
+    return list_response(queries.api_pairing_list(g.api_user, g.query), pairing_json)
 
 
 @bp.post("/pairings")
@@ -123,7 +117,7 @@ def list_pairings():
 @role_required(*MANAGERS)
 def create_pairing():
     pairing = services.create_pairing(by=g.api_user, **json_body(PairingIn))
-    db.session.commit()
+    commit()
     response = jsonify(pairing_json(pairing))
     response.headers["Location"] = url_for("api.get_pairing", pairing_id=pairing.id)
     return response, 201
@@ -147,7 +141,7 @@ def get_pairing(pairing_id: int):
 def end_pairing(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
     services.end_pairing(pairing, by=g.api_user, **json_body(PairingEnd))
-    db.session.commit()
+    commit()
     return jsonify(pairing_json(pairing))
 
 
@@ -162,7 +156,7 @@ def end_pairing(pairing_id: int):
 def pause_pairing(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
     services.pause_pairing(pairing, by=g.api_user, **json_body(VersionOnly))
-    db.session.commit()
+    commit()
     return jsonify(pairing_json(pairing))
 
 
@@ -177,5 +171,5 @@ def pause_pairing(pairing_id: int):
 def resume_pairing(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
     services.resume_pairing(pairing, by=g.api_user, **json_body(VersionOnly))
-    db.session.commit()
+    commit()
     return jsonify(pairing_json(pairing))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import g, jsonify
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
@@ -12,8 +10,8 @@ from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.extensions import db
-from scbi.transfer import plans
+from scbi.transaction import commit
+from scbi.transfer import plans, queries
 from scbi.transfer.models import (
     EVIDENCE,
     LOG,
@@ -252,15 +250,7 @@ def log_json(log: TransferLog, *, full: bool = True) -> dict:
 @role_required(*SIGNED_IN)
 def list_plans(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
-    query = (
-        select(TransferPlan)
-        .options(selectinload(TransferPlan.items))
-        .where(TransferPlan.pairing_id == pairing.id)
-        .order_by(TransferPlan.number.desc())
-    )
-    if pairing.coach.user_id != g.api_user.id:
-        query = query.where(TransferPlan.status != PlanStatus.DRAFT.value)
-    return list_response(query, plan_json)
+    return list_response(queries.pairing_plans(g.api_user, pairing), plan_json)
 
 
 @bp.post("/pairings/<int:pairing_id>/plans")
@@ -276,7 +266,7 @@ def list_plans(pairing_id: int):
 def create_plan(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
     plan = plans.create_plan(pairing, by=g.api_user, **json_body(PlanIn))
-    db.session.commit()
+    commit()
     return jsonify(plan_json(plan)), 201
 
 
@@ -298,14 +288,14 @@ def get_plan(plan_id: int):
 def put_plan(plan_id: int):
     plan = plan_or_404(g.api_user, plan_id)
     plans.update_plan(plan, by=g.api_user, **json_body(PlanPut))
-    db.session.commit()
+    commit()
     return jsonify(plan_json(plan))
 
 
 def _plan_action(plan_id: int, action, schema=Transition, status: int = 200):
     plan = plan_or_404(g.api_user, plan_id)
     result = action(plan, by=g.api_user, **json_body(schema))
-    db.session.commit()
+    commit()
     return jsonify(plan_json(result)), status
 
 
@@ -357,5 +347,5 @@ def return_plan(plan_id: int):
 def revise_plan(plan_id: int):
     plan = plan_or_404(g.api_user, plan_id)
     draft = plans.revise_plan(plan, by=g.api_user)
-    db.session.commit()
+    commit()
     return jsonify(plan_json(draft)), 201

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from scbi.audit import AuditEvent
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
-from scbi.coaches.models import Coach
-from scbi.extensions import db
+from scbi.main import queries
 from scbi.main.navigation import navigation
-from scbi.mentees.models import Mentee
 from scbi.needs import needs_for
 from scbi.pagination import paginate
-from scbi.transfer.models import Pairing
-from scbi.transfer.queries import pairing_progress
+from scbi.transfer.permissions import is_coach_of
+from scbi.transfer.queries import own_open_pairings, pairing_progress
 
 bp = Blueprint("main", __name__)
 
@@ -27,19 +23,12 @@ def home():
     """Each role's home: what needs the user now, and a coach's or mentee's own pairings."""
     pairings = []
     if current_user.has_role(Role.COACH, Role.MENTEE):
-        own = (
-            select(Pairing)
-            .where(Pairing.status.in_(["active", "paused"]))
-            .where(
-                Pairing.coach_id.in_(select(Coach.id).where(Coach.user_id == current_user.id))
-                | Pairing.mentee_id.in_(select(Mentee.id).where(Mentee.user_id == current_user.id))
-            )
-        )
-        pairings = db.session.scalars(own.order_by(Pairing.start_date)).all()
+        pairings = own_open_pairings(current_user)
     return render_template(
         "main/home.html",
         needs=needs_for(current_user),
         pairings=pairings,
+        coaching={p.id for p in pairings if is_coach_of(current_user, p)},
         progress=pairing_progress([p.id for p in pairings]),
     )
 
@@ -47,14 +36,8 @@ def home():
 @bp.route("/audit")
 @role_required(Role.SECRETARIAT)
 def audit_trail():
-    action = (request.args.get("action") or "").strip()
-    actor = (request.args.get("actor") or "").strip().lower()
-    query = select(AuditEvent).order_by(AuditEvent.id.desc())
-    if action:
-        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
-    if actor:
-        query = query.where(AuditEvent.actor_email.contains(actor, autoescape=True))
-    page = paginate(query, default_per_page=50)
+    action, actor = queries.audit_filters(request.args)
+    page = paginate(queries.audit_events(request.args), default_per_page=50)
     return render_template("main/audit.html", page=page, action=action, actor=actor)
 
 

@@ -8,6 +8,8 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
+    IntegerField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -16,6 +18,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import HiddenInput
 
 from scbi.forms import BaseForm, MultiCheckboxField, RefField, VersionField, enum_choices
 from scbi.programme.forms import level_choices
@@ -29,6 +32,7 @@ from scbi.transfer.models import (
     PLAN_ITEM,
     ActivityType,
     MenteeRole,
+    PairingStatus,
 )
 
 
@@ -56,8 +60,8 @@ class PairingEndForm(BaseForm):
     status = SelectField(
         _l("Outcome"),
         choices=[
-            SelectChoice("completed", _l("Completed — the plan ran its course")),
-            SelectChoice("terminated", _l("Terminated — ended early")),
+            SelectChoice(PairingStatus.COMPLETED.value, _l("Completed — the plan ran its course")),
+            SelectChoice(PairingStatus.TERMINATED.value, _l("Terminated — ended early")),
         ],
     )
     end_date = DateField(_l("Ended on"), validators=[InputRequired()])
@@ -165,6 +169,22 @@ class ResponseForm(BaseForm):
     version = VersionField()
     acknowledge = SubmitField(_l("Acknowledge"))
     dispute = SubmitField(_l("Dispute"))
+
+
+class LogActionForm(BaseForm):
+    """Which button of a log's page (or of the mentee's queue) was pressed: ``respond``
+    (the ResponseForm says how), ``submit`` or ``verify``; the version read, checked when
+    sent; and the page of one's own to go back to."""
+
+    action = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    next = HiddenField()
+
+    def back_to(self, default: str) -> str:
+        """Where to go once done: the ``next`` page when it is one of the user's own
+        (``/my/…``, never another site), else ``default``."""
+        target = self.next.data or ""
+        return target if target.startswith("/my/") else default
 
 
 class EvidenceForm(BaseForm):

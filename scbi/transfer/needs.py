@@ -44,33 +44,33 @@ def coach_work(user: User) -> list[Need]:
     mine = _own_pairings(user, Coach, Pairing.coach_id)
     # Only logs that can still be corrected and sent: an ended pairing's (the mentee's
     # exit ends them too) are history.
-    open_ids = select(Pairing.id).where(Pairing.status.in_([s.value for s in OPEN_STATUSES]))
+    open_ids = select(Pairing.id).where(Pairing.status.in_(OPEN_STATUSES))
     disputed = _count(
         select(TransferLog.id).where(
             TransferLog.author_id == user.id,
-            TransferLog.status == LogStatus.DISPUTED.value,
+            TransferLog.status == LogStatus.DISPUTED,
             TransferLog.pairing_id.in_(open_ids),
         )
     )
     drafts = _count(
         select(TransferLog.id).where(
             TransferLog.author_id == user.id,
-            TransferLog.status == LogStatus.DRAFT.value,
+            TransferLog.status == LogStatus.DRAFT,
             TransferLog.pairing_id.in_(open_ids),
         )
     )
     returned = _count(
         select(TransferPlan.id).where(
-            TransferPlan.pairing_id.in_(mine), TransferPlan.status == PlanStatus.RETURNED.value
+            TransferPlan.pairing_id.in_(mine), TransferPlan.status == PlanStatus.RETURNED
         )
     )
     with_plan = select(TransferPlan.pairing_id).where(
-        TransferPlan.status.in_([PlanStatus.APPROVED.value, *[s.value for s in OPEN_PLAN_STATUSES]])
+        TransferPlan.status.in_([PlanStatus.APPROVED, *OPEN_PLAN_STATUSES])
     )
     planless = _count(
         select(Pairing.id).where(
             Pairing.id.in_(mine),
-            Pairing.status == PairingStatus.ACTIVE.value,
+            Pairing.status == PairingStatus.ACTIVE,
             Pairing.id.not_in(with_plan),
         )
     )
@@ -113,12 +113,10 @@ def mentee_work(user: User) -> list[Need]:
     if not user.has_role(Role.MENTEE):
         return []
     # A mentee who left reads their logs but acknowledges nothing any more.
-    mine = _own_pairings(user, Mentee, Pairing.mentee_id).where(
-        Mentee.status.not_in([s.value for s in LEFT_STATUSES])
-    )
+    mine = _own_pairings(user, Mentee, Pairing.mentee_id).where(Mentee.status.not_in(LEFT_STATUSES))
     waiting = _count(
         select(TransferLog.id).where(
-            TransferLog.pairing_id.in_(mine), TransferLog.status == LogStatus.SUBMITTED.value
+            TransferLog.pairing_id.in_(mine), TransferLog.status == LogStatus.SUBMITTED
         )
     )
     return [
@@ -142,19 +140,19 @@ def manager_work(user: User) -> list[Need]:
     scope = scope_pairings(select(Pairing.id), user)
     plans_waiting = _count(
         select(TransferPlan.id).where(
-            TransferPlan.pairing_id.in_(scope), TransferPlan.status == PlanStatus.SUBMITTED.value
+            TransferPlan.pairing_id.in_(scope), TransferPlan.status == PlanStatus.SUBMITTED
         )
     )
     to_verify = _count(
         select(TransferLog.id).where(
-            TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED.value
+            TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED
         )
     )
     recent = (
         select(Pairing.coach_id)
         .join(TransferLog, TransferLog.pairing_id == Pairing.id)
         .where(
-            TransferLog.status != LogStatus.DRAFT.value,
+            TransferLog.status != LogStatus.DRAFT,
             TransferLog.activity_date >= today() - timedelta(days=SILENT_DAYS),
         )
     )
@@ -163,7 +161,7 @@ def manager_work(user: User) -> list[Need]:
         .distinct()
         .where(
             Pairing.id.in_(scope),
-            Pairing.status == PairingStatus.ACTIVE.value,
+            Pairing.status == PairingStatus.ACTIVE,
             Pairing.coach_id.not_in(recent),
         )
     )
@@ -206,9 +204,9 @@ def unpaired_mentees(user: User) -> list[Need]:
     """Secretariat and coordinators: active mentees of their sectors without an open pairing."""
     if not user.has_role(Role.SECRETARIAT, Role.COORDINATOR):
         return []
-    paired = select(Pairing.mentee_id).where(Pairing.status.in_([s.value for s in OPEN_STATUSES]))
+    paired = select(Pairing.mentee_id).where(Pairing.status.in_(OPEN_STATUSES))
     query = scope_mentees(select(func.count()).select_from(Mentee), user).where(
-        Mentee.status == MenteeStatus.ACTIVE.value, Mentee.id.not_in(paired)
+        Mentee.status == MenteeStatus.ACTIVE, Mentee.id.not_in(paired)
     )
     count = db.session.scalar(query)
     return [
@@ -233,11 +231,9 @@ def contracts_ending(user: User) -> list[Need]:
         select(func.count())
         .select_from(Coach)
         .where(
-            Coach.status == CoachStatus.ACTIVE.value,
+            Coach.status == CoachStatus.ACTIVE,
             Coach.contract_end <= soon,
-            Coach.id.in_(
-                select(Pairing.coach_id).where(Pairing.status == PairingStatus.ACTIVE.value)
-            ),
+            Coach.id.in_(select(Pairing.coach_id).where(Pairing.status == PairingStatus.ACTIVE)),
         )
     )
     return [

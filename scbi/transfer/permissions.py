@@ -2,16 +2,27 @@
 
 The services enforce the same rules (and say why when they refuse); pages use these to
 decide which buttons to offer, so that a page never offers what would always be refused.
-They read the objects already loaded and run no query.
+They read the objects already loaded and run no query. The ``require_*`` ones refuse
+(403) with the services' words, for a page that must not even open.
 """
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import can_manage_sector
 from scbi.coaches.models import Coach
+from scbi.errors import NotAllowed
 from scbi.mentees.models import Mentee, MenteeStatus
-from scbi.transfer.models import LogStatus, Pairing, PairingStatus, TransferLog
+from scbi.transfer.models import (
+    LogStatus,
+    Pairing,
+    PairingStatus,
+    PlanStatus,
+    TransferLog,
+    TransferPlan,
+)
 
 
 def is_coach_of(user: User, pairing: Pairing) -> bool:
@@ -20,6 +31,23 @@ def is_coach_of(user: User, pairing: Pairing) -> bool:
 
 def is_mentee_of(user: User, pairing: Pairing) -> bool:
     return user.is_authenticated and pairing.mentee.user_id == user.id
+
+
+def is_party_to(user: User, pairing: Pairing) -> bool:
+    """The pairing's coach or its mentee."""
+    return is_coach_of(user, pairing) or is_mentee_of(user, pairing)
+
+
+def require_log_writer(user: User, pairing: Pairing) -> None:
+    """Refuse (403) anyone but the pairing's coach: only they write its logs."""
+    if not is_coach_of(user, pairing):
+        raise NotAllowed(_("Only the pairing's coach writes its logs."))
+
+
+def require_plan_writer(user: User, pairing: Pairing) -> None:
+    """Refuse (403) anyone but the pairing's coach: only they write its plan."""
+    if not is_coach_of(user, pairing):
+        raise NotAllowed(_("Only the pairing's coach writes its plan."))
 
 
 def can_decide(user: User, pairing: Pairing) -> bool:
@@ -54,6 +82,29 @@ def can_resume_pairing(user: User, pairing: Pairing) -> bool:
 def can_write_plan(user: User, pairing: Pairing) -> bool:
     """The pairing's coach writes (or revises) its plan while the pairing is open."""
     return pairing.is_open and is_coach_of(user, pairing)
+
+
+def can_read_plan(user: User, plan: TransferPlan) -> bool:
+    """A draft plan is the coach's own until submitted; after that, whoever sees the
+    pairing reads it."""
+    return plan.status != PlanStatus.DRAFT or is_coach_of(user, plan.pairing)
+
+
+def can_edit_plan(user: User, plan: TransferPlan) -> bool:
+    """The coach changes (and submits) a draft or returned plan while the pairing is open."""
+    return plan.editable and can_write_plan(user, plan.pairing)
+
+
+def can_revise_plan(user: User, plan: TransferPlan) -> bool:
+    """The coach revises the approved plan while the pairing is open (the service also
+    refuses a second revision under way: the page asks it only when this holds)."""
+    return plan.status == PlanStatus.APPROVED and can_write_plan(user, plan.pairing)
+
+
+def can_decide_plan(user: User, plan: TransferPlan) -> bool:
+    """A submitted plan waits for the decision of the secretariat or the sector's
+    coordinators."""
+    return plan.status == PlanStatus.SUBMITTED and can_decide(user, plan.pairing)
 
 
 def can_write_log(user: User, pairing: Pairing) -> bool:

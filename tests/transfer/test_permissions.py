@@ -112,3 +112,90 @@ def test_verification_is_for_acknowledged_logs_by_their_managers():
     assert rules.can_verify_log(SECRETARIAT, log("acknowledged")) is True
     assert rules.can_verify_log(SECRETARIAT, log("submitted")) is False
     assert rules.can_verify_log(OTHER_COORDINATOR, log("acknowledged")) is False
+
+
+def plan(plan_status="draft", **kw):
+    return SimpleNamespace(
+        status=plan_status,
+        editable=plan_status in ("draft", "returned"),
+        pairing=pairing(**kw),
+    )
+
+
+def test_the_pairings_coach_and_mentee_are_its_parties():
+    assert rules.is_party_to(COACH, pairing()) is True
+    assert rules.is_party_to(MENTEE, pairing()) is True
+    assert rules.is_party_to(SECRETARIAT, pairing()) is False
+
+
+@pytest.mark.parametrize("require", [rules.require_log_writer, rules.require_plan_writer])
+def test_only_the_pairings_coach_opens_the_log_and_plan_forms(require):
+    from scbi.errors import NotAllowed
+
+    assert require(COACH, pairing()) is None
+    for person in (MENTEE, SECRETARIAT):
+        with pytest.raises(NotAllowed, match="Only the pairing's coach writes its"):
+            require(person, pairing())
+
+
+@pytest.mark.parametrize(
+    ("plan_status", "coach", "others"),
+    [
+        ("draft", True, False),  # the coach's own until submitted
+        ("submitted", True, True),
+        ("approved", True, True),
+        ("returned", True, True),
+        ("superseded", True, True),
+    ],
+)
+def test_a_draft_plan_is_read_by_its_coach_alone(plan_status, coach, others):
+    entry = plan(plan_status)
+    assert rules.can_read_plan(COACH, entry) is coach
+    assert rules.can_read_plan(MENTEE, entry) is others
+    assert rules.can_read_plan(SECRETARIAT, entry) is others
+
+
+@pytest.mark.parametrize(
+    ("plan_status", "kw", "expected"),
+    [
+        ("draft", {}, True),
+        ("returned", {}, True),
+        ("returned", {"status": "paused"}, True),
+        ("submitted", {}, False),
+        ("approved", {}, False),
+        ("draft", {"status": "completed"}, False),
+    ],
+)
+def test_the_coach_edits_a_draft_or_returned_plan_of_an_open_pairing(plan_status, kw, expected):
+    assert rules.can_edit_plan(COACH, plan(plan_status, **kw)) is expected
+    assert rules.can_edit_plan(MENTEE, plan(plan_status, **kw)) is False
+    assert rules.can_edit_plan(SECRETARIAT, plan(plan_status, **kw)) is False
+
+
+@pytest.mark.parametrize(
+    ("plan_status", "kw", "expected"),
+    [
+        ("approved", {}, True),
+        ("approved", {"status": "terminated"}, False),
+        ("submitted", {}, False),
+        ("superseded", {}, False),
+    ],
+)
+def test_the_coach_revises_the_approved_plan_of_an_open_pairing(plan_status, kw, expected):
+    assert rules.can_revise_plan(COACH, plan(plan_status, **kw)) is expected
+    assert rules.can_revise_plan(SECRETARIAT, plan(plan_status, **kw)) is False
+
+
+@pytest.mark.parametrize(
+    ("person", "plan_status", "expected"),
+    [
+        (SECRETARIAT, "submitted", True),
+        (SECRETARIAT, "draft", False),
+        (SECRETARIAT, "approved", False),
+        (OTHER_COORDINATOR, "submitted", False),  # not their sector
+        (COACH, "submitted", False),
+        (MENTEE, "submitted", False),
+    ],
+)
+def test_a_submitted_plan_waits_for_its_sectors_managers(person, plan_status, expected):
+    assert rules.can_decide_plan(person, plan(plan_status)) is expected

@@ -6,65 +6,51 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role
-from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.coaches.models import Coach
+from scbi.auth.permissions import SIGNED_IN, managed_sector_ids, role_required
 from scbi.dates import today
 from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
-from scbi.extensions import db
-from scbi.forms import FORM_ERRORS
-from scbi.mentees.models import Mentee
+from scbi.forms import FORM_ERRORS, enum_choices, form_page
 from scbi.pagination import paginate
 from scbi.programme.queries import choices
+from scbi.transaction import commit, rollback
 from scbi.transfer import evidence as evidence_service
-from scbi.transfer import logs, plans
-from scbi.transfer.export import filtered_logs, logs_csv, visible_logs
-from scbi.transfer.forms import (
-    EvidenceForm,
-    LogForm,
-    ResponseForm,
+from scbi.transfer import logs, queries
+from scbi.transfer.export import logs_csv
+from scbi.transfer.forms import EvidenceForm, LogActionForm, LogForm, ResponseForm
+from scbi.transfer.models import (
+    SENT_LOG_STATUSES,
+    ActivityType,
+    LogStatus,
+    Pairing,
+    TransferLog,
 )
-from scbi.transfer.models import Pairing, TransferLog
 from scbi.transfer.permissions import (
     can_edit_log,
     can_remove_evidence,
     can_respond_to_log,
     can_verify_log,
     can_write_log,
-    is_coach_of,
+    require_log_writer,
 )
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
 from scbi.transfer.views.blueprint import bp
 
 
 def _log_choices(form: LogForm, pairing: Pairing) -> None:
-    planned = logs.plan_competency_ids(pairing.id)
-    allowed = db.session.scalars(
-        plans.allowed_competencies(pairing).order_by(plans.Competency.sort_order)
-    ).all()
-    form.competency_ids.choices = [
-        SelectChoice(c.id, c.short_name) for c in allowed if c.id in planned
-    ]
-    form.off_plan_ids.choices = [
-        SelectChoice(c.id, f"{c.short_name} ({c.idnumber})") for c in allowed if c.id not in planned
-    ]
+    on_plan, off_plan, planned = queries.log_competency_choices(pairing)
+    form.competency_ids.choices = on_plan
+    form.off_plan_ids.choices = off_plan
     form.planned = planned
 
 
 def _defaults(pairing: Pairing) -> dict:
     """A quick log starts from today and the coach's last activity type and competencies."""
-    last = db.session.scalar(
-        select(TransferLog)
-        .where(TransferLog.pairing_id == pairing.id, TransferLog.author_id == current_user.id)
-        .order_by(TransferLog.id.desc())
-        .limit(1)
-    )
-    data = {"activity_date": today(), "hours": 1, "activity_type": "on_the_job"}
+    last = queries.last_log(current_user, pairing)
+    data = {"activity_date": today(), "hours": 1, "activity_type": ActivityType.ON_THE_JOB}
     if last is not None:
         data.update(
             activity_type=last.activity_type,
@@ -75,42 +61,35 @@ def _defaults(pairing: Pairing) -> dict:
 
 
 def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
-    status = 200
-    if form.validate_on_submit():
-        values = form.values()
-        try:
-            if log is None:
-                log = logs.create_log(pairing, by=current_user, **values)
-            else:
-                logs.update_log(log, by=current_user, **values)
-            if form.submit_log.data:
-                logs.submit_log(log, by=current_user)
-        except FORM_ERRORS as error:
-            db.session.rollback()
-            form.apply(error, aliases={"competency_ids": "competency_ids"})
-            status = error.status
+    """Save the draft (create or change it), and send it to the mentee when asked."""
+
+    def save(values: dict) -> TransferLog:
+        saved = log
+        if saved is None:
+            saved = logs.create_log(pairing, by=current_user, **values)
         else:
-            db.session.commit()
-            flash(
-                _("Sent to %(name)s to acknowledge.", name=pairing.mentee.full_name)
-                if log.status == "submitted"
-                else _("Draft saved."),
-                "success",
-            )
-            return redirect(url_for("transfer.log", log_id=log.id))
-    elif form.is_submitted():
-        status = 422
-    return render_template("transfer/log_edit.html", form=form, pairing=pairing, log=log), status
+            logs.update_log(saved, by=current_user, **values)
+        if form.submit_log.data:
+            logs.submit_log(saved, by=current_user)
+        return saved
+
+    def done(saved: TransferLog):
+        flash(
+            _("Sent to %(name)s to acknowledge.", name=pairing.mentee.full_name)
+            if saved.status == LogStatus.SUBMITTED
+            else _("Draft saved."),
+            "success",
+        )
+        return redirect(url_for("transfer.log", log_id=saved.id))
+
+    return form_page(form, "transfer/log_edit.html", save, done, pairing=pairing, log=log)
 
 
 @bp.route("/pairings/<int:pairing_id>/logs/new", methods=["GET", "POST"])
 @role_required(Role.COACH)
 def log_new(pairing_id: int):
     pairing = pairing_or_404(current_user, pairing_id)
-    if not is_coach_of(current_user, pairing):
-        return render_template(
-            "errors/error.html", status=403, message=_("Only the pairing's coach writes its logs.")
-        ), 403
+    require_log_writer(current_user, pairing)
     if not can_write_log(current_user, pairing):
         flash(
             _("Logs are written while the pairing is active and the mentee is in the programme."),
@@ -144,6 +123,25 @@ def log_edit(log_id: int):
     return _log_page(form, log.pairing, log)
 
 
+def _act(log: TransferLog, action: LogActionForm, response_form: ResponseForm) -> None:
+    """Do what the button pressed asks, through the rules of logs (which refuse whoever
+    may not)."""
+    if action.action.data == "respond" and response_form.validate_on_submit():
+        change = logs.acknowledge_log if response_form.acknowledge.data else logs.dispute_log
+        change(
+            log,
+            by=current_user,
+            version=response_form.version.data,
+            comment=response_form.comment.data or "",
+        )
+    elif action.action.data == "submit":
+        logs.submit_log(log, by=current_user, version=action.version.data)
+    elif action.action.data == "verify":
+        logs.verify_log(log, by=current_user, version=action.version.data)
+    else:
+        raise ValidationFailed(_("Choose an action."))
+
+
 @bp.route("/logs/<int:log_id>", methods=["GET", "POST"])
 @role_required(*SIGNED_IN)
 def log(log_id: int):
@@ -153,36 +151,17 @@ def log(log_id: int):
     response_form = ResponseForm(version=log.version if request.method == "GET" else None)
     status = 200
     if request.method == "POST":
-        action = request.form.get("action", "")
+        action = LogActionForm()
         try:
-            if action == "respond" and response_form.validate_on_submit():
-                change = (
-                    logs.acknowledge_log if response_form.acknowledge.data else logs.dispute_log
-                )
-                change(
-                    log,
-                    by=current_user,
-                    version=response_form.version.data,
-                    comment=response_form.comment.data or "",
-                )
-            elif action == "submit":
-                logs.submit_log(log, by=current_user, version=request.form.get("version", type=int))
-            elif action == "verify":
-                logs.verify_log(log, by=current_user, version=request.form.get("version", type=int))
-            else:
-                raise ValidationFailed(_("Choose an action."))
+            _act(log, action, response_form)
         except FORM_ERRORS as error:
-            db.session.rollback()
+            rollback()
             response_form.apply(error)
             status = error.status
         else:
-            db.session.commit()
-            flash(_("Done: the log is now %(status)s.", status=log.status), "success")
-            return redirect(
-                request.form.get("next")
-                if request.form.get("next", "").startswith("/my/")
-                else url_for("transfer.log", log_id=log.id)
-            )
+            commit()
+            flash(_("Done: the log is now %(status)s.", status=log.status.label), "success")
+            return redirect(action.back_to(url_for("transfer.log", log_id=log.id)))
     return render_template(
         "transfer/log.html",
         log=log,
@@ -215,11 +194,11 @@ def log_evidence(log_id: int):
                     log, by=current_user, url=form.url.data or "", title=form.title.data or ""
                 )
         except FORM_ERRORS as error:
-            db.session.rollback()
+            rollback()
             messages = [m for ms in error.fields.values() for m in ms] or [error.message]
             flash(" ".join(messages), "danger")
         else:
-            db.session.commit()
+            commit()
             flash(_("Evidence attached."), "success")
     return redirect(url_for("transfer.log", log_id=log.id) + "#evidence")
 
@@ -232,10 +211,10 @@ def evidence_remove(evidence_id: int):
     try:
         evidence_service.remove_evidence(evidence, by=current_user)
     except FORM_ERRORS as error:
-        db.session.rollback()
+        rollback()
         flash(error.message, "danger")
     else:
-        db.session.commit()
+        commit()
         flash(_("Evidence removed."), "success")
     return redirect(url_for("transfer.log", log_id=log_id) + "#evidence")
 
@@ -250,27 +229,12 @@ def evidence_download(evidence_id: int):
 @role_required(Role.MENTEE, Role.COACH)
 def my_logs():
     """The mentee's logs to acknowledge first, then their history; a coach's own logs."""
-    status = request.args.get("status", "")
-    own = (
-        select(Pairing.id)
-        .join(Mentee, Mentee.id == Pairing.mentee_id)
-        .join(Coach, Coach.id == Pairing.coach_id)
-        .where(or_(Mentee.user_id == current_user.id, Coach.user_id == current_user.id))
-    )
-    query = visible_logs(current_user).where(TransferLog.pairing_id.in_(own))
-    if status:
-        query = query.where(TransferLog.status == status)
-    query = query.options(selectinload(TransferLog.competencies)).order_by(
-        (TransferLog.status == "submitted").desc(),
-        TransferLog.activity_date.desc(),
-        TransferLog.id.desc(),
-    )
-    page = paginate(query)
+    page = paginate(queries.own_logs(current_user, request.args))
     return render_template(
         "transfer/my_logs.html",
         page=page,
         respondable={entry.id for entry in page.items if can_respond_to_log(current_user, entry)},
-        status=status,
+        status=request.args.get("status", ""),
         form=ResponseForm(),
     )
 
@@ -279,22 +243,15 @@ def my_logs():
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def logs_list():
     """Logs across the user's sectors, filtered for sampling and verification."""
-    from scbi.auth.permissions import managed_sector_ids
-
-    query = filtered_logs(current_user, request.args).options(
-        selectinload(TransferLog.competencies)
-    )
-    if request.args.get("sample"):
-        # A random sample for verification: the order changes on every visit.
-        query = query.order_by(None).order_by(func.random())
     return render_template(
         "transfer/logs.html",
-        page=paginate(query),
+        page=paginate(queries.log_list(current_user, request.args)),
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
+        statuses=[SelectChoice("", _("Any")), *enum_choices(LogStatus, SENT_LOG_STATUSES)],
     )
 
 
 @bp.route("/logs/export.csv")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def logs_export():
-    return send_download(logs_csv(filtered_logs(current_user, request.args)))
+    return send_download(logs_csv(queries.filtered_logs(current_user, request.args)))

@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from scbi.coaches import views as coach_pages
-from scbi.coaches.queries import active_mentees
+from scbi.coaches.queries import active_mentee_counts
 from scbi.hooks import Column, Link, Part, Section
 from scbi.mentees import views as mentee_pages
 from scbi.programme.views import setup as programme_pages
@@ -40,7 +40,7 @@ def mentee_part(user, mentee) -> Part:
 
 @coach_pages.page.answer
 def coach_part(user, coach) -> Part:
-    active = sum(answer.get(coach.id, 0) for answer in active_mentees.ask([coach.id]))
+    active = active_mentee_counts([coach.id]).get(coach.id, 0)
     links = []
     if can_pair_coach(user, coach, active):
         links.append(

@@ -5,19 +5,22 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
-from scbi.extensions import db
-from scbi.forms import FORM_ERRORS
-from scbi.programme.models import PriorityResult
-from scbi.transfer import plans
+from scbi.forms import FORM_ERRORS, form_page
+from scbi.pagination import paginate
+from scbi.transaction import commit, rollback
+from scbi.transfer import plans, queries
 from scbi.transfer.forms import DecisionForm, PlanForm
-from scbi.transfer.models import Pairing, TransferPlan
-from scbi.transfer.permissions import can_decide, can_write_plan, is_coach_of
+from scbi.transfer.models import Pairing, PlanStatus, TransferPlan
+from scbi.transfer.permissions import (
+    can_decide_plan,
+    can_edit_plan,
+    can_revise_plan,
+    is_coach_of,
+    require_plan_writer,
+)
 from scbi.transfer.queries import pairing_or_404, plan_or_404
 from scbi.transfer.views.blueprint import bp
 
@@ -25,30 +28,11 @@ BLANK_ROWS = 3
 
 
 def _choices(form: PlanForm, pairing: Pairing) -> None:
-    competencies = db.session.scalars(
-        plans.allowed_competencies(pairing)
-        .options(joinedload(plans.Competency.framework))
-        .order_by(plans.CompetencyFramework.sector_id.is_(None), plans.Competency.sort_order)
-    ).all()
-    comp_choices = [SelectChoice("", _("— choose a competency —"))] + [
-        SelectChoice(
-            c.id,
-            f"{c.short_name} ({c.idnumber})" + (" ★" if c.core else ""),
-            optgroup=c.framework.name,
-        )
-        for c in competencies
-    ]
-    results = db.session.scalars(
-        select(PriorityResult)
-        .where(PriorityResult.sector_id == pairing.sector_id)
-        .order_by(PriorityResult.title)
-    ).all()
-    result_choices = [SelectChoice("", _("— none —"))] + [
-        SelectChoice(r.id, r.title) for r in results
-    ]
+    competencies = queries.competency_choices(pairing)
+    results = queries.result_choices(pairing)
     for entry in form.items.entries:
-        entry.form.competency_id.choices = comp_choices
-        entry.form.priority_result_id.choices = result_choices
+        entry.form.competency_id.choices = competencies
+        entry.form.priority_result_id.choices = results
 
 
 def _plan_form(plan: TransferPlan | None, pairing: Pairing) -> PlanForm:
@@ -89,10 +73,10 @@ def _save_plan(form: PlanForm, pairing: Pairing, plan: TransferPlan | None):
         if form.submit_plan.data:
             plans.submit_plan(plan, by=current_user)
     except FORM_ERRORS as error:
-        db.session.rollback()
+        rollback()
         _apply_item_errors(form, error, index)
         return None
-    db.session.commit()
+    commit()
     return plan
 
 
@@ -112,6 +96,8 @@ def _apply_item_errors(form: PlanForm, error, index: list[int]) -> None:
 
 
 def _edit_page(pairing: Pairing, plan: TransferPlan | None):
+    """The plan form. Not ``form_page``: a refusal names rows of the plan (put beside the
+    row's fields) and is always answered 422, with a row to fill when none is left."""
     form = _plan_form(plan, pairing)
     status = 200
     if form.validate_on_submit():
@@ -119,7 +105,7 @@ def _edit_page(pairing: Pairing, plan: TransferPlan | None):
         if saved is not None:
             flash(
                 _("The plan was submitted for approval.")
-                if saved.status == "submitted"
+                if saved.status == PlanStatus.SUBMITTED
                 else _("The draft plan was saved."),
                 "success",
             )
@@ -142,10 +128,7 @@ def _edit_page(pairing: Pairing, plan: TransferPlan | None):
 @role_required(Role.COACH)
 def plan_new(pairing_id: int):
     pairing = pairing_or_404(current_user, pairing_id)
-    if not is_coach_of(current_user, pairing):
-        return render_template(
-            "errors/error.html", status=403, message=_("Only the pairing's coach writes its plan.")
-        ), 403
+    require_plan_writer(current_user, pairing)
     existing = plans.open_plan(pairing.id)
     if existing is not None:
         return redirect(url_for("transfer.plan_edit", plan_id=existing.id))
@@ -160,6 +143,7 @@ def plan_new(pairing_id: int):
 @role_required(Role.COACH)
 def plan_edit(plan_id: int):
     plan = plan_or_404(current_user, plan_id)
+    # the form opens for the coach even once the pairing has ended: saving then says why not
     if not plan.editable or not is_coach_of(current_user, plan.pairing):
         flash(_("This plan cannot be edited now."), "warning")
         return redirect(url_for("transfer.plan", plan_id=plan.id))
@@ -171,57 +155,38 @@ def plan_edit(plan_id: int):
 def plan(plan_id: int):
     """The plan; managers decide here (approve, or return with a comment)."""
     plan = plan_or_404(current_user, plan_id)
-    deciding = plan.status == "submitted" and can_decide(current_user, plan.pairing)
+    deciding = can_decide_plan(current_user, plan)
+    if request.method == "POST" and not deciding:
+        flash(_("This plan is not waiting for your decision."), "warning")
+        return redirect(url_for("transfer.plan", plan_id=plan.id))
     form = DecisionForm(version=plan.version if request.method == "GET" else None)
-    status = 200
-    if request.method == "POST":
-        if not deciding:
-            flash(_("This plan is not waiting for your decision."), "warning")
-            return redirect(url_for("transfer.plan", plan_id=plan.id))
-        if form.validate_on_submit():
-            action = plans.approve_plan if form.approve.data else plans.return_plan
-            try:
-                action(
-                    plan,
-                    by=current_user,
-                    version=form.version.data,
-                    comment=form.comment.data or "",
-                )
-            except FORM_ERRORS as error:
-                db.session.rollback()
-                form.apply(error)
-                status = error.status
-            else:
-                db.session.commit()
-                flash(
-                    _("The plan was approved.")
-                    if plan.status == "approved"
-                    else _("The plan was returned to the coach."),
-                    "success",
-                )
-                return redirect(url_for("transfer.plan", plan_id=plan.id))
-        else:
-            status = 422
-    history = db.session.scalars(
-        select(TransferPlan)
-        .where(
-            TransferPlan.pairing_id == plan.pairing_id,
-            TransferPlan.id != plan.id,
-            TransferPlan.status != "draft",
+
+    def decide(values: dict) -> TransferPlan:
+        action = plans.approve_plan if values["approve"] else plans.return_plan
+        return action(
+            plan, by=current_user, version=values["version"], comment=values["comment"] or ""
         )
-        .order_by(TransferPlan.number.desc())
-    ).all()
-    return render_template(
+
+    def done(decided: TransferPlan):
+        flash(
+            _("The plan was approved.")
+            if decided.status == PlanStatus.APPROVED
+            else _("The plan was returned to the coach."),
+            "success",
+        )
+        return redirect(url_for("transfer.plan", plan_id=decided.id))
+
+    return form_page(
+        form,
         "transfer/plan.html",
+        decide,
+        done,
         plan=plan,
-        form=form,
         deciding=deciding,
-        can_edit=plan.editable and can_write_plan(current_user, plan.pairing),
-        can_revise=plan.status == "approved"
-        and can_write_plan(current_user, plan.pairing)
-        and plans.open_plan(plan.pairing_id) is None,
-        history=history,
-    ), status
+        can_edit=can_edit_plan(current_user, plan),
+        can_revise=can_revise_plan(current_user, plan) and plans.open_plan(plan.pairing_id) is None,
+        history=queries.other_versions(plan),
+    )
 
 
 @bp.route("/plans/<int:plan_id>/revise", methods=["POST"])
@@ -233,10 +198,10 @@ def plan_revise(plan_id: int):
         try:
             draft = plans.revise_plan(plan, by=current_user)
         except FORM_ERRORS as error:
-            db.session.rollback()
+            rollback()
             flash(error.message, "danger")
             return redirect(url_for("transfer.plan", plan_id=plan.id))
-        db.session.commit()
+        commit()
         return redirect(url_for("transfer.plan_edit", plan_id=draft.id))
     return redirect(url_for("transfer.plan", plan_id=plan.id))
 
@@ -245,18 +210,6 @@ def plan_revise(plan_id: int):
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def plans_waiting():
     """Plans waiting for a decision in the sectors the user manages."""
-    from scbi.pagination import paginate
-    from scbi.transfer.queries import scope_pairings
-
-    status = request.args.get("status", "submitted")
-    if status not in ("submitted", "approved", "returned", "superseded"):
-        status = "submitted"  # drafts are their coach's own
-    query = (
-        select(TransferPlan)
-        .where(
-            TransferPlan.status == status,
-            TransferPlan.pairing_id.in_(scope_pairings(select(Pairing.id), current_user)),
-        )
-        .order_by(TransferPlan.submitted_at, TransferPlan.id)
+    return render_template(
+        "transfer/plans.html", page=paginate(queries.plan_list(current_user, request.args))
     )
-    return render_template("transfer/plans.html", page=paginate(query))

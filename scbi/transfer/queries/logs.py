@@ -1,0 +1,142 @@
+"""The read side of logs: the managers' list and its filters, a person's own logs, a
+pairing's logs, the quick log's defaults and choices, and a log's evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from scbi.auth.models import User
+from scbi.coaches.models import Coach
+from scbi.errors import ValidationFailed
+from scbi.extensions import db
+from scbi.mentees.models import Mentee
+from scbi.programme.models import Competency
+
+# The rules of logs decide which competencies a log may name (the plan's, or those the
+# pairing may plan): the quick log offers exactly those.
+from scbi.transfer.logs import plan_competency_ids
+from scbi.transfer.models import Evidence, LogStatus, Pairing, TransferLog
+from scbi.transfer.plans import allowed_competencies
+from scbi.transfer.queries.scope import visible_logs
+
+NEWEST_FIRST = (TransferLog.activity_date.desc(), TransferLog.id.desc())
+
+
+def filtered_logs(user: User, args) -> Select:
+    """``visible_logs`` narrowed by the list filters of API.md (422 on a bad value)."""
+    query = visible_logs(user)
+    fields: dict[str, list[str]] = {}
+    for name, column in (
+        ("sector_id", Pairing.sector_id),
+        ("coach_id", Pairing.coach_id),
+        ("mentee_id", Pairing.mentee_id),
+        ("pairing_id", Pairing.id),
+    ):
+        raw = args.get(name)
+        if raw:
+            if not raw.isdecimal():
+                fields[name] = [_("Must be a whole number.")]
+                continue
+            query = query.where(
+                TransferLog.pairing_id.in_(select(Pairing.id).where(column == int(raw)))
+            )
+    if status := args.get("status"):
+        query = query.where(TransferLog.status == status)
+    for name, op in (("from", "__ge__"), ("to", "__le__")):
+        if raw := args.get(name):
+            try:
+                query = query.where(getattr(TransferLog.activity_date, op)(date.fromisoformat(raw)))
+            except ValueError:
+                fields[name] = [_("Use the format YYYY-MM-DD.")]
+    if fields:
+        raise ValidationFailed(fields=fields)
+    return query.order_by(*NEWEST_FIRST)
+
+
+def log_list(user: User, args) -> Select:
+    """The managers' list: ``filtered_logs`` with their competencies; ``sample`` asks for a
+    random order (a sample to verify, different on every visit)."""
+    query = filtered_logs(user, args).options(selectinload(TransferLog.competencies))
+    if args.get("sample"):
+        query = query.order_by(None).order_by(func.random())
+    return query
+
+
+def api_log_list(user: User, args) -> Select:
+    """``filtered_logs`` with what the API's log summary shows."""
+    return filtered_logs(user, args).options(
+        selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
+    )
+
+
+def own_logs(user: User, args) -> Select:
+    """The logs of the pairings ``user`` is in (as coach or mentee) that they may read,
+    in the ``status`` asked if any: those waiting for the mentee first, then newest first."""
+    own = (
+        select(Pairing.id)
+        .join(Mentee, Mentee.id == Pairing.mentee_id)
+        .join(Coach, Coach.id == Pairing.coach_id)
+        .where(or_(Mentee.user_id == user.id, Coach.user_id == user.id))
+    )
+    query = visible_logs(user).where(TransferLog.pairing_id.in_(own))
+    if status := args.get("status", ""):
+        query = query.where(TransferLog.status == status)
+    return query.options(selectinload(TransferLog.competencies)).order_by(
+        (TransferLog.status == LogStatus.SUBMITTED).desc(), *NEWEST_FIRST
+    )
+
+
+def pairing_logs(user: User, pairing: Pairing, status: str | None = None) -> Select:
+    """The pairing's logs that ``user`` may read (in ``status``, if given), newest first,
+    with their competencies and evidence."""
+    query = visible_logs(user).where(TransferLog.pairing_id == pairing.id)
+    if status:
+        query = query.where(TransferLog.status == status)
+    return query.options(
+        selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
+    ).order_by(*NEWEST_FIRST)
+
+
+def recent_logs(user: User, pairing: Pairing, limit: int = 10) -> list[TransferLog]:
+    """The pairing's latest logs that ``user`` may read, with their competencies."""
+    return db.session.scalars(
+        visible_logs(user)
+        .where(TransferLog.pairing_id == pairing.id)
+        .options(selectinload(TransferLog.competencies))
+        .order_by(*NEWEST_FIRST)
+        .limit(limit)
+    ).all()
+
+
+def last_log(user: User, pairing: Pairing) -> TransferLog | None:
+    """The last log ``user`` wrote in the pairing (the quick log starts from it)."""
+    return db.session.scalar(
+        select(TransferLog)
+        .where(TransferLog.pairing_id == pairing.id, TransferLog.author_id == user.id)
+        .order_by(TransferLog.id.desc())
+        .limit(1)
+    )
+
+
+def log_competency_choices(pairing: Pairing) -> tuple[list, list, set[int]]:
+    """The quick log's competencies: those of the approved plan, the others the pairing
+    may name (off-plan), and the plan's ids."""
+    planned = plan_competency_ids(pairing.id)
+    allowed = db.session.scalars(
+        allowed_competencies(pairing).order_by(Competency.sort_order)
+    ).all()
+    on_plan = [SelectChoice(c.id, c.short_name) for c in allowed if c.id in planned]
+    off_plan = [
+        SelectChoice(c.id, f"{c.short_name} ({c.idnumber})") for c in allowed if c.id not in planned
+    ]
+    return on_plan, off_plan, planned
+
+
+def log_evidence(log: TransferLog) -> Select:
+    """The log's evidence, oldest first."""
+    return select(Evidence).where(Evidence.log_id == log.id).order_by(Evidence.id)

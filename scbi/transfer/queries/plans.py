@@ -1,0 +1,93 @@
+"""The read side of plans: the plans waiting for a decision, a plan's other versions, the
+pairing's plans for the API, and the choices of the plan form."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.fields.choices import SelectChoice
+
+from scbi.auth.models import User
+from scbi.extensions import db
+from scbi.programme.models import Competency, CompetencyFramework, PriorityResult
+from scbi.transfer.models import Pairing, PlanStatus, TransferPlan
+from scbi.transfer.permissions import is_coach_of
+
+# allowed_competencies is the plans' rule (which competencies a pairing may plan), kept
+# beside the rules that apply it; the plan form offers exactly those.
+from scbi.transfer.plans import allowed_competencies
+from scbi.transfer.queries.scope import scope_pairings
+
+# The states the managers' list shows (drafts are their coach's own); submitted by default.
+LISTED = (PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.RETURNED, PlanStatus.SUPERSEDED)
+
+
+def plan_list(user: User, args) -> Select:
+    """Plans of the pairings ``user`` sees in the ``status`` asked (submitted by default,
+    and for anything not listed), oldest submission first."""
+    status = args.get("status", PlanStatus.SUBMITTED)
+    if status not in LISTED:
+        status = PlanStatus.SUBMITTED
+    return (
+        select(TransferPlan)
+        .where(
+            TransferPlan.status == status,
+            TransferPlan.pairing_id.in_(scope_pairings(select(Pairing.id), user)),
+        )
+        .order_by(TransferPlan.submitted_at, TransferPlan.id)
+    )
+
+
+def other_versions(plan: TransferPlan) -> list[TransferPlan]:
+    """The pairing's other plans that left draft, newest first (the plan page's history)."""
+    return db.session.scalars(
+        select(TransferPlan)
+        .where(
+            TransferPlan.pairing_id == plan.pairing_id,
+            TransferPlan.id != plan.id,
+            TransferPlan.status != PlanStatus.DRAFT,
+        )
+        .order_by(TransferPlan.number.desc())
+    ).all()
+
+
+def pairing_plans(user: User, pairing: Pairing) -> Select:
+    """The pairing's plans with their items, newest first; its draft only for its coach."""
+    query = (
+        select(TransferPlan)
+        .options(selectinload(TransferPlan.items))
+        .where(TransferPlan.pairing_id == pairing.id)
+        .order_by(TransferPlan.number.desc())
+    )
+    if not is_coach_of(user, pairing):
+        query = query.where(TransferPlan.status != PlanStatus.DRAFT)
+    return query
+
+
+def competency_choices(pairing: Pairing) -> list[SelectChoice]:
+    """The competencies the pairing may plan, the sector's frameworks first (core ones
+    starred), grouped by framework."""
+    competencies = db.session.scalars(
+        allowed_competencies(pairing)
+        .options(joinedload(Competency.framework))
+        .order_by(CompetencyFramework.sector_id.is_(None), Competency.sort_order)
+    ).all()
+    return [SelectChoice("", _("— choose a competency —"))] + [
+        SelectChoice(
+            c.id,
+            f"{c.short_name} ({c.idnumber})" + (" ★" if c.core else ""),
+            optgroup=c.framework.name,
+        )
+        for c in competencies
+    ]
+
+
+def result_choices(pairing: Pairing) -> list[SelectChoice]:
+    """The priority results of the pairing's sector, by title."""
+    results = db.session.scalars(
+        select(PriorityResult)
+        .where(PriorityResult.sector_id == pairing.sector_id)
+        .order_by(PriorityResult.title)
+    ).all()
+    return [SelectChoice("", _("— none —"))] + [SelectChoice(r.id, r.title) for r in results]

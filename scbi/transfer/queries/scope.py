@@ -1,0 +1,111 @@
+"""Who sees which pairing, plan, log and evidence: the scope filters and the scoped loaders.
+
+A record outside the user's scope looks exactly like a missing one (scbi/loaders.py).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, or_, select
+
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import managed_sector_ids
+from scbi.coaches import queries as coach_queries
+from scbi.coaches.models import Coach
+from scbi.loaders import hidden, load_or_404
+from scbi.mentees import queries as mentee_queries
+from scbi.mentees.models import Mentee
+from scbi.transfer.models import Evidence, LogStatus, Pairing, TransferLog, TransferPlan
+from scbi.transfer.permissions import can_read_plan
+
+
+def scope_pairings(query: Select, user: User) -> Select:
+    """Pairings ``user`` may see: all, their sectors', or their own as coach or mentee."""
+    ids = managed_sector_ids(user)
+    if ids is None:
+        return query
+    conditions = []
+    if ids:
+        conditions.append(Pairing.sector_id.in_(ids))
+    if user.has_role(Role.COACH):
+        conditions.append(Pairing.coach_id.in_(select(Coach.id).where(Coach.user_id == user.id)))
+    if user.has_role(Role.MENTEE):
+        conditions.append(Pairing.mentee_id.in_(select(Mentee.id).where(Mentee.user_id == user.id)))
+    return query.where(or_(*conditions) if conditions else false())
+
+
+def _in_scope(column, user: User):
+    """``column`` (a pairing id) names a pairing ``user`` may see."""
+    return column.in_(scope_pairings(select(Pairing.id), user))
+
+
+@mentee_queries.visibility.answer
+def coachees(user: User) -> list:
+    """A coach sees the mentees of their pairings, whatever the pairing's state."""
+    if not user.has_role(Role.COACH):
+        return []
+    return [
+        Mentee.id.in_(
+            select(Pairing.mentee_id)
+            .join(Coach, Coach.id == Pairing.coach_id)
+            .where(Coach.user_id == user.id)
+        )
+    ]
+
+
+@coach_queries.visibility.answer
+def own_coaches(user: User) -> list:
+    """A mentee sees the coaches of their pairings."""
+    if not user.has_role(Role.MENTEE):
+        return []
+    return [
+        Coach.id.in_(
+            select(Pairing.coach_id)
+            .join(Mentee, Mentee.id == Pairing.mentee_id)
+            .where(Mentee.user_id == user.id)
+        )
+    ]
+
+
+def pairing_or_404(user: User, pairing_id: int, *, options=()) -> Pairing:
+    return load_or_404(
+        Pairing, pairing_id, scope=lambda q: scope_pairings(q, user), options=options
+    )
+
+
+def plan_or_404(user: User, plan_id: int) -> TransferPlan:
+    """A plan of a pairing ``user`` sees; a draft only to the pairing's coach
+    (permissions.can_read_plan)."""
+    plan = load_or_404(
+        TransferPlan, plan_id, scope=lambda q: q.where(_in_scope(TransferPlan.pairing_id, user))
+    )
+    if not can_read_plan(user, plan):
+        raise hidden(TransferPlan.__tablename__, plan_id)
+    return plan
+
+
+def _visible_log(user: User):
+    """The SQL of permissions.can_read_log, and the pairing in scope: a draft is its
+    author's own until submitted; after that, whoever sees the pairing reads it."""
+    return _in_scope(TransferLog.pairing_id, user) & or_(
+        TransferLog.status != LogStatus.DRAFT, TransferLog.author_id == user.id
+    )
+
+
+def visible_logs(user: User) -> Select:
+    """Logs of the pairings ``user`` sees; drafts only to their author."""
+    return select(TransferLog).where(_visible_log(user))
+
+
+def log_or_404(user: User, log_id: int) -> TransferLog:
+    return load_or_404(TransferLog, log_id, scope=lambda q: q.where(_visible_log(user)))
+
+
+def evidence_or_404(user: User, evidence_id: int) -> Evidence:
+    """Evidence of a log ``user`` may read."""
+    return load_or_404(
+        Evidence,
+        evidence_id,
+        scope=lambda q: q.join(TransferLog, TransferLog.id == Evidence.log_id).where(
+            _visible_log(user)
+        ),
+    )
