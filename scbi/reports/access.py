@@ -32,8 +32,9 @@ def visible_sectors(user: User, *, active_only: bool = True) -> list[Sector]:
 def sector_or_404(user: User, sector_id: int) -> Sector:
     """The sector, when ``user`` may read its reports. Raises NotFound naming the sector
     when it is missing or another's, so the refusal is audited as ``access.denied``."""
-    sector = db.session.get(Sector, sector_id)
-    if sector is None or not can_read_sector_reports(user, sector_id):
+    # the rule first: a coordinator's sectors, read for it, are then in the identity map
+    sector = db.session.get(Sector, sector_id) if can_read_sector_reports(user, sector_id) else None
+    if sector is None:
         raise hidden("sector", sector_id)
     return sector
 
