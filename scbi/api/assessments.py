@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import g, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import ON, component, endpoint
@@ -12,15 +10,15 @@ from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.competencies import queries
 from scbi.competencies.assessments import create_assessment, pick_up_review
-from scbi.competencies.export import assessments_csv, visible_assessments
+from scbi.competencies.export import assessments_csv
 from scbi.competencies.models import ASSESSMENT, Assessment
 from scbi.competencies.profile import competency_profile
 from scbi.dates import today
 from scbi.downloads import send_download
-from scbi.extensions import db
-from scbi.loaders import hidden
 from scbi.mentees.queries import mentee_or_404
+from scbi.transaction import commit
 
 AssessmentIn = Schema(
     "AssessmentIn",
@@ -106,15 +104,8 @@ def assessment_json(a: Assessment) -> dict:
 @role_required(*SIGNED_IN)
 def list_assessments(mentee_id: int):
     mentee = mentee_or_404(g.api_user, mentee_id)
-    query = (
-        select(Assessment)
-        .options(selectinload(Assessment.logs))
-        .where(Assessment.mentee_id == mentee.id)
-    )
-    if competency_id := g.query.get("competency_id"):
-        query = query.where(Assessment.competency_id == competency_id)
     return list_response(
-        query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc()), assessment_json
+        queries.mentee_assessments(mentee, g.query.get("competency_id")), assessment_json
     )
 
 
@@ -131,7 +122,7 @@ def list_assessments(mentee_id: int):
 def add_assessment(mentee_id: int):
     mentee = mentee_or_404(g.api_user, mentee_id)
     assessment = create_assessment(mentee, by=g.api_user, **json_body(AssessmentIn))
-    db.session.commit()
+    commit()
     return jsonify(assessment_json(assessment)), 201
 
 
@@ -176,12 +167,9 @@ def mentee_competencies(mentee_id: int):
 )
 @role_required(Role.COACH, Role.COORDINATOR, Role.SECRETARIAT)
 def pick_up(assessment_id: int):
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise hidden("assessment", assessment_id)
-    mentee_or_404(g.api_user, assessment.mentee_id)
+    assessment = queries.assessment_or_404(g.api_user, assessment_id)
     pick_up_review(assessment, by=g.api_user)
-    db.session.commit()
+    commit()
     return jsonify(assessment_json(assessment))
 
 
@@ -201,7 +189,7 @@ def pick_up(assessment_id: int):
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def assessments_list():
-    query = visible_assessments(g.api_user, request.args)
+    query = queries.visible_assessments(g.api_user, request.args)
     if request.args.get("format") == "csv":
         return send_download(assessments_csv(query))
-    return list_response(query.options(selectinload(Assessment.logs)), assessment_json)
+    return list_response(queries.with_cited_logs(query), assessment_json)

@@ -13,9 +13,9 @@ from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.downloads import send_download
-from scbi.extensions import db
 from scbi.reports import publishing
 from scbi.reports.models import NARRATIVE, PERIOD, PUBLICATION
+from scbi.transaction import commit
 
 STAFF = (Role.SECRETARIAT, Role.COORDINATOR)
 _object = "object"
@@ -154,7 +154,7 @@ def publish_report():
     asked = {key: data.pop(key, None) for key in ("fy", "quarter", "from", "to")}
     period = publishing.requested_period(asked["fy"], asked["quarter"], asked["from"], asked["to"])
     report = publishing.publish(by=g.api_user, period=period, **data)
-    db.session.commit()
+    commit()
     reading = publishing.Reading(report, [report], [])
     response = jsonify(publication_json(reading))
     response.headers["Location"] = url_for("api.get_published_report", report_id=report.id)

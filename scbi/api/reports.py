@@ -12,7 +12,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.dates import today
 from scbi.downloads import send_download
-from scbi.reports import metrics, periods, service
+from scbi.reports import access, metrics, periods, service
 from scbi.reports.critical_mass import critical_masses
 from scbi.reports.models import PERIOD
 
@@ -125,7 +125,7 @@ component(
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def critical_mass_report():
     on = g.query.get("on") or today()
-    sectors = service.visible_sectors(g.api_user)
+    sectors = access.visible_sectors(g.api_user)
     return jsonify(
         [
             {"sector_id": cm.sector.id, **metrics.critical_mass_data(cm)}

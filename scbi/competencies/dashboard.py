@@ -47,7 +47,7 @@ def role_chart(mentee: Mentee, on: date):
             Pairing.mentee_id == mentee.id,
             TransferLog.activity_date >= start,
             TransferLog.activity_date <= on,
-            TransferLog.status.in_([s.value for s in COUNTED_LOG_STATUSES]),
+            TransferLog.status.in_(COUNTED_LOG_STATUSES),
         )
         .group_by(
             extract("year", TransferLog.activity_date),
@@ -58,8 +58,7 @@ def role_chart(mentee: Mentee, on: date):
     hours = {(int(y), int(m), role): minutes / 60 for y, m, role, minutes in rows}
     labels = [format_date(d, "MMM yy") for d in ends]
     series = [
-        Series(r.short, [hours.get((d.year, d.month, r.value), 0.0) for d in ends])
-        for r in MenteeRole
+        Series(r.short, [hours.get((d.year, d.month, r), 0.0) for d in ends]) for r in MenteeRole
     ]
     chart = stacked_bars(
         _("Hours by the mentee's part, by month"),
@@ -84,7 +83,7 @@ def level_chart(mentee: Mentee, rows, on: date, expert_level: int):
         .where(
             Assessment.mentee_id == mentee.id,
             Assessment.competency_id.in_(ids),
-            Assessment.assessor_role != AssessorRole.SELF.value,
+            Assessment.assessor_role != AssessorRole.SELF,
             Assessment.assessed_on <= on,
         )
         .order_by(Assessment.assessed_on, Assessment.id)

@@ -1,18 +1,17 @@
-"""Assessment lists for managers and their streamed, formula-safe CSV."""
+"""The assessments CSV for managers: streamed and formula-safe (the list it writes is
+scbi.competencies.queries.visible_assessments)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
-from scbi.competencies.models import Assessment, assessment_log
+from scbi.competencies.models import Assessment, AssessorRole, assessment_log
+from scbi.competencies.queries import visible_assessments  # noqa: F401  (importable from here too)
 from scbi.csv_export import bool_cell, csv_download, date_cell, text_cell
 from scbi.downloads import Download
-from scbi.errors import ValidationFailed
 from scbi.mentees.models import Mentee
-from scbi.mentees.queries import scope_mentees
 from scbi.programme.models import Competency, Sector
 
 HEADER = [
@@ -31,32 +30,6 @@ HEADER = [
     "cited_logs",
     "review_status",
 ]
-
-
-def visible_assessments(user: User, args) -> Select:
-    query = select(Assessment).where(
-        Assessment.mentee_id.in_(scope_mentees(select(Mentee.id), user))
-    )
-    fields = {}
-    for name, column in (
-        ("mentee_id", Assessment.mentee_id),
-        ("competency_id", Assessment.competency_id),
-    ):
-        if raw := args.get(name):
-            if not raw.isdecimal():
-                fields[name] = [_("Must be a whole number.")]
-            else:
-                query = query.where(column == int(raw))
-    if raw := args.get("sector_id"):
-        if not raw.isdecimal():
-            fields["sector_id"] = [_("Must be a whole number.")]
-        else:
-            query = query.where(
-                Assessment.mentee_id.in_(select(Mentee.id).where(Mentee.sector_id == int(raw)))
-            )
-    if fields:
-        raise ValidationFailed(fields=fields)
-    return query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
 
 
 def assessment_cells(query: Select) -> Select:
@@ -82,7 +55,7 @@ def assessment_cells(query: Select) -> Select:
             date_cell(Assessment.assessed_on),
             text_cell(assessor.full_name),
             Assessment.assessor_role,
-            bool_cell(Assessment.assessor_role != "self"),
+            bool_cell(Assessment.assessor_role != AssessorRole.SELF),
             text_cell(Assessment.note),
             cited,
             Assessment.review_status,

@@ -28,3 +28,11 @@ class AssessmentForm(BaseForm):
     note = TextAreaField(_l("Note"), validators=ASSESSMENT["note"].validators())
     request_review = BooleanField(_l("Ask my coach to review this self-assessment"))
     resolves = HiddenField()
+
+    def values(self) -> dict:
+        """The service's arguments; ``resolves`` is the id of the review request this
+        settles, or None (an empty or mangled hidden value settles nothing)."""
+        values = super().values()
+        raw = values.get("resolves") or ""
+        values["resolves"] = int(raw) if raw.isdecimal() and len(raw) < 10 else None
+        return values

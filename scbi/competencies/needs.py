@@ -5,18 +5,10 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
 
 from scbi.auth.models import Role, User
-from scbi.competencies.models import Assessment, ReviewStatus
-from scbi.extensions import db
-from scbi.mentees.models import Mentee
-from scbi.mentees.queries import scope_mentees
+from scbi.competencies.queries import waiting_reviews
 from scbi.needs import Need, needs
-
-
-def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
 @needs.answer
@@ -25,21 +17,7 @@ def review_requests(user: User) -> list[Need]:
 
     if not user.has_role(Role.COACH, Role.COORDINATOR):
         return []  # picked up by the mentee's coach or the sector's coordinator
-    visible = scope_mentees(select(Mentee.id), user)
-    waiting = _count(
-        select(Assessment.id).where(
-            Assessment.mentee_id.in_(visible),
-            Assessment.review_status == ReviewStatus.WAITING.value,
-        )
-    )
-    first = db.session.scalar(
-        select(Assessment.mentee_id)
-        .where(
-            Assessment.mentee_id.in_(visible),
-            Assessment.review_status == ReviewStatus.WAITING.value,
-        )
-        .limit(1)
-    )
+    waiting, first = waiting_reviews(user)
     return [
         Need(
             ngettext(

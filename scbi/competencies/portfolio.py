@@ -10,7 +10,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from scbi.competencies.models import Assessment
+from scbi.competencies.models import Assessment, AssessorRole
 from scbi.competencies.profile import ProfileRow, competency_profile
 from scbi.downloads import Download
 from scbi.extensions import db
@@ -38,7 +38,7 @@ def build_portfolio(mentee: Mentee, on: date) -> list[PortfolioSection]:
         .options(selectinload(TransferLog.competencies), selectinload(TransferLog.evidence))
         .where(
             Pairing.mentee_id == mentee.id,
-            TransferLog.status.in_([s.value for s in COUNTED_LOG_STATUSES]),
+            TransferLog.status.in_(COUNTED_LOG_STATUSES),
         )
         .order_by(TransferLog.activity_date)
     ).all()
@@ -49,7 +49,7 @@ def build_portfolio(mentee: Mentee, on: date) -> list[PortfolioSection]:
     assessments = db.session.scalars(
         select(Assessment)
         .options(selectinload(Assessment.logs))
-        .where(Assessment.mentee_id == mentee.id, Assessment.assessor_role != "self")
+        .where(Assessment.mentee_id == mentee.id, Assessment.assessor_role != AssessorRole.SELF)
         .order_by(Assessment.assessed_on, Assessment.id)
     ).all()
     for assessment in assessments:
@@ -64,6 +64,7 @@ def refuse_remote(url: str):
 
 
 def portfolio_pdf(mentee: Mentee, sections, on: date) -> bytes:
+    # imported on the first PDF: WeasyPrint loads Pango and Cairo, which pages never need
     from weasyprint import HTML
 
     html = render_template(

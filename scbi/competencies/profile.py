@@ -58,7 +58,7 @@ def _plan_items(mentee_id: int):
         .join(Pairing)
         .where(
             Pairing.mentee_id == mentee_id,
-            TransferPlan.status.in_([PlanStatus.APPROVED.value, PlanStatus.SUPERSEDED.value]),
+            TransferPlan.status.in_([PlanStatus.APPROVED, PlanStatus.SUPERSEDED]),
         )
         .subquery()
     )
@@ -90,7 +90,7 @@ def _self_levels(mentee_id: int, on: date) -> dict[int, int]:
         .where(
             Assessment.mentee_id == mentee_id,
             Assessment.assessed_on <= on,
-            Assessment.assessor_role == AssessorRole.SELF.value,
+            Assessment.assessor_role == AssessorRole.SELF,
         )
         .subquery()
     )
@@ -103,7 +103,7 @@ def _self_levels(mentee_id: int, on: date) -> dict[int, int]:
 
 def activity_by_competency(mentee_id: int) -> dict[int, tuple[int, int, int]]:
     """Per competency: acknowledged logs, their minutes, and those in which the mentee led."""
-    led = case((TransferLog.mentee_role == MenteeRole.LED.value, 1), else_=0)
+    led = case((TransferLog.mentee_role == MenteeRole.LED, 1), else_=0)
     return {
         row[0]: tuple(int(v or 0) for v in row[1:])
         for row in db.session.execute(
@@ -117,7 +117,7 @@ def activity_by_competency(mentee_id: int) -> dict[int, tuple[int, int, int]]:
             .join(Pairing, Pairing.id == TransferLog.pairing_id)
             .where(
                 Pairing.mentee_id == mentee_id,
-                TransferLog.status.in_([s.value for s in COUNTED_LOG_STATUSES]),
+                TransferLog.status.in_(COUNTED_LOG_STATUSES),
             )
             .group_by(log_competency.c.competency_id)
         )

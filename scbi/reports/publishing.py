@@ -22,16 +22,16 @@ from sqlalchemy.orm import aliased, undefer
 
 from scbi import audit
 from scbi.auth.models import User
-from scbi.auth.permissions import managed_sector_ids
 from scbi.dates import today
 from scbi.downloads import Download
 from scbi.errors import Conflict, NotFound, duplicate_field
 from scbi.extensions import db
 from scbi.reports import exports, metrics, periods
+from scbi.reports.access import scope_publications, sector_or_404
 from scbi.reports.differences import differences
 from scbi.reports.models import NARRATIVE, PERIOD, PUBLICATION, PublishedReport
 from scbi.reports.periods import Period
-from scbi.reports.service import sector_or_404, slug
+from scbi.reports.service import slug
 from scbi.validation import Errors
 
 # --- the rules -----------------------------------------------------------------------------
@@ -149,11 +149,6 @@ def period_of(report: PublishedReport) -> Period:
 # --- who sees what -------------------------------------------------------------------------
 
 
-def _scoped(query: Select, user: User) -> Select:
-    ids = managed_sector_ids(user)
-    return query if ids is None else query.where(PublishedReport.sector_id.in_(ids))
-
-
 def _of_period(sector_id: int, start, end) -> Select:
     return select(PublishedReport).where(
         PublishedReport.sector_id == sector_id,
@@ -165,7 +160,7 @@ def _of_period(sector_id: int, start, end) -> Select:
 def visible(user: User, *, sector_id=None, fiscal_year=None, quarter=None) -> Select:
     """The publications ``user`` may read (coordinators: their sectors'), newest period
     first, filtered; the figures are not loaded (read them one publication at a time)."""
-    query = _scoped(select(PublishedReport), user)
+    query = scope_publications(select(PublishedReport), user)
     for column, value in (
         (PublishedReport.sector_id, sector_id),
         (PublishedReport.fiscal_year, fiscal_year),
@@ -234,7 +229,7 @@ def read(user: User, report_id: int, *, compare: bool = True) -> Reading:
     version of its period, in one statement; with ``compare``, the live report too."""
     asked = aliased(PublishedReport)
     query = (
-        _scoped(select(PublishedReport), user)
+        scope_publications(select(PublishedReport), user)
         .join(
             asked,
             and_(
@@ -276,7 +271,7 @@ def publication_file(user: User, report_id: int, kind: str) -> Download:
     """The PDF or XLSX of a publication, made from its stored figures (the same numbers
     and charts as when it was published)."""
     report = db.session.scalar(
-        _scoped(select(PublishedReport), user)
+        scope_publications(select(PublishedReport), user)
         .where(PublishedReport.id == report_id)
         .options(undefer(PublishedReport.figures_json))
     )

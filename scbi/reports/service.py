@@ -1,61 +1,39 @@
-"""Who may see which report, and the files: the one entry for pages, API and downloads.
+"""The reports a user may see, and their files: the one entry for pages, API and downloads.
 
-Coordinators reach only their sectors' reports (another sector's is a 404, as if it did
-not exist); the programme overview shows them their sectors only, without the cascade,
-which is the secretariat's.
+Who may see which report is scbi.reports.permissions (the rules) and scbi.reports.access
+(the sectors they reach, the scoped loader): coordinators reach only their sectors'
+reports (another sector's is a 404, as if it did not exist); the programme overview shows
+them their sectors only, without the cascade, which is the secretariat's.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from scbi.auth.models import Role, User
-from scbi.auth.permissions import managed_sector_ids
+from scbi.auth.models import User
+from scbi.competencies.models import Assessment
+from scbi.competencies.queries import visible_assessments
 from scbi.downloads import Download
-from scbi.extensions import db
-from scbi.loaders import hidden
-from scbi.programme.models import Sector
 from scbi.reports import exports, metrics
+from scbi.reports.access import sector_or_404, visible_sectors  # also read from here
 from scbi.reports.periods import Period
+from scbi.reports.permissions import can_see_cascade
 
 FILE_FORMATS = ("pdf", "xlsx")
 
 
-def visible_sectors(user: User, *, active_only: bool = True) -> list[Sector]:
-    ids = managed_sector_ids(user)
-    query = select(Sector).order_by(Sector.name)
-    if active_only:
-        query = query.where(Sector.active.is_(True))
-    if ids is not None:
-        query = query.where(Sector.id.in_(ids))
-    return list(db.session.scalars(query))
-
-
-def sector_or_404(user: User, sector_id: int) -> Sector:
-    """The sector, when ``user`` may see its reports. Raises NotFound naming the sector
-    when it is missing or another's, so the refusal is audited as ``access.denied``."""
-    ids = managed_sector_ids(user)
-    sector = db.session.get(Sector, sector_id)
-    if sector is None or (ids is not None and sector_id not in ids):
-        raise hidden("sector", sector_id)
-    return sector
-
-
 def sector_report(user: User, sector_id: int, period: Period) -> dict:
+    """The sector's report for ``period`` (NotFound as :func:`sector_or_404`)."""
     return metrics.sector_report(sector_or_404(user, sector_id), period)
 
 
 def programme_overview(user: User, period: Period) -> dict:
+    """The overview of the sectors ``user`` may read; the cascade for those who see it."""
     return metrics.programme_overview(
-        visible_sectors(user), period, with_cascade=user.has_role(Role.SECRETARIAT)
+        visible_sectors(user), period, with_cascade=can_see_cascade(user)
     )
 
 
 def sector_assessments(user: User, sector_id: int, period: Period):
     """The sector's assessments dated in the period, for the streamed CSV."""
-    from scbi.competencies.export import visible_assessments
-    from scbi.competencies.models import Assessment
-
     sector_or_404(user, sector_id)
     return visible_assessments(user, {"sector_id": str(sector_id)}).where(
         Assessment.assessed_on >= period.start, Assessment.assessed_on <= period.end

@@ -12,13 +12,13 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
-from scbi.extensions import db
 from scbi.forms import FORM_ERRORS
 from scbi.reports import periods, publishing, service
 from scbi.reports.charts import sector_charts
 from scbi.reports.forms import PublishForm
 from scbi.reports.views.blueprint import bp
 from scbi.reports.views.reports import sector_page
+from scbi.transaction import commit, rollback
 
 STAFF = (Role.SECRETARIAT, Role.COORDINATOR)
 
@@ -32,10 +32,10 @@ def _publish(form: PublishForm, sector_id: int, period):
             by=current_user, sector_id=sector_id, period=period, **form.values()
         )
     except FORM_ERRORS as error:
-        db.session.rollback()
+        rollback()
         form.apply(error)
         return None, error.status
-    db.session.commit()
+    commit()
     flash(
         _("Published as version %(n)s. It will not change from now on.", n=report.number),
         "success",

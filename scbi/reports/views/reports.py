@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.competencies.export import assessments_csv
 from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.reports import labels, periods, publishing, service
@@ -116,8 +117,6 @@ def sector(sector_id: int):
 @bp.get("/reports/sectors/<int:sector_id>/assessments.csv")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def sector_assessments_csv(sector_id: int):
-    from scbi.competencies.export import assessments_csv
-
     return send_download(
         assessments_csv(
             service.sector_assessments(current_user, sector_id, periods.parse(request.args))
