@@ -71,6 +71,11 @@ def enum_choices(enum: type[Labelled], members=None) -> list[SelectChoice]:
     return [SelectChoice(m.value, m._label or m.value) for m in (members or enum)]
 
 
+def status_filter(enum: type[Labelled]) -> list[SelectChoice]:
+    """A list's status filter: each state of the enum, then all of them (``all``)."""
+    return [*enum_choices(enum), SelectChoice("all", _("All"))]
+
+
 def optional_int(value):
     if value in (None, "", "None"):
         return None

@@ -7,12 +7,14 @@ asks has its answers once the application is built.
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from pathlib import Path
 
 import grimp
 
+from scbi.enums import BY_NAME
 from scbi.hooks import Hook
 
 
@@ -89,3 +91,44 @@ def test_every_top_level_module_has_its_place_in_the_contracts():
     top = set(grimp.build_graph("scbi").find_children("scbi"))
     assert top - layered - kernel == set()
     assert layered & kernel == set()
+
+
+SCBI = Path(__file__).resolve().parent.parent / "scbi"
+PAGE_MODULES = sorted(
+    [*SCBI.glob("*/views.py"), *SCBI.glob("*/views/*.py"), *SCBI.glob("api/*.py")]
+)
+
+
+def test_pages_and_the_api_read_nothing_themselves():
+    """Views and API handlers call services and queries: no SQL, no session."""
+    offenders = [
+        f"{path.relative_to(SCBI.parent)}:{n}"
+        for path in PAGE_MODULES
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if "select(" in line or "db.session" in line
+    ]
+    assert PAGE_MODULES and offenders == []
+
+
+# A role check, or a comparison with a stored value, in a template.
+ROLE_IN_TEMPLATE = re.compile(r"has_role|\bRole\.")
+COMPARED = re.compile(r"""(?:==|!=|\bin)\s*\(?\s*['"]([a-z_]+)['"]""")
+
+
+def test_templates_hold_no_role_check_and_no_status_literal():
+    """Templates print decisions the view made (can_edit, is_disputed …) and labels."""
+    stored = {member.value for enum in BY_NAME.values() for member in enum}
+    offenders = []
+    for path in sorted((SCBI / "templates").rglob("*.html")):
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            literals = set(COMPARED.findall(line)) & stored
+            if ROLE_IN_TEMPLATE.search(line) or literals:
+                offenders.append(f"{path.relative_to(SCBI)}:{n}")
+    assert offenders == []
+
+
+def test_the_template_check_sees_what_it_forbids():
+    stored = {member.value for enum in BY_NAME.values() for member in enum}
+    assert set(COMPARED.findall("{% if log.status == 'disputed' %}")) & stored
+    assert ROLE_IN_TEMPLATE.search("{% if current_user.has_role(Role.COACH) %}")
+    assert not set(COMPARED.findall("{% if kind == 'coach_or_mentee' %}")) & stored

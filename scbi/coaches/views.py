@@ -10,8 +10,9 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, can_configure, managed_sector_ids, role_required
 from scbi.coaches import queries, services
 from scbi.coaches.forms import CoachEditForm, CoachNewForm
+from scbi.coaches.models import CoachStatus
 from scbi.coaches.queries import coach_or_404
-from scbi.forms import form_page, show_one_time_password
+from scbi.forms import form_page, show_one_time_password, status_filter
 from scbi.hooks import Column, Hook, Link, page_parts
 from scbi.pagination import paginate
 from scbi.programme.queries import choices
@@ -36,6 +37,7 @@ def index():
         page=page,
         q=(request.args.get("q") or "").strip(),
         status=queries.list_status(request.args),
+        statuses=status_filter(CoachStatus),
         active=queries.active_mentee_counts([c.id for c in page.items]),
         can_register=can_configure(current_user),
         sectors=choices.sectors(

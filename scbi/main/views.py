@@ -44,4 +44,4 @@ def audit_trail():
 @bp.app_context_processor
 def shell():
     """What the page shell (base.html) needs on every page: the navigation bar."""
-    return {"navigation": navigation, "Role": Role}
+    return {"navigation": navigation}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from scbi.auth.models import Role
@@ -14,6 +14,12 @@ from scbi.people.importer import import_people, template_file
 
 bp = Blueprint("people", __name__)
 
+# Each kind of import: its list, and its person's page with the page's id argument.
+PAGES = {
+    "coach": ("coaches.index", "coaches.detail", "coach_id"),
+    "mentee": ("mentees.index", "mentees.detail", "mentee_id"),
+}
+
 
 @bp.route("/people/import", methods=["GET", "POST"])
 @role_required(Role.SECRETARIAT)
@@ -21,7 +27,12 @@ def people_import():
     form = PeopleImportForm(kind=request.args.get("kind", "mentee"))
 
     def done(created):
-        return render_template("people/imported.html", people=created, kind=form.kind.data)
+        listed, page, key = PAGES[form.kind.data]
+        return render_template(
+            "people/imported.html",
+            people=[(p, url_for(page, **{key: p.id})) for p in created],
+            done_url=url_for(listed),
+        )
 
     return form_page(
         form,

@@ -7,7 +7,9 @@ from typing import NamedTuple
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from scbi.auth import queries, services
 from scbi.auth.forms import ConfirmForm, UserCreateForm, UserEditForm
@@ -20,6 +22,12 @@ from scbi.forms import form_page
 from scbi.hooks import Hook
 from scbi.pagination import paginate
 from scbi.transaction import commit
+
+STATE_CHOICES = [
+    SelectChoice("", _l("Any")),
+    SelectChoice("active", _l("Active")),
+    SelectChoice("inactive", _l("Inactive")),
+]
 
 
 class SectorAssignment(NamedTuple):
@@ -56,6 +64,7 @@ def users():
         role=role,
         state=state,
         roles=list(Role),
+        states=STATE_CHOICES,
     )
 
 
