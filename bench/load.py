@@ -71,8 +71,7 @@ def prepare(pairs: int) -> list[Pair]:
     from scbi.coaches.services import register_coach
     from scbi.mentees.services import register_mentee
     from scbi.programme import frameworks, services
-    from scbi.transfer import plans
-    from scbi.transfer.services import create_pairing
+    from scbi.transfer.services import create_pairing, plans
 
     run = secrets.token_hex(3)
     password = accounts.generate_password()

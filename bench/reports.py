@@ -73,8 +73,8 @@ def compare(name: str, work) -> float:
 
 def csv_export(logs: int) -> None:
     from scbi.csv_export import csv_lines
-    from scbi.transfer.export import HEADER, log_cells
     from scbi.transfer.models import TransferLog
+    from scbi.transfer.queries.export import HEADER, log_cells
 
     query = select(TransferLog).order_by(TransferLog.activity_date.desc(), TransferLog.id.desc())
 

@@ -173,8 +173,8 @@ def world(app) -> SimpleNamespace:
             result.id,
         )
         # Pairing A's work: an approved plan, and a submitted log with a file as evidence.
-        from scbi.transfer import evidence, logs
         from scbi.transfer.models import Pairing
+        from scbi.transfer.services import evidence, logs
 
         pairing_a = db.session.get(Pairing, out.a.pairing_id)
         coach_a = db.session.get(User, out.a.coach_user.id)
@@ -194,7 +194,7 @@ def world(app) -> SimpleNamespace:
         )
         logs.submit_log(log, by=coach_a)
         out.plan_id, out.log_id, out.evidence_id = plan.id, log.id, file.id
-        from scbi.competencies.assessments import create_assessment
+        from scbi.competencies.services import create_assessment
         from scbi.mentees.models import Mentee
 
         mentee_a = db.session.get(Mentee, out.a.mentee_id)
@@ -253,7 +253,7 @@ def plan_items(competency_list, target_date: date | None = None) -> list[dict]:
 
 def approved_plan(pairing_obj, competency_list):
     from scbi.auth.models import User
-    from scbi.transfer import plans
+    from scbi.transfer.services import plans
 
     coach_user = db.session.get(User, pairing_obj.coach.user_id)
     plan = plans.create_plan(pairing_obj, by=coach_user, items=plan_items(competency_list))

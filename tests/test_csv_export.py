@@ -14,8 +14,8 @@ from scbi.auth.models import User
 from scbi.competencies.models import Assessment
 from scbi.extensions import db
 from scbi.programme.models import Competency
-from scbi.transfer import logs
 from scbi.transfer.models import Pairing, TransferLog
+from scbi.transfer.services import logs
 from tests import factories as f
 from tests.helpers import api_token, bearer
 

@@ -111,7 +111,7 @@ def test_exports_hand_back_a_download_whose_rows_are_read_only_as_sent(app):
     from scbi.auth.models import User
     from scbi.competencies.export import assessments_csv, visible_assessments
     from scbi.downloads import Download
-    from scbi.transfer.export import logs_csv, visible_logs
+    from scbi.transfer.queries.export import logs_csv, visible_logs
 
     world = f.world(app)
     with app.test_request_context():
@@ -169,8 +169,8 @@ def test_report_and_evidence_files_are_downloads_not_responses(app):
     from scbi.auth.models import User
     from scbi.downloads import Download, send_download
     from scbi.reports import exports, periods, service
-    from scbi.transfer.evidence import evidence_file
     from scbi.transfer.models import Evidence
+    from scbi.transfer.services.evidence import evidence_file
 
     world = f.world(app)
     with app.test_request_context():

@@ -59,7 +59,6 @@ from scbi.programme.models import (
     Sector,
 )
 from scbi.reports.models import PERIOD, PUBLICATION
-from scbi.transfer import logs
 from scbi.transfer.forms import (
     DecisionForm,
     EvidenceForm,
@@ -80,6 +79,7 @@ from scbi.transfer.models import (
     Evidence,
     TransferLog,
 )
+from scbi.transfer.services import logs
 from scbi.validation import Errors
 from tests import factories as f
 

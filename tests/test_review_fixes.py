@@ -33,7 +33,7 @@ def test_a_mentee_cannot_settle_their_own_review(app):
     world = f.world(app)
     with app.app_context():
         from scbi.auth.models import User
-        from scbi.competencies.assessments import create_assessment
+        from scbi.competencies.services import create_assessment
         from scbi.mentees.models import Mentee
 
         mentee = db.session.get(Mentee, world.a.mentee_id)
@@ -51,7 +51,7 @@ def test_a_mentee_cannot_settle_their_own_review(app):
 def test_evidence_must_predate_the_assessment(app):
     world = f.world(app)
     with app.app_context():
-        from scbi.competencies.assessments import create_assessment
+        from scbi.competencies.services import create_assessment
         from scbi.mentees.models import Mentee
 
         mentee = db.session.get(Mentee, world.a.mentee_id)

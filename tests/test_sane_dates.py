@@ -14,8 +14,8 @@ from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.people.importer import TEMPLATES, import_people
 from scbi.programme import services as programme
-from scbi.transfer import plans
 from scbi.transfer.models import Pairing
+from scbi.transfer.services import plans
 from scbi.validation import Errors
 from tests import factories as f
 from tests.helpers import api_token, bearer, login, post_form

@@ -11,10 +11,10 @@ from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.competencies import queries
-from scbi.competencies.assessments import create_assessment, pick_up_review
 from scbi.competencies.export import assessments_csv
 from scbi.competencies.models import ASSESSMENT, Assessment
 from scbi.competencies.profile import competency_profile
+from scbi.competencies.services import create_assessment, pick_up_review
 from scbi.dates import today
 from scbi.downloads import send_download
 from scbi.mentees.queries import mentee_or_404

@@ -15,11 +15,12 @@ from scbi.downloads import send_download
 from scbi.errors import BadRequest
 from scbi.files import ALLOWED
 from scbi.transaction import commit
-from scbi.transfer import evidence as evidence_service
-from scbi.transfer import logs, queries
-from scbi.transfer.export import logs_csv
+from scbi.transfer import queries
 from scbi.transfer.models import LogStatus
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
+from scbi.transfer.queries.export import logs_csv
+from scbi.transfer.services import evidence as evidence_service
+from scbi.transfer.services import logs
 
 LOG_STATUSES = tuple(s.value for s in LogStatus)
 

@@ -11,7 +11,7 @@ from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.transaction import commit
-from scbi.transfer import plans, queries
+from scbi.transfer import queries
 from scbi.transfer.models import (
     EVIDENCE,
     LOG,
@@ -27,6 +27,7 @@ from scbi.transfer.models import (
     TransferPlan,
 )
 from scbi.transfer.queries import pairing_or_404, plan_or_404
+from scbi.transfer.services import plans
 
 ACTIVITIES = tuple(a.value for a in ActivityType)
 ROLES = tuple(r.value for r in MenteeRole)

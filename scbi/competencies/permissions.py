@@ -1,7 +1,7 @@
 """Who may do what with assessments: pure rules, no queries.
 
 Each rule takes the *assessor role* the acting user holds for the mentee concerned
-(:func:`scbi.competencies.assessments.assessor_role`: ``self`` for the mentee, ``coach``,
+(:func:`scbi.competencies.services.assessor_role`: ``self`` for the mentee, ``coach``,
 ``coordinator`` or ``secretariat`` for a validator), or None when the user may not assess
 that mentee. Finding that role needs a query (does the user coach the mentee?), so the
 page asks it once and every rule below reads it.

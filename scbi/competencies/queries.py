@@ -2,7 +2,7 @@
 the assessment form and the figures of the profile and levels pages.
 
 Who sees which assessment follows who sees its mentee (scbi.mentees.queries); the logs an
-assessor may cite, the logs they may read (scbi.transfer.export).
+assessor may cite, the logs they may read (scbi.transfer.queries.export).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import User
 from scbi.auth.permissions import managed_sector_ids
-from scbi.competencies.assessments import assessable
 from scbi.competencies.levels import current_levels
 from scbi.competencies.models import Assessment, ReviewStatus
 from scbi.competencies.permissions import is_open_review
@@ -34,8 +33,9 @@ from scbi.loaders import hidden
 from scbi.mentees.models import Mentee
 from scbi.mentees.queries import mentee_or_404, scope_mentees
 from scbi.programme.models import Competency, CompetencyFramework, Sector
-from scbi.transfer.export import visible_logs
-from scbi.transfer.models import COUNTED_LOG_STATUSES, Pairing, TransferLog
+from scbi.programme.queries import sector_competencies
+from scbi.transfer.models import COUNTED_LOG_STATUSES, MenteeRole, Pairing, TransferLog
+from scbi.transfer.queries import visible_logs
 
 HISTORY_LENGTH = 30  # assessments shown on the profile page
 CITABLE_LOGS = 50  # logs offered as evidence on the assessment form
@@ -133,7 +133,9 @@ def with_cited_logs(query: Select) -> Select:
 
 def competency_choices(mentee: Mentee, empty: str) -> list[SelectChoice]:
     """The competencies the mentee can be assessed on, after the ``empty`` choice."""
-    competencies = db.session.scalars(assessable(mentee).order_by(Competency.sort_order))
+    competencies = db.session.scalars(
+        sector_competencies(mentee.sector_id).order_by(Competency.sort_order)
+    )
     return [SelectChoice("", empty)] + [
         SelectChoice(c.id, f"{c.short_name} ({c.idnumber})") for c in competencies
     ]
@@ -265,3 +267,18 @@ def sector_levels(user: User, args, on: date, *, core_label: str) -> SectorLevel
             value = core_below_expert(mine, core_ids, sector.expert_level)
         rows.append((mentee, value))
     return SectorLevels(list(sectors), sector, choices, competency_id, level_min, rows)
+
+
+def evidence_logs(mentee: Mentee, competency_id: int):
+    """Logs that can back a level ≥ 3: acknowledged, this mentee, this competency, led."""
+    return (
+        select(TransferLog)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(
+            Pairing.mentee_id == mentee.id,
+            TransferLog.status.in_(list(COUNTED_LOG_STATUSES)),
+            TransferLog.mentee_role == MenteeRole.LED,
+            TransferLog.competencies.any(Competency.id == competency_id),
+        )
+        .order_by(TransferLog.activity_date.desc())
+    )

@@ -15,7 +15,6 @@ from scbi.competencies import (
     needs,  # noqa: F401  (answers the home page's needs)
     queries,
 )
-from scbi.competencies.assessments import assessor_role, create_assessment, pick_up_review
 from scbi.competencies.dashboard import level_chart, role_chart
 from scbi.competencies.forms import AssessmentForm
 from scbi.competencies.models import Assessment, AssessorRole
@@ -27,6 +26,7 @@ from scbi.competencies.permissions import (
     is_self_assessment,
 )
 from scbi.competencies.portfolio import build_portfolio, portfolio_file
+from scbi.competencies.services import assessor_role, create_assessment, pick_up_review
 from scbi.dates import today
 from scbi.downloads import send_download
 from scbi.errors import NotAllowed

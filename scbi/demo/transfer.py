@@ -10,12 +10,14 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from scbi.auth.models import User
-from scbi.competencies.assessments import create_assessment, evidence_logs
+from scbi.competencies.queries import evidence_logs
+from scbi.competencies.services import create_assessment
 from scbi.dates import today
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
-from scbi.transfer import evidence, logs, plans
 from scbi.transfer.models import Pairing, PairingStatus, TransferLog
+from scbi.transfer.queries.plans import allowed_competencies
+from scbi.transfer.services import evidence, logs, plans
 
 ROLES_OVER_TIME = ["observed", "observed", "assisted", "assisted", "co_led", "co_led", "led"]
 ACTIVITIES = [
@@ -43,7 +45,7 @@ def build_transfer(admin: User, rng, weeks: int = 26) -> dict[str, int]:
     for index, pairing in enumerate(pairings):
         coach = db.session.get(User, pairing.coach.user_id)
         mentee = db.session.get(User, pairing.mentee.user_id)
-        competencies = db.session.scalars(plans.allowed_competencies(pairing)).all()
+        competencies = db.session.scalars(allowed_competencies(pairing)).all()
         core = [c for c in competencies if c.core] or competencies
         # A quarter of the mentees are on the expert track: their plan covers every core
         # competency of the sector, so that the demo has national experts.

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from scbi.auth.models import User
-from scbi.competencies.assessments import create_assessment, pick_up_review
 from scbi.competencies.levels import current_level
+from scbi.competencies.services import create_assessment, pick_up_review
 from scbi.errors import NotAllowed, ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
-from scbi.transfer import logs, plans
+from scbi.transfer.services import logs, plans
 from tests import factories as f
 
 

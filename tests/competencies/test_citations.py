@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from scbi.auth import services as accounts
 from scbi.auth.models import Role, User
-from scbi.competencies.assessments import create_assessment
 from scbi.competencies.models import Assessment
+from scbi.competencies.services import create_assessment
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.programme import services as programme
-from scbi.transfer import logs
+from scbi.transfer.services import logs
 from tests import factories as f
 from tests.helpers import MISSING_ID, PASSWORD, api_token, bearer, login
 

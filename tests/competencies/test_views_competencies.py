@@ -43,8 +43,8 @@ def test_self_assessment_review_evidence_rule_and_level(app, client):
     # the log where the mentee led is only submitted: acknowledging it makes it evidence
     with app.app_context():
         from scbi.auth.models import User
-        from scbi.transfer import logs
         from scbi.transfer.models import TransferLog
+        from scbi.transfer.services import logs
 
         logs.acknowledge_log(
             db.session.get(TransferLog, world.log_id),
@@ -120,9 +120,9 @@ def test_profile_page_statements_do_not_grow(app, client):
         extra = f.competencies(world.a.sector_id, 5)
         mentee = db.session.get(Mentee, world.a.mentee_id)
         from scbi.auth.models import User
-        from scbi.competencies.assessments import create_assessment
-        from scbi.transfer import logs
+        from scbi.competencies.services import create_assessment
         from scbi.transfer.models import Pairing
+        from scbi.transfer.services import logs
 
         pairing = db.session.get(Pairing, world.a.pairing_id)
         coach = db.session.get(User, world.a.coach_user.id)
@@ -153,8 +153,8 @@ def test_portfolio_page_and_pdf(app, client):
     world = f.world(app)
     with app.app_context():
         from scbi.auth.models import User
-        from scbi.transfer import logs
         from scbi.transfer.models import TransferLog
+        from scbi.transfer.services import logs
 
         log = db.session.get(TransferLog, world.log_id)
         log.title = '<img src="http://attacker.example/x.png"> Load-flow study'
@@ -181,7 +181,7 @@ def test_the_pdf_never_fetches_a_remote_url():
 def test_levels_across_a_sector_for_coordinators(app, client):
     world = f.world(app)
     with app.app_context():
-        from scbi.competencies.assessments import create_assessment
+        from scbi.competencies.services import create_assessment
         from scbi.mentees.models import Mentee
 
         create_assessment(

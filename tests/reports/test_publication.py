@@ -24,8 +24,8 @@ from scbi.extensions import db
 from scbi.programme.models import Sector
 from scbi.reports import exports, periods, publishing
 from scbi.reports.models import PublishedReport
-from scbi.transfer import logs
 from scbi.transfer.models import TransferLog
+from scbi.transfer.services import logs
 from tests import factories as f
 from tests.helpers import QueryCounter, api_token, audit_actions, bearer, login, post_form
 from tests.reports.test_report_outputs import QUERY, pdf_text, sheet

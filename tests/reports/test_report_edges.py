@@ -17,8 +17,8 @@ from scbi.mentees.services import change_status
 from scbi.programme.models import PriorityResult, PriorityResultStatus, Sector
 from scbi.reports import exports, metrics, periods
 from scbi.reports.critical_mass import standings
-from scbi.transfer import plans
 from scbi.transfer.models import Pairing, TransferPlan
+from scbi.transfer.services import plans
 from tests import factories as f
 from tests.helpers import api_token, bearer
 from tests.reports.test_report_outputs import QUERY, pdf_text

@@ -21,8 +21,8 @@ from scbi.extensions import db
 from scbi.mentees.services import change_status
 from scbi.programme.models import PriorityResult, PriorityResultStatus, Sector
 from scbi.reports import metrics, periods
-from scbi.transfer import plans
 from scbi.transfer.models import LogEvent, TransferLog
+from scbi.transfer.services import plans
 from tests import factories as f
 
 PERIOD = {"fy": "2025", "quarter": "3"}

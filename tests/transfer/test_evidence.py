@@ -33,8 +33,8 @@ def setup(app, client):
     world = f.world(app)
     with app.app_context():
         from scbi.auth.models import User
-        from scbi.transfer import logs
         from scbi.transfer.models import Pairing
+        from scbi.transfer.services import logs
 
         pairing = db.session.get(Pairing, world.a.pairing_id)
         log = logs.create_log(
@@ -183,8 +183,8 @@ def test_a_failure_after_the_file_is_written_leaves_no_file(app, setup, monkeypa
     before = set(files_in(app))
     with app.app_context():
         from scbi.auth.models import User
-        from scbi.transfer import evidence
         from scbi.transfer.models import TransferLog
+        from scbi.transfer.services import evidence
 
         log = db.session.get(TransferLog, log_id)
         coach = db.session.get(User, world.a.coach_user.id)

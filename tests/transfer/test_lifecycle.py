@@ -14,9 +14,8 @@ from scbi.errors import InvalidTransition, ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.mentees.services import change_status
-from scbi.transfer import logs
 from scbi.transfer.models import Pairing, TransferLog
-from scbi.transfer.services import pause_pairing
+from scbi.transfer.services import logs, pause_pairing
 from tests import factories as f
 from tests.helpers import api_token, bearer, login, post_form
 

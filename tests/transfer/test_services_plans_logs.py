@@ -9,8 +9,9 @@ import pytest
 from scbi.auth.models import User
 from scbi.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from scbi.extensions import db
-from scbi.transfer import logs, plans
 from scbi.transfer.models import LogEvent, Pairing
+from scbi.transfer.queries import approved_plan
+from scbi.transfer.services import logs, plans
 from tests import factories as f
 
 
@@ -84,7 +85,7 @@ def test_revision_supersedes_the_approved_plan_only_when_approved(ws):
     plans.submit_plan(draft, by=coach)
     plans.approve_plan(draft, by=admin)
     assert (first.status, draft.status) == ("superseded", "approved")
-    assert plans.approved_plan(ws["pairing"].id).id == draft.id
+    assert approved_plan(ws["pairing"].id).id == draft.id
 
 
 @pytest.mark.parametrize(

@@ -268,8 +268,8 @@ def test_workspace_pages_do_not_grow_with_logs(app, client):
     before = counts()
     with app.app_context():
         from scbi.auth.models import User
-        from scbi.transfer import logs
         from scbi.transfer.models import Pairing
+        from scbi.transfer.services import logs
 
         pairing = db.session.get(Pairing, world.a.pairing_id)
         coach = db.session.get(User, world.a.coach_user.id)

@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Date, Integer, Select, case, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from scbi.extensions import db
@@ -299,4 +311,19 @@ def framework_page(framework_id: int) -> CompetencyFramework:
         CompetencyFramework,
         framework_id,
         options=[selectinload(CompetencyFramework.competencies)],
+    )
+
+
+def sector_competencies(sector_id: int) -> Select:
+    """The competencies of a sector's frameworks and of the cross-cutting ones: what its
+    plans, logs and assessments may name."""
+    return (
+        select(Competency)
+        .join(CompetencyFramework)
+        .where(
+            or_(
+                CompetencyFramework.sector_id == sector_id,
+                CompetencyFramework.sector_id.is_(None),
+            )
+        )
     )

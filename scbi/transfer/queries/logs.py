@@ -19,9 +19,8 @@ from scbi.programme.models import Competency
 
 # The rules of logs decide which competencies a log may name (the plan's, or those the
 # pairing may plan): the quick log offers exactly those.
-from scbi.transfer.logs import plan_competency_ids
 from scbi.transfer.models import Evidence, LogStatus, Pairing, TransferLog
-from scbi.transfer.plans import allowed_competencies
+from scbi.transfer.queries.plans import allowed_competencies, plan_competency_ids
 from scbi.transfer.queries.scope import visible_logs
 
 NEWEST_FIRST = (TransferLog.activity_date.desc(), TransferLog.id.desc())

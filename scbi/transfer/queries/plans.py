@@ -11,12 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from scbi.auth.models import User
 from scbi.extensions import db
 from scbi.programme.models import Competency, CompetencyFramework, PriorityResult
-from scbi.transfer.models import Pairing, PlanStatus, TransferPlan
+from scbi.programme.queries import sector_competencies
+from scbi.transfer.models import OPEN_PLAN_STATUSES, Pairing, PlanItem, PlanStatus, TransferPlan
 from scbi.transfer.permissions import is_coach_of
-
-# allowed_competencies is the plans' rule (which competencies a pairing may plan), kept
-# beside the rules that apply it; the plan form offers exactly those.
-from scbi.transfer.plans import allowed_competencies
 from scbi.transfer.queries.scope import scope_pairings
 
 # The states the managers' list shows (drafts are their coach's own); submitted by default.
@@ -91,3 +88,40 @@ def result_choices(pairing: Pairing) -> list[SelectChoice]:
         .order_by(PriorityResult.title)
     ).all()
     return [SelectChoice("", _("— none —"))] + [SelectChoice(r.id, r.title) for r in results]
+
+
+def allowed_competencies(pairing: Pairing) -> Select:
+    """What a pairing's plans and logs may name: its sector's competencies and the
+    cross-cutting ones."""
+    return sector_competencies(pairing.sector_id)
+
+
+def approved_plan(pairing_id: int) -> TransferPlan | None:
+    return db.session.scalar(
+        select(TransferPlan).where(
+            TransferPlan.pairing_id == pairing_id, TransferPlan.status == PlanStatus.APPROVED
+        )
+    )
+
+
+def open_plan(pairing_id: int) -> TransferPlan | None:
+    return db.session.scalar(
+        select(TransferPlan).where(
+            TransferPlan.pairing_id == pairing_id,
+            TransferPlan.status.in_(list(OPEN_PLAN_STATUSES)),
+        )
+    )
+
+
+def plan_competency_ids(pairing_id: int) -> set[int]:
+    """The competencies of the pairing's approved plan (none without one), in one query."""
+    return set(
+        db.session.scalars(
+            select(PlanItem.competency_id)
+            .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
+            .where(
+                TransferPlan.pairing_id == pairing_id,
+                TransferPlan.status == PlanStatus.APPROVED,
+            )
+        )
+    )

@@ -17,9 +17,7 @@ from scbi.forms import FORM_ERRORS, enum_choices, form_page
 from scbi.pagination import paginate
 from scbi.programme.queries import choices
 from scbi.transaction import commit, rollback
-from scbi.transfer import evidence as evidence_service
-from scbi.transfer import logs, queries
-from scbi.transfer.export import logs_csv
+from scbi.transfer import queries
 from scbi.transfer.forms import EvidenceForm, LogActionForm, LogForm, ResponseForm
 from scbi.transfer.models import (
     SENT_LOG_STATUSES,
@@ -37,6 +35,9 @@ from scbi.transfer.permissions import (
     require_log_writer,
 )
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
+from scbi.transfer.queries.export import logs_csv
+from scbi.transfer.services import evidence as evidence_service
+from scbi.transfer.services import logs
 from scbi.transfer.views.blueprint import bp
 
 

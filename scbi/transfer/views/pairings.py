@@ -13,7 +13,7 @@ from scbi.forms import FORM_ERRORS, form_page
 from scbi.pagination import paginate
 from scbi.programme.queries import choices
 from scbi.transaction import commit, rollback
-from scbi.transfer import plans, queries, services
+from scbi.transfer import queries, services
 from scbi.transfer.forms import PairingActionForm, PairingEndForm, PairingForm
 from scbi.transfer.models import PairingStatus
 from scbi.transfer.permissions import (
@@ -103,8 +103,8 @@ def pairing_new():
 @role_required(*SIGNED_IN)
 def pairing(pairing_id: int):
     pairing = pairing_or_404(current_user, pairing_id)
-    approved = plans.approved_plan(pairing.id)
-    open_plan = plans.open_plan(pairing.id)
+    approved = queries.approved_plan(pairing.id)
+    open_plan = queries.open_plan(pairing.id)
     if open_plan is not None and not can_read_plan(current_user, open_plan):
         open_plan = None  # a draft is the coach's own until submitted
     counted_logs, counted_hours = queries.counted_logs(pairing.id)

@@ -11,7 +11,7 @@ from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.forms import FORM_ERRORS, form_page
 from scbi.pagination import paginate
 from scbi.transaction import commit, rollback
-from scbi.transfer import plans, queries
+from scbi.transfer import queries
 from scbi.transfer.forms import DecisionForm, PlanForm
 from scbi.transfer.models import Pairing, PlanStatus, TransferPlan
 from scbi.transfer.permissions import (
@@ -22,6 +22,7 @@ from scbi.transfer.permissions import (
     require_plan_writer,
 )
 from scbi.transfer.queries import pairing_or_404, plan_or_404
+from scbi.transfer.services import plans
 from scbi.transfer.views.blueprint import bp
 
 BLANK_ROWS = 3
@@ -129,10 +130,10 @@ def _edit_page(pairing: Pairing, plan: TransferPlan | None):
 def plan_new(pairing_id: int):
     pairing = pairing_or_404(current_user, pairing_id)
     require_plan_writer(current_user, pairing)
-    existing = plans.open_plan(pairing.id)
+    existing = queries.open_plan(pairing.id)
     if existing is not None:
         return redirect(url_for("transfer.plan_edit", plan_id=existing.id))
-    approved = plans.approved_plan(pairing.id)
+    approved = queries.approved_plan(pairing.id)
     if approved is not None:
         flash(_("This pairing has an approved plan: revise it to change it."), "info")
         return redirect(url_for("transfer.plan", plan_id=approved.id))
@@ -184,7 +185,8 @@ def plan(plan_id: int):
         plan=plan,
         deciding=deciding,
         can_edit=can_edit_plan(current_user, plan),
-        can_revise=can_revise_plan(current_user, plan) and plans.open_plan(plan.pairing_id) is None,
+        can_revise=can_revise_plan(current_user, plan)
+        and queries.open_plan(plan.pairing_id) is None,
         history=queries.other_versions(plan),
     )
 

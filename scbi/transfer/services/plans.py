@@ -8,7 +8,7 @@ supersedes it.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from scbi import audit
 from scbi.auth.models import User
@@ -16,9 +16,8 @@ from scbi.database import utcnow
 from scbi.dates import today
 from scbi.errors import InvalidTransition, NotAllowed, check_version
 from scbi.extensions import db
-from scbi.programme.models import Competency, CompetencyFramework, PriorityResult
+from scbi.programme.models import PriorityResult
 from scbi.transfer.models import (
-    OPEN_PLAN_STATUSES,
     PLAN_DECISION,
     PLAN_ITEM,
     ActivityType,
@@ -28,40 +27,10 @@ from scbi.transfer.models import (
     TransferPlan,
 )
 from scbi.transfer.permissions import can_decide, is_coach_of
+from scbi.transfer.queries.plans import allowed_competencies, approved_plan, open_plan
 from scbi.validation import Errors
 
 MAX_ITEMS = 30
-
-
-def allowed_competencies(pairing: Pairing):
-    """Competencies of the pairing's sector frameworks and of cross-cutting ones."""
-    return (
-        select(Competency)
-        .join(CompetencyFramework)
-        .where(
-            or_(
-                CompetencyFramework.sector_id == pairing.sector_id,
-                CompetencyFramework.sector_id.is_(None),
-            )
-        )
-    )
-
-
-def approved_plan(pairing_id: int) -> TransferPlan | None:
-    return db.session.scalar(
-        select(TransferPlan).where(
-            TransferPlan.pairing_id == pairing_id, TransferPlan.status == PlanStatus.APPROVED
-        )
-    )
-
-
-def open_plan(pairing_id: int) -> TransferPlan | None:
-    return db.session.scalar(
-        select(TransferPlan).where(
-            TransferPlan.pairing_id == pairing_id,
-            TransferPlan.status.in_(list(OPEN_PLAN_STATUSES)),
-        )
-    )
 
 
 def _items(pairing: Pairing, raw_items) -> list[PlanItem]:

@@ -4,7 +4,7 @@ Who may assess whom: the mentee themself (``self``, never validated); a coach fo
 they coach or coached; a coordinator for their sectors; the secretariat. History is
 append-only: a correction is a new assessment.
 
-Citations: an assessment cites only logs its assessor may read (scbi.transfer.export's
+Citations: an assessment cites only logs its assessor may read (scbi.transfer.queries.export's
 ``visible_logs``), of this mentee, that count (acknowledged or verified) and that are dated
 on or before the assessment. A refused id is named by its number alone ("log 699 cannot
 be cited"): a refusal never shows what the assessor could not read.
@@ -17,7 +17,7 @@ led; otherwise it is refused with ``evidence_required``.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from scbi import audit
 from scbi.auth.models import Role, User
@@ -28,9 +28,10 @@ from scbi.dates import today
 from scbi.errors import InvalidTransition, NotAllowed, ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
-from scbi.programme.models import Competency, CompetencyFramework
-from scbi.transfer.export import visible_logs
+from scbi.programme.models import Competency
+from scbi.programme.queries import sector_competencies
 from scbi.transfer.models import COUNTED_LOG_STATUSES, MenteeRole, Pairing, TransferLog
+from scbi.transfer.queries import visible_logs
 from scbi.validation import MAX_ID, Errors
 
 EVIDENCE_LEVEL = 3
@@ -62,35 +63,6 @@ def assessor_role(user: User, mentee: Mentee) -> AssessorRole:
     raise NotAllowed(_("You may not assess this mentee."))
 
 
-def assessable(mentee: Mentee):
-    """Competencies of the mentee's sector frameworks and of cross-cutting ones."""
-    return (
-        select(Competency)
-        .join(CompetencyFramework)
-        .where(
-            or_(
-                CompetencyFramework.sector_id == mentee.sector_id,
-                CompetencyFramework.sector_id.is_(None),
-            )
-        )
-    )
-
-
-def evidence_logs(mentee: Mentee, competency_id: int):
-    """Logs that can back a level ≥ 3: acknowledged, this mentee, this competency, led."""
-    return (
-        select(TransferLog)
-        .join(Pairing, Pairing.id == TransferLog.pairing_id)
-        .where(
-            Pairing.mentee_id == mentee.id,
-            TransferLog.status.in_(list(COUNTED_LOG_STATUSES)),
-            TransferLog.mentee_role == MenteeRole.LED,
-            TransferLog.competencies.any(Competency.id == competency_id),
-        )
-        .order_by(TransferLog.activity_date.desc())
-    )
-
-
 def create_assessment(
     mentee: Mentee,
     *,
@@ -108,7 +80,9 @@ def create_assessment(
     competency = None
     competency_id = errors.integer("competency_id", competency_id)
     if competency_id is not None:
-        competency = db.session.scalar(assessable(mentee).where(Competency.id == competency_id))
+        competency = db.session.scalar(
+            sector_competencies(mentee.sector_id).where(Competency.id == competency_id)
+        )
         if competency is None:
             errors.add(
                 "competency_id",

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from scbi import audit
 from scbi.auth.models import User
@@ -29,13 +28,10 @@ from scbi.transfer.models import (
     MenteeRole,
     Pairing,
     PairingStatus,
-    PlanItem,
-    PlanStatus,
     TransferLog,
-    TransferPlan,
 )
 from scbi.transfer.permissions import can_decide, is_coach_of, is_mentee_of
-from scbi.transfer.plans import allowed_competencies
+from scbi.transfer.queries.plans import allowed_competencies, plan_competency_ids
 from scbi.validation import Errors
 
 FIELDS = (
@@ -48,20 +44,6 @@ FIELDS = (
     "competency_ids",
     "off_plan_reason",
 )
-
-
-def plan_competency_ids(pairing_id: int) -> set[int]:
-    """The competencies of the pairing's approved plan (none without one), in one query."""
-    return set(
-        db.session.scalars(
-            select(PlanItem.competency_id)
-            .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
-            .where(
-                TransferPlan.pairing_id == pairing_id,
-                TransferPlan.status == PlanStatus.APPROVED,
-            )
-        )
-    )
 
 
 def _minutes(errors: Errors, hours) -> int | None:
