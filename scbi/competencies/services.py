@@ -24,6 +24,12 @@ from scbi.auth.models import Role, User
 from scbi.auth.permissions import can_manage_sector
 from scbi.coaches.models import Coach
 from scbi.competencies.models import ASSESSMENT, Assessment, AssessorRole, ReviewStatus
+from scbi.competencies.permissions import (
+    can_pick_up_review,
+    can_request_review,
+    can_validate,
+    is_open_review,
+)
 from scbi.dates import today
 from scbi.errors import InvalidTransition, NotAllowed, ValidationFailed
 from scbi.extensions import db
@@ -108,10 +114,10 @@ def create_assessment(
                 d=day.isoformat(),
             ),
         )
-    if role != AssessorRole.SELF and "log_ids" not in errors.fields:
+    if can_validate(role) and "log_ids" not in errors.fields:
         _evidence_rule(errors, mentee, competency, level, logs)
     for log in logs:
-        if log.status not in {s.value for s in COUNTED_LOG_STATUSES}:
+        if log.status not in COUNTED_LOG_STATUSES:
             errors.add(
                 "log_ids",
                 _(
@@ -120,9 +126,9 @@ def create_assessment(
                 ),
             )
     errors.raise_if_any()
-    if request_review and role != AssessorRole.SELF:
+    if request_review and not can_request_review(role):
         request_review = False
-    if resolves is not None and role == AssessorRole.SELF:
+    if resolves is not None and not can_validate(role):
         raise NotAllowed(_("A review is settled by the coach or the coordinator."))
     assessment = Assessment(
         mentee_id=mentee.id,
@@ -206,7 +212,7 @@ def _evidence_rule(errors: Errors, mentee: Mentee, competency, level, logs) -> N
     if not logs:
         reasons.append(_("no log is cited"))
     for log in logs:
-        if log.status not in {s.value for s in COUNTED_LOG_STATUSES}:
+        if log.status not in COUNTED_LOG_STATUSES:
             reasons.append(_("“%(t)s” is not acknowledged by the mentee", t=log.title))
         elif not any(c.id == competency.id for c in log.competencies):
             reasons.append(
@@ -237,9 +243,9 @@ def pick_up_review(assessment: Assessment, *, by: User) -> Assessment:
     """A coach of the mentee or a coordinator of the sector takes a review request."""
     mentee = assessment.mentee
     role = assessor_role(by, mentee)
-    if role not in (AssessorRole.COACH, AssessorRole.COORDINATOR, AssessorRole.SECRETARIAT):
+    if not can_validate(role):
         raise NotAllowed
-    if assessment.review_status != ReviewStatus.WAITING:
+    if not can_pick_up_review(role, assessment):
         raise InvalidTransition(_("This self-assessment is not waiting for a review."))
     assessment.review_status = ReviewStatus.IN_REVIEW
     assessment.reviewer_id = by.id
@@ -250,11 +256,7 @@ def pick_up_review(assessment: Assessment, *, by: User) -> Assessment:
 
 def _resolve(mentee: Mentee, self_id: int, validated: Assessment, by: User) -> None:
     request = db.session.get(Assessment, int(self_id))
-    if (
-        request is None
-        or request.mentee_id != mentee.id
-        or request.review_status not in (ReviewStatus.WAITING, ReviewStatus.IN_REVIEW)
-    ):
+    if request is None or request.mentee_id != mentee.id or not is_open_review(request):
         raise InvalidTransition(_("That review request is not open."))
     request.review_status = ReviewStatus.RESOLVED
     request.reviewer_id = by.id

@@ -18,16 +18,17 @@ from sqlalchemy import Integer, cast, func, literal, null, or_, select, union_al
 
 from scbi.competencies.levels import approved_by
 from scbi.competencies.models import Assessment, AssessorRole
+from scbi.competencies.standing import COUNTING_STATUSES, below_expert
 from scbi.database import UTCDateTime
 from scbi.extensions import db
-from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.mentees.models import Mentee
 from scbi.programme.models import CoreChange, Sector
 from scbi.programme.queries import Rule, rule_history, rule_on
 from scbi.reports import queries
 from scbi.reports.sql import utc_day
 from scbi.transfer.models import Pairing, PlanItem, TransferPlan
 
-COUNTING = (MenteeStatus.ACTIVE, MenteeStatus.GRADUATED)
+COUNTING = COUNTING_STATUSES  # who can count as a national expert (competencies.standing)
 TREND_MONTHS = 12
 
 
@@ -42,7 +43,7 @@ class SectorState:
     below: dict[int, int] = field(default_factory=dict)  # core competencies below expert
 
     def count_below(self, mentee: int, levels: dict[tuple[int, int], int]) -> int:
-        return sum(1 for c in self.core if levels.get((mentee, c), 0) < self.level)
+        return sum(1 for c in self.core if below_expert(levels.get((mentee, c), 0), self.level))
 
     def experts(self) -> list[int]:
         if not self.core:

@@ -30,7 +30,7 @@ from scbi.transfer.models import (
     PairingStatus,
     TransferLog,
 )
-from scbi.transfer.permissions import can_decide, is_coach_of, is_mentee_of
+from scbi.transfer.permissions import can_decide, is_mentee_of, require_log_writer
 from scbi.transfer.queries.plans import allowed_competencies, plan_competency_ids
 from scbi.validation import Errors
 
@@ -166,8 +166,7 @@ def content(log: TransferLog) -> dict:
 
 def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
     """A draft log of the pairing's coach (the pairing must be active)."""
-    if not is_coach_of(by, pairing):
-        raise NotAllowed(_("Only the pairing's coach writes its logs."))
+    require_log_writer(by, pairing)
     _require_mentee_present(pairing)
     if pairing.status != PairingStatus.ACTIVE:
         raise InvalidTransition(_("Logs are written while the pairing is active."))

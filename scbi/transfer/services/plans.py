@@ -26,7 +26,7 @@ from scbi.transfer.models import (
     PlanStatus,
     TransferPlan,
 )
-from scbi.transfer.permissions import can_decide, is_coach_of
+from scbi.transfer.permissions import can_decide, require_plan_writer
 from scbi.transfer.queries.plans import allowed_competencies, approved_plan, open_plan
 from scbi.validation import Errors
 
@@ -129,11 +129,6 @@ def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
     return items
 
 
-def _require_coach(by: User, pairing: Pairing) -> None:
-    if not is_coach_of(by, pairing):
-        raise NotAllowed(_("Only the pairing's coach writes its plan."))
-
-
 def _snapshot(plan: TransferPlan) -> dict:
     return {
         "status": plan.status,
@@ -152,7 +147,7 @@ def _snapshot(plan: TransferPlan) -> dict:
 
 def create_plan(pairing: Pairing, *, by: User, items) -> TransferPlan:
     """Start the pairing's plan (a draft); refused while another plan is open."""
-    _require_coach(by, pairing)
+    require_plan_writer(by, pairing)
     _require_open(pairing)
     if open_plan(pairing.id) is not None:
         raise InvalidTransition(
@@ -182,7 +177,7 @@ def _require_open(pairing: Pairing) -> None:
 
 
 def update_plan(plan: TransferPlan, *, by: User, version, items) -> TransferPlan:
-    _require_coach(by, plan.pairing)
+    require_plan_writer(by, plan.pairing)
     _require_open(plan.pairing)
     check_version(plan, version)
     if not plan.editable:
@@ -258,7 +253,7 @@ _WORDS = {
 def submit_plan(plan: TransferPlan, *, by: User, version=None) -> TransferPlan:
     """Send the plan for a decision. Each target date must still lie ahead (today or
     later), except an item a revision keeps exactly as the approved plan had it."""
-    _require_coach(by, plan.pairing)
+    require_plan_writer(by, plan.pairing)
     _require_open(plan.pairing)
     if not plan.items:
         raise InvalidTransition(_("Add at least one item before submitting the plan."))
@@ -332,7 +327,7 @@ def return_plan(plan: TransferPlan, *, by: User, version=None, comment: str = ""
 def revise_plan(plan: TransferPlan, *, by: User) -> TransferPlan:
     """Start a new draft from the approved plan (which stays in force until the new one is
     approved)."""
-    _require_coach(by, plan.pairing)
+    require_plan_writer(by, plan.pairing)
     if plan.status != PlanStatus.APPROVED:
         raise InvalidTransition(_("Only the approved plan can be revised."))
     if open_plan(plan.pairing_id) is not None:
