@@ -132,3 +132,9 @@ def test_the_template_check_sees_what_it_forbids():
     assert set(COMPARED.findall("{% if log.status == 'disputed' %}")) & stored
     assert ROLE_IN_TEMPLATE.search("{% if current_user.has_role(Role.COACH) %}")
     assert not set(COMPARED.findall("{% if kind == 'coach_or_mentee' %}")) & stored
+
+
+def test_every_hook_is_in_the_architecture_guide(app):
+    """A newcomer finds each hook, who asks it and who answers it, in one table."""
+    guide = (SCBI.parent / "docs" / "architecture.md").read_text()
+    assert [hook.name for hook in Hook.every if f"`{hook.name}`" not in guide] == []
