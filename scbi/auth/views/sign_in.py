@@ -11,8 +11,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from scbi.auth import queries, services
 from scbi.auth.forms import ChangePasswordForm, LoginForm
 from scbi.auth.views.blueprint import bp
-from scbi.errors import Throttled, ValidationFailed
+from scbi.errors import Throttled
 from scbi.extensions import login_manager
+from scbi.forms import form_page
 from scbi.transaction import commit
 
 
@@ -80,31 +81,27 @@ def logout():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            services.change_password(
-                user, current=form.current_password.data, new=form.new_password.data
-            )
-        except ValidationFailed as error:
-            form.apply(error)
-            status = 422
-        else:
-            commit()
-            # Every other session ended with the old epoch; this one continues on the new.
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            flash(
-                _(
-                    "Your password has been changed. Other sessions and API tokens have "
-                    "been signed out."
-                ),
-                "success",
-            )
-            return redirect(url_for("main.home"))
-    elif form.is_submitted():
-        status = 422
-    return render_template("auth/change_password.html", form=form), status
+    user = current_user._get_current_object()
+
+    def changed(_result):
+        # Every other session ended with the old epoch; this one continues on the new.
+        session.clear()
+        login_user(user)
+        session.permanent = True
+        flash(
+            _(
+                "Your password has been changed. Other sessions and API tokens have "
+                "been signed out."
+            ),
+            "success",
+        )
+        return redirect(url_for("main.home"))
+
+    return form_page(
+        ChangePasswordForm(),
+        "auth/change_password.html",
+        lambda v: services.change_password(
+            user, current=v["current_password"], new=v["new_password"]
+        ),
+        changed,
+    )
