@@ -31,6 +31,8 @@ from scbi.dates import today
 from scbi.downloads import send_download
 from scbi.errors import NotAllowed
 from scbi.forms import FORM_ERRORS, form_page
+from scbi.hooks import Link, Part
+from scbi.mentees import views as mentee_pages
 from scbi.mentees.models import Mentee
 from scbi.mentees.queries import mentee_or_404
 from scbi.programme.queries import choices
@@ -183,3 +185,10 @@ def levels():
         level_min=page.level_min,
         institutions=choices.institutions(_("All institutions")),
     )
+
+
+@mentee_pages.page.answer
+def _competencies_of_mentee(user, mentee) -> Part:
+    """Whoever sees a mentee's page may open their competencies."""
+    link = Link(_("Competencies"), url_for("competencies.competencies", mentee_id=mentee.id))
+    return Part(links=(link,))
