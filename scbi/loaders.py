@@ -1,4 +1,5 @@
-"""The one way to load a record by id for a page or an API call: found, or NotFound.
+"""The reads every feature's queries share: a record by id for a page or an API call
+(found, or NotFound), and counts by key for the figures pages show.
 
 A feature's scoped loaders (``mentee_or_404(user, id)`` in its ``queries.py``) pass the
 feature's visibility filter as ``scope``: a record outside it looks exactly like a missing
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from scbi.errors import NotFound
 from scbi.extensions import db
@@ -46,3 +47,15 @@ def load_or_404(
     if found is None:
         raise hidden(model.__tablename__, ident)
     return found
+
+
+def count_by(key, *conditions) -> dict:
+    """How many rows per value of ``key`` (a column) meet ``conditions``: one grouped
+    query; a value with none is missing from the dict (read it with ``.get(k, 0)``)."""
+    query = select(key, func.count()).where(*conditions).group_by(key)
+    return dict(db.session.execute(query).all())
+
+
+def count_where(model, *conditions) -> int:
+    """How many rows of ``model`` meet ``conditions``."""
+    return db.session.scalar(select(func.count()).select_from(model).where(*conditions))

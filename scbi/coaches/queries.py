@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, or_, select
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
@@ -12,7 +12,7 @@ from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
 from scbi.extensions import db
 from scbi.hooks import Hook
-from scbi.loaders import load_or_404
+from scbi.loaders import count_by, count_where, load_or_404
 
 visibility = Hook(
     "coaches.visibility",
@@ -105,20 +105,12 @@ def follow_up(user: User, *, silent_only: bool) -> list[tuple]:
 
 
 def active_coaches_per_sector() -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(Coach.sector_id, func.count())
-            .where(Coach.status == CoachStatus.ACTIVE)
-            .group_by(Coach.sector_id)
-        ).all()
-    )
+    return count_by(Coach.sector_id, Coach.status == CoachStatus.ACTIVE)
 
 
 def active_coaches_hosted(institution_id: int) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Coach)
-        .where(Coach.host_institution_id == institution_id, Coach.status == CoachStatus.ACTIVE)
+    return count_where(
+        Coach, Coach.host_institution_id == institution_id, Coach.status == CoachStatus.ACTIVE
     )
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
 from scbi.extensions import db
 from scbi.hooks import Hook
-from scbi.loaders import load_or_404
+from scbi.loaders import count_by, count_where, load_or_404
 from scbi.mentees.models import Mentee, MenteeStatus
 
 visibility = Hook(
@@ -101,20 +101,12 @@ def mentee_page(user: User, mentee_id: int) -> Mentee:
 
 
 def active_mentees_per_sector() -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(Mentee.sector_id, func.count())
-            .where(Mentee.status == MenteeStatus.ACTIVE)
-            .group_by(Mentee.sector_id)
-        ).all()
-    )
+    return count_by(Mentee.sector_id, Mentee.status == MenteeStatus.ACTIVE)
 
 
 def active_mentees_of_institution(institution_id: int) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Mentee)
-        .where(Mentee.institution_id == institution_id, Mentee.status == MenteeStatus.ACTIVE)
+    return count_where(
+        Mentee, Mentee.institution_id == institution_id, Mentee.status == MenteeStatus.ACTIVE
     )
 
 

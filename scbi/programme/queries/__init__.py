@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import selectinload
 
 from scbi.extensions import db
-from scbi.loaders import load_or_404
+from scbi.loaders import count_by, load_or_404
 from scbi.programme.models import (
     Competency,
     CompetencyFramework,
@@ -196,11 +196,7 @@ def sectors_with_coordinators() -> list[Sector]:
 
 
 def institutions_per_sector() -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(Institution.sector_id, func.count()).group_by(Institution.sector_id)
-        ).all()
-    )
+    return count_by(Institution.sector_id)
 
 
 def institution_list(*, sector_id: int | None = None) -> Select:

@@ -16,6 +16,7 @@ from scbi.coaches import queries as coach_queries
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.errors import NotFound
 from scbi.extensions import db
+from scbi.loaders import count_by
 from scbi.mentees import queries as mentee_queries
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.transfer.models import (
@@ -157,12 +158,9 @@ def active_pairing_counts(coach_ids: list[int]) -> dict[int, int]:
     """Active pairings per coach, for the given coaches."""
     if not coach_ids:
         return {}
-    rows = db.session.execute(
-        select(Pairing.coach_id, func.count())
-        .where(Pairing.coach_id.in_(coach_ids), Pairing.status == PairingStatus.ACTIVE)
-        .group_by(Pairing.coach_id)
+    return count_by(
+        Pairing.coach_id, Pairing.coach_id.in_(coach_ids), Pairing.status == PairingStatus.ACTIVE
     )
-    return dict(rows.all())
 
 
 def pairing_progress(pairing_ids: list[int]) -> dict[int, dict]:
@@ -209,13 +207,7 @@ def counted_logs(pairing_id: int) -> tuple[int, float]:
 
 
 def active_pairings_per_sector() -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(Pairing.sector_id, func.count())
-            .where(Pairing.status == PairingStatus.ACTIVE)
-            .group_by(Pairing.sector_id)
-        ).all()
-    )
+    return count_by(Pairing.sector_id, Pairing.status == PairingStatus.ACTIVE)
 
 
 # --- answers to the hooks of the features below --------------------------------------------
