@@ -27,9 +27,11 @@ class Hook(Generic[T]):
 
     every: ClassVar[list[Hook]] = []  # each hook declared, for the architecture test and the docs
 
-    def __init__(self, name: str, doc: str) -> None:
+    def __init__(self, name: str, doc: str, *, required: bool = False) -> None:
         self.name = name
         self.__doc__ = doc
+        # A rule on data: asking it with no answer registered is a fault, never a pass.
+        self.required = required
         self.answers: list[Callable[..., T]] = []
         Hook.every.append(self)
 
@@ -40,6 +42,8 @@ class Hook(Generic[T]):
 
     def ask(self, *args: Any, **kwargs: Any) -> list[T]:
         """Every registered answer, in registration order."""
+        if self.required and not self.answers:
+            raise RuntimeError(f"hook {self.name} has no answer: was create_app() called?")
         return [func(*args, **kwargs) for func in self.answers]
 
     def __repr__(self) -> str:

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 import grimp
+import pytest
 
 from scbi.enums import BY_NAME
 from scbi.hooks import Hook
@@ -138,3 +139,15 @@ def test_every_hook_is_in_the_architecture_guide(app):
     """A newcomer finds each hook, who asks it and who answers it, in one table."""
     guide = (SCBI.parent / "docs" / "architecture.md").read_text()
     assert [hook.name for hook in Hook.every if f"`{hook.name}`" not in guide] == []
+
+
+def test_a_required_hook_without_an_answer_refuses_to_pass():
+    """A rule on data asked before any feature answered it is a fault, not a silent pass."""
+    hook = Hook("test.required", "a rule", required=True)
+    try:
+        with pytest.raises(RuntimeError, match="no answer"):
+            hook.ask()
+        hook.answer(lambda: "ok")
+        assert hook.ask() == ["ok"]
+    finally:
+        Hook.every.remove(hook)

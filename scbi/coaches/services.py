@@ -22,6 +22,7 @@ profile_checks = Hook(
     "(errors, coach, values) -> None: refuse (errors.add on the field) a profile change "
     "that what features above recorded forbids, such as a contract no longer covering an "
     "open pairing.",
+    required=True,
 )
 
 PROFILE_FIELDS = (

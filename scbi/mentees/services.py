@@ -33,11 +33,13 @@ exit_checks = Hook(
     "mentees.exit_checks",
     "(errors, mentee, day) -> None: refuse (errors.add on status_date) an exit dated before "
     "what features above recorded for the mentee, such as a log sent to them after it.",
+    required=True,
 )
 exited = Hook(
     "mentees.exited",
     "(mentee, *, by, status, day, note) -> None: end what the mentee's exit ends, in the "
     "same transaction (their open pairings).",
+    required=True,
 )
 
 PROFILE_FIELDS = (
