@@ -89,7 +89,7 @@ def create_admin(email: str, full_name: str, password: str):
             email=email,
             full_name=full_name,
             password=password,
-            roles=[Role.SECRETARIAT.value],
+            roles=[Role.SECRETARIAT],
             must_change_password=False,
         )
     except ValidationFailed as error:
@@ -111,7 +111,7 @@ def ensure_login():
     existing = db.session.scalar(
         db.select(User)
         .join(UserRole)
-        .where(UserRole.role == Role.SECRETARIAT.value, User.active.is_(True))
+        .where(UserRole.role == Role.SECRETARIAT, User.active.is_(True))
         .limit(1)
     )
     if existing is not None:
@@ -127,7 +127,7 @@ def ensure_login():
         email="secretariat@scbi.example",
         full_name="Secretariat administrator",
         password_hash=hash_generated_password(password),
-        roles=[Role.SECRETARIAT.value],
+        roles=[Role.SECRETARIAT],
         must_change_password=False,
     )
     db.session.commit()
@@ -168,7 +168,7 @@ def _acting_secretariat(email: str | None):
     query = (
         db.select(User)
         .join(UserRole)
-        .where(UserRole.role == Role.SECRETARIAT.value, User.active.is_(True))
+        .where(UserRole.role == Role.SECRETARIAT, User.active.is_(True))
     )
     if email:
         query = query.where(User.email == email.strip().lower())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -160,8 +161,6 @@ def app_role_grants(role: str) -> list[str]:
     """The privileges of a PostgreSQL role that runs the application but cannot change the
     schema (docs/deployment.md): rows of every table, the audit trail only read and added
     to, the schema revision only read. Issued by the tables' owner after each upgrade."""
-    import re
-
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", role):
         raise ValueError(f"not a plain PostgreSQL role name: {role!r}")
     who = f'"{role}"'

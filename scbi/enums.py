@@ -49,12 +49,12 @@ class Labelled(StrEnum):
         return {m: m._label if m._label is not None else m.value for m in cls}
 
 
-def label(value, enum: str | None = None) -> str:
-    """A value as people read it: a member's label; a stored string's through the enum
-    named (``{{ r.status|label('ResultStatus') }}`` for the figures of a report, which keep
-    plain strings); anything else as it is."""
-    if isinstance(value, Labelled):
-        return value.label
+def label(value, enum: str | None = None, *, short: bool = False) -> str:
+    """A value as people read it: a member's label (or short label); a stored string's
+    through the enum named (``{{ r.status|label('ResultStatus') }}`` for the figures of a
+    report, which keep plain strings); anything else as it is."""
     if enum is not None and value in BY_NAME[enum]._value2member_map_:
-        return BY_NAME[enum](value).label
+        value = BY_NAME[enum](value)
+    if isinstance(value, Labelled):
+        return value.short if short else value.label
     return "" if value is None else str(value)

@@ -111,7 +111,8 @@ def test_exports_hand_back_a_download_whose_rows_are_read_only_as_sent(app):
     from scbi.auth.models import User
     from scbi.competencies.export import assessments_csv, visible_assessments
     from scbi.downloads import Download
-    from scbi.transfer.queries.export import logs_csv, visible_logs
+    from scbi.transfer.queries import visible_logs
+    from scbi.transfer.queries.export import logs_csv
 
     world = f.world(app)
     with app.test_request_context():
@@ -168,14 +169,14 @@ def test_report_and_evidence_files_are_downloads_not_responses(app):
 
     from scbi.auth.models import User
     from scbi.downloads import Download, send_download
-    from scbi.reports import exports, periods, service
+    from scbi.reports import exports, periods, services
     from scbi.transfer.models import Evidence
     from scbi.transfer.services.evidence import evidence_file
 
     world = f.world(app)
     with app.test_request_context():
         secretariat = db.session.get(User, world.secretariat.id)
-        report = service.sector_file(
+        report = services.sector_file(
             secretariat, world.a.sector_id, periods.fiscal_year(2025), "xlsx"
         )
         assert isinstance(report, Download)

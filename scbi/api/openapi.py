@@ -14,6 +14,7 @@ from scbi.api.blueprint import bp
 from scbi.api.docs import COMPONENTS, Doc, endpoint
 from scbi.errors import HTTP_CODES
 from scbi.pagination import MAX_PER_PAGE
+from scbi.transfer.models import EVIDENCE
 
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _ERROR_DESCRIPTIONS = {
@@ -36,7 +37,7 @@ _UPLOADS = {
         "required": ["file"],
         "properties": {
             "file": {"type": "string", "format": "binary"},
-            "title": {"type": "string", "maxLength": 200},
+            "title": {"type": "string", "maxLength": EVIDENCE["title"].max_length},
         },
     },
     "text/csv": {"type": "string"},

@@ -12,7 +12,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.dates import today
 from scbi.downloads import send_download
-from scbi.reports import access, metrics, periods, service
+from scbi.reports import access, metrics, periods, services
 from scbi.reports.critical_mass import critical_masses
 from scbi.reports.models import PERIOD
 
@@ -153,7 +153,7 @@ PERIOD_QUERY = (
         "format",
         F(
             "string",
-            enum=("json", *service.FILE_FORMATS),
+            enum=("json", *services.FILE_FORMATS),
             description="pdf or xlsx: the same report as a file; default JSON",
         ),
     ),
@@ -182,8 +182,8 @@ def sector_report(sector_id: int):
     kind = _file_format()
     period = periods.parse(request.args)
     if kind:
-        return send_download(service.sector_file(g.api_user, sector_id, period, kind))
-    return jsonify(service.sector_report(g.api_user, sector_id, period))
+        return send_download(services.sector_file(g.api_user, sector_id, period, kind))
+    return jsonify(services.sector_report(g.api_user, sector_id, period))
 
 
 @bp.get("/reports/programme")
@@ -199,5 +199,5 @@ def programme_report():
     kind = _file_format()
     period = periods.parse(request.args)
     if kind:
-        return send_download(service.programme_file(g.api_user, period, kind))
-    return jsonify(service.programme_overview(g.api_user, period))
+        return send_download(services.programme_file(g.api_user, period, kind))
+    return jsonify(services.programme_overview(g.api_user, period))

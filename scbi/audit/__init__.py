@@ -26,7 +26,12 @@ from scbi.audit.models import AuditChainHead, AuditEvent, JSONType
 from scbi.database import utcnow
 from scbi.extensions import db
 
-__all__ = ["AuditChainHead", "AuditEvent", "JSONType", "record"]
+__all__ = ["AuditChainHead", "AuditEvent", "JSONType", "record", "snapshot"]
+
+
+def snapshot(obj, *names: str) -> dict:
+    """The named attributes of ``obj``, for an event's ``before`` and ``after``."""
+    return {name: getattr(obj, name) for name in names}
 
 
 def _jsonable(value: Any) -> Any:

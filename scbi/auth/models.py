@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi import limits
-from scbi.database import Base, IdMixin, TimestampMixin, VersionMixin
+from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin
 from scbi.enums import Labelled
 
 
@@ -68,13 +68,13 @@ class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
 
     @property
     def roles(self) -> frozenset[Role]:
-        return frozenset(Role(r.role) for r in self.role_rows)
+        return frozenset(r.role for r in self.role_rows)
 
     def set_roles(self, roles) -> None:
         wanted = {Role(r) for r in roles}
-        self.role_rows[:] = [r for r in self.role_rows if Role(r.role) in wanted]
+        self.role_rows[:] = [r for r in self.role_rows if r.role in wanted]
         for role in sorted(wanted - self.roles):
-            self.role_rows.append(UserRole(role=role.value))
+            self.role_rows.append(UserRole(role=role))
 
     def has_role(self, *roles: Role | str) -> bool:
         return any(Role(r) in self.roles for r in roles)
@@ -102,7 +102,7 @@ class UserRole(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+    role: Mapped[Role] = mapped_column(EnumText(Role, 16), primary_key=True, index=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 

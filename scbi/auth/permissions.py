@@ -70,6 +70,12 @@ def can_manage_users(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.SECRETARIAT)
 
 
+def can_reset_password(user: User, account: User) -> bool:
+    """The secretariat resets another account's password; one's own is changed on the
+    change-password page."""
+    return can_manage_users(user) and account.id != user.id
+
+
 def is_manager(user: User) -> bool:
     """The secretariat or a sector coordinator: those who set up pairings and decide."""
     return user.is_authenticated and user.has_role(Role.SECRETARIAT, Role.COORDINATOR)

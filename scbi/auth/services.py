@@ -23,6 +23,7 @@ from scbi.auth.passwords import (
     password_problems,
     verify_password,
 )
+from scbi.auth.permissions import can_reset_password
 from scbi.database import utcnow
 from scbi.errors import (
     Conflict,
@@ -206,7 +207,7 @@ def _active_secretariat_count() -> int:
         select(func.count())
         .select_from(User)
         .join(UserRole)
-        .where(User.active.is_(True), UserRole.role == Role.SECRETARIAT.value)
+        .where(User.active.is_(True), UserRole.role == Role.SECRETARIAT)
     )
 
 
@@ -324,8 +325,9 @@ def change_password(user: User, *, current: str, new: str) -> None:
 
 def reset_password(user: User, *, by: User) -> str:
     """Give ``user`` a new one-time password (returned once) to change at next sign-in."""
-    if user.id == by.id:
-        raise NotAllowed(_("Use the change-password page for your own account."))
+    if not can_reset_password(by, user):
+        own = user.id == by.id
+        raise NotAllowed(_("Use the change-password page for your own account.") if own else None)
     password = generate_password()
     user.password_hash = hash_generated_password(password)
     user.must_change_password = True

@@ -16,6 +16,7 @@ from sqlalchemy import (
     select,
 )
 
+import scbi.models  # noqa: F401 - every model registered in the metadata
 from scbi.database import alembic_config
 from scbi.extensions import db
 from scbi.transfer.models import Evidence
@@ -43,8 +44,7 @@ class Summary:
 
 
 def tables():
-    import scbi.models  # noqa: F401 - every model registered in the metadata
-
+    """Every table, parents first (scbi.models registers every feature's models)."""
     return db.metadata.sorted_tables
 
 

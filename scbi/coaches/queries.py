@@ -41,6 +41,7 @@ def coach_or_404(user: User, coach_id: int) -> Coach:
 active_mentees = Hook(
     "coaches.active_mentees",
     "(coach ids) -> {coach id: the mentees each coaches now}: the active pairings.",
+    required=True,  # the capacity rule of update_coach counts on it
 )
 
 

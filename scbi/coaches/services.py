@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from scbi import audit
+from scbi.audit import snapshot
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.auth.profiles import create_profile_account
@@ -14,7 +15,6 @@ from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.hooks import Hook
 from scbi.programme.models import Institution, Sector
-from scbi.programme.services import snapshot
 from scbi.validation import Errors
 
 profile_checks = Hook(

@@ -202,7 +202,7 @@ def _evidence_rule(errors: Errors, mentee: Mentee, competency, level, logs) -> N
     good = [
         log
         for log in logs
-        if log.status in {s.value for s in COUNTED_LOG_STATUSES}
+        if log.status in COUNTED_LOG_STATUSES
         and log.mentee_role == MenteeRole.LED
         and any(c.id == competency.id for c in log.competencies)
     ]

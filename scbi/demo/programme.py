@@ -65,7 +65,7 @@ def build_demo(seed: int = 2025) -> DemoLogins:
         full_name="Odette Ingabire",
         password=password,
         password_hash=hashed,
-        roles=[Role.SECRETARIAT.value],
+        roles=[Role.SECRETARIAT],
         must_change_password=False,
     )
     result.logins.append(("secretariat", admin.full_name, admin.email))
@@ -104,7 +104,7 @@ def build_demo(seed: int = 2025) -> DemoLogins:
             full_name=name,
             password=password,
             password_hash=hashed,
-            roles=[Role.COORDINATOR.value],
+            roles=[Role.COORDINATOR],
             must_change_password=False,
         )
         services.set_coordinator_sectors(user, [sectors[c].id for c in codes], by=admin)

@@ -27,10 +27,15 @@ class Gender(Labelled):
 
 
 class MenteeStatus(Labelled):
-    ACTIVE = "active", _l("Active"), "success"
-    GRADUATED = "graduated", _l("Graduated")
-    WITHDRAWN = "withdrawn", _l("Withdrawn")
-    LEFT_PUBLIC_SERVICE = "left_public_service", _l("Left the public service")
+    ACTIVE = "active", _l("Active"), "success", _l("active")
+    GRADUATED = "graduated", _l("Graduated"), "secondary", _l("graduated")
+    WITHDRAWN = "withdrawn", _l("Withdrawn"), "secondary", _l("withdrawn")
+    LEFT_PUBLIC_SERVICE = (
+        "left_public_service",
+        _l("Left the public service"),
+        "secondary",
+        _l("left public service"),
+    )
 
 
 # A mentee with one of these statuses has left the programme: no more logs count for them.

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from scbi import audit
+from scbi.audit import snapshot
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.auth.profiles import create_profile_account
@@ -26,7 +27,6 @@ from scbi.mentees.models import (
     MenteeStatusChange,
 )
 from scbi.programme.models import Institution, Phase, Sector
-from scbi.programme.services import snapshot
 from scbi.validation import Errors
 
 exit_checks = Hook(

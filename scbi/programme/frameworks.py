@@ -18,6 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy import inspect, select
 
 from scbi import audit
+from scbi.audit import snapshot
 from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
 from scbi.csv_export import FORMULA_START, neutralise
@@ -38,7 +39,6 @@ from scbi.programme.moodle import (
     FrameworkRow,
     render_framework_csv,
 )
-from scbi.programme.services import snapshot
 from scbi.validation import Errors
 
 FRAMEWORK_FIELDS = ("name", "idnumber", "sector_id", "description")

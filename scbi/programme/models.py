@@ -142,11 +142,11 @@ LEVEL_LABELS = {
 
 
 class ResultStatus(Labelled):
-    NOT_STARTED = "not_started", _l("Not started"), "light"
-    ON_TRACK = "on_track", _l("On track"), "success"
-    AT_RISK = "at_risk", _l("At risk"), "warning"
-    DELIVERED = "delivered", _l("Delivered"), "primary"
-    DROPPED = "dropped", _l("Dropped"), "secondary"
+    NOT_STARTED = "not_started", _l("Not started"), "light", _l("not started")
+    ON_TRACK = "on_track", _l("On track"), "success", _l("on track")
+    AT_RISK = "at_risk", _l("At risk"), "warning", _l("at risk")
+    DELIVERED = "delivered", _l("Delivered"), "primary", _l("delivered")
+    DROPPED = "dropped", _l("Dropped"), "secondary", _l("dropped")
 
 
 # status_note: the note of a new dated status (PriorityResultStatus.note)

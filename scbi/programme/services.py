@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from scbi import audit
+from scbi.audit import snapshot
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.database import utcnow
@@ -31,10 +32,6 @@ from scbi.programme.models import (
     Sector,
 )
 from scbi.validation import Errors
-
-
-def snapshot(obj, *names: str) -> dict:
-    return {name: getattr(obj, name) for name in names}
 
 
 def _unique(errors: Errors, field: str, model, column, value, exclude_id=None, message=None):

@@ -53,7 +53,7 @@ def pipeline(mass: dict) -> Markup:
 
 def hours_by_activity(transfer: dict) -> Markup:
     hours = transfer["hours_by_activity"]
-    labels = [ActivityType(k).value.replace("_", " ") for k in hours]
+    labels = [ActivityType(k).short for k in hours]
     return charts.stacked_bars(
         _("Coaching hours by activity type"),
         ", ".join(

@@ -22,9 +22,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scbi.mentees.models import Gender
+from scbi.programme.models import ResultStatus
 from scbi.reports.headline import GENDERS
 from scbi.reports.labels import HEADLINE
-from scbi.transfer.models import MenteeRole
+from scbi.transfer.models import ActivityType, MenteeRole
 
 NOT_FIGURES = frozenset({"sector", "period", "previous"})  # top-level keys
 DESCRIPTIVE = frozenset({"competency", "name", "acronym", "title", "mentee", "institution", "note"})
@@ -171,17 +172,17 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
     if section == "plans" and rest[:1] == ["totals"] and key in PLAN_TOTALS:
         return str(PLAN_TOTALS[key])
     if section == "transfer" and rest[:1] == ["hours_by_activity"] and len(rest) == 2:
-        return _("Hours by activity: %(activity)s", activity=_words(key))
+        return _("Hours by activity: %(activity)s", activity=_short(ActivityType, key))
     if section == "transfer" and rest[:1] == ["hours_by_mentee_role"] and len(rest) == 3:
         month = _item(section, rest[1], names, path)
         if key == "total":
             return _("Hours in %(month)s", month=month)
         if key == "led_share":
             return _("Share of hours the mentee led in %(month)s", month=month)
-        role = MenteeRole(key).short if key in MenteeRole._value2member_map_ else _words(key)
+        role = _short(MenteeRole, key)
         return _("Hours %(role)s by the mentee in %(month)s", role=role, month=month)
     if section == "priority_results" and rest[:1] == ["by_status"] and len(rest) == 2:
-        return _("Priority results %(status)s", status=_words(key))
+        return _("Priority results %(status)s", status=_short(ResultStatus, key))
     return " › ".join(
         [str(SECTIONS.get(section, _words(section)))]
         + [_item(section, p, names, path) if p.startswith("[") else _words(p) for p in rest]
@@ -191,6 +192,11 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
 def _item(section: str, segment: str, names: dict[str, str], path: str) -> str:
     prefix = path[: path.index(segment) + len(segment)]
     return names.get(prefix) or segment.strip("[]")
+
+
+def _short(enum, key: str) -> str:
+    """A stored value's short label (a key the enum no longer has: its words)."""
+    return enum(key).short if key in enum._value2member_map_ else _words(key)
 
 
 def _words(key: str) -> str:

@@ -31,7 +31,7 @@ from scbi.reports.access import scope_publications, sector_or_404
 from scbi.reports.differences import differences
 from scbi.reports.models import NARRATIVE, PERIOD, PUBLICATION, PublishedReport
 from scbi.reports.periods import Period
-from scbi.reports.service import slug
+from scbi.reports.services import slug
 from scbi.validation import Errors
 
 # --- the rules -----------------------------------------------------------------------------

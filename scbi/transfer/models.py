@@ -85,13 +85,18 @@ class Pairing(IdMixin, TimestampMixin, VersionMixin, Base):
 
 
 class ActivityType(Labelled):
-    ON_THE_JOB = "on_the_job", _l("On the job")
-    SHADOWING = "shadowing", _l("Shadowing")
-    JOINT_DELIVERY = "joint_delivery", _l("Joint delivery")
-    FORMAL_TRAINING = "formal_training", _l("Formal training")
-    REVIEW_FEEDBACK = "review_feedback", _l("Review and feedback")
-    PEER_EXCHANGE = "peer_exchange", _l("Peer exchange")
-    SELF_STUDY = "self_study", _l("Guided self-study")
+    ON_THE_JOB = "on_the_job", _l("On the job"), "secondary", _l("on the job")
+    SHADOWING = "shadowing", _l("Shadowing"), "secondary", _l("shadowing")
+    JOINT_DELIVERY = "joint_delivery", _l("Joint delivery"), "secondary", _l("joint delivery")
+    FORMAL_TRAINING = "formal_training", _l("Formal training"), "secondary", _l("formal training")
+    REVIEW_FEEDBACK = (
+        "review_feedback",
+        _l("Review and feedback"),
+        "secondary",
+        _l("review feedback"),
+    )
+    PEER_EXCHANGE = "peer_exchange", _l("Peer exchange"), "secondary", _l("peer exchange")
+    SELF_STUDY = "self_study", _l("Guided self-study"), "secondary", _l("self study")
 
 
 class MenteeRole(Labelled):

@@ -174,12 +174,12 @@ def test_another_sectors_report_is_the_domain_not_found_naming_the_sector(app):
     refusal is audited like any scoped loader's (no werkzeug exception in the service)."""
     from scbi.auth.models import User
     from scbi.errors import NotFound
-    from scbi.reports import service
+    from scbi.reports import services
 
     world = f.world(app)
     with app.test_request_context():
         coordinator = db.session.get(User, world.a.coordinator.id)
         with pytest.raises(NotFound) as refused:
-            service.sector_or_404(coordinator, world.b.sector_id)
+            services.sector_or_404(coordinator, world.b.sector_id)
         assert refused.value.entity == ("sector", world.b.sector_id)
-        assert service.sector_or_404(coordinator, world.a.sector_id).id == world.a.sector_id
+        assert services.sector_or_404(coordinator, world.a.sector_id).id == world.a.sector_id

@@ -253,11 +253,11 @@ def test_the_sectors_assessments_download_as_csv(app, client, built):  # noqa: F
     with app.test_request_context():
         from scbi.auth.models import User
         from scbi.errors import NotFound
-        from scbi.reports import service
+        from scbi.reports import services
 
         coordinator = db.session.get(User, world.a.coordinator.id)
         with pytest.raises(NotFound):
-            service.sector_assessments(coordinator, sector_id, periods.current_quarter())
+            services.sector_assessments(coordinator, sector_id, periods.current_quarter())
     login(client, world.secretariat)
     response = client.get(f"/reports/sectors/{sector_id}/assessments.csv?{QUERY}")
     assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -15,7 +15,7 @@ from scbi.auth import queries, services
 from scbi.auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from scbi.auth.models import Role, User
 from scbi.auth.passwords import hash_generated_password
-from scbi.auth.permissions import role_required
+from scbi.auth.permissions import can_reset_password, role_required
 from scbi.auth.queries import user_or_404
 from scbi.auth.views.blueprint import bp
 from scbi.forms import form_page
@@ -39,6 +39,7 @@ coordinator_sectors = Hook(
     "auth.coordinator_sectors",
     "The sectors a coordinator is given on the account page: a SectorAssignment (one "
     "answer, from the feature that holds the sectors).",
+    required=True,
 )
 
 
@@ -130,6 +131,7 @@ def user_edit(user_id: int):
         user=user,
         action_form=ConfirmForm(),
         locked=queries.is_locked(user),
+        can_reset_password=can_reset_password(current_user, user),
     )
 
 

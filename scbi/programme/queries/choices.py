@@ -40,7 +40,7 @@ def coordinators() -> list[SelectChoice]:
     rows = db.session.execute(
         select(User.id, User.full_name)
         .join(UserRole)
-        .where(UserRole.role == Role.COORDINATOR.value, User.active.is_(True))
+        .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
         .order_by(User.full_name)
     )
     return [SelectChoice(i, n) for i, n in rows]

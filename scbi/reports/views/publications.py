@@ -13,11 +13,11 @@ from scbi.auth.permissions import role_required
 from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.forms import FORM_ERRORS
-from scbi.reports import periods, publishing, service
+from scbi.reports import periods, publishing, services
 from scbi.reports.charts import sector_charts
 from scbi.reports.forms import PublishForm
 from scbi.reports.views.blueprint import bp
-from scbi.reports.views.reports import sector_page
+from scbi.reports.views.common import sector_page
 from scbi.transaction import commit, rollback
 
 STAFF = (Role.SECRETARIAT, Role.COORDINATOR)
@@ -72,7 +72,7 @@ def _published_page(reading: publishing.Reading, form: PublishForm, status: int 
 @role_required(*STAFF)
 def published(report_id: int):
     kind = request.args.get("format", "")
-    if kind in service.FILE_FORMATS:
+    if kind in services.FILE_FORMATS:
         return send_download(publishing.publication_file(current_user, report_id, kind))
     return _published_page(publishing.read(current_user, report_id), PublishForm())
 

@@ -1,76 +1,28 @@
-"""Report pages and their downloads: thin handlers over scbi.reports.service."""
+"""Report pages and their downloads: thin handlers over scbi.reports.services."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import render_template, request
-from flask_babel import format_date, format_datetime
 from flask_login import current_user
-from markupsafe import Markup
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.competencies.export import assessments_csv
 from scbi.downloads import send_download
-from scbi.errors import ValidationFailed
-from scbi.reports import labels, periods, publishing, service
-from scbi.reports.charts import sector_charts
+from scbi.reports import periods, publishing, services
 from scbi.reports.forms import PublishForm
 from scbi.reports.views.blueprint import bp
-
-bp.add_app_template_global(labels.compared, "compared")
-bp.add_app_template_filter(labels.sign, "sign")
-bp.add_app_template_filter(labels.figure, "figure")
-
-
-@bp.app_template_filter("css_string")
-def css_string(value) -> Markup:
-    """Text inside a quoted CSS string (the PDF's running footer): every character that
-    could end the string, the rule or the style element is a CSS escape."""
-    return Markup(  # noqa: S704 - escaped here for the CSS context
-        "".join(c if c.isalnum() or c in " .,-_/()" else f"\\{ord(c):x} " for c in str(value))
-    )
-
-
-@bp.app_template_filter("isodatetime")
-def isodatetime(value: str | None, style: str = "medium") -> str:
-    """An ISO timestamp (as stored in a publication) in the programme's time zone."""
-    return format_datetime(datetime.fromisoformat(value), style) if value else ""
-
-
-@bp.app_template_filter("isodate")
-def isodate(value: str | None, style: str = "medium") -> str:
-    return format_date(date.fromisoformat(value), style) if value else ""
-
-
-def _period():
-    """The period asked for; a refused one falls back to the current quarter, with the
-    refusal shown next to the picker and the typed values kept."""
-    try:
-        return periods.parse(request.args), {}
-    except ValidationFailed as refused:
-        return periods.current_quarter(), refused.fields
-
-
-def _picker(period, errors) -> dict:
-    return {
-        "period": period,
-        "errors": errors,
-        "fiscal_years": periods.fiscal_year_choices(),
-        "current": periods.current_quarter(),
-        "args": request.args,
-    }
+from scbi.reports.views.common import period_asked, picker, sector_page
 
 
 @bp.get("/reports")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def programme():
-    period, errors = _period()
+    period, errors = period_asked()
     kind = request.args.get("format", "")
-    if kind in service.FILE_FORMATS and not errors:
-        return send_download(service.programme_file(current_user, period, kind))
-    overview = service.programme_overview(current_user, period)
+    if kind in services.FILE_FORMATS and not errors:
+        return send_download(services.programme_file(current_user, period, kind))
+    overview = services.programme_overview(current_user, period)
     year = (
         period.fiscal_year if period.fiscal_year is not None else periods.fiscal_year_of(period.end)
     )
@@ -79,38 +31,17 @@ def programme():
         overview=overview,
         published=publishing.summaries(current_user, fiscal_year=year),
         published_year=periods.fiscal_year(year),
-        **_picker(period, errors),
+        **picker(period, errors),
     ), (422 if errors else 200)
-
-
-def sector_page(sector_id: int, period, errors, form: PublishForm, status: int = 200):
-    """The sector report page: the report, its publications and the publish form."""
-    report = service.sector_report(current_user, sector_id, period)
-    published = publishing.summaries(current_user, sector_id=sector_id)
-    return render_template(
-        "reports/sector.html",
-        report=report,
-        charts=sector_charts(report),
-        published=published,
-        this_period=[
-            p
-            for p in published
-            if (p["period"]["start"], p["period"]["end"])
-            == (report["period"]["start"], report["period"]["end"])
-        ],
-        refusal=publishing.refusal(period),
-        form=form,
-        **_picker(period, errors),
-    ), (422 if errors else status)
 
 
 @bp.get("/reports/sectors/<int:sector_id>")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def sector(sector_id: int):
-    period, errors = _period()
+    period, errors = period_asked()
     kind = request.args.get("format", "")
-    if kind in service.FILE_FORMATS and not errors:
-        return send_download(service.sector_file(current_user, sector_id, period, kind))
+    if kind in services.FILE_FORMATS and not errors:
+        return send_download(services.sector_file(current_user, sector_id, period, kind))
     return sector_page(sector_id, period, errors, PublishForm())
 
 
@@ -119,6 +50,6 @@ def sector(sector_id: int):
 def sector_assessments_csv(sector_id: int):
     return send_download(
         assessments_csv(
-            service.sector_assessments(current_user, sector_id, periods.parse(request.args))
+            services.sector_assessments(current_user, sector_id, periods.parse(request.args))
         )
     )

@@ -13,7 +13,6 @@ from scbi.downloads import Download
 from scbi.mentees.models import Mentee
 from scbi.programme.models import Competency, Sector
 from scbi.transfer.models import Evidence, Pairing, TransferLog, log_competency
-from scbi.transfer.queries import filtered_logs, visible_logs  # noqa: F401  (importers)
 
 HEADER = [
     "log_id",

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from scbi import audit
+from scbi.audit import snapshot
 from scbi.auth.models import User
 from scbi.auth.permissions import require_sector
 from scbi.coaches import services as coach_services
@@ -26,7 +27,6 @@ from scbi.extensions import db
 from scbi.mentees import services as mentee_services
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.programme.models import Phase, Sector
-from scbi.programme.services import snapshot
 from scbi.transfer.models import (
     OPEN_STATUSES,
     PAIRING,
