@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Select
 
 from scbi.errors import ValidationFailed
-from scbi.pagination import paginate
+from scbi.pagination import NumberedPage, paginate
 
 
-def list_response(query: Select, serialise: Callable, default_per_page: int = 50):
-    page = paginate(query, default_per_page=default_per_page)
+def list_response(query: Select | NumberedPage, serialise: Callable, default_per_page: int = 50):
+    """The envelope of ``query``'s page (or of a page already read, whose ``total`` stops
+    at ``scbi.pagination.CAP``)."""
+    page = query if isinstance(query, NumberedPage) else paginate(query, default_per_page)
     return jsonify(
         items=[serialise(item) for item in page.items],
         page=page.page,

@@ -140,7 +140,8 @@ def verify_log(log_id: int):
 
 @bp.get("/logs")
 @endpoint(
-    "Logs the caller may see; `format=csv` streams them as CSV",
+    "Logs the caller may see, newest first; `total` counts at most 10,000 (a list of more "
+    "says 10,000); `format=csv` streams them all as CSV",
     tag="logs",
     response="Log",
     list_of=True,

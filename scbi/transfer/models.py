@@ -244,6 +244,7 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_transfer_log_pairing_date", "pairing_id", "activity_date"),
         Index("ix_transfer_log_status_date", "status", "activity_date"),
         Index("ix_transfer_log_responded_at", "responded_at"),
+        Index("ix_transfer_log_date_id", "activity_date", "id"),
     )
 
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -15,6 +15,7 @@ from scbi.coaches.models import Coach
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
+from scbi.pagination import NumberedPage, SeekPage, numbered, sample, seek
 from scbi.programme.models import Competency
 
 # The rules of logs decide which competencies a log may name (the plan's, or those the
@@ -57,19 +58,26 @@ def filtered_logs(user: User, args) -> Select:
     return query.order_by(*NEWEST_FIRST)
 
 
-def log_list(user: User, args) -> Select:
-    """The managers' list: ``filtered_logs`` with their competencies; ``sample`` asks for a
-    random order (a sample to verify, different on every visit)."""
-    query = filtered_logs(user, args).options(selectinload(TransferLog.competencies))
+def log_list(user: User, args) -> SeekPage:
+    """The managers' list: a page of ``filtered_logs`` with their competencies, newest
+    first and paged by (activity date, id), so the last page costs what the first does;
+    ``sample`` asks for a random page instead (a sample to verify, new on every visit)."""
+    query = filtered_logs(user, args).order_by(None)
+    with_competencies = (selectinload(TransferLog.competencies),)
     if args.get("sample"):
-        query = query.order_by(None).order_by(func.random())
-    return query
+        return sample(query, TransferLog, args, options=with_competencies)
+    return seek(query, TransferLog, TransferLog.activity_date, args, options=with_competencies)
 
 
-def api_log_list(user: User, args) -> Select:
-    """``filtered_logs`` with what the API's log summary shows."""
-    return filtered_logs(user, args).options(
-        selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)
+def api_log_list(user: User, args) -> NumberedPage:
+    """A page by number of ``filtered_logs``, with what the API's log summary shows; its
+    ``total`` stops at ``scbi.pagination.CAP``."""
+    return numbered(
+        filtered_logs(user, args).order_by(None),
+        TransferLog,
+        NEWEST_FIRST,
+        default_per_page=50,
+        options=(selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)),
     )
 
 

@@ -246,7 +246,7 @@ def logs_list():
     """Logs across the user's sectors, filtered for sampling and verification."""
     return render_template(
         "transfer/logs.html",
-        page=paginate(queries.log_list(current_user, request.args)),
+        page=queries.log_list(current_user, request.args),
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
         statuses=[SelectChoice("", _("Any")), *enum_choices(LogStatus, SENT_LOG_STATUSES)],
     )

@@ -1,0 +1,130 @@
+"""Lists that grow with the programme page by key (scbi.pagination.seek): every page —
+the last one too — reads only its own rows; the count stops at a cap; a random sample
+draws from the list the user may see."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from scbi import pagination
+from scbi.extensions import db
+from scbi.transfer.models import ActivityType, LogStatus, MenteeRole, Pairing, TransferLog
+from tests import factories as f
+from tests.helpers import login
+
+START = date(2024, 1, 1)
+
+
+def add_logs(app, pairing_id: int, n: int, *, same_day_every: int = 3) -> list[int]:
+    """``n`` acknowledged logs, several on one day (the id breaks the tie), oldest first."""
+    with app.app_context():
+        pairing = db.session.get(Pairing, pairing_id)
+        logs = [
+            TransferLog(
+                pairing_id=pairing.id,
+                author_id=pairing.coach.user_id,
+                activity_date=START + timedelta(days=k // same_day_every),
+                activity_type=ActivityType.ON_THE_JOB,
+                minutes=60,
+                title=f"log {k}",
+                mentee_role=MenteeRole.LED,
+                status=LogStatus.ACKNOWLEDGED,
+            )
+            for k in range(n)
+        ]
+        db.session.add_all(logs)
+        db.session.commit()
+        return [log.id for log in logs]
+
+
+def newest_first(app, ids: list[int]) -> list[int]:
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(TransferLog.id, TransferLog.activity_date).where(TransferLog.id.in_(ids))
+        ).all()
+    return [i for i, _d in sorted(rows, key=lambda r: (r[1], r[0]), reverse=True)]
+
+
+def shown(html: str) -> list[str]:
+    return re.findall(r">log (\d+)<", html)
+
+
+def walk(client, path: str) -> list[list[str]]:
+    """Every page of a list, following its Next links from the first."""
+    pages = []
+    while path:
+        html = client.get(path).text
+        pages.append(shown(html))
+        found = re.search(r'href="([^"]+)" rel="next"', html)
+        path = found.group(1).replace("&amp;", "&") if found else None
+    return pages
+
+
+def test_the_pages_follow_one_another_newest_first_and_back(app, client):
+    world = f.world(app)
+    ids = add_logs(app, world.a.pairing_id, 23)
+    order = [f"{ids.index(i)}" for i in newest_first(app, ids)]
+    login(client, world.secretariat)
+    pages = walk(client, "/logs?per_page=5")
+    with app.app_context():
+        total = db.session.scalar(db.select(db.func.count()).select_from(TransferLog))
+    assert [n for page in pages for n in page] == order
+    assert len(pages) == -(-total // 5)  # every page full but the last
+    last = client.get("/logs?per_page=5&last=1").text
+    assert shown(last) == order[-5:]  # the oldest five
+    assert 'rel="next"' not in last
+    back = re.search(r'href="([^"]+)" rel="prev"', last).group(1).replace("&amp;", "&")
+    assert shown(client.get(back).text) == order[-10:-5]
+    assert f"{total} in all" in last
+
+
+def test_the_count_stops_at_the_cap(app, client, monkeypatch):
+    world = f.world(app)
+    add_logs(app, world.a.pairing_id, 12)
+    monkeypatch.setattr(pagination, "CAP", 10)
+    login(client, world.secretariat)
+    html = client.get("/logs?per_page=5").text
+    assert "More than 10 in all" in html
+
+
+def test_a_coordinator_pages_only_through_their_sectors_logs(app, client):
+    world = f.world(app)
+    mine = add_logs(app, world.a.pairing_id, 7)
+    add_logs(app, world.b.pairing_id, 9)
+    login(client, world.a.coordinator)
+    pages = walk(client, "/logs?per_page=3")
+    assert sorted(int(n) for page in pages for n in page) == list(range(7))
+    assert len(mine) == 7
+
+
+@pytest.mark.parametrize("cap", [1000, 5])
+def test_a_sample_draws_from_what_the_user_may_see(app, client, monkeypatch, cap):
+    """Shuffled in SQL below the cap; drawn by random ids above it; never another
+    sector's log, never twice the same."""
+    world = f.world(app)
+    add_logs(app, world.a.pairing_id, 30)
+    add_logs(app, world.b.pairing_id, 30)
+    monkeypatch.setattr(pagination, "CAP", cap)
+    login(client, world.a.coordinator)
+    html = client.get("/logs?sample=1&per_page=10").text
+    with app.app_context():
+        theirs = set(
+            db.session.scalars(
+                db.select(TransferLog.id).where(TransferLog.pairing_id == world.a.pairing_id)
+            )
+        )
+    picked = [int(i) for i in re.findall(r'href="/logs/(\d+)"', html)]
+    assert len(picked) == len(set(picked)) == 10
+    assert set(picked) <= theirs
+
+
+def test_a_cursor_that_means_nothing_shows_the_first_page(app):
+    assert pagination._key("nonsense") is None
+    assert pagination._key("2026-13-01.5") is None
+    assert pagination._key("2026-01-02.5") == (date(2026, 1, 2), 5)
+    assert pagination.cursor(date(2026, 1, 2), 5) == "2026-01-02.5"
+    assert MultiDict({"after": "x"}).get("after") == "x"
