@@ -68,13 +68,9 @@ def numbered(query: Select, entity, order, *, default_per_page: int = 25, option
     ids = list(
         db.session.scalars(keys.order_by(*order).offset((page - 1) * per_page).limit(per_page))
     )
-    loaded = {
-        obj.id: obj
-        for obj in db.session.scalars(select(entity).where(entity.id.in_(ids)).options(*options))
-    }
-    counted = db.session.scalar(select(func.count()).select_from(keys.limit(CAP + 1).subquery()))
+    loaded, counted = _load(entity, ids, options), _capped_count(keys)
     return NumberedPage(
-        items=[loaded[i] for i in ids if i in loaded],
+        items=loaded,
         page=page,
         per_page=per_page,
         total=min(counted, CAP),
@@ -122,13 +118,9 @@ def seek(query: Select, entity, day_column, args, *, default_per_page: int = 25,
         more_after, more_before = len(rows) > per_page, False
     rows = rows[:per_page]
     ids = [ident for _day, ident in rows]
-    loaded = {
-        obj.id: obj
-        for obj in db.session.scalars(select(entity).where(entity.id.in_(ids)).options(*options))
-    }
-    counted = db.session.scalar(select(func.count()).select_from(keys.limit(CAP + 1).subquery()))
+    loaded, counted = _load(entity, ids, options), _capped_count(keys)
     return SeekPage(
-        items=[loaded[i] for i in ids if i in loaded],
+        items=loaded,
         per_page=per_page,
         total=min(counted, CAP),
         capped=counted > CAP,
@@ -149,7 +141,7 @@ def sample(query: Select, entity, args, *, default_per_page: int = 25, options=(
     shuffle of millions would sort them all."""
     _page, per_page = page_args(default_per_page)
     keys = query.with_only_columns(entity.id).order_by(None)
-    counted = db.session.scalar(select(func.count()).select_from(keys.limit(CAP + 1).subquery()))
+    counted = _capped_count(keys)
     ids: list[int] = []
     if counted > CAP:
         low, high = db.session.execute(select(func.min(entity.id), func.max(entity.id))).one()
@@ -165,12 +157,23 @@ def sample(query: Select, entity, args, *, default_per_page: int = 25, options=(
         ids = [found.pop(secrets.randbelow(len(found))) for _ in range(min(per_page, len(found)))]
     if len(ids) < per_page:  # a small list, or an unlucky draw: shuffle in SQL
         ids = list(db.session.scalars(keys.order_by(func.random()).limit(per_page)))
-    loaded = db.session.scalars(select(entity).where(entity.id.in_(ids)).options(*options))
     return SeekPage(
-        items=list(loaded),
+        items=_load(entity, ids, options),
         per_page=per_page,
         total=min(counted, CAP),
         capped=counted > CAP,
         after=None,
         before=None,
     )
+
+
+def _load(entity, ids: list[int], options) -> list:
+    """The ``entity`` objects of ``ids``, in that order, loaded with ``options``."""
+    found = db.session.scalars(select(entity).where(entity.id.in_(ids)).options(*options))
+    by_id = {obj.id: obj for obj in found}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _capped_count(keys: Select) -> int:
+    """How many rows ``keys`` has, counted no further than CAP + 1."""
+    return db.session.scalar(select(func.count()).select_from(keys.limit(CAP + 1).subquery()))
