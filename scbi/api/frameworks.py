@@ -14,7 +14,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.downloads import send_download
 from scbi.loaders import load_or_404
-from scbi.programme import frameworks, queries
+from scbi.programme import framework_file, frameworks, queries
 from scbi.programme.core_choice import framework_warning
 from scbi.programme.models import (
     COMPETENCY,
@@ -168,7 +168,7 @@ def framework_json(f: CompetencyFramework, *, full: bool = False, count: int | N
         "core_count": sum(1 for c in f.competencies if c.core),
     }
     if full:
-        body["competencies"] = [competency_json(c) for c, _ in frameworks.tree(f)]
+        body["competencies"] = [competency_json(c) for c, _ in f.tree()]
         body["warning"] = framework_warning(f)
         body["core_changes"] = [
             {
@@ -286,4 +286,6 @@ def put_framework_core(framework_id: int):
 )
 @role_required(*SIGNED_IN)
 def export_framework(framework_id: int):
-    return send_download(frameworks.framework_file(load_or_404(CompetencyFramework, framework_id)))
+    return send_download(
+        framework_file.framework_file(load_or_404(CompetencyFramework, framework_id))
+    )

@@ -212,3 +212,19 @@ def framework_warning(framework: CompetencyFramework) -> dict | None:
     """The expert-rule warning for a stored framework (its sector's core count)."""
     count = sum(1 for c in framework.competencies if c.core)
     return expert_rule_warning(framework.sector, count, exclude_framework_id=framework.id)
+
+
+def framework_nodes(ordered: list[tuple[Competency, int]]) -> list[Node]:
+    """The framework's tree as the core forms show it (keys are ids)."""
+    parents = {c.parent_id for c, _depth in ordered}
+    return [
+        Node(
+            key=str(c.id),
+            idnumber=c.idnumber,
+            name=c.short_name,
+            depth=depth + 1,
+            leaf=c.id not in parents,
+            parent=str(c.parent_id) if c.parent_id else "",
+        )
+        for c, depth in ordered
+    ]

@@ -1,12 +1,9 @@
-"""Competency frameworks: the tree, the ``core`` flag (``set_core``, the one place where
-core flags change) and the Moodle CSV export. The import is in ``framework_import``; the
-proposal, bulk selections and the expert-rule warning in ``core_choice``.
+"""Competency frameworks and their competencies, changed by the secretariat, and the
+``core`` flag (``set_core``, the one place where core flags change).
 
-The export is a Moodle file, so it is written exactly (no apostrophe before a leading
-``=``) and every role may download it; instead, no text it carries may start as a
-spreadsheet formula: such names and descriptions are refused when typed or imported
-(``formula_cells``), and anything stored before that rule is neutralised on the way out
-(docs/security.md).
+The Moodle CSV file (export, and what its cells may hold) is in ``framework_file``; the
+import in ``framework_import``; the proposal, bulk selections and the expert-rule warning
+in ``core_choice``.
 """
 
 from __future__ import annotations
@@ -21,23 +18,16 @@ from scbi import audit
 from scbi.audit import snapshot
 from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
-from scbi.csv_export import FORMULA_START, neutralise
-from scbi.downloads import Download
-from scbi.errors import ValidationFailed, check_version
+from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.programme import rules
-from scbi.programme.core_choice import Node
+from scbi.programme.framework_file import refuse_formula
 from scbi.programme.models import (
     COMPETENCY,
     FRAMEWORK,
     Competency,
     CompetencyFramework,
     Sector,
-)
-from scbi.programme.moodle import (
-    CompetencyRow,
-    FrameworkRow,
-    render_framework_csv,
 )
 from scbi.validation import Errors
 
@@ -58,7 +48,7 @@ def _framework_values(errors: Errors, data: dict, exclude_id=None) -> dict:
         ),
     }
     for name in ("name", "idnumber", "description"):
-        _formula_free(errors, name, values[name])
+        refuse_formula(errors, name, values[name])
     if values["idnumber"]:
         query = select(CompetencyFramework.id).where(
             CompetencyFramework.idnumber == values["idnumber"]
@@ -135,7 +125,7 @@ def _competency_values(
         "core": bool(data.get("core", False)),
     }
     for name in ("idnumber", "short_name", "description"):
-        _formula_free(errors, name, values[name])
+        refuse_formula(errors, name, values[name])
     parent = errors.ref(
         "parent_id", Competency, data.get("parent_id"), required=False, label=_("parent competency")
     )
@@ -333,129 +323,3 @@ def choose_core(
     require_configure(by)
     check_version(framework, version)
     return set_core(framework, core_ids, by=by, effective_on=effective_on)
-
-
-def tree(framework: CompetencyFramework) -> list[tuple[Competency, int]]:
-    """The framework's competencies depth-first, each with its depth (0 = top level)."""
-    children: dict[int | None, list[Competency]] = {}
-    for competency in framework.competencies:
-        children.setdefault(competency.parent_id, []).append(competency)
-    ordered: list[tuple[Competency, int]] = []
-    stack = [(c, 0) for c in reversed(children.get(None, []))]
-    while stack:
-        competency, depth = stack.pop()
-        ordered.append((competency, depth))
-        stack.extend((c, depth + 1) for c in reversed(children.get(competency.id, [])))
-    return ordered
-
-
-def nodes(ordered: list[tuple[Competency, int]]) -> list[Node]:
-    """The framework's tree as the core forms show it (keys are ids)."""
-    parents = {c.parent_id for c, _depth in ordered}
-    return [
-        Node(
-            key=str(c.id),
-            idnumber=c.idnumber,
-            name=c.short_name,
-            depth=depth + 1,
-            leaf=c.id not in parents,
-            parent=str(c.parent_id) if c.parent_id else "",
-        )
-        for c, depth in ordered
-    ]
-
-
-# --- Moodle CSV ----------------------------------------------------------------------------
-
-
-def _file_refusal(errors: list[tuple[int, str]]) -> ValidationFailed:
-    rows = [{"row": row, "message": message} for row, message in errors]
-    lines = [
-        (_("Row %(row)d: %(message)s", row=row, message=message) if row else message)
-        for row, message in errors
-    ]
-    return ValidationFailed(
-        _("The file was not imported; nothing was stored. Fix these rows and try again."),
-        code="invalid_file",
-        fields={"file": lines},
-        rows=rows,
-    )
-
-
-def export_framework(framework: CompetencyFramework) -> str:
-    """The framework as a Moodle CSV file (plus the ``core`` column).
-
-    Every cell is as stored (the Moodle round trip is exact) except one that would start
-    as a formula, which only a record stored before that was refused can hold."""
-    cell = neutralise
-    head = FrameworkRow(
-        idnumber=cell(framework.idnumber),
-        short_name=cell(framework.name),
-        description=cell(framework.description),
-        description_format=framework.description_format,
-        scale_values=cell(framework.scale_values),
-        scale_configuration=cell(framework.scale_configuration),
-        taxonomy=cell(framework.taxonomy),
-    )
-    idnumbers = {c.id: cell(c.idnumber) for c in framework.competencies}
-    rows = [
-        CompetencyRow(
-            idnumber=cell(c.idnumber),
-            short_name=cell(c.short_name),
-            parent_idnumber=idnumbers.get(c.parent_id, ""),
-            description=cell(c.description),
-            description_format=c.description_format,
-            rule_type=cell(c.rule_type),
-            rule_outcome=cell(c.rule_outcome),
-            rule_config=cell(c.rule_config),
-            cross_references=[cell(ref) for ref in c.cross_references or []],
-            core=c.core,
-        )
-        for c, _depth in tree(framework)
-    ]
-    return render_framework_csv(head, rows)
-
-
-def _formula_free(errors: Errors, field: str, value: str | None) -> None:
-    """Refuse text a spreadsheet opening the export would run as a formula."""
-    if value and value.startswith(FORMULA_START):
-        errors.add(
-            field,
-            _(
-                "Start this text with a letter, a digit or a bracket: a spreadsheet opening "
-                "the exported framework would run text starting with %(first)s as a formula.",
-                first=value[0],
-            ),
-        )
-
-
-def formula_cells(parsed) -> list[tuple[int, str]]:
-    """Each imported cell that would be stored and exported starting as a formula."""
-    found = []
-    for row in [parsed.framework, *parsed.competencies]:
-        cells = {"Id number": row.idnumber, "Shortname": row.short_name}
-        cells["Description"] = row.description
-        if isinstance(row, CompetencyRow):
-            cells["Rule type"], cells["Rule outcome"] = row.rule_type, row.rule_outcome
-            cells["Rule config"] = row.rule_config
-            cells["Cross referenced competency id numbers"] = ",".join(row.cross_references)
-        else:
-            cells["Scale values"] = row.scale_values
-            cells["Scale configuration"] = row.scale_configuration
-            cells["Taxonomy"] = row.taxonomy
-        for column, text in cells.items():
-            if text.startswith(FORMULA_START):
-                message = _(
-                    "%(column)s starts with %(first)r: a spreadsheet would run it as a "
-                    "formula. Start it with a letter, a digit or a bracket.",
-                    column=column,
-                    first=text[0],
-                )
-                found.append((row.row, message))
-    return found
-
-
-def framework_file(framework: CompetencyFramework) -> Download:
-    """The Moodle CSV export as a file named after the framework's idnumber (any script,
-    see scbi.downloads)."""
-    return Download(f"{framework.idnumber}.csv", "text/csv", export_framework(framework))

@@ -227,6 +227,19 @@ class CompetencyFramework(IdMixin, TimestampMixin, VersionMixin, Base):
         cascade="all, delete-orphan",
     )
 
+    def tree(self) -> list[tuple[Competency, int]]:
+        """The framework's competencies depth-first, each with its depth (0 = top level)."""
+        children: dict[int | None, list[Competency]] = {}
+        for competency in self.competencies:
+            children.setdefault(competency.parent_id, []).append(competency)
+        ordered: list[tuple[Competency, int]] = []
+        stack = [(c, 0) for c in reversed(children.get(None, []))]
+        while stack:
+            competency, depth = stack.pop()
+            ordered.append((competency, depth))
+            stack.extend((c, depth + 1) for c in reversed(children.get(competency.id, [])))
+        return ordered
+
 
 COMPETENCY = {
     "idnumber": limits.Text(100, required=True),

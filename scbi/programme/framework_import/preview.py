@@ -13,7 +13,7 @@ from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
 from scbi.extensions import db
 from scbi.programme.core_choice import Node, expert_rule_warning, propose_core
-from scbi.programme.frameworks import _file_refusal, formula_cells, tree
+from scbi.programme.framework_file import file_refusal, formula_cells
 from scbi.programme.models import Competency, CompetencyFramework, Sector
 from scbi.programme.moodle import (
     CompetencyRow,
@@ -189,9 +189,9 @@ def preview_import(data: bytes | str, *, by: User, sector_id=None) -> ImportPrev
         text = decode_file(data)
         parsed = parse_framework_csv(text)
     except MoodleCsvError as error:
-        raise _file_refusal(error.errors) from None
+        raise file_refusal(error.errors) from None
     if formulas := formula_cells(parsed):
-        raise _file_refusal(formulas)
+        raise file_refusal(formulas)
     existing = db.session.scalar(
         select(CompetencyFramework)
         .options(selectinload(CompetencyFramework.competencies))
@@ -261,7 +261,7 @@ def _changes(
         if differences:
             changed[item.row.idnumber] = differences
     in_file = {item.row.idnumber for item in items}
-    missing = [c for c, _depth in tree(existing) if c.idnumber not in in_file]
+    missing = [c for c, _depth in existing.tree() if c.idnumber not in in_file]
     reasons = _citations([c.id for c in missing])
     for competency in missing:
         if competency.core:

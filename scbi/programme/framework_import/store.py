@@ -14,6 +14,7 @@ from scbi.auth.models import User
 from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.programme.core_choice import effective_on_value
+from scbi.programme.framework_file import file_refusal
 from scbi.programme.framework_import.preview import (
     COMPETENCY_FIELDS,
     FRAMEWORK_FIELDS,
@@ -23,7 +24,7 @@ from scbi.programme.framework_import.preview import (
     preview_import,
     stored_value,
 )
-from scbi.programme.frameworks import _file_refusal, set_core, touch
+from scbi.programme.frameworks import set_core, touch
 from scbi.programme.models import Competency, CompetencyFramework
 from scbi.programme.moodle import (
     CompetencyRow,
@@ -64,7 +65,7 @@ def import_framework(
             "confirm the update (API: ?update=true; command line: --update).",
             id=head.idnumber,
         )
-        raise _file_refusal([(head.row, message)])
+        raise file_refusal([(head.row, message)])
     errors = Errors()
     day = effective_on_value(errors, effective_on)
     core = preview.proposed if core_idnumbers is None else set(core_idnumbers)

@@ -14,8 +14,8 @@ from scbi.auth.permissions import SIGNED_IN, can_configure, role_required
 from scbi.downloads import send_download
 from scbi.forms import FORM_ERRORS, form_page
 from scbi.loaders import load_or_404
-from scbi.programme import frameworks, queries
-from scbi.programme.core_choice import depths, expert_rule_warning
+from scbi.programme import framework_file, frameworks, queries
+from scbi.programme.core_choice import depths, expert_rule_warning, framework_nodes
 from scbi.programme.forms import CompetencyForm, CoreChoiceForm, FrameworkForm
 from scbi.programme.models import (
     EARLIEST_DATE,
@@ -58,8 +58,8 @@ def framework_core(framework_id: int):
     selection applied, saving nothing."""
     framework = queries.framework_page(framework_id)
     form = CoreChoiceForm()
-    ordered = frameworks.tree(framework)
-    nodes = frameworks.nodes(ordered)
+    ordered = framework.tree()
+    nodes = framework_nodes(ordered)
     ticked = set(form.core_ids.data or [])
     if not form.validate_on_submit():
         return _framework_page(framework, form, ticked, ordered=ordered, status=422)
@@ -95,8 +95,8 @@ def framework_core(framework_id: int):
 
 
 def _framework_page(framework, form, ticked, *, ordered=None, message=None, status=200):
-    ordered = ordered if ordered is not None else frameworks.tree(framework)
-    nodes = frameworks.nodes(ordered)
+    ordered = ordered if ordered is not None else framework.tree()
+    nodes = framework_nodes(ordered)
     if form is not None:
         set_depth_choices(form, nodes)
         core_count = len(ticked & {n.key for n in nodes})
@@ -158,7 +158,9 @@ def framework_edit(framework_id: int):
 @bp.route("/frameworks/<int:framework_id>/export")
 @role_required(*SIGNED_IN)
 def framework_export(framework_id: int):
-    return send_download(frameworks.framework_file(load_or_404(CompetencyFramework, framework_id)))
+    return send_download(
+        framework_file.framework_file(load_or_404(CompetencyFramework, framework_id))
+    )
 
 
 def _competency_form(framework_id: int, competency: Competency | None = None) -> CompetencyForm:
