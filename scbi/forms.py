@@ -68,7 +68,8 @@ class BaseForm(FlaskForm):
 
 def enum_choices(enum: type[Labelled], members=None) -> list[SelectChoice]:
     """Select choices of a labelled enum (its members, or those given), in its order."""
-    return [SelectChoice(m.value, m._label or m.value) for m in (members or enum)]
+    wanted = set(members or enum)
+    return [SelectChoice(m.value, label) for m, label in enum.labels().items() if m in wanted]
 
 
 def status_filter(enum: type[Labelled]) -> list[SelectChoice]:

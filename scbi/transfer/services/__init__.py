@@ -24,6 +24,7 @@ from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
 from scbi.errors import InvalidTransition, check_version
 from scbi.extensions import db
+from scbi.loaders import count_where
 from scbi.mentees import services as mentee_services
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.programme.models import Phase, Sector
@@ -51,14 +52,11 @@ FIELDS = (
 
 
 def active_pairing_count(coach_id: int, *, excluding: int | None = None) -> int:
-    query = (
-        select(func.count())
-        .select_from(Pairing)
-        .where(Pairing.coach_id == coach_id, Pairing.status == PairingStatus.ACTIVE)
+    """The coach's active pairings, but for ``excluding`` (one being resumed)."""
+    others = [Pairing.id != excluding] if excluding is not None else []
+    return count_where(
+        Pairing, Pairing.coach_id == coach_id, Pairing.status == PairingStatus.ACTIVE, *others
     )
-    if excluding is not None:
-        query = query.where(Pairing.id != excluding)
-    return db.session.scalar(query)
 
 
 def _check_capacity(errors: Errors, coach: Coach, excluding: int | None = None) -> None:
