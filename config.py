@@ -41,6 +41,20 @@ class Config:
     WTF_CSRF_SSL_STRICT = True
 
     BOOTSTRAP_SERVE_LOCAL = True
+    # Dynamic answers compressed by Flask-Compress (static files: scbi.assets). Pages
+    # carry a CSRF token, but the session cookie is SameSite=Lax, so a third-party page
+    # cannot make the many signed-in requests a BREACH attack needs (docs/security.md).
+    COMPRESS_MIMETYPES = (
+        "text/html",
+        "text/csv",
+        "text/plain",
+        "application/json",
+        "application/problem+json",
+    )
+    COMPRESS_ALGORITHM = "br, gzip"
+    COMPRESS_ALGORITHM_STREAMING = "br, gzip"
+    COMPRESS_BR_LEVEL = 4
+    COMPRESS_LEVEL = 6
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Africa/Kigali"  # kept equal to TIMEZONE by load_config
     LANGUAGES = ("en",)

@@ -32,7 +32,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
-    from scbi.extensions import babel, bootstrap, csrf, db, login_manager
+    from scbi import assets
+    from scbi.extensions import babel, bootstrap, compress, csrf, db, login_manager
 
     engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -45,6 +46,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app)
     bootstrap.init_app(app)
+    assets.init_app(app)  # after Bootstrap-Flask, whose static endpoint it serves too
+    compress.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = gettext("Sign in to see this page.")
