@@ -4,10 +4,10 @@
     SCBI_DATABASE_URL=sqlite:////tmp/bench.db python -m bench.generate --logs 1000000
 
 Defaults: 8 sectors, 500 coaches, 5,000 mentees, 1,000,000 transfer logs over ten years
-(each submitted and acknowledged, with its two history events), 300,000 assessments,
-one approved plan per pairing. Rows go in through SQLAlchemy Core in large batches; the
-accounts get an unusable password hash (nobody signs in to a benchmark). Deterministic:
-the same arguments give the same data.
+(each written by its pairing's coach, most submitted and acknowledged, with their history
+events), 300,000 assessments, one approved plan per pairing. Rows go in through
+SQLAlchemy Core in large batches; the accounts get an unusable password hash (nobody
+signs in to a benchmark). Deterministic: the same arguments give the same data.
 """
 
 from __future__ import annotations
@@ -180,6 +180,7 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
     )
     coach_first, mentee_first = next_id("coach"), next_id("mentee")
     coach_sector = {coach_first + k: sector_ids[k % sectors] for k in range(coaches)}
+    coach_user = {coach_first + k: user + k for k in range(coaches)}  # each log's author
     put(
         "coach",
         [
@@ -321,7 +322,7 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
                 {
                     "id": ident,
                     "pairing_id": pairing["id"],
-                    "author_id": user,
+                    "author_id": coach_user[pairing["coach_id"]],
                     "activity_date": day,
                     "activity_type": rng.choice(ACTIVITIES),
                     "minutes": rng.choice([60, 90, 120, 180, 240]),
