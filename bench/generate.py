@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, select
 
 from scbi import create_app
 from scbi.backup import reset_sequences
+from scbi.competencies import level_changes
 from scbi.extensions import db
 
 ACTIVITIES = [
@@ -34,6 +35,7 @@ ACTIVITIES = [
     "self_study",
 ]
 ROLES = ["observed", "assisted", "co_led", "led"]
+COUNTED = ("acknowledged", "verified")
 START = date(2016, 7, 1)
 DAYS = 3650
 BATCH = 20_000
@@ -332,9 +334,11 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
                     "off_plan_reason": "",
                     "status": status,
                     "submitted_at": None if status == "draft" else submitted,
+                    "first_submitted_at": None if status == "draft" else submitted,
                     "responded_at": responded
                     if status in ("acknowledged", "verified", "disputed")
                     else None,
+                    "acknowledged_at": responded if status in COUNTED else None,
                     "mentee_comment": "",
                     **stamp,
                 }
@@ -350,6 +354,8 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
         db.session.commit()
         done += chunk
         print(f"  {done:,} logs", file=sys.stderr)
+    # what the application keeps beside the history (bulk inserts pass no flush)
+    print(f"  {level_changes.rebuild():,} level changes", file=sys.stderr)
     db.session.commit()
 
 

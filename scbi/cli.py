@@ -15,6 +15,7 @@ from scbi.auth import services
 from scbi.auth.models import Role, User, UserRole
 from scbi.auth.passwords import hash_generated_password
 from scbi.backup import BackupError, backup, restore
+from scbi.competencies import level_changes
 from scbi.database import alembic_config, app_role_grants
 from scbi.demo import build_demo, is_empty
 from scbi.errors import Conflict, ValidationFailed
@@ -22,6 +23,7 @@ from scbi.extensions import db
 from scbi.people.importer import import_people
 from scbi.programme.framework_import import import_framework, preview_import
 from scbi.programme.models import Sector
+from scbi.transfer.services.derived import log_time_drift, rebuild_log_times
 
 
 @click.group("db")
@@ -160,6 +162,26 @@ def demo(if_empty: bool):
         click.echo(f"  {role:<12} {email:<44} {name}")
     click.echo(f"Every demo account has the password: {logins.password}")
     click.echo("(shown only now; other coaches and mentees are listed in the app)")
+
+
+@scbi_cli.command("derived")
+@click.option("--rebuild", is_flag=True, help="Write what differs again from the history.")
+@with_appcontext
+def derived(rebuild: bool):
+    """Check what is kept beside the history for the reports (each log's first submission
+    and acknowledgement times, the days levels change) against a recomputation from it;
+    exit 1 when anything differs, unless --rebuild writes it again."""
+    if rebuild:
+        logs = rebuild_log_times()
+        changes = level_changes.rebuild()
+        db.session.commit()
+        click.echo(f"Rebuilt from the history: {logs} log(s) changed, {changes} level changes.")
+        return
+    logs, levels = log_time_drift(), level_changes.drift()
+    click.echo(f"Logs whose kept times differ from their history: {logs}.")
+    click.echo(f"Level changes that differ from a recomputation: {levels}.")
+    if logs or levels:
+        raise SystemExit(1)
 
 
 def _acting_secretariat(email: str | None):

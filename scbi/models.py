@@ -3,7 +3,7 @@
 from scbi.audit import AuditChainHead, AuditEvent
 from scbi.auth.models import ApiToken, LoginClientThrottle, LoginThrottle, User, UserRole
 from scbi.coaches.models import Coach
-from scbi.competencies.models import Assessment, assessment_log
+from scbi.competencies.models import Assessment, LevelChange, assessment_log
 from scbi.database import Base
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.programme.models import (
@@ -41,6 +41,7 @@ __all__ = [
     "CoreChange",
     "Evidence",
     "Institution",
+    "LevelChange",
     "LogEvent",
     "LoginClientThrottle",
     "LoginThrottle",

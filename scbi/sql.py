@@ -2,12 +2,13 @@
 
 ``portable("name", type, sqlite="…", postgresql="…")`` makes a function whose SQL comes
 from the template of the dialect it is compiled for, ``{0}``, ``{1}`` … standing for its
-arguments. The reports and the CSV downloads use it; nothing else checks the dialect at
-run time.
+arguments. The reports, the level changes and the CSV downloads use it; nothing else
+checks the dialect at run time.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import Date
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
@@ -22,3 +23,9 @@ def portable(name: str, type_: TypeEngine, **templates: str) -> type[FunctionEle
 
         compiles(construct, dialect)(render)
     return construct
+
+
+# The UTC calendar day of a timestamp column.
+utc_day = portable(
+    "utc_day", Date(), sqlite="date({0})", postgresql="CAST(timezone('UTC', {0}) AS DATE)"
+)

@@ -79,6 +79,9 @@ def test_the_demo_loads_a_realistic_programme_whose_logins_work(app, client):
     assert counts["CompetencyFramework"] == 6
     assert counts["Pairing"] >= 40
     assert 0.3 < female / counts["Mentee"] < 0.7
+    kept = runner.invoke(args=["scbi", "derived"])  # the backdated logs' times match history
+    assert kept.exit_code == 0, kept.output
+    assert "history: 0." in kept.output and "recomputation: 0." in kept.output
     again = runner.invoke(args=["scbi", "demo"])
     assert again.exit_code != 0 and "empty" in again.output
     quiet = runner.invoke(args=["scbi", "demo", "--if-empty"])

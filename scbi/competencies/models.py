@@ -3,7 +3,7 @@ transfer logs that show the skill."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Table, Text
@@ -74,3 +74,37 @@ class Assessment(IdMixin, TimestampMixin, VersionMixin, Base):
     @property
     def validated(self) -> bool:
         return self.assessor_role != AssessorRole.SELF
+
+
+class LevelChange(Base):
+    """A day a mentee's current level on a competency changes (scbi.competencies.levels's
+    rule): derived from the validated assessments and the approved plans' baselines, kept
+    in the same transaction as each of them, and rebuildable
+    (scbi.competencies.level_changes). The critical mass replays these, not the history.
+
+    ``kind`` 0 is a plan's baseline (``ident`` the plan, ``at`` its approval), 1 an
+    assessment (``ident`` the assessment); on a day, baselines come before assessments."""
+
+    __tablename__ = "level_change"
+    __table_args__ = (
+        Index("ix_level_change_day", "day"),
+        # a pair's level on a day: one probe, read from the index alone
+        Index(
+            "ix_level_change_pair_order",
+            "mentee_id",
+            "competency_id",
+            "day",
+            "kind",
+            "at",
+            "ident",
+            "level",
+        ),
+    )
+
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("mentee.id"), primary_key=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competency.id"), primary_key=True)
+    kind: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ident: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date]
+    at: Mapped[datetime | None]
+    level: Mapped[int] = mapped_column(Integer)

@@ -23,6 +23,7 @@ from scbi import audit
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import can_manage_sector
 from scbi.coaches.models import Coach
+from scbi.competencies import level_changes  # noqa: F401  (kept in step with each flush)
 from scbi.competencies.models import ASSESSMENT, Assessment, AssessorRole, ReviewStatus
 from scbi.competencies.permissions import (
     can_pick_up_review,

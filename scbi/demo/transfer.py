@@ -239,6 +239,7 @@ def _at(day, hour: int):
 def _backdate_log(log, day, rng) -> None:
     """Give each step the time it would have happened, not the time the demo ran."""
     moment = _at(day, 17)
+    log.first_submitted_at = None  # set again from the first submission, backdated
     for event in log.events:
         if event.action in ("acknowledged", "disputed", "verified"):
             moment = moment + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6))
@@ -247,8 +248,11 @@ def _backdate_log(log, day, rng) -> None:
         event.at = min(moment, datetime.now(UTC))
         if event.action == "submitted":
             log.submitted_at = event.at
+            log.first_submitted_at = log.first_submitted_at or event.at
         elif event.action in ("acknowledged", "disputed"):
             log.responded_at = event.at
+            if event.action == "acknowledged":
+                log.acknowledged_at = event.at
         elif event.action == "verified":
             log.verified_at = event.at
 

@@ -14,19 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import select
 
-from scbi.competencies.levels import approved_by
-from scbi.competencies.models import Assessment, AssessorRole
+from scbi.competencies.level_changes import level_on
+from scbi.competencies.models import LevelChange
 from scbi.competencies.standing import COUNTING_STATUSES, below_expert
-from scbi.database import UTCDateTime
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.programme.models import CoreChange, Sector
 from scbi.programme.queries import Rule, rule_history, rule_on
 from scbi.reports import queries
-from scbi.reports.sql import utc_day
-from scbi.transfer.models import Pairing, PlanItem, TransferPlan
 
 COUNTING = COUNTING_STATUSES  # who can count as a national expert (competencies.standing)
 TREND_MONTHS = 12
@@ -73,12 +70,16 @@ def standings(
 ) -> dict[int, Standing]:
     """Experts of each sector at each of ``months`` month ends up to ``until``.
 
-    Three statements whatever the number of sectors, mentees and assessments: the dated
+    Four statements whatever the number of sectors, mentees and assessments: the dated
     settings and core memberships (scbi.programme.queries.rule_history), the dated statuses
     (``statuses``, when the caller has them: rows of scbi.reports.queries.mentee_statuses,
-    which may reach past ``until``) and the days levels change on competencies that have
-    ever been core, read in date order and replayed once (the rule of
-    scbi.competencies.levels, applied as a sweep).
+    which may reach past ``until``), and from the kept level changes
+    (scbi.competencies.level_changes) on competencies that have ever been core, the levels
+    at the first month end and the changes after it, in date order. Everything is replayed
+    once as a sweep. Starting from the levels at the first month end, not from the first
+    assessment ever, is exact: the sweep's counts are a function of the levels, core sets,
+    rules and statuses in force, whatever order the levels were set in, and no count is
+    taken before that month end.
     """
     if not sectors:
         return {}
@@ -88,15 +89,16 @@ def standings(
     states = {s.id: SectorState(s, rules[s.id][0].expert_level) for s in sectors}
     if statuses is None:
         statuses = queries.mentee_statuses(list(states), until)
+    ends = month_ends(until, months)
     events = (
         _status_events(statuses)
         + _rule_events(rules)
         + _core_events(steps, states)
-        + _level_events(states, until)
+        + _level_events(states, ends[0], until)
     )
     events.sort(key=lambda e: (e[0], e[1]))
     sweep = _Sweep(states)
-    ends = month_ends(until, months)
+    sweep.levels = _levels_on(states, ends[0])
     points: dict[int, list[tuple[date, int]]] = {s: [] for s in states}
     position = 0
     for end in ends:
@@ -150,110 +152,64 @@ def _core_events(steps, states) -> list[tuple]:
     return events
 
 
-def _level_events(states, until: date) -> list[tuple]:
-    """The days a mentee's level changes on a competency that is or was ever core in the
-    mentee's sector, as dated events ``(day, key, "level", mentee, competency, level)``.
-
-    Found in SQL, so only the changes travel (a few per mentee, not every assessment):
-    validated assessments and approved plan baselines form one stream per mentee and
-    competency, in the order of scbi.competencies.levels (by day; on a day, baselines before
-    assessments; then by decision time and id). A baseline after the first assessment
-    never counts (an assessment outranks any baseline); of the rest, a row is kept when
-    its level differs from the one before.
-    """
-    ever = (
+def _ever_core(states):
+    """The (competency, sector) pairs whose competency is or was ever core in the sector."""
+    return (
         select(CoreChange.competency_id, CoreChange.sector_id)
         .where(CoreChange.core.is_(True), CoreChange.sector_id.in_(states))
         .distinct()
         .subquery()
     )
-    assessed = (
-        select(
-            Assessment.assessed_on.label("day"),
-            literal(1).label("kind"),
-            cast(null(), UTCDateTime).label("at"),
-            Assessment.id.label("ident"),
-            Assessment.mentee_id.label("mentee_id"),
-            Assessment.competency_id.label("competency_id"),
-            Assessment.level.label("level"),
-        )
-        .join(Mentee, Mentee.id == Assessment.mentee_id)
+
+
+def _kept_changes(states, *columns):
+    """``columns`` of the kept level changes of the sectors' mentees on the competencies
+    ever core in their sector."""
+    ever = _ever_core(states)
+    return (
+        select(*columns)
+        .select_from(LevelChange)
+        .join(Mentee, Mentee.id == LevelChange.mentee_id)
         .join(
             ever,
-            (ever.c.competency_id == Assessment.competency_id)
+            (ever.c.competency_id == LevelChange.competency_id)
             & (ever.c.sector_id == Mentee.sector_id),
         )
-        .where(
-            Assessment.assessed_on <= until,
-            Assessment.assessor_role != AssessorRole.SELF,
-        )
     )
-    baselines = (
+
+
+def _levels_on(states, day: date) -> dict[tuple[int, int], int]:
+    """``{(mentee, competency): level}`` on ``day``, for each mentee of the sectors and
+    each competency ever core in their sector (a probe a pair, nothing sorted)."""
+    ever = _ever_core(states)
+    pairs = (
         select(
-            utc_day(TransferPlan.decided_at).label("day"),
-            literal(0).label("kind"),
-            TransferPlan.decided_at.label("at"),
-            TransferPlan.id.label("ident"),
-            Pairing.mentee_id.label("mentee_id"),
-            PlanItem.competency_id.label("competency_id"),
-            PlanItem.baseline_level.label("level"),
+            Mentee.id.label("mentee_id"),
+            ever.c.competency_id,
+            level_on(Mentee.id, ever.c.competency_id, day).label("level"),
         )
-        .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
-        .join(Pairing, Pairing.id == TransferPlan.pairing_id)
-        .join(Mentee, Mentee.id == Pairing.mentee_id)
-        .join(
-            ever,
-            (ever.c.competency_id == PlanItem.competency_id)
-            & (ever.c.sector_id == Mentee.sector_id),
-        )
-        .where(approved_by(until))
+        .join(ever, ever.c.sector_id == Mentee.sector_id)
+        .subquery()
     )
-    stream = union_all(assessed, baselines).subquery()
-    pair = (stream.c.mentee_id, stream.c.competency_id)
-    order = (stream.c.day, stream.c.kind, stream.c.at, stream.c.ident)
-    seen = (
-        select(
-            stream,
-            func.sum(stream.c.kind)
-            .over(partition_by=pair, order_by=order, rows=(None, 0))
-            .label("assessed_before"),
-        )
-    ).subquery()
-    counted = (
-        select(
-            seen.c.day,
-            seen.c.kind,
-            seen.c.at,
-            seen.c.ident,
-            seen.c.mentee_id,
-            seen.c.competency_id,
-            cast(seen.c.level, Integer).label("level"),
-        ).where(or_(seen.c.kind == 1, seen.c.assessed_before == 0))
-    ).subquery()
-    flagged = select(
-        counted,
-        func.lag(counted.c.level, 1, 0)
-        .over(
-            partition_by=(counted.c.mentee_id, counted.c.competency_id),
-            order_by=(counted.c.day, counted.c.kind, counted.c.at, counted.c.ident),
-        )
-        .label("before"),
-    ).subquery()
-    # Core execution: tens of thousands of plain rows need no ORM result processing
+    rows = db.session.connection().execute(  # Core: plain integers, no ORM work
+        select(pairs).where(pairs.c.level.is_not(None))
+    )
+    return {(mentee, competency): level for mentee, competency, level in rows}
+
+
+def _level_events(states, after: date, until: date) -> list[tuple]:
+    """The level changes after ``after`` up to ``until`` as dated events ``(day, key,
+    "level", mentee, competency, level)``, in the rule's order (the database sorts them;
+    the key keeps that order among a day's changes)."""
+    change = LevelChange
     rows = db.session.connection().execute(
-        select(
-            flagged.c.day,
-            flagged.c.kind,
-            flagged.c.at,
-            flagged.c.ident,
-            flagged.c.mentee_id,
-            flagged.c.competency_id,
-            flagged.c.level,
-        ).where(flagged.c.level != flagged.c.before)
+        _kept_changes(states, change.day, change.mentee_id, change.competency_id, change.level)
+        .where(change.day > after, change.day <= until)
+        .order_by(change.day, change.kind, change.at, change.ident)
     )
     return [
-        (_as_date(day), (1, kind, at, ident), "level", mentee, competency, level)
-        for day, kind, at, ident, mentee, competency, level in rows
+        (_as_date(day), (1, n), "level", mentee, competency, level)
+        for n, (day, mentee, competency, level) in enumerate(rows)
     ]
 
 

@@ -13,8 +13,7 @@ acknowledged / disputed those that took that step in it (from their history).
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String, cast, func, literal_column, null, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Float, Integer, String, and_, cast, func, literal_column, null, or_, select
 
 from scbi.coaches.models import Coach
 from scbi.extensions import db
@@ -66,60 +65,73 @@ def log_figures(sector_ids, periods: list[Period]):
     None). One statement: the counts and the medians (window functions, the same on both
     databases) as one UNION ALL.
 
+    Submissions and acknowledgements are read from the logs' own times
+    (``first_submitted_at``, ``acknowledged_at``: scbi.transfer.services.derived), pairing by
+    pairing through their indexes, so a sector's figures read that sector's logs only;
+    disputes, which a log may take several times, from the history's "disputed" events.
+
     Returns ``(steps, medians)``, two lists in the order of ``periods``."""
-    parts = [_steps(sector_ids, periods), *_medians(sector_ids, periods)]
+    parts = [
+        _submitted(sector_ids, periods),
+        _disputed(sector_ids, periods),
+        *_acknowledged(sector_ids, periods),
+    ]
     steps = [{s: dict.fromkeys(LOG_STEPS, 0) for s in sector_ids} for _p in periods]
     medians: list[dict[int | None, float | None]] = [
         dict.fromkeys([*sector_ids, None]) for _p in periods
     ]
-    for index, sector_id, what, value in db.session.execute(parts[0].union_all(*parts[1:])):
+    rows = db.session.execute(parts[0].union_all(*parts[1:]))
+    for index, sector_id, what, value, acknowledged in rows:
         if index is None:
             continue
-        if what == MEDIAN:
-            medians[index][sector_id] = round(float(value), 1)
-        else:
+        if what != MEDIAN:
             steps[index][sector_id][what] = int(value)
+            continue
+        medians[index][sector_id] = round(float(value), 1)
+        if sector_id is not None:
+            steps[index][sector_id]["acknowledged"] = int(acknowledged)
+    if len(sector_ids) == 1:  # the programme-wide median of one sector is that sector's
+        for found in medians:
+            found[None] = found[sector_ids[0]]
     return steps, medians
 
 
-def _steps(sector_ids, periods: list[Period]):
-    """A log disputed and acknowledged in one period counts once in each; a correction
-    resubmitted is not a new submission."""
+def _counts(what: str, index, condition, counted=None, join_events: bool = False):
+    """``(period, sector_id, what, count, NULL)`` of the rows that meet ``condition``
+    (of the distinct values of ``counted``, if given)."""
+    rows = select(index.label("period"), Pairing.sector_id.label("sector_id"))
+    if counted is not None:
+        rows = rows.add_columns(counted.label("x"))
+    if join_events:
+        rows = rows.select_from(LogEvent).join(TransferLog, TransferLog.id == LogEvent.log_id)
+    rows = rows.join(Pairing, Pairing.id == TransferLog.pairing_id).where(condition).subquery()
+    return select(
+        rows.c.period,
+        rows.c.sector_id,
+        literal_column(f"'{what}'", String),
+        cast(func.count(func.distinct(rows.c.x)) if counted is not None else func.count(), Float),
+        cast(null(), Integer),
+    ).group_by(rows.c.period, rows.c.sector_id)
+
+
+def _submitted(sector_ids, periods: list[Period]):
+    """A correction resubmitted is not a new submission: the first one counts."""
+    index, spanned = instant_in(TransferLog.first_submitted_at, periods)
+    return _counts("submitted", index, and_(Pairing.sector_id.in_(sector_ids), spanned))
+
+
+def _disputed(sector_ids, periods: list[Period]):
+    """A log disputed and acknowledged in one period counts once in each."""
     index, spanned = instant_in(LogEvent.at, periods)
-    earlier = aliased(LogEvent)
-    resubmission = (
-        select(earlier.id)
-        .where(
-            earlier.log_id == LogEvent.log_id,
-            earlier.action == "submitted",
-            earlier.at < LogEvent.at,
-        )
-        .exists()
-    )
-    events = (
-        select(
-            index.label("period"),
-            Pairing.sector_id.label("sector_id"),
-            LogEvent.action.label("action"),
-            LogEvent.log_id.label("log_id"),
-        )
-        .join(TransferLog, TransferLog.id == LogEvent.log_id)
-        .join(Pairing, Pairing.id == TransferLog.pairing_id)
-        .where(
-            Pairing.sector_id.in_(sector_ids),
-            LogEvent.action.in_(LOG_STEPS),
-            spanned,
-            or_(LogEvent.action != "submitted", ~resubmission),
-        )
-        .subquery()
-    )
-    keys = (events.c.period, events.c.sector_id, events.c.action)
-    return select(*keys, cast(func.count(func.distinct(events.c.log_id)), Float)).group_by(*keys)
+    condition = and_(Pairing.sector_id.in_(sector_ids), LogEvent.action == "disputed", spanned)
+    return _counts("disputed", index, condition, LogEvent.log_id, join_events=True)
 
 
-def _medians(sector_ids, periods: list[Period]):
-    index, spanned = instant_in(TransferLog.responded_at, periods)
-    days = days_between(TransferLog.submitted_at, TransferLog.responded_at)
+def _acknowledged(sector_ids, periods: list[Period]):
+    """The median per sector (and over all sectors, when there are several), each with
+    the number of logs acknowledged."""
+    index, spanned = instant_in(TransferLog.acknowledged_at, periods)
+    days = days_between(TransferLog.submitted_at, TransferLog.acknowledged_at)
     acknowledged = (
         select(
             index.label("period"),
@@ -127,15 +139,11 @@ def _medians(sector_ids, periods: list[Period]):
             days.label("days"),
         )
         .join(Pairing, Pairing.id == TransferLog.pairing_id)
-        .where(
-            Pairing.sector_id.in_(sector_ids),
-            TransferLog.status.in_(COUNTED),
-            spanned,
-        )
-        .subquery()
+        .where(Pairing.sector_id.in_(sector_ids), spanned)
+        .cte("acknowledged")  # read once, ranked per sector and over all of them
     )
     parts = []
-    for by_sector in (True, False):
+    for by_sector in (True, False) if len(sector_ids) > 1 else (True,):
         partition = [acknowledged.c.period] + ([acknowledged.c.sector_id] if by_sector else [])
         ranked = select(
             acknowledged.c.period,
@@ -152,6 +160,7 @@ def _medians(sector_ids, periods: list[Period]):
                 ranked.c.sector_id,
                 literal_column(f"'{MEDIAN}'", String),
                 cast(func.avg(ranked.c.days), Float),
+                cast(func.max(ranked.c.total), Integer),
             )
             .where(
                 or_(

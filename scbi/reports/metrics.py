@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from scbi.competencies.levels import current_levels
 from scbi.mentees.models import MenteeStatus
 from scbi.programme.models import ResultStatus, Sector
 from scbi.reports import headline_queries, periods, queries
@@ -61,13 +60,12 @@ def sector_report(sector: Sector, period: Period) -> dict:
 
 
 def _plans_and_gains(sector: Sector, period: Period, as_of: date) -> dict:
-    items = queries.plan_items(sector.id, period, as_of)
-    levels = current_levels({i.mentee_id for i in items}, as_of, {i.competency_id for i in items})
     by_competency: dict[int, dict] = {}
     overdue = []
-    for item_id, mentee, competency, name, baseline, target, target_date, mentee_name in items:
-        found = levels.get((mentee, competency))
-        current = found.level if found else 0
+    for item in queries.plan_items(sector.id, period, as_of):
+        item_id, _mentee, competency, name, baseline, target, target_date, mentee_name, current = (
+            item
+        )
         row = by_competency.setdefault(
             competency,
             {

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
+from scbi.competencies.level_changes import level_on
 from scbi.competencies.levels import approved_by
 from scbi.extensions import db
 from scbi.mentees.models import Mentee, MenteeStatusChange
@@ -80,13 +81,28 @@ def mentee_statuses(sector_ids, until: date):
 def coach_follow_up(sector_id: int, period: Period, as_of: date):
     """Each coach of the sector whose contract overlaps the period, or who coached in the
     sector in it: name, last log date (any log that left draft, up to ``as_of``) and
-    counted hours in the period. One statement."""
-    last = (
-        select(Pairing.coach_id, func.max(TransferLog.activity_date).label("last_log"))
-        .join(Pairing, Pairing.id == TransferLog.pairing_id)
-        .where(TransferLog.status != "draft", TransferLog.activity_date <= as_of)
-        .group_by(Pairing.coach_id)
-        .subquery()
+    counted hours in the period. One statement.
+
+    The last log date is read for the coaches shown only, per pairing from the end of
+    ``ix_transfer_log_pairing_date`` (the newest log that left draft, one index probe a
+    pairing), never by grouping every coach's logs."""
+    pairing_last = (
+        select(TransferLog.activity_date)
+        .where(
+            TransferLog.pairing_id == Pairing.id,
+            TransferLog.status != "draft",
+            TransferLog.activity_date <= as_of,
+        )
+        .order_by(TransferLog.activity_date.desc())
+        .limit(1)
+        .correlate(Pairing)
+        .scalar_subquery()
+    )
+    last_log = (
+        select(func.max(pairing_last))
+        .where(Pairing.coach_id == Coach.id)
+        .correlate(Coach)
+        .scalar_subquery()
     )
     minutes = (
         select(Pairing.coach_id, func.sum(TransferLog.minutes).label("minutes"))
@@ -96,9 +112,8 @@ def coach_follow_up(sector_id: int, period: Period, as_of: date):
         .subquery()
     )
     return db.session.execute(
-        select(Coach.id, User.full_name, last.c.last_log, func.coalesce(minutes.c.minutes, 0))
+        select(Coach.id, User.full_name, last_log, func.coalesce(minutes.c.minutes, 0))
         .join(User, User.id == Coach.user_id)
-        .outerjoin(last, last.c.coach_id == Coach.id)
         .outerjoin(minutes, minutes.c.coach_id == Coach.id)
         .where(
             or_(
@@ -112,7 +127,8 @@ def coach_follow_up(sector_id: int, period: Period, as_of: date):
 
 def plan_items(sector_id: int, period: Period, as_of: date):
     """The items of the plan in force on ``as_of`` (the latest approved on or before that
-    day, superseded since or not) of each of the sector's pairings active in the period."""
+    day, superseded since or not) of each of the sector's pairings active in the period,
+    each with the mentee's current level on it that day (scbi.competencies.level_changes)."""
     ranked = (
         select(
             TransferPlan.id,
@@ -137,6 +153,7 @@ def plan_items(sector_id: int, period: Period, as_of: date):
             PlanItem.target_level,
             PlanItem.target_date,
             User.full_name,
+            func.coalesce(level_on(Pairing.mentee_id, PlanItem.competency_id, as_of), 0),
         )
         .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
         .join(Pairing, Pairing.id == TransferPlan.pairing_id)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Date, Float, String, and_, case, or_
+from sqlalchemy import Float, String, and_, case, or_
 
 from scbi.coaches.models import Coach
 from scbi.reports.periods import Period
@@ -24,10 +24,6 @@ days_between = portable(
     Float(),
     sqlite="(julianday({1}) - julianday({0}))",
     postgresql="(EXTRACT(EPOCH FROM {1} - {0}) / 86400.0)",
-)
-# The UTC calendar day of a timestamp column.
-utc_day = portable(
-    "utc_day", Date(), sqlite="date({0})", postgresql="CAST(timezone('UTC', {0}) AS DATE)"
 )
 
 

@@ -243,8 +243,13 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         CheckConstraint("minutes BETWEEN 15 AND 1440", name="minutes_range"),
         Index("ix_transfer_log_pairing_date", "pairing_id", "activity_date"),
         Index("ix_transfer_log_status_date", "status", "activity_date"),
-        Index("ix_transfer_log_responded_at", "responded_at"),
         Index("ix_transfer_log_date_id", "activity_date", "id"),
+        # the reports read a sector's logs pairing by pairing, like its counted logs, and
+        # the median's days from the index alone
+        Index("ix_transfer_log_pairing_first_submitted", "pairing_id", "first_submitted_at"),
+        Index(
+            "ix_transfer_log_pairing_acknowledged", "pairing_id", "acknowledged_at", "submitted_at"
+        ),
     )
 
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
@@ -257,8 +262,12 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     mentee_role: Mapped[MenteeRole] = mapped_column(EnumText(MenteeRole, 12))
     off_plan_reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[LogStatus] = mapped_column(EnumText(LogStatus, 16), default=LogStatus.DRAFT)
-    submitted_at: Mapped[datetime | None]
-    responded_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]  # the last submission
+    responded_at: Mapped[datetime | None]  # the mentee's last answer
+    # Derived from the history (scbi.transfer.services.derived keeps, checks and rebuilds
+    # them): the first "submitted" event and the "acknowledged" one, which never change.
+    first_submitted_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
     mentee_comment: Mapped[str] = mapped_column(Text, default="")
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     verified_at: Mapped[datetime | None]
@@ -297,11 +306,14 @@ class LogEvent(IdMixin, Base):
     """One step of a log's life, shown as its history (kept even when the log changes)."""
 
     __tablename__ = "log_event"
-    __table_args__ = (Index("ix_log_event_at_action", "at", "action"),)
-
-    log_id: Mapped[int] = mapped_column(
-        ForeignKey("transfer_log.id", ondelete="CASCADE"), index=True
+    __table_args__ = (
+        # a log's history, and its first submission or acknowledgement (index only)
+        Index("ix_log_event_log_action", "log_id", "action", "at"),
+        # a period's disputes (the reports)
+        Index("ix_log_event_action_at", "action", "at"),
     )
+
+    log_id: Mapped[int] = mapped_column(ForeignKey("transfer_log.id", ondelete="CASCADE"))
     action: Mapped[str] = mapped_column(String(24))
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime]

@@ -62,6 +62,10 @@ def log(pairing, day, kind, minutes, role, status, steps, submitted=None, respon
     db.session.flush()
     for action, when in steps:
         db.session.add(LogEvent(log_id=entry.id, action=action, at=at(when)))
+    # the times the log services keep beside the history (scbi.transfer.services.derived)
+    submitted_steps = [at(when) for action, when in steps if action == "submitted"]
+    entry.first_submitted_at = min(submitted_steps, default=None)
+    entry.acknowledged_at = next((at(w) for a, w in steps if a == "acknowledged"), None)
 
 
 def item(competency, target_date):

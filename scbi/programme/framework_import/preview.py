@@ -48,6 +48,8 @@ CITATIONS = {
     "log_competency": "logs",
     "core_change": "was_core",  # in the history of a sector's core set: past figures use it
 }
+# Tables derived from those above (scbi.competencies.level_changes): no reason of their own
+DERIVED = {"level_change"}
 
 
 @dataclass
@@ -304,7 +306,7 @@ def _citations(ids: list[int]) -> dict[int, list[str]]:
         return found
     competency = db.metadata.tables["competency"]
     for table in db.metadata.sorted_tables:
-        if table is competency:
+        if table is competency or table.name in DERIVED:
             continue
         for key in table.foreign_keys:
             if key.column is not competency.c.id:

@@ -8,6 +8,7 @@ LogEvent, with the content before each correction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -144,10 +145,15 @@ def _values(pairing: Pairing, data: dict) -> dict:
 
 
 def _event(
-    log: TransferLog, action: str, by: User, comment: str = "", snapshot: dict | None = None
+    log: TransferLog,
+    action: str,
+    by: User,
+    comment: str = "",
+    snapshot: dict | None = None,
+    at: datetime | None = None,
 ) -> None:
     log.events.append(
-        LogEvent(action=action, by_id=by.id, at=utcnow(), comment=comment, snapshot=snapshot)
+        LogEvent(action=action, by_id=by.id, at=at or utcnow(), comment=comment, snapshot=snapshot)
     )
 
 
@@ -236,6 +242,7 @@ def _transition(
     to: LogStatus,
     action: str,
     comment: str = "",
+    at: datetime | None = None,
 ) -> TransferLog:
     if version is not None:
         check_version(log, version)
@@ -245,7 +252,7 @@ def _transition(
         )
     before = log.status
     log.status = to
-    _event(log, action, by, comment)
+    _event(log, action, by, comment, at=at)
     db.session.flush()
     audit.record(
         f"log.{action}",
@@ -264,9 +271,18 @@ def submit_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
     _require_mentee_present(log.pairing)
     _require_open(log.pairing)
     _values(log.pairing, content(log))  # still valid today (e.g. the plan has changed)
-    log.submitted_at = utcnow()
+    now = utcnow()
+    log.submitted_at = now
+    if log.first_submitted_at is None:
+        log.first_submitted_at = now
     return _transition(
-        log, by, version, {LogStatus.DRAFT, LogStatus.DISPUTED}, LogStatus.SUBMITTED, "submitted"
+        log,
+        by,
+        version,
+        {LogStatus.DRAFT, LogStatus.DISPUTED},
+        LogStatus.SUBMITTED,
+        "submitted",
+        at=now,
     )
 
 
@@ -278,9 +294,17 @@ def acknowledge_log(log: TransferLog, *, by: User, version=None, comment: str = 
     errors = Errors()
     comment = errors.text("comment", comment, **LOG_RESPONSE["comment"].check())
     errors.raise_if_any()
-    log.mentee_comment, log.responded_at = comment, utcnow()
+    now = utcnow()
+    log.mentee_comment, log.responded_at, log.acknowledged_at = comment, now, now
     return _transition(
-        log, by, version, {LogStatus.SUBMITTED}, LogStatus.ACKNOWLEDGED, "acknowledged", comment
+        log,
+        by,
+        version,
+        {LogStatus.SUBMITTED},
+        LogStatus.ACKNOWLEDGED,
+        "acknowledged",
+        comment,
+        at=now,
     )
 
 
@@ -294,9 +318,10 @@ def dispute_log(log: TransferLog, *, by: User, version=None, comment: str = "") 
     if not comment:
         errors.fields["comment"] = [_("Say what is wrong so the coach can correct it.")]
     errors.raise_if_any()
-    log.mentee_comment, log.responded_at = comment, utcnow()
+    now = utcnow()
+    log.mentee_comment, log.responded_at = comment, now
     return _transition(
-        log, by, version, {LogStatus.SUBMITTED}, LogStatus.DISPUTED, "disputed", comment
+        log, by, version, {LogStatus.SUBMITTED}, LogStatus.DISPUTED, "disputed", comment, at=now
     )
 
 
