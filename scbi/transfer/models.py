@@ -241,9 +241,12 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         enum_check("activity_type", ActivityType),
         enum_check("mentee_role", MenteeRole),
         CheckConstraint("minutes BETWEEN 15 AND 1440", name="minutes_range"),
-        Index("ix_transfer_log_pairing_date", "pairing_id", "activity_date"),
+        # a pairing's logs by date, with what its progress sums (read from the index alone)
+        Index("ix_transfer_log_pairing_date", "pairing_id", "activity_date", "status", "minutes"),
         Index("ix_transfer_log_status_date", "status", "activity_date"),
         Index("ix_transfer_log_date_id", "activity_date", "id"),
+        # a coach's drafts and disputed logs, counted on their home page
+        Index("ix_transfer_log_author_status", "author_id", "status", "pairing_id"),
         # the reports read a sector's logs pairing by pairing, like its counted logs, and
         # the median's days from the index alone
         Index("ix_transfer_log_pairing_first_submitted", "pairing_id", "first_submitted_at"),
@@ -253,7 +256,7 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     )
 
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     activity_date: Mapped[date]
     activity_type: Mapped[ActivityType] = mapped_column(EnumText(ActivityType, 20))
     minutes: Mapped[int] = mapped_column(Integer)  # hours × 60: quarter hours, exactly
