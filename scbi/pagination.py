@@ -56,18 +56,34 @@ class NumberedPage:
     per_page: int
     total: int  # exact up to CAP
     capped: bool
+    next: str | None = None  # the cursor of the page after this one (keyed lists only)
 
 
-def numbered(query: Select, entity, order, *, default_per_page: int = 25, options=()):
+def numbered(
+    query: Select, entity, order, *, default_per_page: int = 25, options=(), day_column=None
+):
     """The ``?page=`` of ``query``'s rows of ``entity`` in ``order``: the page's ids read by
     key (no wide rows sorted), then its objects loaded with ``options``; the count stops at
-    :data:`CAP`. A deep page still skips its predecessors' keys: follow the web's cursors
-    for those."""
+    :data:`CAP`. A deep page still skips its predecessors' keys; a list ordered newest first
+    by (``day_column``, id) also answers ``?after=`` (the ``next`` cursor of the page
+    before), which reads only its own rows, however deep."""
     page, per_page = page_args(default_per_page)
     keys = query.with_only_columns(entity.id).order_by(None)
-    ids = list(
-        db.session.scalars(keys.order_by(*order).offset((page - 1) * per_page).limit(per_page))
-    )
+    if day_column is None:
+        ids = list(
+            db.session.scalars(keys.order_by(*order).offset((page - 1) * per_page).limit(per_page))
+        )
+        following = None
+    else:
+        keyed = query.with_only_columns(day_column, entity.id).order_by(*order)
+        after = _key(request.args.get("after"))
+        if after is not None:
+            keyed = keyed.where(tuple_(day_column, entity.id) < after)
+        else:
+            keyed = keyed.offset((page - 1) * per_page)
+        rows = _rows(keyed, per_page)
+        ids = [ident for _day, ident in rows[:per_page]]
+        following = cursor(*rows[per_page - 1]) if len(rows) > per_page else None
     loaded, counted = _load(entity, ids, options), _capped_count(keys)
     return NumberedPage(
         items=loaded,
@@ -75,6 +91,7 @@ def numbered(query: Select, entity, order, *, default_per_page: int = 25, option
         per_page=per_page,
         total=min(counted, CAP),
         capped=counted > CAP,
+        next=following,
     )
 
 

@@ -14,7 +14,7 @@ from scbi import pagination
 from scbi.extensions import db
 from scbi.transfer.models import ActivityType, LogStatus, MenteeRole, Pairing, TransferLog
 from tests import factories as f
-from tests.helpers import login
+from tests.helpers import api_token, bearer, login
 
 START = date(2024, 1, 1)
 
@@ -128,3 +128,58 @@ def test_a_cursor_that_means_nothing_shows_the_first_page(app):
     assert pagination._key("2026-01-02.5") == (date(2026, 1, 2), 5)
     assert pagination.cursor(date(2026, 1, 2), 5) == "2026-01-02.5"
     assert MultiDict({"after": "x"}).get("after") == "x"
+
+
+def test_my_logs_puts_what_waits_for_the_mentee_first_then_pages_the_rest_by_key(app, client):
+    world = f.world(app)  # pairing A has one log submitted to its mentee: "Load-flow study"
+    ids = add_logs(app, world.a.pairing_id, 12)
+    order = [f"{ids.index(i)}" for i in newest_first(app, ids)]
+    login(client, world.a.mentee_user)
+    first = client.get("/my/logs?per_page=5").text
+    waiting, history = first.split("Your other logs")
+    assert "Load-flow study" in waiting and 'name="acknowledge"' in waiting
+    assert "Load-flow study" not in history and 'name="acknowledge"' not in history
+    pages = walk(client, "/my/logs?per_page=5")
+    assert [n for page in pages for n in page] == order  # the rest, newest first, once each
+    later = client.get(
+        re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    )
+    assert "Waiting for your acknowledgement" not in later.text
+    assert "12 in all" in first
+    # the coach reads the same pairing's logs, the submitted one among them, by key
+    coach = app.test_client()
+    login(coach, world.a.coach_user)
+    mine = walk(coach, "/my/logs?per_page=5")
+    assert [n for page in mine for n in page] == order  # and, on its date, the submitted one
+    coach_first = coach.get("/my/logs").text
+    assert "Waiting for your acknowledgement" not in coach_first
+    assert "Load-flow study" in coach_first and "13 in all" in coach_first
+
+
+def test_the_api_pages_by_cursor_however_deep(app, client):
+    world = f.world(app)
+    ids = add_logs(app, world.a.pairing_id, 23)
+    headers = bearer(api_token(client, world.secretariat))
+    with app.app_context():
+        every = [
+            i
+            for i, _d in sorted(
+                db.session.execute(db.select(TransferLog.id, TransferLog.activity_date)).all(),
+                key=lambda r: (r[1], r[0]),
+                reverse=True,
+            )
+        ]
+    seen, path, pages = [], "/api/v1/logs?per_page=5", 0
+    while path:
+        answer = client.get(path, headers=headers).json
+        seen += [item["id"] for item in answer["items"]]
+        assert answer["total"] == len(every) and len(answer["items"]) <= 5
+        pages += 1
+        path = f"/api/v1/logs?per_page=5&after={answer['next']}" if "next" in answer else None
+    assert seen == every and pages == -(-len(every) // 5)
+    # the numbered pages agree with the cursors
+    second = client.get("/api/v1/logs?per_page=5&page=2", headers=headers).json
+    assert [item["id"] for item in second["items"]] == every[5:10]
+    assert len(ids) == 23
+    refused = client.get("/api/v1/logs?after=" + "9" * 41, headers=headers)
+    assert refused.status_code == 422 and "after" in refused.json["error"]["fields"]

@@ -1,4 +1,5 @@
-"""The API's list envelope: ``{"items", "page", "per_page", "total"}``."""
+"""The API's list envelope: ``{"items", "page", "per_page", "total"}``, and ``next`` (the
+cursor of the following page, or null) for the lists paged by key."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ def list_response(query: Select | NumberedPage, serialise: Callable, default_per
     """The envelope of ``query``'s page (or of a page already read, whose ``total`` stops
     at ``scbi.pagination.CAP``)."""
     page = query if isinstance(query, NumberedPage) else paginate(query, default_per_page)
-    return jsonify(
-        items=[serialise(item) for item in page.items],
-        page=page.page,
-        per_page=page.per_page,
-        total=page.total,
-    )
+    envelope = {
+        "items": [serialise(item) for item in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+    if isinstance(query, NumberedPage) and query.next is not None:
+        envelope["next"] = query.next
+    return jsonify(envelope)
 
 
 def int_arg(name: str) -> int | None:

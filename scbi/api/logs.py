@@ -141,12 +141,14 @@ def verify_log(log_id: int):
 @bp.get("/logs")
 @endpoint(
     "Logs the caller may see, newest first; `total` counts at most 10,000 (a list of more "
-    "says 10,000); `format=csv` streams them all as CSV",
+    "says 10,000); `after` (the `next` of a page) reads the page after it, however deep, "
+    "where `page` skips its predecessors; `format=csv` streams them all as CSV",
     tag="logs",
     response="Log",
     list_of=True,
     query=(
         ("format", F("string", enum=("json", "csv"), description="csv for a download")),
+        ("after", F("string", max_length=40, description="the `next` of the page before")),
         ("sector_id", "integer", ""),
         ("status", F("string", enum=LOG_STATUSES)),
         ("coach_id", "integer", ""),

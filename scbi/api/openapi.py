@@ -130,6 +130,11 @@ def _operation(rule, method: str, doc: Doc, roles) -> dict:
                     "page": {"type": "integer"},
                     "per_page": {"type": "integer"},
                     "total": {"type": "integer"},
+                    "next": {
+                        "type": "string",
+                        "description": "where a list is paged by key (the logs), the "
+                        "`after` of the following page; absent on the last",
+                    },
                 },
             }
         elif doc.array_of:

@@ -18,6 +18,7 @@ from scbi.transfer.queries.logs import (
     own_logs,
     pairing_logs,
     recent_logs,
+    waiting_logs,
 )
 from scbi.transfer.queries.pairings import (
     active_pairing_counts,
@@ -97,4 +98,5 @@ __all__ = [
     "result_choices",
     "scope_pairings",
     "visible_logs",
+    "waiting_logs",
 ]

@@ -70,32 +70,59 @@ def log_list(user: User, args) -> SeekPage:
 
 
 def api_log_list(user: User, args) -> NumberedPage:
-    """A page by number of ``filtered_logs``, with what the API's log summary shows; its
-    ``total`` stops at ``scbi.pagination.CAP``."""
+    """A page by number (or after a cursor) of ``filtered_logs``, with what the API's log
+    summary shows; its ``total`` stops at ``scbi.pagination.CAP``."""
     return numbered(
         filtered_logs(user, args).order_by(None),
         TransferLog,
         NEWEST_FIRST,
         default_per_page=50,
         options=(selectinload(TransferLog.competencies), selectinload(TransferLog.evidence)),
+        day_column=TransferLog.activity_date,
     )
 
 
-def own_logs(user: User, args) -> Select:
-    """The logs of the pairings ``user`` is in (as coach or mentee) that they may read,
-    in the ``status`` asked if any: those waiting for the mentee first, then newest first."""
+WAITING_SHOWN = 50  # the logs waiting for a mentee's answer, listed above their history
+
+
+def _own(user: User):
     own = (
         select(Pairing.id)
         .join(Mentee, Mentee.id == Pairing.mentee_id)
         .join(Coach, Coach.id == Pairing.coach_id)
         .where(or_(Mentee.user_id == user.id, Coach.user_id == user.id))
     )
-    query = visible_logs(user).where(TransferLog.pairing_id.in_(own))
+    return visible_logs(user).where(TransferLog.pairing_id.in_(own))
+
+
+def waiting_logs(user: User) -> list[TransferLog]:
+    """The logs sent to ``user`` as a mentee and not yet answered, newest first (at most
+    :data:`WAITING_SHOWN`), with their competencies."""
+    as_mentee = select(Pairing.id).join(Mentee, Mentee.id == Pairing.mentee_id)
+    query = (
+        visible_logs(user)
+        .where(
+            TransferLog.pairing_id.in_(as_mentee.where(Mentee.user_id == user.id)),
+            TransferLog.status == LogStatus.SUBMITTED,
+        )
+        .options(selectinload(TransferLog.competencies))
+        .order_by(*NEWEST_FIRST)
+        .limit(WAITING_SHOWN)
+    )
+    return list(db.session.scalars(query))
+
+
+def own_logs(user: User, args, leave_out=()) -> SeekPage:
+    """A page of the logs of the pairings ``user`` is in (as coach or mentee) that they
+    may read, in the ``status`` asked if any, newest first and paged by (activity date,
+    id) like the managers' list; ``leave_out`` the ids shown above it already."""
+    query = _own(user).order_by(None)
     if status := args.get("status", ""):
         query = query.where(TransferLog.status == status)
-    return query.options(selectinload(TransferLog.competencies)).order_by(
-        (TransferLog.status == LogStatus.SUBMITTED).desc(), *NEWEST_FIRST
-    )
+    if leave_out:
+        query = query.where(TransferLog.id.not_in(list(leave_out)))
+    with_competencies = (selectinload(TransferLog.competencies),)
+    return seek(query, TransferLog, TransferLog.activity_date, args, options=with_competencies)
 
 
 def pairing_logs(user: User, pairing: Pairing, status: str | None = None) -> Select:

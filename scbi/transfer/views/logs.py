@@ -14,7 +14,6 @@ from scbi.dates import today
 from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
 from scbi.forms import FORM_ERRORS, enum_choices, form_page
-from scbi.pagination import paginate
 from scbi.programme.queries import choices
 from scbi.transaction import commit, rollback
 from scbi.transfer import queries
@@ -230,12 +229,16 @@ def evidence_download(evidence_id: int):
 @role_required(Role.MENTEE, Role.COACH)
 def my_logs():
     """The mentee's logs to acknowledge first, then their history; a coach's own logs."""
-    page = paginate(queries.own_logs(current_user, request.args))
+    status = request.args.get("status", "")
+    waiting = [] if status else queries.waiting_logs(current_user)
+    page = queries.own_logs(current_user, request.args, leave_out={e.id for e in waiting})
+    first = not any(request.args.get(key) for key in ("after", "before", "last"))
     return render_template(
         "transfer/my_logs.html",
         page=page,
-        respondable={entry.id for entry in page.items if can_respond_to_log(current_user, entry)},
-        status=request.args.get("status", ""),
+        waiting=waiting if first else [],
+        respondable={entry.id for entry in waiting if can_respond_to_log(current_user, entry)},
+        status=status,
         form=ResponseForm(),
     )
 
