@@ -17,7 +17,7 @@ from tests.helpers import login, post_form
 def denials(app) -> list[AuditEvent]:
     with app.app_context():
         rows = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "access.denied")
+            select(AuditEvent).where(AuditEvent.action == "access.denied").order_by(AuditEvent.id)
         ).all()
         db.session.expunge_all()
         return rows
