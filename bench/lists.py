@@ -21,6 +21,7 @@ from scbi import create_app
 from scbi.auth.models import Role, User, UserRole
 from scbi.auth.tokens import new_token
 from scbi.extensions import db
+from scbi.pagination import cursor
 from scbi.transfer.models import TransferLog
 from scbi.transfer.queries.logs import NEWEST_FIRST, filtered_logs
 
@@ -34,6 +35,7 @@ PAGES = [
     "/logs?sample=1",
     "/api/v1/logs",
     "/api/v1/logs?page=2",
+    "/api/v1/logs?page=2000",
 ]
 
 
@@ -70,6 +72,13 @@ def main() -> None:
         explain = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
         rows = db.session.execute(text(explain + str(compiled)))
         plan = [" ".join(map(str, row)) for row in rows]
+        deep = db.session.execute(  # where ?page=2000 starts: the same page by its cursor
+            select(TransferLog.activity_date, TransferLog.id)
+            .order_by(*NEWEST_FIRST)
+            .offset(1999 * 50 - 1)
+            .limit(1)
+        ).one()
+        PAGES.append(f"/api/v1/logs?after={cursor(*deep)}")
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = session_key, True

@@ -181,7 +181,7 @@ def serving(database_url: str, workers: int) -> Iterator[str]:
     }
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
     command += ["--bind", f"fd://{fd}", "--log-level", "warning", "wsgi:app"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=[fd])  # noqa: S603
+    server = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=[fd])
     listener.close()
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
