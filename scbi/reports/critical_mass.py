@@ -6,7 +6,9 @@ or ``graduated`` and their current level (scbi.competencies.levels, the one impl
 on every core competency of S's frameworks is at least S's expert level — the core set
 and the expert level *in force on d* (scbi.programme.rules keeps them dated), so a later
 change never alters the figure of an earlier date. A sector without core competencies
-has no experts. Nothing is cached: every number comes from history.
+has no experts. Every number comes from history: the days levels change are read from
+the table kept from it in the same transaction as each assessment and plan decision
+(scbi.competencies.level_changes, checked against a recomputation by ``scbi derived``).
 """
 
 from __future__ import annotations
