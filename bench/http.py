@@ -55,7 +55,7 @@ def prepare(password: str) -> dict:
         pairing = db.session.scalar(
             select(Pairing)
             .join(TransferLog, TransferLog.pairing_id == Pairing.id)
-            .where(Pairing.status == PairingStatus.ACTIVE)
+            .where(Pairing.status == PairingStatus.ACTIVE, Pairing.planned_end_date > today())
             .group_by(Pairing.id)
             .order_by(func.count().desc())
             .limit(1)

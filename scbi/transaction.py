@@ -4,10 +4,15 @@ itself."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from scbi.extensions import db
+
+T = TypeVar("T")
 
 
 def commit() -> None:
@@ -16,6 +21,15 @@ def commit() -> None:
     Services only flush; the view, API handler or CLI command that called them commits
     here (or rolls back below), so those modules never hold the session themselves."""
     db.session.commit()
+
+
+def commit_with(answer: Callable[[], T]) -> T:
+    """Commit, answering with ``answer()`` read just before: from the objects the services
+    have flushed, in the transaction that wrote them. After a commit every loaded object
+    is expired, and an answer built then would read the whole record again."""
+    value = answer()
+    db.session.commit()
+    return value
 
 
 def commit_if_changed() -> None:

@@ -14,7 +14,7 @@ from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.downloads import send_download
 from scbi.errors import BadRequest
 from scbi.files import ALLOWED
-from scbi.transaction import commit
+from scbi.transaction import commit, commit_with
 from scbi.transfer import queries
 from scbi.transfer.models import LogStatus
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
@@ -57,8 +57,7 @@ def list_pairing_logs(pairing_id: int):
 def create_log(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
     log = logs.create_log(pairing, by=g.api_user, **json_body(LogIn))
-    commit()
-    return jsonify(log_json(log)), 201
+    return jsonify(commit_with(lambda: log_json(log))), 201
 
 
 @bp.get("/logs/<int:log_id>")
@@ -79,15 +78,13 @@ def get_log(log_id: int):
 def put_log(log_id: int):
     log = log_or_404(g.api_user, log_id)
     logs.update_log(log, by=g.api_user, **json_body(LogPut))
-    commit()
-    return jsonify(log_json(log))
+    return jsonify(commit_with(lambda: log_json(log)))
 
 
 def _log_action(log_id: int, action, schema=Transition):
     log = log_or_404(g.api_user, log_id)
     action(log, by=g.api_user, **json_body(schema))
-    commit()
-    return jsonify(log_json(log))
+    return jsonify(commit_with(lambda: log_json(log)))
 
 
 @bp.post("/logs/<int:log_id>/submit")

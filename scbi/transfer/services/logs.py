@@ -177,7 +177,13 @@ def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
     if pairing.status != PairingStatus.ACTIVE:
         raise InvalidTransition(_("Logs are written while the pairing is active."))
     values = _values(pairing, data)
-    log = TransferLog(pairing_id=pairing.id, author_id=by.id, status=LogStatus.DRAFT, **values)
+    log = TransferLog(
+        pairing_id=pairing.id,
+        author_id=by.id,
+        status=LogStatus.DRAFT,
+        evidence=[],  # a new log has none: known, never read back
+        **values,
+    )
     db.session.add(log)
     _event(log, "created", by)
     db.session.flush()
