@@ -50,6 +50,8 @@ class Assessment(IdMixin, TimestampMixin, VersionMixin, Base):
         enum_check("review_status", ReviewStatus),
         CheckConstraint("level BETWEEN 0 AND 4", name="level_on_scale"),
         Index("ix_assessment_mentee_competency_date", "mentee_id", "competency_id", "assessed_on"),
+        # the self-assessments waiting for a review (few, asked on every manager's home)
+        Index("ix_assessment_review_status", "review_status", "mentee_id"),
     )
     __unversioned__ = frozenset()
 

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach, CoachStatus
@@ -147,10 +148,14 @@ def manager_work(user: User) -> list[Need]:
             TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED
         )
     )
+    # a coach with a log (sent) in the last days in any of their pairings, probed pairing
+    # by pairing through ix_transfer_log_pairing_date
+    theirs = aliased(Pairing)
     recent = (
-        select(Pairing.coach_id)
-        .join(TransferLog, TransferLog.pairing_id == Pairing.id)
+        select(TransferLog.id)
+        .join(theirs, theirs.id == TransferLog.pairing_id)
         .where(
+            theirs.coach_id == Pairing.coach_id,
             TransferLog.status != LogStatus.DRAFT,
             TransferLog.activity_date >= today() - timedelta(days=SILENT_DAYS),
         )
@@ -161,7 +166,7 @@ def manager_work(user: User) -> list[Need]:
         .where(
             Pairing.id.in_(scope),
             Pairing.status == PairingStatus.ACTIVE,
-            Pairing.coach_id.not_in(recent),
+            ~recent.exists(),
         )
     )
     return [
