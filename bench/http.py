@@ -52,14 +52,15 @@ def prepare(password: str) -> dict:
     """The people and records the paths need, with a known password; their paths."""
     app = create_app()
     with app.app_context():
-        pairing = db.session.scalar(
-            select(Pairing)
+        pairing_id = db.session.scalar(
+            select(Pairing.id)
             .join(TransferLog, TransferLog.pairing_id == Pairing.id)
             .where(Pairing.status == PairingStatus.ACTIVE, Pairing.planned_end_date > today())
             .group_by(Pairing.id)
             .order_by(func.count().desc())
             .limit(1)
         )
+        pairing = db.session.get(Pairing, pairing_id)
         coach, mentee = pairing.coach.user, pairing.mentee.user
         secretariat = db.session.scalar(
             select(User).join(UserRole).where(UserRole.role == Role.SECRETARIAT).limit(1)

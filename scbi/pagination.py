@@ -84,7 +84,7 @@ def numbered(
         rows = _rows(keyed, per_page)
         ids = [ident for _day, ident in rows[:per_page]]
         following = cursor(*rows[per_page - 1]) if len(rows) > per_page else None
-    loaded, counted = _load(entity, ids, options), _capped_count(keys)
+    loaded, counted = load_in_order(entity, ids, options), _capped_count(keys)
     return NumberedPage(
         items=loaded,
         page=page,
@@ -135,7 +135,7 @@ def seek(query: Select, entity, day_column, args, *, default_per_page: int = 25,
         more_after, more_before = len(rows) > per_page, False
     rows = rows[:per_page]
     ids = [ident for _day, ident in rows]
-    loaded, counted = _load(entity, ids, options), _capped_count(keys)
+    loaded, counted = load_in_order(entity, ids, options), _capped_count(keys)
     return SeekPage(
         items=loaded,
         per_page=per_page,
@@ -175,7 +175,7 @@ def sample(query: Select, entity, args, *, default_per_page: int = 25, options=(
     if len(ids) < per_page:  # a small list, or an unlucky draw: shuffle in SQL
         ids = list(db.session.scalars(keys.order_by(func.random()).limit(per_page)))
     return SeekPage(
-        items=_load(entity, ids, options),
+        items=load_in_order(entity, ids, options),
         per_page=per_page,
         total=min(counted, CAP),
         capped=counted > CAP,
@@ -184,7 +184,7 @@ def sample(query: Select, entity, args, *, default_per_page: int = 25, options=(
     )
 
 
-def _load(entity, ids: list[int], options) -> list:
+def load_in_order(entity, ids: list[int], options) -> list:
     """The ``entity`` objects of ``ids``, in that order, loaded with ``options``."""
     found = db.session.scalars(select(entity).where(entity.id.in_(ids)).options(*options))
     by_id = {obj.id: obj for obj in found}

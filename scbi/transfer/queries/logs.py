@@ -10,12 +10,12 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from scbi.auth.models import User
+from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
-from scbi.pagination import NumberedPage, SeekPage, numbered, sample, seek
+from scbi.pagination import NumberedPage, SeekPage, load_in_order, numbered, sample, seek
 from scbi.programme.models import Competency
 
 # The rules of logs decide which competencies a log may name (the plan's, or those the
@@ -86,11 +86,13 @@ WAITING_SHOWN = 50  # the logs waiting for a mentee's answer, listed above their
 
 
 def _own(user: User):
-    own = (
-        select(Pairing.id)
-        .join(Mentee, Mentee.id == Pairing.mentee_id)
-        .join(Coach, Coach.id == Pairing.coach_id)
-        .where(or_(Mentee.user_id == user.id, Coach.user_id == user.id))
+    """The logs of the pairings ``user`` is in as coach or mentee (each side found through
+    its own index, not by joining every pairing to its people)."""
+    own = select(Pairing.id).where(
+        or_(
+            Pairing.coach_id.in_(select(Coach.id).where(Coach.user_id == user.id)),
+            Pairing.mentee_id.in_(select(Mentee.id).where(Mentee.user_id == user.id)),
+        )
     )
     return visible_logs(user).where(TransferLog.pairing_id.in_(own))
 
@@ -98,18 +100,21 @@ def _own(user: User):
 def waiting_logs(user: User) -> list[TransferLog]:
     """The logs sent to ``user`` as a mentee and not yet answered, newest first (at most
     :data:`WAITING_SHOWN`), with their competencies."""
+    if not user.has_role(Role.MENTEE):
+        return []
     as_mentee = select(Pairing.id).join(Mentee, Mentee.id == Pairing.mentee_id)
-    query = (
+    keys = (  # the keys first, through the pairings' index; then the few logs themselves
         visible_logs(user)
+        .with_only_columns(TransferLog.id)
         .where(
             TransferLog.pairing_id.in_(as_mentee.where(Mentee.user_id == user.id)),
             TransferLog.status == LogStatus.SUBMITTED,
         )
-        .options(selectinload(TransferLog.competencies))
         .order_by(*NEWEST_FIRST)
         .limit(WAITING_SHOWN)
     )
-    return list(db.session.scalars(query))
+    ids = list(db.session.scalars(keys))
+    return load_in_order(TransferLog, ids, (selectinload(TransferLog.competencies),))
 
 
 def own_logs(user: User, args, leave_out=()) -> SeekPage:
