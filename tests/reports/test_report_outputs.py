@@ -265,3 +265,34 @@ def test_the_sectors_assessments_download_as_csv(app, client, built):  # noqa: F
     response.close()
     # m1's two and m4's two; m3's are from September, before the quarter
     assert len(lines) == 1 + 4
+
+
+def test_the_page_and_pdf_show_the_longest_overdue_items_and_the_workbook_all(
+    app,
+    client,
+    built,  # noqa: F811
+):
+    """Issue 13: at national scale a sector has thousands of overdue items; the page and
+    the PDF list the 50 longest overdue and say how many more the workbook holds."""
+    world = f.world(app)
+    token = api_token(client, world.secretariat)
+    report = client.get(
+        f"/api/v1/reports/sectors/{built['sector_id']}?{QUERY}", headers=bearer(token)
+    ).json
+    item = {
+        "plan_item_id": 1,
+        "current_level": 1,
+        "target_level": 3,
+        "target_date": "2025-01-01",
+        "competency": "Grid planning",
+    }
+    report["plans"]["overdue"] = [
+        {**item, "mentee": f"Mentee {n:02d}", "days_overdue": 500 - n} for n in range(60)
+    ]
+    with app.test_request_context():
+        html = exports.sector_html(report)
+        book = load_workbook(BytesIO(exports.sector_xlsx(report)))
+    assert "Mentee 49" in html and "Mentee 50" not in html
+    assert "10 more overdue items, with every other one, are in the Excel workbook." in html
+    listed = [row for sheet_ in book.worksheets if "verdue" in sheet_.title for row in sheet_]
+    assert len(listed) == 61  # the header and all 60
