@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 from scbi.competencies.models import Assessment, AssessorRole, LevelChange
 from scbi.database import UTCDateTime
 from scbi.extensions import db
+from scbi.mentees.models import Mentee
 from scbi.sql import utc_day
 from scbi.transfer.models import Pairing, PlanItem, PlanStatus, TransferPlan
 
@@ -128,8 +129,16 @@ def level_on(mentee_id, competency_id, day):
 
 
 def refresh(connection, pairs) -> None:
-    """Compute the changes of ``pairs`` again from their history."""
+    """Compute the changes of ``pairs`` again from their history. On PostgreSQL the
+    mentees' rows are locked first, so two transactions writing levels of one mentee at
+    once compute in turn, the second seeing the first's assessment (SQLite has one writer
+    at a time anyway)."""
     pairs = sorted(set(pairs))
+    if connection.dialect.name == "postgresql":
+        mentees = sorted({mentee for mentee, _competency in pairs})
+        connection.execute(
+            select(Mentee.id).where(Mentee.id.in_(mentees)).order_by(Mentee.id).with_for_update()
+        )
     for start in range(0, len(pairs), 500):
         chunk = pairs[start : start + 500]
         key = tuple_(LevelChange.mentee_id, LevelChange.competency_id)
