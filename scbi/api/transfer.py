@@ -27,7 +27,7 @@ from scbi.transfer.models import (
     TransferPlan,
 )
 from scbi.transfer.queries import pairing_or_404, plan_or_404
-from scbi.transfer.services import plans
+from scbi.transfer.services import logs, plans
 
 ACTIVITIES = tuple(a.value for a in ActivityType)
 ROLES = tuple(r.value for r in MenteeRole)
@@ -212,14 +212,7 @@ def log_json(log: TransferLog, *, full: bool = True) -> dict:
     body = {
         "id": log.id,
         "pairing_id": log.pairing_id,
-        "activity_date": log.activity_date.isoformat(),
-        "activity_type": log.activity_type,
-        "hours": log.hours,
-        "title": log.title,
-        "description": log.description,
-        "mentee_role": log.mentee_role,
-        "competency_ids": [c.id for c in log.competencies],
-        "off_plan_reason": log.off_plan_reason,
+        **logs.content(log),  # what the coach wrote, as the audit trail records it
         "status": log.status,
         "mentee_comment": log.mentee_comment,
         "submitted_at": _iso(log.submitted_at),

@@ -13,7 +13,7 @@ acknowledged / disputed those that took that step in it (from their history).
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String, and_, cast, func, literal_column, null, or_, select
+from sqlalchemy import Float, Integer, String, cast, func, literal_column, null, or_, select
 
 from scbi.coaches.models import Coach
 from scbi.extensions import db
@@ -96,35 +96,47 @@ def log_figures(sector_ids, periods: list[Period]):
     return steps, medians
 
 
-def _counts(what: str, index, condition, counted=None, join_events: bool = False):
-    """``(period, sector_id, what, count, NULL)`` of the rows that meet ``condition``
-    (of the distinct values of ``counted``, if given)."""
-    rows = select(index.label("period"), Pairing.sector_id.label("sector_id"))
-    if counted is not None:
-        rows = rows.add_columns(counted.label("x"))
-    if join_events:
-        rows = rows.select_from(LogEvent).join(TransferLog, TransferLog.id == LogEvent.log_id)
-    rows = rows.join(Pairing, Pairing.id == TransferLog.pairing_id).where(condition).subquery()
+def _grouped(what: str, rows, count):
+    """``(period, sector_id, what, count, NULL)`` per period and sector of ``rows`` (a
+    subquery with ``period`` and ``sector_id`` columns)."""
     return select(
         rows.c.period,
         rows.c.sector_id,
         literal_column(f"'{what}'", String),
-        cast(func.count(func.distinct(rows.c.x)) if counted is not None else func.count(), Float),
+        cast(count, Float),
         cast(null(), Integer),
     ).group_by(rows.c.period, rows.c.sector_id)
 
 
 def _submitted(sector_ids, periods: list[Period]):
-    """A correction resubmitted is not a new submission: the first one counts."""
+    """A correction resubmitted is not a new submission: the first one counts (one row
+    a log)."""
     index, spanned = instant_in(TransferLog.first_submitted_at, periods)
-    return _counts("submitted", index, and_(Pairing.sector_id.in_(sector_ids), spanned))
+    rows = (
+        select(index.label("period"), Pairing.sector_id.label("sector_id"))
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(Pairing.sector_id.in_(sector_ids), spanned)
+        .subquery()
+    )
+    return _grouped("submitted", rows, func.count())
 
 
 def _disputed(sector_ids, periods: list[Period]):
-    """A log disputed and acknowledged in one period counts once in each."""
+    """A log disputed and acknowledged in one period counts once in each; disputed twice
+    in one period, once."""
     index, spanned = instant_in(LogEvent.at, periods)
-    condition = and_(Pairing.sector_id.in_(sector_ids), LogEvent.action == "disputed", spanned)
-    return _counts("disputed", index, condition, LogEvent.log_id, join_events=True)
+    rows = (
+        select(
+            index.label("period"),
+            Pairing.sector_id.label("sector_id"),
+            LogEvent.log_id.label("log_id"),
+        )
+        .join(TransferLog, TransferLog.id == LogEvent.log_id)
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .where(Pairing.sector_id.in_(sector_ids), LogEvent.action == "disputed", spanned)
+        .subquery()
+    )
+    return _grouped("disputed", rows, func.count(func.distinct(rows.c.log_id)))
 
 
 def _acknowledged(sector_ids, periods: list[Period]):
