@@ -158,10 +158,9 @@ def rebuild() -> int:
 
 def drift() -> int:
     """Rows that differ between the table and a recomputation of everything (0 when kept)."""
-    kept = select(*(getattr(LevelChange, name) for name in COLUMNS))
-    computed = changes()
+    kept, computed = select(*(getattr(LevelChange, name) for name in COLUMNS)), changes()
     missing = except_(computed, kept).subquery()
-    extra = except_(kept, changes()).subquery()
+    extra = except_(kept, computed).subquery()
     return db.session.scalar(select(func.count()).select_from(missing)) + db.session.scalar(
         select(func.count()).select_from(extra)
     )
@@ -170,19 +169,29 @@ def drift() -> int:
 # --- kept in the same transaction ----------------------------------------------------------
 
 
+# What a level depends on: a change to anything else of these rows (a review picked up,
+# a draft item's target) leaves the levels as they were.
+_LEVEL_FIELDS = {
+    Assessment: ("mentee_id", "competency_id", "level", "assessed_on", "assessor_role"),
+    PlanItem: ("plan_id", "competency_id", "baseline_level"),
+    TransferPlan: ("status", "decided_at"),
+}
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_level_changes(session, _context) -> None:
     """After a flush (whose lists still show what it wrote): the pairs of the assessments
     written and of the approved plans whose decision or items changed, computed again."""
     pairs: set[tuple[int, int]] = set()
     plans: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    added_or_deleted = {*session.new, *session.deleted}
+    for obj in (*added_or_deleted, *session.dirty):
+        if type(obj) not in _LEVEL_FIELDS or not (obj in added_or_deleted or _read(obj)):
+            continue
         if isinstance(obj, Assessment):
             pairs.add((obj.mentee_id, obj.competency_id))
-        elif isinstance(obj, PlanItem):
-            plans.add(obj.plan_id)
-        elif isinstance(obj, TransferPlan) and _decision_changed(obj):
-            plans.add(obj.id)
+        else:
+            plans.add(obj.plan_id if isinstance(obj, PlanItem) else obj.id)
     if not (pairs or plans):
         return
     connection = session.connection()
@@ -199,8 +208,7 @@ def _keep_level_changes(session, _context) -> None:
         refresh(connection, pairs)
 
 
-def _decision_changed(plan: TransferPlan) -> bool:
-    state = inspect(plan)
-    if state.pending or state.deleted:
-        return True
-    return any(state.attrs[name].history.has_changes() for name in ("status", "decided_at"))
+def _read(obj) -> bool:
+    """Whether a changed row had a field that levels read changed."""
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in _LEVEL_FIELDS[type(obj)])

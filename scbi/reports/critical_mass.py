@@ -164,22 +164,6 @@ def _ever_core(states):
     )
 
 
-def _kept_changes(states, *columns):
-    """``columns`` of the kept level changes of the sectors' mentees on the competencies
-    ever core in their sector."""
-    ever = _ever_core(states)
-    return (
-        select(*columns)
-        .select_from(LevelChange)
-        .join(Mentee, Mentee.id == LevelChange.mentee_id)
-        .join(
-            ever,
-            (ever.c.competency_id == LevelChange.competency_id)
-            & (ever.c.sector_id == Mentee.sector_id),
-        )
-    )
-
-
 def _levels_on(states, day: date) -> dict[tuple[int, int], int]:
     """``{(mentee, competency): level}`` on ``day``, for each mentee of the sectors and
     each competency ever core in their sector (a probe a pair, nothing sorted)."""
@@ -203,9 +187,14 @@ def _level_events(states, after: date, until: date) -> list[tuple]:
     """The level changes after ``after`` up to ``until`` as dated events ``(day, key,
     "level", mentee, competency, level)``, in the rule's order (the database sorts them;
     the key keeps that order among a day's changes)."""
-    change = LevelChange
+    change, ever = LevelChange, _ever_core(states)
     rows = db.session.connection().execute(
-        _kept_changes(states, change.day, change.mentee_id, change.competency_id, change.level)
+        select(change.day, change.mentee_id, change.competency_id, change.level)
+        .join(Mentee, Mentee.id == change.mentee_id)
+        .join(
+            ever,
+            (ever.c.competency_id == change.competency_id) & (ever.c.sector_id == Mentee.sector_id),
+        )
         .where(change.day > after, change.day <= until)
         .order_by(change.day, change.kind, change.at, change.ident)
     )

@@ -13,10 +13,12 @@ from sqlalchemy import delete, select, update
 from scbi.auth.models import User
 from scbi.competencies import level_changes
 from scbi.competencies.levels import current_level
-from scbi.competencies.models import LevelChange
+from scbi.competencies.models import Assessment, LevelChange
+from scbi.competencies.services import pick_up_review
 from scbi.extensions import db
 from scbi.transfer.services import plans as transfer_plans
 from tests import factories as f
+from tests.helpers import QueryCounter
 
 
 def kept(mentee_id, competency_id) -> list[tuple]:
@@ -120,3 +122,17 @@ def test_the_last_change_up_to_any_day_is_the_current_level(app, assessments, pl
             replayed = next((lv for d, _k, lv in reversed(changes) if d <= on), 0)
             assert replayed == current_level(mentee.id, c1.id, on).level, on
         assert level_changes.drift() == 0
+
+
+def test_a_write_levels_do_not_read_leaves_them_alone(app):
+    """A review picked up changes a self-assessment's state, not a level: no level
+    change is computed again (nor is one after a draft plan's target moves)."""
+    world = f.world(app)  # mentee A asked for a review of a self-assessment
+    with app.app_context():
+        own = db.session.get(Assessment, world.assessment_id)
+        coach = db.session.get(User, world.a.coach_user.id)
+        with QueryCounter(app) as counter:
+            pick_up_review(own, by=coach)
+            db.session.commit()
+        assert own.review_status == "in_review"
+        assert not [s for s in counter.statements if "level_change" in s]
