@@ -183,3 +183,14 @@ def test_the_api_pages_by_cursor_however_deep(app, client):
     assert len(ids) == 23
     refused = client.get("/api/v1/logs?after=" + "9" * 41, headers=headers)
     assert refused.status_code == 422 and "after" in refused.json["error"]["fields"]
+
+
+def test_the_logs_waiting_for_the_mentee_can_be_answered_from_the_filtered_list(app, client):
+    """The home page's "1 log waits for your acknowledgement" opens My logs filtered to
+    the submitted ones: each still carries its Acknowledge button."""
+    world = f.world(app)
+    login(client, world.a.mentee_user)
+    home = client.get("/").text
+    assert "/my/logs?status=submitted" in home
+    waiting = client.get("/my/logs?status=submitted").text
+    assert "Load-flow study" in waiting and 'name="acknowledge"' in waiting

@@ -120,17 +120,22 @@ def waiting_logs(user: User) -> list[TransferLog]:
     return load_in_order(TransferLog, ids, (selectinload(TransferLog.competencies),))
 
 
-def own_logs(user: User, args, leave_out=()) -> SeekPage:
-    """A page of the logs of the pairings ``user`` is in (as coach or mentee) that they
-    may read, in the ``status`` asked if any, newest first and paged by (activity date,
-    id) like the managers' list; ``leave_out`` the ids shown above it already."""
+def own_logs(user: User, args) -> tuple[list[TransferLog], SeekPage]:
+    """ "My logs": on the first page of the whole list, the logs waiting for ``user``'s
+    answer as a mentee; and a page of the other logs of the pairings they are in (as coach
+    or mentee) that they may read — in the ``status`` asked, if any, then waiting ones
+    included — newest first and paged by (activity date, id) like the managers' list."""
+    status = args.get("status", "")
+    first = not any(args.get(key) for key in ("after", "before", "last"))
+    waiting = waiting_logs(user) if not status else []
     query = _own(user).order_by(None)
-    if status := args.get("status", ""):
+    if status:
         query = query.where(TransferLog.status == status)
-    if leave_out:
-        query = query.where(TransferLog.id.not_in(list(leave_out)))
+    if waiting:  # shown above the list, not again in it, on every page alike
+        query = query.where(TransferLog.id.not_in([log.id for log in waiting]))
     with_competencies = (selectinload(TransferLog.competencies),)
-    return seek(query, TransferLog, TransferLog.activity_date, args, options=with_competencies)
+    page = seek(query, TransferLog, TransferLog.activity_date, args, options=with_competencies)
+    return (waiting if first else []), page
 
 
 def pairing_logs(user: User, pairing: Pairing, status: str | None = None) -> Select:

@@ -229,16 +229,14 @@ def evidence_download(evidence_id: int):
 @role_required(Role.MENTEE, Role.COACH)
 def my_logs():
     """The mentee's logs to acknowledge first, then their history; a coach's own logs."""
-    status = request.args.get("status", "")
-    waiting = [] if status else queries.waiting_logs(current_user)
-    page = queries.own_logs(current_user, request.args, leave_out={e.id for e in waiting})
-    first = not any(request.args.get(key) for key in ("after", "before", "last"))
+    waiting, page = queries.own_logs(current_user, request.args)
     return render_template(
         "transfer/my_logs.html",
         page=page,
-        waiting=waiting if first else [],
-        respondable={entry.id for entry in waiting if can_respond_to_log(current_user, entry)},
-        status=status,
+        waiting=waiting,
+        respondable={
+            entry.id for entry in (*waiting, *page.items) if can_respond_to_log(current_user, entry)
+        },
         form=ResponseForm(),
     )
 
