@@ -17,13 +17,12 @@ from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.pagination import NumberedPage, SeekPage, load_in_order, numbered, sample, seek
 from scbi.programme.models import Competency
-from scbi.sql import not_driving
 
 # The rules of logs decide which competencies a log may name (the plan's, or those the
 # pairing may plan): the quick log offers exactly those.
 from scbi.transfer.models import Evidence, LogStatus, Pairing, TransferLog
 from scbi.transfer.queries.plans import allowed_competencies, plan_competency_ids
-from scbi.transfer.queries.scope import visible_logs
+from scbi.transfer.queries.scope import in_pairings, visible_logs
 
 NEWEST_FIRST = (TransferLog.activity_date.desc(), TransferLog.id.desc())
 
@@ -32,10 +31,7 @@ def filtered_logs(user: User, args) -> Select:
     """``visible_logs`` narrowed by the list filters of API.md (422 on a bad value)."""
     query = visible_logs(user)
     fields: dict[str, list[str]] = {}
-    # A sector holds a good share of the logs: its list walks the date index and keeps the
-    # sector's (scbi.sql.not_driving); a coach's, a mentee's or a pairing's few are read
-    # through their pairings.
-    for name, column, dense in (
+    for name, column, sector_wide in (
         ("sector_id", Pairing.sector_id, True),
         ("coach_id", Pairing.coach_id, False),
         ("mentee_id", Pairing.mentee_id, False),
@@ -46,8 +42,10 @@ def filtered_logs(user: User, args) -> Select:
             if not raw.isdecimal():
                 fields[name] = [_("Must be a whole number.")]
                 continue
-            key = not_driving(TransferLog.pairing_id) if dense else TransferLog.pairing_id
-            query = query.where(key.in_(select(Pairing.id).where(column == int(raw))))
+            pairings = select(Pairing.id).where(column == int(raw))
+            query = query.where(
+                in_pairings(TransferLog.pairing_id, pairings, sector_wide=sector_wide)
+            )
     if status := args.get("status"):
         query = query.where(TransferLog.status == status)
     for name, op in (("from", "__ge__"), ("to", "__le__")):

@@ -34,18 +34,22 @@ def scope_pairings(query: Select, user: User) -> Select:
     return query.where(or_(*conditions) if conditions else false())
 
 
+def in_pairings(column, pairings: Select, *, sector_wide: bool):
+    """``column`` (a pairing id) names one of ``pairings``. A sector's pairings hold a good
+    share of all logs: a list then walks its own order's index and keeps the rows in the
+    set (``not_driving``), rather than reading and sorting every log of those pairings to
+    show 25; a person's few pairings drive the read."""
+    return (not_driving(column) if sector_wide else column).in_(pairings)
+
+
 def _in_scope(column, user: User):
     """``column`` (a pairing id) names a pairing ``user`` may see (anything, for those who
     see every pairing: no IN over all of them, which would steer the planner off the
-    index the lists page by). A sector's scope holds a good share of all pairings: the
-    lists walk their own order's index and keep what is in scope, rather than reading
-    every log of the scope's pairings to sort them (``not_driving``)."""
+    index the lists page by)."""
     ids = managed_sector_ids(user)
     if ids is None:
         return true()
-    if ids:
-        column = not_driving(column)
-    return column.in_(scope_pairings(select(Pairing.id), user))
+    return in_pairings(column, scope_pairings(select(Pairing.id), user), sector_wide=bool(ids))
 
 
 @mentee_queries.visibility.answer
