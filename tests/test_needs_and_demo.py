@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 
 from scbi.coaches.models import Coach
+from scbi.dates import today
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.programme.models import CompetencyFramework, PriorityResult, Sector
 from scbi.transfer.models import Pairing
+from scbi.transfer.queries import coach_activity, is_silent
+from scbi.transfer.services import logs
 from tests import factories as f
 from tests.helpers import csrf_token, login
 
@@ -101,3 +105,40 @@ def test_each_role_sees_its_transfer_queue(app, client):
     client3 = app.test_client()
     login(client3, world.b.coach_user)
     assert "1 mentee without a transfer plan" in client3.get("/").text
+
+
+def test_a_coach_is_silent_by_one_rule_on_the_follow_up_page_and_the_home_page(app, client):
+    """The newest log sent, per coach: A's is from 2025 (silent), B sends one today (not
+    silent); a draft A writes today counts for nobody."""
+    world = f.world(app)
+    with app.app_context():
+        pairing_b = db.session.get(Pairing, world.b.pairing_id)
+        coach_b = pairing_b.coach.user
+        plan = f.approved_plan(pairing_b, f.competencies(world.b.sector_id, 1))
+        values = {"activity_date": today(), "activity_type": "on_the_job", "hours": 1}
+        values["mentee_role"] = "led"
+        sent = logs.create_log(
+            pairing_b,
+            by=coach_b,
+            title="Sent",
+            competency_ids=[plan.items[0].competency_id],
+            **values,
+        )
+        logs.submit_log(sent, by=coach_b)
+        pairing_a = db.session.get(Pairing, world.a.pairing_id)
+        logs.create_log(
+            pairing_a,
+            by=pairing_a.coach.user,
+            title="Draft",
+            competency_ids=[world.competency_id],
+            **values,
+        )
+        db.session.commit()
+        rows = {
+            coach.id: (last, is_silent(last, active))
+            for coach, last, _minutes, active in db.session.execute(coach_activity(select(Coach)))
+        }
+    assert rows[world.a.coach_id] == (date(2025, 6, 2), True)  # the draft does not count
+    assert rows[world.b.coach_id] == (today(), False)
+    login(client, world.secretariat)
+    assert "1 coach silent for more than 14 days" in client.get("/").text

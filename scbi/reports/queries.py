@@ -41,6 +41,7 @@ from scbi.transfer.models import (
     TransferLog,
     TransferPlan,
 )
+from scbi.transfer.queries import last_log_date
 
 COUNTED = list(COUNTED_LOG_STATUSES)
 LOG_STEPS = ("submitted", "acknowledged", "disputed")
@@ -81,29 +82,9 @@ def mentee_statuses(sector_ids, until: date):
 def coach_follow_up(sector_id: int, period: Period, as_of: date):
     """Each coach of the sector whose contract overlaps the period, or who coached in the
     sector in it: name, last log date (any log that left draft, up to ``as_of``) and
-    counted hours in the period. One statement.
-
-    The last log date is read for the coaches shown only, per pairing from the end of
-    ``ix_transfer_log_pairing_date`` (the newest log that left draft, one index probe a
-    pairing), never by grouping every coach's logs."""
-    pairing_last = (
-        select(TransferLog.activity_date)
-        .where(
-            TransferLog.pairing_id == Pairing.id,
-            TransferLog.status != "draft",
-            TransferLog.activity_date <= as_of,
-        )
-        .order_by(TransferLog.activity_date.desc())
-        .limit(1)
-        .correlate(Pairing)
-        .scalar_subquery()
-    )
-    last_log = (
-        select(func.max(pairing_last))
-        .where(Pairing.coach_id == Coach.id)
-        .correlate(Coach)
-        .scalar_subquery()
-    )
+    counted hours in the period. One statement; the last log date read for the coaches
+    shown only (scbi.transfer.queries.last_log_date)."""
+    last_log = last_log_date(Coach.id, up_to=as_of)
     minutes = (
         select(Pairing.coach_id, func.sum(TransferLog.minutes).label("minutes"))
         .join(Pairing, Pairing.id == TransferLog.pairing_id)

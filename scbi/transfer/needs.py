@@ -8,7 +8,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach, CoachStatus
@@ -27,7 +26,8 @@ from scbi.transfer.models import (
     TransferLog,
     TransferPlan,
 )
-from scbi.transfer.queries import SILENT_DAYS, scope_pairings
+from scbi.transfer.queries import last_log_date, scope_pairings, silent_since
+from scbi.validation import EARLIEST_DATE
 
 
 def _count(query) -> int:
@@ -148,26 +148,13 @@ def manager_work(user: User) -> list[Need]:
             TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED
         )
     )
-    # a coach with a log (sent) in the last days in any of their pairings, probed pairing
-    # by pairing through ix_transfer_log_pairing_date
-    theirs = aliased(Pairing)
-    recent = (
-        select(TransferLog.id)
-        .join(theirs, theirs.id == TransferLog.pairing_id)
-        .where(
-            theirs.coach_id == Pairing.coach_id,
-            TransferLog.status != LogStatus.DRAFT,
-            TransferLog.activity_date >= today() - timedelta(days=SILENT_DAYS),
-        )
-    )
+    # the rule of the follow-up page (queries.is_silent), in SQL: no log sent lately
+    last = func.coalesce(last_log_date(Pairing.coach_id), EARLIEST_DATE)
     silent = _count(
         select(Pairing.coach_id)
         .distinct()
-        .where(
-            Pairing.id.in_(scope),
-            Pairing.status == PairingStatus.ACTIVE,
-            ~recent.exists(),
-        )
+        .where(Pairing.id.in_(scope), Pairing.status == PairingStatus.ACTIVE)
+        .where(last < silent_since())
     )
     return [
         Need(

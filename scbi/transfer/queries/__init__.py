@@ -7,7 +7,13 @@ Importing the package registers its answers to the hooks of coaches and mentees.
 
 from __future__ import annotations
 
-from scbi.transfer.queries.activity import SILENT_DAYS, coach_activity, is_silent
+from scbi.transfer.queries.activity import (
+    SILENT_DAYS,
+    coach_activity,
+    is_silent,
+    last_log_date,
+    silent_since,
+)
 from scbi.transfer.queries.logs import (
     api_log_list,
     filtered_logs,
@@ -73,6 +79,7 @@ __all__ = [
     "filtered_logs",
     "is_silent",
     "last_log",
+    "last_log_date",
     "log_competency_choices",
     "log_evidence",
     "log_list",
@@ -97,6 +104,7 @@ __all__ = [
     "recent_logs",
     "result_choices",
     "scope_pairings",
+    "silent_since",
     "visible_logs",
     "waiting_logs",
 ]
