@@ -42,20 +42,12 @@ class Asset:
     mtime: float
     encoded: dict[str, bytes] = field(default_factory=dict)
 
-    def encoding(self, accepted: str) -> str | None:
-        """The encoding to send: Brotli, else gzip, else none (``accepted`` is the
-        request's Accept-Encoding; q=0 refuses)."""
+    def encoding(self, accepted) -> str | None:
+        """The encoding to send: Brotli, else gzip, else none, as the request's
+        ``Accept-Encoding`` (werkzeug's parsed header) allows."""
         if not self.mimetype.startswith(_COMPRESSIBLE) or len(self.body) < 500:
             return None
-        offered = {}
-        for part in accepted.lower().split(","):
-            name, _sep, params = part.strip().partition(";")
-            refused = params.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-            offered[name.strip()] = not refused
-        for name in ("br", "gzip"):
-            if offered.get(name, offered.get("*", False)):
-                return name
-        return None
+        return accepted.best_match(("br", "gzip"))
 
     def encoded_body(self, name: str) -> bytes:
         if name not in self.encoded:
@@ -116,7 +108,7 @@ class Assets:
         asset = self.load(endpoint, filename)
         if asset is None:
             abort(404)
-        encoding = asset.encoding(request.headers.get("Accept-Encoding", ""))
+        encoding = asset.encoding(request.accept_encodings)
         response = Response(
             asset.encoded_body(encoding) if encoding else asset.body, mimetype=asset.mimetype
         )
