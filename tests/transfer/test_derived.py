@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select, update
 
+from scbi.errors import Conflict, InvalidTransition
 from scbi.extensions import db
 from scbi.transfer.models import LogEvent, TransferLog
 from scbi.transfer.services import logs
@@ -74,3 +76,23 @@ def test_a_drift_is_found_and_rebuilt_from_the_history(app, ws):  # noqa: F811
     assert (kept.first_submitted_at, kept.acknowledged_at) == truth
     assert db.session.get(TransferLog, draft.id).first_submitted_at is None
     assert runner.invoke(args=["scbi", "derived"]).exit_code == 0
+
+
+def test_a_refused_step_leaves_the_logs_times_as_they_were(ws):  # noqa: F811
+    """Acknowledging twice, or verifying with a stale version, is refused before anything
+    of the log changes: its kept times stay those of its history."""
+    coach, mentee = ws["coach"], ws["mentee"]
+    f.approved_plan(ws["pairing"], ws["comps"])
+    log = logs.create_log(ws["pairing"], by=coach, **log_data(ws))
+    logs.submit_log(log, by=coach)
+    logs.acknowledge_log(log, by=mentee, comment="Right")
+    db.session.commit()
+    kept = (log.acknowledged_at, log.responded_at, log.mentee_comment, log.submitted_at)
+    with pytest.raises(InvalidTransition):
+        logs.acknowledge_log(log, by=mentee, comment="Again")
+    with pytest.raises(InvalidTransition):
+        logs.submit_log(log, by=coach)
+    with pytest.raises(Conflict):
+        logs.verify_log(log, by=ws["admin"], version=log.version - 1)
+    assert (log.acknowledged_at, log.responded_at, log.mentee_comment, log.submitted_at) == kept
+    assert (log.verified_at, log.verified_by_id) == (None, None)

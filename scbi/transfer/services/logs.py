@@ -248,14 +248,24 @@ def _transition(
     to: LogStatus,
     action: str,
     comment: str = "",
-    at: datetime | None = None,
+    *,
+    stamp: tuple[str, ...] = (),
+    changes: dict | None = None,
 ) -> TransferLog:
+    """Move the log from one of ``allowed`` to ``to`` once the checks pass; only then are
+    the ``stamp`` columns set to the step's time (the history event's own) and
+    ``changes`` written, so a refused step leaves the log as it was."""
     if version is not None:
         check_version(log, version)
     if LogStatus(log.status) not in allowed:
         raise InvalidTransition(
             _("A %(status)s log cannot be %(action)s.", status=log.status, action=action)
         )
+    at = utcnow()
+    for name in stamp:
+        setattr(log, name, at)
+    for name, value in (changes or {}).items():
+        setattr(log, name, value)
     before = log.status
     log.status = to
     _event(log, action, by, comment, at=at)
@@ -277,10 +287,7 @@ def submit_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
     _require_mentee_present(log.pairing)
     _require_open(log.pairing)
     _values(log.pairing, content(log))  # still valid today (e.g. the plan has changed)
-    now = utcnow()
-    log.submitted_at = now
-    if log.first_submitted_at is None:
-        log.first_submitted_at = now
+    first = () if log.first_submitted_at else ("first_submitted_at",)
     return _transition(
         log,
         by,
@@ -288,7 +295,7 @@ def submit_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
         {LogStatus.DRAFT, LogStatus.DISPUTED},
         LogStatus.SUBMITTED,
         "submitted",
-        at=now,
+        stamp=("submitted_at", *first),
     )
 
 
@@ -300,8 +307,6 @@ def acknowledge_log(log: TransferLog, *, by: User, version=None, comment: str = 
     errors = Errors()
     comment = errors.text("comment", comment, **LOG_RESPONSE["comment"].check())
     errors.raise_if_any()
-    now = utcnow()
-    log.mentee_comment, log.responded_at, log.acknowledged_at = comment, now, now
     return _transition(
         log,
         by,
@@ -310,7 +315,8 @@ def acknowledge_log(log: TransferLog, *, by: User, version=None, comment: str = 
         LogStatus.ACKNOWLEDGED,
         "acknowledged",
         comment,
-        at=now,
+        stamp=("responded_at", "acknowledged_at"),
+        changes={"mentee_comment": comment},
     )
 
 
@@ -324,10 +330,16 @@ def dispute_log(log: TransferLog, *, by: User, version=None, comment: str = "") 
     if not comment:
         errors.fields["comment"] = [_("Say what is wrong so the coach can correct it.")]
     errors.raise_if_any()
-    now = utcnow()
-    log.mentee_comment, log.responded_at = comment, now
     return _transition(
-        log, by, version, {LogStatus.SUBMITTED}, LogStatus.DISPUTED, "disputed", comment, at=now
+        log,
+        by,
+        version,
+        {LogStatus.SUBMITTED},
+        LogStatus.DISPUTED,
+        "disputed",
+        comment,
+        stamp=("responded_at",),
+        changes={"mentee_comment": comment},
     )
 
 
@@ -335,5 +347,13 @@ def verify_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
     """The secretariat or the sector's coordinator has checked the log and its evidence."""
     if not can_decide(by, log.pairing):
         raise NotAllowed
-    log.verified_by_id, log.verified_at = by.id, utcnow()
-    return _transition(log, by, version, {LogStatus.ACKNOWLEDGED}, LogStatus.VERIFIED, "verified")
+    return _transition(
+        log,
+        by,
+        version,
+        {LogStatus.ACKNOWLEDGED},
+        LogStatus.VERIFIED,
+        "verified",
+        stamp=("verified_at",),
+        changes={"verified_by_id": by.id},
+    )
