@@ -43,15 +43,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from scbi.competencies.levels import COUNTING_PLANS
 from scbi.competencies.models import Assessment, AssessorRole, LevelChange
 from scbi.database import UTCDateTime
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.sql import utc_day
-from scbi.transfer.models import Pairing, PlanItem, PlanStatus, TransferPlan
+from scbi.transfer.models import Pairing, PlanItem, TransferPlan
 
 COLUMNS = ("mentee_id", "competency_id", "kind", "ident", "day", "at", "level")
-COUNTING_PLANS = (PlanStatus.APPROVED, PlanStatus.SUPERSEDED)
 
 
 def changes(pairs=None):

@@ -97,12 +97,16 @@ def _validated(mentee_ids, on: date, competency_ids):
     ).where(ranked.c.rank == 1)
 
 
+# The plans whose baselines count: approved, superseded since or not.
+COUNTING_PLANS = (PlanStatus.APPROVED, PlanStatus.SUPERSEDED)
+
+
 def approved_by(on: date):
     """A plan approved on or before ``on`` (UTC day), superseded since or not: the plans
     whose baselines count, and among which the latest is the plan in force."""
     end_of_day = datetime.combine(on + timedelta(days=1), time(), tzinfo=UTC)
     return and_(
-        TransferPlan.status.in_([PlanStatus.APPROVED, PlanStatus.SUPERSEDED]),
+        TransferPlan.status.in_(COUNTING_PLANS),
         TransferPlan.decided_at < end_of_day,
     )
 
