@@ -34,3 +34,13 @@ utc_day = portable(
 # indexes), where walking another index is cheaper: a list in a wide scope read in its own
 # order. PostgreSQL's planner weighs the two itself and gets the column as it is.
 not_driving = portable("not_driving", Integer(), sqlite="+{0}", postgresql="{0}")
+
+
+# Long lists of values (an IN of e-mails) are sent in batches of this many.
+BATCH = 500
+
+
+def batches(items: list, size: int = BATCH):
+    """``items`` in consecutive slices of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -55,8 +55,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Errors:
-    def __init__(self) -> None:
+    """The problems of one record, by field. ``known`` is a dict the errors of a batch of
+    records share, so each reference is looked up once for all of them."""
+
+    def __init__(self, known: dict | None = None) -> None:
         self.fields: dict[str, list[str]] = {}
+        self.known = {} if known is None else known
 
     def add(self, field: str, message: str) -> None:
         self.fields.setdefault(field, []).append(message)
@@ -157,9 +161,13 @@ class Errors:
             return None
         try:
             number = int(ident)
-            obj = db.session.get(model, number) if abs(number) <= MAX_ID else None
         except (TypeError, ValueError):
             obj = None
+        else:
+            key = (model, number)
+            if key not in self.known:
+                self.known[key] = db.session.get(model, number) if abs(number) <= MAX_ID else None
+            obj = self.known[key]
         if obj is None:
             self.add(field, _("Unknown %(what)s: %(id)s.", what=label or field, id=ident))
         return obj

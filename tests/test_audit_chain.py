@@ -29,7 +29,9 @@ def write_events(app, n: int = 3) -> list[int]:
             for i in range(n)
         ]
         db.session.commit()
-        return [e.id for e in events]
+        ids = db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(n))
+        assert len(events) == n
+        return sorted(ids)
 
 
 def audit_verify(app):

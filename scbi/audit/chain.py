@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from scbi.audit.models import AuditChainHead, AuditEvent
@@ -114,15 +114,22 @@ def _insert_ignoring_conflict(session: Session):
     return insert(_head)
 
 
-def append(session: Session, events: list[AuditEvent]) -> None:
-    """Chain ``events`` (in order) onto the trail and write them; called at commit."""
+def append(session: Session, events: list) -> None:
+    """Chain ``events`` (in order; objects with the FIELDS as attributes) onto the trail
+    and write them, one row a statement in one round of statements; called at commit.
+
+    Each row's id is the next one (no other writer holds the head), in the events' order,
+    so the last written is the new head."""
     _last_id, prev = _lock_head(session)
+    rows = []
     for event in events:
-        event.prev_hash = prev
-        event.hash = prev = link(prev, {name: getattr(event, name) for name in FIELDS})
-    session.add_all(events)
-    session.flush()
-    session.execute(update(_head).where(_head.c.id == 1).values(event_id=events[-1].id, hash=prev))
+        row = vars(event)
+        row["prev_hash"] = prev
+        row["hash"] = prev = link(prev, row)
+        rows.append(row)
+    session.execute(insert(AuditEvent.__table__), rows)
+    last_id = session.scalar(select(func.max(AuditEvent.id)))
+    session.execute(update(_head).where(_head.c.id == 1).values(event_id=last_id, hash=prev))
 
 
 # --- verifying -----------------------------------------------------------------------------

@@ -1,68 +1,169 @@
-"""The account behind a coach or mentee profile (the profile services call this)."""
+"""The accounts behind coach and mentee profiles, checked and created for many people at
+once: a registration is a batch of one, the CSV import a batch of thousands. Each check is
+one query for the whole batch and each table one multi-row insert, so a person costs the
+same whichever way they arrive (the profile services call this).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
 from scbi import audit
-from scbi.auth.models import Role
-from scbi.auth.passwords import hash_generated_password
+from scbi.auth.models import Role, User, UserRole
+from scbi.auth.passwords import hash_generated_password, hash_password, password_problems
 from scbi.auth.services import (
     account_snapshot,
-    create_user,
+    check_account_fields,
+    email_taken,
     end_sessions,
     generate_password,
-    user_by_email,
+    insert_users,
 )
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
+from scbi.sql import batches
+from scbi.validation import Errors
 
 
-def create_profile_account(
-    errors,
-    *,
-    by,
-    role: Role,
-    email: str,
-    full_name: str,
-    password: str | None,
-    password_hash: str | None,
-    must_change_password: bool,
-    joins: Role | None = None,
-):
-    """The account behind a coach or mentee profile, its problems added to ``errors``
-    (so the form shows account and profile problems together).
+class PeopleRefused(ValidationFailed):
+    """A batch of registrations refused, nothing written: ``problems[i]`` holds person
+    i's fields and messages (empty for a person without any). ``fields`` are the first
+    refused person's, so a registration of one reads like any other form's refusal."""
 
-    Returns ``(user or None, password)``; without a password one is generated. When the
-    e-mail is that of an account holding the ``joins`` role (a mentee who now coaches:
-    the cascade), that account takes the new role too and keeps its password: the
-    password returned is None. Its sessions end, as with any change of roles.
+    def __init__(self, problems: list[dict[str, list[str]]]):
+        self.problems = problems
+        super().__init__(fields=next(p for p in problems if p))
+
+
+def refuse_if_any(errors: list[Errors]) -> None:
+    if any(errors):
+        raise PeopleRefused([e.fields for e in errors])
+
+
+@dataclass
+class Registration:
+    id: int  # the profile's
+    user_id: int
+    email: str
+    full_name: str
+    password: str | None  # to show once: generated, or as given; None for a joining account
+
+
+@dataclass
+class _Account:
+    email: str
+    full_name: str
+    password: str | None
+    password_hash: str | None
+    must_change_password: bool
+    joining_id: int | None = None  # an existing account that takes the new role
+
+
+class ProfileAccounts:
+    """The accounts of ``people`` (dicts with ``email``, ``full_name`` and optionally
+    ``password``, ``password_hash``, ``must_change_password``) for profiles of ``role``,
+    each one's problems added to ``errors[i]``. Nothing is written until :meth:`create`.
+
+    An e-mail already taken, or on an earlier person of the batch, is refused, except the
+    e-mail of an account holding the ``joins`` role only (a mentee who now coaches: the
+    cascade): that account takes the new role and keeps its password.
     """
-    existing = user_by_email(email) if joins else None
-    if existing is not None and joins in existing.roles and role not in existing.roles:
-        before = account_snapshot(existing)
-        existing.set_roles(existing.roles | {role})
-        end_sessions(existing)
-        db.session.flush()
-        audit.record(
-            "user.update", by=by, entity=existing, before=before, after=account_snapshot(existing)
+
+    def __init__(
+        self, people: list[dict], errors: list[Errors], *, role: Role, joins: Role | None = None
+    ):
+        self.role = role
+        self.accounts: list[_Account] = []
+        for person, problems in zip(people, errors, strict=True):
+            email, full_name = check_account_fields(
+                person.get("email"), person.get("full_name"), problems.fields
+            )
+            password, password_hash = person.get("password"), person.get("password_hash")
+            if password_hash is None and password is not None:
+                for message in password_problems(password, email=email, full_name=full_name):
+                    problems.add("password", message)
+            self.accounts.append(
+                _Account(
+                    email,
+                    full_name,
+                    password,
+                    password_hash,
+                    person.get("must_change_password", True),
+                )
+            )
+        checked = [
+            (a, p) for a, p in zip(self.accounts, errors, strict=True) if "email" not in p.fields
+        ]
+        existing = _roles_by_email([a.email for a, _p in checked])
+        seen: set[str] = set()
+        for account, problems in checked:
+            if account.email in seen:
+                problems.add("email", _("An earlier row has this e-mail address."))
+                continue
+            seen.add(account.email)
+            if account.email not in existing:
+                continue
+            user_id, roles = existing[account.email]
+            if joins is not None and joins in roles and role not in roles:
+                account.joining_id = user_id
+            else:
+                email_taken(problems.fields)
+
+    def create(self, *, by) -> list[tuple[int, str | None]]:
+        """Write the accounts (only once every person's checks passed): each person's
+        ``(user id, password to show once or None)``, in order."""
+        new = [a for a in self.accounts if a.joining_id is None]
+        for account in new:
+            if account.password_hash is None:
+                if account.password is None:
+                    account.password = generate_password()
+                    account.password_hash = hash_generated_password(account.password)
+                else:
+                    account.password_hash = hash_password(account.password)
+        ids = iter(
+            insert_users(
+                [
+                    {
+                        "email": a.email,
+                        "full_name": a.full_name,
+                        "password_hash": a.password_hash,
+                        "must_change_password": a.must_change_password,
+                    }
+                    for a in new
+                ],
+                by=by,
+                role=self.role,
+            )
         )
-        return existing, None
-    if password is None and password_hash is None:
-        password = generate_password()
-        password_hash = hash_generated_password(password)
-    try:
-        user = create_user(
-            by=by,
-            email=email,
-            full_name=full_name,
-            password=password,
-            password_hash=password_hash,
-            must_change_password=must_change_password,
-            roles=[role.value],
-            allowed_roles=frozenset({role}),
+        joining = {a.joining_id for a in self.accounts if a.joining_id is not None}
+        for user in db.session.scalars(select(User).where(User.id.in_(joining))) if joining else ():
+            before = account_snapshot(user)
+            user.set_roles(user.roles | {self.role})
+            end_sessions(user)
+            db.session.flush()
+            audit.record(
+                "user.update", by=by, entity=user, before=before, after=account_snapshot(user)
+            )
+        return [
+            (a.joining_id, None) if a.joining_id is not None else (next(ids), a.password)
+            for a in self.accounts
+        ]
+
+
+def _roles_by_email(emails: list[str]) -> dict[str, tuple[int, set[Role]]]:
+    """The id and roles of each account among ``emails`` (stored lower-cased)."""
+    found: dict[str, tuple[int, set[Role]]] = {}
+    for batch in batches(sorted(set(emails))):
+        query = (
+            select(User.email, User.id, UserRole.role)
+            .outerjoin(UserRole, UserRole.user_id == User.id)
+            .where(User.email.in_(batch))
         )
-    except ValidationFailed as error:
-        for field, messages in error.fields.items():
-            for message in messages:
-                errors.add(field, message)
-        return None, password
-    return user, password
+        for email, user_id, role in db.session.execute(query):
+            roles = found.setdefault(email, (user_id, set()))[1]
+            if role is not None:
+                roles.add(role)
+    return found

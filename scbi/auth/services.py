@@ -24,7 +24,7 @@ from scbi.auth.passwords import (
     verify_password,
 )
 from scbi.auth.permissions import can_reset_password
-from scbi.database import utcnow
+from scbi.database import insert_rows, utcnow
 from scbi.errors import (
     Conflict,
     NotAllowed,
@@ -50,17 +50,31 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _check_email(email: str, fields: dict, *, exclude_id: int | None = None) -> str:
+def check_account_fields(email: str, full_name: str, fields: dict) -> tuple[str, str]:
+    """A new account's e-mail and name, normalised, their problems added to ``fields``;
+    reads nothing (whether the e-mail is taken is the caller's one query)."""
     email = normalise_email(email)
     if not email:
         fields.setdefault("email", []).append(_("Enter an e-mail address."))
     elif len(email) > ACCOUNT["email"].max_length or not EMAIL_RE.match(email):
         fields.setdefault("email", []).append(_("Enter a valid e-mail address."))
-    else:
-        existing = user_by_email(email)
-        if existing is not None and existing.id != exclude_id:
-            fields.setdefault("email", []).append(_("An account with this e-mail already exists."))
-    return email
+    full_name = (full_name or "").strip()
+    if not full_name:
+        fields.setdefault("full_name", []).append(_("Enter the person's full name."))
+    elif len(full_name) > ACCOUNT["full_name"].max_length:
+        fields.setdefault("full_name", []).append(
+            _("Use at most %(n)d characters.", n=ACCOUNT["full_name"].max_length)
+        )
+    return email, full_name
+
+
+def email_taken(fields: dict) -> None:
+    fields.setdefault("email", []).append(_("An account with this e-mail already exists."))
+
+
+def _check_email_free(email: str, fields: dict) -> None:
+    if "email" not in fields and user_by_email(email) is not None:
+        email_taken(fields)
 
 
 def _check_roles(roles: Iterable[str], fields: dict, allowed: frozenset[Role]) -> set[Role]:
@@ -92,14 +106,8 @@ def create_user(
     application generated (``hash_generated_password``); ``password`` is then ignored.
     """
     fields: dict[str, list[str]] = {}
-    email = _check_email(email, fields)
-    full_name = (full_name or "").strip()
-    if not full_name:
-        fields.setdefault("full_name", []).append(_("Enter the person's full name."))
-    elif len(full_name) > ACCOUNT["full_name"].max_length:
-        fields.setdefault("full_name", []).append(
-            _("Use at most %(n)d characters.", n=ACCOUNT["full_name"].max_length)
-        )
+    email, full_name = check_account_fields(email, full_name, fields)
+    _check_email_free(email, fields)
     if password_hash is None:
         problems = password_problems(password or "", email=email, full_name=full_name)
         if problems:
@@ -119,6 +127,37 @@ def create_user(
     db.session.flush()
     audit.record("user.create", by=by, entity=user, after=account_snapshot(user))
     return user
+
+
+def insert_users(accounts: list[dict], *, by: User | None, role: Role) -> list[int]:
+    """Create accounts holding ``role``, already checked (``check_account_fields``, their
+    e-mails free): one multi-row insert of the users and one of their roles, an audit
+    event each. ``accounts`` give ``email``, ``full_name``, ``password_hash`` and
+    ``must_change_password``; their ids are returned in order."""
+    if not accounts:
+        return []
+    now = utcnow()
+    defaults = {"active": True, "session_epoch": 1, "version": 1}
+    ids = insert_rows(
+        db.session,
+        User,
+        [defaults | a | {"created_at": now, "updated_at": now} for a in accounts],
+        key="email",
+    )
+    insert_rows(db.session, UserRole, [{"user_id": i, "role": role} for i in ids])
+    for user_id, account in zip(ids, accounts, strict=True):
+        audit.record(
+            "user.create",
+            by=by,
+            entity=(User.__tablename__, user_id),
+            after={
+                "email": account["email"],
+                "full_name": account["full_name"],
+                "active": True,
+                "roles": [role],
+            },
+        )
+    return ids
 
 
 def account_snapshot(user: User) -> dict:
@@ -342,5 +381,9 @@ def generate_password() -> str:
     """A random password of about 124 bits (25 characters from 31, at least the 112 bits
     that let it be stored with a fast hash), in groups easy to read out and type."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    groups = ["".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(5)]
-    return "-".join(groups)
+    number = secrets.randbelow(len(alphabet) ** 25)  # one draw: 25 uniform characters
+    characters = []
+    for _position in range(25):
+        number, index = divmod(number, len(alphabet))
+        characters.append(alphabet[index])
+    return "-".join("".join(characters[i : i + 5]) for i in range(0, 25, 5))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from scbi import audit
 from scbi.audit import snapshot
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
-from scbi.auth.profiles import create_profile_account
+from scbi.auth.profiles import ProfileAccounts, Registration, refuse_if_any
 from scbi.coaches.models import COACH, Coach, CoachStatus
 from scbi.coaches.queries import active_mentee_counts
+from scbi.database import insert_rows, utcnow
 from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.hooks import Hook
@@ -45,9 +47,9 @@ def _default(value, default):
 
 
 def _profile_values(errors: Errors, data: dict) -> dict:
-    sector = errors.ref("sector_id", Sector, data.get("sector_id"), label=_("sector"))
+    sector = errors.ref("sector_id", Sector, data.get("sector_id"), label=_l("sector"))
     institution = errors.ref(
-        "host_institution_id", Institution, data.get("host_institution_id"), label=_("institution")
+        "host_institution_id", Institution, data.get("host_institution_id"), label=_l("institution")
     )
     values = {
         "nationality": errors.text(
@@ -88,41 +90,49 @@ def _profile_values(errors: Errors, data: dict) -> dict:
     return values
 
 
-def register_coach(
-    *,
-    by: User,
-    email: str,
-    full_name: str,
-    password: str | None = None,
-    password_hash: str | None = None,
-    must_change_password: bool = True,
-    **data,
-) -> tuple[Coach, str]:
-    """Create a coach's account and profile. Without ``password`` a one-time password is
-    generated; either way it is returned and must be changed at first sign-in.
+def register_coach(*, by: User, **person) -> tuple[Coach, str | None]:
+    """Create a coach's account and profile; the password to show once is returned, None
+    for a mentee's account that joins (see :func:`register_coaches`)."""
+    [registered] = register_coaches([person], by=by)
+    return db.session.get(Coach, registered.id), registered.password
+
+
+def register_coaches(people: list[dict], *, by: User) -> list[Registration]:
+    """Register coaches: each person's account (``email``, ``full_name``, optionally
+    ``password`` or ``password_hash`` and ``must_change_password``; without a password a
+    one-time password is generated, to be changed at first sign-in) and profile.
 
     The e-mail of a mentee's account makes that mentee a coach too (the cascade): the
-    profile joins their account, which keeps its password (None is returned)."""
+    profile joins their account, which keeps its password (None is returned) and whose
+    sessions end. Every check runs once for the whole batch, then each table takes one
+    multi-row insert. Raises PeopleRefused naming each refused person's fields; then
+    nothing is written.
+    """
     require_configure(by)
-    errors = Errors()
-    values = _profile_values(errors, data)
-    user, password = create_profile_account(
-        errors,
-        by=by,
-        role=Role.COACH,
-        email=email,
-        full_name=full_name,
-        password=password,
-        password_hash=password_hash,
-        must_change_password=must_change_password,
-        joins=Role.MENTEE,
+    known: dict = {}  # the references rows share, looked up once
+    errors = [Errors(known) for _person in people]
+    values = [_profile_values(e, p) for e, p in zip(errors, people, strict=True)]
+    accounts = ProfileAccounts(people, errors, role=Role.COACH, joins=Role.MENTEE)
+    refuse_if_any(errors)
+    users = accounts.create(by=by)
+    now = utcnow()
+    ids = insert_rows(
+        db.session,
+        Coach,
+        [
+            value | {"user_id": user_id, "version": 1, "created_at": now, "updated_at": now}
+            for value, (user_id, _password) in zip(values, users, strict=True)
+        ],
+        key="user_id",
     )
-    errors.raise_if_any()
-    coach = Coach(user_id=user.id, **values)
-    db.session.add(coach)
-    db.session.flush()
-    audit.record("coach.create", by=by, entity=coach, after=snapshot(coach, *PROFILE_FIELDS))
-    return coach, password
+    for coach_id, value in zip(ids, values, strict=True):
+        audit.record("coach.create", by=by, entity=(Coach.__tablename__, coach_id), after=value)
+    return [
+        Registration(coach_id, user_id, account.email, account.full_name, password)
+        for coach_id, (user_id, password), account in zip(
+            ids, users, accounts.accounts, strict=True
+        )
+    ]
 
 
 def update_coach(coach: Coach, *, by: User, version, **data) -> Coach:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import string
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from scbi import audit
 from scbi.audit import snapshot
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
-from scbi.auth.profiles import create_profile_account
-from scbi.database import utcnow
+from scbi.auth.profiles import ProfileAccounts, Registration, refuse_if_any
+from scbi.database import insert_rows, utcnow
 from scbi.dates import today
 from scbi.errors import check_version
 from scbi.extensions import db
@@ -27,6 +29,7 @@ from scbi.mentees.models import (
     MenteeStatusChange,
 )
 from scbi.programme.models import Institution, Phase, Sector
+from scbi.sql import batches
 from scbi.validation import Errors
 
 exit_checks = Hook(
@@ -53,12 +56,12 @@ PROFILE_FIELDS = (
 )
 
 
-def _profile_values(errors: Errors, data: dict, exclude_id=None) -> dict:
-    sector = errors.ref("sector_id", Sector, data.get("sector_id"), label=_("sector"))
+def _profile_values(errors: Errors, data: dict) -> dict:
+    sector = errors.ref("sector_id", Sector, data.get("sector_id"), label=_l("sector"))
     institution = errors.ref(
-        "institution_id", Institution, data.get("institution_id"), label=_("institution")
+        "institution_id", Institution, data.get("institution_id"), label=_l("institution")
     )
-    phase = errors.ref("phase_id", Phase, data.get("phase_id"), required=False, label=_("phase"))
+    phase = errors.ref("phase_id", Phase, data.get("phase_id"), required=False, label=_l("phase"))
     values = {
         "staff_number": errors.text(
             "staff_number", data.get("staff_number"), **MENTEE["staff_number"].check()
@@ -70,61 +73,115 @@ def _profile_values(errors: Errors, data: dict, exclude_id=None) -> dict:
         "phase_id": phase.id if phase else None,
         "joined_on": errors.date("joined_on", data.get("joined_on")),
     }
-    if values["staff_number"]:
-        query = select(Mentee.id).where(
-            # the database's lower() on both sides: the rule its unique index holds
-            func.lower(Mentee.staff_number) == func.lower(values["staff_number"])
-        )
-        if exclude_id is not None:
-            query = query.where(Mentee.id != exclude_id)
-        if db.session.scalar(query) is not None:
-            errors.add("staff_number", _("Another mentee has this staff number."))
     return values
 
 
-def register_mentee(
-    *,
-    by: User,
-    email: str,
-    full_name: str,
-    password: str | None = None,
-    password_hash: str | None = None,
-    must_change_password: bool = True,
-    **data,
-) -> tuple[Mentee, str]:
-    """Create a mentee's account and profile (status ``active`` from ``joined_on``)."""
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _folded(number: str) -> set[str]:
+    """A staff number as either database's ``lower()`` folds it: PostgreSQL's folds every
+    letter (as Python does), SQLite's only A to Z."""
+    return {number.lower(), number.translate(_ASCII_LOWER)}
+
+
+def _check_staff_numbers(values: list[dict], errors: list[Errors], exclude_id=None) -> None:
+    """Staff numbers are unique ignoring case (the rule the unique index on
+    ``lower(staff_number)`` holds): one query a batch of people, and none twice in it."""
+    numbers: dict[str, tuple[str, Errors]] = {}
+    for value, problems in zip(values, errors, strict=True):
+        number = value["staff_number"]
+        if not number or "staff_number" in problems.fields:
+            continue
+        if number.lower() in numbers:
+            problems.add("staff_number", _("An earlier row has this staff number."))
+        else:
+            numbers[number.lower()] = (number, problems)
+    forms = {form: problems for number, problems in numbers.values() for form in _folded(number)}
+    for batch in batches(sorted(forms)):
+        query = select(Mentee.staff_number).where(func.lower(Mentee.staff_number).in_(batch))
+        if exclude_id is not None:
+            query = query.where(Mentee.id != exclude_id)
+        for existing in db.session.scalars(query):
+            for form in _folded(existing):
+                problems = forms.get(form)
+                if problems is not None and "staff_number" not in problems.fields:
+                    problems.add("staff_number", _("Another mentee has this staff number."))
+
+
+def register_mentee(*, by: User, **person) -> tuple[Mentee, str | None]:
+    """Create a mentee's account and profile (status ``active`` from ``joined_on``); the
+    password to show once is returned (see :func:`register_mentees`)."""
+    [registered] = register_mentees([person], by=by)
+    return db.session.get(Mentee, registered.id), registered.password
+
+
+def register_mentees(people: list[dict], *, by: User) -> list[Registration]:
+    """Register mentees: each person's account (``email``, ``full_name``, optionally
+    ``password`` or ``password_hash`` and ``must_change_password``; without a password one
+    is generated) and profile (``PROFILE_FIELDS``), active from ``joined_on``.
+
+    Every check runs once for the whole batch, then each table takes one multi-row
+    insert. Raises PeopleRefused naming each refused person's fields; then nothing is
+    written.
+    """
     require_configure(by)
-    errors = Errors()
-    values = _profile_values(errors, data)
-    user, password = create_profile_account(
-        errors,
-        by=by,
-        role=Role.MENTEE,
-        email=email,
-        full_name=full_name,
-        password=password,
-        password_hash=password_hash,
-        must_change_password=must_change_password,
+    known: dict = {}  # the references rows share, looked up once
+    errors = [Errors(known) for _person in people]
+    values = [_profile_values(e, p) for e, p in zip(errors, people, strict=True)]
+    _check_staff_numbers(values, errors)
+    accounts = ProfileAccounts(people, errors, role=Role.MENTEE)
+    refuse_if_any(errors)
+    users = accounts.create(by=by)
+    now = utcnow()
+    ids = insert_rows(
+        db.session,
+        Mentee,
+        [
+            value
+            | {
+                "user_id": user_id,
+                "status": MenteeStatus.ACTIVE,
+                "status_changed_on": value["joined_on"],
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for value, (user_id, _password) in zip(values, users, strict=True)
+        ],
+        key="user_id",
     )
-    errors.raise_if_any()
-    mentee = Mentee(
-        user_id=user.id,
-        status=MenteeStatus.ACTIVE,
-        status_changed_on=values["joined_on"],
-        **values,
+    insert_rows(
+        db.session,
+        MenteeStatusChange,
+        [
+            {
+                "mentee_id": mentee_id,
+                "status": MenteeStatus.ACTIVE,
+                "status_on": value["joined_on"],
+                "note": "",
+                "recorded_by_id": by.id if by else None,
+                "recorded_at": now,
+            }
+            for mentee_id, value in zip(ids, values, strict=True)
+        ],
     )
-    db.session.add(mentee)
-    db.session.flush()
-    _record_status(mentee, values["joined_on"], "", by)
-    audit.record("mentee.create", by=by, entity=mentee, after=snapshot(mentee, *PROFILE_FIELDS))
-    return mentee, password
+    for mentee_id, value in zip(ids, values, strict=True):
+        audit.record("mentee.create", by=by, entity=(Mentee.__tablename__, mentee_id), after=value)
+    return [
+        Registration(mentee_id, user_id, account.email, account.full_name, password)
+        for mentee_id, (user_id, password), account in zip(
+            ids, users, accounts.accounts, strict=True
+        )
+    ]
 
 
 def update_mentee(mentee: Mentee, *, by: User, version, **data) -> Mentee:
     require_configure(by)
     check_version(mentee, version)
     errors = Errors()
-    values = _profile_values(errors, {**snapshot(mentee, *PROFILE_FIELDS), **data}, mentee.id)
+    values = _profile_values(errors, {**snapshot(mentee, *PROFILE_FIELDS), **data})
+    _check_staff_numbers([values], [errors], exclude_id=mentee.id)
     errors.raise_if_any()
     before = snapshot(mentee, *PROFILE_FIELDS)
     for key, value in values.items():

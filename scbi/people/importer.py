@@ -2,9 +2,9 @@
 
 The columns are named in the header (any order; see ``TEMPLATES``); references use
 codes people know (sector code, institution acronym, phase name) rather than ids.
-Every row goes through the same service as a single registration, so every bad row is
-reported with its number and reason; if any row is bad the caller rolls the whole import
-back.
+The rows go through the same services as a single registration (which is a batch of
+one), so every bad row is reported with its number and reason; if any row is bad nothing
+is written.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from sqlalchemy import select
 
 from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
-from scbi.coaches.services import register_coach
+from scbi.auth.profiles import PeopleRefused
+from scbi.coaches.services import register_coaches
 from scbi.downloads import Download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.mentees.services import register_mentee
+from scbi.mentees.services import register_mentees
 from scbi.programme.models import Institution, Phase, Sector
 
 TEMPLATES = {
@@ -109,35 +110,41 @@ def template_file(kind: str) -> Download:
 
 
 def import_people(data: bytes | str, *, kind: str, by: User) -> list[Registered]:
-    """Register every row, or raise ValidationFailed listing every bad row."""
+    """Register every row, or raise ValidationFailed listing every bad row.
+
+    The rows go to the registration services as one batch: each check is one query for
+    all of them and each table one multi-row insert. If any row is bad nothing is
+    written by the services; the caller rolls the transaction back all the same.
+    """
     require_configure(by)
     if kind not in TEMPLATES:
         raise ValidationFailed(fields={"kind": [_("Choose coach or mentee.")]})
     rows = _read(data, kind)
     lookups = _Lookups()
-    register = register_coach if kind == "coach" else register_mentee
-    created: list[Registered] = []
-    problems: list[tuple[int, str]] = []
-    for number, row in rows:
+    register = register_coaches if kind == "coach" else register_mentees
+    people, row_errors = [], []
+    for _number, row in rows:
         fields = {k: (row.get(k) or "").strip() for k in TEMPLATES[kind]}
-        values, row_errors = lookups.resolve(kind, fields)
-        try:
-            person, password = register(by=by, **values)
-        except ValidationFailed as error:
-            # Nothing is kept when any row fails (the caller rolls back), so a half-added
-            # row needs no savepoint; pysqlite's savepoints would commit anyway.
-            for field, messages in error.fields.items():
-                row_errors.setdefault(_COLUMN_OF.get(field, field), messages)
-        else:
-            created.append(
-                Registered(kind, person.id, person.user.email, person.user.full_name, password)
-            )
-        problems.extend(
-            (number, f"{column}: {m}") for column, messages in row_errors.items() for m in messages
-        )
+        values, errors = lookups.resolve(kind, fields)
+        people.append(values)
+        row_errors.append(errors)
+    try:
+        registered = register(people, by=by)
+    except PeopleRefused as refused:
+        for errors, fields in zip(row_errors, refused.problems, strict=True):
+            for field, messages in fields.items():
+                # an unknown code was named by the lookup; the service's "required" adds nothing
+                errors.setdefault(_COLUMN_OF.get(field, field), messages)
+        registered = []
+    problems = [
+        (number, f"{column}: {m}")
+        for (number, _row), errors in zip(rows, row_errors, strict=True)
+        for column, messages in errors.items()
+        for m in messages
+    ]
     if problems:
         raise _refusal(problems)
-    return created
+    return [Registered(kind, r.id, r.email, r.full_name, r.password) for r in registered]
 
 
 _COLUMN_OF = {

@@ -208,7 +208,7 @@ def _skip_staff_number_check(monkeypatch):
 
 
 def _skip_email_check(monkeypatch):
-    monkeypatch.setattr("scbi.auth.services.user_by_email", lambda email: None)
+    monkeypatch.setattr("scbi.auth.profiles._roles_by_email", lambda emails: {})
 
 
 @pytest.mark.parametrize(

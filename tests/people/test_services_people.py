@@ -17,6 +17,7 @@ from scbi.mentees import services as mentees
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.people.importer import import_people, template_csv
 from tests import factories as f
+from tests.helpers import QueryCounter, audit_actions
 
 
 @pytest.fixture
@@ -199,3 +200,82 @@ def test_templates_import_once_their_references_exist(app, base):
         assert header.startswith("email,full_name")
     created = import_people(template_csv("coach"), kind="coach", by=f.admin())
     assert len(created) == 1
+
+
+def mentee_rows(n: int, start: int = 0) -> str:
+    header = MENTEE_CSV.splitlines()[0]
+    rows = [
+        f"p{i}@reg.rw,Person Number{i},RW-{i:04d},female,Engineer,REG,ENE,,2025-02-01"
+        for i in range(start, start + n)
+    ]
+    return "\n".join([header, *rows]) + "\n"
+
+
+def test_import_is_set_based_the_same_statements_for_5_rows_as_for_120(app, base):
+    """One query per check for all rows and one multi-row insert per table, not a
+    registration per row: the statements do not grow with the file."""
+    admin = f.admin()
+    db.session.commit()
+
+    def statements(n: int, start: int) -> int:
+        with QueryCounter(app) as counter:
+            created = import_people(mentee_rows(n, start), kind="mentee", by=admin)
+            db.session.commit()
+        assert len(created) == n
+        return counter.count
+
+    assert statements(5, 0) == statements(120, 100) <= 25
+    assert count(Mentee) == 125 and count(MenteeStatusChange) == 125
+    actions = audit_actions(app)
+    assert actions.count("user.create") - 1 == actions.count("mentee.create") == 125  # + admin
+    assert app.test_cli_runner().invoke(args=["scbi", "audit-verify"]).exit_code == 0
+
+
+def test_import_names_rows_repeating_an_email_or_staff_number_of_an_earlier_row(app, base):
+    header = MENTEE_CSV.splitlines()[0]
+    data = "\n".join(
+        [
+            header,
+            "a@reg.rw,Aline One,RW-1,female,Engineer,REG,ENE,,2025-02-01",
+            "A@REG.RW,Aline Again,RW-2,female,Engineer,REG,ENE,,2025-02-01",
+            "b@reg.rw,Bosco Two,rw-1,male,Engineer,REG,ENE,,2025-02-01",
+        ]
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        import_people(data, kind="mentee", by=f.admin())
+    db.session.rollback()
+    assert caught.value.rows == [
+        {"row": 3, "message": "email: An earlier row has this e-mail address."},
+        {"row": 4, "message": "staff_number: An earlier row has this staff number."},
+    ]
+    assert count(Mentee) == 0
+
+
+def test_import_refuses_staff_numbers_taken_in_any_case(app, base):
+    _p, sector, inst = base
+    f.mentee(sector.id, inst.id, staff_number="RW-0001")
+    db.session.commit()
+    with pytest.raises(ValidationFailed) as caught:
+        import_people(mentee_rows(3), kind="mentee", by=f.admin())  # RW-0000 … RW-0002
+    db.session.rollback()
+    assert caught.value.rows == [
+        {"row": 3, "message": "staff_number: Another mentee has this staff number."}
+    ]
+    assert count(Mentee) == 1
+
+
+def test_coach_import_gives_a_mentee_account_the_coach_role_and_keeps_its_password(app, base):
+    _p, sector, inst = base
+    mentee = f.mentee(sector.id, inst.id, email="eric@reg.rw")
+    epoch = mentee.user.session_epoch
+    db.session.commit()
+    template = template_csv("coach").splitlines()
+    second = template[1].replace("expert@example.org", "ERIC@reg.rw")
+    created = import_people("\n".join([*template, second]), kind="coach", by=f.admin())
+    db.session.commit()
+    assert [p.email for p in created] == ["expert@example.org", "eric@reg.rw"]
+    assert created[0].password and created[1].password is None
+    db.session.expire_all()
+    assert mentee.user.roles == {Role.MENTEE, Role.COACH}
+    assert mentee.user.session_epoch == epoch + 1  # its sessions ended with the new role
+    assert db.session.get(Coach, created[1].id).user_id == mentee.user_id
