@@ -109,7 +109,7 @@ def prepare(password: str) -> dict:
                 ("coach", "GET", f"/logs/{log.id}", None),
                 ("coach", "GET", "/my/logs", None),
                 ("mentee", "GET", "/", None),
-                ("mentee", "GET", "/my/competencies", None),
+                ("mentee", "GET", f"/mentees/{pairing.mentee_id}/competencies", None),
                 ("mentee", "GET", f"/logs/{log.id}", None),
                 ("coordinator", "GET", "/", None),
                 ("coordinator", "GET", "/logs", None),

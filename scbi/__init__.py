@@ -43,6 +43,17 @@ def register_extensions(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
     db.init_app(app)
+
+    @app.teardown_appcontext
+    def end_read_only_transaction(exc) -> None:
+        # Registered after Flask-SQLAlchemy's, so it runs before its session.remove().
+        from scbi.audit import pending_events
+        from scbi.database import end_read_only
+
+        if exc is None:
+            session = db.session()
+            end_read_only(session, keep=bool(pending_events(session)))
+
     csrf.init_app(app)
     babel.init_app(app)
     bootstrap.init_app(app)

@@ -199,3 +199,49 @@ def app_role_grants(role: str) -> list[str]:
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {who}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {who}",
     ]
+
+
+# --- a transaction that wrote nothing ends with COMMIT --------------------------------------
+
+_READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+_WRITE_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_WROTE = "scbi.wrote"
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+    read = _READ.match(statement) and not (
+        statement.lstrip()[:4].upper() == "WITH" and _WRITE_IN_WITH.search(statement)
+    )
+    if not read or executemany:
+        conn.info[_WROTE] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _transaction_ended(conn) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def end_read_only(session: Session, *, keep: bool = False) -> None:
+    """Commit the session's transaction if it wrote nothing and holds nothing to write
+    (``keep``: something is waiting to be written at commit, such as an audit event).
+
+    For the database a read-only transaction's COMMIT is its ROLLBACK; but psycopg
+    forgets every statement it prepared on the connection at a ROLLBACK, so a page that
+    only reads would have each of its statements planned anew on every request (an
+    eager-loading join of a dozen tables takes PostgreSQL milliseconds to plan).
+    """
+    if keep or session.new or session.dirty or session.deleted:
+        return
+    if session.get_transaction() is None:
+        return
+    if session.connection().info.get(_WROTE):
+        return
+    expire, session.expire_on_commit = session.expire_on_commit, False  # nothing changed
+    try:
+        session.commit()
+    except Exception:  # a broken connection: closing the session rolls back as before
+        session.rollback()
+    finally:
+        session.expire_on_commit = expire

@@ -44,3 +44,58 @@ def test_a_concurrent_update_of_the_same_version_is_refused(app, make_user):
             other.close()
         assert db.session.get(User, user.id).full_name == "First writer"
         assert db.session.get(User, user.id).version == 2
+
+
+@pytest.fixture
+def endings(app):
+    """How each transaction on the engine ends: "commit" or "rollback", in order."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def commit(conn):
+        seen.append("commit")
+
+    def rollback(conn):
+        seen.append("rollback")
+
+    event.listen(engine, "commit", commit)
+    event.listen(engine, "rollback", rollback)
+    yield seen
+    event.remove(engine, "commit", commit)
+    event.remove(engine, "rollback", rollback)
+
+
+def test_a_page_that_only_reads_ends_its_transaction_with_commit(app, client, make_user, endings):
+    """psycopg forgets its prepared statements at a ROLLBACK, so a read-only request
+    that rolled back would have its statements planned anew each time."""
+    from tests.helpers import login
+
+    user = make_user("mentee")
+    login(client, user)
+    endings.clear()
+    assert client.get("/").status_code == 200
+    assert endings == ["commit"]
+
+
+def test_a_transaction_that_wrote_without_committing_still_rolls_back(app, make_user, endings):
+    user = make_user("mentee", full_name="Kept As Committed")
+    endings.clear()
+    with app.app_context():
+        db.session.get(User, user.id).full_name = "Changed But Not Committed"
+        db.session.flush()
+    with app.app_context():
+        db.session.execute(text("UPDATE \"user\" SET full_name = 'Core, not committed'"))
+    with app.app_context():
+        from scbi import audit
+
+        db.session.get(User, user.id)
+        audit.record("test.pending")  # written only by a commit someone asked for
+    assert endings == ["rollback", "rollback", "rollback"]
+    with app.app_context():
+        assert db.session.get(User, user.id).full_name == "Kept As Committed"
+        assert (
+            "test.pending" not in db.session.scalars(text("SELECT action FROM audit_event")).all()
+        )

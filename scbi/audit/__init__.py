@@ -114,6 +114,11 @@ def record(
 _PENDING = "scbi.audit.pending"
 
 
+def pending_events(session: Session) -> list:
+    """The events recorded in the session's transaction, to be written at its commit."""
+    return session.info.get(_PENDING, [])
+
+
 @sa_event.listens_for(Session, "before_commit")
 def write_pending(session: Session) -> None:
     """Chain and write the transaction's events: at commit (a benchmark calls it to

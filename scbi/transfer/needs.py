@@ -148,14 +148,16 @@ def manager_work(user: User) -> list[Need]:
             TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED
         )
     )
-    # the rule of the follow-up page (queries.is_silent), in SQL: no log sent lately
-    last = func.coalesce(last_log_date(Pairing.coach_id), EARLIEST_DATE)
-    silent = _count(
+    # the rule of the follow-up page (queries.is_silent), in SQL: no log sent lately;
+    # each coach's last log once (not once for each of their pairings)
+    coaches = (
         select(Pairing.coach_id)
         .distinct()
         .where(Pairing.id.in_(scope), Pairing.status == PairingStatus.ACTIVE)
-        .where(last < silent_since())
+        .subquery()
     )
+    last = func.coalesce(last_log_date(coaches.c.coach_id), EARLIEST_DATE)
+    silent = _count(select(coaches.c.coach_id).where(last < silent_since()))
     return [
         Need(
             ngettext(

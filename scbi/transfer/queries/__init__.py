@@ -17,7 +17,7 @@ from scbi.transfer.queries.activity import (
 from scbi.transfer.queries.logs import (
     api_log_list,
     filtered_logs,
-    last_log,
+    last_log_defaults,
     log_competency_choices,
     log_evidence,
     log_list,
@@ -78,8 +78,8 @@ __all__ = [
     "evidence_or_404",
     "filtered_logs",
     "is_silent",
-    "last_log",
     "last_log_date",
+    "last_log_defaults",
     "log_competency_choices",
     "log_evidence",
     "log_list",

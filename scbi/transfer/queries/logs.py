@@ -20,7 +20,7 @@ from scbi.programme.models import Competency
 
 # The rules of logs decide which competencies a log may name (the plan's, or those the
 # pairing may plan): the quick log offers exactly those.
-from scbi.transfer.models import Evidence, LogStatus, Pairing, TransferLog
+from scbi.transfer.models import Evidence, LogStatus, Pairing, TransferLog, log_competency
 from scbi.transfer.queries.plans import allowed_competencies, plan_competency_ids
 from scbi.transfer.queries.scope import in_pairings, visible_logs
 
@@ -158,14 +158,29 @@ def recent_logs(user: User, pairing: Pairing, limit: int = 10) -> list[TransferL
     ).all()
 
 
-def last_log(user: User, pairing: Pairing) -> TransferLog | None:
-    """The last log ``user`` wrote in the pairing (the quick log starts from it)."""
-    return db.session.scalar(
-        select(TransferLog)
+def last_log_defaults(user: User, pairing: Pairing) -> dict:
+    """What the quick log takes from the last log ``user`` wrote in the pairing: its
+    activity type, the mentee's role and the competencies (their ids), or nothing. Two
+    small reads, not the log with everything it refers to."""
+    last = db.session.execute(
+        select(TransferLog.id, TransferLog.activity_type, TransferLog.mentee_role)
         .where(TransferLog.pairing_id == pairing.id, TransferLog.author_id == user.id)
         .order_by(TransferLog.id.desc())
         .limit(1)
-    )
+    ).first()
+    if last is None:
+        return {}
+    competency_ids = db.session.scalars(
+        select(log_competency.c.competency_id)
+        .join(Competency, Competency.id == log_competency.c.competency_id)
+        .where(log_competency.c.log_id == last.id)
+        .order_by(Competency.sort_order)
+    ).all()
+    return {
+        "activity_type": last.activity_type,
+        "mentee_role": last.mentee_role,
+        "competency_ids": competency_ids,
+    }
 
 
 def log_competency_choices(pairing: Pairing) -> tuple[list, list, set[int]]:

@@ -49,15 +49,8 @@ def _log_choices(form: LogForm, pairing: Pairing) -> None:
 
 def _defaults(pairing: Pairing) -> dict:
     """A quick log starts from today and the coach's last activity type and competencies."""
-    last = queries.last_log(current_user, pairing)
     data = {"activity_date": today(), "hours": 1, "activity_type": ActivityType.ON_THE_JOB}
-    if last is not None:
-        data.update(
-            activity_type=last.activity_type,
-            mentee_role=last.mentee_role,
-            competency_ids=[c.id for c in last.competencies],
-        )
-    return data
+    return data | queries.last_log_defaults(current_user, pairing)
 
 
 def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
