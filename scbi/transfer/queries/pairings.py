@@ -19,6 +19,7 @@ from scbi.extensions import db
 from scbi.loaders import count_by
 from scbi.mentees import queries as mentee_queries
 from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.pagination import load_in_order
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,
     OPEN_STATUSES,
@@ -137,9 +138,14 @@ def pairings_of(user: User, *, coach: Coach | None = None, mentee: Mentee | None
 
 
 def own_open_pairings(user: User) -> list[Pairing]:
-    """The open pairings ``user`` is in, as coach or as mentee, oldest first (home page)."""
-    return db.session.scalars(
-        select(Pairing)
+    """The open pairings ``user`` is in, as coach or as mentee, oldest first (home page).
+
+    Their ids first, then the pairings by id: PostgreSQL joins what a pairing loads with
+    it (coach, mentee, their accounts and institutions) row by row for a few known ids,
+    where a condition on coach or mentee had it read whole tables (9 ms to 1 at 1M logs).
+    """
+    ids = db.session.scalars(
+        select(Pairing.id)
         .where(Pairing.status.in_(OPEN_STATUSES))
         .where(
             or_(
@@ -147,8 +153,9 @@ def own_open_pairings(user: User) -> list[Pairing]:
                 Pairing.mentee_id.in_(select(Mentee.id).where(Mentee.user_id == user.id)),
             )
         )
-        .order_by(Pairing.start_date)
+        .order_by(Pairing.start_date, Pairing.id)
     ).all()
+    return load_in_order(Pairing, ids, ()) if ids else []
 
 
 # --- figures -------------------------------------------------------------------------------
