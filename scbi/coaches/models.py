@@ -56,7 +56,7 @@ class Coach(IdMixin, TimestampMixin, VersionMixin, Base):
     )
 
     user: Mapped["User"] = relationship(lazy="joined")  # noqa: F821, UP037
-    sector: Mapped["Sector"] = relationship(lazy="joined")  # noqa: F821, UP037
+    sector: Mapped["Sector"] = relationship()  # noqa: F821, UP037  (read when used)
     host_institution: Mapped["Institution"] = relationship(lazy="joined")  # noqa: F821, UP037
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import joinedload
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
@@ -66,7 +67,11 @@ def coach_list(user: User, args, *, default_status: str = CoachStatus.ACTIVE) ->
     API's): ``q`` (name, e-mail, expertise), sector, host institution, ``ending``
     (contract ending within 60 days), ``status`` (``default_status`` when not given; all
     when ``all``); ordered by name."""
-    query = scope_coaches(select(Coach), user).join(User, User.id == Coach.user_id)
+    query = (
+        scope_coaches(select(Coach), user)
+        .join(User, User.id == Coach.user_id)
+        .options(joinedload(Coach.sector))  # the list shows it
+    )
     if q := (args.get("q") or "").strip():
         like = f"%{q.lower()}%"
         query = query.where(

@@ -74,8 +74,9 @@ class Mentee(IdMixin, TimestampMixin, VersionMixin, Base):
 
     user: Mapped["User"] = relationship(lazy="joined")  # noqa: F821, UP037
     institution: Mapped["Institution"] = relationship(lazy="joined")  # noqa: F821, UP037
-    sector: Mapped["Sector"] = relationship(lazy="joined")  # noqa: F821, UP037
-    phase: Mapped["Phase | None"] = relationship(lazy="joined")  # noqa: F821, UP037
+    # A few rows each, usually the pairing's own (already in the session): read when used.
+    sector: Mapped["Sector"] = relationship()  # noqa: F821, UP037
+    phase: Mapped["Phase | None"] = relationship()  # noqa: F821, UP037
     history: Mapped[list[MenteeStatusChange]] = relationship(
         back_populates="mentee",
         order_by="MenteeStatusChange.id.desc()",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, false, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
@@ -62,7 +62,11 @@ def mentee_list(
     (``default_status`` when not given; all when ``all``), and the filters that features
     above add. Returns the query,
     ordered by name, and the added filters that are on."""
-    query = scope_mentees(select(Mentee), user).join(User, User.id == Mentee.user_id)
+    query = (
+        scope_mentees(select(Mentee), user)
+        .join(User, User.id == Mentee.user_id)
+        .options(joinedload(Mentee.sector), joinedload(Mentee.phase))  # the list shows them
+    )
     if q := (args.get("q") or "").strip():
         like = f"%{q.lower()}%"
         query = query.where(

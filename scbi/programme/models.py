@@ -125,7 +125,7 @@ class Institution(IdMixin, TimestampMixin, VersionMixin, Base):
     acronym: Mapped[str] = mapped_column(String(INSTITUTION["acronym"].max_length), unique=True)
     sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
 
-    sector: Mapped[Sector] = relationship(lazy="joined")
+    sector: Mapped[Sector] = relationship()  # read when used
 
     def __str__(self) -> str:
         return f"{self.acronym} — {self.name}"
