@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role, User
@@ -59,15 +59,27 @@ def filtered_logs(user: User, args) -> Select:
     return query.order_by(*NEWEST_FIRST)
 
 
+# What a list of logs shows and decides with: each log's pairing, its coach and mentee and
+# their accounts; not their institutions, the phase or the sector (which every load of a
+# pairing would join), nor the competencies.
+AS_LISTED = (
+    joinedload(TransferLog.pairing).options(
+        joinedload(Pairing.coach).options(joinedload(Coach.user), lazyload(Coach.host_institution)),
+        joinedload(Pairing.mentee).options(joinedload(Mentee.user), lazyload(Mentee.institution)),
+        lazyload(Pairing.phase),
+        lazyload(Pairing.sector),
+    ),
+)
+
+
 def log_list(user: User, args) -> SeekPage:
-    """The managers' list: a page of ``filtered_logs`` with their competencies, newest
-    first and paged by (activity date, id), so the last page costs what the first does;
-    ``sample`` asks for a random page instead (a sample to verify, new on every visit)."""
+    """The managers' list: a page of ``filtered_logs``, newest first and paged by
+    (activity date, id), so the last page costs what the first does; ``sample`` asks for
+    a random page instead (a sample to verify, new on every visit)."""
     query = filtered_logs(user, args).order_by(None)
-    with_competencies = (selectinload(TransferLog.competencies),)
     if args.get("sample"):
-        return sample(query, TransferLog, args, options=with_competencies)
-    return seek(query, TransferLog, TransferLog.activity_date, args, options=with_competencies)
+        return sample(query, TransferLog, args, options=AS_LISTED)
+    return seek(query, TransferLog, TransferLog.activity_date, args, options=AS_LISTED)
 
 
 def api_log_list(user: User, args) -> NumberedPage:
@@ -100,7 +112,7 @@ def _own(user: User):
 
 def waiting_logs(user: User) -> list[TransferLog]:
     """The logs sent to ``user`` as a mentee and not yet answered, newest first (at most
-    :data:`WAITING_SHOWN`), with their competencies."""
+    :data:`WAITING_SHOWN`)."""
     if not user.has_role(Role.MENTEE):
         return []
     as_mentee = select(Pairing.id).join(Mentee, Mentee.id == Pairing.mentee_id)
@@ -115,7 +127,7 @@ def waiting_logs(user: User) -> list[TransferLog]:
         .limit(WAITING_SHOWN)
     )
     ids = list(db.session.scalars(keys))
-    return load_in_order(TransferLog, ids, (selectinload(TransferLog.competencies),))
+    return load_in_order(TransferLog, ids, AS_LISTED)
 
 
 def own_logs(user: User, args) -> tuple[list[TransferLog], SeekPage]:
@@ -131,8 +143,7 @@ def own_logs(user: User, args) -> tuple[list[TransferLog], SeekPage]:
         query = query.where(TransferLog.status == status)
     if waiting:  # shown above the list, not again in it, on every page alike
         query = query.where(TransferLog.id.not_in([log.id for log in waiting]))
-    with_competencies = (selectinload(TransferLog.competencies),)
-    page = seek(query, TransferLog, TransferLog.activity_date, args, options=with_competencies)
+    page = seek(query, TransferLog, TransferLog.activity_date, args, options=AS_LISTED)
     return (waiting if first else []), page
 
 
