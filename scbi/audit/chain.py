@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from scbi.audit.models import AuditChainHead, AuditEvent
@@ -116,7 +116,8 @@ def _insert_ignoring_conflict(session: Session):
 
 def append(session: Session, events: list) -> None:
     """Chain ``events`` (in order; objects with the FIELDS as attributes) onto the trail
-    and write them, one row a statement in one round of statements; called at commit.
+    and write them, one row a statement in one round of statements, the last returning its
+    id; called at commit.
 
     Each row's id is the next one (no other writer holds the head), in the events' order,
     so the last written is the new head."""
@@ -127,8 +128,10 @@ def append(session: Session, events: list) -> None:
         row["prev_hash"] = prev
         row["hash"] = prev = link(prev, row)
         rows.append(row)
-    session.execute(insert(AuditEvent.__table__), rows)
-    last_id = session.scalar(select(func.max(AuditEvent.id)))
+    table = AuditEvent.__table__
+    if len(rows) > 1:
+        session.execute(insert(table), rows[:-1])
+    last_id = session.scalar(insert(table).values(rows[-1]).returning(table.c.id))
     session.execute(update(_head).where(_head.c.id == 1).values(event_id=last_id, hash=prev))
 
 
