@@ -111,16 +111,14 @@ def visible_assessments(user: User, args) -> Select:
 
 def waiting_reviews(user: User) -> tuple[int, int | None]:
     """How many self-assessments of the mentees ``user`` sees wait for a review, and the
-    mentee of one of them (None when none waits). Two statements."""
+    mentee of one of them (None when none waits). One statement."""
     waiting = (
         Assessment.mentee_id.in_(scope_mentees(select(Mentee.id), user)),
         Assessment.review_status == ReviewStatus.WAITING,
     )
-    count = db.session.scalar(
-        select(func.count()).select_from(select(Assessment.id).where(*waiting).subquery())
-    )
-    first = db.session.scalar(select(Assessment.mentee_id).where(*waiting).limit(1))
-    return count, first
+    count = select(func.count()).select_from(select(Assessment.id).where(*waiting).subquery())
+    first = select(Assessment.mentee_id).where(*waiting).limit(1)
+    return tuple(db.session.execute(select(count.scalar_subquery(), first.scalar_subquery())).one())
 
 
 def with_cited_logs(query: Select) -> Select:

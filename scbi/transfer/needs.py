@@ -13,6 +13,7 @@ from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
 from scbi.extensions import db
+from scbi.loaders import counts
 from scbi.mentees.models import LEFT_STATUSES, Mentee, MenteeStatus
 from scbi.mentees.queries import scope_mentees
 from scbi.needs import Need, needs
@@ -30,10 +31,6 @@ from scbi.transfer.queries import last_log_date, scope_pairings, silent_since
 from scbi.validation import EARLIEST_DATE
 
 
-def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
-
-
 def _own_pairings(user: User, model, column):
     return select(Pairing.id).join(model, model.id == column).where(model.user_id == user.id)
 
@@ -46,33 +43,29 @@ def coach_work(user: User) -> list[Need]:
     # Only logs that can still be corrected and sent: an ended pairing's (the mentee's
     # exit ends them too) are history. One statement, from ix_transfer_log_author_status.
     open_ids = mine.where(Pairing.status.in_(OPEN_STATUSES))
-    waiting = dict(
-        db.session.execute(
-            select(TransferLog.status, func.count())
-            .where(
-                TransferLog.author_id == user.id,
-                TransferLog.status.in_([LogStatus.DISPUTED, LogStatus.DRAFT]),
-                TransferLog.pairing_id.in_(open_ids),
-            )
-            .group_by(TransferLog.status)
-        ).all()
-    )
-    disputed, drafts = waiting.get(LogStatus.DISPUTED, 0), waiting.get(LogStatus.DRAFT, 0)
-    returned = _count(
-        select(TransferPlan.id).where(
-            TransferPlan.pairing_id.in_(mine), TransferPlan.status == PlanStatus.RETURNED
+
+    def own_logs(status):  # from ix_transfer_log_author_status
+        return select(TransferLog.id).where(
+            TransferLog.author_id == user.id,
+            TransferLog.status == status,
+            TransferLog.pairing_id.in_(open_ids),
         )
-    )
+
     with_plan = select(TransferPlan.id).where(
         TransferPlan.pairing_id == Pairing.id,
         TransferPlan.status.in_([PlanStatus.APPROVED, *OPEN_PLAN_STATUSES]),
     )
-    planless = _count(
+    disputed, drafts, returned, planless = counts(  # one statement
+        own_logs(LogStatus.DISPUTED),
+        own_logs(LogStatus.DRAFT),
+        select(TransferPlan.id).where(
+            TransferPlan.pairing_id.in_(mine), TransferPlan.status == PlanStatus.RETURNED
+        ),
         select(Pairing.id).where(
             Pairing.id.in_(mine),
             Pairing.status == PairingStatus.ACTIVE,
             ~with_plan.exists(),
-        )
+        ),
     )
     return [
         Need(
@@ -114,7 +107,7 @@ def mentee_work(user: User) -> list[Need]:
         return []
     # A mentee who left reads their logs but acknowledges nothing any more.
     mine = _own_pairings(user, Mentee, Pairing.mentee_id).where(Mentee.status.not_in(LEFT_STATUSES))
-    waiting = _count(
+    [waiting] = counts(
         select(TransferLog.id).where(
             TransferLog.pairing_id.in_(mine), TransferLog.status == LogStatus.SUBMITTED
         )
@@ -138,16 +131,6 @@ def manager_work(user: User) -> list[Need]:
     if not user.has_role(Role.SECRETARIAT, Role.COORDINATOR):
         return []
     scope = scope_pairings(select(Pairing.id), user)
-    plans_waiting = _count(
-        select(TransferPlan.id).where(
-            TransferPlan.pairing_id.in_(scope), TransferPlan.status == PlanStatus.SUBMITTED
-        )
-    )
-    to_verify = _count(
-        select(TransferLog.id).where(
-            TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED
-        )
-    )
     # the rule of the follow-up page (queries.is_silent), in SQL: no log sent lately;
     # each coach's last log once (not once for each of their pairings)
     coaches = (
@@ -157,7 +140,15 @@ def manager_work(user: User) -> list[Need]:
         .subquery()
     )
     last = func.coalesce(last_log_date(coaches.c.coach_id), EARLIEST_DATE)
-    silent = _count(select(coaches.c.coach_id).where(last < silent_since()))
+    plans_waiting, to_verify, silent = counts(  # one statement
+        select(TransferPlan.id).where(
+            TransferPlan.pairing_id.in_(scope), TransferPlan.status == PlanStatus.SUBMITTED
+        ),
+        select(TransferLog.id).where(
+            TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED
+        ),
+        select(coaches.c.coach_id).where(last < silent_since()),
+    )
     return [
         Need(
             ngettext(
