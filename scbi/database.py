@@ -204,14 +204,17 @@ def app_role_grants(role: str) -> list[str]:
 # --- a transaction that wrote nothing ends with COMMIT --------------------------------------
 
 _READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
-_WRITE_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_WRITE_IN_WITH = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+_SIDE_EFFECT = re.compile(r"\b(setval|nextval)\s*\(", re.IGNORECASE)
 _WROTE = "scbi.wrote"
 
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
-    read = _READ.match(statement) and not (
-        statement.lstrip()[:4].upper() == "WITH" and _WRITE_IN_WITH.search(statement)
+    read = (
+        _READ.match(statement)
+        and not (statement.lstrip()[:4].upper() == "WITH" and _WRITE_IN_WITH.search(statement))
+        and not _SIDE_EFFECT.search(statement)
     )
     if not read or executemany:
         conn.info[_WROTE] = True
@@ -234,13 +237,13 @@ def end_read_only(session: Session, *, keep: bool = False) -> None:
     """
     if keep or session.new or session.dirty or session.deleted:
         return
-    if session.get_transaction() is None:
-        return
-    if session.connection().info.get(_WROTE):
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:  # none, or one a failure ended
         return
     expire, session.expire_on_commit = session.expire_on_commit, False  # nothing changed
     try:
-        session.commit()
+        if not session.connection().info.get(_WROTE):
+            session.commit()
     except Exception:  # a broken connection: closing the session rolls back as before
         session.rollback()
     finally:

@@ -99,3 +99,26 @@ def test_a_transaction_that_wrote_without_committing_still_rolls_back(app, make_
         assert (
             "test.pending" not in db.session.scalars(text("SELECT action FROM audit_event")).all()
         )
+
+
+def test_a_context_whose_flush_failed_ends_cleanly_even_without_a_rollback(app, make_user):
+    """A failed flush leaves the transaction inactive until someone rolls back: ending the
+    context must not raise (nor keep the broken session for the next one)."""
+    from sqlalchemy.exc import IntegrityError
+
+    user = make_user("mentee")
+    with app.app_context():
+        twin = db.session.get(User, user.id)
+        db.session.add(User(email=twin.email, full_name="Twin", password_hash="x"))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+    with app.app_context():
+        assert db.session.get(User, user.id).email == user.email
+
+
+def test_sequence_functions_count_as_writes(app, endings):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("sequences are PostgreSQL's")
+        db.session.execute(text("SELECT nextval(pg_get_serial_sequence('user', 'id'))"))
+    assert endings == ["rollback"]

@@ -77,14 +77,18 @@ class ProfileAccounts:
     ):
         self.role = role
         self.accounts: list[_Account] = []
+        held: list[dict[str, list[str]]] = []  # a new account's name and password problems
         for person, problems in zip(people, errors, strict=True):
+            found: dict[str, list[str]] = {}
             email, full_name = check_account_fields(
-                person.get("email"), person.get("full_name"), problems.fields
+                person.get("email"), person.get("full_name"), found
             )
+            for message in found.pop("email", []):
+                problems.add("email", message)
             password, password_hash = person.get("password"), person.get("password_hash")
             if password_hash is None and password is not None:
-                for message in password_problems(password, email=email, full_name=full_name):
-                    problems.add("password", message)
+                found["password"] = password_problems(password, email=email, full_name=full_name)
+            held.append(found)
             self.accounts.append(
                 _Account(
                     email,
@@ -106,11 +110,17 @@ class ProfileAccounts:
             seen.add(account.email)
             if account.email not in existing:
                 continue
-            user_id, roles = existing[account.email]
+            user_id, full_name, roles = existing[account.email]
             if joins is not None and joins in roles and role not in roles:
-                account.joining_id = user_id
+                # the account keeps its name and password: what was typed for them is unused
+                account.joining_id, account.full_name = user_id, full_name
             else:
                 email_taken(problems.fields)
+        for account, problems, found in zip(self.accounts, errors, held, strict=True):
+            if account.joining_id is None:
+                for field, messages in found.items():
+                    for message in messages:
+                        problems.add(field, message)
 
     def create(self, *, by) -> list[tuple[int, str | None]]:
         """Write the accounts (only once every person's checks passed): each person's
@@ -153,17 +163,17 @@ class ProfileAccounts:
         ]
 
 
-def _roles_by_email(emails: list[str]) -> dict[str, tuple[int, set[Role]]]:
-    """The id and roles of each account among ``emails`` (stored lower-cased)."""
-    found: dict[str, tuple[int, set[Role]]] = {}
+def _roles_by_email(emails: list[str]) -> dict[str, tuple[int, str, set[Role]]]:
+    """The id, name and roles of each account among ``emails`` (stored lower-cased)."""
+    found: dict[str, tuple[int, str, set[Role]]] = {}
     for batch in batches(sorted(set(emails))):
         query = (
-            select(User.email, User.id, UserRole.role)
+            select(User.email, User.id, User.full_name, UserRole.role)
             .outerjoin(UserRole, UserRole.user_id == User.id)
             .where(User.email.in_(batch))
         )
-        for email, user_id, role in db.session.execute(query):
-            roles = found.setdefault(email, (user_id, set()))[1]
+        for email, user_id, full_name, role in db.session.execute(query):
+            roles = found.setdefault(email, (user_id, full_name, set()))[2]
             if role is not None:
                 roles.add(role)
     return found

@@ -270,11 +270,13 @@ def test_coach_import_gives_a_mentee_account_the_coach_role_and_keeps_its_passwo
     epoch = mentee.user.session_epoch
     db.session.commit()
     template = template_csv("coach").splitlines()
-    second = template[1].replace("expert@example.org", "ERIC@reg.rw")
+    # the joining account keeps its name and password: a blank name here is not refused
+    second = template[1].replace("expert@example.org", "ERIC@reg.rw").replace("Grace Achieng", "")
     created = import_people("\n".join([*template, second]), kind="coach", by=f.admin())
     db.session.commit()
     assert [p.email for p in created] == ["expert@example.org", "eric@reg.rw"]
     assert created[0].password and created[1].password is None
+    assert created[1].full_name == mentee.user.full_name
     db.session.expire_all()
     assert mentee.user.roles == {Role.MENTEE, Role.COACH}
     assert mentee.user.session_epoch == epoch + 1  # its sessions ended with the new role
