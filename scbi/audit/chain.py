@@ -31,6 +31,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from scbi.audit.models import AuditChainHead, AuditEvent
+from scbi.database import insert_rows
 
 GENESIS = "0" * 64
 FIELDS = (
@@ -130,7 +131,7 @@ def append(session: Session, events: list) -> None:
         rows.append(row)
     table = AuditEvent.__table__
     if len(rows) > 1:
-        session.execute(insert(table), rows[:-1])
+        insert_rows(session, AuditEvent, rows[:-1])
     last_id = session.scalar(insert(table).values(rows[-1]).returning(table.c.id))
     session.execute(update(_head).where(_head.c.id == 1).values(event_id=last_id, hash=prev))
 

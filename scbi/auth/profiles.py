@@ -14,6 +14,7 @@ from sqlalchemy import select
 from scbi import audit
 from scbi.auth.models import Role, User, UserRole
 from scbi.auth.passwords import hash_generated_password, hash_password, password_problems
+from scbi.auth.permissions import require_configure
 from scbi.auth.services import (
     account_snapshot,
     check_account_fields,
@@ -22,6 +23,7 @@ from scbi.auth.services import (
     generate_password,
     insert_users,
 )
+from scbi.database import insert_rows, utcnow
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.sql import batches
@@ -36,11 +38,6 @@ class PeopleRefused(ValidationFailed):
     def __init__(self, problems: list[dict[str, list[str]]]):
         self.problems = problems
         super().__init__(fields=next(p for p in problems if p))
-
-
-def refuse_if_any(errors: list[Errors]) -> None:
-    if any(errors):
-        raise PeopleRefused([e.fields for e in errors])
 
 
 @dataclass
@@ -60,6 +57,56 @@ class _Account:
     password_hash: str | None
     must_change_password: bool
     joining_id: int | None = None  # an existing account that takes the new role
+
+
+def register_profiles(
+    people: list[dict],
+    *,
+    by,
+    model,
+    role: Role,
+    profile_values,
+    joins: Role | None = None,
+    checks=(),
+    columns=lambda value: {},
+) -> tuple[list[Registration], list[dict]]:
+    """Register a batch of people with profiles of ``model`` (coaches, mentees): each
+    person's profile values (``profile_values(errors, person)``) and account are checked,
+    with ``checks(values, errors)`` that need the whole batch; if anyone is refused,
+    PeopleRefused names them all and nothing is written. Then one multi-row insert a table:
+    the accounts, the profiles (their values and ``columns(value)``), an audit event
+    ``<table>.create`` each. Returns the registrations and the profile values, in order."""
+    require_configure(by)
+    known: dict = {}  # the references rows share, looked up once
+    errors = [Errors(known) for _person in people]
+    values = [profile_values(e, p) for e, p in zip(errors, people, strict=True)]
+    for check in checks:
+        check(values, errors)
+    accounts = ProfileAccounts(people, errors, role=role, joins=joins)
+    if any(errors):
+        raise PeopleRefused([e.fields for e in errors])
+    users = accounts.create(by=by)
+    now = utcnow()
+    stamps = {"version": 1, "created_at": now, "updated_at": now}
+    ids = insert_rows(
+        db.session,
+        model,
+        [
+            value | columns(value) | stamps | {"user_id": user_id}
+            for value, (user_id, _password) in zip(values, users, strict=True)
+        ],
+        key="user_id",
+    )
+    table = model.__tablename__
+    for profile_id, value in zip(ids, values, strict=True):
+        audit.record(f"{table}.create", by=by, entity=(table, profile_id), after=value)
+    registered = [
+        Registration(profile_id, user_id, account.email, account.full_name, password)
+        for profile_id, (user_id, password), account in zip(
+            ids, users, accounts.accounts, strict=True
+        )
+    ]
+    return registered, values
 
 
 class ProfileAccounts:

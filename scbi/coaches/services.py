@@ -9,10 +9,9 @@ from scbi import audit
 from scbi.audit import snapshot
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
-from scbi.auth.profiles import ProfileAccounts, Registration, refuse_if_any
+from scbi.auth.profiles import Registration, register_profiles
 from scbi.coaches.models import COACH, Coach, CoachStatus
 from scbi.coaches.queries import active_mentee_counts
-from scbi.database import insert_rows, utcnow
 from scbi.errors import check_version
 from scbi.extensions import db
 from scbi.hooks import Hook
@@ -108,31 +107,15 @@ def register_coaches(people: list[dict], *, by: User) -> list[Registration]:
     multi-row insert. Raises PeopleRefused naming each refused person's fields; then
     nothing is written.
     """
-    require_configure(by)
-    known: dict = {}  # the references rows share, looked up once
-    errors = [Errors(known) for _person in people]
-    values = [_profile_values(e, p) for e, p in zip(errors, people, strict=True)]
-    accounts = ProfileAccounts(people, errors, role=Role.COACH, joins=Role.MENTEE)
-    refuse_if_any(errors)
-    users = accounts.create(by=by)
-    now = utcnow()
-    ids = insert_rows(
-        db.session,
-        Coach,
-        [
-            value | {"user_id": user_id, "version": 1, "created_at": now, "updated_at": now}
-            for value, (user_id, _password) in zip(values, users, strict=True)
-        ],
-        key="user_id",
+    registered, _values = register_profiles(
+        people,
+        by=by,
+        model=Coach,
+        role=Role.COACH,
+        joins=Role.MENTEE,
+        profile_values=_profile_values,
     )
-    for coach_id, value in zip(ids, values, strict=True):
-        audit.record("coach.create", by=by, entity=(Coach.__tablename__, coach_id), after=value)
-    return [
-        Registration(coach_id, user_id, account.email, account.full_name, password)
-        for coach_id, (user_id, password), account in zip(
-            ids, users, accounts.accounts, strict=True
-        )
-    ]
+    return registered
 
 
 def update_coach(coach: Coach, *, by: User, version, **data) -> Coach:

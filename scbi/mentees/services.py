@@ -13,7 +13,7 @@ from scbi import audit
 from scbi.audit import snapshot
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
-from scbi.auth.profiles import ProfileAccounts, Registration, refuse_if_any
+from scbi.auth.profiles import Registration, register_profiles
 from scbi.database import insert_rows, utcnow
 from scbi.dates import today
 from scbi.errors import check_version
@@ -125,55 +125,35 @@ def register_mentees(people: list[dict], *, by: User) -> list[Registration]:
     insert. Raises PeopleRefused naming each refused person's fields; then nothing is
     written.
     """
-    require_configure(by)
-    known: dict = {}  # the references rows share, looked up once
-    errors = [Errors(known) for _person in people]
-    values = [_profile_values(e, p) for e, p in zip(errors, people, strict=True)]
-    _check_staff_numbers(values, errors)
-    accounts = ProfileAccounts(people, errors, role=Role.MENTEE)
-    refuse_if_any(errors)
-    users = accounts.create(by=by)
-    now = utcnow()
-    ids = insert_rows(
-        db.session,
-        Mentee,
-        [
-            value
-            | {
-                "user_id": user_id,
-                "status": MenteeStatus.ACTIVE,
-                "status_changed_on": value["joined_on"],
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for value, (user_id, _password) in zip(values, users, strict=True)
-        ],
-        key="user_id",
+    registered, values = register_profiles(
+        people,
+        by=by,
+        model=Mentee,
+        role=Role.MENTEE,
+        profile_values=_profile_values,
+        checks=[_check_staff_numbers],
+        columns=lambda value: {
+            "status": MenteeStatus.ACTIVE,
+            "status_changed_on": value["joined_on"],
+        },
     )
+    now = utcnow()
     insert_rows(
         db.session,
         MenteeStatusChange,
         [
             {
-                "mentee_id": mentee_id,
+                "mentee_id": r.id,
                 "status": MenteeStatus.ACTIVE,
                 "status_on": value["joined_on"],
                 "note": "",
                 "recorded_by_id": by.id if by else None,
                 "recorded_at": now,
             }
-            for mentee_id, value in zip(ids, values, strict=True)
+            for r, value in zip(registered, values, strict=True)
         ],
     )
-    for mentee_id, value in zip(ids, values, strict=True):
-        audit.record("mentee.create", by=by, entity=(Mentee.__tablename__, mentee_id), after=value)
-    return [
-        Registration(mentee_id, user_id, account.email, account.full_name, password)
-        for mentee_id, (user_id, password), account in zip(
-            ids, users, accounts.accounts, strict=True
-        )
-    ]
+    return registered
 
 
 def update_mentee(mentee: Mentee, *, by: User, version, **data) -> Mentee:
