@@ -78,6 +78,23 @@ class Config:
     LOGIN_FORGET_HOURS = 24
 
     API_TOKEN_LIFETIME = timedelta(days=30)
+
+    # E-mail (scbi.mail): off while MAIL_SERVER is unset (one-time passwords are shown, and
+    # the mails events would have sent are kept for the secretariat to see at /mail).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_SECURITY = "starttls"  # starttls, ssl, or none (a local relay)
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM: str | None = None  # the address mails come from; required when mail is on
+    MAIL_SENDER_NAME = "SCBI"  # the name beside it: the programme's
+    MAIL_TIMEOUT = 30  # seconds to wait on the SMTP server
+    MAIL_MAX_ATTEMPTS = 8  # deliveries tried before a message shows as failed
+    MAIL_KEEP_DAYS = 90  # sent messages are deleted after this many days
+    BASE_URL: str | None = None  # the public address in links; required when mail is on
+    INVITATION_DAYS = 7
+    RESET_MINUTES = 60
+    RESET_PER_HOUR = 3  # reset mails to one address an hour (more requests send nothing)
     HSTS = False
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
     TRUSTED_PROXIES = 0
@@ -135,12 +152,40 @@ def load_config(app, overrides: dict | None = None) -> None:
 
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
+    _check_mail(app.config, production=name == "production")
+
     if not app.config.get("SECRET_KEY"):
         if name == "production":
             raise ConfigError("SCBI_SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = _instance_secret(instance)
     elif name == "production" and len(str(app.config["SECRET_KEY"])) < 32:
         raise ConfigError("SCBI_SECRET_KEY must be at least 32 random characters in production")
+
+
+MAIL_SECURITY = ("starttls", "ssl", "none")
+
+
+def _check_mail(config, *, production: bool) -> None:
+    """Mail on needs a sender and the public address of links (production refuses to start
+    without one; development links point at the local server)."""
+    if config.get("MAIL_SECURITY") not in MAIL_SECURITY:
+        raise ConfigError(f"SCBI_MAIL_SECURITY must be one of {', '.join(MAIL_SECURITY)}")
+    port = config.get("MAIL_PORT")
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise ConfigError("SCBI_MAIL_PORT must be a port number")
+    if not config.get("MAIL_SERVER"):
+        return
+    if not config.get("MAIL_FROM") or "@" not in str(config["MAIL_FROM"]):
+        raise ConfigError("SCBI_MAIL_FROM must be an e-mail address when SCBI_MAIL_SERVER is set")
+    if not config.get("BASE_URL"):
+        if production:
+            raise ConfigError(
+                "SCBI_BASE_URL (the public address, e.g. https://scbi.example.org) must be "
+                "set when SCBI_MAIL_SERVER is set"
+            )
+        config["BASE_URL"] = "http://127.0.0.1:5000"
+    if not str(config["BASE_URL"]).startswith(("http://", "https://")):
+        raise ConfigError("SCBI_BASE_URL must start with https:// (or http://)")
 
 
 def _instance_secret(instance: Path) -> str:

@@ -78,6 +78,7 @@ FEATURES = (
     "transfer",
     "competencies",
     "reports",
+    "notify",
     "main",
     "api",
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import time
 from pathlib import Path
 
 import click
@@ -20,6 +22,9 @@ from scbi.database import alembic_config, app_role_grants
 from scbi.demo import build_demo, is_empty
 from scbi.errors import Conflict, ValidationFailed
 from scbi.extensions import db
+from scbi.mail import delivery, outbox
+from scbi.notify.digest import digest
+from scbi.notify.reminders import remind
 from scbi.people.importer import import_people
 from scbi.programme.framework_import import import_framework, preview_import
 from scbi.programme.models import Sector
@@ -154,8 +159,9 @@ def demo(if_empty: bool):
         raise click.ClickException(
             "The database already has accounts; the demo needs an empty one."
         )
-    logins = build_demo()
-    db.session.commit()
+    with outbox.holding():  # the demo's steps mail nobody
+        logins = build_demo()
+        db.session.commit()
     counts = ", ".join(f"{n} {kind}" for kind, n in logins.counts.items())
     click.echo(f"Loaded the demo programme ({counts}). Sign in at http://127.0.0.1:5000 as:")
     for role, name, email in logins.logins:
@@ -345,7 +351,9 @@ def import_people_command(kind: str, file, as_email: str | None):
     db.session.commit()
     click.echo(f"Registered {len(created)} {kind}s. One-time passwords (shown only now):")
     for person in created:
-        password = person.password or "(existing account)"
+        password = person.password or (
+            "(invitation mailed)" if person.invited else "(existing account)"
+        )
         click.echo(f"  {person.email:<44} {password}  {person.full_name}")
 
 
@@ -419,3 +427,58 @@ def grant_app_role_command(role: str):
         for statement in statements:
             conn.execute(text(statement))
     click.echo(f"{role} may now use the application's rows, and only add to the audit trail.")
+
+
+@scbi_cli.command("send-mail")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit (cron, tests).")
+@click.option("--interval", default=15, show_default=True, help="Seconds between rounds.")
+@with_appcontext
+def send_mail_command(once: bool, interval: int):
+    """Deliver the outbox: every message due, retried with growing delays when the mail
+    server is unreachable or refuses for now. Keeps running (a service) unless --once.
+    Several workers may run at once on PostgreSQL; one is enough on SQLite."""
+
+    if not outbox.enabled():
+        raise click.ClickException("Mail is off: set SCBI_MAIL_SERVER and SCBI_MAIL_FROM.")
+    worker = delivery.worker_id()
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_args: stop.append(True))
+    last_purge = 0.0
+    while True:
+        done = delivery.deliver_due(worker=worker)
+        if done.total:
+            click.echo(
+                f"{done.sent} sent, {done.retrying} to retry, {done.failed} failed", err=once
+            )
+        if time.monotonic() - last_purge > 3600:
+            delivery.purge()
+            last_purge = time.monotonic()
+        db.session.remove()
+        if once or stop:
+            return
+        for _second in range(max(1, interval)):
+            if stop:
+                return
+            time.sleep(1)
+
+
+@scbi_cli.command("remind")
+@with_appcontext
+def remind_command():
+    """Queue today's reminders (run daily): pairings without a submitted log for 14 and
+    28 days, logs waiting a week for their acknowledgement. Each is mailed once."""
+
+    count = remind()
+    db.session.commit()
+    click.echo(f"{count} reminder mails queued.")
+
+
+@scbi_cli.command("digest")
+@with_appcontext
+def digest_command():
+    """Queue the weekly digest (run weekly): each person's "what needs me now", unless it
+    is empty or they turned it off. Sent once a week at most."""
+
+    count = digest()
+    db.session.commit()
+    click.echo(f"{count} digest mails queued.")

@@ -142,7 +142,19 @@ def show_one_time_password(endpoint: str, key: str):
     then on to their page."""
 
     def done(result):
-        person, password = result
+        person, registration = result
+        password = registration.password
+        if registration.invited:
+            flash(
+                _(
+                    "%(name)s is registered. An invitation to choose a password was "
+                    "mailed to %(email)s.",
+                    name=person.user.full_name,
+                    email=person.user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for(endpoint, **{key: person.id}))
         if password is None:  # an existing account took the new profile (the cascade)
             flash(
                 _(

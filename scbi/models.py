@@ -1,10 +1,18 @@
 """Every feature's models, imported in one place (what Alembic compares against)."""
 
 from scbi.audit import AuditChainHead, AuditEvent
-from scbi.auth.models import ApiToken, LoginClientThrottle, LoginThrottle, User, UserRole
+from scbi.auth.models import (
+    AccountLink,
+    ApiToken,
+    LoginClientThrottle,
+    LoginThrottle,
+    User,
+    UserRole,
+)
 from scbi.coaches.models import Coach
 from scbi.competencies.models import Assessment, LevelChange, assessment_log
 from scbi.database import Base
+from scbi.mail import MailMessage, MailReminder
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.programme.models import (
     Competency,
@@ -30,6 +38,7 @@ from scbi.transfer.models import (
 )
 
 __all__ = [
+    "AccountLink",
     "ApiToken",
     "Assessment",
     "AuditChainHead",
@@ -45,6 +54,8 @@ __all__ = [
     "LogEvent",
     "LoginClientThrottle",
     "LoginThrottle",
+    "MailMessage",
+    "MailReminder",
     "Mentee",
     "MenteeStatusChange",
     "Pairing",

@@ -93,3 +93,54 @@ def test_trusted_proxy_gives_the_client_ip_to_the_audit(tmp_path):
 
     response = app.test_client().get("/ip", headers={"X-Forwarded-For": "41.186.1.2"})
     assert response.text == "41.186.1.2"
+
+
+def _production(monkeypatch, **env):
+    monkeypatch.setenv("SCBI_CONFIG", "production")
+    monkeypatch.setenv("SCBI_SECRET_KEY", "x" * 40)
+    for name in ("MAIL_SERVER", "MAIL_FROM", "BASE_URL", "MAIL_PORT", "MAIL_SECURITY"):
+        monkeypatch.delenv(f"SCBI_{name}", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(f"SCBI_{name}", value)
+
+
+def test_mail_is_off_unless_a_server_is_set(tmp_path, monkeypatch):
+    _production(monkeypatch)
+    app = bare_app(tmp_path)
+    load_config(app)
+    assert app.config["MAIL_SERVER"] is None
+    assert (app.config["MAIL_PORT"], app.config["MAIL_SECURITY"]) == (587, "starttls")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MAIL_SERVER": "smtp.example.org", "BASE_URL": "https://x.org"}, "SCBI_MAIL_FROM"),
+        ({"MAIL_SERVER": "smtp.example.org", "MAIL_FROM": "scbi@x.org"}, "SCBI_BASE_URL"),
+        (
+            {"MAIL_SERVER": "s", "MAIL_FROM": "scbi@x.org", "BASE_URL": "scbi.example.org"},
+            "https://",
+        ),
+        ({"MAIL_SECURITY": "tls"}, "SCBI_MAIL_SECURITY"),
+        ({"MAIL_PORT": "99999"}, "SCBI_MAIL_PORT"),
+    ],
+)
+def test_production_refuses_mail_it_cannot_send_right(tmp_path, monkeypatch, env, message):
+    _production(monkeypatch, **env)
+    with pytest.raises(ConfigError, match=message):
+        load_config(bare_app(tmp_path))
+
+
+def test_mail_settings_come_from_the_environment(tmp_path, monkeypatch):
+    _production(
+        monkeypatch,
+        MAIL_SERVER="smtp.example.org",
+        MAIL_PORT="465",
+        MAIL_SECURITY="ssl",
+        MAIL_FROM="scbi@minecofin.gov.rw",
+        BASE_URL="https://scbi.minecofin.gov.rw",
+    )
+    app = bare_app(tmp_path)
+    load_config(app)
+    assert app.config["MAIL_PORT"] == 465 and app.config["MAIL_SECURITY"] == "ssl"
+    assert app.config["BASE_URL"] == "https://scbi.minecofin.gov.rw"

@@ -10,8 +10,10 @@ plainest a role could make: a GET, or a POST with a valid CSRF token and an empt
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from scbi.extensions import db
+from scbi.mail import MailMessage
 from tests import factories
 from tests.helpers import ROLES, api_token, bearer, csrf_token, login
 
@@ -30,6 +32,7 @@ SEC_PAGE = answers(302, 403, 403, 403, 200)
 COACH_ACTION = answers(302, 403, 302, 403, 403)
 SEC_FORM = answers(302, 403, 403, 403, 422)
 SEC_ACTION = answers(302, 403, 403, 403, 302)
+NOT_FOUND = answers(404, 404, 404, 404, 404)
 API_ANY = answers(401, 200, 200, 200, 200)
 API_SEC = answers(401, 403, 403, 403, 200)
 API_SEC_WRITE = answers(401, 403, 403, 403, 422)
@@ -55,6 +58,25 @@ MATRIX = {
         answers(302, 403, 403, 403, 200),
     ),
     ("auth.user_unlock", "POST"): ("/users/{target}/unlock", SEC_ACTION),
+    # with mail off (the matrix's world): no invitation to resend, no reset link to ask for
+    ("auth.user_invite", "POST"): ("/users/{target}/invite", answers(302, 403, 403, 403, 409)),
+    ("auth.account", "GET"): ("/account", SIGNED_IN),
+    ("auth.account", "POST"): ("/account", answers(302, 302, 302, 302, 302)),
+    ("auth.forgot_password", "GET"): ("/password/forgot", answers(200, 200, 200, 200, 200)),
+    ("auth.forgot_password", "POST"): ("/password/forgot", answers(200, 200, 200, 200, 200)),
+    ("auth.accept_invitation", "GET"): ("/invitation/not-a-token", NOT_FOUND),
+    ("auth.accept_invitation", "POST"): ("/invitation/not-a-token", NOT_FOUND),
+    ("auth.reset_with_link", "GET"): ("/password/reset/not-a-token", NOT_FOUND),
+    ("auth.reset_with_link", "POST"): ("/password/reset/not-a-token", NOT_FOUND),
+    ("auth.unsubscribe", "GET"): ("/unsubscribe/not-a-token", NOT_FOUND),
+    ("auth.unsubscribe", "POST"): ("/unsubscribe/not-a-token", NOT_FOUND),
+    ("notify.outbox_page", "GET"): ("/mail", SEC_PAGE),
+    ("notify.message", "GET"): ("/mail/{mail}", SEC_PAGE),
+    # the world's mails are held (mail off): only a failed one is sent again
+    ("notify.message_send_again", "POST"): (
+        "/mail/{mail}/send-again",
+        answers(302, 403, 403, 403, 409),
+    ),
     # programme set-up
     ("programme.overview", "GET"): ("/programme", SIGNED_IN),
     ("programme.phase_new", "GET"): ("/phases/new", SEC_PAGE),
@@ -316,7 +338,12 @@ def test_route_answers_each_role_as_expected(app, client, make_user, route, role
         with app.app_context():
             published = factories.publication(world.a.sector_id).id
             db.session.commit()
+    mail = None
+    if "{mail}" in path_template:  # a mail the world's pairing caused (held: mail is off)
+        with app.app_context():
+            mail = db.session.scalar(select(MailMessage.id).limit(1))
     path = path_template.format(
+        mail=mail,
         published=published,
         target=target.id,
         phase=world.phase_id,

@@ -106,7 +106,15 @@ PERSON = {
         description=(
             "Only in the answer to a registration without a password: the generated one-time "
             "password, or null when the e-mail already had an account (a mentee becoming a "
-            "coach, or the reverse), which keeps its own password"
+            "coach, or the reverse), which keeps its own password, or null when mail is on "
+            "and an invitation to choose a password was mailed instead"
+        ),
+    ),
+    "invitation_sent": F(
+        "boolean",
+        description=(
+            "Only in the answer to a registration without a password: whether an "
+            "invitation to choose a password was mailed (mail on)"
         ),
     ),
 }
@@ -150,7 +158,7 @@ component(
                 "array",
                 items="object",
                 required=True,
-                description="[{id, email, full_name, one_time_password}]",
+                description="[{id, email, full_name, one_time_password, invitation_sent}]",
             ),
         },
     )
@@ -237,11 +245,12 @@ def list_coaches():
 @role_required(Role.SECRETARIAT)
 def create_coach():
     data = json_body(CoachIn)
-    coach, password = coaches.register_coach(by=g.api_user, **data)
+    coach, registration = coaches.register_coach(by=g.api_user, **data)
     commit()
     body = coach_json(coach, 0)
     if "password" not in data:
-        body["one_time_password"] = password
+        body["one_time_password"] = registration.password
+        body["invitation_sent"] = registration.invited
     return jsonify(body), 201
 
 
@@ -299,11 +308,12 @@ def list_mentees():
 @role_required(Role.SECRETARIAT)
 def create_mentee():
     data = json_body(MenteeIn)
-    mentee, password = mentees.register_mentee(by=g.api_user, **data)
+    mentee, registration = mentees.register_mentee(by=g.api_user, **data)
     commit()
     body = mentee_json(mentee)
     if "password" not in data:
-        body["one_time_password"] = password
+        body["one_time_password"] = registration.password
+        body["invitation_sent"] = registration.invited
     return jsonify(body), 201
 
 

@@ -43,6 +43,7 @@ def import_people_api():
                 "email": p.email,
                 "full_name": p.full_name,
                 "one_time_password": p.password,
+                "invitation_sent": p.invited,
             }
             for p in created
         ],

@@ -26,8 +26,17 @@ from scbi.audit.chain import append
 from scbi.audit.models import AuditChainHead, AuditEvent, JSONType
 from scbi.database import utcnow
 from scbi.extensions import db
+from scbi.hooks import Hook
 
-__all__ = ["AuditChainHead", "AuditEvent", "JSONType", "record", "snapshot"]
+__all__ = ["AuditChainHead", "AuditEvent", "JSONType", "committing", "record", "snapshot"]
+
+committing = Hook(
+    "audit.committing",
+    "Told a transaction's events as it commits (the session, then the list of events, "
+    "each with action, entity_type, entity_id, actor_id, before and after): an answer may "
+    "write rows in the same transaction, which commit or roll back with the events (the "
+    "mails the events cause).",
+)
 
 
 def snapshot(obj, *names: str) -> dict:
@@ -125,6 +134,7 @@ def write_pending(session: Session) -> None:
     measure that work and roll back)."""
     pending = session.info.pop(_PENDING, None)
     if pending:
+        committing.ask(session, pending)
         append(session, pending)
 
 

@@ -50,20 +50,65 @@ class ChangePasswordForm(BaseForm):
     submit = SubmitField(_l("Change password"))
 
 
+NEW_PASSWORD_HELP = _l(
+    "%(min)d to %(max)d characters. A few unrelated words make a strong password.",
+    min=MIN_LENGTH,
+    max=MAX_LENGTH,
+)
+
+
+class ChoosePasswordForm(BaseForm):
+    """A first password (an invitation) or a new one (a reset link)."""
+
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired()],
+        description=NEW_PASSWORD_HELP,
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save password and sign in"))
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=ACCOUNT["email"].validators(),
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class MailPreferencesForm(BaseForm):
+    mail_events = BooleanField(
+        _l("Mail me when something needs me"),
+        description=_l("A log to acknowledge, a plan to decide, a dispute to answer."),
+    )
+    mail_reminders = BooleanField(
+        _l("Reminders"),
+        description=_l("A pairing without a log for two weeks; a log waiting for a week."),
+    )
+    mail_digest = BooleanField(
+        _l("Weekly digest"),
+        description=_l("Once a week, what needs you now (nothing is sent when nothing does)."),
+    )
+    submit = SubmitField(_l("Save"))
+
+
 STAFF_ROLE_CHOICES = enum_choices(Role, [Role.SECRETARIAT, Role.COORDINATOR])
 
 
 class AccountForm(BaseForm):
-    """The account part of a coach's or a mentee's registration; a one-time password is
-    shown after saving."""
+    """The account part of a coach's or a mentee's registration: an invitation is mailed
+    (mail on), or a one-time password shown after saving."""
 
     full_name = StringField(_l("Full name"), validators=ACCOUNT["full_name"].validators())
     email = EmailField(
         _l("E-mail"),
         validators=ACCOUNT["email"].validators(),
         description=_l(
-            "Used to sign in. A one-time password is shown once "
-            "after saving; it must be changed at first sign-in."
+            "Used to sign in. When mail is on, the person is mailed an invitation to choose "
+            "a password; otherwise a one-time password is shown once after saving, to be "
+            "changed at first sign-in."
         ),
     )
 

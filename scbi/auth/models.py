@@ -6,11 +6,11 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi import limits
-from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin
+from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
 from scbi.enums import Labelled
 
 
@@ -40,6 +40,9 @@ class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
             "password_hash",
             "password_changed_at",
             "must_change_password",
+            "mail_events",
+            "mail_reminders",
+            "mail_digest",
         }
     )
 
@@ -54,6 +57,10 @@ class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
     session_epoch: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Mails the person may turn off (on their account page, or one click in the mail).
+    mail_events: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    mail_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    mail_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     # Loaded when asked (the signed-in user's roles); lists eager-load them on purpose.
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -123,6 +130,30 @@ class ApiToken(IdMixin, TimestampMixin, Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LinkPurpose(Labelled):
+    INVITATION = "invitation", _l("Invitation")
+    RESET = "reset", _l("Password reset")
+
+
+class AccountLink(IdMixin, Base):
+    """A single-use link sent by mail to choose a password: an invitation to a new account,
+    or a password reset. Only the token's SHA-256 is stored (the token is 256 random bits);
+    ``used_at`` is set when it is used, or when a newer link or a new password replaces it.
+    """
+
+    __tablename__ = "account_link"
+    __table_args__ = (enum_check("purpose", LinkPurpose),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(EnumText(LinkPurpose, 12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class LoginThrottle(Base):

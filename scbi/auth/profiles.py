@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from scbi import audit
+from scbi.auth.links import UNUSABLE, invite
 from scbi.auth.models import Role, User, UserRole
 from scbi.auth.passwords import hash_generated_password, hash_password, password_problems
 from scbi.auth.permissions import require_configure
@@ -26,6 +27,7 @@ from scbi.auth.services import (
 from scbi.database import insert_rows, utcnow
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
+from scbi.mail.outbox import enabled
 from scbi.sql import batches
 from scbi.validation import Errors
 
@@ -46,7 +48,8 @@ class Registration:
     user_id: int
     email: str
     full_name: str
-    password: str | None  # to show once: generated, or as given; None for a joining account
+    password: str | None  # to show once: generated, or as given; None if joining or invited
+    invited: bool = False  # mailed an invitation to choose a password (mail on)
 
 
 @dataclass
@@ -57,6 +60,7 @@ class _Account:
     password_hash: str | None
     must_change_password: bool
     joining_id: int | None = None  # an existing account that takes the new role
+    invited: bool = False
 
 
 def register_profiles(
@@ -101,7 +105,9 @@ def register_profiles(
     for profile_id, value in zip(ids, values, strict=True):
         audit.record(f"{table}.create", by=by, entity=(table, profile_id), after=value)
     registered = [
-        Registration(profile_id, user_id, account.email, account.full_name, password)
+        Registration(
+            profile_id, user_id, account.email, account.full_name, password, account.invited
+        )
         for profile_id, (user_id, password), account in zip(
             ids, users, accounts.accounts, strict=True
         )
@@ -171,30 +177,38 @@ class ProfileAccounts:
 
     def create(self, *, by) -> list[tuple[int, str | None]]:
         """Write the accounts (only once every person's checks passed): each person's
-        ``(user id, password to show once or None)``, in order."""
+        ``(user id, password to show once or None)``, in order. Without a password given,
+        a new account is invited by mail when mail is on, else given a one-time password."""
         new = [a for a in self.accounts if a.joining_id is None]
+        inviting = enabled()
         for account in new:
             if account.password_hash is None:
-                if account.password is None:
+                if account.password is None and inviting:
+                    account.invited, account.must_change_password = True, False
+                    account.password_hash = UNUSABLE
+                elif account.password is None:
                     account.password = generate_password()
                     account.password_hash = hash_generated_password(account.password)
                 else:
                     account.password_hash = hash_password(account.password)
-        ids = iter(
-            insert_users(
-                [
-                    {
-                        "email": a.email,
-                        "full_name": a.full_name,
-                        "password_hash": a.password_hash,
-                        "must_change_password": a.must_change_password,
-                    }
-                    for a in new
-                ],
-                by=by,
-                role=self.role,
-            )
+        new_ids = insert_users(
+            [
+                {
+                    "email": a.email,
+                    "full_name": a.full_name,
+                    "password_hash": a.password_hash,
+                    "must_change_password": a.must_change_password,
+                }
+                for a in new
+            ],
+            by=by,
+            role=self.role,
         )
+        invite(
+            [(i, a.email, a.full_name) for i, a in zip(new_ids, new, strict=True) if a.invited],
+            by=by,
+        )
+        ids = iter(new_ids)
         joining = {a.joining_id for a in self.accounts if a.joining_id is not None}
         for user in db.session.scalars(select(User).where(User.id.in_(joining))) if joining else ():
             before = account_snapshot(user)

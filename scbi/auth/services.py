@@ -15,7 +15,16 @@ from sqlalchemy import func, select, update
 
 from scbi import audit
 from scbi.auth import throttle
-from scbi.auth.models import ACCOUNT, ApiToken, LoginThrottle, Role, User, UserRole
+from scbi.auth.models import (
+    ACCOUNT,
+    AccountLink,
+    ApiToken,
+    LinkPurpose,
+    LoginThrottle,
+    Role,
+    User,
+    UserRole,
+)
 from scbi.auth.passwords import (
     hash_generated_password,
     hash_password,
@@ -260,6 +269,17 @@ def end_sessions(user: User) -> None:
     )
 
 
+def end_links(user_ids: list[int], now, purpose: LinkPurpose | None = None) -> None:
+    """End the accounts' open mailed links (of one ``purpose``, or all): a newer link or a
+    new password replaces them."""
+    query = update(AccountLink).where(
+        AccountLink.user_id.in_(user_ids), AccountLink.used_at.is_(None)
+    )
+    if purpose is not None:
+        query = query.where(AccountLink.purpose == purpose)
+    db.session.execute(query.values(used_at=now))
+
+
 # --- logging in ----------------------------------------------------------------------------
 
 
@@ -358,6 +378,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
     user.must_change_password = False
     user.password_changed_at = utcnow()
     end_sessions(user)
+    end_links([user.id], user.password_changed_at)
     db.session.flush()
     audit.record("user.password_change", by=user, entity=user)
 
@@ -371,6 +392,7 @@ def reset_password(user: User, *, by: User) -> str:
     user.password_hash = hash_generated_password(password)
     user.must_change_password = True
     end_sessions(user)
+    end_links([user.id], utcnow())
     db.session.flush()
     unlock(user, by=by)
     audit.record("user.password_reset", by=by, entity=user)
@@ -387,3 +409,38 @@ def generate_password() -> str:
         number, index = divmod(number, len(alphabet))
         characters.append(alphabet[index])
     return "-".join("".join(characters[i : i + 5]) for i in range(0, 25, 5))
+
+
+# --- mail preferences ----------------------------------------------------------------------
+
+MAIL_PREFERENCES = {"event": "mail_events", "reminder": "mail_reminders", "digest": "mail_digest"}
+
+
+def set_mail_preferences(user: User, *, by: User, **wanted: bool) -> None:
+    """Turn the optional mails (``mail_events``, ``mail_reminders``, ``mail_digest``) on or
+    off for one's own account."""
+    if by.id != user.id:
+        raise NotAllowed
+    before = {name: getattr(user, name) for name in MAIL_PREFERENCES.values()}
+    for name, value in wanted.items():
+        if name not in before:
+            raise ValidationFailed(fields={name: [_("Not a mail preference.")]})
+        setattr(user, name, bool(value))
+    after = {name: getattr(user, name) for name in MAIL_PREFERENCES.values()}
+    db.session.flush()
+    if after != before:
+        audit.record("user.mail_preferences", by=by, entity=user, before=before, after=after)
+
+
+def unsubscribe(user_id: int, kind: str) -> User | None:
+    """One click in a mail (a signed token, no sign-in): ``kind`` mails stop for the user.
+    Returns the account (None if it no longer exists)."""
+    user = db.session.get(User, user_id)
+    if user is None or kind not in MAIL_PREFERENCES:
+        return None
+    name = MAIL_PREFERENCES[kind]
+    if getattr(user, name):
+        setattr(user, name, False)
+        db.session.flush()
+        audit.record("user.unsubscribe", actor_email=user.email, entity=user, after={name: False})
+    return user

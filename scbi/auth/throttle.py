@@ -60,10 +60,29 @@ def claim(email: str, client: str | None, now: datetime) -> None:
     same e-mail or address can make fail on the primary key (PostgreSQL): it is tried
     again. A Wait leaves nothing behind (rolled back).
     """
+    _committed(now, lambda connection: _claim(connection, email, client, now))
+
+
+def claim_client(client: str | None, now: datetime) -> None:
+    """Count one request from ``client`` against its ``LOGIN_CLIENT_LIMIT`` (a request that
+    may probe for accounts, such as a password reset, spends the budget of a failed
+    sign-in), or raise Wait past it. Commits, like :func:`claim`."""
+    if client:
+        _committed(
+            now,
+            lambda connection: _add_client_failure(
+                connection, client, _client_row(connection, client, now), now
+            ),
+        )
+
+
+def _committed(now: datetime, count) -> None:
+    """Prune, then ``count(connection)`` in a transaction of its own, committed; tried
+    again when a parallel first attempt inserted the same row (its primary key)."""
     prune(now)
     for attempt in range(1, CLAIM_TRIES + 1):
         try:
-            _claim(db.session.connection(), email, client, now)
+            count(db.session.connection())
         except IntegrityError:  # another attempt inserted the row first: it exists now
             db.session.rollback()
             if attempt == CLAIM_TRIES:
@@ -106,15 +125,7 @@ def _claim(connection, email: str, client: str | None, now) -> None:
     row = _held(connection, EMAILS, EMAILS.c.email, email)
     if row is None:
         connection.execute(EMAILS.insert().values(email=email, failures=0, last_failure_at=now))
-    window = timedelta(minutes=_config("LOGIN_CLIENT_WINDOW_MINUTES"))
-    from_client = None
-    if client:
-        from_client = _held(connection, CLIENTS, CLIENTS.c.address, client)
-        if from_client is not None and from_client.window_started_at + window <= now:
-            from_client = None  # an ended window that pruning has not reached: start anew
-            connection.execute(delete(CLIENTS).where(CLIENTS.c.address == client))
-        if from_client is not None and from_client.failures >= _config("LOGIN_CLIENT_LIMIT"):
-            raise Wait(_seconds(from_client.window_started_at + window - now), "client")
+    from_client = _client_row(connection, client, now) if client else None
     held_back = row is not None and row.locked_until is not None and row.locked_until > now
     if held_back and not known_client(connection, email, client, now):
         raise Wait(_seconds(row.locked_until - now), "email")
@@ -125,11 +136,29 @@ def _claim(connection, email: str, client: str | None, now) -> None:
         .where(EMAILS.c.email == email)
         .values(failures=failures, last_failure_at=now, locked_until=_until(failures, now))
     )
-    if client and from_client is None:
+    if client:
+        _add_client_failure(connection, client, from_client, now)
+
+
+def _client_row(connection, client: str, now):
+    """The client's row in its current window (locked), None if it has none; raises Wait
+    when the window's failures reached the limit."""
+    window = timedelta(minutes=_config("LOGIN_CLIENT_WINDOW_MINUTES"))
+    row = _held(connection, CLIENTS, CLIENTS.c.address, client)
+    if row is not None and row.window_started_at + window <= now:
+        row = None  # an ended window that pruning has not reached: start anew
+        connection.execute(delete(CLIENTS).where(CLIENTS.c.address == client))
+    if row is not None and row.failures >= _config("LOGIN_CLIENT_LIMIT"):
+        raise Wait(_seconds(row.window_started_at + window - now), "client")
+    return row
+
+
+def _add_client_failure(connection, client: str, row, now) -> None:
+    if row is None:
         connection.execute(
             CLIENTS.insert().values(address=client, failures=1, window_started_at=now)
         )
-    elif client:
+    else:
         connection.execute(
             update(CLIENTS)
             .where(CLIENTS.c.address == client)

@@ -89,11 +89,12 @@ def _profile_values(errors: Errors, data: dict) -> dict:
     return values
 
 
-def register_coach(*, by: User, **person) -> tuple[Coach, str | None]:
-    """Create a coach's account and profile; the password to show once is returned, None
-    for a mentee's account that joins (see :func:`register_coaches`)."""
+def register_coach(*, by: User, **person) -> tuple[Coach, Registration]:
+    """Create a coach's account and profile; the registration says the password to show
+    once (None for a mentee's account that joins, or an invitation mailed; see
+    :func:`register_coaches`)."""
     [registered] = register_coaches([person], by=by)
-    return db.session.get(Coach, registered.id), registered.password
+    return db.session.get(Coach, registered.id), registered
 
 
 def register_coaches(people: list[dict], *, by: User) -> list[Registration]:

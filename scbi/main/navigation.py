@@ -23,6 +23,7 @@ NAVIGATION = [
     ("reports.programme", _l("Reports"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
     ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
+    ("notify.outbox_page", _l("Mail"), {Role.SECRETARIAT}),
 ]
 
 

@@ -109,11 +109,12 @@ def _check_staff_numbers(values: list[dict], errors: list[Errors], exclude_id=No
                     problems.add("staff_number", _("Another mentee has this staff number."))
 
 
-def register_mentee(*, by: User, **person) -> tuple[Mentee, str | None]:
+def register_mentee(*, by: User, **person) -> tuple[Mentee, Registration]:
     """Create a mentee's account and profile (status ``active`` from ``joined_on``); the
-    password to show once is returned (see :func:`register_mentees`)."""
+    registration says the password to show once, or that an invitation was mailed (see
+    :func:`register_mentees`)."""
     [registered] = register_mentees([person], by=by)
-    return db.session.get(Mentee, registered.id), registered.password
+    return db.session.get(Mentee, registered.id), registered
 
 
 def register_mentees(people: list[dict], *, by: User) -> list[Registration]:

@@ -90,7 +90,8 @@ class Registered:
     id: int
     email: str
     full_name: str
-    password: str
+    password: str | None
+    invited: bool = False
 
 
 def template_csv(kind: str) -> str:
@@ -144,7 +145,7 @@ def import_people(data: bytes | str, *, kind: str, by: User) -> list[Registered]
     ]
     if problems:
         raise _refusal(problems)
-    return [Registered(kind, r.id, r.email, r.full_name, r.password) for r in registered]
+    return [Registered(kind, r.id, r.email, r.full_name, r.password, r.invited) for r in registered]
 
 
 _COLUMN_OF = {

@@ -42,14 +42,14 @@ def test_a_graduated_mentee_becomes_a_coach_on_the_same_account(app):
             status_date=date(2026, 6, 30),
         )  # fmt: skip
         epoch = mentee.user.session_epoch
-        coach, password = register_coach(
+        coach, registration = register_coach(
             by=f.admin(),
             email=mentee.user.email.upper(),
             full_name="ignored: the account keeps its name",
             **coach_profile(other.id, other_inst.id),
         )
         db.session.commit()
-        assert password is None and coach.user_id == mentee.user_id
+        assert registration.password is None and coach.user_id == mentee.user_id
         user = db.session.get(User, mentee.user_id)
         assert {r.value for r in user.roles} == {"mentee", "coach"}
         assert user.session_epoch == epoch + 1  # a change of roles ends the sessions

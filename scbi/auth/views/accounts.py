@@ -8,18 +8,18 @@ from typing import NamedTuple
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from scbi.auth import queries, services
-from scbi.auth.forms import ConfirmForm, UserCreateForm, UserEditForm
+from scbi.auth import links, queries, services
+from scbi.auth.forms import ConfirmForm, MailPreferencesForm, UserCreateForm, UserEditForm
 from scbi.auth.models import Role, User
-from scbi.auth.passwords import hash_generated_password
 from scbi.auth.permissions import can_reset_password, role_required
 from scbi.auth.queries import user_or_404
 from scbi.auth.views.blueprint import bp
 from scbi.forms import form_page
 from scbi.hooks import Hook
+from scbi.mail.outbox import enabled
 from scbi.pagination import paginate
 from scbi.transaction import commit
 
@@ -76,23 +76,32 @@ def user_new():
     form.sectors.choices = _sectors().choices()
 
     def create(values: dict):
-        password = services.generate_password()
-        user = services.create_user(
+        user, password = links.create_account(
             by=current_user,
             email=values["email"],
             full_name=values["full_name"],
-            password_hash=hash_generated_password(password),
             roles=values["roles"],
         )
         _sectors().assign(user, values["sectors"], by=current_user)
         return user, password
 
+    def created(made):
+        user, password = made
+        if password is None:
+            flash(
+                _("An invitation to choose a password was mailed to %(email)s.", email=user.email),
+                "success",
+            )
+            return redirect(url_for("auth.user_edit", user_id=user.id))
+        return render_template("auth/one_time_password.html", user=user, password=password)
+
     return form_page(
         form,
         "auth/user_new.html",
         create,
-        lambda made: render_template("auth/one_time_password.html", user=made[0], password=made[1]),
+        created,
         aliases={"sector_ids": "sectors"},
+        mail_on=enabled(),
     )
 
 
@@ -132,6 +141,38 @@ def user_edit(user_id: int):
         action_form=ConfirmForm(),
         locked=queries.is_locked(user),
         can_reset_password=can_reset_password(current_user, user),
+        invited=links.waits_for_invitation(user),
+        can_resend_invitation=enabled() and links.can_resend_invitation(current_user, user),
+    )
+
+
+@bp.route("/users/<int:user_id>/invite", methods=["POST"])
+@role_required(Role.SECRETARIAT)
+def user_invite(user_id: int):
+    user = user_or_404(current_user, user_id)
+    if ConfirmForm().validate_on_submit():
+        links.resend_invitation(user, by=current_user)
+        commit()
+        flash(_("A new invitation was mailed to %(email)s.", email=user.email), "success")
+    return redirect(url_for("auth.user_edit", user_id=user.id))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    user = current_user._get_current_object()
+    form = MailPreferencesForm(obj=user) if request.method == "GET" else MailPreferencesForm()
+
+    def saved(_result):
+        flash(_("Your mail preferences are saved."), "success")
+        return redirect(url_for("auth.account"))
+
+    return form_page(
+        form,
+        "auth/account.html",
+        lambda values: services.set_mail_preferences(user, by=user, **values),
+        saved,
+        mail_on=enabled(),
     )
 
 

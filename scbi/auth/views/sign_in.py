@@ -14,6 +14,7 @@ from scbi.auth.views.blueprint import bp
 from scbi.errors import Throttled
 from scbi.extensions import login_manager
 from scbi.forms import form_page
+from scbi.mail.outbox import enabled
 from scbi.transaction import commit
 
 
@@ -64,7 +65,7 @@ def login():
             login_user(user)
             session.permanent = True
             return redirect(_safe_next(form.next.data) or url_for("main.home"))
-    return render_template("auth/login.html", form=form), status, headers
+    return render_template("auth/login.html", form=form, mail_on=enabled()), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
