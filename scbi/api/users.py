@@ -8,7 +8,7 @@ from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
-from scbi.auth import services
+from scbi.auth import links, services
 from scbi.auth.models import ACCOUNT, Role, User
 from scbi.auth.permissions import role_required
 from scbi.auth.queries import account_list, user_or_404
@@ -24,8 +24,13 @@ UserCreate = Schema(
         "full_name": F("string", **ACCOUNT["full_name"].api()),
         "password": F(
             "string",
-            **ACCOUNT["password"].api(),
-            description="An initial password; the person must change it at first sign-in.",
+            **ACCOUNT["password"].api(required=False),
+            description=(
+                "An initial password; the person must change it at first sign-in. Omitted: "
+                "with mail on, an invitation to choose a password is mailed "
+                "(invitation_sent); with mail off, a one-time password is generated and "
+                "returned once (one_time_password)"
+            ),
         ),
         "roles": F("array", items="string", required=True, description=ROLES_HELP),
         "sector_ids": F("array", items="integer", description="A coordinator's sectors"),
@@ -55,6 +60,15 @@ component(
             "sector_ids": F("array", items="integer", required=True),
             "created_at": F("datetime", required=True),
             "version": F("integer", required=True),
+            "one_time_password": F(
+                "string",
+                nullable=True,
+                description="Only in the answer to a creation without a password, mail off",
+            ),
+            "invitation_sent": F(
+                "boolean",
+                description="Only in the answer to a creation without a password",
+            ),
         },
     )
 )
@@ -113,11 +127,16 @@ def get_user(user_id: int):
 def create_user():
     data = json_body(UserCreate)
     sector_ids = data.pop("sector_ids", None)
-    user = services.create_user(by=g.api_user, **data)
+    extra = {}
+    if "password" in data:
+        user = services.create_user(by=g.api_user, **data)
+    else:
+        user, password = links.create_account(by=g.api_user, **data)
+        extra = {"one_time_password": password, "invitation_sent": password is None}
     if sector_ids:
         set_coordinator_sectors(user, sector_ids, by=g.api_user)
     commit()
-    response = jsonify(user_json(user))
+    response = jsonify(user_json(user) | extra)
     response.headers["Location"] = url_for("api.get_user", user_id=user.id)
     return response, 201
 

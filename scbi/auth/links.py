@@ -134,7 +134,7 @@ def invite(people: list[tuple[int, str, str]], *, by) -> None:
         audit.record("user.invite", by=by, entity=("user", user_id), after={"days": days})
 
 
-def create_account(*, by, email: str, full_name: str, roles, sector_ids=None):
+def create_account(*, by, email: str, full_name: str, roles):
     """A secretariat or coordinator account: invited by mail when mail is on (the password
     returned is None), else given a one-time password, returned to be shown once."""
     if enabled():

@@ -84,7 +84,11 @@ def _log_submitted(event) -> list[Mail]:
 def _log_disputed(event) -> list[Mail]:
     log = db.session.get(TransferLog, event.entity_id)
     mentee = log.pairing.mentee.user.full_name
-    subject = _('%(mentee)s disputed your log "%(title)s"', mentee=mentee, title=log.title)
+    subject = _(
+        '%(mentee)s disputed your log "%(title)s": please correct it',
+        mentee=mentee,
+        title=log.title,
+    )
     return [
         notice(
             user,

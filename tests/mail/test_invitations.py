@@ -198,3 +198,28 @@ def test_an_unknown_link_is_refused_without_telling_more(app, client, token):
     assert response.status_code == 404
     assert "not valid" in response.text
     assert PASSWORD not in response.text
+
+
+def test_an_account_created_over_the_api_without_a_password_is_invited(
+    app, client, make_user, mail_on
+):
+    headers = bearer(api_token(client, make_user("secretariat")))
+    body = {"email": "ana@reg.rw", "full_name": "Ana Uwase", "roles": ["coordinator"]}
+    response = client.post("/api/v1/users", headers=headers, json=body)
+    assert response.status_code == 201, response.json
+    assert response.json["invitation_sent"] is True
+    assert response.json["one_time_password"] is None
+    _send(app)
+    assert len(mail_on.inbox.to("ana@reg.rw")) == 1
+
+
+def test_with_mail_off_the_api_returns_a_one_time_password_once(app, client, make_user):
+    headers = bearer(api_token(client, make_user("secretariat")))
+    body = {"email": "ana@reg.rw", "full_name": "Ana Uwase", "roles": ["coordinator"]}
+    response = client.post("/api/v1/users", headers=headers, json=body)
+    assert response.status_code == 201
+    assert response.json["invitation_sent"] is False
+    who = type("P", (), {"email": "ana@reg.rw", "password": response.json["one_time_password"]})
+    assert login(app.test_client(), who).status_code == 302
+    again = client.get(f"/api/v1/users/{response.json['id']}", headers=headers).json
+    assert "one_time_password" not in again
