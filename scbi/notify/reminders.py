@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
 from scbi.database import insert_rows, utcnow
-from scbi.dates import today
+from scbi.dates import local_day, today
 from scbi.extensions import db
 from scbi.mail import MailReminder
 from scbi.mail.outbox import Mail, link, queue
@@ -74,7 +74,7 @@ def _silent_pairings(day) -> list[tuple]:
     ).all()
     silent = []
     for pairing_id, sector_id, start, last_at, coach_user, mentee_user in rows:
-        since = max(start, last_at.date()) if last_at is not None else start
+        since = max(start, local_day(last_at)) if last_at is not None else start
         if (day - since).days >= SILENT_DAYS[0]:
             silent.append((pairing_id, sector_id, coach_user, mentee_user, since))
     return silent
@@ -105,7 +105,7 @@ def _users(ids) -> dict[int, User]:
 
 def remind(now: datetime | None = None) -> int:
     """Queue today's new reminders (one mail per person); returns how many mails."""
-    day = today() if now is None else now.date()
+    day = today() if now is None else local_day(now)
     now = now or utcnow()
     due: dict[int, list[Item]] = {}
     silent = _silent_pairings(day)
@@ -155,7 +155,7 @@ def remind(now: datetime | None = None) -> int:
                 f"waiting{WAITING_DAYS}:l{log_id}:{submitted_at:%Y%m%dT%H%M%S}",
                 _('The log "%(title)s" waits for your acknowledgement', title=title),
                 link("transfer.log", log_id=log_id),
-                _("Submitted on %(day)s.", day=format_date(submitted_at.date(), "long")),
+                _("Submitted on %(day)s.", day=format_date(local_day(submitted_at), "long")),
             )
         )
     keys = [item.key for items in due.values() for item in items]
