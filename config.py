@@ -55,9 +55,14 @@ class Config:
     COMPRESS_ALGORITHM_STREAMING = "br, gzip"
     COMPRESS_BR_LEVEL = 4
     COMPRESS_LEVEL = 6
-    BABEL_DEFAULT_LOCALE = "en"
+    # Languages (scbi.i18n): the catalogues under scbi/translations, the one used when
+    # neither the person nor their browser chose, and the territory whose conventions
+    # dates and numbers follow (en_RW and fr_RW write 01/02/2026 for the 1st of February).
+    LANGUAGES = ("en", "fr", "rw")
+    DEFAULT_LANGUAGE = "en"
+    TERRITORY = "RW"
+    BABEL_DEFAULT_LOCALE = "en_RW"  # kept equal to DEFAULT_LANGUAGE_TERRITORY by load_config
     BABEL_DEFAULT_TIMEZONE = "Africa/Kigali"  # kept equal to TIMEZONE by load_config
-    LANGUAGES = ("en",)
 
     # Passwords (argon2id). RFC 9106 "low memory" profile: 64 MiB, 3 passes, 4 lanes,
     # above OWASP's minimum (19 MiB, 2 passes, 1 lane).
@@ -151,6 +156,13 @@ def load_config(app, overrides: dict | None = None) -> None:
         raise ConfigError("SCBI_FISCAL_YEAR_START_MONTH must be a month number from 1 to 12")
 
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    if app.config["DEFAULT_LANGUAGE"] not in app.config["LANGUAGES"]:
+        raise ConfigError(
+            "SCBI_DEFAULT_LANGUAGE must be one of " + ", ".join(app.config["LANGUAGES"])
+        )
+    app.config["BABEL_DEFAULT_LOCALE"] = (
+        f"{app.config['DEFAULT_LANGUAGE']}_{app.config['TERRITORY']}"
+    )
 
     _check_mail(app.config, production=name == "production")
 

@@ -55,7 +55,9 @@ def register_extensions(app: Flask) -> None:
             end_read_only(session, keep=bool(pending_events(session)))
 
     csrf.init_app(app)
-    babel.init_app(app)
+    from scbi.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     bootstrap.init_app(app)
     assets.init_app(app)  # after Bootstrap-Flask, whose static endpoint it serves too
     compress.init_app(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from pathlib import Path
@@ -29,6 +30,8 @@ from scbi.people.importer import import_people
 from scbi.programme.framework_import import import_framework, preview_import
 from scbi.programme.models import Sector
 from scbi.transfer.services.derived import log_time_drift, rebuild_log_times
+
+log = logging.getLogger(__name__)
 
 
 @click.group("db")
@@ -445,7 +448,14 @@ def send_mail_command(once: bool, interval: int):
     signal.signal(signal.SIGTERM, lambda *_args: stop.append(True))
     last_purge = 0.0
     while True:
-        done = delivery.deliver_due(worker=worker)
+        try:
+            done = delivery.deliver_due(worker=worker)
+        except Exception:  # the database away, say: log it and try again next round
+            log.exception("mail delivery round failed")
+            db.session.rollback()
+            done = delivery.Round()
+            if once:
+                raise
         if done.total:
             click.echo(
                 f"{done.sent} sent, {done.retrying} to retry, {done.failed} failed", err=once
@@ -466,11 +476,13 @@ def send_mail_command(once: bool, interval: int):
 @with_appcontext
 def remind_command():
     """Queue today's reminders (run daily): pairings without a submitted log for 14 and
-    28 days, logs waiting a week for their acknowledgement. Each is mailed once."""
+    28 days, logs waiting a week for their acknowledgement. Each is mailed once. Also
+    deletes sent and held messages older than SCBI_MAIL_KEEP_DAYS (mail on or off)."""
 
     count = remind()
     db.session.commit()
     click.echo(f"{count} reminder mails queued.")
+    delivery.purge()  # daily, mail on or off: held and sent messages do not pile up
 
 
 @scbi_cli.command("digest")

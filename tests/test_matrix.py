@@ -60,6 +60,7 @@ MATRIX = {
     ("auth.user_unlock", "POST"): ("/users/{target}/unlock", SEC_ACTION),
     # with mail off (the matrix's world): no invitation to resend, no reset link to ask for
     ("auth.user_invite", "POST"): ("/users/{target}/invite", answers(302, 403, 403, 403, 409)),
+    ("auth.language", "POST"): ("/language", answers(302, 302, 302, 302, 302)),
     ("auth.account", "GET"): ("/account", SIGNED_IN),
     ("auth.account", "POST"): ("/account", answers(302, 302, 302, 302, 302)),
     ("auth.forgot_password", "GET"): ("/password/forgot", answers(200, 200, 200, 200, 200)),

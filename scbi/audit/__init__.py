@@ -135,6 +135,7 @@ def write_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending:
         committing.ask(session, pending)
+        pending += session.info.pop(_PENDING, [])  # any an answer recorded
         append(session, pending)
 
 

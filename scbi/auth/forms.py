@@ -69,6 +69,13 @@ class ChoosePasswordForm(BaseForm):
     submit = SubmitField(_l("Save password and sign in"))
 
 
+class LanguageForm(BaseForm):
+    """The language switcher on every page: one button per language, no JavaScript."""
+
+    language = HiddenField()
+    next = HiddenField()
+
+
 class ForgotPasswordForm(BaseForm):
     email = EmailField(
         _l("E-mail"),

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
 
 from scbi import audit
 from scbi.auth import throttle
@@ -97,30 +98,30 @@ def invite(people: list[tuple[int, str, str]], *, by) -> None:
                 kind="invitation",
                 to_address=email,
                 to_user_id=user_id,
-                subject=_("Choose your password to start using SCBI"),
+                subject=_l("Choose your password to start using SCBI"),
                 template="notice",
                 context={
                     "full_name": full_name,
                     "paragraphs": [
-                        _(
+                        _l(
                             "%(inviter)s has opened an SCBI account for you: the programme's "
                             "record of coaching, skills-transfer plans and competencies.",
                             inviter=inviter,
                         )
                         if inviter
-                        else _(
+                        else _l(
                             "An SCBI account has been opened for you: the programme's "
                             "record of coaching, skills-transfer plans and competencies."
                         ),
-                        _(
+                        _l(
                             "You will sign in with this address, %(email)s, and a password "
                             "you choose now.",
                             email=email,
                         ),
                     ],
-                    "action": _("Choose your password"),
+                    "action": _l("Choose your password"),
                     "link": link("auth.accept_invitation", token=tokens[user_id]),
-                    "note": _(
+                    "note": _l(
                         "The link works once, for %(days)d days. If it has expired, ask the "
                         "programme secretariat for a new one.",
                         days=days,
@@ -160,8 +161,9 @@ def create_account(*, by, email: str, full_name: str, roles):
 
 
 def can_resend_invitation(by: User, user: User) -> bool:
-    """The secretariat sends a new invitation to an active account never signed in to."""
-    return can_reset_password(by, user) and user.active and user.last_login_at is None
+    """The secretariat sends a new invitation to an active account still without a
+    password of its own."""
+    return can_reset_password(by, user) and user.active and waits_for_invitation(user)
 
 
 def resend_invitation(user: User, *, by: User) -> None:
@@ -171,9 +173,12 @@ def resend_invitation(user: User, *, by: User) -> None:
         raise NotAllowed
     if not enabled():
         raise InvalidTransition(_("Mail is off: reset the password to give a one-time one."))
-    if not user.active or user.last_login_at is not None:
+    if not user.active or not waits_for_invitation(user):
         raise InvalidTransition(
-            _("This person has already signed in; they can reset their own password.")
+            _(
+                "This person has already chosen a password; if it is forgotten, they reset "
+                'it with "Forgot your password?" on the sign-in page.'
+            )
         )
     invite([(user.id, user.email, user.full_name)], by=by)
 
@@ -222,19 +227,20 @@ def request_reset(email: str, *, client: str | None) -> None:
                     kind="password_reset",
                     to_address=user.email,
                     to_user_id=user.id,
-                    subject=_("Reset your SCBI password"),
+                    language=user.language,
+                    subject=_l("Reset your SCBI password"),
                     template="notice",
                     context={
                         "full_name": user.full_name,
                         "paragraphs": [
-                            _(
+                            _l(
                                 "Someone, probably you, asked to reset the password of your "
                                 "SCBI account."
                             ),
                         ],
-                        "action": _("Choose a new password"),
+                        "action": _l("Choose a new password"),
                         "link": link("auth.reset_with_link", token=token),
-                        "note": _(
+                        "note": _l(
                             "The link works once, for %(minutes)d minutes. If you did not ask "
                             "for it, ignore this mail: your password stays as it is.",
                             minutes=minutes,
@@ -275,9 +281,19 @@ def use_link(token: str, purpose: LinkPurpose, password: str) -> User:
     if problems:
         raise ValidationFailed(fields={"password": problems})
     now = utcnow()
+    # Used up here and now, or not at all: of two requests with the same link, only the one
+    # whose UPDATE finds it still open goes on (the other's waits for the row, then sees it
+    # used).
+    claimed = db.session.execute(
+        update(AccountLink)
+        .where(AccountLink.id == found.id, AccountLink.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        raise LinkRefused("used")
     user.password_hash = hash_password(password)
     user.must_change_password = False
-    user.password_changed_at = now
+    user.password_changed_at = user.last_login_at = now
     end_sessions(user)
     end_links([user.id], now)
     throttle_row = db.session.get(LoginThrottle, user.email)
@@ -286,6 +302,7 @@ def use_link(token: str, purpose: LinkPurpose, password: str) -> User:
     db.session.flush()
     action = "user.invitation_accept" if purpose == LinkPurpose.INVITATION else "user.reset_by_link"
     audit.record(action, by=user, entity=user)
+    audit.record("auth.login", by=user, entity=user)  # signed in by the link (a known client)
     return user
 
 

@@ -43,6 +43,7 @@ class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
             "mail_events",
             "mail_reminders",
             "mail_digest",
+            "language",
         }
     )
 
@@ -61,6 +62,9 @@ class User(IdMixin, TimestampMixin, VersionMixin, UserMixin, Base):
     mail_events: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     mail_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     mail_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The language chosen with the switcher (scbi.i18n), also that of the person's mails;
+    # None until they choose: the browser's then.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     # Loaded when asked (the signed-in user's roles); lists eager-load them on purpose.
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -10,6 +10,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -43,7 +44,10 @@ from scbi.errors import (
 )
 from scbi.extensions import db
 
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# One mailbox: no space, and none of the characters an address header reads as syntax
+# (display names, groups, lists, routes), so what is stored is exactly where mail goes.
+_PART = r'[^@\s<>(),;:"\[\]\\]'
+EMAIL_RE = re.compile(rf"^{_PART}{{1,64}}@{_PART}+\.{_PART}+$")
 STAFF_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR})
 
 
@@ -237,6 +241,8 @@ def update_user(
     if active is not None and active != user.active:
         user.active = active
         ends_sessions = True
+        if not active:  # a reset link mailed before must not work once reactivated
+            end_links([user.id], utcnow())
     if new_roles is not None and new_roles != user.roles:
         user.set_roles(new_roles)
         ends_sessions = True
@@ -444,3 +450,20 @@ def unsubscribe(user_id: int, kind: str) -> User | None:
         db.session.flush()
         audit.record("user.unsubscribe", actor_email=user.email, entity=user, after={name: False})
     return user
+
+
+def set_language(user: User, language: str) -> None:
+    """Save the language a person reads SCBI and their mails in."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValidationFailed(fields={"language": [_("Choose one of the languages offered.")]})
+    if user.language != language:
+        before = user.language
+        user.language = language
+        db.session.flush()
+        audit.record(
+            "user.language",
+            by=user,
+            entity=user,
+            before={"language": before},
+            after={"language": language},
+        )

@@ -5,20 +5,25 @@ short transaction; on PostgreSQL the rows are read ``FOR UPDATE SKIP LOCKED``, a
 claim's UPDATE re-checks that nobody holds them, so several workers never take the same
 message), then sends them over one SMTP connection, recording each result as it goes.
 
-A message the server refuses for good (a 5xx answer: no such mailbox) fails at once; any
-other trouble (the server down, a timeout, a 4xx answer) is retried after 1, 5, 15, 60
-minutes, then 3, 6 and 12 hours; after ``MAIL_MAX_ATTEMPTS`` it shows as failed at /mail,
-where the secretariat can send it again. A worker that dies mid-batch leaves its claim
-to run out (``LEASE``): the messages it had not recorded are then sent by another.
+A message the server refuses for good (a 5xx answer: no such mailbox) fails at once; a
+4xx answer to it (or a fault of ours) is retried after 1, 5, 15, 60 minutes, then 3, 6
+and 12 hours, and after ``MAIL_MAX_ATTEMPTS`` it shows as failed at /mail, where the
+secretariat can send it again. The server unreachable fails nothing: every message waits,
+retried on the same delays (then every 12 hours), until it is back. A worker renews its
+claim on each message just before sending it, so a batch slower than the claim's lease
+never sends what another worker took over; a worker that dies mid-batch leaves its claim
+to run out (``LEASE``), and the messages it had not recorded are sent by another.
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
@@ -33,10 +38,13 @@ from scbi.errors import InvalidTransition
 from scbi.extensions import db
 from scbi.mail.models import MailMessage, MailStatus
 
+log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
 DELAYS = (1, 5, 15, 60, 180, 360, 720)  # minutes before each further attempt
 BATCH = 50
 DELIVERED = "(removed once delivered: it held a sign-in link)"
+NOT_DELIVERED = "(removed: it held a sign-in link, and could not be delivered)"
+EXPIRED = "The sign-in link expired before the message could be delivered."
 # Header lines up to RFC 5322's limit: a long List-Unsubscribe address must stay one plain
 # URL, never folded into encoded words that mail clients cannot follow.
 POLICY = SMTP.clone(max_line_length=998)
@@ -106,24 +114,33 @@ def deliver_due(*, worker: str | None = None, now: datetime | None = None) -> Ro
         messages = claim(worker, at)
         if not messages:
             return done
-        _send_batch(messages, at, done)
+        _send_batch(messages, worker, at, done)
 
 
-def _send_batch(messages: list[MailMessage], now: datetime, done: Round) -> None:
+def _send_batch(messages: list[MailMessage], worker: str, now: datetime, done: Round) -> None:
     try:
         smtp = connect()
     except (OSError, smtplib.SMTPException) as error:
         for message in messages:
-            _retry_later(message, now, _describe(error), done)
+            _wait_for_server(message, now, _describe(error), done)
         db.session.commit()
         return
     try:
         for message in messages:
+            if not _still_mine(message, worker, now):
+                continue  # the claim ran out and another worker took the message
             try:
+                if _link_expired(message, now):
+                    raise Permanent(EXPIRED)
                 _send(smtp, message)
             except Permanent as error:
                 _fail(message, str(error), done)
-            except (OSError, smtplib.SMTPException) as error:
+            except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as error:
+                _retry_later(message, now, _describe(error), done)  # a 4xx answer to it
+            except OSError as error:  # the connection (smtplib's other errors are OSErrors)
+                _wait_for_server(message, now, _describe(error), done)
+            except Exception as error:  # a fault of ours: counted, retried, never stuck
+                log.exception("mail %s could not be sent", message.id)
                 _retry_later(message, now, _describe(error), done)
             else:
                 _delivered(message, done)
@@ -133,6 +150,33 @@ def _send_batch(messages: list[MailMessage], now: datetime, done: Round) -> None
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
+
+
+def _still_mine(message: MailMessage, worker: str, now: datetime) -> bool:
+    """Renew this worker's claim on the message just before sending it, or find it lost
+    (a batch slower than the claim's lease): then another worker has it, and this one must
+    not send it too."""
+    renewed = db.session.execute(
+        update(MailMessage)
+        .where(
+            MailMessage.id == message.id,
+            MailMessage.claimed_by == worker,
+            MailMessage.status == MailStatus.QUEUED,
+        )
+        .values(claimed_until=max(now, utcnow()) + LEASE)
+    )
+    db.session.commit()
+    return renewed.rowcount == 1
+
+
+def _link_expired(message: MailMessage, now: datetime) -> bool:
+    """A sign-in link that would arrive dead (the server was down longer than it lives)."""
+    config = current_app.config
+    lifetime = {
+        "invitation": timedelta(days=config["INVITATION_DAYS"]),
+        "password_reset": timedelta(minutes=config["RESET_MINUTES"]),
+    }.get(message.kind)
+    return lifetime is not None and message.created_at + lifetime <= now
 
 
 def connect() -> smtplib.SMTP:
@@ -159,7 +203,10 @@ def email_message(message: MailMessage) -> EmailMessage:
     sender = config["MAIL_FROM"]
     email = EmailMessage(policy=POLICY)
     email["From"] = formataddr((config["MAIL_SENDER_NAME"], sender))
-    email["To"] = message.to_address
+    try:
+        email["To"] = Address(addr_spec=message.to_address)
+    except ValueError as error:  # the header would name another mailbox, or none
+        raise Permanent(f"Not a single valid address: {message.to_address}") from error
     email["Subject"] = message.subject
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = f"<scbi.mail.{message.id}@{sender.rpartition('@')[2]}>"
@@ -174,7 +221,7 @@ def email_message(message: MailMessage) -> EmailMessage:
 
 def _send(smtp: smtplib.SMTP, message: MailMessage) -> None:
     try:
-        refused = smtp.send_message(email_message(message))
+        refused = smtp.send_message(email_message(message), to_addrs=[message.to_address])
     except smtplib.SMTPRecipientsRefused as error:
         code, reason = next(iter(error.recipients.values()))
         if 500 <= code < 600:
@@ -195,6 +242,9 @@ def _text(value) -> str:
 def _describe(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{error.smtp_code} {_text(error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, reason = next(iter(error.recipients.values()))
+        return f"{code} {_text(reason)}"
     return f"{type(error).__name__}: {error}"[:1000]
 
 
@@ -210,13 +260,21 @@ def _delivered(message: MailMessage, done: Round) -> None:
 
 
 def _retry_later(message: MailMessage, now: datetime, error: str, done: Round) -> None:
+    """The server refused this message for now (or we failed it): tried again later, and
+    shown as failed after ``MAIL_MAX_ATTEMPTS``."""
+    if message.attempts + 1 >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        _fail(message, error, done)
+        return
+    _wait_for_server(message, now, error, done)
+
+
+def _wait_for_server(message: MailMessage, now: datetime, error: str, done: Round) -> None:
+    """Try again after the next delay (up to 12 hours). The server unreachable is no fault
+    of the message: it waits however long the outage lasts, and goes when the server is
+    back (the secretariat's home page says mail is waiting)."""
     message.attempts += 1
     message.last_error = error
     message.claimed_by = message.claimed_until = None
-    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        message.status = MailStatus.FAILED
-        done.failed += 1
-        return
     delay = DELAYS[min(message.attempts, len(DELAYS)) - 1]
     message.next_attempt_at = now + timedelta(minutes=delay)
     done.retrying += 1
@@ -227,6 +285,8 @@ def _fail(message: MailMessage, error: str, done: Round) -> None:
     message.status = MailStatus.FAILED
     message.last_error = error
     message.claimed_by = message.claimed_until = None
+    if message.sensitive:  # a sign-in link is not kept for a message that will not go
+        message.text_body = message.html_body = NOT_DELIVERED
     done.failed += 1
 
 
@@ -248,6 +308,14 @@ def send_again(message: MailMessage, *, by) -> None:
     """Queue a failed message once more, with its attempts counted afresh."""
     if message.status != MailStatus.FAILED:
         raise InvalidTransition(_("Only a failed message can be sent again."))
+    if message.sensitive:
+        raise InvalidTransition(
+            _(
+                "This message held a sign-in link, which is not kept. Send a new invitation "
+                "from the person's account page, or ask them to use \"Forgot your "
+                'password?" on the sign-in page.'
+            )
+        )
     message.status = MailStatus.QUEUED
     message.attempts = 0
     message.next_attempt_at = utcnow()

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, request
+from flask_babel import LazyString, force_locale, format_date
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from scbi.database import insert_rows, utcnow
 from scbi.extensions import db
+from scbi.i18n import locale_of
 from scbi.mail.models import MailMessage, MailStatus
 from scbi.sql import batches
 
@@ -35,11 +37,12 @@ class Mail:
 
     kind: str
     to_address: str
-    subject: str
+    subject: object  # a string, or a lazy one made in the recipient's language
     template: str
     context: dict = field(default_factory=dict)
     to_user_id: int | None = None
     dedupe_key: str | None = None
+    language: str | None = None  # the recipient's (None: the programme's default)
 
 
 _holding: ContextVar[bool] = ContextVar("scbi.mail.holding", default=False)
@@ -54,6 +57,11 @@ def holding() -> Iterator[None]:
         yield
     finally:
         _holding.reset(token)
+
+
+def long_date(day) -> LazyString:
+    """A date written out in the language the mail is rendered in (1 février 2026)."""
+    return LazyString(format_date, day, "long")
 
 
 def enabled() -> bool:
@@ -104,9 +112,31 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 
 def render(mail: Mail) -> dict:
-    """The outbox row of ``mail``: its subject on one line, its bodies from the templates
-    (HTML escaped by Jinja; the text template is not HTML), and for a mail a person may
-    turn off, the one-click unsubscribe address."""
+    """The outbox row of ``mail``, in its recipient's language (its subject and context
+    may be lazy strings, made now): the subject on one line, the bodies from the
+    templates (HTML escaped by Jinja; the text template is not HTML), and for a mail a
+    person may turn off, the one-click unsubscribe address."""
+    with force_locale(locale_of(mail.language)):
+        return _render(mail)
+
+
+def _plain(value):
+    """``value`` with its lazy strings made, as plain text: a lazy string counts as markup
+    for Jinja (it has ``__html__``), and would reach the HTML with the user text in it
+    unescaped."""
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _plain(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
+def _render(mail: Mail) -> dict:
+    mail = replace(mail, subject=str(mail.subject), context=_plain(mail.context))
     unsubscribe = None
     if mail.kind not in ESSENTIAL and mail.to_user_id is not None:
         unsubscribe = link("auth.unsubscribe", token=unsubscribe_token(mail.to_user_id, mail.kind))
@@ -118,7 +148,7 @@ def render(mail: Mail) -> dict:
         "home_url": link("main.home"),
         "sender_name": current_app.config["MAIL_SENDER_NAME"],
     }
-    subject = " ".join(mail.subject.split())[:300]  # no line break can reach the header
+    subject = " ".join(str(mail.subject).split())[:300]  # no line break can reach the header
     return {
         "kind": mail.kind,
         "to_address": mail.to_address,

@@ -8,14 +8,15 @@ from datetime import date
 from urllib.parse import urljoin
 
 from flask import current_app, request
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scbi.auth.models import User
 from scbi.dates import today
 from scbi.extensions import db
+from scbi.i18n import locale_of
 from scbi.mail.outbox import Mail, base_url, queue
 from scbi.needs import needs_for
 from scbi.notify.reminders import Item
@@ -46,6 +47,11 @@ def digest(day: date | None = None) -> int:
 
 
 def _digest_of(user: User, year: int, week: int) -> Mail | None:
+    with force_locale(locale_of(user.language)):  # the needs' texts, in their language
+        return _digest_in_language(user, year, week)
+
+
+def _digest_in_language(user: User, year: int, week: int) -> Mail | None:
     items = [
         Item("", need.title, urljoin(request.url_root, need.url), need.hint)
         for need in needs_for(user)
@@ -56,6 +62,7 @@ def _digest_of(user: User, year: int, week: int) -> Mail | None:
         kind="digest",
         to_address=user.email,
         to_user_id=user.id,
+        language=user.language,
         subject=ngettext(
             "SCBI this week: %(num)d thing needs you",
             "SCBI this week: %(num)d things need you",

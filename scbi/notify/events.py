@@ -10,25 +10,28 @@ Who is mailed, and nothing more than they may read:
 - a self-assessment asking for a review: the coaches of the mentee's open pairings;
 - a pairing created, paused, resumed or ended: its coach and its mentee.
 
-Nobody is mailed about their own step, nor when they turned these mails off.
+Nobody is mailed about their own step, nor when they turned these mails off. The texts are
+lazy (``_`` is ``lazy_gettext`` here): each mail is written in its recipient's language.
 """
 
 from __future__ import annotations
 
+import logging
+
 from flask import has_app_context
-from flask_babel import format_date
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from scbi.audit import committing
 from scbi.auth.models import User
 from scbi.competencies.models import Assessment, ReviewStatus
 from scbi.extensions import db
-from scbi.mail.outbox import Mail, link, queue
+from scbi.mail.outbox import Mail, link, long_date, queue
 from scbi.notify.people import deciders, wanting
 from scbi.transfer.models import OPEN_STATUSES, Pairing, TransferLog, TransferPlan
 
 PREFERENCE = "mail_events"
+log = logging.getLogger(__name__)
 
 
 def notice(user: User, subject: str, paragraphs: list[str], action: str, url: str, **extra):
@@ -39,6 +42,7 @@ def notice(user: User, subject: str, paragraphs: list[str], action: str, url: st
         to_user_id=user.id,
         subject=subject,
         template="notice",
+        language=user.language,
         context={
             "full_name": user.full_name,
             "paragraphs": paragraphs,
@@ -73,7 +77,7 @@ def _log_submitted(event) -> list[Mail]:
             "as written.",
             coach=coach,
         )
-    about = _('"%(title)s", %(day)s.', title=log.title, day=format_date(log.activity_date, "long"))
+    about = _('"%(title)s", %(day)s.', title=log.title, day=long_date(log.activity_date))
     url = link("transfer.log", log_id=log.id)
     return [
         notice(user, subject, [first, about], _("Read and acknowledge the log"), url)
@@ -207,8 +211,8 @@ def _pairing_changed(event) -> list[Mail]:
             )
             first = _(
                 "Your pairing starts on %(day)s and is planned to end on %(end)s.",
-                day=format_date(pairing.start_date, "long"),
-                end=format_date(pairing.planned_end_date, "long"),
+                day=long_date(pairing.start_date),
+                end=long_date(pairing.planned_end_date),
             )
         elif event.action == "pairing.pause":
             subject = _("Your pairing with %(name)s is paused", name=name)
@@ -220,7 +224,7 @@ def _pairing_changed(event) -> list[Mail]:
             subject = _("Your pairing with %(name)s has ended", name=name)
             first = _(
                 "It ended on %(day)s. Its logs and plans stay in the record.",
-                day=format_date(pairing.end_date, "long") if pairing.end_date else "",
+                day=long_date(pairing.end_date) if pairing.end_date else "",
             )
         mails.append(
             notice(
@@ -253,11 +257,12 @@ def mail_events(session, events) -> None:
     """Queue the mails of the transaction's steps, in the same transaction."""
     if not has_app_context() or session is not db.session():
         return  # another session (a script's own): its steps are not the app's
-    mails = [
-        mail
-        for event in events
-        if event.action in HANDLERS
-        for mail in HANDLERS[event.action](event)
-    ]
+    mails = []
+    for event in events:
+        if event.action in HANDLERS:
+            try:
+                mails += HANDLERS[event.action](event)
+            except Exception:  # a mail's fault must not refuse the step itself (a log sent)
+                log.exception("no mail for %s %s", event.action, event.entity_id)
     if mails:
         queue(mails)

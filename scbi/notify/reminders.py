@@ -1,15 +1,17 @@
 """Reminders, run once a day (``flask --app wsgi scbi remind``, from a timer):
 
 - an active pairing with no log submitted for 14 days (counted from its last submission,
-  or its start): its coach; for 28 days: its coach and the sector's coordinators;
+  its start, or its last resumption after a pause): its coach; for 28 days: its coach
+  and the sector's coordinators;
 - a log waiting for the mentee's acknowledgement for 7 days: the mentee.
 
 Each occurrence is mailed once (``mail_reminder`` keeps its key: the pairing and the day
 its silence began, the log and its submission), so a daily run mails only what became due
 since the last one, and a cause that went away (a log submitted, the log acknowledged)
-makes no key any more. A person gets one mail listing what is new for them, unless they
-turned reminders off. A log that had already waited more than a week longer when the
-reminders began is left to the digest (no flood of old items on the first run).
+makes no key any more. A person gets one mail listing what is new for them, in their
+language (the texts are lazy), unless they turned reminders off. A log that had already
+waited more than a week longer when the reminders began is left to the digest (no flood
+of old items on the first run).
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import format_date, ngettext
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _
+from flask_babel import lazy_ngettext as ngettext
 from sqlalchemy import func, select
 
+from scbi.audit import AuditEvent
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
 from scbi.database import insert_rows, utcnow
 from scbi.dates import local_day, today
 from scbi.extensions import db
 from scbi.mail import MailReminder
-from scbi.mail.outbox import Mail, link, queue
+from scbi.mail.outbox import Mail, link, long_date, queue
 from scbi.mentees.models import Mentee
 from scbi.notify.people import coordinators, wanting
 from scbi.sql import batches
@@ -72,12 +75,36 @@ def _silent_pairings(day) -> list[tuple]:
             Pairing.start_date <= day - timedelta(days=SILENT_DAYS[0]),
         )
     ).all()
+    resumed = _resumed([row[0] for row in rows])
     silent = []
     for pairing_id, sector_id, start, last_at, coach_user, mentee_user in rows:
-        since = max(start, local_day(last_at)) if last_at is not None else start
+        since = max(
+            start,
+            local_day(last_at) if last_at is not None else start,
+            local_day(resumed[pairing_id]) if pairing_id in resumed else start,
+        )
         if (day - since).days >= SILENT_DAYS[0]:
             silent.append((pairing_id, sector_id, coach_user, mentee_user, since))
     return silent
+
+
+def _resumed(pairing_ids: list[int]) -> dict[int, datetime]:
+    """When each pairing last resumed after a pause (a pause is no silence): from the
+    audit trail, by its index on the entity."""
+    found: dict[int, datetime] = {}
+    for batch in batches(sorted(pairing_ids)):
+        found.update(
+            db.session.execute(
+                select(AuditEvent.entity_id, func.max(AuditEvent.occurred_at))
+                .where(
+                    AuditEvent.entity_type == Pairing.__tablename__,
+                    AuditEvent.entity_id.in_(batch),
+                    AuditEvent.action == "pairing.resume",
+                )
+                .group_by(AuditEvent.entity_id)
+            ).all()
+        )
+    return found
 
 
 def _waiting_logs(now: datetime) -> list[tuple]:
@@ -126,7 +153,7 @@ def remind(now: datetime | None = None) -> int:
         )
         hint = _(
             "Since %(day)s. Log what you did, or say why the pairing is on hold.",
-            day=format_date(since, "long"),
+            day=long_date(since),
         )
         due.setdefault(coach.id, []).append(
             Item(f"silent{step}:p{pairing_id}:{since}:u{coach.id}", title, url, hint)
@@ -155,7 +182,7 @@ def remind(now: datetime | None = None) -> int:
                 f"waiting{WAITING_DAYS}:l{log_id}:{submitted_at:%Y%m%dT%H%M%S}",
                 _('The log "%(title)s" waits for your acknowledgement', title=title),
                 link("transfer.log", log_id=log_id),
-                _("Submitted on %(day)s.", day=format_date(local_day(submitted_at), "long")),
+                _("Submitted on %(day)s.", day=long_date(local_day(submitted_at))),
             )
         )
     keys = [item.key for items in due.values() for item in items]
@@ -173,6 +200,7 @@ def remind(now: datetime | None = None) -> int:
                 kind="reminder",
                 to_address=users[user_id].email,
                 to_user_id=user_id,
+                language=users[user_id].language,
                 subject=ngettext(
                     "A reminder from SCBI: %(num)d thing waits for you",
                     "A reminder from SCBI: %(num)d things wait for you",

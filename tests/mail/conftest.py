@@ -19,6 +19,7 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.raw: list[bytes] = []
+        self.recipients: list[list[str]] = []
         self.refuse: str | None = None
         self.lock = threading.Lock()
 
@@ -33,6 +34,7 @@ class Inbox:
         with self.lock:
             self.messages.append(message)
             self.raw.append(envelope.content)
+            self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
 
     def to(self, address: str) -> list:

@@ -97,22 +97,35 @@ def test_with_the_server_down_nothing_is_lost_and_each_arrives_once_when_back(ap
     ]
 
 
-def test_delays_grow_and_after_the_limit_the_message_shows_as_failed(app, mail_on):
+def test_an_outage_fails_nothing_however_long_it_lasts(app, mail_on):
+    """Down for days: the message waits on growing delays (12 hours at most), never failed."""
+    _queue(app)
+    mail_on.stop()
+    now, waits = utcnow(), []
+    for _attempt in range(10):
+        deliver(app, now=now)
+        [row] = _messages(app)
+        waits.append(row.next_attempt_at - now)
+        now = row.next_attempt_at
+    assert row.status == MailStatus.QUEUED and "ConnectionRefusedError" in row.last_error
+    minutes = [int(w.total_seconds() // 60) for w in waits]
+    assert minutes == [1, 5, 15, 60, 180, 360, 720, 720, 720, 720]
+    mail_on.start()
+    assert deliver(app, now=now).sent == 1
+
+
+def test_a_message_refused_for_now_is_retried_then_shows_as_failed(app, mail_on):
     app.config["MAIL_MAX_ATTEMPTS"] = 3
     try:
         _queue(app)
-        mail_on.stop()
-        now, waits = utcnow(), []
+        mail_on.inbox.refuse = "451 Try again later"
+        now = utcnow()
         for _attempt in range(3):
             deliver(app, now=now)
             [row] = _messages(app)
-            if row.status == MailStatus.QUEUED:
-                waits.append(row.next_attempt_at - now)
-                now = row.next_attempt_at
-        assert waits == [timedelta(minutes=1), timedelta(minutes=5)]
-        [row] = _messages(app)
+            now = row.next_attempt_at or now
         assert row.status == MailStatus.FAILED and row.attempts == 3
-        assert "ConnectionRefusedError" in row.last_error
+        assert row.last_error.startswith("451")
     finally:
         app.config["MAIL_MAX_ATTEMPTS"] = 8
 
@@ -163,6 +176,21 @@ def test_two_workers_never_send_a_message_twice(app, mail_on):
     assert len(ids) == 120 and len(set(ids)) == 120
 
 
+def test_a_worker_whose_claim_ran_out_does_not_send_what_another_took(app, mail_on):
+    """A batch slower than the lease: the message went to another worker, not twice."""
+    from scbi.mail.delivery import Round, _send_batch, claim
+
+    _queue(app, n=2)
+    with app.app_context():
+        slow = [m.id for m in claim("slow", utcnow())]
+        db.session.execute(update(MailMessage).values(claimed_until=utcnow()))  # ran out
+        db.session.commit()
+        assert deliver(app, now=utcnow() + timedelta(seconds=1)).sent == 2  # another worker
+        messages = list(db.session.scalars(select(MailMessage).where(MailMessage.id.in_(slow))))
+        _send_batch(messages, "slow", utcnow(), Round())  # the slow one goes on
+    assert len(mail_on.messages) == 2
+
+
 def test_a_claim_of_a_worker_that_died_runs_out_and_another_sends(app, mail_on):
     _queue(app)
     with app.app_context():
@@ -184,6 +212,45 @@ def test_a_sign_in_link_is_not_kept_once_delivered(app, mail_on):
     [row] = _messages(app)
     assert row.text_body == row.html_body == DELIVERED
     assert "Something happened." in mail_on.messages[0].get_body(("plain",)).get_content()
+
+
+def test_a_sign_in_link_is_dropped_when_it_cannot_be_delivered(app, mail_on):
+    """Failed, or expired before the server came back: no copy of the link is kept, and it
+    cannot be sent again (a new invitation or reset is the way)."""
+    from scbi.errors import InvalidTransition
+
+    _queue(app, kind="password_reset")
+    mail_on.stop()
+    deliver(app)
+    mail_on.start()
+    assert deliver(app, now=utcnow() + timedelta(hours=2)).failed == 1
+    [row] = _messages(app)
+    assert row.status == MailStatus.FAILED and "expired" in row.last_error
+    assert "Something happened." not in row.text_body
+    assert mail_on.messages == []
+    with app.app_context(), pytest.raises(InvalidTransition):
+        send_again(db.session.get(MailMessage, row.id), by=factories.admin())
+
+
+def test_an_address_a_header_would_read_otherwise_is_refused_not_sent(app, mail_on):
+    with app.app_context():
+        queue([Mail("event", "x@reg.rw", "Hello", "notice", {"paragraphs": []})])
+        db.session.execute(update(MailMessage).values(to_address="a,bob@evil.example"))
+        db.session.commit()
+    assert deliver(app).failed == 1
+    assert mail_on.messages == []
+    [row] = _messages(app)
+    assert row.last_error.startswith("Not a single valid address")
+
+
+def test_a_fault_of_ours_is_counted_and_retried_not_stuck(app, mail_on, monkeypatch):
+    from scbi.mail import delivery
+
+    _queue(app)
+    monkeypatch.setattr(delivery, "email_message", lambda message: 1 / 0)
+    assert deliver(app).retrying == 1
+    [row] = _messages(app)
+    assert row.claimed_by is None and row.attempts == 1 and "ZeroDivisionError" in row.last_error
 
 
 def test_old_sent_and_held_messages_are_purged_failed_ones_stay(app):

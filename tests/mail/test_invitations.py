@@ -66,6 +66,10 @@ def test_an_invitation_arrives_and_its_link_signs_the_person_in_once(
     who = type("P", (), {"email": "jc.habimana@minecofin.gov.rw", "password": CHOSEN})
     assert login(app.test_client(), who).status_code == 302
     assert "user.invitation_accept" in audit_actions(app)
+    assert "auth.login" in audit_actions(app)[-1:]  # signed in: a known client from now on
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "jc.habimana@minecofin.gov.rw"))
+        assert user.last_login_at is not None
 
 
 def test_an_invited_account_cannot_sign_in_before_choosing_a_password(

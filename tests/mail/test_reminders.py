@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, update
 
 from scbi.auth.models import User
+from scbi.dates import today as local_today
 from scbi.extensions import db
 from scbi.mail import MailMessage
 from scbi.notify.digest import digest
@@ -93,6 +94,21 @@ def test_a_paused_pairing_and_a_coach_who_turned_reminders_off_get_none(app):
         db.session.get(Pairing, world.a.pairing_id).status = "paused"
         db.session.commit()
         assert remind(_at(start + timedelta(days=30))) == 0
+
+
+def test_a_pause_is_no_silence(app):
+    """The last log months ago, but paused and resumed today: silent from today."""
+    from scbi.transfer.services import pause_pairing, resume_pairing
+
+    world = factories.world(app)
+    with app.app_context():
+        _silence(world, date(2026, 3, 2))
+        pairing = db.session.get(Pairing, world.a.pairing_id)
+        pause_pairing(pairing, by=factories.admin(), version=pairing.version)
+        resume_pairing(pairing, by=factories.admin(), version=pairing.version)
+        db.session.commit()
+        assert remind(_at(local_today() + timedelta(days=7))) == 0
+        assert remind(_at(local_today() + timedelta(days=14))) == 1
 
 
 def test_a_log_waiting_a_week_reminds_the_mentee_once(app):

@@ -66,7 +66,7 @@ def test_leaves_are_keyed_by_identity_and_descriptive_keys_left_out(app):
             "critical_mass.pipeline.3+",
             "Pipeline: three or more core competencies below the expert level",
         ),
-        ("critical_mass.trajectory[2026-03-31].experts", "National experts at Mar 31, 2026"),
+        ("critical_mass.trajectory[2026-03-31].experts", "National experts at 31 Mar 2026"),
         ("plans.totals.overdue", "Plan items overdue"),
         ("transfer.hours_by_activity.on_the_job", "Hours by activity: on the job"),
         ("priority_results.by_status.at_risk", "Priority results at risk"),

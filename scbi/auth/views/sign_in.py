@@ -28,7 +28,7 @@ def load_user(ident: str):
     return queries.session_user(user_id, epoch)
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     # Browsers read a backslash as "/", so "/\evil.example" would leave the site.
     if not target or "\\" in target or any(ord(c) < 32 for c in target):
         return None
@@ -64,7 +64,7 @@ def login():
             session.clear()  # a new session at sign-in: nothing from before carries over
             login_user(user)
             session.permanent = True
-            return redirect(_safe_next(form.next.data) or url_for("main.home"))
+            return redirect(safe_next(form.next.data) or url_for("main.home"))
     return render_template("auth/login.html", form=form, mail_on=enabled()), status, headers
 
 
