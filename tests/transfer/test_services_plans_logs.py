@@ -200,7 +200,7 @@ def test_off_plan_competencies_need_a_reason(ws):
     f.approved_plan(ws["pairing"], ws["comps"][:1])
     data = log_data(ws, competency_ids=[ws["comps"][0].id, ws["comps"][1].id])
     fields = refused(lambda: logs.create_log(ws["pairing"], by=ws["coach"], **data))
-    assert "1 of the competencies are not in the approved plan" in fields["off_plan_reason"][0]
+    assert "1 of the competencies is not in the approved plan" in fields["off_plan_reason"][0]
     foreign = log_data(ws, competency_ids=[ws["other"][0].id], off_plan_reason="why not")
     assert "competency_ids" in refused(
         lambda: logs.create_log(ws["pairing"], by=ws["coach"], **foreign)

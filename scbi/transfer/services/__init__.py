@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from scbi import audit
@@ -182,13 +183,7 @@ def _transition(
     require_sector(by, pairing.sector_id)
     check_version(pairing, version)
     if PairingStatus(pairing.status) not in allowed_from:
-        raise InvalidTransition(
-            _(
-                "A %(status)s pairing cannot be %(action)s.",
-                status=pairing.status,
-                action=_action_word(to),
-            )
-        )
+        raise InvalidTransition(_REFUSALS[to] % {"status": PairingStatus(pairing.status).label})
     before = {"status": pairing.status}
     pairing.status = to
     for key, value in extra.items():
@@ -198,13 +193,13 @@ def _transition(
     return pairing
 
 
-def _action_word(to: PairingStatus) -> str:
-    return {
-        PairingStatus.PAUSED: _("paused"),
-        PairingStatus.ACTIVE: _("resumed"),
-        PairingStatus.COMPLETED: _("completed"),
-        PairingStatus.TERMINATED: _("terminated"),
-    }[to]
+# Why a step is refused, a whole sentence each (the status as a value, in its own words).
+_REFUSALS = {
+    PairingStatus.PAUSED: _l("Only an active pairing can be paused (this one is: %(status)s)."),
+    PairingStatus.ACTIVE: _l("Only a paused pairing can be resumed (this one is: %(status)s)."),
+    PairingStatus.COMPLETED: _l("This pairing has already ended (it is: %(status)s)."),
+    PairingStatus.TERMINATED: _l("This pairing has already ended (it is: %(status)s)."),
+}
 
 
 def pause_pairing(pairing: Pairing, *, by: User, version) -> Pairing:

@@ -12,6 +12,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from scbi import audit
 from scbi.auth.models import User
@@ -131,10 +133,12 @@ def _values(pairing: Pairing, data: dict) -> dict:
         elif off_plan and not values["off_plan_reason"]:
             errors.add(
                 "off_plan_reason",
-                _(
-                    "%(n)d of the competencies are not in the approved plan; say why this "
+                ngettext(
+                    "%(num)d of the competencies is not in the approved plan; say why this "
+                    "activity addressed it.",
+                    "%(num)d of the competencies are not in the approved plan; say why this "
                     "activity addressed them.",
-                    n=len(off_plan),
+                    len(off_plan),
                 )
                 if planned
                 else _("The pairing has no approved plan yet; say why this activity comes first."),
@@ -219,7 +223,12 @@ def update_log(log: TransferLog, *, by: User, version, **data) -> TransferLog:
         raise NotAllowed(_("Only the log's author changes it."))
     check_version(log, version)
     if not log.editable:
-        raise InvalidTransition(_("A %(status)s log cannot change.", status=log.status))
+        raise InvalidTransition(
+            _(
+                "Only a draft or a disputed log can be changed (this one is: %(status)s).",
+                status=LogStatus(log.status).label,
+            )
+        )
     _require_mentee_present(log.pairing)
     _require_open(log.pairing)
     before = content(log)
@@ -258,9 +267,7 @@ def _transition(
     if version is not None:
         check_version(log, version)
     if LogStatus(log.status) not in allowed:
-        raise InvalidTransition(
-            _("A %(status)s log cannot be %(action)s.", status=log.status, action=action)
-        )
+        raise InvalidTransition(_REFUSALS[action] % {"status": LogStatus(log.status).label})
     at = utcnow()
     for name in stamp:
         setattr(log, name, at)
@@ -278,6 +285,15 @@ def _transition(
         after={"status": to.value, "comment": comment},
     )
     return log
+
+
+# Why a step is refused, a whole sentence each (the status as a value, in its own words).
+_REFUSALS = {
+    "submitted": _l("Only a draft or a disputed log can be sent (this one is: %(status)s)."),
+    "acknowledged": _l("Only a submitted log can be acknowledged (this one is: %(status)s)."),
+    "disputed": _l("Only a submitted log can be disputed (this one is: %(status)s)."),
+    "verified": _l("Only an acknowledged log can be verified (this one is: %(status)s)."),
+}
 
 
 def submit_log(log: TransferLog, *, by: User, version=None) -> TransferLog:

@@ -8,6 +8,7 @@ supersedes it.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from scbi import audit
@@ -181,7 +182,12 @@ def update_plan(plan: TransferPlan, *, by: User, version, items) -> TransferPlan
     _require_open(plan.pairing)
     check_version(plan, version)
     if not plan.editable:
-        raise InvalidTransition(_("A %(status)s plan cannot be edited.", status=plan.status))
+        raise InvalidTransition(
+            _(
+                "Only a draft or a returned plan can be edited (this one is: %(status)s).",
+                status=PlanStatus(plan.status).label,
+            )
+        )
     before = _snapshot(plan)
     _replace_items(plan, _items(plan.pairing, items))
     plan.version += 1  # its items are the plan's content, even when only they changed
@@ -226,9 +232,7 @@ def _move(
     if version is not None:
         check_version(plan, version)
     if PlanStatus(plan.status) not in allowed:
-        raise InvalidTransition(
-            _("A %(status)s plan cannot be %(action)s.", status=plan.status, action=_WORDS[to])
-        )
+        raise InvalidTransition(_REFUSALS[to] % {"status": PlanStatus(plan.status).label})
     before = plan.status
     plan.status = to
     db.session.flush()
@@ -242,11 +246,13 @@ def _move(
     return plan
 
 
-_WORDS = {
-    PlanStatus.SUBMITTED: "submitted",
-    PlanStatus.APPROVED: "approved",
-    PlanStatus.RETURNED: "returned",
-    PlanStatus.SUPERSEDED: "superseded",
+# Why a step is refused, a whole sentence each (the status as a value, in its own words).
+_REFUSALS = {
+    PlanStatus.SUBMITTED: _l(
+        "Only a draft or a returned plan can be submitted (this one is: %(status)s)."
+    ),
+    PlanStatus.APPROVED: _l("Only a submitted plan can be approved (this one is: %(status)s)."),
+    PlanStatus.RETURNED: _l("Only a submitted plan can be returned (this one is: %(status)s)."),
 }
 
 
