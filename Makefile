@@ -4,7 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APP    := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean translations
+
+# The compiled catalogues (.mo), built from the committed .po files, never committed.
+CATALOGUES := $(wildcard scbi/translations/*/LC_MESSAGES/messages.po)
+COMPILED   := $(CATALOGUES:.po=.mo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +23,18 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ --statistics
+
+translations: $(COMPILED)
+
+run: $(VENV)/.installed $(COMPILED)
 	$(APP) db upgrade
 	$(APP) scbi demo --if-empty
 	$(APP) scbi ensure-login
 	$(APP) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(COMPILED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
@@ -36,4 +45,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(COMPILED)

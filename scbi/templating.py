@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from wtforms.fields.choices import SelectFieldBase
 
 from scbi.enums import label
@@ -26,5 +26,9 @@ def register_template_helpers(app: Flask) -> None:
         language_choices=language_choices,
     )
     app.jinja_env.filters["label"] = label
+    # hours and other measures, with the language's separators (1,5 h in French)
+    app.jinja_env.filters["number"] = lambda v: (
+        format_decimal(v, "#,##0.##") if v is not None else ""
+    )
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""

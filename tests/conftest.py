@@ -71,8 +71,28 @@ def engine_options(url: str) -> dict:
     return {}
 
 
+def _compile_catalogues() -> None:
+    """The .mo files as `make test` builds them, for a run of pytest alone (each worker
+    writes its own copy and renames it into place, so parallel workers never clash)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "scbi" / "translations"
+    for po in root.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as f:
+            catalogue = read_po(f, locale=po.parts[-3])
+        part = mo.with_suffix(f".{os.getpid()}.part")
+        with part.open("wb") as f:
+            write_mo(f, catalogue)
+        part.replace(mo)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
+    _compile_catalogues()
     tmp = tmp_path_factory.mktemp("scbi")
     url = database_url(tmp)
     app = create_app(

@@ -63,8 +63,9 @@ def fiscal_year_of(day: date) -> int:
 
 def _fy_label(year: int) -> str:
     if start_month() == 1:
-        return f"FY {year}"
-    return f"FY {year}/{(year + 1) % 100:02d}"
+        return _("FY %(year)s", year=year)
+    years = f"{year}/{(year + 1) % 100:02d}"  # 2025/26: the year it starts and ends in
+    return _("FY %(year)s", year=years)
 
 
 def fiscal_year(year: int) -> Period:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -25,11 +26,13 @@ from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin,
 from scbi.enums import Labelled
 
 
+# Statuses carry a context: one English word ("submitted") is a plan's, a log's or a
+# column's, and other languages agree it differently (soumis, soumise, soumises).
 class PairingStatus(Labelled):
-    ACTIVE = "active", _l("active"), "success"
-    PAUSED = "paused", _l("paused"), "warning"
-    COMPLETED = "completed", _l("completed"), "primary"
-    TERMINATED = "terminated", _l("terminated"), "secondary"
+    ACTIVE = "active", _p("pairing status", "active"), "success"
+    PAUSED = "paused", _p("pairing status", "paused"), "warning"
+    COMPLETED = "completed", _p("pairing status", "completed"), "primary"
+    TERMINATED = "terminated", _p("pairing status", "terminated"), "secondary"
 
 
 OPEN_STATUSES = (PairingStatus.ACTIVE, PairingStatus.PAUSED)
@@ -109,11 +112,11 @@ class MenteeRole(Labelled):
 
 
 class PlanStatus(Labelled):
-    DRAFT = "draft", _l("draft"), "secondary"
-    SUBMITTED = "submitted", _l("submitted"), "primary"
-    APPROVED = "approved", _l("approved"), "success"
-    RETURNED = "returned", _l("returned"), "warning"
-    SUPERSEDED = "superseded", _l("superseded"), "light"
+    DRAFT = "draft", _p("plan status", "draft"), "secondary"
+    SUBMITTED = "submitted", _p("plan status", "submitted"), "primary"
+    APPROVED = "approved", _p("plan status", "approved"), "success"
+    RETURNED = "returned", _p("plan status", "returned"), "warning"
+    SUPERSEDED = "superseded", _p("plan status", "superseded"), "light"
 
 
 OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.RETURNED)
@@ -198,11 +201,11 @@ class PlanItem(IdMixin, Base):
 
 
 class LogStatus(Labelled):
-    DRAFT = "draft", _l("draft"), "secondary"
-    SUBMITTED = "submitted", _l("submitted"), "primary"
-    ACKNOWLEDGED = "acknowledged", _l("acknowledged"), "success"
-    DISPUTED = "disputed", _l("disputed"), "warning"
-    VERIFIED = "verified", _l("verified"), "success"
+    DRAFT = "draft", _p("log status", "draft"), "secondary"
+    SUBMITTED = "submitted", _p("log status", "submitted"), "primary"
+    ACKNOWLEDGED = "acknowledged", _p("log status", "acknowledged"), "success"
+    DISPUTED = "disputed", _p("log status", "disputed"), "warning"
+    VERIFIED = "verified", _p("log status", "verified"), "success"
 
 
 COUNTED_LOG_STATUSES = (LogStatus.ACKNOWLEDGED, LogStatus.VERIFIED)
