@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 640, 240
@@ -58,7 +60,7 @@ def _axis(maximum: float, labels: list[str], unit: str) -> list[str]:
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
             'stroke="#ddd" stroke-width="0.5"/>'
             f'<text x="{LEFT - 4}" y="{y + 3:.1f}" font-size="9" text-anchor="end">'
-            f"{value:g}{escape(unit)}</text>"
+            f"{_num(value)}{escape(unit)}</text>"
         )
     step = (WIDTH - LEFT - RIGHT) / max(1, len(labels))
     for i, label in enumerate(labels):
@@ -89,7 +91,7 @@ def stacked_bars(
                 f'<rect x="{LEFT + step * i + step * 0.18:.1f}" y="{y:.1f}" '
                 f'width="{step * 0.64:.1f}" height="{h:.1f}" '
                 f'fill="{PALETTE[n % len(PALETTE)]}"><title>{escape(s.name)}: '
-                f"{s.values[i]:g}{escape(unit)}</title></rect>"
+                f"{_num(s.values[i])}{escape(unit)}</title></rect>"
             )
     legend = [(PALETTE[n % len(PALETTE)], s.name) for n, s in enumerate(series)]
     return _frame(title, description, body, legend)
@@ -155,7 +157,7 @@ def line(
             f'y2="{y_of(target):.1f}" stroke="{PALETTE[4]}" stroke-dasharray="6 3" '
             'stroke-width="1.5"/>'
         )
-        legend.append((PALETTE[4], f"target {target:g}"))
+        legend.append((PALETTE[4], _("target %(target)s", target=_num(target))))
     if trend:
         points = " ".join(
             f"{LEFT + step * (i + 0.5):.1f},{y_of(v):.1f}" for i, v in enumerate(trend)
@@ -164,15 +166,20 @@ def line(
             f'<polyline fill="none" stroke="{PALETTE[6]}" stroke-dasharray="2 3" '
             f'stroke-width="1.5" points="{points}"/>'
         )
-        legend.append((PALETTE[6], "trend"))
+        legend.append((PALETTE[6], _("trend")))
     points = " ".join(f"{LEFT + step * (i + 0.5):.1f},{y_of(v):.1f}" for i, v in enumerate(values))
     body.append(f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="2" points="{points}"/>')
     for i, value in enumerate(values):
         body.append(
             f'<circle cx="{LEFT + step * (i + 0.5):.1f}" cy="{y_of(value):.1f}" r="3" '
-            f'fill="{PALETTE[0]}"><title>{escape(labels[i])}: {value:g}</title></circle>'
+            f'fill="{PALETTE[0]}"><title>{escape(labels[i])}: {_num(value)}</title></circle>'
         )
     return _frame(title, description, body, legend)
+
+
+def _num(value: float) -> str:
+    """A figure in the reader's language (1,5 in French), never more than two decimals."""
+    return format_decimal(value, "#,##0.##")
 
 
 def _nice(value: float) -> float:

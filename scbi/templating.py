@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from wtforms.fields.choices import SelectFieldBase
 
 from scbi.enums import label
 from scbi.i18n import NAMES, languages
+
+
+def _decimal(value, pattern: str) -> str:
+    """A number in the reader's language; a stored figure may be text (a publication keeps
+    decimals as text): read as a number, or shown as it is when it is none."""
+    if value is None or str(value) == "":  # None, or a figure a stored record lacks
+        return ""
+    try:
+        return format_decimal(Decimal(str(value)), pattern)
+    except InvalidOperation:
+        return str(value)
 
 
 def language_choices() -> list[tuple[str, str, bool]]:
@@ -27,8 +40,9 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["label"] = label
     # hours and other measures, with the language's separators (1,5 h in French)
-    app.jinja_env.filters["number"] = lambda v: (
-        format_decimal(v, "#,##0.##") if v is not None else ""
-    )
+    app.jinja_env.filters["number"] = lambda v: _decimal(v, "#,##0.##")
+    # two decimals (means of levels), or with their sign (a gain): 1,50 / +1,75 in French
+    app.jinja_env.filters["decimal2"] = lambda v: _decimal(v, "#,##0.00")
+    app.jinja_env.filters["signed2"] = lambda v: _decimal(v, "+#,##0.00;-#,##0.00")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -15,7 +16,8 @@ from scbi.transfer.models import ActivityType, MenteeRole
 
 
 def _month(iso: str) -> str:
-    return date.fromisoformat(iso[:7] + "-01").strftime("%b %y")
+    """A month as its reader abbreviates it (Jan 26, janv. 26)."""
+    return format_date(date.fromisoformat(iso[:7] + "-01"), "MMM yy")
 
 
 def trajectory(mass: dict) -> Markup:
@@ -57,7 +59,8 @@ def hours_by_activity(transfer: dict) -> Markup:
     return charts.stacked_bars(
         _("Coaching hours by activity type"),
         ", ".join(
-            f"{label}: {value:g} h" for label, value in zip(labels, hours.values(), strict=True)
+            f"{label}: {format_decimal(value, '#,##0.##')} h"
+            for label, value in zip(labels, hours.values(), strict=True)
         ),
         labels,
         [charts.Series(_("hours"), list(hours.values()))],

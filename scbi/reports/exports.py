@@ -65,7 +65,7 @@ def _sheet(book, title: str, header: list[str], rows) -> None:
     from openpyxl.styles import Font
 
     sheet = book.create_sheet(title[:31])
-    sheet.append(header)
+    sheet.append([labels.column(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -77,7 +77,11 @@ def _sheet(book, title: str, header: list[str], rows) -> None:
 
 
 def _pairs(sheet_title: str, mapping: dict):
-    return sheet_title, [_("figure"), _("value")], list(mapping.items())
+    return (
+        sheet_title,
+        [_("figure"), _("value")],
+        [(labels.column(k), v) for k, v in mapping.items()],
+    )
 
 
 def _book(sheets) -> bytes:
@@ -109,11 +113,14 @@ def _headline_sheet(title: str, headline: dict, experts, previous: dict | None):
     experts_key = "experts" if "experts" in now else "national_experts"
     now[experts_key] = experts
     if not previous:
-        return title, [_("figure"), _("value")], list(now.items())
+        return title, [_("figure"), _("value")], [(labels.column(k), v) for k, v in now.items()]
     before = _headline_rows(previous.get("headline") or {})
     before[experts_key] = previous.get("experts")
     header = [_("figure"), _("value"), _("previous period"), _("change")]
-    rows = [(k, v, before.get(k), labels.change(v, before.get(k))) for k, v in now.items()]
+    rows = [
+        (labels.column(k), v, before.get(k), labels.change(v, before.get(k)))
+        for k, v in now.items()
+    ]
     return title, header, rows
 
 

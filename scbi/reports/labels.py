@@ -3,8 +3,11 @@ rows the page, the PDF and the workbook print from the metrics dict."""
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from scbi.transfer.models import ActivityType, MenteeRole
 
 HEADLINE = {
     "active_pairings": _l("Active pairings"),
@@ -49,13 +52,18 @@ def compared(headline: dict, experts, previous: dict | None) -> list[dict]:
     return rows
 
 
+def _decimal(value) -> str:
+    """In the reader's language (3,1 in French), at most two decimals."""
+    return format_decimal(value, "#,##0.##")
+
+
 def sign(value) -> str:
     """A change as people write it: +12, −3 (a minus sign), ±0; — when unknown."""
     if not _number(value):
         return "—"
     if value == 0:
         return "±0"
-    return f"+{value:g}" if value > 0 else f"−{-value:g}"
+    return f"+{_decimal(value)}" if value > 0 else f"−{_decimal(-value)}"
 
 
 def figure(value) -> str:
@@ -63,7 +71,99 @@ def figure(value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
-        return f"{value:g}"
+        return _decimal(value)
     if isinstance(value, int | str):
         return str(value)
     return "—"
+
+
+# The workbook's column and figure names, in the reader's language (the keys stay in the
+# API and CSV, where programs read them). A key missing here is shown as it is.
+COLUMNS = {
+    **HEADLINE,
+    "experts": _l("National experts"),
+    "national_experts": EXPERTS,
+    "target": _l("Expert target"),
+    "expert_target": _l("Expert target"),
+    "progress": _l("Progress towards the target"),
+    "target_date": _l("Target date"),
+    "forecast_date": _l("Forecast date"),
+    "on_track": _l("On track"),
+    "trend_per_month": _l("Trend, experts a month"),
+    "core_competencies": _l("Core competencies"),
+    "expert_level": _l("Expert level"),
+    "sectors_on_track": _l("Sectors on track"),
+    "mentees_female": _l("Mentees, women"),
+    "mentees_male": _l("Mentees, men"),
+    "mentees_other": _l("Mentees, other"),
+    "pipeline_0": _l("Pipeline: experts (no core competency below the expert level)"),
+    "pipeline_1": _l("Pipeline: one core competency below the expert level"),
+    "pipeline_2": _l("Pipeline: two core competencies below the expert level"),
+    "pipeline_3+": _l("Pipeline: three or more core competencies below the expert level"),
+    "sector": _l("Sector"),
+    "code": _l("Code"),
+    "period": _l("Period"),
+    "from": _l("From"),
+    "to": _l("To"),
+    "figures_as_of": _l("Figures as of"),
+    "previous_period": _l("Previous period"),
+    "previous_from": _l("Previous period from"),
+    "previous_to": _l("Previous period to"),
+    "version": _l("Version"),
+    "published_at": _l("Published on"),
+    "published_by": _l("Published by"),
+    "what_went_well": _l("What went well"),
+    "what_did_not_go_well": _l("What did not go well"),
+    "what_comes_next": _l("What comes next"),
+    "id": _l("Id"),
+    "competency_id": _l("Competency id"),
+    "plan_item_id": _l("Plan item id"),
+    "institution_id": _l("Institution id"),
+    "coach_id": _l("Coach id"),
+    "competency": _l("Competency"),
+    "items": _l("Plan items"),
+    "achieved": _l("Achieved"),
+    "overdue": _l("Overdue"),
+    "mentee": _l("Mentee"),
+    "current_level": _l("Current level"),
+    "target_level": _l("Target level"),
+    "days_overdue": _l("Days overdue"),
+    "mean_baseline": _l("Mean baseline level"),
+    "mean_current": _l("Mean current level"),
+    "mean_gain": _l("Mean gain"),
+    "items_below_target": _l("Items below target"),
+    "mean_gap": _l("Mean gap"),
+    "month": _l("Month"),
+    "total": _l("Total"),
+    "led_share": _l("Share led by the mentee"),
+    "acronym": _l("Acronym"),
+    "name": _l("Name"),
+    "mentees": _l("Mentees"),
+    "hours": _l("Hours"),
+    "last_log_date": _l("Last log"),
+    "days_since_last_log": _l("Days since the last log"),
+    "silent": _l("Silent over 14 days"),
+    "title": _l("Title"),
+    "institution": _l("Institution"),
+    "due_date": _l("Due date"),
+    "status": _l("Status"),
+    "note": _l("Note"),
+    "coaching_since": _l("Coaching since"),
+    "coaches_in": _l("Coaches in"),
+    "mentored_in": _l("Mentored in"),
+    "mentee_status": _l("Mentee status"),
+    "status_since": _l("Status since"),
+}
+
+
+def column(key) -> str:
+    """A workbook column's or figure's name people read: an activity type or a mentee's
+    role by its label, a known key by its name, any other as it is."""
+    for kind in (ActivityType, MenteeRole):
+        if key in kind._value2member_map_:
+            return kind(key).label
+    if key in COLUMNS:
+        return str(COLUMNS[key])
+    if isinstance(key, str) and key.startswith("previous_") and key[9:] in COLUMNS:
+        return _("%(figure)s, previous period", figure=COLUMNS[key[9:]])
+    return key

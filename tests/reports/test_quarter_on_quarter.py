@@ -25,7 +25,7 @@ from scbi.programme.models import Sector
 from scbi.reports import metrics, periods
 from tests import factories as f
 from tests.helpers import api_token, bearer, login
-from tests.reports.test_report_outputs import QUERY
+from tests.reports.test_report_outputs import QUERY, keyed, table
 from tests.reports.test_sector_report import built  # noqa: F401  (fixture)
 
 Q2 = {
@@ -154,7 +154,8 @@ def test_the_workbooks_and_the_api_carry_the_previous_period(app, client, built)
     base = f"/api/v1/reports/sectors/{built['sector_id']}?{QUERY}"
     assert client.get(base, headers=headers).json["previous"]["headline"] == Q2
     book = load_workbook(BytesIO(client.get(f"{base}&format=xlsx", headers=headers).data))
-    rows = {r[0]: r[1:] for r in book["1 Headline"].iter_rows(min_row=2, values_only=True)}
+    found = list(book["1 Headline"].iter_rows(min_row=2, values_only=True))
+    rows = dict(zip(keyed(r[0] for r in found), (r[1:] for r in found), strict=True))
     assert [c.value for c in book["1 Headline"][1]] == [
         "figure",
         "value",
@@ -171,12 +172,8 @@ def test_the_workbooks_and_the_api_carry_the_previous_period(app, client, built)
     book = load_workbook(
         BytesIO(client.get(f"/api/v1/reports/programme?{QUERY}&format=xlsx", headers=headers).data)
     )
-    header = [c.value for c in book["Sectors"][1]]
-    values = [
-        dict(zip(header, r, strict=True))
-        for r in book["Sectors"].iter_rows(min_row=2, values_only=True)
-    ]
-    row = next(r for r in values if r["code"] == built["code"])
+    row = next(r for r in table(book, "Sectors") if r["code"] == built["code"])
     assert (row["previous_coaching_hours"], row["previous_experts"]) == (2.0, 0)
-    totals = {r[0]: r[1:] for r in book["Totals"].iter_rows(min_row=2, values_only=True)}
+    found = list(book["Totals"].iter_rows(min_row=2, values_only=True))
+    totals = dict(zip(keyed(r[0] for r in found), (r[1:] for r in found), strict=True))
     assert totals["experts"][1] == 0  # the previous period's, beside this one's

@@ -30,8 +30,39 @@ def pdf_text(html: str) -> str:
     return " ".join(words)
 
 
+def _english_names() -> dict[str, str]:
+    """The workbook's English names of its figures and columns → the keys behind them (the
+    API's), read from the labels' source strings (no app needed)."""
+    from scbi.reports.labels import COLUMNS
+    from scbi.transfer.models import ActivityType, MenteeRole
+
+    names: dict[str, str] = {}
+    for key, label in COLUMNS.items():  # a name two keys share reads as the first
+        names.setdefault(label._args[0], key)
+        names.setdefault(f"{label._args[0]}, previous period", f"previous_{key}")
+    for kind in (ActivityType, MenteeRole):
+        names.update({member._label._args[0]: member.value for member in kind})
+    return names
+
+
+def keyed(names) -> list:
+    """Workbook names (a header, a column of figures) as the API's keys."""
+    english = _english_names()
+    return [english.get(name, name) for name in names]
+
+
 def sheet(book, name) -> dict:
-    return {row[0]: row[1] for row in book[name].iter_rows(min_row=2, values_only=True)}
+    """A figure–value sheet by the API's keys."""
+    rows = list(book[name].iter_rows(min_row=2, values_only=True))
+    return dict(zip(keyed(r[0] for r in rows), (r[1] for r in rows), strict=True))
+
+
+def table(book, name) -> list[dict]:
+    """A sheet of rows, each a dict by the API's keys."""
+    header = keyed(c.value for c in book[name][1])
+    return [
+        dict(zip(header, r, strict=True)) for r in book[name].iter_rows(min_row=2, values_only=True)
+    ]
 
 
 def test_page_pdf_xlsx_and_api_give_the_same_numbers(app, client, built):  # noqa: F811
@@ -131,9 +162,7 @@ def test_the_programme_api_and_its_files(app, client, built):  # noqa: F811
             client.get(f"/api/v1/reports/programme?{QUERY}&format=xlsx", headers=bearer(token)).data
         )
     )
-    header = [c.value for c in book["Sectors"][1]]
-    values = book["Sectors"].iter_rows(min_row=2, values_only=True)
-    rows = [dict(zip(header, r, strict=True)) for r in values]
+    rows = table(book, "Sectors")
     mine = next(r for r in rows if r["code"] == built["code"])
     assert (mine["coaching_hours"], mine["experts"], mine["pipeline_0"]) == (4.5, 1, 1)
     pdf = client.get(f"/api/v1/reports/programme?{QUERY}&format=pdf", headers=bearer(token))
