@@ -11,6 +11,7 @@ import click
 from alembic import command
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import text
 
 from scbi.audit.chain import verify
@@ -109,7 +110,7 @@ def create_admin(email: str, full_name: str, password: str):
                 click.echo(f"{field}: {message}", err=True)
         raise SystemExit(1) from None
     db.session.commit()
-    click.echo(f"Created secretariat account {user.email}.")
+    click.echo(_("Created secretariat account %(email)s.", email=user.email))
 
 
 @scbi_cli.command("ensure-login")
@@ -126,9 +127,12 @@ def ensure_login():
     )
     if existing is not None:
         click.echo(
-            f"Sign in at http://127.0.0.1:5000, e.g. as {existing.email}. Passwords are shown "
-            "only when accounts are created; `flask --app wsgi scbi create-admin` makes a "
-            "new secretariat account."
+            _(
+                "Sign in at http://127.0.0.1:5000, e.g. as %(email)s. Passwords are shown only "
+                "when accounts are created; `flask --app wsgi scbi create-admin` makes a new "
+                "secretariat account.",
+                email=existing.email,
+            )
         )
         return
     password = services.generate_password()
@@ -141,10 +145,10 @@ def ensure_login():
         must_change_password=False,
     )
     db.session.commit()
-    click.echo("Created the first secretariat account. Sign in at http://127.0.0.1:5000 with")
-    click.echo(f"  e-mail:   {user.email}")
-    click.echo(f"  password: {password}")
-    click.echo("The password is shown only now; keep it.")
+    click.echo(_("Created the first secretariat account. Sign in at http://127.0.0.1:5000 with"))
+    click.echo(_("  e-mail:   %(email)s", email=user.email))
+    click.echo(_("  password: %(password)s", password=password))
+    click.echo(_("The password is shown only now; keep it."))
 
 
 @scbi_cli.command("demo")
@@ -155,22 +159,27 @@ def demo(if_empty: bool):
     install; there are no default passwords)."""
 
     if current_app.config["NAME"] == "production":
-        raise click.ClickException("The demo programme is not loaded in production.")
+        raise click.ClickException(_("The demo programme is not loaded in production."))
     if not is_empty():
         if if_empty:
             return
         raise click.ClickException(
-            "The database already has accounts; the demo needs an empty one."
+            _("The database already has accounts; the demo needs an empty one.")
         )
     with outbox.holding():  # the demo's steps mail nobody
         logins = build_demo()
         db.session.commit()
     counts = ", ".join(f"{n} {kind}" for kind, n in logins.counts.items())
-    click.echo(f"Loaded the demo programme ({counts}). Sign in at http://127.0.0.1:5000 as:")
+    click.echo(
+        _(
+            "Loaded the demo programme (%(counts)s). Sign in at http://127.0.0.1:5000 as:",
+            counts=counts,
+        )
+    )
     for role, name, email in logins.logins:
         click.echo(f"  {role:<12} {email:<44} {name}")
-    click.echo(f"Every demo account has the password: {logins.password}")
-    click.echo("(shown only now; other coaches and mentees are listed in the app)")
+    click.echo(_("Every demo account has the password: %(password)s", password=logins.password))
+    click.echo(_("(shown only now; other coaches and mentees are listed in the app)"))
 
 
 @scbi_cli.command("derived")
@@ -184,11 +193,17 @@ def derived(rebuild: bool):
         logs = rebuild_log_times()
         changes = level_changes.rebuild()
         db.session.commit()
-        click.echo(f"Rebuilt from the history: {logs} log(s) changed, {changes} level changes.")
+        click.echo(
+            _(
+                "Rebuilt from the history: %(logs)d log(s) changed, %(changes)d level changes.",
+                logs=logs,
+                changes=changes,
+            )
+        )
         return
     logs, levels = log_time_drift(), level_changes.drift()
-    click.echo(f"Logs whose kept times differ from their history: {logs}.")
-    click.echo(f"Level changes that differ from a recomputation: {levels}.")
+    click.echo(_("Logs whose kept times differ from their history: %(n)d.", n=logs))
+    click.echo(_("Level changes that differ from a recomputation: %(n)d.", n=levels))
     if logs or levels:
         raise SystemExit(1)
 
@@ -206,9 +221,16 @@ def _acting_secretariat(email: str | None):
     user = db.session.scalar(query.order_by(User.id).limit(1))
     if user is None:
         raise click.ClickException(
-            "No active secretariat account"
-            + (f" with e-mail {email}" if email else "")
-            + "; create one with `flask --app wsgi scbi create-admin`."
+            _(
+                "No active secretariat account with e-mail %(email)s; create one with "
+                "`flask --app wsgi scbi create-admin`.",
+                email=email,
+            )
+            if email
+            else _(
+                "No active secretariat account; create one with "
+                "`flask --app wsgi scbi create-admin`."
+            )
         )
     return user
 
@@ -217,7 +239,9 @@ def _echo_refusal(error) -> None:
     click.echo(error.message, err=True)
     for row in error.rows:
         click.echo(
-            f"  row {row['row']}: {row['message']}" if row["row"] else f"  {row['message']}",
+            _("  row %(row)s: %(message)s", row=row["row"], message=row["message"])
+            if row["row"]
+            else f"  {row['message']}",
             err=True,
         )
     for field, messages in error.fields.items():
@@ -268,7 +292,7 @@ def import_framework_command(
     if sector_code:
         sector = db.session.scalar(db.select(Sector).where(Sector.code == sector_code.upper()))
         if sector is None:
-            raise click.ClickException(f"No sector with code {sector_code}.")
+            raise click.ClickException(_("No sector with code %(code)s.", code=sector_code))
         sector_id = sector.id
     data = file.read()
     try:
@@ -279,15 +303,18 @@ def import_framework_command(
         raise SystemExit(1) from None
     _echo_preview(preview)
     if preview_only:
-        click.echo("Preview only: nothing stored.")
+        click.echo(_("Preview only: nothing stored."))
         return
     if preview.existing is not None and not update:
         raise click.ClickException(
-            f"A framework with ID number {preview.existing.idnumber} exists already; run "
-            "again with --update to apply the changes above."
+            _(
+                "A framework with ID number %(idnumber)s exists already; run again with "
+                "--update to apply the changes above.",
+                idnumber=preview.existing.idnumber,
+            )
         )
-    if not yes and not click.confirm("Store it?", default=False):
-        click.echo("Nothing stored.")
+    if not yes and not click.confirm(_("Store it?"), default=False):
+        click.echo(_("Nothing stored."))
         return
     try:
         result = import_framework(
@@ -300,20 +327,40 @@ def import_framework_command(
     db.session.commit()
     framework = result.framework
     core = sum(c.core for c in framework.competencies)
-    verb = "Imported" if result.created else "Updated"
-    click.echo(
-        f"{verb} {framework.name} ({framework.idnumber}): "
-        f"{len(framework.competencies)} competencies, {core} core."
+    done = (
+        _(
+            "Imported %(name)s (%(idnumber)s): %(count)d competencies, %(core)d core.",
+            name=framework.name,
+            idnumber=framework.idnumber,
+            count=len(framework.competencies),
+            core=core,
+        )
+        if result.created
+        else _(
+            "Updated %(name)s (%(idnumber)s): %(count)d competencies, %(core)d core.",
+            name=framework.name,
+            idnumber=framework.idnumber,
+            count=len(framework.competencies),
+            core=core,
+        )
     )
+    click.echo(done)
 
 
 def _echo_preview(preview) -> None:
     """The preview as text: the tree with [x] for proposed core, the warning, the update."""
     head = preview.parsed.framework
-    sector = preview.sector.name if preview.sector else "cross-cutting"
+    sector = preview.sector.name if preview.sector else _("cross-cutting")
     click.echo(
-        f"{head.short_name} ({head.idnumber}), {sector}: {len(preview.items)} competencies, "
-        f"{len(preview.proposed)} proposed core ([x])."
+        _(
+            "%(name)s (%(idnumber)s), %(sector)s: %(count)d competencies, %(core)d proposed "
+            "core ([x]).",
+            name=head.short_name,
+            idnumber=head.idnumber,
+            sector=sector,
+            count=len(preview.items),
+            core=len(preview.proposed),
+        )
     )
     for item in preview.items:
         mark = "[x]" if item.core else "[ ]"
@@ -322,17 +369,34 @@ def _echo_preview(preview) -> None:
             f"  {'  ' * (item.depth - 1)}{mark} {item.row.short_name} ({item.row.idnumber}){leaf}"
         )
     if warning := preview.warning(preview.proposed):
-        click.echo(f"Warning: {warning['message']} {warning['advice']}")
+        click.echo(
+            _(
+                "Warning: %(message)s %(advice)s",
+                message=warning["message"],
+                advice=warning["advice"],
+            )
+        )
     if preview.changes is not None:
         changes = preview.changes.summary()
         click.echo(
-            f"Update of the existing framework: {len(changes['added'])} added, "
-            f"{len(changes['changed'])} changed, {len(changes['deleted'])} deleted"
-            + (f" ({', '.join(changes['deleted'])})" if changes["deleted"] else "")
-            + f", {len(changes['kept'])} kept although missing from the file."
+            _(
+                "Update of the existing framework: %(added)d added, %(changed)d changed, "
+                "%(deleted)d deleted%(which)s, %(kept)d kept although missing from the file.",
+                added=len(changes["added"]),
+                changed=len(changes["changed"]),
+                deleted=len(changes["deleted"]),
+                which=f" ({', '.join(changes['deleted'])})" if changes["deleted"] else "",
+                kept=len(changes["kept"]),
+            )
         )
         for kept in changes["kept"]:
-            click.echo(f"  kept {kept['idnumber']}: {', '.join(kept['reasons'])}")
+            click.echo(
+                _(
+                    "  kept %(idnumber)s: %(reasons)s",
+                    idnumber=kept["idnumber"],
+                    reasons=", ".join(kept["reasons"]),
+                )
+            )
 
 
 @scbi_cli.command("import-people")
@@ -352,10 +416,14 @@ def import_people_command(kind: str, file, as_email: str | None):
         _echo_refusal(error)
         raise SystemExit(1) from None
     db.session.commit()
-    click.echo(f"Registered {len(created)} {kind}s. One-time passwords (shown only now):")
+    click.echo(
+        _("Registered %(n)d coaches. One-time passwords (shown only now):", n=len(created))
+        if kind == "coach"
+        else _("Registered %(n)d mentees. One-time passwords (shown only now):", n=len(created))
+    )
     for person in created:
         password = person.password or (
-            "(invitation mailed)" if person.invited else "(existing account)"
+            _("(invitation mailed)") if person.invited else _("(existing account)")
         )
         click.echo(f"  {person.email:<44} {password}  {person.full_name}")
 
@@ -370,9 +438,9 @@ def backup_command(path: Path):
     try:
         summary = backup(path)
     except BackupError as error:
-        click.echo(f"Backup failed: {error}", err=True)
+        click.echo(_("Backup failed: %(error)s", error=error), err=True)
         raise SystemExit(1) from None
-    click.echo(f"Backed up {summary} to {path}.")
+    click.echo(_("Backed up %(summary)s to %(path)s.", summary=summary, path=path))
 
 
 @scbi_cli.command("restore")
@@ -385,9 +453,9 @@ def restore_command(path: Path):
     try:
         summary = restore(path)
     except BackupError as error:
-        click.echo(f"Restore failed, nothing was changed: {error}", err=True)
+        click.echo(_("Restore failed, nothing was changed: %(error)s", error=error), err=True)
         raise SystemExit(1) from None
-    click.echo(f"Restored {summary}; every table matches its checksum.")
+    click.echo(_("Restored %(summary)s; every table matches its checksum.", summary=summary))
 
 
 @scbi_cli.command("audit-verify")
@@ -401,14 +469,21 @@ def audit_verify_command():
     db.session.rollback()
     if not verdict.ok:
         click.echo(
-            f"Audit trail broken: {verdict.reason} "
-            f"({verdict.events:,} events before it are intact.)",
+            _(
+                "Audit trail broken: %(reason)s (%(events)s events before it are intact.)",
+                reason=verdict.reason,
+                events=f"{verdict.events:,}",
+            ),
             err=True,
         )
         raise SystemExit(1)
     click.echo(
-        f"Audit trail intact: {verdict.events:,} events; the head is event "
-        f"{verdict.head_id or '-'} with hash {verdict.head_hash}."
+        _(
+            "Audit trail intact: %(events)s events; the head is event %(head)s with hash %(hash)s.",
+            events=f"{verdict.events:,}",
+            head=verdict.head_id or "-",
+            hash=verdict.head_hash,
+        )
     )
 
 
@@ -421,7 +496,7 @@ def grant_app_role_command(role: str):
     the owner's database URL, after every `db upgrade` (docs/deployment.md)."""
 
     if db.engine.dialect.name != "postgresql":
-        raise click.ClickException("Roles are PostgreSQL's; SQLite has none to grant.")
+        raise click.ClickException(_("Roles are PostgreSQL's; SQLite has none to grant."))
     try:
         statements = app_role_grants(role)
     except ValueError as error:
@@ -429,7 +504,12 @@ def grant_app_role_command(role: str):
     with db.engine.begin() as conn:
         for statement in statements:
             conn.execute(text(statement))
-    click.echo(f"{role} may now use the application's rows, and only add to the audit trail.")
+    click.echo(
+        _(
+            "%(role)s may now use the application's rows, and only add to the audit trail.",
+            role=role,
+        )
+    )
 
 
 @scbi_cli.command("send-mail")
@@ -442,7 +522,7 @@ def send_mail_command(once: bool, interval: int):
     Several workers may run at once on PostgreSQL; one is enough on SQLite."""
 
     if not outbox.enabled():
-        raise click.ClickException("Mail is off: set SCBI_MAIL_SERVER and SCBI_MAIL_FROM.")
+        raise click.ClickException(_("Mail is off: set SCBI_MAIL_SERVER and SCBI_MAIL_FROM."))
     worker = delivery.worker_id()
     stop = []
     signal.signal(signal.SIGTERM, lambda *_args: stop.append(True))
@@ -458,7 +538,13 @@ def send_mail_command(once: bool, interval: int):
                 raise
         if done.total:
             click.echo(
-                f"{done.sent} sent, {done.retrying} to retry, {done.failed} failed", err=once
+                _(
+                    "%(sent)d sent, %(retrying)d to retry, %(failed)d failed",
+                    sent=done.sent,
+                    retrying=done.retrying,
+                    failed=done.failed,
+                ),
+                err=once,
             )
         if time.monotonic() - last_purge > 3600:
             delivery.purge()
@@ -481,7 +567,7 @@ def remind_command():
 
     count = remind()
     db.session.commit()
-    click.echo(f"{count} reminder mails queued.")
+    click.echo(_("%(n)d reminder mails queued.", n=count))
     delivery.purge()  # daily, mail on or off: held and sent messages do not pile up
 
 
@@ -493,4 +579,4 @@ def digest_command():
 
     count = digest()
     db.session.commit()
-    click.echo(f"{count} digest mails queued.")
+    click.echo(_("%(n)d digest mails queued.", n=count))

@@ -67,3 +67,40 @@ def test_dates_follow_the_territory_day_first(app):
         assert format_date(date(2026, 2, 1)) == "1 Feb 2026"
     with app.test_request_context(), force_locale("fr_RW"):
         assert format_date(date(2026, 2, 1), "short") == "01/02/2026"
+
+
+def test_the_api_answers_its_errors_in_the_language_asked_for(client):
+    english = client.get("/api/v1/me").json["error"]["message"]
+    french = client.get("/api/v1/me", headers={"Accept-Language": "fr"}).json["error"]
+    kinyarwanda = client.get("/api/v1/me", headers={"Accept-Language": "rw"}).json["error"]
+    assert french["code"] == kinyarwanda["code"] == "unauthenticated"  # codes stay
+    assert len({english, french["message"], kinyarwanda["message"]}) == 3
+    assert "jeton" in french["message"]
+
+
+def test_a_mail_is_written_in_its_recipient_s_language(app):
+    from sqlalchemy import select
+
+    from scbi.mail import MailMessage
+    from scbi.transfer.models import Pairing
+    from scbi.transfer.services import pause_pairing
+    from tests import factories
+
+    world = factories.world(app)
+    with app.app_context():
+        db.session.get(User, world.a.mentee_user.id).language = "fr"
+        db.session.get(User, world.a.coach_user.id).language = "rw"
+        db.session.commit()
+        pairing = db.session.get(Pairing, world.a.pairing_id)
+        last = db.session.scalar(select(MailMessage.id).order_by(MailMessage.id.desc()).limit(1))
+        pause_pairing(pairing, by=factories.admin(), version=pairing.version)
+        db.session.commit()
+        mails = {
+            m.to_address: m
+            for m in db.session.scalars(select(MailMessage).where(MailMessage.id > last))
+        }
+    french = mails[world.a.mentee_user.email]
+    assert french.subject.startswith("Votre binôme avec") and '<html lang="fr">' in french.html_body
+    kinyarwanda = mails[world.a.coach_user.email]
+    assert '<html lang="rw">' in kinyarwanda.html_body
+    assert kinyarwanda.subject != french.subject
