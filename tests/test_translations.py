@@ -41,6 +41,7 @@ def extracted(tmp_path_factory):
     subprocess.run(  # noqa: S603 - our own tool from this virtualenv, fixed arguments
         [
             str(pybabel), "-q", "extract", "-F", "babel.cfg", *KEYWORDS,
+            "--ignore-dirs", ".* __pycache__",  # not pybabel's default "_*": templates/_macros
             "--no-location", "-o", str(out), ".",
         ],
         cwd=ROOT,
