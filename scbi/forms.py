@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import get_translations, lazy_ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
@@ -18,12 +20,68 @@ from scbi.transaction import commit, rollback
 
 NOT_DATA = {"csrf_token", "submit"}
 
+# The messages WTForms and Flask-WTF write themselves, read from SCBI's catalogues (WTForms
+# has no Kinyarwanda, and one catalogue keeps the words the same everywhere): listed here
+# so the extraction finds them.
+FIELD_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid date value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("Invalid email address."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("The CSRF token is missing."),
+    _l("The CSRF token has expired."),
+    _l("The CSRF token is invalid."),
+    _l("The CSRF tokens do not match."),
+    _l("The CSRF session token is missing."),
+    _l("File does not have an approved extension."),
+    lazy_ngettext(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    ),
+    lazy_ngettext(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    ),
+    lazy_ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    ),
+)
+
+
+class _Catalogue:
+    """WTForms' translations object, answered from SCBI's catalogue for the page's language
+    (the raw catalogue: WTForms fills the placeholders itself)."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ngettext(singular, plural, n)
+
 
 class BaseForm(FlaskForm):
     """Every web form: CSRF token tied to the session, errors kept per field.
 
     ``top_errors`` holds messages that belong to no single field (shown above the form).
     """
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _Catalogue()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -104,3 +104,15 @@ def test_a_mail_is_written_in_its_recipient_s_language(app):
     kinyarwanda = mails[world.a.coach_user.email]
     assert '<html lang="rw">' in kinyarwanda.html_body
     assert kinyarwanda.subject != french.subject
+
+
+def test_the_form_library_s_own_messages_speak_the_page_s_language(client):
+    """WTForms' "This field is required." comes from SCBI's catalogue (WTForms has no
+    Kinyarwanda of its own)."""
+    for language, required in (("fr", "Ce champ est obligatoire."), ("rw", "Iki gice kigomba")):
+        headers = {"Accept-Language": language}
+        token = csrf_token(client, "/login")
+        page = client.post(
+            "/login", data={"csrf_token": token, "email": "", "password": ""}, headers=headers
+        ).text
+        assert required in page and "This field is required." not in page
