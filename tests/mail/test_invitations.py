@@ -15,6 +15,7 @@ from scbi.database import utcnow
 from scbi.extensions import db
 from scbi.mail import MailMessage
 from tests import factories
+from tests.api.test_people_api import mentee_body
 from tests.helpers import PASSWORD, api_token, audit_actions, bearer, csrf_token, login, post_form
 from tests.mail.conftest import links_in
 
@@ -129,20 +130,7 @@ def test_a_person_who_signed_in_gets_no_new_invitation(app, client, login_as, ma
 def test_registering_over_the_api_without_a_password_invites(app, client, mail_on):
     world = factories.world(app)
     headers = bearer(api_token(client, world.secretariat))
-    response = client.post(
-        "/api/v1/mentees",
-        headers=headers,
-        json={
-            "email": "new.mentee@reg.rw",
-            "full_name": "New Mentee",
-            "staff_number": "RW-9999",
-            "gender": "female",
-            "position": "Analyst",
-            "institution_id": world.a.institution_id,
-            "sector_id": world.a.sector_id,
-            "joined_on": "2025-03-01",
-        },
-    )
+    response = client.post("/api/v1/mentees", headers=headers, json=mentee_body(world))
     assert response.status_code == 201, response.json
     assert response.json["invitation_sent"] is True
     assert response.json["one_time_password"] is None
