@@ -222,9 +222,10 @@ def _evidence_rule(errors: Errors, mentee: Mentee, competency, level, logs) -> N
         elif log.mentee_role != MenteeRole.LED:
             reasons.append(
                 _(
-                    "in “%(t)s” the mentee %(role)s, not led",
+                    "in “%(t)s” the mentee's part was: %(role)s, not: %(led)s",
                     t=log.title,
-                    role=log.mentee_role.replace("_", "-"),
+                    role=MenteeRole(log.mentee_role).short,
+                    led=MenteeRole.LED.short,
                 )
             )
     message = _(

@@ -78,7 +78,7 @@ def test_level_3_without_evidence_is_refused_with_what_is_missing(ws):
 @pytest.mark.parametrize(
     ("kind", "text"),
     [
-        ("assisted", "the mentee assisted, not led"),
+        ("assisted", "the mentee's part was: assisted, not: led"),
         ("unacknowledged", "is not acknowledged"),
         ("other_competency", "does not address"),
     ],
