@@ -46,7 +46,9 @@ def list_pairing_logs(pairing_id: int):
 
 @bp.post("/pairings/<int:pairing_id>/logs")
 @endpoint(
-    "Write a log (a draft)",
+    "Write a log (a draft). With an Idempotency-Key header (8–64 letters, digits or _.:-, "
+    "made by the client for this log), sending it again returns the log the first sending "
+    "made (200, Idempotent-Replayed: true) instead of a second one",
     tag="logs",
     body=LogIn,
     response="Log",
@@ -56,8 +58,14 @@ def list_pairing_logs(pairing_id: int):
 @role_required(Role.COACH)
 def create_log(pairing_id: int):
     pairing = pairing_or_404(g.api_user, pairing_id)
-    log = logs.create_log(pairing, by=g.api_user, **json_body(LogIn))
-    return jsonify(commit_with(lambda: log_json(log))), 201
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        log = logs.create_log(pairing, by=g.api_user, **json_body(LogIn))
+        return jsonify(commit_with(lambda: log_json(log))), 201
+    log, made = logs.create_log_once(pairing, by=g.api_user, key=key, **json_body(LogIn))
+    if made:
+        return jsonify(commit_with(lambda: log_json(log))), 201
+    return jsonify(log_json(log)), 200, {"Idempotent-Replayed": "true"}
 
 
 @bp.get("/logs/<int:log_id>")

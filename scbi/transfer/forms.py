@@ -151,6 +151,9 @@ class LogForm(BaseForm):
         _l("Why off-plan"), validators=LOG["off_plan_reason"].validators()
     )
     version = VersionField()
+    # A new log's key, made when the form is shown: sending the form twice (a double tap,
+    # a retry on a weak connection) makes one log.
+    client_key = HiddenField()
     save = SubmitField(_l("Save draft"))
     submit_log = SubmitField(_l("Save and send to the mentee"))
 

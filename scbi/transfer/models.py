@@ -256,6 +256,8 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         Index(
             "ix_transfer_log_pairing_acknowledged", "pairing_id", "acknowledged_at", "submitted_at"
         ),
+        # a client's key for the log it sent (a phone's entry, a form): one log per key
+        Index("uq_transfer_log_author_client_key", "author_id", "client_key", unique=True),
     )
 
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
@@ -277,6 +279,8 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     mentee_comment: Mapped[str] = mapped_column(Text, default="")
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     verified_at: Mapped[datetime | None]
+    # Made by the client that sent the log (idempotency): the same key again is the same log.
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
     pairing: Mapped[Pairing] = relationship(lazy="joined")
     author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821, UP037

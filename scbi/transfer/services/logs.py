@@ -8,18 +8,21 @@ LogEvent, with the content before each correction.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from scbi import audit
 from scbi.auth.models import User
 from scbi.database import utcnow
 from scbi.dates import today
-from scbi.errors import InvalidTransition, NotAllowed, check_version
+from scbi.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed, check_version
 from scbi.extensions import db
 from scbi.programme.models import Competency
 from scbi.transfer.models import (
@@ -174,8 +177,9 @@ def content(log: TransferLog) -> dict:
     }
 
 
-def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
-    """A draft log of the pairing's coach (the pairing must be active)."""
+def create_log(pairing: Pairing, *, by: User, client_key: str | None = None, **data) -> TransferLog:
+    """A draft log of the pairing's coach (the pairing must be active); ``client_key`` is
+    the sender's key for it (see :func:`create_log_once`)."""
     require_log_writer(by, pairing)
     _require_mentee_present(pairing)
     if pairing.status != PairingStatus.ACTIVE:
@@ -186,6 +190,7 @@ def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
         author_id=by.id,
         status=LogStatus.DRAFT,
         evidence=[],  # a new log has none: known, never read back
+        client_key=client_key,
         **values,
     )
     db.session.add(log)
@@ -193,6 +198,43 @@ def create_log(pairing: Pairing, *, by: User, **data) -> TransferLog:
     db.session.flush()
     audit.record("log.create", by=by, entity=log, after=content(log))
     return log
+
+
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
+
+
+def create_log_once(pairing: Pairing, *, by: User, key: str, **data) -> tuple[TransferLog, bool]:
+    """Write the log a client sends with its own ``key`` (a phone's entry, a form's
+    submission), once: the same key again — a retry after a lost answer, a double tap, an
+    offline entry sent twice — gives back the log it made. Returns ``(log, made now)``.
+
+    Raises ValidationFailed for a key that is not 8–64 letters, digits or ``_.:-``, and
+    Conflict when the key made a log of another pairing."""
+    if not isinstance(key, str) or not CLIENT_KEY.fullmatch(key):
+        raise ValidationFailed(
+            fields={"client_key": [_("Use 8 to 64 letters, digits or the signs _ . : -.")]}
+        )
+    made = _logged_with(by, key)
+    if made is None:
+        try:
+            with db.session.begin_nested():  # a parallel sending with the key: its log wins
+                return create_log(pairing, by=by, client_key=key, **data), True
+        except IntegrityError:
+            made = _logged_with(by, key)
+            if made is None:
+                raise
+    if made.pairing_id != pairing.id:
+        raise Conflict(
+            _("This key was already used for a log of another pairing."),
+            code="client_key_reused",
+        )
+    return made, False
+
+
+def _logged_with(author: User, key: str) -> TransferLog | None:
+    return db.session.scalar(
+        select(TransferLog).where(TransferLog.author_id == author.id, TransferLog.client_key == key)
+    )
 
 
 def _require_open(pairing: Pairing) -> None:

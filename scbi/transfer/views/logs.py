@@ -3,6 +3,8 @@ acknowledgement queue, and the managers' log list with verification and CSV expo
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -49,7 +51,12 @@ def _log_choices(form: LogForm, pairing: Pairing) -> None:
 
 def _defaults(pairing: Pairing) -> dict:
     """A quick log starts from today and the coach's last activity type and competencies."""
-    data = {"activity_date": today(), "hours": 1, "activity_type": ActivityType.ON_THE_JOB}
+    data = {
+        "activity_date": today(),
+        "hours": 1,
+        "activity_type": ActivityType.ON_THE_JOB,
+        "client_key": uuid4().hex,
+    }
     return data | queries.last_log_defaults(current_user, pairing)
 
 
@@ -57,11 +64,16 @@ def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
     """Save the draft (create or change it), and send it to the mentee when asked."""
 
     def save(values: dict) -> TransferLog:
-        saved = log
-        if saved is None:
-            saved = logs.create_log(pairing, by=current_user, **values)
+        key = values.pop("client_key", None)
+        if log is not None:
+            logs.update_log(log, by=current_user, **values)
+            saved = log
+        elif key:
+            saved, made = logs.create_log_once(pairing, by=current_user, key=key, **values)
+            if not made:  # this form was sent before: that log, as it is now
+                return saved
         else:
-            logs.update_log(saved, by=current_user, **values)
+            saved = logs.create_log(pairing, by=current_user, **values)
         if form.submit_log.data:
             logs.submit_log(saved, by=current_user)
         return saved
