@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     DateField,
     DecimalField,
@@ -151,6 +151,17 @@ class LogForm(BaseForm):
         _l("Why off-plan"), validators=LOG["off_plan_reason"].validators()
     )
     version = VersionField()
+    # Evidence sent with the log: a photo from the phone's camera, files, a link.
+    evidence_photo = FileField(
+        _l("Take a photo"), render_kw={"accept": "image/*", "capture": "environment"}
+    )
+    evidence_files = MultipleFileField(
+        _l("Attach files"),
+        description=_l("PDF, Office, image, CSV or text; 10 MB at most each."),
+    )
+    evidence_url = StringField(
+        _l("…or a link"), validators=[Optional(), *EVIDENCE["url"].validators(required=False)]
+    )
     # A new log's key, made when the form is shown: sending the form twice (a double tap,
     # a retry on a weak connection) makes one log.
     client_key = HiddenField()
@@ -164,7 +175,14 @@ class LogForm(BaseForm):
         )
         data.pop("save", None)
         data.pop("submit_log", None)
+        for name in ("evidence_photo", "evidence_files", "evidence_url"):
+            data.pop(name, None)
         return data
+
+    def uploads(self) -> list:
+        """The files sent with the form (the photo and the others), empty inputs left out."""
+        sent = [self.evidence_photo.data, *(self.evidence_files.data or [])]
+        return [f for f in sent if f and getattr(f, "filename", "")]
 
 
 class ResponseForm(BaseForm):

@@ -127,6 +127,17 @@ def can_edit_log(user: User, log: TransferLog) -> bool:
     )
 
 
+def can_add_evidence(user: User, log: TransferLog) -> bool:
+    """Its author adds evidence until the mentee acknowledges the log (draft, disputed or
+    submitted), while the pairing is open and the mentee has not left."""
+    return (
+        log.status in (LogStatus.DRAFT, LogStatus.DISPUTED, LogStatus.SUBMITTED)
+        and log.author_id == user.id
+        and log.pairing.is_open
+        and not log.pairing.mentee.has_left
+    )
+
+
 def can_remove_evidence(user: User, log: TransferLog) -> bool:
     """Evidence leaves only a draft (a submitted log's evidence stays on the record)."""
     return log.status == LogStatus.DRAFT and can_edit_log(user, log)

@@ -152,7 +152,7 @@ def test_download_is_an_attachment_for_readers_only(app, client, setup):
         assert client.get(url, headers=h[outsider]).status_code == 404, outsider
 
 
-def test_links_and_removal_from_a_draft_only(app, client, setup):
+def test_links_and_removal_from_a_draft_only_evidence_until_acknowledged(app, client, setup):
     _world, log_id, h = setup
     bad = client.post(
         f"/api/v1/logs/{log_id}/evidence",
@@ -174,7 +174,11 @@ def test_links_and_removal_from_a_draft_only(app, client, setup):
     assert (
         client.delete(f"/api/v1/evidence/{link.json['id']}", headers=h["coach"]).status_code == 409
     )
-    assert upload(client, log_id, h["coach"], PDF, "late.pdf").status_code == 409
+    # sent, not yet acknowledged: a photo taken on the day can still follow the log
+    assert upload(client, log_id, h["coach"], PDF, "late.pdf").status_code == 201
+    assert upload(client, log_id, h["mentee"], PDF, "mine.pdf").status_code == 403
+    client.post(f"/api/v1/logs/{log_id}/acknowledge", headers=h["mentee"], json={})
+    assert upload(client, log_id, h["coach"], PDF, "too-late.pdf").status_code == 409
 
 
 def test_a_failure_after_the_file_is_written_leaves_no_file(app, setup, monkeypatch):

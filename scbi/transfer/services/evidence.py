@@ -1,6 +1,8 @@
 """Evidence on a log: files (type checked on the content) and links.
 
-Added by the log's author while the log can change; removed only from a draft (the file
+Added by the log's author until the mentee acknowledges the log (a draft, a disputed or a
+sent log: a photo taken on the day can follow a log sent from the field); removed only
+from a draft (the file
 leaves the disk when the removal commits). A failure half-way leaves neither a record
 nor a file (see scbi.files).
 """
@@ -42,11 +44,20 @@ def refusal_message(reason: str, extension: str) -> str:
     )
 
 
+EVIDENCE_STATUSES = frozenset({LogStatus.DRAFT, LogStatus.DISPUTED, LogStatus.SUBMITTED})
+
+
 def _require_author(log: TransferLog, by: User) -> None:
     if log.author_id != by.id:
         raise NotAllowed(_("Only the log's author adds or removes its evidence."))
-    if not log.editable:
-        raise InvalidTransition(_("Evidence is added while the log is a draft or disputed."))
+    if LogStatus(log.status) not in EVIDENCE_STATUSES:
+        raise InvalidTransition(
+            _(
+                "Evidence is added until the mentee acknowledges the log (this one is: "
+                "%(status)s).",
+                status=LogStatus(log.status).label,
+            )
+        )
     if not log.pairing.is_open:  # the mentee's exit ends the pairing too
         raise InvalidTransition(_("This pairing has ended; its logs can no longer change."))
 

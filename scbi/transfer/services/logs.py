@@ -217,9 +217,13 @@ def create_log_once(pairing: Pairing, *, by: User, key: str, **data) -> tuple[Tr
     made = _logged_with(by, key)
     if made is None:
         try:
-            with db.session.begin_nested():  # a parallel sending with the key: its log wins
-                return create_log(pairing, by=by, client_key=key, **data), True
+            return create_log(pairing, by=by, client_key=key, **data), True
         except IntegrityError:
+            # A parallel sending with this key committed its log between the read above and
+            # this insert. This transaction has written nothing else yet (the log is the
+            # first thing a sending writes): it ends, and that log is given back. (No
+            # savepoint: SQLite's driver commits a savepoint opened outside a transaction.)
+            db.session.rollback()
             made = _logged_with(by, key)
             if made is None:
                 raise

@@ -28,6 +28,7 @@ from scbi.transfer.models import (
     TransferLog,
 )
 from scbi.transfer.permissions import (
+    can_add_evidence,
     can_edit_log,
     can_remove_evidence,
     can_respond_to_log,
@@ -74,6 +75,14 @@ def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
                 return saved
         else:
             saved = logs.create_log(pairing, by=current_user, **values)
+        for upload in form.uploads():
+            evidence_service.add_file(
+                saved, by=current_user, stream=upload.stream, filename=upload.filename
+            )
+        if form.evidence_url.data:
+            evidence_service.add_link(
+                saved, by=current_user, url=form.evidence_url.data, title=form.evidence_url.data
+            )
         if form.submit_log.data:
             logs.submit_log(saved, by=current_user)
         return saved
@@ -174,6 +183,7 @@ def log(log_id: int):
         evidence_form=EvidenceForm(),
         can_edit=can_edit_log(current_user, log),
         can_remove_evidence=can_remove_evidence(current_user, log),
+        can_add_evidence=can_add_evidence(current_user, log),
         can_respond=can_respond_to_log(current_user, log),
         can_verify=can_verify_log(current_user, log),
     ), status
