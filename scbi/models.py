@@ -30,6 +30,7 @@ from scbi.reports.models import PublishedReport
 from scbi.transfer.models import (
     Evidence,
     LogEvent,
+    LogSession,
     Pairing,
     PlanItem,
     TransferLog,
@@ -52,6 +53,7 @@ __all__ = [
     "Institution",
     "LevelChange",
     "LogEvent",
+    "LogSession",
     "LoginClientThrottle",
     "LoginThrottle",
     "MailMessage",

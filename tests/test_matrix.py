@@ -71,6 +71,8 @@ MATRIX = {
     ("auth.reset_with_link", "POST"): ("/password/reset/not-a-token", NOT_FOUND),
     ("auth.unsubscribe", "GET"): ("/unsubscribe/not-a-token", NOT_FOUND),
     ("auth.unsubscribe", "POST"): ("/unsubscribe/not-a-token", NOT_FOUND),
+    # a session the world has not: none to read, for anyone
+    ("transfer.session", "GET"): ("/sessions/2000000000", answers(302, 404, 404, 404, 404)),
     ("notify.outbox_page", "GET"): ("/mail", SEC_PAGE),
     ("notify.message", "GET"): ("/mail/{mail}", SEC_PAGE),
     # the world's mails are held (mail off): only a failed one is sent again

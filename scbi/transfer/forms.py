@@ -151,6 +151,16 @@ class LogForm(BaseForm):
         _l("Why off-plan"), validators=LOG["off_plan_reason"].validators()
     )
     version = VersionField()
+    # A group session: the same activity logged for other mentees of the coach too.
+    session_pairing_ids = MultiCheckboxField(
+        _l("Also with"),
+        coerce=int,
+        description=_l(
+            "One activity with several of your mentees: each gets a log of their own, to "
+            "acknowledge or dispute. Change a mentee's part on their log before sending if "
+            "it differs."
+        ),
+    )
     # Evidence sent with the log: a photo from the phone's camera, files, a link.
     evidence_photo = FileField(
         _l("Take a photo"), render_kw={"accept": "image/*", "capture": "environment"}
@@ -175,7 +185,7 @@ class LogForm(BaseForm):
         )
         data.pop("save", None)
         data.pop("submit_log", None)
-        for name in ("evidence_photo", "evidence_files", "evidence_url"):
+        for name in ("evidence_photo", "evidence_files", "evidence_url", "session_pairing_ids"):
             data.pop(name, None)
         return data
 

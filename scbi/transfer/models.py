@@ -22,7 +22,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi import limits
-from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.database import (
+    Base,
+    EnumText,
+    IdMixin,
+    TimestampMixin,
+    VersionMixin,
+    enum_check,
+    utcnow,
+)
 from scbi.enums import Labelled
 
 
@@ -235,6 +243,17 @@ LOG = {
 LOG_RESPONSE = {"comment": limits.Text(2000)}
 
 
+class LogSession(IdMixin, Base):
+    """A group session: one activity of a coach with several of their mentees (a training,
+    a joint site visit), logged once; each pairing has its own log of it (its own part,
+    acknowledgement or dispute), and the session ties them together."""
+
+    __tablename__ = "log_session"
+
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     """What a coach did with the mentee, confirmed by the mentee, with evidence."""
 
@@ -281,6 +300,8 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     verified_at: Mapped[datetime | None]
     # Made by the client that sent the log (idempotency): the same key again is the same log.
     client_key: Mapped[str | None] = mapped_column(String(64))
+    # One activity with several of the coach's mentees: each pairing's log, one session.
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("log_session.id"), index=True)
 
     pairing: Mapped[Pairing] = relationship(lazy="joined")
     author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821, UP037

@@ -39,6 +39,7 @@ from scbi.transfer.queries.pairings import (
     pairing_list_status,
     pairing_progress,
     pairings_of,
+    session_partners,
 )
 from scbi.transfer.queries.plans import (
     allowed_competencies,
@@ -59,6 +60,7 @@ from scbi.transfer.queries.scope import (
     pairing_or_404,
     plan_or_404,
     scope_pairings,
+    session_logs_or_404,
     visible_logs,
 )
 
@@ -104,6 +106,8 @@ __all__ = [
     "recent_logs",
     "result_choices",
     "scope_pairings",
+    "session_logs_or_404",
+    "session_partners",
     "silent_since",
     "visible_logs",
     "waiting_logs",

@@ -234,3 +234,19 @@ def _unpaired() -> list:
             Mentee.id.not_in(select(Pairing.mentee_id).where(Pairing.status.in_(OPEN_STATUSES))),
         )
     ]
+
+
+def session_partners(user: User, pairing: Pairing) -> list[SelectChoice]:
+    """The coach's other active pairings whose mentee is still in the programme: who else
+    a group session's quick log can be for (their mentees' names)."""
+    mine = select(Coach.id).where(Coach.user_id == user.id)
+    others = db.session.scalars(
+        select(Pairing)
+        .where(
+            Pairing.coach_id.in_(mine),
+            Pairing.status == PairingStatus.ACTIVE,
+            Pairing.id != pairing.id,
+        )
+        .order_by(Pairing.id)
+    )
+    return [SelectChoice(p.id, p.mentee.full_name) for p in others if not p.mentee.has_left]

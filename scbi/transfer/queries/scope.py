@@ -11,6 +11,8 @@ from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
 from scbi.coaches import queries as coach_queries
 from scbi.coaches.models import Coach
+from scbi.errors import NotFound
+from scbi.extensions import db
 from scbi.loaders import hidden, load_or_404
 from scbi.mentees import queries as mentee_queries
 from scbi.mentees.models import Mentee
@@ -112,6 +114,21 @@ def visible_logs(user: User) -> Select:
 
 def log_or_404(user: User, log_id: int) -> TransferLog:
     return load_or_404(TransferLog, log_id, scope=lambda q: q.where(_visible_log(user)))
+
+
+def session_logs_or_404(user: User, session_id: int) -> list[TransferLog]:
+    """The logs of a group session that ``user`` may read (a mentee: their own), in
+    order; NotFound when there is none."""
+    logs = list(
+        db.session.scalars(
+            select(TransferLog)
+            .where(TransferLog.session_id == session_id, _visible_log(user))
+            .order_by(TransferLog.id)
+        )
+    )
+    if not logs:
+        raise NotFound
+    return logs
 
 
 def evidence_or_404(user: User, evidence_id: int) -> Evidence:

@@ -30,6 +30,7 @@ from scbi.transfer.models import (
     LOG_RESPONSE,
     ActivityType,
     LogEvent,
+    LogSession,
     LogStatus,
     MenteeRole,
     Pairing,
@@ -210,10 +211,7 @@ def create_log_once(pairing: Pairing, *, by: User, key: str, **data) -> tuple[Tr
 
     Raises ValidationFailed for a key that is not 8–64 letters, digits or ``_.:-``, and
     Conflict when the key made a log of another pairing."""
-    if not isinstance(key, str) or not CLIENT_KEY.fullmatch(key):
-        raise ValidationFailed(
-            fields={"client_key": [_("Use 8 to 64 letters, digits or the signs _ . : -.")]}
-        )
+    _check_key(key)
     made = _logged_with(by, key)
     if made is None:
         try:
@@ -233,6 +231,73 @@ def create_log_once(pairing: Pairing, *, by: User, key: str, **data) -> tuple[Tr
             code="client_key_reused",
         )
     return made, False
+
+
+def create_session_logs(
+    pairings: list[Pairing], *, by: User, key: str | None = None, **data
+) -> tuple[list[TransferLog], bool]:
+    """One activity with several of ``by``'s mentees (a training, a joint site visit): a
+    log for each pairing, the same content, tied by a new session; each then has its own
+    life (its mentee's part can be changed while a draft, its own acknowledgement or
+    dispute). All or none: a pairing that refuses the log names its mentee. With ``key``
+    the session is made once (each log keeps a key of its own from it): the same key again
+    gives back its logs. Returns ``(logs, made now)``."""
+    if key is not None:
+        _check_key(key)
+    if key is not None and (made := _logged_with(by, key)) is not None:
+        if made.session_id is None:
+            return [made], False
+        return list(
+            db.session.scalars(
+                select(TransferLog)
+                .where(TransferLog.session_id == made.session_id)
+                .order_by(TransferLog.id)
+            )
+        ), False
+    session = LogSession(author_id=by.id)
+    db.session.add(session)
+    db.session.flush()
+    made_logs = []
+    for n, pairing in enumerate(pairings):
+        try:
+            log = create_log(
+                pairing,
+                by=by,
+                client_key=(key if n == 0 else f"{key}:{pairing.id}") if key else None,
+                **data,
+            )
+        except (ValidationFailed, InvalidTransition, NotAllowed) as refusal:
+            if n == 0:
+                raise
+            messages = [m for ms in getattr(refusal, "fields", {}).values() for m in ms]
+            raise ValidationFailed(
+                fields={
+                    "session_pairing_ids": [
+                        _(
+                            "Not logged for %(name)s: %(reason)s",
+                            name=pairing.mentee.full_name,
+                            reason=" ".join(messages) or refusal.message,
+                        )
+                    ]
+                }
+            ) from None
+        log.session_id = session.id
+        made_logs.append(log)
+    db.session.flush()
+    audit.record(
+        "log.session",
+        by=by,
+        entity=(LogSession.__tablename__, session.id),
+        after={"log_ids": [log.id for log in made_logs]},
+    )
+    return made_logs, True
+
+
+def _check_key(key) -> None:
+    if not isinstance(key, str) or not CLIENT_KEY.fullmatch(key):
+        raise ValidationFailed(
+            fields={"client_key": [_("Use 8 to 64 letters, digits or the signs _ . : -.")]}
+        )
 
 
 def _logged_with(author: User, key: str) -> TransferLog | None:

@@ -69,6 +69,22 @@ def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
         if log is not None:
             logs.update_log(log, by=current_user, **values)
             saved = log
+        elif form.session_pairing_ids.data:
+            partners = {c.value for c in form.session_pairing_ids.choices}
+            pairings = [pairing] + [
+                pairing_or_404(current_user, pairing_id)
+                for pairing_id in form.session_pairing_ids.data
+                if pairing_id in partners
+            ]
+            session_logs, made = logs.create_session_logs(
+                pairings, by=current_user, key=key, **values
+            )
+            saved = session_logs[0]
+            if not made:  # this form was sent before: that session, as it is now
+                return saved
+            if form.submit_log.data:
+                for other in session_logs[1:]:
+                    logs.submit_log(other, by=current_user)
         elif key:
             saved, made = logs.create_log_once(pairing, by=current_user, key=key, **values)
             if not made:  # this form was sent before: that log, as it is now
@@ -113,6 +129,7 @@ def log_new(pairing_id: int):
     form = LogForm(data=_defaults(pairing)) if request.method == "GET" else LogForm()
     del form.version
     _log_choices(form, pairing)
+    form.session_pairing_ids.choices = queries.session_partners(current_user, pairing)
     return _log_page(form, pairing, None)
 
 
@@ -130,6 +147,7 @@ def log_edit(log_id: int):
     else:
         form = LogForm()
     _log_choices(form, log.pairing)
+    form.session_pairing_ids.choices = []  # a group session is chosen when the log is new
     if request.method == "GET":
         chosen = set(form.competency_ids.data or [])
         form.off_plan_ids.data = [c for c in chosen if c not in form.planned]
@@ -216,6 +234,14 @@ def log_evidence(log_id: int):
             commit()
             flash(_("Evidence attached."), "success")
     return redirect(url_for("transfer.log", log_id=log.id) + "#evidence")
+
+
+@bp.route("/sessions/<int:session_id>")
+@role_required(*SIGNED_IN)
+def session(session_id: int):
+    """A group session: its logs the reader may see, and who acknowledged."""
+    session_logs = queries.session_logs_or_404(current_user, session_id)
+    return render_template("transfer/session.html", logs=session_logs, session_id=session_id)
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])
