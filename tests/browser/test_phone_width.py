@@ -1,0 +1,80 @@
+"""On a 390 px phone, no page of a role's main tour scrolls sideways (wide tables scroll
+inside their own region). A real browser: Playwright driving Debian's Chromium
+(`apt-get install chromium`, done by .ci/run); skipped where it is not installed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests import factories
+
+CHROMIUM = Path("/usr/bin/chromium")
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
+
+PHONE = {"width": 390, "height": 844}
+TOUR = {
+    "secretariat": ["/", "/programme", "/coaches", "/mentees", "/mentees/{mentee}",
+                    "/pairings", "/pairings/{pairing}", "/logs", "/logs/{log}", "/plans/{plan}",
+                    "/users", "/reports", "/reports/sectors/{sector}", "/mail", "/audit",
+                    "/frameworks", "/account", "/mentees/{mentee}/competencies",
+                    "/mentees/{mentee}/portfolio", "/coaches/follow-up", "/mentees/levels"],
+    "coordinator": ["/", "/pairings", "/plans", "/logs", "/reports/sectors/{sector}"],
+    "coach": ["/", "/pairings", "/pairings/{pairing}", "/pairings/{pairing}/logs/new",
+              "/my/logs", "/mentees"],
+    "mentee": ["/", "/my/logs", "/logs/{log}", "/my/competencies",
+               "/mentees/{mentee}/portfolio"],
+}  # fmt: skip
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free loopback port, in a thread, for the browser."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_no_page_of_a_role_s_tour_is_wider_than_a_phone(app, live_server):
+    world = factories.world(app)
+    people = {
+        "secretariat": world.secretariat,
+        "coordinator": world.a.coordinator,
+        "coach": world.a.coach_user,
+        "mentee": world.a.mentee_user,
+    }
+    ids = {
+        "mentee": world.a.mentee_id,
+        "pairing": world.a.pairing_id,
+        "log": world.log_id,
+        "plan": world.plan_id,
+        "sector": world.a.sector_id,
+    }
+    too_wide = {}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            for role, paths in TOUR.items():
+                context = browser.new_context(viewport=PHONE, is_mobile=True)
+                page = context.new_page()
+                page.goto(f"{live_server}/login")
+                page.fill("#email", people[role].email)
+                page.fill("#password", people[role].password)
+                page.click("form button[type=submit].w-100")
+                page.wait_for_url(f"{live_server}/")
+                for path in paths:
+                    response = page.goto(live_server + path.format(**ids))
+                    assert response.status == 200, (role, path)
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > PHONE["width"]:
+                        too_wide[(role, path)] = width
+                context.close()
+        finally:
+            browser.close()
+    assert too_wide == {}
