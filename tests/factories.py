@@ -211,6 +211,16 @@ def world(app) -> SimpleNamespace:
         return out
 
 
+def people_of_sector_a(world) -> dict:
+    """The world's person of each role in sector A (sign-in details), by role name."""
+    return {
+        "secretariat": world.secretariat,
+        "coordinator": world.a.coordinator,
+        "coach": world.a.coach_user,
+        "mentee": world.a.mentee_user,
+    }
+
+
 def competencies(sector_id: int | None, n: int = 3) -> list:
     """A framework of ``n`` core competencies for a sector (None = cross-cutting)."""
     k = next(_n)

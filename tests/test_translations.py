@@ -132,12 +132,7 @@ PAGES = {
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_role_s_pages_show_no_english_in_their_chrome(app, client, language):
     world = factories.world(app)
-    people = {
-        "secretariat": world.secretariat,
-        "coordinator": world.a.coordinator,
-        "coach": world.a.coach_user,
-        "mentee": world.a.mentee_user,
-    }
+    people = factories.people_of_sector_a(world)
     headers = {"Accept-Language": language}
     found = {}
     assert _english_leftovers(client.get("/login", headers=headers).text, language) == []

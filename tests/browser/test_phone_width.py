@@ -43,12 +43,7 @@ def live_server(app):
 
 def test_no_page_of_a_role_s_tour_is_wider_than_a_phone(app, live_server):
     world = factories.world(app)
-    people = {
-        "secretariat": world.secretariat,
-        "coordinator": world.a.coordinator,
-        "coach": world.a.coach_user,
-        "mentee": world.a.mentee_user,
-    }
+    people = factories.people_of_sector_a(world)
     ids = {
         "mentee": world.a.mentee_id,
         "pairing": world.a.pairing_id,
