@@ -28,8 +28,15 @@ from flask import Flask, Response, abort, current_app, request
 from werkzeug.security import safe_join
 
 YEAR = 365 * 24 * 3600
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 _HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{12})(?P<suffix>\.[A-Za-z0-9]+)$")
-_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+_COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+    "image/svg+xml",
+)
 # What the static endpoints' url_for turns into a hashed name
 _ENDPOINTS = ("static", "bootstrap.static")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from scbi.auth.models import Role
@@ -39,6 +41,16 @@ def audit_trail():
     action, actor = queries.audit_filters(request.args)
     page = paginate(queries.audit_events(request.args), default_per_page=50)
     return render_template("main/audit.html", page=page, action=action, actor=actor)
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker (scbi/static/js/sw.js), at the site's root so that it may keep
+    any page: never cached by the browser, so a new release takes over at once."""
+    script = Path(current_app.static_folder, "js", "sw.js").read_bytes()
+    response = current_app.response_class(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.app_context_processor
