@@ -17,13 +17,19 @@ from tests.transfer.test_quick_log_evidence import PNG
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
 WAITING = "document.querySelectorAll('#waiting-entries li').length"
+# whether the service worker's cache holds a page
+KEPT = (
+    "caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
+    ".then(c => c.match('{path}'))))).then(hits => hits.some(Boolean))"
+)
 
 
 def _until(page, expression: str, seconds: float = 15) -> None:
-    """Wait until ``expression`` is true in the page (polled from here: the page's CSP
+    """Wait until ``expression`` (or the promise it gives) is true in the page (polled from
+    here: the page's CSP
     forbids the string evaluation Playwright's own wait_for_function uses)."""
     for _attempt in range(int(seconds * 10)):
-        if page.evaluate(f"() => Boolean({expression})"):
+        if page.evaluate(f"async () => Boolean(await ({expression}))"):
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"never true: {expression}")
@@ -76,7 +82,11 @@ def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, 
             _until(page, f"{WAITING} === 2")
 
             context.set_offline(False)
-            page.evaluate("window.dispatchEvent(new Event('online'))")
+            # two sendings at once (the browser's own "online", and ours twice): the same
+            # entries sent in parallel, and still one log each (their keys)
+            page.evaluate(
+                "() => { for (const _ of [1, 2]) window.dispatchEvent(new Event('online')); }"
+            )
             _until(page, f"{WAITING} === 0")
             page.evaluate("window.dispatchEvent(new Event('online'))")  # again: nothing more
             page.wait_for_timeout(500)
@@ -129,5 +139,32 @@ def test_an_entry_the_server_refuses_comes_back_with_its_message(app, live_serve
             assert page.input_value("#activity_date") == "2099-01-01"
             _until(page, f"{WAITING} === 0")
             assert _logs(app, world) == before
+        finally:
+            browser.close()
+
+
+def test_a_pairing_s_quick_log_opens_offline_without_having_been_opened(app, live_server):  # noqa: F811
+    """The home page fetches its pairings' pages ahead: a day without signal, the quick
+    log of a pairing opens though the coach never opened it online."""
+    world = factories.world(app)
+    coach = world.a.coach_user
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            context = browser.new_context(viewport=PHONE, is_mobile=True)
+            page = context.new_page()
+            page.goto(f"{live_server}/login")
+            page.fill("#email", coach.email)
+            page.fill("#password", coach.password)
+            page.click("form button[type=submit].w-100")
+            page.wait_for_url(f"{live_server}/")
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            _until(page, "navigator.serviceWorker.controller !== null")
+            page.reload()  # controlled now: the home fetches its pairings' pages ahead
+            quick_log = f"/pairings/{world.a.pairing_id}/logs/new"
+            _until(page, KEPT.format(path=quick_log))
+            context.set_offline(True)
+            page.goto(live_server + quick_log)
+            assert page.locator("form[data-offline-queue]").count() == 1
         finally:
             browser.close()

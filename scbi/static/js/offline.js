@@ -3,6 +3,20 @@
 (function () {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(() => {});
+    // Online, a page listing pairings fetches each one's page and quick log ahead, so the
+    // service worker keeps them (with the plan's competencies) for a day without signal.
+    navigator.serviceWorker.ready.then(() => {
+      if (!navigator.onLine || !navigator.serviceWorker.controller) return;
+      const pairings = new Set();
+      document.querySelectorAll("a[href]").forEach((link) => {
+        const path = new URL(link.href, window.location.href).pathname;
+        if (/^\/pairings\/\d+$/.test(path)) pairings.add(path);
+      });
+      [...pairings].slice(0, 20).forEach((path) => {
+        fetch(path, { credentials: "same-origin" }).catch(() => {});
+        fetch(`${path}/logs/new`, { credentials: "same-origin" }).catch(() => {});
+      });
+    });
   }
   document.querySelectorAll("form[data-clears-phone]").forEach((form) => {
     form.addEventListener("submit", (event) => {

@@ -136,15 +136,22 @@
     panel.hidden = entries.length === 0;
   }
 
+  const LIMIT = 10 * 1024 * 1024; // the server's limit for each file
   form.addEventListener("submit", async (event) => {
     if (navigator.onLine) return; // sent as usual
     event.preventDefault();
+    const status = document.getElementById("offline-status");
+    const files = [...form.querySelectorAll('input[type="file"]')].flatMap((i) => [...i.files]);
+    if (files.some((file) => file.size > LIMIT)) {
+      status.textContent = text.tooLarge;
+      status.hidden = false;
+      return; // nothing kept: the entry stays in the form, to choose a smaller file
+    }
     await keep(entryOf(event.submitter));
     form.elements.client_key.value = newKey();
     form.elements.title.value = "";
     form.elements.description.value = "";
     form.querySelectorAll('input[type="file"]').forEach((input) => (input.value = ""));
-    const status = document.getElementById("offline-status");
     status.textContent = text.saved;
     status.hidden = false;
     await show();

@@ -1,6 +1,7 @@
 /* SCBI's service worker: the quick log and its assets open without a connection.
    Static files (content-hashed names) come from the cache first; the quick log, a coach's
-   pairings and home come from the network, and from the cache when there is none.
+   pairings and home come from the network, and from the cache when there is none (the
+   home page fetches its pairings' pages ahead, so they are kept before they are opened).
    Signing out deletes the cache (offline.js). */
 const CACHE = "scbi-offline-v1";
 const KEPT = [/^\/$/, /^\/pairings$/, /^\/pairings\/\d+$/, /^\/pairings\/\d+\/logs\/new$/];
@@ -27,7 +28,7 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  if (request.mode === "navigate" && KEPT.some((pattern) => pattern.test(url.pathname))) {
+  if (KEPT.some((pattern) => pattern.test(url.pathname))) {
     event.respondWith(
       fetch(request)
         .then((response) => {
