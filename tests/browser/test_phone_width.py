@@ -22,12 +22,15 @@ TOUR = {
                     "/pairings", "/pairings/{pairing}", "/logs", "/logs/{log}", "/plans/{plan}",
                     "/users", "/reports", "/reports/sectors/{sector}", "/mail", "/audit",
                     "/frameworks", "/account", "/mentees/{mentee}/competencies",
-                    "/mentees/{mentee}/portfolio", "/coaches/follow-up", "/mentees/levels"],
+                    "/mentees/{mentee}/portfolio", "/coaches/follow-up", "/mentees/levels",
+                    "/coaches/{coach}", "/sectors/{sector}", "/institutions/{institution}",
+                    "/frameworks/{framework}", "/users/new", "/pairings/new", "/coaches/new",
+                    "/mentees/new", "/people/import"],
     "coordinator": ["/", "/pairings", "/plans", "/logs", "/reports/sectors/{sector}"],
     "coach": ["/", "/pairings", "/pairings/{pairing}", "/pairings/{pairing}/logs/new",
               "/my/logs", "/mentees"],
     "mentee": ["/", "/my/logs", "/logs/{log}", "/my/competencies",
-               "/mentees/{mentee}/portfolio"],
+               "/mentees/{mentee}/portfolio", "/mentees/{mentee}/assessments/new"],
 }  # fmt: skip
 
 
@@ -50,6 +53,9 @@ def test_no_page_of_a_role_s_tour_is_wider_than_a_phone(app, live_server):
         "log": world.log_id,
         "plan": world.plan_id,
         "sector": world.a.sector_id,
+        "coach": world.a.coach_id,
+        "institution": world.a.institution_id,
+        "framework": world.framework_id,
     }
     too_wide = {}
     with sync_api.sync_playwright() as playwright:
