@@ -12,7 +12,7 @@ from sqlalchemy import select
 from scbi.extensions import db
 from scbi.transfer.models import Evidence, TransferLog
 from tests import factories
-from tests.browser.test_phone_width import CHROMIUM, PHONE, live_server, sync_api  # noqa: F401
+from tests.browser.test_phone_width import CHROMIUM, live_server, phone  # noqa: F401
 from tests.transfer.test_quick_log_evidence import PNG
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
@@ -54,93 +54,71 @@ def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, 
     coach = world.a.coach_user
     quick_log = f"{live_server}/pairings/{world.a.pairing_id}/logs/new"
     before = _logs(app, world)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            context = browser.new_context(viewport=PHONE, is_mobile=True)
-            page = context.new_page()
-            page.goto(f"{live_server}/login")
-            page.fill("#email", coach.email)
-            page.fill("#password", coach.password)
-            page.click("form button[type=submit].w-100")
-            page.wait_for_url(f"{live_server}/")
-            page.goto(quick_log)
-            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-            page.reload()  # now through the service worker, which keeps the page
-            _until(page, "navigator.serviceWorker.controller !== null")
+    with phone(live_server, coach) as (context, page):
+        page.goto(quick_log)
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # now through the service worker, which keeps the page
+        _until(page, "navigator.serviceWorker.controller !== null")
 
-            context.set_offline(True)
-            for n, title in enumerate(("Trench inspection", "Cable test"), start=1):
-                page.fill("#title", title)
-                page.set_input_files("#evidence_photo", str(photo))
-                page.click("#save")
-                _until(page, f"{WAITING} === {n}")
-            assert "Saved on this phone" in page.inner_text("#offline-status")
-            assert _logs(app, world) == before  # nothing reached the server
+        context.set_offline(True)
+        for n, title in enumerate(("Trench inspection", "Cable test"), start=1):
+            page.fill("#title", title)
+            page.set_input_files("#evidence_photo", str(photo))
+            page.click("#save")
+            _until(page, f"{WAITING} === {n}")
+        assert "Saved on this phone" in page.inner_text("#offline-status")
+        assert _logs(app, world) == before  # nothing reached the server
 
-            page.reload()  # offline: the page still opens, the entries still wait
-            _until(page, f"{WAITING} === 2")
+        page.reload()  # offline: the page still opens, the entries still wait
+        _until(page, f"{WAITING} === 2")
 
-            context.set_offline(False)
-            # two sendings at once (the browser's own "online", and ours twice): the same
-            # entries sent in parallel, and still one log each (their keys)
-            page.evaluate(
-                "() => { for (const _ of [1, 2]) window.dispatchEvent(new Event('online')); }"
-            )
-            _until(page, f"{WAITING} === 0")
-            page.evaluate("window.dispatchEvent(new Event('online'))")  # again: nothing more
-            page.wait_for_timeout(500)
-            after = _logs(app, world)
-            new = sorted(set(after) - set(before))
-            assert new == [("Cable test", 1), ("Trench inspection", 1)]
-            assert len(after) == len(before) + 2
+        context.set_offline(False)
+        # two sendings at once (the browser's own "online", and ours twice): the same
+        # entries sent in parallel, and still one log each (their keys)
+        page.evaluate(
+            "() => { for (const _ of [1, 2]) window.dispatchEvent(new Event('online')); }"
+        )
+        _until(page, f"{WAITING} === 0")
+        page.evaluate("window.dispatchEvent(new Event('online'))")  # again: nothing more
+        page.wait_for_timeout(500)
+        after = _logs(app, world)
+        new = sorted(set(after) - set(before))
+        assert new == [("Cable test", 1), ("Trench inspection", 1)]
+        assert len(after) == len(before) + 2
 
-            # signing out clears what the phone keeps
-            page.click(".navbar-toggler")  # the phone's menu, then the account's
-            page.click("nav .dropdown-toggle")
-            page.click("form[data-clears-phone] button")
-            page.wait_for_url(f"{live_server}/login")
-            kept = page.evaluate(
-                "indexedDB.databases().then(d => d.map(x => x.name))"
-                ".then(names => caches.keys().then(keys => names.concat(keys)))"
-            )
-            assert kept == []
-        finally:
-            browser.close()
+        # signing out clears what the phone keeps
+        page.click(".navbar-toggler")  # the phone's menu, then the account's
+        page.click("nav .dropdown-toggle")
+        page.click("form[data-clears-phone] button")
+        page.wait_for_url(f"{live_server}/login")
+        kept = page.evaluate(
+            "indexedDB.databases().then(d => d.map(x => x.name))"
+            ".then(names => caches.keys().then(keys => names.concat(keys)))"
+        )
+        assert kept == []
 
 
 def test_an_entry_the_server_refuses_comes_back_with_its_message(app, live_server):  # noqa: F811
     world = factories.world(app)
     coach = world.a.coach_user
     before = _logs(app, world)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            context = browser.new_context(viewport=PHONE, is_mobile=True)
-            page = context.new_page()
-            page.goto(f"{live_server}/login")
-            page.fill("#email", coach.email)
-            page.fill("#password", coach.password)
-            page.click("form button[type=submit].w-100")
-            page.wait_for_url(f"{live_server}/")
-            page.goto(f"{live_server}/pairings/{world.a.pairing_id}/logs/new")
-            context.set_offline(True)
-            page.fill("#activity_date", "2099-01-01")  # in the future: the server says no
-            page.fill("#title", "Workshop next century")
-            page.click("#save")
-            _until(page, f"{WAITING} === 1")
-            context.set_offline(False)
-            page.evaluate("window.dispatchEvent(new Event('online'))")
-            _until(page, "document.querySelector('#waiting-entries .text-danger') !== null")
-            message = page.inner_text("#waiting-entries .text-danger")
-            assert "future" in message
-            page.click("#waiting-entries button.btn-outline-primary")  # put it back
-            assert page.input_value("#title") == "Workshop next century"
-            assert page.input_value("#activity_date") == "2099-01-01"
-            _until(page, f"{WAITING} === 0")
-            assert _logs(app, world) == before
-        finally:
-            browser.close()
+    with phone(live_server, coach) as (context, page):
+        page.goto(f"{live_server}/pairings/{world.a.pairing_id}/logs/new")
+        context.set_offline(True)
+        page.fill("#activity_date", "2099-01-01")  # in the future: the server says no
+        page.fill("#title", "Workshop next century")
+        page.click("#save")
+        _until(page, f"{WAITING} === 1")
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        _until(page, "document.querySelector('#waiting-entries .text-danger') !== null")
+        message = page.inner_text("#waiting-entries .text-danger")
+        assert "future" in message
+        page.click("#waiting-entries button.btn-outline-primary")  # put it back
+        assert page.input_value("#title") == "Workshop next century"
+        assert page.input_value("#activity_date") == "2099-01-01"
+        _until(page, f"{WAITING} === 0")
+        assert _logs(app, world) == before
 
 
 def test_a_pairing_s_quick_log_opens_offline_without_having_been_opened(app, live_server):  # noqa: F811
@@ -148,23 +126,12 @@ def test_a_pairing_s_quick_log_opens_offline_without_having_been_opened(app, liv
     log of a pairing opens though the coach never opened it online."""
     world = factories.world(app)
     coach = world.a.coach_user
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            context = browser.new_context(viewport=PHONE, is_mobile=True)
-            page = context.new_page()
-            page.goto(f"{live_server}/login")
-            page.fill("#email", coach.email)
-            page.fill("#password", coach.password)
-            page.click("form button[type=submit].w-100")
-            page.wait_for_url(f"{live_server}/")
-            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-            _until(page, "navigator.serviceWorker.controller !== null")
-            page.reload()  # controlled now: the home fetches its pairings' pages ahead
-            quick_log = f"/pairings/{world.a.pairing_id}/logs/new"
-            _until(page, KEPT.format(path=quick_log))
-            context.set_offline(True)
-            page.goto(live_server + quick_log)
-            assert page.locator("form[data-offline-queue]").count() == 1
-        finally:
-            browser.close()
+    with phone(live_server, coach) as (context, page):
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        _until(page, "navigator.serviceWorker.controller !== null")
+        page.reload()  # controlled now: the home fetches its pairings' pages ahead
+        quick_log = f"/pairings/{world.a.pairing_id}/logs/new"
+        _until(page, KEPT.format(path=quick_log))
+        context.set_offline(True)
+        page.goto(live_server + quick_log)
+        assert page.locator("form[data-offline-queue]").count() == 1

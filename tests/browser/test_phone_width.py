@@ -5,6 +5,7 @@ inside their own region). A real browser: Playwright driving Debian's Chromium
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,24 @@ TOUR = {
 }  # fmt: skip
 
 
+@contextmanager
+def phone(live_server: str, person):
+    """A phone-sized Chromium page signed in as ``person``: ``(context, page)``."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            context = browser.new_context(viewport=PHONE, is_mobile=True)
+            page = context.new_page()
+            page.goto(f"{live_server}/login")
+            page.fill("#email", person.email)
+            page.fill("#password", person.password)
+            page.click("form button[type=submit].w-100")
+            page.wait_for_url(f"{live_server}/")
+            yield context, page
+        finally:
+            browser.close()
+
+
 @pytest.fixture
 def live_server(app):
     """The app served on a free loopback port, in a thread, for the browser."""
@@ -58,24 +77,12 @@ def test_no_page_of_a_role_s_tour_is_wider_than_a_phone(app, live_server):
         "framework": world.framework_id,
     }
     too_wide = {}
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            for role, paths in TOUR.items():
-                context = browser.new_context(viewport=PHONE, is_mobile=True)
-                page = context.new_page()
-                page.goto(f"{live_server}/login")
-                page.fill("#email", people[role].email)
-                page.fill("#password", people[role].password)
-                page.click("form button[type=submit].w-100")
-                page.wait_for_url(f"{live_server}/")
-                for path in paths:
-                    response = page.goto(live_server + path.format(**ids))
-                    assert response.status == 200, (role, path)
-                    width = page.evaluate("document.documentElement.scrollWidth")
-                    if width > PHONE["width"]:
-                        too_wide[(role, path)] = width
-                context.close()
-        finally:
-            browser.close()
+    for role, paths in TOUR.items():
+        with phone(live_server, people[role]) as (_context, page):
+            for path in paths:
+                response = page.goto(live_server + path.format(**ids))
+                assert response.status == 200, (role, path)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > PHONE["width"]:
+                    too_wide[(role, path)] = width
     assert too_wide == {}
