@@ -126,6 +126,16 @@ class DecisionForm(BaseForm):
     send_back = SubmitField(_l("Return to the coach"))
 
 
+class SessionPartForm(Form):
+    """One more mentee of a group session: their part when it is not the form's."""
+
+    pairing_id = HiddenField()
+    mentee_role = SelectField(
+        _l("Their part"),
+        choices=[SelectChoice("", _l("As above")), *enum_choices(MenteeRole)],
+    )
+
+
 class LogForm(BaseForm):
     activity_date = DateField(_l("Date"), validators=[InputRequired()])
     hours = DecimalField(
@@ -157,10 +167,11 @@ class LogForm(BaseForm):
         coerce=int,
         description=_l(
             "One activity with several of your mentees: each gets a log of their own, to "
-            "acknowledge or dispute. Change a mentee's part on their log before sending if "
-            "it differs."
+            "acknowledge or dispute. Choose a mentee's part beside their name when it is not "
+            "the one above."
         ),
     )
+    session_parts = FieldList(FormField(SessionPartForm))
     # Evidence sent with the log: a photo from the phone's camera, files, a link.
     evidence_photo = FileField(
         _l("Take a photo"), render_kw={"accept": "image/*", "capture": "environment"}
@@ -185,9 +196,24 @@ class LogForm(BaseForm):
         )
         data.pop("save", None)
         data.pop("submit_log", None)
-        for name in ("evidence_photo", "evidence_files", "evidence_url", "session_pairing_ids"):
+        for name in (
+            "evidence_photo",
+            "evidence_files",
+            "evidence_url",
+            "session_pairing_ids",
+            "session_parts",
+        ):
             data.pop(name, None)
         return data
+
+    def session_roles(self) -> dict[int, str]:
+        """The part of each other mentee of a session whose part differs from the form's."""
+        roles = {}
+        for entry in self.session_parts:
+            pairing_id, role = entry.form.pairing_id.data, entry.form.mentee_role.data
+            if role and str(pairing_id or "").isdigit():
+                roles[int(pairing_id)] = role
+        return roles
 
     def uploads(self) -> list:
         """The files sent with the form (the photo and the others), empty inputs left out."""

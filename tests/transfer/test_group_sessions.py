@@ -143,3 +143,24 @@ def test_a_refusal_for_another_mentee_names_them_and_writes_nothing(app, flow): 
 def _count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(TransferLog))
+
+
+def test_each_mentee_of_a_session_can_have_their_own_part(app, client, flow):  # noqa: F811
+    world, _h = flow
+    other_id, _email = _second_pairing(app, world)
+    login(client, world.a.coach_user)
+    path, page, form = _form(client, world, session_pairing_ids=[str(other_id)], save="1")
+    part = re.search(r'name="(session_parts-\d+-mentee_role)"', page).group(1)
+    pairing_field = part.replace("mentee_role", "pairing_id")
+    assert f'name="{pairing_field}" type="hidden" value="{other_id}"' in page
+    form |= {pairing_field: str(other_id), part: "observed"}
+    assert client.post(path, data=form).status_code == 302
+    with app.app_context():
+        parts = dict(
+            db.session.execute(
+                select(TransferLog.pairing_id, TransferLog.mentee_role).where(
+                    TransferLog.session_id.is_not(None)
+                )
+            ).all()
+        )
+    assert parts == {world.a.pairing_id: "assisted", other_id: "observed"}

@@ -234,12 +234,18 @@ def create_log_once(pairing: Pairing, *, by: User, key: str, **data) -> tuple[Tr
 
 
 def create_session_logs(
-    pairings: list[Pairing], *, by: User, key: str | None = None, **data
+    pairings: list[Pairing],
+    *,
+    by: User,
+    key: str | None = None,
+    roles: dict[int, str] | None = None,
+    **data,
 ) -> tuple[list[TransferLog], bool]:
     """One activity with several of ``by``'s mentees (a training, a joint site visit): a
     log for each pairing, the same content, tied by a new session; each then has its own
     life (its mentee's part can be changed while a draft, its own acknowledgement or
-    dispute). All or none: a pairing that refuses the log names its mentee. With ``key``
+    dispute; ``roles`` gives a mentee's part, by pairing id, where it is not ``data``'s).
+    All or none: a pairing that refuses the log names its mentee. With ``key``
     the session is made once (each log keeps a key of its own from it): the same key again
     gives back its logs. Returns ``(logs, made now)``."""
     if key is not None:
@@ -264,7 +270,10 @@ def create_session_logs(
                 pairing,
                 by=by,
                 client_key=(key if n == 0 else f"{key}:{pairing.id}") if key else None,
-                **data,
+                **(
+                    data
+                    | ({"mentee_role": roles[pairing.id]} if pairing.id in (roles or {}) else {})
+                ),
             )
         except (ValidationFailed, InvalidTransition, NotAllowed) as refusal:
             if n == 0:
@@ -291,6 +300,11 @@ def create_session_logs(
         after={"log_ids": [log.id for log in made_logs]},
     )
     return made_logs, True
+
+
+def _part_of(pairing: Pairing, roles: dict[int, str] | None) -> dict:
+    """The mentee's own part in a session, where it is not the form's."""
+    return {"mentee_role": roles[pairing.id]} if roles and pairing.id in roles else {}
 
 
 def _check_key(key) -> None:

@@ -77,7 +77,7 @@ def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
                 if pairing_id in partners
             ]
             session_logs, made = logs.create_session_logs(
-                pairings, by=current_user, key=key, **values
+                pairings, by=current_user, key=key, roles=form.session_roles(), **values
             )
             saved = session_logs[0]
             if not made:  # this form was sent before: that session, as it is now
@@ -130,6 +130,9 @@ def log_new(pairing_id: int):
     del form.version
     _log_choices(form, pairing)
     form.session_pairing_ids.choices = queries.session_partners(current_user, pairing)
+    if request.method == "GET":  # a part for each mentee who may join the session
+        for choice in form.session_pairing_ids.choices:
+            form.session_parts.append_entry({"pairing_id": choice.value, "mentee_role": ""})
     return _log_page(form, pairing, None)
 
 
