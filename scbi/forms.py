@@ -63,8 +63,8 @@ FIELD_MESSAGES = (
 
 
 class _Catalogue:
-    """WTForms' translations object, answered from SCBI's catalogue for the page's language
-    (the raw catalogue: WTForms fills the placeholders itself)."""
+    """WTForms' translations object, answered from SCBI's catalogue for the page's language:
+    the catalogue's own gettext, which leaves the %-values for WTForms to put in."""
 
     def gettext(self, string: str) -> str:
         return get_translations().gettext(string)

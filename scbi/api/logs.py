@@ -20,7 +20,7 @@ from scbi.transfer.models import LogStatus
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
 from scbi.transfer.queries.export import logs_csv
 from scbi.transfer.services import evidence as evidence_service
-from scbi.transfer.services import logs
+from scbi.transfer.services import logs, sending
 
 LOG_STATUSES = tuple(s.value for s in LogStatus)
 
@@ -62,7 +62,7 @@ def create_log(pairing_id: int):
     if key is None:
         log = logs.create_log(pairing, by=g.api_user, **json_body(LogIn))
         return jsonify(commit_with(lambda: log_json(log))), 201
-    log, made = logs.create_log_once(pairing, by=g.api_user, key=key, **json_body(LogIn))
+    log, made = sending.create_log_once(pairing, by=g.api_user, key=key, **json_body(LogIn))
     if made:
         return jsonify(commit_with(lambda: log_json(log))), 201
     return jsonify(log_json(log)), 200, {"Idempotent-Replayed": "true"}

@@ -10,7 +10,6 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -415,55 +414,3 @@ def generate_password() -> str:
         number, index = divmod(number, len(alphabet))
         characters.append(alphabet[index])
     return "-".join("".join(characters[i : i + 5]) for i in range(0, 25, 5))
-
-
-# --- mail preferences ----------------------------------------------------------------------
-
-MAIL_PREFERENCES = {"event": "mail_events", "reminder": "mail_reminders", "digest": "mail_digest"}
-
-
-def set_mail_preferences(user: User, *, by: User, **wanted: bool) -> None:
-    """Turn the optional mails (``mail_events``, ``mail_reminders``, ``mail_digest``) on or
-    off for one's own account."""
-    if by.id != user.id:
-        raise NotAllowed
-    before = {name: getattr(user, name) for name in MAIL_PREFERENCES.values()}
-    for name, value in wanted.items():
-        if name not in before:
-            raise ValidationFailed(fields={name: [_("Not a mail preference.")]})
-        setattr(user, name, bool(value))
-    after = {name: getattr(user, name) for name in MAIL_PREFERENCES.values()}
-    db.session.flush()
-    if after != before:
-        audit.record("user.mail_preferences", by=by, entity=user, before=before, after=after)
-
-
-def unsubscribe(user_id: int, kind: str) -> User | None:
-    """One click in a mail (a signed token, no sign-in): ``kind`` mails stop for the user.
-    Returns the account (None if it no longer exists)."""
-    user = db.session.get(User, user_id)
-    if user is None or kind not in MAIL_PREFERENCES:
-        return None
-    name = MAIL_PREFERENCES[kind]
-    if getattr(user, name):
-        setattr(user, name, False)
-        db.session.flush()
-        audit.record("user.unsubscribe", actor_email=user.email, entity=user, after={name: False})
-    return user
-
-
-def set_language(user: User, language: str) -> None:
-    """Save the language a person reads SCBI and their mails in."""
-    if language not in current_app.config["LANGUAGES"]:
-        raise ValidationFailed(fields={"language": [_("Choose one of the languages offered.")]})
-    if user.language != language:
-        before = user.language
-        user.language = language
-        db.session.flush()
-        audit.record(
-            "user.language",
-            by=user,
-            entity=user,
-            before={"language": before},
-            after={"language": language},
-        )

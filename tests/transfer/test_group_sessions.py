@@ -112,7 +112,7 @@ def test_a_refusal_for_another_mentee_names_them_and_writes_nothing(app, flow): 
     import pytest
 
     from scbi.errors import ValidationFailed
-    from scbi.transfer.services import logs
+    from scbi.transfer.services import sending
 
     world, _h = flow
     other_id, _email = _second_pairing(app, world)
@@ -122,7 +122,7 @@ def test_a_refusal_for_another_mentee_names_them_and_writes_nothing(app, flow): 
         other = db.session.get(Pairing, other_id)
         before = _count(app)
         with pytest.raises(ValidationFailed) as refused:
-            logs.create_session_logs(
+            sending.create_session_logs(
                 [first, other],
                 by=coach,
                 activity_date="2025-06-02",
@@ -164,3 +164,25 @@ def test_each_mentee_of_a_session_can_have_their_own_part(app, client, flow):  #
             ).all()
         )
     assert parts == {world.a.pairing_id: "assisted", other_id: "observed"}
+
+
+def test_a_photo_sent_with_a_session_goes_on_each_mentee_s_log(app, client, flow):  # noqa: F811
+    import io
+
+    from scbi.transfer.models import Evidence
+    from tests.transfer.test_quick_log_evidence import PNG
+
+    world, _h = flow
+    other_id, _email = _second_pairing(app, world)
+    login(client, world.a.coach_user)
+    path, _page, form = _form(client, world, session_pairing_ids=[str(other_id)], save="1")
+    form["evidence_photo"] = (io.BytesIO(PNG), "site.png")
+    response = client.post(path, data=form, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        rows = db.session.execute(
+            select(TransferLog.pairing_id, Evidence.original_name)
+            .join(Evidence, Evidence.log_id == TransferLog.id)
+            .where(TransferLog.session_id.is_not(None))
+        ).all()
+    assert sorted(rows) == sorted([(world.a.pairing_id, "site.png"), (other_id, "site.png")])

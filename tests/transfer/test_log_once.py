@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from scbi.auth.models import User
 from scbi.extensions import db
 from scbi.transfer.models import Pairing, TransferLog
-from scbi.transfer.services import logs
+from scbi.transfer.services import sending
 from tests.api.test_transfer_api import flow, log_body  # noqa: F401  (fixture)
 from tests.helpers import csrf_token, login
 
@@ -89,20 +89,20 @@ def test_a_parallel_sending_that_won_the_race_is_given_back(app, client, flow, m
     returns the first one's log, in a transaction still usable."""
     world, h = flow
     first = _post(client, world, h, KEY).json["id"]
-    real = logs._logged_with
+    real = sending._logged_with
     calls = []
 
     def not_yet(author, key):
         calls.append(key)
         return None if len(calls) == 1 else real(author, key)
 
-    monkeypatch.setattr(logs, "_logged_with", not_yet)
+    monkeypatch.setattr(sending, "_logged_with", not_yet)
     before = _count(app)
     with app.app_context():
         pairing = db.session.get(Pairing, world.a.pairing_id)
         coach = db.session.get(User, world.a.coach_user.id)
         body = log_body(world, off_plan_reason="The ministry asked for it first")
-        log, made = logs.create_log_once(pairing, by=coach, key=KEY, **body)
+        log, made = sending.create_log_once(pairing, by=coach, key=KEY, **body)
         assert (log.id, made) == (first, False)
         db.session.commit()  # the transaction survived the refused insert
     assert _count(app) == before

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from scbi.auth import links, queries, services
+from scbi.auth import links, preferences, queries, services
 from scbi.auth.forms import ConfirmForm, MailPreferencesForm, UserCreateForm, UserEditForm
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import can_reset_password, role_required
@@ -170,7 +170,7 @@ def account():
     return form_page(
         form,
         "auth/account.html",
-        lambda values: services.set_mail_preferences(user, by=user, **values),
+        lambda values: preferences.set_mail_preferences(user, by=user, **values),
         saved,
         mail_on=enabled(),
     )

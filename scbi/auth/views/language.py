@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import redirect, session, url_for
 from flask_login import current_user
 
-from scbi.auth import services
+from scbi.auth import preferences
 from scbi.auth.forms import LanguageForm
 from scbi.auth.views.blueprint import bp
 from scbi.auth.views.sign_in import safe_next
@@ -22,6 +22,6 @@ def language():
     if chosen:
         session[SESSION_KEY] = chosen
         if current_user.is_authenticated:
-            services.set_language(current_user._get_current_object(), chosen)
+            preferences.set_language(current_user._get_current_object(), chosen)
             commit()
     return redirect(safe_next(form.next.data) or url_for("main.home"))

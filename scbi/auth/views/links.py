@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
 
-from scbi.auth import links, services
+from scbi.auth import links, preferences
 from scbi.auth.forms import ChoosePasswordForm, ConfirmForm, ForgotPasswordForm
 from scbi.auth.models import LinkPurpose
 from scbi.auth.views.blueprint import bp
@@ -105,7 +105,7 @@ def unsubscribe(token: str):
         "digest": _("the weekly digest"),
     }[kind]
     if request.method == "POST":
-        user = services.unsubscribe(user_id, kind)
+        user = preferences.unsubscribe(user_id, kind)
         if user is None:
             return render_template("auth/unsubscribe.html", done=False, valid=False), 404
         commit()

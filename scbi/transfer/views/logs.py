@@ -39,7 +39,7 @@ from scbi.transfer.permissions import (
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
 from scbi.transfer.queries.export import logs_csv
 from scbi.transfer.services import evidence as evidence_service
-from scbi.transfer.services import logs
+from scbi.transfer.services import logs, sending
 from scbi.transfer.views.blueprint import bp
 
 
@@ -66,42 +66,30 @@ def _log_page(form: LogForm, pairing: Pairing, log: TransferLog | None):
 
     def save(values: dict) -> TransferLog:
         key = values.pop("client_key", None)
+        sent = {
+            "files": [(f.filename, f.stream.read()) for f in form.uploads()],
+            "link": form.evidence_url.data or "",
+            "submit": bool(form.submit_log.data),
+        }
         if log is not None:
             logs.update_log(log, by=current_user, **values)
-            saved = log
-        elif form.session_pairing_ids.data:
-            partners = {c.value for c in form.session_pairing_ids.choices}
-            pairings = [pairing] + [
-                pairing_or_404(current_user, pairing_id)
-                for pairing_id in form.session_pairing_ids.data
-                if pairing_id in partners
-            ]
-            session_logs, made = logs.create_session_logs(
-                pairings, by=current_user, key=key, roles=form.session_roles(), **values
-            )
-            saved = session_logs[0]
-            if not made:  # this form was sent before: that session, as it is now
-                return saved
-            if form.submit_log.data:
-                for other in session_logs[1:]:
-                    logs.submit_log(other, by=current_user)
-        elif key:
-            saved, made = logs.create_log_once(pairing, by=current_user, key=key, **values)
-            if not made:  # this form was sent before: that log, as it is now
-                return saved
-        else:
-            saved = logs.create_log(pairing, by=current_user, **values)
-        for upload in form.uploads():
-            evidence_service.add_file(
-                saved, by=current_user, stream=upload.stream, filename=upload.filename
-            )
-        if form.evidence_url.data:
-            evidence_service.add_link(
-                saved, by=current_user, url=form.evidence_url.data, title=form.evidence_url.data
-            )
-        if form.submit_log.data:
-            logs.submit_log(saved, by=current_user)
-        return saved
+            sending.complete([log], by=current_user, **sent)
+            return log
+        offered = {c.value for c in form.session_pairing_ids.choices or []}
+        partners = [
+            pairing_or_404(current_user, pairing_id)
+            for pairing_id in form.session_pairing_ids.data or []
+            if pairing_id in offered
+        ]
+        return sending.send_quick_log(
+            pairing,
+            by=current_user,
+            key=key,
+            values=values,
+            partners=partners,
+            roles=form.session_roles(),
+            **sent,
+        )
 
     def done(saved: TransferLog):
         flash(
