@@ -23,6 +23,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# axe-core, the accessibility checker the browser tests run, from the npm registry (package-lock.json).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 %.mo: %.po | $(VENV)/.installed
 	$(BIN)/pybabel compile -i $< -o $@ --statistics
 
@@ -34,7 +40,7 @@ run: $(VENV)/.installed $(COMPILED)
 	$(APP) scbi ensure-login
 	$(APP) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test $(COMPILED)
+test: $(VENV)/.installed-test $(COMPILED) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache --no-logo
@@ -45,4 +51,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache $(COMPILED)
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache $(COMPILED)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 from wtforms.fields.choices import SelectFieldBase
 
 from scbi.enums import label
@@ -30,6 +33,19 @@ def language_choices() -> list[tuple[str, str, bool]]:
     return [(code, NAMES.get(code, code), code == current) for code in languages()]
 
 
+def may_open(target: str) -> bool:
+    """Whether the signed-in person's roles let them open a page — ``target`` an endpoint or
+    a URL of this site — by the roles its view's ``role_required`` names: a page links only
+    where its reader may go."""
+    if target.startswith(("/", "http")):
+        try:
+            target, _args = current_app.url_map.bind("").match(urlsplit(target).path)
+        except HTTPException:
+            return False
+    roles = getattr(current_app.view_functions[target], "roles", None)
+    return roles is None or (current_user.is_authenticated and current_user.has_role(*roles))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.tests["select_field"] = lambda f: isinstance(f, SelectFieldBase)
@@ -37,6 +53,7 @@ def register_template_helpers(app: Flask) -> None:
         get_locale=get_locale,
         page_language=lambda: get_locale().language,
         language_choices=language_choices,
+        may_open=may_open,
     )
     app.jinja_env.filters["label"] = label
     # hours and other measures, with the language's separators (1,5 h in French)

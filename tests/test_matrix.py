@@ -330,13 +330,8 @@ def person(world, role):
     }.get(role)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", sorted(MATRIX), ids="{0[0]} {0[1]}".format)
-def test_route_answers_each_role_as_expected(app, client, make_user, route, role):
-    _endpoint, method = route
-    path_template, expected = MATRIX[route]
-    world = factories.world(app)
-    target = make_user("coordinator")
+def fill(app, world, path_template: str, target: int) -> str:
+    """The path of a matrix row for sector A of ``world`` ({target} is a user's id)."""
     published = None
     if "{published}" in path_template:  # a publication of sector A, only where a path needs one
         with app.app_context():
@@ -346,10 +341,10 @@ def test_route_answers_each_role_as_expected(app, client, make_user, route, role
     if "{mail}" in path_template:  # a mail the world's pairing caused (held: mail is off)
         with app.app_context():
             mail = db.session.scalar(select(MailMessage.id).limit(1))
-    path = path_template.format(
+    return path_template.format(
         mail=mail,
         published=published,
-        target=target.id,
+        target=target,
         phase=world.phase_id,
         sector=world.a.sector_id,
         institution=world.a.institution_id,
@@ -364,6 +359,16 @@ def test_route_answers_each_role_as_expected(app, client, make_user, route, role
         evidence=world.evidence_id,
         assessment=world.assessment_id,
     )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(MATRIX), ids="{0[0]} {0[1]}".format)
+def test_route_answers_each_role_as_expected(app, client, make_user, route, role):
+    _endpoint, method = route
+    path_template, expected = MATRIX[route]
+    world = factories.world(app)
+    target = make_user("coordinator")
+    path = fill(app, world, path_template, target=target.id)
     user = person(world, role)
     if path.startswith("/api/"):
         kwargs = {"headers": bearer(api_token(client, user)) if user else {}}

@@ -6,33 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from scbi.extensions import db
 from scbi.transfer.models import Evidence, TransferLog
 from tests import factories
-from tests.browser.test_phone_width import CHROMIUM, live_server, phone  # noqa: F401
+from tests.browser.driver import phone, until
 from tests.transfer.test_quick_log_evidence import PNG
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
 WAITING = "document.querySelectorAll('#waiting-entries li').length"
 # whether the service worker's cache holds a page
 KEPT = (
     "caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
     ".then(c => c.match('{path}'))))).then(hits => hits.some(Boolean))"
 )
-
-
-def _until(page, expression: str, seconds: float = 15) -> None:
-    """Wait until ``expression`` (or the promise it gives) is true in the page (polled from
-    here: the page's CSP
-    forbids the string evaluation Playwright's own wait_for_function uses)."""
-    for _attempt in range(int(seconds * 10)):
-        if page.evaluate(f"async () => Boolean(await ({expression}))"):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"never true: {expression}")
 
 
 def _logs(app, world) -> list:
@@ -47,7 +34,7 @@ def _logs(app, world) -> list:
         ]
 
 
-def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, tmp_path):  # noqa: F811
+def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, tmp_path):
     world = factories.world(app)
     photo = Path(tmp_path, "site.png")
     photo.write_bytes(PNG)
@@ -58,19 +45,19 @@ def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, 
         page.goto(quick_log)
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # now through the service worker, which keeps the page
-        _until(page, "navigator.serviceWorker.controller !== null")
+        until(page, "navigator.serviceWorker.controller !== null")
 
         context.set_offline(True)
         for n, title in enumerate(("Trench inspection", "Cable test"), start=1):
             page.fill("#title", title)
             page.set_input_files("#evidence_photo", str(photo))
             page.click("#save")
-            _until(page, f"{WAITING} === {n}")
+            until(page, f"{WAITING} === {n}")
         assert "Saved on this phone" in page.inner_text("#offline-status")
         assert _logs(app, world) == before  # nothing reached the server
 
         page.reload()  # offline: the page still opens, the entries still wait
-        _until(page, f"{WAITING} === 2")
+        until(page, f"{WAITING} === 2")
 
         context.set_offline(False)
         # two sendings at once (the browser's own "online", and ours twice): the same
@@ -78,7 +65,7 @@ def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, 
         page.evaluate(
             "() => { for (const _ of [1, 2]) window.dispatchEvent(new Event('online')); }"
         )
-        _until(page, f"{WAITING} === 0")
+        until(page, f"{WAITING} === 0")
         page.evaluate("window.dispatchEvent(new Event('online'))")  # again: nothing more
         page.wait_for_timeout(500)
         after = _logs(app, world)
@@ -98,7 +85,7 @@ def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, 
         assert kept == []
 
 
-def test_an_entry_the_server_refuses_comes_back_with_its_message(app, live_server):  # noqa: F811
+def test_an_entry_the_server_refuses_comes_back_with_its_message(app, live_server):
     world = factories.world(app)
     coach = world.a.coach_user
     before = _logs(app, world)
@@ -108,30 +95,30 @@ def test_an_entry_the_server_refuses_comes_back_with_its_message(app, live_serve
         page.fill("#activity_date", "2099-01-01")  # in the future: the server says no
         page.fill("#title", "Workshop next century")
         page.click("#save")
-        _until(page, f"{WAITING} === 1")
+        until(page, f"{WAITING} === 1")
         context.set_offline(False)
         page.evaluate("window.dispatchEvent(new Event('online'))")
-        _until(page, "document.querySelector('#waiting-entries .text-danger') !== null")
+        until(page, "document.querySelector('#waiting-entries .text-danger') !== null")
         message = page.inner_text("#waiting-entries .text-danger")
         assert "future" in message
         page.click("#waiting-entries button.btn-outline-primary")  # put it back
         assert page.input_value("#title") == "Workshop next century"
         assert page.input_value("#activity_date") == "2099-01-01"
-        _until(page, f"{WAITING} === 0")
+        until(page, f"{WAITING} === 0")
         assert _logs(app, world) == before
 
 
-def test_a_pairing_s_quick_log_opens_offline_without_having_been_opened(app, live_server):  # noqa: F811
+def test_a_pairing_s_quick_log_opens_offline_without_having_been_opened(app, live_server):
     """The home page fetches its pairings' pages ahead: a day without signal, the quick
     log of a pairing opens though the coach never opened it online."""
     world = factories.world(app)
     coach = world.a.coach_user
     with phone(live_server, coach) as (context, page):
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        _until(page, "navigator.serviceWorker.controller !== null")
+        until(page, "navigator.serviceWorker.controller !== null")
         page.reload()  # controlled now: the home fetches its pairings' pages ahead
         quick_log = f"/pairings/{world.a.pairing_id}/logs/new"
-        _until(page, KEPT.format(path=quick_log))
+        until(page, KEPT.format(path=quick_log))
         context.set_offline(True)
         page.goto(live_server + quick_log)
         assert page.locator("form[data-offline-queue]").count() == 1

@@ -1,23 +1,11 @@
 """On a 390 px phone, no page of a role's main tour scrolls sideways (wide tables scroll
-inside their own region). A real browser: Playwright driving Debian's Chromium
-(`apt-get install chromium`, done by .ci/run); skipped where it is not installed."""
+inside their own region)."""
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
-from pathlib import Path
-
-import pytest
-from werkzeug.serving import make_server
-
 from tests import factories
+from tests.browser.driver import PHONE, phone
 
-CHROMIUM = Path("/usr/bin/chromium")
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
-
-PHONE = {"width": 390, "height": 844}
 TOUR = {
     "secretariat": ["/", "/programme", "/coaches", "/mentees", "/mentees/{mentee}",
                     "/pairings", "/pairings/{pairing}", "/logs", "/logs/{log}", "/plans/{plan}",
@@ -33,34 +21,6 @@ TOUR = {
     "mentee": ["/", "/my/logs", "/logs/{log}", "/my/competencies",
                "/mentees/{mentee}/portfolio", "/mentees/{mentee}/assessments/new"],
 }  # fmt: skip
-
-
-@contextmanager
-def phone(live_server: str, person):
-    """A phone-sized Chromium page signed in as ``person``: ``(context, page)``."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            context = browser.new_context(viewport=PHONE, is_mobile=True)
-            page = context.new_page()
-            page.goto(f"{live_server}/login")
-            page.fill("#email", person.email)
-            page.fill("#password", person.password)
-            page.click("form button[type=submit].w-100")
-            page.wait_for_url(f"{live_server}/")
-            yield context, page
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served on a free loopback port, in a thread, for the browser."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def test_no_page_of_a_role_s_tour_is_wider_than_a_phone(app, live_server):

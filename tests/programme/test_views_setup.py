@@ -237,3 +237,22 @@ def test_only_the_secretariat_is_offered_the_set_up_actions(app, client, role):
         assert page.status_code == 200, path
         for offer in offers:
             assert (offer in page.text) is (role == "secretariat"), (path, offer)
+
+
+@pytest.mark.parametrize(
+    ("role", "linked"),
+    [("mentee", set()), ("coach", {"/mentees"}), ("coordinator", {"/coaches", "/mentees"})],
+)
+def test_sector_and_institution_pages_link_only_where_their_reader_may_go(
+    app, client, role, linked
+):
+    """The sector's buttons and the institution's counts link to the coach and mentee lists
+    only for those who may open them (a coach followed "Coaches" to a 403)."""
+    world = factories.world(app)
+    login(client, {"mentee": world.a.mentee_user, "coach": world.a.coach_user,
+                   "coordinator": world.a.coordinator}[role])  # fmt: skip
+    pages = [f"/sectors/{world.a.sector_id}", f"/institutions/{world.a.institution_id}"]
+    for path in pages:
+        html = client.get(path).get_data(as_text=True)
+        found = {lst for lst in ("/coaches", "/mentees") if re.search(f'href="{lst}\\?', html)}
+        assert found == linked, path
