@@ -63,6 +63,22 @@ def counts(*queries) -> list[int]:
     return list(db.session.execute(select(*sizes)).one())
 
 
+def tallies(*queries) -> list[tuple[int, int | None]]:
+    """For each of ``queries`` (each selecting one id column), how many rows it has and,
+    when it has exactly one, that row's id (None otherwise), in one statement: a queue of
+    one opens its record, not a list of one."""
+    columns = []
+    for query in queries:
+        rows = query.subquery()
+        columns.append(select(func.count()).select_from(rows).scalar_subquery())
+        columns.append(select(func.min(rows.c[0])).scalar_subquery())
+    values = db.session.execute(select(*columns)).one()
+    return [
+        (count, first if count == 1 else None)
+        for count, first in zip(values[::2], values[1::2], strict=True)
+    ]
+
+
 def count_where(model, *conditions) -> int:
     """How many rows of ``model`` meet ``conditions``."""
     return db.session.scalar(select(func.count()).select_from(model).where(*conditions))

@@ -7,6 +7,7 @@ of queries (counts, not row loops). The home page (``scbi/main``) shows the non-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scbi.hooks import Hook
@@ -18,6 +19,12 @@ class Need:
     count: int
     url: str
     hint: str = ""
+
+
+def opening(only: int | None, record: Callable[[int], str], queue: str) -> str:
+    """Where a need's link goes: the record itself when the queue holds only ``only``, the
+    queue's list otherwise ("1 plan returned to you" opens that plan)."""
+    return record(only) if only is not None else queue
 
 
 needs = Hook[list]("needs", "The user's Need items for the home page (a list, maybe empty).")

@@ -13,10 +13,10 @@ from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
 from scbi.extensions import db
-from scbi.loaders import counts
+from scbi.loaders import tallies
 from scbi.mentees.models import LEFT_STATUSES, Mentee, MenteeStatus
 from scbi.mentees.queries import scope_mentees
-from scbi.needs import Need, needs
+from scbi.needs import Need, needs, opening
 from scbi.transfer.models import (
     OPEN_PLAN_STATUSES,
     OPEN_STATUSES,
@@ -29,6 +29,18 @@ from scbi.transfer.models import (
 )
 from scbi.transfer.queries import last_log_date, scope_pairings, silent_since
 from scbi.validation import EARLIEST_DATE
+
+
+def _log_url(log_id: int) -> str:
+    return url_for("transfer.log", log_id=log_id)
+
+
+def _plan_url(plan_id: int) -> str:
+    return url_for("transfer.plan", plan_id=plan_id)
+
+
+def _pairing_url(pairing_id: int) -> str:
+    return url_for("transfer.pairing", pairing_id=pairing_id)
 
 
 def _own_pairings(user: User, model, column):
@@ -55,17 +67,19 @@ def coach_work(user: User) -> list[Need]:
         TransferPlan.pairing_id == Pairing.id,
         TransferPlan.status.in_([PlanStatus.APPROVED, *OPEN_PLAN_STATUSES]),
     )
-    disputed, drafts, returned, planless = counts(  # one statement
-        own_logs(LogStatus.DISPUTED),
-        own_logs(LogStatus.DRAFT),
-        select(TransferPlan.id).where(
-            TransferPlan.pairing_id.in_(mine), TransferPlan.status == PlanStatus.RETURNED
-        ),
-        select(Pairing.id).where(
-            Pairing.id.in_(mine),
-            Pairing.status == PairingStatus.ACTIVE,
-            ~with_plan.exists(),
-        ),
+    (disputed, a_disputed), (drafts, a_draft), (returned, a_returned), (planless, a_pairing) = (
+        tallies(
+            own_logs(LogStatus.DISPUTED),
+            own_logs(LogStatus.DRAFT),
+            select(TransferPlan.id).where(
+                TransferPlan.pairing_id.in_(mine), TransferPlan.status == PlanStatus.RETURNED
+            ),
+            select(Pairing.id).where(
+                Pairing.id.in_(mine),
+                Pairing.status == PairingStatus.ACTIVE,
+                ~with_plan.exists(),
+            ),
+        )
     )
     return [
         Need(
@@ -73,13 +87,13 @@ def coach_work(user: User) -> list[Need]:
                 "%(num)d log disputed by a mentee", "%(num)d logs disputed by mentees", disputed
             ),
             disputed,
-            url_for("transfer.my_logs", status="disputed"),
+            opening(a_disputed, _log_url, url_for("transfer.my_logs", status="disputed")),
             _("Correct them and send them again."),
         ),
         Need(
             ngettext("%(num)d plan returned to you", "%(num)d plans returned to you", returned),
             returned,
-            url_for("main.home") + "#pairings-heading",
+            opening(a_returned, _plan_url, url_for("main.home") + "#pairings-heading"),
             _("Read the comment, fix the plan and submit it again."),
         ),
         Need(
@@ -89,13 +103,13 @@ def coach_work(user: User) -> list[Need]:
                 planless,
             ),
             planless,
-            url_for("main.home") + "#pairings-heading",
+            opening(a_pairing, _pairing_url, url_for("main.home") + "#pairings-heading"),
             _("Write the plan: what you will hand over, to what level, by when."),
         ),
         Need(
             ngettext("%(num)d draft log not yet sent", "%(num)d draft logs not yet sent", drafts),
             drafts,
-            url_for("transfer.my_logs", status="draft"),
+            opening(a_draft, _log_url, url_for("transfer.my_logs", status="draft")),
             _("Send them to the mentee to acknowledge."),
         ),
     ]
@@ -107,7 +121,7 @@ def mentee_work(user: User) -> list[Need]:
         return []
     # A mentee who left reads their logs but acknowledges nothing any more.
     mine = _own_pairings(user, Mentee, Pairing.mentee_id).where(Mentee.status.not_in(LEFT_STATUSES))
-    [waiting] = counts(
+    [(waiting, a_log)] = tallies(
         select(TransferLog.id).where(
             TransferLog.pairing_id.in_(mine), TransferLog.status == LogStatus.SUBMITTED
         )
@@ -120,7 +134,7 @@ def mentee_work(user: User) -> list[Need]:
                 waiting,
             ),
             waiting,
-            url_for("transfer.my_logs", status="submitted"),
+            opening(a_log, _log_url, url_for("transfer.my_logs", status="submitted")),
             _("Acknowledge what happened as written; dispute what did not."),
         )
     ]
@@ -140,7 +154,7 @@ def manager_work(user: User) -> list[Need]:
         .subquery()
     )
     last = func.coalesce(last_log_date(coaches.c.coach_id), EARLIEST_DATE)
-    plans_waiting, to_verify, silent = counts(  # one statement
+    (plans_waiting, a_plan), (to_verify, a_verify), (silent, _coach) = tallies(  # one statement
         select(TransferPlan.id).where(
             TransferPlan.pairing_id.in_(scope), TransferPlan.status == PlanStatus.SUBMITTED
         ),
@@ -157,7 +171,7 @@ def manager_work(user: User) -> list[Need]:
                 plans_waiting,
             ),
             plans_waiting,
-            url_for("transfer.plans_waiting"),
+            opening(a_plan, _plan_url, url_for("transfer.plans_waiting")),
             _("Approve it, or return it with a comment."),
         ),
         Need(
@@ -177,7 +191,7 @@ def manager_work(user: User) -> list[Need]:
                 to_verify,
             ),
             to_verify,
-            url_for("transfer.logs_list", status="acknowledged"),
+            opening(a_verify, _log_url, url_for("transfer.logs_list", status="acknowledged")),
             _("Sample them and check their evidence."),
         ),
     ]

@@ -20,7 +20,7 @@ from tests.test_matrix import MATRIX, fill, person
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("SCBI_TEST_DATABASE_URL", "").startswith("postgresql"),
-    reason="the accessibility sweep runs on SQLite only: pages' markup is the database's",
+    reason="the accessibility sweep runs on SQLite only (its pages are the same on PostgreSQL)",
 )
 ROLES = ("mentee", "coach", "coordinator", "secretariat")
 # what a browser would download or run, not read: no page to check
