@@ -137,14 +137,19 @@ def delete_after_commit(stored_name: str, session: Session) -> None:
     session.info.setdefault("files_removed", []).append(path_of(stored_name))
 
 
-def stored_download(stored_name: str, content_type: str, download_name: str) -> Download:
-    """A stored file to download under ``download_name``, with its own type, as someone's
-    upload (never rendered inline nor sniffed). Raises NotFound when it is not on disk."""
+def stored_download(
+    stored_name: str, content_type: str, download_name: str, *, inline: bool = False
+) -> Download:
+    """A stored file to download under ``download_name``, with the type :func:`store`
+    checked on its content, as someone's upload (never sniffed, sandboxed). ``inline``
+    opens it in the browser when that type is an image or a PDF
+    (``scbi.downloads.INLINE_TYPES``); any other file is saved. Raises NotFound when it is
+    not on disk."""
 
     path = path_of(stored_name)
     if not path.exists():
         raise NotFound
-    return Download(download_name, content_type, path, untrusted=True)
+    return Download(download_name, content_type, path, untrusted=True, inline=inline)
 
 
 @event.listens_for(Session, "after_commit")

@@ -13,13 +13,14 @@ from tests import factories as f
 from tests.helpers import api_token, bearer, login
 
 
-def saved_as(response) -> str:
-    """The file name a browser saves ``response`` under (``filename*`` when given)."""
+def saved_as(response, disposition: str = "attachment") -> str:
+    """The file name a browser saves (or, ``inline``, shows) ``response`` under
+    (``filename*`` when given)."""
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     header = response.headers["Content-Disposition"]
     header.encode("latin-1")  # what the server itself could send
     kind, options = parse_options_header(header)
-    assert kind == "attachment"
+    assert kind == disposition
     return options["filename"]
 
 
@@ -43,6 +44,8 @@ def saved_as(response) -> str:
 )
 def test_content_disposition_has_an_ascii_name_and_the_exact_one(name, header):
     assert content_disposition(name) == header
+    # a file shown in the browser is named the same way
+    assert content_disposition(name, "inline") == header.replace("attachment", "inline", 1)
 
 
 def test_downloads_of_names_outside_latin1_are_attachments_not_500s(app, client):
@@ -79,12 +82,12 @@ def test_downloads_of_names_outside_latin1_are_attachments_not_500s(app, client)
         (f"/api/v1/frameworks/{framework}/export", api),
     ):
         assert saved_as(client.get(path, headers=headers)) == "ŁÓDŹ-Ωμέγα.csv"
-    for path, headers in (
-        (f"/evidence/{world.evidence_id}/download", {}),
-        (f"/api/v1/evidence/{world.evidence_id}/download", api),
+    for path, headers, disposition in (
+        (f"/evidence/{world.evidence_id}/download", {}, "inline"),  # a PDF opens on the web
+        (f"/api/v1/evidence/{world.evidence_id}/download", api, "attachment"),
     ):
         response = client.get(path, headers=headers)
-        assert saved_as(response) == "Étude — Łódź.pdf"
+        assert saved_as(response, disposition) == "Étude — Łódź.pdf"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     # ASCII names keep the plain form, through the same helper
     for path, headers, name in (
@@ -164,7 +167,8 @@ def test_send_download_streams_an_iterator_and_sends_bytes_whole(app):
 
 def test_report_and_evidence_files_are_downloads_not_responses(app):
     """The report service and the evidence service return a Download: the report's bytes,
-    the evidence's stored path marked as someone's upload, sent sandboxed."""
+    the evidence's stored path marked as someone's upload, sent sandboxed (saved, or with
+    ``inline`` shown in the browser, as a PDF is)."""
     from pathlib import Path
 
     from scbi.auth.models import User
@@ -185,8 +189,22 @@ def test_report_and_evidence_files_are_downloads_not_responses(app):
         evidence = evidence_file(db.session.get(Evidence, world.evidence_id))
         assert isinstance(evidence, Download) and isinstance(evidence.content, Path)
         assert evidence.untrusted and evidence.content.exists()
+        assert not evidence.inline
         response = send_download(evidence)
-        assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response.headers["Content-Security-Policy"] == (
+            "default-src 'none'; frame-ancestors 'none'; sandbox"
+        )
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Content-Disposition"] == content_disposition(evidence.name)
+        response.close()
+        shown = evidence_file(db.session.get(Evidence, world.evidence_id), inline=True)
+        assert shown.inline and shown.mimetype == "application/pdf"
+        response = send_download(shown)
+        assert response.headers["Content-Disposition"] == content_disposition(
+            evidence.name, "inline"
+        )
+        assert response.headers["Content-Security-Policy"] == (
+            "default-src 'none'; frame-ancestors 'none'; sandbox"
+        )
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
         response.close()

@@ -112,8 +112,12 @@ def test_another_sectors_plans_logs_and_evidence_are_404(app, client, role):
         f"/logs/{world.log_id}",
         f"/evidence/{world.evidence_id}/download",
         f"/logs/{world.log_id}/edit",
+        f"/mentees/{world.a.mentee_id}/portfolio",
+        f"/mentees/{world.a.mentee_id}/portfolio.pdf",
     ):
-        assert client.get(path).status_code in (403, 404), (role, path)
+        response = client.get(path)
+        assert response.status_code in (403, 404), (role, path)
+        assert "Content-Disposition" not in response.headers, (role, path)
     headers = bearer(api_token(client, person))
     for path in (
         f"/api/v1/plans/{world.plan_id}",

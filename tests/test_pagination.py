@@ -186,11 +186,12 @@ def test_the_api_pages_by_cursor_however_deep(app, client):
 
 
 def test_the_logs_waiting_for_the_mentee_can_be_answered_from_the_filtered_list(app, client):
-    """The home page's "1 log waits for your acknowledgement" opens My logs filtered to
-    the submitted ones: each still carries its Acknowledge button."""
+    """My logs filtered to the submitted ones (where the home page's "2 logs wait for your
+    acknowledgement" goes; one waiting log opens itself): each still carries its
+    Acknowledge button."""
     world = f.world(app)
     login(client, world.a.mentee_user)
     home = client.get("/").text
-    assert "/my/logs?status=submitted" in home
+    assert f"/logs/{world.log_id}" in home
     waiting = client.get("/my/logs?status=submitted").text
     assert "Load-flow study" in waiting and 'name="acknowledge"' in waiting

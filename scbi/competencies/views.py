@@ -25,7 +25,7 @@ from scbi.competencies.permissions import (
     can_resolve_review,
     is_self_assessment,
 )
-from scbi.competencies.portfolio import build_portfolio, portfolio_file
+from scbi.competencies.portfolio import build_portfolio, openable_evidence, portfolio_file
 from scbi.competencies.services import assessor_role, create_assessment, pick_up_review
 from scbi.dates import today
 from scbi.downloads import send_download
@@ -153,10 +153,12 @@ def my_competencies():
 @role_required(*SIGNED_IN)
 def portfolio(mentee_id: int):
     mentee = mentee_or_404(current_user, mentee_id)
+    sections = build_portfolio(mentee, today())
     return render_template(
         "competencies/portfolio.html",
         mentee=mentee,
-        sections=build_portfolio(mentee, today()),
+        sections=sections,
+        openable=openable_evidence(current_user, sections),
         on=today(),
     )
 
@@ -164,7 +166,8 @@ def portfolio(mentee_id: int):
 @bp.route("/mentees/<int:mentee_id>/portfolio.pdf")
 @role_required(*SIGNED_IN)
 def portfolio_pdf(mentee_id: int):
-    return send_download(portfolio_file(mentee_or_404(current_user, mentee_id), today()))
+    mentee = mentee_or_404(current_user, mentee_id)
+    return send_download(portfolio_file(mentee, today(), reader=current_user))
 
 
 @bp.route("/mentees/levels")

@@ -31,6 +31,7 @@ from scbi.database import (
     enum_check,
     utcnow,
 )
+from scbi.downloads import shown_inline
 from scbi.enums import Labelled
 
 
@@ -384,3 +385,9 @@ class Evidence(IdMixin, Base):
     @property
     def is_file(self) -> bool:
         return self.stored_name is not None
+
+    @property
+    def opens_in_browser(self) -> bool:
+        """A file the browser shows itself (an image or a PDF, by the type stored at
+        upload once the content matched it: scbi.files.store); any other file downloads."""
+        return self.is_file and shown_inline(self.content_type)

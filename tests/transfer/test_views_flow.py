@@ -60,6 +60,8 @@ def test_plan_written_returned_fixed_and_approved(app, client):
     coordinator = app.test_client()
     login(coordinator, world.b.coordinator)
     assert f"/plans/{plan_id}" in coordinator.get("/plans").text
+    # a queue of one opens its record, not a list of one
+    assert re.search(f'href="/plans/{plan_id}">1 plan waits', coordinator.get("/").text)
     returned = post_form(
         coordinator,
         f"/plans/{plan_id}",
@@ -67,7 +69,7 @@ def test_plan_written_returned_fixed_and_approved(app, client):
     )
     assert returned.status_code == 302
     home = client.get("/").text
-    assert "1 plan returned to you" in home
+    assert re.search(f'href="/plans/{plan_id}">1 plan returned to you', home)
     edit = client.get(f"/plans/{plan_id}/edit").text
     assert "Add the PPA competency" in edit
     form = plan_form(world, submit_plan="y")
@@ -225,9 +227,10 @@ def test_evidence_upload_and_download_in_the_ui(app, client):
     )
     page = client.get(f"/logs/{log_id}").text
     evidence_id = int(re.search(r"/evidence/(\d+)/download", page)[1])
+    assert f'href="/evidence/{evidence_id}/download" target="_blank"' in page
     download = client.get(f"/evidence/{evidence_id}/download")
     assert download.status_code == 200 and download.data == b"%PDF-1.4 report"
-    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["Content-Disposition"].startswith("inline")  # a PDF opens
     bad = post_form(
         client,
         f"/logs/{log_id}/evidence",
@@ -297,3 +300,19 @@ def test_log_list_offers_a_random_sample(app, client):
     login(client, world.secretariat)
     page = client.get("/logs?sample=1&status=submitted")
     assert page.status_code == 200 and "Load-flow study" in page.text
+
+
+def test_a_queue_of_one_opens_its_record_and_a_longer_one_its_list(app, client):
+    world = new_world(app)
+    login(client, world.a.mentee_user)
+    assert re.search(f'href="/logs/{world.log_id}">1 log waits', client.get("/").text)
+    coordinator = app.test_client()
+    login(coordinator, world.a.coordinator)
+    with app.app_context():
+        from scbi.transfer.services import logs
+
+        log = db.session.get(TransferLog, world.log_id)
+        logs.acknowledge_log(log, by=log.pairing.mentee.user)
+        db.session.commit()
+    home = coordinator.get("/").text
+    assert re.search(f'href="/logs/{world.log_id}">1 acknowledged log to verify', home)

@@ -5,6 +5,8 @@ A record outside the user's scope looks exactly like a missing one (scbi/loaders
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Select, false, or_, select, true
 
 from scbi.auth.models import Role, User
@@ -110,6 +112,19 @@ def _visible_log(user: User):
 def visible_logs(user: User) -> Select:
     """Logs of the pairings ``user`` sees; drafts only to their author."""
     return select(TransferLog).where(_visible_log(user))
+
+
+def readable_log_ids(user: User, log_ids: Iterable[int]) -> set[int]:
+    """Which of ``log_ids`` ``user`` may read, and so open the evidence of (the rule of
+    ``log_or_404`` and ``evidence_or_404``), in one query."""
+    ids = set(log_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(TransferLog.id).where(TransferLog.id.in_(ids), _visible_log(user))
+        )
+    )
 
 
 def log_or_404(user: User, log_id: int) -> TransferLog:

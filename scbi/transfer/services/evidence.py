@@ -153,11 +153,12 @@ def remove_evidence(evidence: Evidence, *, by: User) -> None:
     db.session.flush()
 
 
-def evidence_file(evidence: Evidence) -> Download:
-    """The evidence file, to download under its original name; links and missing files
-    raise NotFound."""
+def evidence_file(evidence: Evidence, *, inline: bool = False) -> Download:
+    """The evidence file under its original name: saved, or with ``inline`` opened in the
+    browser when it is an image or a PDF (``Evidence.opens_in_browser``: the type stored
+    at upload, checked on the content); links and missing files raise NotFound."""
     if not evidence.is_file:
         raise NotFound
     return files.stored_download(
-        evidence.stored_name, evidence.content_type, evidence.original_name
+        evidence.stored_name, evidence.content_type, evidence.original_name, inline=inline
     )

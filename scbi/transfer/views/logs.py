@@ -254,7 +254,10 @@ def evidence_remove(evidence_id: int):
 @bp.route("/evidence/<int:evidence_id>/download")
 @role_required(*SIGNED_IN)
 def evidence_download(evidence_id: int):
-    return send_download(evidence_service.evidence_file(evidence_or_404(current_user, evidence_id)))
+    """The file, to readers of the log only: an image or a PDF opens in the browser
+    (sandboxed), anything else downloads."""
+    evidence = evidence_or_404(current_user, evidence_id)
+    return send_download(evidence_service.evidence_file(evidence, inline=True))
 
 
 @bp.route("/my/logs")
