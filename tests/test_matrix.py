@@ -43,6 +43,7 @@ API_COACH_WRITE = answers(401, 403, 422, 403, 403)
 MATRIX = {
     ("main.home", "GET"): ("/", SIGNED_IN),
     ("main.audit_trail", "GET"): ("/audit", SEC_PAGE),
+    ("main.audit_csv", "GET"): ("/audit.csv", SEC_PAGE),
     ("main.service_worker", "GET"): ("/sw.js", answers(200, 200, 200, 200, 200)),
     ("auth.login", "GET"): ("/login", answers(200, 302, 302, 302, 302)),
     ("auth.login", "POST"): ("/login", answers(422, 302, 302, 302, 302)),

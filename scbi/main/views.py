@@ -1,4 +1,5 @@
-"""Each role's home page, with its "what needs me now" panel, and the audit trail."""
+"""Each role's home page, with its "what needs me now" panel, and the audit trail and its
+CSV file."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from flask_login import current_user, login_required
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.downloads import send_download
+from scbi.errors import ValidationFailed
 from scbi.main import queries
+from scbi.main.audit_links import record_label, record_type_choices, record_url
 from scbi.main.navigation import navigation
 from scbi.needs import needs_for
-from scbi.pagination import paginate
 from scbi.transfer.permissions import is_coach_of
 from scbi.transfer.queries import own_open_pairings, pairing_progress
 
@@ -38,9 +41,41 @@ def home():
 @bp.route("/audit")
 @role_required(Role.SECRETARIAT)
 def audit_trail():
-    action, actor = queries.audit_filters(request.args)
-    page = paginate(queries.audit_events(request.args), default_per_page=50)
-    return render_template("main/audit.html", page=page, action=action, actor=actor)
+    """The audit trail, filtered by the GET parameters (scbi.main.queries.audit_filters)."""
+    return _audit_page()
+
+
+@bp.route("/audit.csv")
+@role_required(Role.SECRETARIAT)
+def audit_csv():
+    """The filtered events as a CSV file; refused filters show the page with their errors."""
+    try:
+        filters = queries.audit_filters(request.args)
+    except ValidationFailed as refused:
+        return _audit_page(refused.fields)
+    return send_download(queries.audit_csv(filters))
+
+
+def _audit_page(errors: dict | None = None):
+    """The trail's page: a refused filter is shown beside its field with the input kept,
+    and no events (422)."""
+    page = None
+    if not errors:
+        try:
+            page = queries.audit_page(queries.audit_filters(request.args))
+        except ValidationFailed as refused:
+            errors = refused.fields
+    return render_template(
+        "main/audit.html",
+        page=page,
+        errors=errors or {},
+        args=request.args,
+        actions=queries.audit_actions(),
+        entity_types=record_type_choices(queries.audit_entity_types()),
+        changes=queries.changes,
+        record_label=record_label,
+        record_url=record_url,
+    ), (422 if errors else 200)
 
 
 @bp.route("/sw.js")
