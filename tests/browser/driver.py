@@ -17,6 +17,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 REQUIRED = os.environ.get("SCBI_REQUIRE_BROWSER") == "1"
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 320, "height": 640}  # the narrowest phones still sold
 DESKTOP = {"width": 1280, "height": 900}
 # What "WCAG 2.2 AA" means to axe: the rules tagged with these levels (best practices aside).
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -44,7 +45,8 @@ def browser_page(viewport: dict = PHONE, **options):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
             context = browser.new_context(
-                viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE,
+                viewport=viewport, is_mobile=viewport["width"] < 576,
+                has_touch=viewport["width"] < 576,
                 **options,
             )  # fmt: skip
             yield context, context.new_page()

@@ -187,3 +187,42 @@ def test_the_demo_programme_s_pages_are_accessible(app, live_server, viewport):
 class _Person:
     def __init__(self, email: str, password: str):
         self.email, self.password = email, password
+
+
+RING = """() => document.activeElement.tagName + '.' + document.activeElement.className + ' '
+  + getComputedStyle(document.activeElement).outline"""
+
+
+def test_the_keyboard_finds_its_way(app, live_server, make_user):
+    """The first Tab shows "Skip to content" above the menu bar; Enter takes the focus to
+    the page's content; every focused control wears a solid ring of 3 px (yellow on the
+    green menu bar, dark on the page)."""
+    user = make_user("secretariat")
+    with browser_page(DESKTOP) as (_context, page):
+        sign_in(page, live_server, user)
+        page.keyboard.press("Tab")
+        skip = page.evaluate(
+            """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+              const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+              const style = getComputedStyle(e);
+              return {text: e.textContent.trim(), onTop: top === e || e.contains(top),
+                      outline: style.outlineStyle + ' ' + style.outlineWidth}; }"""
+        )
+        assert skip == {"text": "Skip to content", "onTop": True, "outline": "solid 3px"}
+        rings = []
+        for _tab in range(6):  # the brand, then the menu's links, on the green bar
+            page.keyboard.press("Tab")
+            rings.append(page.evaluate(RING))
+        assert all("rgb(255, 210, 77) solid 3px" in ring for ring in rings), rings
+        for path in ("/users/new", "/reports", "/audit"):  # every control of a page, by Tab
+            page.goto(live_server + path)
+            rings = set()
+            for _tab in range(60):
+                page.keyboard.press("Tab")
+                if page.evaluate("Boolean(document.activeElement.closest('main'))"):
+                    rings.add(page.evaluate(RING))
+            assert rings and all("solid 3px" in ring for ring in rings), (path, rings)
+        page.goto(f"{live_server}/users/new")
+        page.focus("#full_name")
+        ring = page.evaluate("getComputedStyle(document.activeElement).outline")
+        assert "solid 3px" in ring and "rgb(27, 27, 27)" in ring
