@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from sqlalchemy import Select, String, case, func, literal
 
 from scbi.downloads import Download
+from scbi.enums import Labelled
 from scbi.extensions import db
 from scbi.sql import portable
 
@@ -38,8 +39,20 @@ def text_cell(column):
     )
 
 
-def bool_cell(condition):
-    return case((condition, literal("True", String)), else_=literal("False", String))
+def bool_cell(condition, yes: str = "True", no: str = "False"):
+    """``yes`` or ``no``: ``True``/``False`` in a file programs read; a file for people
+    passes its words (``_("yes")``)."""
+    return case((condition, literal(yes, String)), else_=literal(no, String))
+
+
+def label_cell(column, enum: type[Labelled]):
+    """``column``'s stored value as its label in the current language, for a file people
+    read: a CASE over the enum's few values, so the cell is still made in SQL."""
+    return case(
+        {member.value: literal(neutralise(member.label), String) for member in enum},
+        value=column,
+        else_=literal("", String),
+    )
 
 
 # A date as YYYY-MM-DD, whatever PostgreSQL's DateStyle (SQLite stores it so already).

@@ -18,7 +18,13 @@ BY_NAME: dict[str, type[Labelled]] = {}  # each labelled enum by class name (tem
 class Labelled(StrEnum):
     """``NAME = "value", _l("Label"), "tone", _l("short")``: the tone is a Bootstrap colour
     name (success, warning, primary, secondary, light) for a state's badge; the short label
-    is optional."""
+    is optional.
+
+    The label is how a value reads on its own: a form's choice, a list, a page, a cell of
+    a downloaded file. The short label is the same words, without a gloss and in lower
+    case ("co-led" for "Co-led — we do, you lead"), for where space is tight or the value
+    sits in a sentence: a chart, a report's narrow columns, "Hours by activity: …". It is
+    never another word (``tests/test_labels.py``)."""
 
     def __new__(cls, value: str, label: object = None, tone: str = "secondary", short=None):
         member = str.__new__(cls, value)

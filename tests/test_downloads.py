@@ -133,7 +133,7 @@ def test_exports_hand_back_a_download_whose_rows_are_read_only_as_sent(app):
             for file, name, first in zip(
                 files,
                 ("scbi-transfer-logs.csv", "scbi-assessments.csv"),
-                ("log_id,", "assessment_id,"),
+                ("Log id,", "Assessment id,"),  # the pages' files, for people
                 strict=True,
             ):
                 assert isinstance(file, Download) and not isinstance(file, Response)

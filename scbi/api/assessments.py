@@ -191,5 +191,5 @@ def pick_up(assessment_id: int):
 def assessments_list():
     query = queries.visible_assessments(g.api_user, request.args)
     if request.args.get("format") == "csv":
-        return send_download(assessments_csv(query))
+        return send_download(assessments_csv(query, codes=True))
     return list_response(queries.with_cited_logs(query), assessment_json)

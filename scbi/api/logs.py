@@ -166,7 +166,7 @@ def verify_log(log_id: int):
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def list_logs():
     if request.args.get("format") == "csv":
-        return send_download(logs_csv(queries.filtered_logs(g.api_user, request.args)))
+        return send_download(logs_csv(queries.filtered_logs(g.api_user, request.args), codes=True))
     return list_response(
         queries.api_log_list(g.api_user, request.args), lambda log: log_json(log, full=False)
     )

@@ -98,7 +98,7 @@ def level_chart(mentee: Mentee, rows, on: date, expert_level: int):
         for end in ends:
             known = [level for day, level in history if day <= end]
             values.append(known[-1] if known else (row.baseline_level or 0))
-        series.append(Series(row.competency.short_name[:28], values))
+        series.append(Series(row.competency.short_name, values))  # the legend wraps
     labels = [format_date(d, "MMM yy") for d in ends]
     chart = step_lines(
         _("Validated level by competency over the last twelve months"),

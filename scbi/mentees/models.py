@@ -23,7 +23,7 @@ class Gender(Labelled):
     FEMALE = "female", _l("Female"), "secondary", _l("female")
     MALE = "male", _l("Male"), "secondary", _l("male")
     OTHER = "other", _l("Other"), "secondary", _l("other")
-    UNDISCLOSED = "undisclosed", _l("Prefers not to say"), "secondary", _l("undisclosed")
+    UNDISCLOSED = "undisclosed", _l("Prefers not to say"), "secondary", _l("prefers not to say")
 
 
 class MenteeStatus(Labelled):
@@ -34,7 +34,7 @@ class MenteeStatus(Labelled):
         "left_public_service",
         _l("Left the public service"),
         "secondary",
-        _l("left public service"),
+        _l("left the public service"),
     )
 
 

@@ -70,17 +70,17 @@ def hours_by_activity(transfer: dict) -> Markup:
 
 def role_share(transfer: dict) -> Markup:
     months = transfer["hours_by_mentee_role"]
-    roles = [r.value for r in MenteeRole]
 
-    def share(month: dict, role: str) -> float:
+    def share(month: dict, role: MenteeRole) -> float:
         return round(100 * month[role] / month["total"], 1) if month["total"] else 0.0
 
-    led = [f"{_month(m['month'])}: {share(m, 'led'):g}%" for m in months]
+    led = [f"{_month(m['month'])}: {share(m, MenteeRole.LED):g}%" for m in months]
     return charts.stacked_bars(
         _("Share of hours by the mentee's part, month by month"),
         _("The share the mentee led, by month: %(values)s.", values=", ".join(led)),
         [_month(m["month"]) for m in months],
-        [charts.Series(role.replace("_", "-"), [share(m, role) for m in months]) for role in roles],
+        # each part by its short label, as the mentee's dashboard and the table beside it
+        [charts.Series(role.short, [share(m, role) for m in months]) for role in MenteeRole],
         unit="%",
     )
 

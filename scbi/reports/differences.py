@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from scbi.mentees.models import Gender
 from scbi.programme.models import ResultStatus
 from scbi.reports.headline import GENDERS
-from scbi.reports.labels import HEADLINE
+from scbi.reports.labels import HEADLINE, column
 from scbi.transfer.models import ActivityType, MenteeRole
 
 NOT_FIGURES = frozenset({"sector", "period", "previous"})  # top-level keys
@@ -183,10 +183,14 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
         return _("Hours %(role)s by the mentee in %(month)s", role=role, month=month)
     if section == "priority_results" and rest[:1] == ["by_status"] and len(rest) == 2:
         return _("Priority results %(status)s", status=_short(ResultStatus, key))
-    return " › ".join(
-        [str(SECTIONS.get(section, _words(section)))]
-        + [_item(section, p, names, path) if p.startswith("[") else _words(p) for p in rest]
-    )
+    # a list's own key (``results``, ``by_competency``) is left out: its item's name and
+    # the figure's say which row and figure it is
+    shown = [
+        _item(section, p, names, path) if p.startswith("[") else _words(p)
+        for p, after in zip(rest, [*rest[1:], ""], strict=True)
+        if p.startswith("[") or not after.startswith("[")
+    ]
+    return " › ".join([str(SECTIONS.get(section, _words(section))), *shown])
 
 
 def _item(section: str, segment: str, names: dict[str, str], path: str) -> str:
@@ -200,4 +204,7 @@ def _short(enum, key: str) -> str:
 
 
 def _words(key: str) -> str:
-    return key.replace("_", " ")
+    """A figure's name as the workbook gives it (``days_overdue``: "Days overdue"); a key
+    it does not know, in words."""
+    name = column(key)
+    return name if name != key else key.replace("_", " ")

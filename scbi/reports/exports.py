@@ -190,8 +190,10 @@ def sector_xlsx(report: dict, publication: dict | None = None) -> bytes:
 
 
 def _rows(title: str, rows: list[dict]):
+    """A sheet of ``rows``: a column per key, named for people, and a status by its label
+    (the API keeps the keys and the stored values)."""
     header = list(rows[0]) if rows else [_("none in this period")]
-    return title, header, [list(r.values()) for r in rows]
+    return title, header, [[labels.cell(k, v) for k, v in r.items()] for r in rows]
 
 
 def programme_xlsx(overview: dict) -> bytes:

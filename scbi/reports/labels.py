@@ -7,6 +7,9 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from scbi.enums import Labelled
+from scbi.mentees.models import Gender, MenteeStatus
+from scbi.programme.models import ResultStatus
 from scbi.transfer.models import ActivityType, MenteeRole
 
 HEADLINE = {
@@ -66,13 +69,16 @@ def sign(value) -> str:
     return f"+{_decimal(value)}" if value > 0 else f"−{_decimal(-value)}"
 
 
-def figure(value) -> str:
-    """A figure in a table: numbers without trailing zeros, yes or no, — when unknown."""
+def figure(value, path: str = "") -> str:
+    """A figure in a table: numbers without trailing zeros, yes or no, a status by its
+    label (``path`` the figure's, ending in its key), — when unknown."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, float):
         return _decimal(value)
-    if isinstance(value, int | str):
+    if isinstance(value, str):
+        return str(cell(path.rpartition(".")[2], value))
+    if isinstance(value, int):
         return str(value)
     return "—"
 
@@ -93,9 +99,6 @@ COLUMNS = {
     "core_competencies": _l("Core competencies"),
     "expert_level": _l("Expert level"),
     "sectors_on_track": _l("Sectors on track"),
-    "mentees_female": _l("Mentees, women"),
-    "mentees_male": _l("Mentees, men"),
-    "mentees_other": _l("Mentees, other"),
     "pipeline_0": _l("Pipeline: experts (no core competency below the expert level)"),
     "pipeline_1": _l("Pipeline: one core competency below the expert level"),
     "pipeline_2": _l("Pipeline: two core competencies below the expert level"),
@@ -158,12 +161,36 @@ COLUMNS = {
 
 def column(key) -> str:
     """A workbook column's or figure's name people read: an activity type or a mentee's
-    role by its label, a known key by its name, any other as it is."""
+    part by its label, the active mentees of a gender (``mentees_female``) as the
+    publication's differences name them, a known key by its name, a previous period's
+    figure after the figure's; any other (already words) as it is."""
     for kind in (ActivityType, MenteeRole):
         if key in kind._value2member_map_:
             return kind(key).label
     if key in COLUMNS:
         return str(COLUMNS[key])
-    if isinstance(key, str) and key.startswith("previous_") and key[9:] in COLUMNS:
-        return _("%(figure)s, previous period", figure=COLUMNS[key[9:]])
+    if not isinstance(key, str):
+        return key
+    if key.startswith("mentees_") and key[8:] in Gender._value2member_map_:
+        return _("Active mentees, %(gender)s", gender=Gender(key[8:]).short)
+    if key.startswith("previous_") and (figure := column(key[9:])) != key[9:]:
+        return _("%(figure)s, previous period", figure=figure)
     return key
+
+
+# A figure that holds a stored value of an enumeration, by its key: read as its label.
+VALUES: dict[str, type[Labelled]] = {"status": ResultStatus, "mentee_status": MenteeStatus}
+
+
+def cell(key, stored):
+    """A cell as people read it: a status's label for the keys of :data:`VALUES` (a
+    priority result's ``at_risk`` → "At risk"); any other value as it is."""
+    kind = VALUES.get(key)
+    if kind is not None and isinstance(stored, str) and stored in kind._value2member_map_:
+        return kind(stored).label
+    return stored
+
+
+def mentee_roles() -> tuple[MenteeRole, ...]:
+    """The mentee's parts in their order, for the report's table of hours by part."""
+    return tuple(MenteeRole)

@@ -105,10 +105,10 @@ class ActivityType(Labelled):
         "review_feedback",
         _l("Review and feedback"),
         "secondary",
-        _l("review feedback"),
+        _l("review and feedback"),
     )
     PEER_EXCHANGE = "peer_exchange", _l("Peer exchange"), "secondary", _l("peer exchange")
-    SELF_STUDY = "self_study", _l("Guided self-study"), "secondary", _l("self study")
+    SELF_STUDY = "self_study", _l("Guided self-study"), "secondary", _l("guided self-study")
 
 
 class MenteeRole(Labelled):
@@ -173,6 +173,11 @@ class TransferPlan(IdMixin, TimestampMixin, VersionMixin, Base):
     def is_returned(self) -> bool:
         return self.status == PlanStatus.RETURNED
 
+    @property
+    def is_waiting(self) -> bool:
+        """Submitted: waiting for a decision."""
+        return self.status == PlanStatus.SUBMITTED
+
 
 PLAN_ITEM = {
     "baseline_level": limits.Number(0, 3),
@@ -225,6 +230,23 @@ SENT_LOG_STATUSES = (
     LogStatus.DISPUTED,
     LogStatus.VERIFIED,
 )
+
+
+class LogAction(Labelled):
+    """A step of a log's history (``LogEvent.action``, a plain string column), as the log's
+    page names it (``e.action|label('LogAction')``): a step that gives the log a status
+    reads as that status does (one message, "log status"), the others in their own words."""
+
+    CREATED = "created", _p("log history", "created")
+    EDITED = "edited", _p("log history", "edited")
+    CORRECTED = "corrected", _p("log history", "corrected")
+    SUBMITTED = "submitted", _p("log status", "submitted")
+    ACKNOWLEDGED = "acknowledged", _p("log status", "acknowledged")
+    DISPUTED = "disputed", _p("log status", "disputed")
+    VERIFIED = "verified", _p("log status", "verified")
+    EVIDENCE_ADDED = "evidence_added", _p("log history", "evidence added")
+    EVIDENCE_REMOVED = "evidence_removed", _p("log history", "evidence removed")
+
 
 log_competency = Table(
     "log_competency",

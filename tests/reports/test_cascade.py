@@ -4,8 +4,10 @@ programme overview shows them."""
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from scbi.auth.models import User
 from scbi.coaches.services import register_coach
@@ -13,7 +15,7 @@ from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.services import change_status
 from scbi.programme.models import Sector
-from scbi.reports import metrics, periods
+from scbi.reports import exports, metrics, periods
 from tests import factories as f
 from tests.helpers import api_token, bearer, csrf_token, login
 
@@ -62,6 +64,11 @@ def test_a_graduated_mentee_becomes_a_coach_on_the_same_account(app):
         [person] = overview["cascade"]["people"]
         assert (person["mentored_in"], person["coaches_in"]) == (s.code, other.code)
         assert (person["mentee_status"], person["coaching_since"]) == ("graduated", "2026-07-01")
+        # the workbook names the columns and the status in words (issue 17)
+        book = load_workbook(BytesIO(exports.programme_xlsx(overview)))
+        cascade = list(book["Cascade"].iter_rows(values_only=True))
+        assert "Mentee status" in cascade[0] and "Graduated" in cascade[1]
+        assert not [name for name in cascade[0] if "_" in name]
         with pytest.raises(ValidationFailed) as refused:  # a second coach profile: no
             register_coach(
                 by=f.admin(), email=user.email, full_name="Again", **coach_profile(s.id, inst.id)

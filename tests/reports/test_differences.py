@@ -6,8 +6,10 @@ from __future__ import annotations
 import copy
 
 import pytest
+from flask_babel import force_locale
 
 from scbi.reports.differences import differences, flatten, label
+from scbi.reports.labels import figure
 
 REPORT = {
     "sector": {"id": 1, "code": "EN", "name": "Energy"},
@@ -70,8 +72,8 @@ def test_leaves_are_keyed_by_identity_and_descriptive_keys_left_out(app):
         ("plans.totals.overdue", "Plan items overdue"),
         ("transfer.hours_by_activity.on_the_job", "Hours by activity: on the job"),
         ("priority_results.by_status.at_risk", "Priority results at risk"),
-        ("institutions[7].hours", "Institutions › REG › hours"),
-        ("priority_results.results[3].status", "Priority results › results › Grid code › status"),
+        ("institutions[7].hours", "Institutions › REG › Hours"),
+        ("priority_results.results[3].status", "Priority results › Grid code › Status"),
     ],
 )
 def test_each_figure_has_a_name_people_read(app, path, expected):
@@ -91,8 +93,8 @@ def test_a_changed_figure_a_new_row_and_a_gone_row(app):
         found = {d["path"]: (d["label"], d["published"], d["now"]) for d in changed(edit)}
     assert found == {
         "headline.active_pairings": ("Active pairings", 2, 3),
-        "institutions[8].hours": ("Institutions › UTL › hours", None, 2.0),
-        "institutions[7].hours": ("Institutions › REG › hours", 1.5, None),
+        "institutions[8].hours": ("Institutions › UTL › Hours", None, 2.0),
+        "institutions[7].hours": ("Institutions › REG › Hours", 1.5, None),
     }
 
 
@@ -113,3 +115,28 @@ def test_a_number_that_became_unknown_is_a_change(app):
     with app.test_request_context():
         [found] = changed(edit)
     assert (found["published"], found["now"]) == (1, None)
+
+
+def test_a_changed_status_reads_in_words_in_the_reader_s_language(app):
+    """Issue 17: a priority result's status that changed is shown by its label, beside a
+    name made of the report's words (the workbook's), in French too; the API keeps codes."""
+
+    def edit(now):
+        now["priority_results"]["results"][0]["status"] = "on_track"
+
+    with app.test_request_context():
+        [found] = changed(edit)
+        assert (found["published"], found["now"]) == ("at_risk", "on_track")
+        assert [figure(found[k], found["path"]) for k in ("published", "now")] == [
+            "At risk",
+            "On track",
+        ]
+        assert figure("at_risk") == "at_risk"  # a text that is no status stays as it is
+        with force_locale("fr"):
+            assert label(found["path"], flatten(REPORT)[1]) == (
+                "Résultats prioritaires › Grid code › Statut"
+            )
+            assert figure(found["now"], found["path"]) == "En bonne voie"
+            assert label("institutions[7].hours", flatten(REPORT)[1]) == (
+                "Institutions › REG › Heures"
+            )

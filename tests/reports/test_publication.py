@@ -74,8 +74,8 @@ LATE_ACKNOWLEDGEMENT = {
         1.0,
     ),
     "transfer.hours_by_mentee_role[2026-03].total": ("Hours in Mar 2026", 1.5, 2.5),
-    "institutions[{i2}].hours": ("Institutions › INB › hours", 1.5, 2.5),
-    "coaches[{k1}].hours": ("Coach follow-up › Alice Kamau › hours", 4.5, 5.5),
+    "institutions[{i2}].hours": ("Institutions › INB › Hours", 1.5, 2.5),
+    "coaches[{k1}].hours": ("Coach follow-up › Alice Kamau › Hours", 4.5, 5.5),
 }
 
 

@@ -7,12 +7,17 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 
+from scbi.auth.models import User
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.mentees.models import Mentee
+from scbi.mentees.models import Gender, Mentee
+from scbi.programme.models import ResultStatus
 from scbi.reports import exports, periods
+from scbi.transfer.models import ActivityType, MenteeRole
 from tests import factories as f
 from tests.helpers import MISSING_ID, QueryCounter, api_token, bearer, login
 from tests.reports.test_sector_report import PERIOD, built  # noqa: F401  (fixture)
@@ -33,13 +38,15 @@ def pdf_text(html: str) -> str:
 def _english_names() -> dict[str, str]:
     """The workbook's English names of its figures and columns → the keys behind them (the
     API's), read from the labels' source strings (no app needed)."""
+    from scbi.mentees.models import Gender
     from scbi.reports.labels import COLUMNS
     from scbi.transfer.models import ActivityType, MenteeRole
 
     names: dict[str, str] = {}
-    for key, label in COLUMNS.items():  # a name two keys share reads as the first
-        names.setdefault(label._args[0], key)
-        names.setdefault(f"{label._args[0]}, previous period", f"previous_{key}")
+    genders = {f"Active mentees, {g._short._args[0]}": f"mentees_{g.value}" for g in Gender}
+    for label, key in [*((c._args[0], k) for k, c in COLUMNS.items()), *genders.items()]:
+        names.setdefault(label, key)  # a name two keys share reads as the first
+        names.setdefault(f"{label}, previous period", f"previous_{key}")
     for kind in (ActivityType, MenteeRole):
         names.update({member._label._args[0]: member.value for member in kind})
     return names
@@ -325,3 +332,78 @@ def test_the_page_and_pdf_show_the_longest_overdue_items_and_the_workbook_all(
     assert "10 more overdue items, with every other one, are in the Excel workbook." in html
     listed = [row for sheet_ in book.worksheets if "verdue" in sheet_.title for row in sheet_]
     assert len(listed) == 61  # the header and all 60
+
+
+# --- words people read (issue 17) -----------------------------------------------------------
+
+LEGEND = re.compile(r'<text [^>]*class="lg"[^>]*>([^<]*)</text>')
+
+
+def read_in(app, user, language: str) -> None:
+    with app.app_context():
+        db.session.get(User, user.id).language = language
+        db.session.commit()
+
+
+def names_read(book, figure: str) -> list[str]:
+    """Every name a person reads in a workbook: each sheet's header row and, in a sheet of
+    figures (headed ``figure``), each figure's name."""
+    names = []
+    for ws in book.worksheets:
+        header = [c.value for c in ws[1]]
+        names += header
+        if header[0] == figure:
+            names += [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
+    return names
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_workbooks_name_their_columns_and_statuses_in_words(app, client, built, language):  # noqa: F811
+    """No code name (``hours_by_mentee_role``, ``co_led``, ``at_risk``) in a workbook: its
+    columns and figures are named in the reader's language, a mentee's part, an activity
+    and a priority result's status by their labels, as the page names them."""
+    world = f.world(app)
+    read_in(app, world.secretariat, language)
+    login(client, world.secretariat)
+    with app.test_request_context(), force_locale(language):
+        figure, title = _("figure"), _("5 Hours by mentee role")
+        parts = [role.label for role in MenteeRole]
+        activity = ActivityType.JOINT_DELIVERY.label
+        statuses = {s.label for s in (ResultStatus.AT_RISK, ResultStatus.NOT_STARTED)}
+        female = _("Active mentees, %(gender)s", gender=Gender.FEMALE.short)
+    sector = load_workbook(
+        BytesIO(client.get(f"/reports/sectors/{built['sector_id']}?{QUERY}&format=xlsx").data)
+    )
+    programme = load_workbook(BytesIO(client.get(f"/reports?{QUERY}&format=xlsx").data))
+    for book in (sector, programme):
+        names = names_read(book, figure)
+        assert len(names) > 20 and [n for n in names if "_" in str(n)] == []
+    headline, by_activity, by_part, results = (sector.worksheets[i] for i in (1, 8, 9, 12))
+    assert by_part.title == title
+    assert female in [row[0] for row in headline.iter_rows(values_only=True)]
+    assert [c.value for c in by_part[1]][1:5] == parts
+    assert activity in [row[0] for row in by_activity.iter_rows(values_only=True)]
+    assert statuses <= {row[4] for row in results.iter_rows(min_row=2, values_only=True)}
+    assert female in [c.value for c in programme.worksheets[1][1]]
+    if language == "fr":
+        assert title == "5 Heures par rôle du mentoré" and "À risque" in statuses
+        assert parts[2].startswith("A codirigé") and female == "Mentorés actifs, femme"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_mentee_s_part_reads_the_same_in_the_chart_and_its_table(app, client, built, language):  # noqa: F811
+    """The legend of the shares by part and the columns of the table beside it name each
+    part by its short label ('co-led'; 'a codirigé' in French), never by its code."""
+    world = f.world(app)
+    read_in(app, world.secretariat, language)
+    login(client, world.secretariat)
+    page = client.get(f"/reports/sectors/{built['sector_id']}?{QUERY}").get_data(as_text=True)
+    with app.test_request_context(), force_locale(language):
+        shorts = [role.short for role in MenteeRole]
+    if language == "fr":
+        assert shorts == ["a observé", "a assisté", "a codirigé", "a dirigé"]
+    legends = LEGEND.findall(page)
+    assert all(short in legends for short in shorts)
+    assert "co_led" not in page and ("co-led" not in legends or language == "en")
+    for short in shorts:
+        assert f'<th scope="col" class="text-end">{short}</th>' in page

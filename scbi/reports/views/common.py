@@ -17,6 +17,7 @@ from scbi.reports.forms import PublishForm
 from scbi.reports.views.blueprint import bp
 
 bp.add_app_template_global(labels.compared, "compared")
+bp.add_app_template_global(labels.mentee_roles, "mentee_roles")
 bp.add_app_template_filter(labels.sign, "sign")
 bp.add_app_template_filter(labels.figure, "figure")
 
