@@ -93,6 +93,15 @@ MATRIX = {
     ("programme.sector_new", "POST"): ("/sectors/new", SEC_FORM),
     ("programme.sector_edit", "GET"): ("/sectors/{sector}/edit", SEC_PAGE),
     ("programme.sector_edit", "POST"): ("/sectors/{sector}/edit", SEC_FORM),
+    ("programme.sector_coordinator_add", "POST"): ("/sectors/{sector}/coordinators", SEC_FORM),
+    ("programme.sector_coordinator_new", "GET"): (
+        "/sectors/{sector}/coordinators/new",
+        SEC_PAGE,
+    ),
+    ("programme.sector_coordinator_new", "POST"): (
+        "/sectors/{sector}/coordinators/new",
+        SEC_FORM,
+    ),
     ("programme.institution", "GET"): ("/institutions/{institution}", SIGNED_IN),
     ("programme.institution_new", "GET"): ("/institutions/new", SEC_PAGE),
     ("programme.institution_new", "POST"): ("/institutions/new", SEC_FORM),
@@ -147,6 +156,7 @@ MATRIX = {
     ),
     ("competencies.portfolio", "GET"): ("/mentees/{mentee}/portfolio", SIGNED_IN),
     ("competencies.portfolio_pdf", "GET"): ("/mentees/{mentee}/portfolio.pdf", SIGNED_IN),
+    ("competencies.reviews", "GET"): ("/reviews", answers(302, 403, 200, 200, 200)),
     ("competencies.levels", "GET"): ("/mentees/levels", STAFF_PAGE),
     ("competencies.my_competencies", "GET"): ("/my/competencies", answers(302, 302, 403, 403, 403)),
     # pairings
@@ -180,6 +190,7 @@ MATRIX = {
     ("transfer.evidence_remove", "POST"): ("/evidence/{evidence}/remove", COACH_ACTION),
     ("transfer.evidence_download", "GET"): ("/evidence/{evidence}/download", SIGNED_IN),
     ("transfer.my_logs", "GET"): ("/my/logs", answers(302, 200, 200, 403, 403)),
+    ("transfer.logs_verify", "POST"): ("/logs/verify", STAFF_ACTION),
     ("transfer.logs_list", "GET"): ("/logs", STAFF_PAGE),
     ("transfer.logs_export", "GET"): ("/logs/export.csv", STAFF_PAGE),
     ("coaches.follow_up", "GET"): ("/coaches/follow-up", STAFF_PAGE),

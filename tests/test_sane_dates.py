@@ -173,14 +173,26 @@ def test_phases_contracts_and_pairings_last_at_most_15_years(app, world):
 
 
 def test_plan_targets_already_past_are_refused_at_submission(app, client, world):
-    """A new plan does not report items overdue on the day it is approved."""
+    """A new plan does not report items overdue on the day it is approved: a past date is
+    refused when written, and one that passed since the draft was saved, at submission."""
     with app.app_context():
-        pairing = db.session.get(Pairing, world.b.pairing_id)
         comps = f.competencies(world.b.sector_id, 2)
+        db.session.commit()
+        pairing = db.session.get(Pairing, world.b.pairing_id)
         coach = db.session.get(User, world.b.coach_user.id)
         items = f.plan_items(comps)
         items[1]["target_date"] = today() - timedelta(days=400)
-        plan = plans.create_plan(pairing, by=coach, items=items)  # a draft may hold it
+        with pytest.raises(ValidationFailed) as written:
+            plans.create_plan(pairing, by=coach, items=items)
+        assert set(written.value.fields) == {"items.1.target_date"}
+        assert "already passed" in written.value.fields["items.1.target_date"][0]
+        db.session.rollback()
+        pairing = db.session.get(Pairing, world.b.pairing_id)
+        coach = db.session.get(User, world.b.coach_user.id)
+        plan = plans.create_plan(pairing, by=coach, items=f.plan_items(comps))
+        plan.items[1].target_date = items[1]["target_date"]  # it passed since it was saved
+        db.session.flush()
+        plans.update_plan(plan, by=coach, version=plan.version, items=items)  # kept: saved
         with pytest.raises(ValidationFailed) as refused:
             plans.submit_plan(plan, by=coach)
         assert set(refused.value.fields) == {"items.1.target_date"}
@@ -227,8 +239,7 @@ def test_a_revision_keeps_the_approved_targets_it_does_not_change(app, world):
                 "expected_evidence": "A study the mentee leads",
             }
         ]
-        plans.update_plan(revision, by=coach, version=revision.version, items=items)
-        with pytest.raises(ValidationFailed) as refused:
-            plans.submit_plan(revision, by=coach)
-        assert "items.0.target_date" in refused.value.fields
+        with pytest.raises(ValidationFailed) as refused:  # a past date changed: a new one
+            plans.update_plan(revision, by=coach, version=revision.version, items=items)
+        assert "already passed" in refused.value.fields["items.0.target_date"][0]
         db.session.rollback()

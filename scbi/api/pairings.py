@@ -24,7 +24,12 @@ PairingIn = Schema(
         "coach_id": F("integer", required=True),
         "mentee_id": F("integer", required=True),
         "phase_id": F("integer", required=True),
-        "sector_id": F("integer", required=True),
+        "sector_id": F(
+            "integer",
+            nullable=True,
+            description="Left out or null: the sector the coach and the mentee share "
+            "(422 naming sector_id when they do not share one)",
+        ),
         "start_date": F("date", required=True),
         "planned_end_date": F("date", required=True),
         "cross_sector_reason": F(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectField
 from wtforms.validators import InputRequired
 
@@ -28,11 +28,15 @@ class AssessmentForm(BaseForm):
     note = TextAreaField(_l("Note"), validators=ASSESSMENT["note"].validators())
     request_review = BooleanField(_l("Ask my coach to review this self-assessment"))
     resolves = HiddenField()
+    # the logs offered depend on the competency: this shows the form again with those of
+    # the competency chosen, recording nothing
+    show_logs = SubmitField(_l("Show the logs on this competency"))
 
     def values(self) -> dict:
         """The service's arguments; ``resolves`` is the id of the review request this
         settles, or None (an empty or mangled hidden value settles nothing)."""
         values = super().values()
+        values.pop("show_logs", None)
         raw = values.get("resolves") or ""
         values["resolves"] = int(raw) if raw.isdecimal() and len(raw) < 10 else None
         return values

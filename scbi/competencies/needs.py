@@ -26,7 +26,10 @@ def review_requests(user: User) -> list[Need]:
                 waiting,
             ),
             waiting,
-            url_for("competencies.competencies", mentee_id=first) if first else "#",
+            # one waits: its mentee's page, where it is reviewed; more: the queue of them all
+            url_for("competencies.competencies", mentee_id=first, _anchor="reviews-h")
+            if waiting == 1
+            else url_for("competencies.reviews"),
             _("Review the level with evidence, then record the validated level."),
         )
     ]

@@ -12,7 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import User
@@ -34,7 +34,13 @@ from scbi.mentees.models import Mentee
 from scbi.mentees.queries import mentee_or_404, scope_mentees
 from scbi.programme.models import Competency, CompetencyFramework, Sector
 from scbi.programme.queries import sector_competencies
-from scbi.transfer.models import COUNTED_LOG_STATUSES, MenteeRole, Pairing, TransferLog
+from scbi.transfer.models import (
+    COUNTED_LOG_STATUSES,
+    LogStatus,
+    MenteeRole,
+    Pairing,
+    TransferLog,
+)
 from scbi.transfer.queries import visible_logs
 
 HISTORY_LENGTH = 30  # assessments shown on the profile page
@@ -109,6 +115,22 @@ def visible_assessments(user: User, args) -> Select:
     return query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
 
 
+def review_requests(user: User) -> Select:
+    """The self-assessments of the mentees ``user`` sees that ask for a review or are being
+    reviewed, oldest first: the queue behind "n self-assessments ask for a review"."""
+    return (
+        select(Assessment)
+        .where(
+            Assessment.mentee_id.in_(scope_mentees(select(Mentee.id), user)),
+            Assessment.review_status.in_((ReviewStatus.WAITING, ReviewStatus.IN_REVIEW)),
+        )
+        .options(
+            joinedload(Assessment.mentee).joinedload(Mentee.user), selectinload(Assessment.logs)
+        )
+        .order_by(Assessment.assessed_on, Assessment.id)
+    )
+
+
 def waiting_reviews(user: User) -> tuple[int, int | None]:
     """How many self-assessments of the mentees ``user`` sees wait for a review, and the
     mentee of one of them (None when none waits). One statement."""
@@ -163,6 +185,45 @@ def citable_log_choices(
         )
         for log in logs
     ]
+
+
+@dataclass(frozen=True)
+class UncitedLogs:
+    """The logs on a competency the assessment form cannot offer yet, by why: what to say
+    when it offers none."""
+
+    waiting: int  # sent, waiting for the mentee's acknowledgement
+    disputed: int  # disputed by the mentee, to be corrected and sent again
+    drafts: int  # not sent yet (only their author, a coach, sees them)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.waiting or self.disputed or self.drafts)
+
+
+def uncited_logs(user: User, mentee: Mentee, competency_id: int | None) -> UncitedLogs:
+    """The logs ``user`` may read, of this mentee, on the competency, that cannot be cited
+    because they do not count yet (not acknowledged), counted by status."""
+    if not competency_id:
+        return UncitedLogs(0, 0, 0)
+    counts = dict(
+        db.session.execute(
+            visible_logs(user)
+            .with_only_columns(TransferLog.status, func.count())
+            .join(Pairing, Pairing.id == TransferLog.pairing_id)
+            .where(
+                Pairing.mentee_id == mentee.id,
+                TransferLog.status.not_in(COUNTED_LOG_STATUSES),
+                TransferLog.competencies.any(Competency.id == competency_id),
+            )
+            .group_by(TransferLog.status)
+        ).all()
+    )
+    return UncitedLogs(
+        waiting=counts.get(LogStatus.SUBMITTED, 0),
+        disputed=counts.get(LogStatus.DISPUTED, 0),
+        drafts=counts.get(LogStatus.DRAFT, 0),
+    )
 
 
 # --- the profile page ----------------------------------------------------------------------

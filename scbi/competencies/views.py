@@ -35,6 +35,7 @@ from scbi.hooks import Link, Part
 from scbi.mentees import views as mentee_pages
 from scbi.mentees.models import Mentee
 from scbi.mentees.queries import mentee_or_404
+from scbi.pagination import paginate
 from scbi.programme.queries import choices
 from scbi.transaction import commit, rollback
 
@@ -106,6 +107,18 @@ def assess(mentee_id: int):
     )
     if not can_request_review(role):
         del form.request_review
+    page = {
+        "mentee": mentee,
+        "self_assessment": is_self_assessment(role),
+        "citable_limit": queries.CITABLE_LOGS,
+        # why no log is offered, when none is: what there is on the competency
+        "uncited": None
+        if form.log_ids.choices
+        else queries.uncited_logs(current_user, mentee, form.competency_id.data),
+    }
+    if form.is_submitted() and form.show_logs.data:
+        # the same form with the logs of the competency chosen; nothing is recorded
+        return render_template("competencies/assess.html", form=form, **page)
 
     def done(_assessment):
         flash(_("Assessment recorded."), "success")
@@ -116,8 +129,7 @@ def assess(mentee_id: int):
         "competencies/assess.html",
         lambda v: create_assessment(mentee, by=current_user, **v),
         done,
-        mentee=mentee,
-        self_assessment=is_self_assessment(role),
+        **page,
     )
 
 
@@ -168,6 +180,15 @@ def portfolio(mentee_id: int):
 def portfolio_pdf(mentee_id: int):
     mentee = mentee_or_404(current_user, mentee_id)
     return send_download(portfolio_file(mentee, today(), reader=current_user))
+
+
+@bp.route("/reviews")
+@role_required(Role.COACH, Role.COORDINATOR, Role.SECRETARIAT)
+def reviews():
+    """The self-assessments asking for a review across the mentees the user sees."""
+    return render_template(
+        "competencies/reviews.html", page=paginate(queries.review_requests(current_user))
+    )
 
 
 @bp.route("/mentees/levels")

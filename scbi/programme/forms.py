@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from scbi.auth.models import ACCOUNT
 from scbi.dates import today
 from scbi.forms import (
     BaseForm,
@@ -219,3 +228,18 @@ __all__ = [
     "SectorForm",
     "optional_int",
 ]
+
+
+class AssignCoordinatorForm(BaseForm):
+    """The sector page's "add a coordinator": an existing coordinator account."""
+
+    user_id = RefField(_l("Coordinator to add"), validators=[InputRequired()])
+    version = VersionField()
+
+
+class NewCoordinatorForm(BaseForm):
+    """A new coordinator account for one sector (from the sector's page)."""
+
+    full_name = StringField(_l("Full name"), validators=ACCOUNT["full_name"].validators())
+    email = EmailField(_l("E-mail"), validators=ACCOUNT["email"].validators())
+    version = VersionField()

@@ -41,7 +41,11 @@ class PairingForm(BaseForm):
     mentee_id = RefField(_l("Mentee"), validators=[InputRequired()])
     phase_id = RefField(_l("Phase"), validators=[InputRequired()])
     sector_id = RefField(
-        _l("Sector"), validators=[InputRequired()], description=_l("Normally the mentee's sector.")
+        _l("Sector"),
+        validators=[Optional()],
+        description=_l(
+            "Normally the mentee's sector. Left empty, the sector the coach and the mentee share."
+        ),
     )
     start_date = DateField(_l("Starts on"), validators=[InputRequired()])
     planned_end_date = DateField(

@@ -228,6 +228,8 @@ def test_a_sector_from_nothing_to_its_report(app, live_server, make_user, tmp_pa
     with browser_page(DESKTOP, accept_downloads=True) as (_context, page):
         walk = Journey(page, live_server, tmp_path)
         walk.sign_in("beatrice@scbi.example.rw", PASSWORD)
+        walk.go("/logs?status=acknowledged")  # the queue: the log, its evidence, a tick box
+        assert page.get_by_label("Grid study walkthrough").count() == 1
         walk.go("/")
         walk.click("1 acknowledged log to verify", role="link")  # the log itself
         walk.click("Verify")

@@ -31,7 +31,13 @@ def test_self_assessment_review_evidence_rule_and_level(app, client):
 
     coach = app.test_client()
     login(coach, world.a.coach_user)
-    assert "self-assessments ask for a review" in coach.get("/").text
+    # two wait (the world's and this one): the need opens the queue of them all
+    assert re.search(r'href="/reviews">2 self-assessments ask for a review', coach.get("/").text)
+    queue = coach.get("/reviews").text
+    assert queue.count(f'href="/mentees/{world.a.mentee_id}/competencies#reviews-h"') == 2
+    other = app.test_client()  # sector B's coach sees none of sector A's requests
+    login(other, world.b.coach_user)
+    assert "No self-assessment asks for a review." in other.get("/reviews").text
     refused = post_form(
         coach,
         f"/mentees/{world.a.mentee_id}/assessments/new",

@@ -256,3 +256,156 @@ def test_sector_and_institution_pages_link_only_where_their_reader_may_go(
         html = client.get(path).get_data(as_text=True)
         found = {lst for lst in ("/coaches", "/mentees") if re.search(f'href="{lst}\\?', html)}
         assert found == linked, path
+
+
+# --- coordinators from the sector's page (issue 17, item 4) --------------------------------
+
+
+def _sector_version(app, sector_id: int) -> int:
+    with app.app_context():
+        return db.session.get(Sector, sector_id).version
+
+
+def _coordinator_ids(app, sector_id: int) -> list[int]:
+    with app.app_context():
+        return sorted(u.id for u in db.session.get(Sector, sector_id).coordinators)
+
+
+def _events(app, action: str) -> list:
+    from scbi.audit import AuditEvent
+
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
+        )
+
+
+def test_the_secretariat_adds_an_existing_coordinator_from_the_sector_page(app, client, make_user):
+    world = factories.world(app)
+    newcomer = make_user("coordinator", full_name="Jeanne Uwera")
+    coach = make_user("coach")  # an account without the coordinator role
+    login(client, world.secretariat)
+    page = client.get(f"/sectors/{world.a.sector_id}").text
+    form = page[page.index('id="coord-h"') :]
+    assert f'action="/sectors/{world.a.sector_id}/coordinators"' in form
+    assert "Jeanne Uwera" in form and f'value="{world.a.coordinator.id}"' not in form
+    assert f'href="/sectors/{world.a.sector_id}/coordinators/new"' in form
+
+    path = f"/sectors/{world.a.sector_id}/coordinators"
+    version = _sector_version(app, world.a.sector_id)
+    for user_id, message in (
+        (coach.id, "Choose an active account that holds the coordinator role."),
+        (world.a.coordinator.id, "Coordinator A already coordinates this sector."),
+        ("", "This field is required."),
+    ):
+        refused = post_form(client, path, {"user_id": user_id, "version": version})
+        assert refused.status_code == 422
+        assert message in refused.text.replace("&#39;", "'")
+        assert 'id="user_id-error"' in refused.text  # beside the select
+    stale = post_form(client, path, {"user_id": newcomer.id, "version": version - 1})
+    assert stale.status_code == 409 and "changed by someone else" in stale.text
+    assert _coordinator_ids(app, world.a.sector_id) == [world.a.coordinator.id]
+
+    added = post_form(client, path, {"user_id": newcomer.id, "version": version})
+    assert added.status_code == 302
+    assert added.headers["Location"] == f"/sectors/{world.a.sector_id}"
+    shown = client.get(added.headers["Location"]).text
+    assert "Jeanne Uwera now coordinates" in shown
+    assert _coordinator_ids(app, world.a.sector_id) == sorted([world.a.coordinator.id, newcomer.id])
+    [*_, event] = _events(app, "sector.coordinators")
+    assert event.entity_id == world.a.sector_id
+    assert newcomer.id in event.after["coordinator_ids"]
+    assert newcomer.id not in event.before["coordinator_ids"]
+    # the sector form read before is now stale: it cannot undo the addition
+    assert _sector_version(app, world.a.sector_id) > version
+
+
+def test_only_the_secretariat_gives_a_sector_coordinators(app, client, make_user):
+    """A coordinator, even of that sector, a coach or a mentee is refused (403), for their
+    own sector as for another; the page offers them no such form."""
+    world = factories.world(app)
+    newcomer = make_user("coordinator")
+    for person in (world.a.coordinator, world.a.coach_user, world.a.mentee_user):
+        other = app.test_client()
+        login(other, person)
+        assert 'id="coord-h"' not in other.get(f"/sectors/{world.a.sector_id}").text
+        for sector_id in (world.a.sector_id, world.b.sector_id):
+            version = _sector_version(app, sector_id)
+            add = post_form(
+                other,
+                f"/sectors/{sector_id}/coordinators",
+                {"user_id": newcomer.id, "version": version},
+            )
+            assert add.status_code == 403
+            new = post_form(
+                other,
+                f"/sectors/{sector_id}/coordinators/new",
+                {"full_name": "Intruder", "email": "x@example.org", "version": version},
+            )
+            assert new.status_code == 403
+    assert _coordinator_ids(app, world.a.sector_id) == [world.a.coordinator.id]
+    assert _coordinator_ids(app, world.b.sector_id) == [world.b.coordinator.id]
+    assert _events(app, "sector.coordinators") == []
+
+
+def test_a_new_coordinator_account_is_made_for_the_sector_as_on_the_account_page(app, client):
+    """Mail off: the one-time password, shown once, then back to the sector."""
+    from scbi.auth.models import Role, User
+
+    world = factories.world(app)
+    login(client, world.secretariat)
+    path = f"/sectors/{world.a.sector_id}/coordinators/new"
+    page = client.get(path).text
+    assert "A one-time password is generated and shown once" in page
+    version = _sector_version(app, world.a.sector_id)
+    taken = post_form(
+        client,
+        path,
+        {"full_name": "Ana Uwase", "email": world.a.coordinator.email, "version": version},
+    )
+    assert taken.status_code == 422 and 'value="Ana Uwase"' in taken.text
+    made = post_form(
+        client, path, {"full_name": "Ana Uwase", "email": "ana@reg.rw", "version": version}
+    )
+    assert made.status_code == 200 and "One-time password for Ana Uwase" in made.text
+    assert "Ana Uwase now coordinates" in made.text
+    assert f'href="/sectors/{world.a.sector_id}"' in made.text  # "Done": back to the sector
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "ana@reg.rw"))
+        assert user.roles == {Role.COORDINATOR} and user.must_change_password
+        assert [s.id for s in user.sectors] == [world.a.sector_id]
+        user_id = user.id
+    assert [e.entity_id for e in _events(app, "user.create")][-1] == user_id
+    assert user_id in _events(app, "sector.coordinators")[-1].after["coordinator_ids"]
+
+
+def test_with_mail_on_the_new_coordinator_is_invited(app, client, monkeypatch):
+    from scbi.mail import MailMessage
+
+    world = factories.world(app)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://scbi.example.org")
+    login(client, world.secretariat)
+    path = f"/sectors/{world.a.sector_id}/coordinators/new"
+    assert "mailed an invitation to choose their password" in client.get(path).text
+    made = post_form(
+        client,
+        path,
+        {
+            "full_name": "Ana Uwase",
+            "email": "ana@reg.rw",
+            "version": _sector_version(app, world.a.sector_id),
+        },
+    )
+    assert made.status_code == 302
+    assert made.headers["Location"] == f"/sectors/{world.a.sector_id}"
+    shown = client.get(made.headers["Location"]).text
+    assert "An invitation to choose a password was mailed to ana@reg.rw." in shown
+    with app.app_context():
+        [mail] = db.session.scalars(
+            db.select(MailMessage).where(MailMessage.kind == "invitation")
+        ).all()
+        assert mail.to_address == "ana@reg.rw"
+    assert _events(app, "user.invite")

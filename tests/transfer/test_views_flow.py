@@ -94,6 +94,11 @@ def test_plan_written_returned_fixed_and_approved(app, client):
     with app.app_context():
         plan = db.session.get(TransferPlan, plan_id)
         assert plan.status == "approved" and len(plan.items) == 2
+    # the plan page: where it stands and the latest decision first, every older step after
+    page = client.get(f"/plans/{plan_id}").text
+    steps = [m.group(1) for m in re.finditer(r"(Approved|Returned|Submitted|Draft) by ", page)]
+    assert steps == ["Approved", "Submitted", "Returned", "Submitted", "Draft"]
+    assert "Add the PPA competency" in page.split('id="steps-h"')[1]  # the return, in history
 
 
 def _log_version(app, log_id):
@@ -316,3 +321,54 @@ def test_a_queue_of_one_opens_its_record_and_a_longer_one_its_list(app, client):
         db.session.commit()
     home = coordinator.get("/").text
     assert re.search(f'href="/logs/{world.log_id}">1 acknowledged log to verify', home)
+
+
+def test_the_verification_queue_shows_evidence_and_verifies_the_ticked_logs(app, client):
+    world = new_world(app)  # pairing A: a submitted log with a PDF as evidence
+    with app.app_context():
+        from scbi.auth.models import User
+        from scbi.transfer.models import Pairing
+        from scbi.transfer.services import logs
+
+        coach = db.session.get(User, world.a.coach_user.id)
+        mentee = db.session.get(User, world.a.mentee_user.id)
+        bare = logs.create_log(
+            db.session.get(Pairing, world.a.pairing_id), by=coach, activity_date=date(2025, 6, 3),
+            activity_type="on_the_job", hours=1, title="Tariff talk", mentee_role="led",
+            competency_ids=[world.competency_id],
+        )  # fmt: skip
+        logs.submit_log(bare, by=coach)
+        for log_id in (world.log_id, bare.id):
+            logs.acknowledge_log(db.session.get(TransferLog, log_id), by=mentee)
+        db.session.commit()
+        bare_id = bare.id
+    login(client, world.a.coordinator)
+    queue = client.get("/logs?status=acknowledged").text
+    assert "Logs to verify" in queue and "1 piece of evidence" in queue and "no evidence" in queue
+    assert "study.pdf" in queue or "Load-flow study" in queue
+    assert 'name="verify"' in client.get("/logs?status=acknowledged&sample=1").text
+    # sector B's coordinator cannot verify sector A's logs by naming them
+    other = app.test_client()
+    login(other, world.b.coordinator)
+    stale_not_mine = post_form(other, "/logs/verify", {"verify": [f"{world.log_id}:1"]})
+    assert stale_not_mine.status_code == 302
+    versions = {i: _log_version(app, i) for i in (world.log_id, bare_id)}
+    answer = post_form(
+        client,
+        "/logs/verify",
+        {
+            "verify": [
+                f"{world.log_id}:{versions[world.log_id]}",
+                f"{bare_id}:{versions[bare_id] - 1}",
+            ],
+            "next": "/logs?status=acknowledged&sample=1",
+        },
+    )
+    assert answer.headers["Location"] == "/logs?status=acknowledged&sample=1"
+    page = client.get("/").text
+    assert "1 log verified." in page and "“Tariff talk” was not verified" in page
+    with app.app_context():
+        statuses = {i: db.session.get(TransferLog, i).status for i in (world.log_id, bare_id)}
+    assert statuses == {world.log_id: "verified", bare_id: "acknowledged"}
+    away = post_form(client, "/logs/verify", {"verify": [f"{bare_id}:1"], "next": "//evil.example"})
+    assert away.headers["Location"] == "/logs?status=acknowledged"

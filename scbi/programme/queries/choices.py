@@ -36,14 +36,21 @@ def phases(empty: str | None = None) -> list[SelectChoice]:
     return _with_empty([SelectChoice(i, n) for i, n in rows], empty)
 
 
-def coordinators() -> list[SelectChoice]:
-    rows = db.session.execute(
-        select(User.id, User.full_name)
+def coordinators(empty: str | None = None, *, exclude=(), emails: bool = False):
+    """Active coordinator accounts by name (with their e-mail when ``emails``: two people
+    may share a name), none of ``exclude``."""
+    query = (
+        select(User.id, User.full_name, User.email)
         .join(UserRole)
         .where(UserRole.role == Role.COORDINATOR, User.active.is_(True))
         .order_by(User.full_name)
     )
-    return [SelectChoice(i, n) for i, n in rows]
+    if exclude:
+        query = query.where(User.id.not_in(list(exclude)))
+    return _with_empty(
+        [SelectChoice(i, f"{n} <{e}>" if emails else n) for i, n, e in db.session.execute(query)],
+        empty,
+    )
 
 
 def competencies(framework_id: int, exclude: int | None = None) -> list[SelectChoice]:

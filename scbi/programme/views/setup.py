@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,12 @@ from scbi.auth.views import accounts
 from scbi.forms import form_page
 from scbi.hooks import Hook
 from scbi.loaders import load_or_404
-from scbi.programme import queries, services
+from scbi.mail.outbox import enabled as mail_enabled
+from scbi.programme import coordinators, queries, services
 from scbi.programme.forms import (
+    AssignCoordinatorForm,
     InstitutionForm,
+    NewCoordinatorForm,
     PhaseForm,
     PriorityResultForm,
     SectorForm,
@@ -86,21 +89,91 @@ def phase_edit(phase_id: int):
 # --- sectors -------------------------------------------------------------------------------
 
 
+def _sector_page(sector: Sector) -> dict:
+    """What the sector's page shows, beside its form (``form``: the secretariat's "add a
+    coordinator", or None)."""
+    return {
+        "sector": sector,
+        "institutions": queries.institutions_of_sector(sector.id),
+        "frameworks": queries.frameworks_of_sector(sector.id),
+        "core_counts": queries.core_counts(),
+        "results": queries.results_of_sector(sector.id),
+        "rules": queries.sector_rule_history(sector.id),
+        "core_updates": queries.core_timeline(sector_id=sector.id),
+        "from_the_start": EARLIEST_DATE,
+        "can_configure": can_configure(current_user),
+    }
+
+
+def _assign_form(sector: Sector) -> AssignCoordinatorForm:
+    form = AssignCoordinatorForm(version=sector.version if request.method == "GET" else None)
+    form.user_id.choices = choices.coordinators(
+        _("Choose a coordinator"), exclude=[u.id for u in sector.coordinators], emails=True
+    )
+    return form
+
+
 @bp.route("/sectors/<int:sector_id>")
 @role_required(*SIGNED_IN)
 def sector(sector_id: int):
     sector = load_or_404(Sector, sector_id)
-    return render_template(
+    form = _assign_form(sector) if can_configure(current_user) else None
+    return render_template("programme/sector.html", form=form, **_sector_page(sector))
+
+
+def _coordinates(user, sector: Sector) -> str:
+    return _("%(name)s now coordinates %(sector)s.", name=user.full_name, sector=sector.name)
+
+
+@bp.route("/sectors/<int:sector_id>/coordinators", methods=["POST"])
+@role_required(Role.SECRETARIAT)
+def sector_coordinator_add(sector_id: int):
+    """The sector page's "add a coordinator": an existing coordinator account."""
+    sector = load_or_404(Sector, sector_id)
+
+    def done(user):
+        flash(_coordinates(user, sector), "success")
+        return redirect(url_for("programme.sector", sector_id=sector.id))
+
+    return form_page(
+        _assign_form(sector),
         "programme/sector.html",
+        lambda v: coordinators.assign_coordinator(sector, by=current_user, **v),
+        done,
+        **_sector_page(sector),
+    )
+
+
+@bp.route("/sectors/<int:sector_id>/coordinators/new", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def sector_coordinator_new(sector_id: int):
+    """A new coordinator account for this sector: invited by mail, or given a one-time
+    password shown once, as on the account page (/users/new)."""
+    sector = load_or_404(Sector, sector_id)
+    form = NewCoordinatorForm(version=sector.version if request.method == "GET" else None)
+    back = url_for("programme.sector", sector_id=sector.id)
+
+    def created(made):
+        user, password = made
+        flash(_coordinates(user, sector), "success")
+        if password is None:
+            flash(
+                _("An invitation to choose a password was mailed to %(email)s.", email=user.email),
+                "success",
+            )
+            return redirect(back)
+        return render_template(
+            "auth/one_time_password.html", user=user, password=password, next_url=back
+        )
+
+    return form_page(
+        form,
+        "programme/coordinator_new.html",
+        lambda v: coordinators.create_coordinator(sector, by=current_user, **v),
+        created,
         sector=sector,
-        institutions=queries.institutions_of_sector(sector.id),
-        frameworks=queries.frameworks_of_sector(sector.id),
-        core_counts=queries.core_counts(),
-        results=queries.results_of_sector(sector.id),
-        rules=queries.sector_rule_history(sector.id),
-        core_updates=queries.core_timeline(sector_id=sector.id),
-        from_the_start=EARLIEST_DATE,
-        can_configure=can_configure(current_user),
+        cancel=back,
+        mail_on=mail_enabled(),
     )
 
 

@@ -75,11 +75,15 @@ AS_LISTED = (
 def log_list(user: User, args) -> SeekPage:
     """The managers' list: a page of ``filtered_logs``, newest first and paged by
     (activity date, id), so the last page costs what the first does; ``sample`` asks for
-    a random page instead (a sample to verify, new on every visit)."""
+    a random page instead (a sample to verify, new on every visit). The acknowledged ones
+    (the verification queue) come with their evidence."""
     query = filtered_logs(user, args).order_by(None)
+    options = AS_LISTED
+    if args.get("status") == LogStatus.ACKNOWLEDGED:  # the verification queue shows evidence
+        options = (*AS_LISTED, selectinload(TransferLog.evidence))
     if args.get("sample"):
-        return sample(query, TransferLog, args, options=AS_LISTED)
-    return seek(query, TransferLog, TransferLog.activity_date, args, options=AS_LISTED)
+        return sample(query, TransferLog, args, options=options)
+    return seek(query, TransferLog, TransferLog.activity_date, args, options=options)
 
 
 def api_log_list(user: User, args) -> NumberedPage:

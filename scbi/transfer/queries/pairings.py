@@ -94,6 +94,8 @@ def coach_choices(user: User) -> list[SelectChoice]:
                 n=load.get(c.id, 0),
                 max=c.max_mentees,
             ),
+            # the pairing form sets the sector the coach and the mentee share (formguide.js)
+            render_kw={"data-sector": c.sector_id},
         )
         for c, n in coaches
     ]
@@ -108,7 +110,12 @@ def mentee_choices(user: User) -> list[SelectChoice]:
         .order_by(User.full_name)
     ).all()
     return [SelectChoice("", _("Choose a mentee"))] + [
-        SelectChoice(m.id, f"{n} — {m.institution.acronym} ({m.sector.code})") for m, n in mentees
+        SelectChoice(
+            m.id,
+            f"{n} — {m.institution.acronym} ({m.sector.code})",
+            render_kw={"data-sector": m.sector_id},
+        )
+        for m, n in mentees
     ]
 
 

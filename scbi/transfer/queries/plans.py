@@ -3,11 +3,15 @@ pairing's plans for the API, and the choices of the plan form."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
+from scbi.audit import AuditEvent
 from scbi.auth.models import User
 from scbi.extensions import db
 from scbi.programme.models import Competency, CompetencyFramework, PriorityResult
@@ -34,6 +38,72 @@ def plan_list(user: User, args) -> Select:
         )
         .order_by(TransferPlan.submitted_at, TransferPlan.id)
     )
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step of a plan's life as the audit trail recorded it: the state it moved the
+    plan to, who took it, when, and the comment given."""
+
+    status: PlanStatus
+    by: str
+    at: datetime
+    comment: str
+
+    @property
+    def is_return(self) -> bool:
+        return self.status == PlanStatus.RETURNED
+
+    @property
+    def is_decision(self) -> bool:
+        return self.status in (PlanStatus.APPROVED, PlanStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class PlanHistory:
+    """How the plan page tells a plan's life: the step it is at, the latest decision when
+    that is not the same step, then the older steps, newest first."""
+
+    current: PlanStep | None
+    decision: PlanStep | None
+    older: list[PlanStep]
+
+
+# The audited actions that move a plan, and the state each leaves it in.
+_STEPS = {
+    "plan.create": PlanStatus.DRAFT,
+    "plan.revise": PlanStatus.DRAFT,
+    "plan.submit": PlanStatus.SUBMITTED,
+    "plan.approve": PlanStatus.APPROVED,
+    "plan.return": PlanStatus.RETURNED,
+    "plan.supersede": PlanStatus.SUPERSEDED,
+}
+
+
+def plan_history(plan: TransferPlan) -> PlanHistory:
+    """The plan's steps from the audit trail (every submission, return and approval, with
+    its comment), told current first. One query, from the trail's index on (entity type,
+    entity id)."""
+    rows = db.session.execute(
+        select(AuditEvent.action, AuditEvent.occurred_at, AuditEvent.after, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.entity_type == TransferPlan.__tablename__,
+            AuditEvent.entity_id == plan.id,
+            AuditEvent.action.in_(_STEPS),
+        )
+        .order_by(AuditEvent.id.desc())
+    )
+    steps = [
+        PlanStep(_STEPS[action], name or "—", at, (after or {}).get("comment") or "")
+        for action, at, after, name in rows
+    ]
+    current = steps[0] if steps else None
+    decision = next((step for step in steps[1:] if step.is_decision), None)
+    if current is not None and current.is_decision:
+        decision = None  # the current step is the latest decision: told once
+    older = [step for step in steps[1:] if step is not decision]
+    return PlanHistory(current, decision, older)
 
 
 def other_versions(plan: TransferPlan) -> list[TransferPlan]:

@@ -114,6 +114,15 @@ def visible_logs(user: User) -> Select:
     return select(TransferLog).where(_visible_log(user))
 
 
+def logs_by_id(user: User, log_ids: Iterable[int]) -> list[TransferLog]:
+    """Those of ``log_ids`` ``user`` may read (the others are as if they did not exist),
+    with their pairings, in one query."""
+    ids = set(log_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(visible_logs(user).where(TransferLog.id.in_(ids))))
+
+
 def readable_log_ids(user: User, log_ids: Iterable[int]) -> set[int]:
     """Which of ``log_ids`` ``user`` may read, and so open the evidence of (the rule of
     ``log_or_404`` and ``evidence_or_404``), in one query."""

@@ -88,16 +88,22 @@ def create_pairing(
     coach_id,
     mentee_id,
     phase_id,
-    sector_id,
+    sector_id=None,
     start_date,
     planned_end_date,
     cross_sector_reason: str = "",
 ) -> Pairing:
+    """Pair a coach and a mentee. A sector left empty is the one coach and mentee share
+    (refused, saying both, when they do not share one); a sector other than the mentee's
+    needs a reason."""
     errors = Errors()
     coach = errors.ref("coach_id", Coach, coach_id, label=_("coach"))
     mentee = errors.ref("mentee_id", Mentee, mentee_id, label=_("mentee"))
     phase = errors.ref("phase_id", Phase, phase_id, label=_("phase"))
-    sector = errors.ref("sector_id", Sector, sector_id, label=_("sector"))
+    derived = sector_id in (None, "") and coach is not None and mentee is not None
+    if derived and coach.sector_id == mentee.sector_id:
+        sector_id = mentee.sector_id
+    sector = errors.ref("sector_id", Sector, sector_id, label=_("sector"), required=not derived)
     start = errors.date("start_date", start_date)
     end = errors.date("planned_end_date", planned_end_date)
     reason = errors.text(
@@ -109,6 +115,16 @@ def create_pairing(
     for person in (mentee, coach):
         if person is not None:
             require_sector(by, person.sector_id)
+    if derived and sector is None:
+        errors.add(
+            "sector_id",
+            _(
+                "Choose the pairing's sector: the coach is in %(coach_sector)s and the mentee "
+                "in %(mentee_sector)s.",
+                coach_sector=coach.sector.name,
+                mentee_sector=mentee.sector.name,
+            ),
+        )
     if start and end and end < start:
         errors.add("planned_end_date", _("The planned end must not be before the start."))
     else:

@@ -19,7 +19,7 @@ from scbi import audit
 from scbi.auth.models import User
 from scbi.database import utcnow
 from scbi.dates import today
-from scbi.errors import InvalidTransition, NotAllowed, check_version
+from scbi.errors import Conflict, InvalidTransition, NotAllowed, check_version
 from scbi.extensions import db
 from scbi.programme.models import Competency
 from scbi.transfer.models import (
@@ -375,3 +375,19 @@ def verify_log(log: TransferLog, *, by: User, version=None) -> TransferLog:
         stamp=("verified_at",),
         changes={"verified_by_id": by.id},
     )
+
+
+def verify_logs(
+    picked: list[tuple[TransferLog, int | None]], *, by: User
+) -> list[tuple[TransferLog, str]]:
+    """Verify each (log, version read) of ``picked`` — a manager's choice from the
+    verification queue, after reading them. A log someone changed since it was read, or
+    that is no longer acknowledged, is left as it is: returned with the reason (the others
+    are verified all the same)."""
+    refused = []
+    for log, version in picked:
+        try:
+            verify_log(log, by=by, version=version)
+        except (Conflict, InvalidTransition) as error:
+            refused.append((log, error.message))
+    return refused

@@ -3,9 +3,20 @@
 The coach of the pairing writes and submits; the secretariat or the sector's coordinator
 decides. An approved plan never changes: revising it starts a new draft whose approval
 supersedes it.
+
+Target dates lie inside the pairing, always. They also lie ahead (today or later), checked
+where a date is written and again when the plan is submitted; a date that has passed while
+nobody touched it is not written again, so it never blocks a save:
+
+- saving (create, update) refuses a past date that is new or changed — one the plan being
+  edited does not already hold for that competency, nor the approved plan it revises;
+- submitting refuses every past date except those a revision keeps exactly as the
+  approved plan has them (an approved plan stays revisable after its dates pass).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,9 +45,15 @@ from scbi.validation import Errors
 MAX_ITEMS = 30
 
 
-def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
-    """Validated plan items; errors are named ``items.<n>.<field>`` (n from 0)."""
+def _items(
+    pairing: Pairing, raw_items, kept: frozenset[tuple[int, date]] = frozenset()
+) -> list[PlanItem]:
+    """Validated plan items; errors are named ``items.<n>.<field>`` (n from 0).
+
+    A target date outside the pairing is refused; so is one already past, unless ``kept``
+    holds it for that competency (the date is not new, see the module's docstring)."""
     errors = Errors()
+    day = today()
     if not isinstance(raw_items, list):
         errors.add("items", _("Send a list of items."))
         errors.raise_if_any()
@@ -75,14 +92,9 @@ def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
             )
         target_date = errors.date(key + "target_date", raw.get("target_date"))
         if target_date and not pairing.start_date <= target_date <= end:
-            errors.add(
-                key + "target_date",
-                _(
-                    "Choose a date inside the pairing (%(start)s to %(end)s).",
-                    start=pairing.start_date.isoformat(),
-                    end=end.isoformat(),
-                ),
-            )
+            errors.add(key + "target_date", outside_pairing_message(pairing))
+        elif target_date and target_date < day and (competency_id, target_date) not in kept:
+            errors.add(key + "target_date", passed_message(target_date.isoformat(), day))
         methods = raw.get("methods") or []
         if not isinstance(methods, list) or not methods:
             errors.add(key + "methods", _("Choose at least one transfer method."))
@@ -128,6 +140,42 @@ def _items(pairing: Pairing, raw_items) -> list[PlanItem]:
         )
     errors.raise_if_any()
     return items
+
+
+def outside_pairing_message(pairing: Pairing) -> str:
+    """Why a target date outside the pairing is refused (the plan form shows it too)."""
+    end = pairing.end_date or pairing.planned_end_date
+    return _(
+        "Choose a date inside the pairing (%(start)s to %(end)s).",
+        start=pairing.start_date.isoformat(),
+        end=end.isoformat(),
+    )
+
+
+def passed_message(day: str, on: date) -> str:
+    """Why a target date ``day`` (as written) that has passed on ``on`` is refused."""
+    return _(
+        "The target date %(day)s has already passed; choose a day from today "
+        "(%(today)s) on, inside the pairing.",
+        day=day,
+        today=on.isoformat(),
+    )
+
+
+def approved_targets(plan: TransferPlan) -> dict[int, date]:
+    """The target date of each competency in the approved plan a draft revises (none for
+    a first plan): dates that may stay as they are though they have passed."""
+    approved = approved_plan(plan.pairing_id) if plan.number > 1 else None
+    if approved is None or approved.id == plan.id:
+        return {}
+    return {i.competency_id: i.target_date for i in approved.items}
+
+
+def _kept(plan: TransferPlan) -> frozenset[tuple[int, date]]:
+    """The (competency, target date) pairs a save of ``plan`` writes again rather than
+    anew: those it holds, and those of the approved plan it revises."""
+    held = {(i.competency_id, i.target_date) for i in plan.items}
+    return frozenset(held | set(approved_targets(plan).items()))
 
 
 def _snapshot(plan: TransferPlan) -> dict:
@@ -189,7 +237,7 @@ def update_plan(plan: TransferPlan, *, by: User, version, items) -> TransferPlan
             )
         )
     before = _snapshot(plan)
-    _replace_items(plan, _items(plan.pairing, items))
+    _replace_items(plan, _items(plan.pairing, items, _kept(plan)))
     plan.version += 1  # its items are the plan's content, even when only they changed
     db.session.flush()
     audit.record("plan.update", by=by, entity=plan, before=before, after=_snapshot(plan))
@@ -277,19 +325,13 @@ def submit_plan(plan: TransferPlan, *, by: User, version=None) -> TransferPlan:
 
 def _check_targets_ahead(plan: TransferPlan) -> None:
     day = today()
-    approved = approved_plan(plan.pairing_id) if plan.number > 1 else None
-    kept = {(i.competency_id, i.target_date) for i in approved.items} if approved else set()
+    kept = set(approved_targets(plan).items())
     errors = Errors()
     for item in plan.items:
         if item.target_date < day and (item.competency_id, item.target_date) not in kept:
             errors.add(
                 f"items.{item.position}.target_date",
-                _(
-                    "The target date %(day)s has already passed; choose a day from today "
-                    "(%(today)s) on, inside the pairing.",
-                    day=item.target_date.isoformat(),
-                    today=day.isoformat(),
-                ),
+                passed_message(item.target_date.isoformat(), day),
             )
     errors.raise_if_any()
 

@@ -7,6 +7,7 @@ from uuid import uuid4
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -283,9 +284,38 @@ def logs_list():
     return render_template(
         "transfer/logs.html",
         page=queries.log_list(current_user, request.args),
+        verifying=request.args.get("status") == LogStatus.ACKNOWLEDGED,
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
         statuses=[SelectChoice("", _("Any")), *enum_choices(LogStatus, SENT_LOG_STATUSES)],
     )
+
+
+@bp.route("/logs/verify", methods=["POST"])
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def logs_verify():
+    """Verify the logs ticked in the verification queue (each with the version read), then
+    go back to the queue as it was filtered (CSRF is checked for every POST)."""
+    back = request.form.get("next", "")
+    if not back.startswith("/logs?"):  # only back to the list itself, never elsewhere
+        back = url_for("transfer.logs_list", status="acknowledged")
+    read = {}
+    for value in request.form.getlist("verify"):
+        log_id, _sep, version = value.partition(":")
+        if log_id.isdecimal() and version.isdecimal():
+            read[int(log_id)] = int(version)
+    found = queries.logs_by_id(current_user, read)  # the user's own scope: others are not found
+    if not found:
+        flash(_("Tick the logs you have read and found right."), "warning")
+        return redirect(back)
+    refused = logs.verify_logs([(log, read[log.id]) for log in found], by=current_user)
+    commit()
+    verified = len(found) - len(refused)
+    if verified:
+        flash(ngettext("%(num)d log verified.", "%(num)d logs verified.", verified), "success")
+    for log, reason in refused:
+        message = _("“%(title)s” was not verified: %(reason)s", title=log.title, reason=reason)
+        flash(message, "warning")
+    return redirect(back)
 
 
 @bp.route("/logs/export.csv")

@@ -87,14 +87,21 @@ def pairing_new():
             ),
             "success",
         )
+        if form.sector_id.data is None:  # left empty: the service took the one they share
+            flash(
+                _(
+                    "The pairing is in %(sector)s, the sector the coach and the mentee share.",
+                    sector=pairing.sector.name,
+                ),
+                "info",
+            )
         return redirect(url_for("transfer.pairing", pairing_id=pairing.id))
 
     return form_page(
         form,
-        "programme/form.html",
+        "transfer/pairing_new.html",
         lambda v: services.create_pairing(by=current_user, **v),
         done,
-        title=_("New pairing"),
         cancel=url_for("transfer.pairings"),
     )
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, role_required
+from scbi.dates import today
 from scbi.forms import FORM_ERRORS, form_page
 from scbi.pagination import paginate
 from scbi.transaction import commit, rollback
@@ -122,7 +123,25 @@ def _edit_page(pairing: Pairing, plan: TransferPlan | None):
         form=form,
         pairing=pairing,
         plan=plan,
+        guide=_date_guide(pairing, plan),
     ), status
+
+
+def _date_guide(pairing: Pairing, plan: TransferPlan | None) -> dict:
+    """What the plan form's script checks target dates against as they are typed (the
+    service's rule, its messages in the page's language): inside the pairing, and from
+    today on unless kept as the approved plan has it. A guide: the service decides."""
+    day = today()
+    return {
+        "first": pairing.start_date.isoformat(),
+        "last": (pairing.end_date or pairing.planned_end_date).isoformat(),
+        "today": day.isoformat(),
+        "outside": plans.outside_pairing_message(pairing),
+        "passed": plans.passed_message("{day}", day),
+        "kept": {
+            str(c): d.isoformat() for c, d in (plans.approved_targets(plan) if plan else {}).items()
+        },
+    }
 
 
 @bp.route("/pairings/<int:pairing_id>/plans/new", methods=["GET", "POST"])
@@ -187,6 +206,7 @@ def plan(plan_id: int):
         can_edit=can_edit_plan(current_user, plan),
         can_revise=can_revise_plan(current_user, plan)
         and queries.open_plan(plan.pairing_id) is None,
+        steps=queries.plan_history(plan),
         history=queries.other_versions(plan),
     )
 
