@@ -116,13 +116,14 @@ def visible_assessments(user: User, args) -> Select:
 
 
 def review_requests(user: User) -> Select:
-    """The self-assessments of the mentees ``user`` sees that ask for a review or are being
-    reviewed, oldest first: the queue behind "n self-assessments ask for a review"."""
+    """The self-assessments of the mentees ``user`` sees that ask for a review, oldest
+    first: the queue behind "n self-assessments ask for a review" (the same count; one
+    picked up for review waits on its mentee's page)."""
     return (
         select(Assessment)
         .where(
             Assessment.mentee_id.in_(scope_mentees(select(Mentee.id), user)),
-            Assessment.review_status.in_((ReviewStatus.WAITING, ReviewStatus.IN_REVIEW)),
+            Assessment.review_status == ReviewStatus.WAITING,
         )
         .options(
             joinedload(Assessment.mentee).joinedload(Mentee.user), selectinload(Assessment.logs)

@@ -96,8 +96,8 @@ def test_plan_written_returned_fixed_and_approved(app, client):
         assert plan.status == "approved" and len(plan.items) == 2
     # the plan page: where it stands and the latest decision first, every older step after
     page = client.get(f"/plans/{plan_id}").text
-    steps = [m.group(1) for m in re.finditer(r"(Approved|Returned|Submitted|Draft) by ", page)]
-    assert steps == ["Approved", "Submitted", "Returned", "Submitted", "Draft"]
+    steps = [m.group(1) for m in re.finditer(r"(Approved|Returned|Submitted|Written) by ", page)]
+    assert steps == ["Approved", "Submitted", "Returned", "Submitted", "Written"]
     assert "Add the PPA competency" in page.split('id="steps-h"')[1]  # the return, in history
 
 
@@ -372,3 +372,20 @@ def test_the_verification_queue_shows_evidence_and_verifies_the_ticked_logs(app,
     assert statuses == {world.log_id: "verified", bare_id: "acknowledged"}
     away = post_form(client, "/logs/verify", {"verify": [f"{bare_id}:1"], "next": "//evil.example"})
     assert away.headers["Location"] == "/logs?status=acknowledged"
+
+
+def test_verifying_several_leaves_a_log_the_user_may_not_verify_and_does_the_rest(app):
+    """A log the user can read but not verify (their own pairing as a coach, when they
+    coordinate another sector) is refused with its reason, and the others are verified."""
+    world = new_world(app)
+    with app.app_context():
+        from scbi.auth.models import User
+        from scbi.transfer.services import logs
+
+        log = db.session.get(TransferLog, world.log_id)
+        logs.acknowledge_log(log, by=db.session.get(User, world.a.mentee_user.id))
+        outsider = db.session.get(User, world.b.coordinator.id)
+        refused = logs.verify_logs([(log, log.version)], by=outsider)
+        assert [(entry.id, bool(reason)) for entry, reason in refused] == [(world.log_id, True)]
+        assert log.status == "acknowledged"
+        db.session.rollback()

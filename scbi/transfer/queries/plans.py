@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -40,15 +41,31 @@ def plan_list(user: User, args) -> Select:
     )
 
 
+# The audited actions that move a plan: the state each leaves it in, and how the plan page
+# tells it ({name} took the step on {day}).
+_STEPS = {
+    "plan.create": (PlanStatus.DRAFT, _l("Written by %(name)s on %(day)s.")),
+    "plan.revise": (PlanStatus.DRAFT, _l("Revision begun by %(name)s on %(day)s.")),
+    "plan.submit": (PlanStatus.SUBMITTED, _l("Submitted by %(name)s on %(day)s.")),
+    "plan.approve": (PlanStatus.APPROVED, _l("Approved by %(name)s on %(day)s.")),
+    "plan.return": (PlanStatus.RETURNED, _l("Returned by %(name)s on %(day)s.")),
+    "plan.supersede": (
+        PlanStatus.SUPERSEDED,
+        _l("Replaced on %(day)s: %(name)s approved its revision."),
+    ),
+}
+
+
 @dataclass(frozen=True)
 class PlanStep:
     """One step of a plan's life as the audit trail recorded it: the state it moved the
-    plan to, who took it, when, and the comment given."""
+    plan to, who took it, when, the comment given, and its sentence."""
 
     status: PlanStatus
     by: str
     at: datetime
     comment: str
+    words: str  # a sentence with %(name)s and %(day)s
 
     @property
     def is_return(self) -> bool:
@@ -69,23 +86,18 @@ class PlanHistory:
     older: list[PlanStep]
 
 
-# The audited actions that move a plan, and the state each leaves it in.
-_STEPS = {
-    "plan.create": PlanStatus.DRAFT,
-    "plan.revise": PlanStatus.DRAFT,
-    "plan.submit": PlanStatus.SUBMITTED,
-    "plan.approve": PlanStatus.APPROVED,
-    "plan.return": PlanStatus.RETURNED,
-    "plan.supersede": PlanStatus.SUPERSEDED,
-}
-
-
 def plan_history(plan: TransferPlan) -> PlanHistory:
     """The plan's steps from the audit trail (every submission, return and approval, with
     its comment), told current first. One query, from the trail's index on (entity type,
     entity id)."""
     rows = db.session.execute(
-        select(AuditEvent.action, AuditEvent.occurred_at, AuditEvent.after, User.full_name)
+        select(
+            AuditEvent.action,
+            AuditEvent.occurred_at,
+            AuditEvent.after,
+            # the name now, or the address the trail kept (a step the CLI took)
+            func.coalesce(User.full_name, AuditEvent.actor_email),
+        )
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(
             AuditEvent.entity_type == TransferPlan.__tablename__,
@@ -94,10 +106,11 @@ def plan_history(plan: TransferPlan) -> PlanHistory:
         )
         .order_by(AuditEvent.id.desc())
     )
-    steps = [
-        PlanStep(_STEPS[action], name or "—", at, (after or {}).get("comment") or "")
-        for action, at, after, name in rows
-    ]
+    steps = []
+    for action, at, after, name in rows:
+        status, words = _STEPS[action]
+        comment = (after or {}).get("comment") or ""
+        steps.append(PlanStep(status, name or "—", at, comment, words))
     current = steps[0] if steps else None
     decision = next((step for step in steps[1:] if step.is_decision), None)
     if current is not None and current.is_decision:

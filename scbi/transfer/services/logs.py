@@ -388,6 +388,6 @@ def verify_logs(
     for log, version in picked:
         try:
             verify_log(log, by=by, version=version)
-        except (Conflict, InvalidTransition) as error:
+        except (Conflict, InvalidTransition, NotAllowed) as error:
             refused.append((log, error.message))
     return refused

@@ -281,10 +281,12 @@ def my_logs():
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def logs_list():
     """Logs across the user's sectors, filtered for sampling and verification."""
+    page = queries.log_list(current_user, request.args)
     return render_template(
         "transfer/logs.html",
-        page=queries.log_list(current_user, request.args),
+        page=page,
         verifying=request.args.get("status") == LogStatus.ACKNOWLEDGED,
+        verifiable={entry.id for entry in page.items if can_verify_log(current_user, entry)},
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
         statuses=[SelectChoice("", _("Any")), *enum_choices(LogStatus, SENT_LOG_STATUSES)],
     )
