@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import Select, String, case, func, literal
 
@@ -74,9 +74,10 @@ hours_cell = portable(
 )
 
 
-def csv_lines(header: list[str], cells: Select) -> Iterator[str]:
+def csv_lines(header: list[str], cells: Select, row: Callable | None = None) -> Iterator[str]:
     """The file in pieces: a byte-order mark (spreadsheets then read UTF-8), the header,
-    then ``cells``' rows. ``cells`` runs when the first piece is asked for."""
+    then ``cells``' rows, each made by ``row(*cells)`` when the database cannot write it
+    (``row`` returns the row's cells). ``cells`` runs when the first piece is asked for."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -91,7 +92,7 @@ def csv_lines(header: list[str], cells: Select) -> Iterator[str]:
     # Core execution: no ORM objects, and the cells need no conversion on the way out
     result = db.session.connection().execute(cells.execution_options(yield_per=1000))
     for rows in result.partitions(BATCH):
-        writer.writerows(rows)
+        writer.writerows(rows if row is None else (row(*cells) for cells in rows))
         yield flush()
     yield flush()
 

@@ -211,6 +211,27 @@ def world(app) -> SimpleNamespace:
         return out
 
 
+def draft_log(world, **fields):
+    """A draft log of pairing A by its coach (inside an app context): an hour on the job
+    where the mentee led, on the world's competency; ``fields`` override any of it."""
+    from scbi.transfer.models import Pairing
+    from scbi.transfer.services import logs
+
+    values = {
+        "activity_date": date(2025, 6, 2),
+        "activity_type": "on_the_job",
+        "hours": 1,
+        "title": "Site visit",
+        "mentee_role": "led",
+        "competency_ids": [world.competency_id],
+    }
+    return logs.create_log(
+        db.session.get(Pairing, world.a.pairing_id),
+        by=db.session.get(User, world.a.coach_user.id),
+        **(values | fields),
+    )
+
+
 def people_of_sector_a(world) -> dict:
     """The world's person of each role in sector A (sign-in details), by role name."""
     return {

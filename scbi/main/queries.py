@@ -6,10 +6,7 @@ its filters and its CSV file.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from scbi.audit import AuditEvent
-from scbi.csv_export import BATCH, neutralise
+from scbi.csv_export import csv_lines, neutralise
 from scbi.downloads import Download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
@@ -207,29 +204,9 @@ def audit_csv(filters: AuditFilters) -> Download:
         AuditEvent.before,
         AuditEvent.after,
     )
-    return Download("scbi-audit-trail.csv", "text/csv", _csv_lines(audit_csv_header(), cells))
-
-
-def _csv_lines(header: list[str], cells: Select) -> Iterator[str]:
-    """:func:`scbi.csv_export.csv_lines`, with each row's cells made here: an event's
-    changes are a comparison of two JSON documents, which neither database writes alike."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield "\ufeff"
-    writer.writerow(header)
-    # Core execution, as csv_lines: no ORM objects, only the columns' own conversions
-    result = db.session.connection().execute(cells.execution_options(yield_per=1000))
-    for rows in result.partitions(BATCH):
-        writer.writerows(_csv_row(*row) for row in rows)
-        yield flush()
-    yield flush()
+    # each row's changes compare two JSON documents, which neither database writes alike
+    lines = csv_lines(audit_csv_header(), cells, _csv_row)
+    return Download("scbi-audit-trail.csv", "text/csv", lines)
 
 
 def _csv_row(occurred_at, actor_email, action, entity_type, entity_id, source, ip, before, after):

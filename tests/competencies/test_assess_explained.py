@@ -114,16 +114,8 @@ def test_each_reason_for_an_empty_list(app, client):
     )
 
     with app.app_context():  # a draft is its author's own: the coach's page counts it
-        logs.create_log(
-            db.session.get(TransferLog, world.log_id).pairing,
-            by=db.session.get(User, world.a.coach_user.id),
-            activity_date=date(2025, 6, 9),
-            activity_type="on_the_job",
-            hours=1,
-            title="Second study",
-            mentee_role="co_led",
-            competency_ids=[world.competency_id],
-        )
+        f.draft_log(world, activity_date=date(2025, 6, 9), title="Second study",
+                    mentee_role="co_led")  # fmt: skip
         db.session.commit()
     assert "1 is your draft: send it to the mentee, who acknowledges it." in _page(
         coach, world, competency_id=world.competency_id

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -32,22 +31,7 @@ def setup(app, client):
     """A draft log of pairing A, and API headers for its coach, its mentee and outsiders."""
     world = f.world(app)
     with app.app_context():
-        from scbi.auth.models import User
-        from scbi.transfer.models import Pairing
-        from scbi.transfer.services import logs
-
-        pairing = db.session.get(Pairing, world.a.pairing_id)
-        log = logs.create_log(
-            pairing,
-            by=db.session.get(User, world.a.coach_user.id),
-            activity_date=date(2025, 6, 2),
-            activity_type="on_the_job",
-            hours=1,
-            title="Study",
-            mentee_role="led",
-            competency_ids=[world.competency_id],
-            off_plan_reason="Before the plan",
-        )
+        log = f.draft_log(world, title="Study", off_plan_reason="Before the plan")
         db.session.commit()
         log_id = log.id
     return (

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date
 
 import pytest
 from werkzeug.http import parse_options_header
@@ -60,21 +59,7 @@ def draft(app, client):
     """A draft log of pairing A, and API headers for its coach and its mentee."""
     world = f.world(app)
     with app.app_context():
-        from scbi.auth.models import User
-        from scbi.transfer.models import Pairing
-        from scbi.transfer.services import logs
-
-        log = logs.create_log(
-            db.session.get(Pairing, world.a.pairing_id),
-            by=db.session.get(User, world.a.coach_user.id),
-            activity_date=date(2025, 6, 2),
-            activity_type="on_the_job",
-            hours=1,
-            title="Site visit",
-            mentee_role="led",
-            competency_ids=[world.competency_id],
-            off_plan_reason="Before the plan",
-        )
+        log = f.draft_log(world, off_plan_reason="Before the plan")
         db.session.commit()
         log_id = log.id
     headers = {

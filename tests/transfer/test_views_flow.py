@@ -327,16 +327,11 @@ def test_the_verification_queue_shows_evidence_and_verifies_the_ticked_logs(app,
     world = new_world(app)  # pairing A: a submitted log with a PDF as evidence
     with app.app_context():
         from scbi.auth.models import User
-        from scbi.transfer.models import Pairing
         from scbi.transfer.services import logs
 
         coach = db.session.get(User, world.a.coach_user.id)
         mentee = db.session.get(User, world.a.mentee_user.id)
-        bare = logs.create_log(
-            db.session.get(Pairing, world.a.pairing_id), by=coach, activity_date=date(2025, 6, 3),
-            activity_type="on_the_job", hours=1, title="Tariff talk", mentee_role="led",
-            competency_ids=[world.competency_id],
-        )  # fmt: skip
+        bare = f.draft_log(world, activity_date=date(2025, 6, 3), title="Tariff talk")
         logs.submit_log(bare, by=coach)
         for log_id in (world.log_id, bare.id):
             logs.acknowledge_log(db.session.get(TransferLog, log_id), by=mentee)
