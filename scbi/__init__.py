@@ -77,6 +77,7 @@ FEATURES = (
     "coaches",
     "mentees",
     "people",
+    "partners",
     "transfer",
     "competencies",
     "reports",

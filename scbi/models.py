@@ -14,6 +14,7 @@ from scbi.competencies.models import Assessment, LevelChange, assessment_log
 from scbi.database import Base
 from scbi.mail import MailMessage, MailReminder
 from scbi.mentees.models import Mentee, MenteeStatusChange
+from scbi.partners.models import ContractFunding, FundingMonth, Partner
 from scbi.programme.models import (
     Competency,
     CompetencyFramework,
@@ -48,8 +49,10 @@ __all__ = [
     "Coach",
     "Competency",
     "CompetencyFramework",
+    "ContractFunding",
     "CoreChange",
     "Evidence",
+    "FundingMonth",
     "Institution",
     "LevelChange",
     "LogEvent",
@@ -61,6 +64,7 @@ __all__ = [
     "Mentee",
     "MenteeStatusChange",
     "Pairing",
+    "Partner",
     "Phase",
     "PlanItem",
     "PriorityResult",

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from wtforms.fields.choices import SelectFieldBase
@@ -60,6 +60,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = lambda v: _decimal(v, "#,##0.##")
     # two decimals (means of levels), or with their sign (a gain): 1,50 / +1,75 in French
     app.jinja_env.filters["decimal2"] = lambda v: _decimal(v, "#,##0.00")
+    app.jinja_env.filters["money"] = lambda v, currency: format_currency(Decimal(str(v)), currency)
     app.jinja_env.filters["signed2"] = lambda v: _decimal(v, "+#,##0.00;-#,##0.00")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""

@@ -174,3 +174,38 @@ def test_another_sectors_published_reports_are_404(app, client):
     assert client.post(publish, data=narrative).status_code == 404
     with app.app_context():
         assert db.session.scalars(db.select(PublishedReport.id)).all() == [report_id]
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_another_sectors_contract_funding_is_out_of_reach(app, client, role):
+    """Sector B's coach's funding: 404 to sector A's people (or 403 by role), pages and
+    API alike, and nothing changes."""
+    from scbi.coaches.models import Coach
+    from scbi.partners.models import ContractFunding
+
+    world = factories.world(app)
+    person = outsider(world, role)
+    b = world.b
+    headers = bearer(api_token(client, person))
+    path = f"/api/v1/coaches/{b.coach_id}/funding"
+    assert client.get(path, headers=headers).status_code in (403, 404)
+    body = {"items": [], "version": 1}
+    status = client.put(path, json=body, headers=headers).status_code
+    assert status in (403, 404), (role, status)
+    login(client, person)
+    assert client.get(f"/coaches/{b.coach_id}/funding").status_code in (403, 404)
+    token = csrf_token(client, "/")
+    data = {"csrf_token": token, "version": "1", "partner_id": "1", "currency": "USD"}
+    for path in (f"/coaches/{b.coach_id}/funding", f"/coaches/{b.coach_id}/funding/0/remove"):
+        assert client.post(path, data=data).status_code in (403, 404), (role, path)
+    with app.app_context():
+        assert db.session.query(ContractFunding).count() == 0
+        assert db.session.get(Coach, b.coach_id).version == 1
+
+
+def test_a_coordinator_reads_only_their_sectors_funding(app, client):
+    world = factories.world(app)
+    headers = bearer(api_token(client, world.a.coordinator))
+    for coach_id, status in ((world.a.coach_id, 200), (world.b.coach_id, 404)):
+        path = f"/api/v1/coaches/{coach_id}/funding"
+        assert client.get(path, headers=headers).status_code == status

@@ -194,6 +194,14 @@ MATRIX = {
     ("transfer.logs_list", "GET"): ("/logs", STAFF_PAGE),
     ("transfer.logs_export", "GET"): ("/logs/export.csv", STAFF_PAGE),
     ("coaches.follow_up", "GET"): ("/coaches/follow-up", STAFF_PAGE),
+    ("partners.index", "GET"): ("/partners", SEC_PAGE),
+    ("partners.new", "GET"): ("/partners/new", SEC_PAGE),
+    ("partners.new", "POST"): ("/partners/new", SEC_FORM),
+    ("partners.edit", "GET"): ("/partners/{partner}/edit", SEC_PAGE),
+    ("partners.edit", "POST"): ("/partners/{partner}/edit", SEC_FORM),
+    ("partners.funding", "GET"): ("/coaches/{coach}/funding", STAFF_PAGE),
+    ("partners.funding", "POST"): ("/coaches/{coach}/funding", SEC_FORM),
+    ("partners.remove_funding", "POST"): ("/coaches/{coach}/funding/0/remove", SEC_FORM),
     # API
     ("api.health", "GET"): ("/api/v1/health", answers(200, 200, 200, 200, 200)),
     ("api.openapi_document", "GET"): ("/api/v1/openapi.json", answers(200, 200, 200, 200, 200)),
@@ -233,6 +241,14 @@ MATRIX = {
     ("api.create_coach", "POST"): ("/api/v1/coaches", API_SEC_WRITE),
     ("api.get_coach", "GET"): ("/api/v1/coaches/{coach}", API_ANY),
     ("api.patch_coach", "PATCH"): ("/api/v1/coaches/{coach}", API_SEC_WRITE),
+    ("api.list_partners", "GET"): ("/api/v1/partners", answers(401, 403, 403, 200, 200)),
+    ("api.create_partner", "POST"): ("/api/v1/partners", API_SEC_WRITE),
+    ("api.patch_partner", "PATCH"): ("/api/v1/partners/{partner}", API_SEC_WRITE),
+    ("api.get_funding", "GET"): (
+        "/api/v1/coaches/{coach}/funding",
+        answers(401, 403, 403, 200, 200),
+    ),
+    ("api.put_funding", "PUT"): ("/api/v1/coaches/{coach}/funding", API_SEC_WRITE),
     ("api.list_mentees", "GET"): ("/api/v1/mentees", API_ANY),
     ("api.create_mentee", "POST"): ("/api/v1/mentees", API_SEC_WRITE),
     ("api.get_mentee", "GET"): ("/api/v1/mentees/{mentee}", API_ANY),
@@ -349,12 +365,23 @@ def fill(app, world, path_template: str, target: int) -> str:
         with app.app_context():
             published = factories.publication(world.a.sector_id).id
             db.session.commit()
+    partner = None
+    if "{partner}" in path_template:  # a development partner, only where a path needs one
+        from scbi.partners.models import Partner
+        from scbi.partners.services import create_partner
+
+        with app.app_context():  # one for the whole world, however many paths ask
+            partner = db.session.scalar(select(Partner.id).where(Partner.acronym == "AG"))
+            if partner is None:
+                partner = create_partner(by=factories.admin(), name="Agency", acronym="AG").id
+                db.session.commit()
     mail = None
     if "{mail}" in path_template:  # a mail the world's pairing caused (held: mail is off)
         with app.app_context():
             mail = db.session.scalar(select(MailMessage.id).limit(1))
     return path_template.format(
         mail=mail,
+        partner=partner,
         published=published,
         target=target,
         phase=world.phase_id,

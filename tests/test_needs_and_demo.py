@@ -83,6 +83,11 @@ def test_the_demo_loads_a_realistic_programme_whose_logins_work(app, client):
     assert counts["CompetencyFramework"] == 6
     assert counts["Pairing"] >= 40
     assert 0.3 < female / counts["Mentee"] < 0.7
+    with app.app_context():  # two partners fund coaches: the reports show value for money
+        from scbi.partners.costs import ta_cost
+
+        spent = ta_cost(None, date(1900, 1, 1), today())
+    assert set(spent) == {"USD", "RWF"} and all(v > 0 for v in spent.values())
     kept = runner.invoke(args=["scbi", "derived"])  # the backdated logs' times match history
     assert kept.exit_code == 0, kept.output
     assert "history: 0." in kept.output and "recomputation: 0." in kept.output

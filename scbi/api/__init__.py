@@ -9,6 +9,7 @@ from scbi.api import (  # noqa: F401  (endpoints register on bp)
     logs,
     openapi,
     pairings,
+    partners,
     people,
     people_import,
     programme,

@@ -55,6 +55,36 @@ component(
 )
 
 _object = "object"
+VALUE_FOR_MONEY = (
+    "Technical-assistance cost and value for money, one entry per currency (never added "
+    "across currencies; amounts as decimal strings, ratios null when the denominator is 0): "
+    "{period: {CUR: {ta_cost, cost_per_expert, cost_per_ack_hour, cost_per_led_hour}}, "
+    "cumulative: {the same, up to the period's as-of date}, experts: {period, cumulative}, "
+    "hours: {period: {acknowledged, led}, cumulative}, by_partner: [{partner_id, acronym, "
+    "name, period: {CUR: ta_cost}, cumulative}], by_sector: [{sector_id, code, name, period, "
+    "cumulative, experts, hours}]}. A published report made before this key existed lacks it."
+)
+_GROUP = (
+    '{experts, pipeline: {"0", "1", "2", "3+"}, coaching_hours, led_hours, gains: '
+    "{items, mean_baseline, mean_current, mean_gain}}: national experts and the pipeline "
+    "at the period's end (as of), acknowledged hours in the period and those the mentee "
+    "led, and the plan items in force with their mean levels (null without items)"
+)
+BY_GENDER = F(
+    _object,
+    required=True,
+    description="The figures of each gender on its own — female, male, other, undisclosed "
+    "(never merged; all four always present): {gender: " + _GROUP + "}. They add up to the "
+    "undisaggregated figures. A published report made before this key existed lacks it.",
+)
+BY_INSTITUTION = F(
+    _object,
+    required=True,
+    description="The same figures per institution, keyed by the institution's id: {id: "
+    "{acronym, name, ...the figures of by_gender's groups}}; every institution of the "
+    "sectors and of their mentees is listed. A published report made before this key "
+    "existed lacks it.",
+)
 component(
     Schema(
         "SectorReport",
@@ -75,6 +105,7 @@ component(
             "institutions": F("array", items=_object, required=True),
             "coaches": F("array", items=_object, required=True),
             "priority_results": F(_object, required=True),
+            "value_for_money": F(_object, description=VALUE_FOR_MONEY),
             "previous": F(
                 _object,
                 required=True,
@@ -86,6 +117,8 @@ component(
                 "before, of a date range the range of the same length ending the day "
                 "before it starts. A published report made before this key existed lacks it.",
             ),
+            "by_gender": BY_GENDER,
+            "by_institution": BY_INSTITUTION,
         },
     )
 )
@@ -108,6 +141,9 @@ component(
                 "and previous: {period, headline, experts} for the programme",
             ),
             "cascade": F(_object, required=True, description="former mentees now coaching"),
+            "value_for_money": F(_object, description=VALUE_FOR_MONEY),
+            "by_gender": BY_GENDER,
+            "by_institution": BY_INSTITUTION,
         },
     )
 )

@@ -20,6 +20,7 @@ from scbi.auth.passwords import hash_generated_password
 from scbi.coaches.services import register_coach
 from scbi.dates import today
 from scbi.demo import data
+from scbi.demo.funding import build_funding
 from scbi.demo.transfer import build_transfer
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
@@ -138,6 +139,7 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     mentees = _mentees(admin, rng, hashed, sectors, institutions, phase, start)
     result.logins.append(("mentee", mentees[0].full_name, mentees[0].user.email))
     _pairings(admin, rng, coaches, mentees, phase)
+    build_funding(admin, coaches)
 
     result.counts = build_transfer(admin, rng)
     _cascade(admin, sectors["EXP"])

@@ -335,6 +335,7 @@ class CriticalMass:
     forecast: Forecast
     pipeline: dict[str, int]
     expert_ids: list[int]
+    gaps: dict[int, int] = field(default_factory=dict)  # as Standing.gaps
 
 
 def of_standing(sector: Sector, standing: Standing) -> CriticalMass:
@@ -352,6 +353,7 @@ def of_standing(sector: Sector, standing: Standing) -> CriticalMass:
         forecast=forecast(standing.trajectory, target, target_date),
         pipeline=pipeline_of(standing.gaps),
         expert_ids=standing.experts,
+        gaps=standing.gaps,
     )
 
 

@@ -27,7 +27,9 @@ from scbi.reports.headline import GENDERS
 from scbi.reports.labels import HEADLINE, column
 from scbi.transfer.models import ActivityType, MenteeRole
 
-NOT_FIGURES = frozenset({"sector", "period", "previous"})  # top-level keys
+# top-level keys; value_for_money (scbi.reports.value) derives from the hours and experts
+# compared here and from the contracts' funding, which an addendum does not cover yet
+NOT_FIGURES = frozenset({"sector", "period", "previous", "value_for_money"})
 DESCRIPTIVE = frozenset({"competency", "name", "acronym", "title", "mentee", "institution", "note"})
 IDENTITY = ("month", "plan_item_id", "competency_id", "institution_id", "coach_id", "id")
 MISSING = object()
@@ -41,6 +43,8 @@ SECTIONS = {
     "institutions": _l("Institutions"),
     "coaches": _l("Coach follow-up"),
     "priority_results": _l("Priority results"),
+    "by_gender": _l("By gender"),
+    "by_institution": _l("By institution"),
 }
 CRITICAL_MASS = {
     "experts": _l("National experts"),
@@ -73,6 +77,8 @@ def flatten(report: dict) -> tuple[dict[str, object], dict[str, str]]:
     for key, value in report.items():
         if key not in NOT_FIGURES:
             _walk(value, key, leaves, names, in_item=False)
+    for ident, row in (report.get("by_institution") or {}).items():
+        names[f"by_institution.{ident}"] = row.get("acronym") or row.get("name") or str(ident)
     return leaves, names
 
 
@@ -181,6 +187,15 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
             return _("Share of hours the mentee led in %(month)s", month=month)
         role = _short(MenteeRole, key)
         return _("Hours %(role)s by the mentee in %(month)s", role=role, month=month)
+    if section in ("by_gender", "by_institution") and len(rest) >= 2:
+        # by_gender.undisclosed.pipeline.1: the gender's (or institution's) name first
+        group = rest[0]
+        if section == "by_gender":
+            group = _short(Gender, group)
+        else:
+            group = names.get(f"by_institution.{group}", group)
+        figure = PIPELINE.get(key) if rest[1] == "pipeline" else _words(key)
+        return " › ".join([str(SECTIONS[section]), group, str(figure or _words(key))])
     if section == "priority_results" and rest[:1] == ["by_status"] and len(rest) == 2:
         return _("Priority results %(status)s", status=_short(ResultStatus, key))
     # a list's own key (``results``, ``by_competency``) is left out: its item's name and

@@ -14,6 +14,7 @@ from scbi.competencies.portfolio import refuse_remote
 from scbi.csv_export import neutralise
 from scbi.reports import labels
 from scbi.reports.charts import sector_charts
+from scbi.reports.disaggregation import sheet_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -186,6 +187,7 @@ def sector_xlsx(report: dict, publication: dict | None = None) -> bytes:
             _rows(_("7 Coach follow-up"), report["coaches"]),
             _rows(_("8 Priority results"), report["priority_results"]["results"]),
         ]
+        + breakdown_sheets(report)
     )
 
 
@@ -228,6 +230,17 @@ def programme_xlsx(overview: dict) -> bytes:
         _rows(_("Sectors"), sectors),
         _headline_sheet(_("Totals"), totals, totals.get("experts"), totals.get("previous")),
     ]
+    sheets += breakdown_sheets(overview)
     if "cascade" in overview:
         sheets.append(_rows(_("Cascade"), overview["cascade"]["people"]))
     return _book(sheets)
+
+
+def breakdown_sheets(figures: dict) -> list:
+    """The sheets by gender and by institution (none for a dict from before them)."""
+    if "by_gender" not in figures:
+        return []
+    return [
+        _rows(_("By gender"), sheet_rows(figures["by_gender"], "gender")),
+        _rows(_("By institution"), sheet_rows(figures["by_institution"], "institution_id")),
+    ]

@@ -17,7 +17,8 @@ from scbi.reports.critical_mass import (
 )
 from scbi.reports.periods import Period
 
-GENDERS = (Gender.FEMALE.value, Gender.MALE.value, Gender.OTHER.value)  # as the reports count them
+# each counted on its own, never merged (undisclosed is not other)
+GENDERS = tuple(g.value for g in Gender)
 
 
 def hours(minutes) -> float:
@@ -55,10 +56,6 @@ def active_mentees(rows, period: Period) -> dict[int, dict]:
     return {m: info[m] for m in active}
 
 
-def _gender(value: str) -> str:
-    return value if value in (Gender.FEMALE.value, Gender.MALE.value) else "other"
-
-
 def headlines(
     sector_ids: list[int], compared: list[Period], statuses, minutes_rows
 ) -> list[dict[int | None, dict]]:
@@ -80,7 +77,7 @@ def headlines(
 def _headline(sector_ids, active_mentees, people, steps, medians, minutes) -> dict:
     genders: dict[int, dict[str, int]] = {s: dict.fromkeys(GENDERS, 0) for s in sector_ids}
     for mentee in active_mentees.values():
-        genders[mentee["sector_id"]][_gender(mentee["gender"])] += 1
+        genders[mentee["sector_id"]][mentee["gender"]] += 1
     out: dict[int | None, dict] = {}
     for sector_id in sector_ids:
         out[sector_id] = {

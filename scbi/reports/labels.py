@@ -139,6 +139,8 @@ COLUMNS = {
     "month": _l("Month"),
     "total": _l("Total"),
     "led_share": _l("Share led by the mentee"),
+    "gender": _l("Gender"),
+    "led_hours": _l("Hours led by the mentee"),
     "acronym": _l("Acronym"),
     "name": _l("Name"),
     "mentees": _l("Mentees"),

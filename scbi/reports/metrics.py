@@ -12,7 +12,7 @@ from datetime import date
 
 from scbi.mentees.models import MenteeStatus
 from scbi.programme.models import ResultStatus, Sector
-from scbi.reports import headline_queries, periods, queries
+from scbi.reports import disaggregation, headline_queries, periods, queries
 from scbi.reports.headline import (
     active_mentees,
     critical_mass_data,
@@ -24,6 +24,7 @@ from scbi.reports.headline import (
     previous_data,
 )
 from scbi.reports.periods import Period, month_starts
+from scbi.reports.value import value_for_money
 from scbi.transfer.models import ActivityType, MenteeRole
 
 __all__ = ["critical_mass_data", "programme_overview", "sector_report"]
@@ -45,26 +46,37 @@ def sector_report(sector: Sector, period: Period) -> dict:
     minutes = headline_queries.transfer_minutes([sector.id], [period, before])
     now, then = headlines([sector.id], [period, before], statuses, minutes)
     active = active_mentees(statuses, period)
+    plan_items = queries.plan_items(sector.id, period, as_of)
+    institution_minutes = queries.institution_minutes([sector.id], period)
     return {
         "sector": {"id": sector.id, "code": sector.code, "name": sector.name},
         "period": period_data(period),
         "headline": now[sector.id],
         "critical_mass": critical_mass_data(cm),
-        **_plans_and_gains(sector, period, as_of),
+        **_plans_and_gains(plan_items, as_of),
         "transfer": _transfer([row[1:] for row in minutes if row[0] == 0], period),
-        "institutions": _institutions(sector, period, statuses, active, cm.expert_ids),
+        "institutions": _institutions(institution_minutes, statuses, active, cm.expert_ids),
         "coaches": _coaches(sector, period, as_of),
         "priority_results": _priority_results(sector, as_of),
         "previous": previous_data(before, then[sector.id], experts_before),
+        "value_for_money": value_for_money(
+            [sector], period, {sector.id: (cm.experts, experts_before)}
+        ),
+        **disaggregation.breakdowns(
+            disaggregation.people(statuses),
+            cm.gaps,
+            institution_minutes,
+            [(row[9], row[10], row[4], row[8]) for row in plan_items],
+        ),
     }
 
 
-def _plans_and_gains(sector: Sector, period: Period, as_of: date) -> dict:
+def _plans_and_gains(plan_items, as_of: date) -> dict:
     by_competency: dict[int, dict] = {}
     overdue = []
-    for item in queries.plan_items(sector.id, period, as_of):
+    for item in plan_items:
         item_id, _mentee, competency, name, baseline, target, target_date, mentee_name, current = (
-            item
+            item[:9]
         )
         row = by_competency.setdefault(
             competency,
@@ -171,7 +183,13 @@ def _transfer(minutes, period: Period) -> dict:
     }
 
 
-def _institutions(sector: Sector, period: Period, statuses, active, expert_ids) -> list[dict]:
+def _institutions(minutes_rows, statuses, active, expert_ids) -> list[dict]:
+    """Each institution of scbi.reports.queries.institution_minutes (rows by gender and
+    part added up) with its active mentees, counted hours and national experts."""
+    found: dict[int, list] = {}
+    for ident, acronym, name, _gender, _role, value in minutes_rows:
+        row = found.setdefault(ident, [acronym, name, 0])
+        row[2] += value or 0
     mentees: dict[int, int] = defaultdict(int)
     for mentee in active.values():
         mentees[mentee["institution_id"]] += 1
@@ -188,7 +206,7 @@ def _institutions(sector: Sector, period: Period, statuses, active, expert_ids) 
             "hours": hours(minutes),
             "experts": experts[ident],
         }
-        for ident, acronym, name, minutes in queries.institutions(sector.id, period)
+        for ident, (acronym, name, minutes) in found.items()
     ]
 
 
@@ -258,7 +276,20 @@ def programme_overview(sectors: list[Sector], period: Period, *, with_cascade: b
     earlier = [b for _cm, b in found]
     experts_before = None if None in earlier else sum(earlier)
     totals["previous"] = previous_data(before, then[None], experts_before)
-    out = {"period": period_data(period), "sectors": rows, "totals": totals}
+    gaps = {m: n for cm, _b in found for m, n in cm.gaps.items()}
+    out = {
+        "period": period_data(period),
+        "sectors": rows,
+        "totals": totals,
+        **disaggregation.breakdowns(
+            disaggregation.people(statuses),
+            gaps,
+            queries.institution_minutes(ids, period),
+            queries.plan_levels(ids, period, period.as_of),
+        ),
+    }
+    experts_of = dict(zip(ids, [(cm.experts, b) for cm, b in found], strict=True))
+    out["value_for_money"] = value_for_money(sectors, period, experts_of)
     if with_cascade:
         out["cascade"] = _cascade()
     return out

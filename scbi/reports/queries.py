@@ -109,21 +109,9 @@ def coach_follow_up(sector_id: int, period: Period, as_of: date):
 def plan_items(sector_id: int, period: Period, as_of: date):
     """The items of the plan in force on ``as_of`` (the latest approved on or before that
     day, superseded since or not) of each of the sector's pairings active in the period,
-    each with the mentee's current level on it that day (scbi.competencies.level_changes)."""
-    ranked = (
-        select(
-            TransferPlan.id,
-            func.row_number()
-            .over(
-                partition_by=TransferPlan.pairing_id,
-                order_by=(TransferPlan.decided_at.desc(), TransferPlan.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(approved_by(as_of))
-        .subquery()
-    )
-    in_force = select(ranked.c.id).where(ranked.c.rank == 1)
+    each with the mentee's current level on it that day (scbi.competencies.level_changes),
+    and the mentee's gender and institution."""
+    in_force = _plans_in_force(as_of)
     return db.session.execute(
         select(
             PlanItem.id,
@@ -135,6 +123,8 @@ def plan_items(sector_id: int, period: Period, as_of: date):
             PlanItem.target_date,
             User.full_name,
             func.coalesce(level_on(Pairing.mentee_id, PlanItem.competency_id, as_of), 0),
+            Mentee.gender,
+            Mentee.institution_id,
         )
         .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
         .join(Pairing, Pairing.id == TransferPlan.pairing_id)
@@ -152,21 +142,86 @@ def plan_items(sector_id: int, period: Period, as_of: date):
     ).all()
 
 
-def institutions(sector_id: int, period: Period):
-    """The sector's institutions with the counted minutes of their mentees' logs."""
-    minutes = (
-        select(Mentee.institution_id, func.sum(TransferLog.minutes).label("minutes"))
-        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+def plan_levels(sector_ids, period: Period, as_of: date):
+    """``(gender, institution_id, baseline_level, current_level)`` of the items
+    :func:`plan_items` reads (the mentee's gender and institution), for many sectors in one
+    statement: the programme overview's competency gains."""
+    return db.session.execute(
+        select(
+            Mentee.gender,
+            Mentee.institution_id,
+            PlanItem.baseline_level,
+            func.coalesce(level_on(Pairing.mentee_id, PlanItem.competency_id, as_of), 0),
+        )
+        .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
+        .join(Pairing, Pairing.id == TransferPlan.pairing_id)
         .join(Mentee, Mentee.id == Pairing.mentee_id)
-        .where(_counted_logs([sector_id], period))
-        .group_by(Mentee.institution_id)
+        .where(
+            Pairing.sector_id.in_(sector_ids),
+            TransferPlan.id.in_(_plans_in_force(as_of)),
+            pairing_overlaps(period),
+        )
+    ).all()
+
+
+def _plans_in_force(as_of: date):
+    """The ids of the plan in force on ``as_of`` of each pairing: the latest approved by
+    then, superseded since or not."""
+    ranked = (
+        select(
+            TransferPlan.id,
+            func.row_number()
+            .over(
+                partition_by=TransferPlan.pairing_id,
+                order_by=(TransferPlan.decided_at.desc(), TransferPlan.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(approved_by(as_of))
         .subquery()
     )
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
+def institution_minutes(sector_ids, period: Period):
+    """``(institution_id, acronym, name, gender, mentee_role, minutes)``: each institution
+    of the sectors, of their mentees, or with counted hours in their pairings, with the
+    counted minutes of its mentees' logs by the mentee's gender and part (one row per
+    gender and part; gender, part and minutes NULL for an institution without hours). One
+    statement, the logs read once: the institutions' hours and the hours by gender and by
+    institution (scbi.reports.disaggregation) all add these rows up."""
+    minutes = (
+        select(
+            Mentee.institution_id,
+            Mentee.gender,
+            TransferLog.mentee_role,
+            func.sum(TransferLog.minutes).label("minutes"),
+        )
+        .join(Pairing, Pairing.id == TransferLog.pairing_id)
+        .join(Mentee, Mentee.id == Pairing.mentee_id)
+        .where(_counted_logs(sector_ids, period))
+        .group_by(Mentee.institution_id, Mentee.gender, TransferLog.mentee_role)
+        .subquery()
+    )
+    theirs = select(Mentee.institution_id).where(Mentee.sector_id.in_(sector_ids))
     return db.session.execute(
-        select(Institution.id, Institution.acronym, Institution.name, minutes.c.minutes)
+        select(
+            Institution.id,
+            Institution.acronym,
+            Institution.name,
+            minutes.c.gender,
+            minutes.c.mentee_role,
+            minutes.c.minutes,
+        )
         .outerjoin(minutes, minutes.c.institution_id == Institution.id)
-        .where(Institution.sector_id == sector_id)
-        .order_by(Institution.acronym)
+        .where(
+            or_(
+                Institution.sector_id.in_(sector_ids),
+                Institution.id.in_(theirs),
+                minutes.c.institution_id.is_not(None),
+            )
+        )
+        .order_by(Institution.acronym, Institution.id)
     ).all()
 
 

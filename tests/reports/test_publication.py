@@ -76,6 +76,13 @@ LATE_ACKNOWLEDGEMENT = {
     "transfer.hours_by_mentee_role[2026-03].total": ("Hours in Mar 2026", 1.5, 2.5),
     "institutions[{i2}].hours": ("Institutions › INB › Hours", 1.5, 2.5),
     "coaches[{k1}].hours": ("Coach follow-up › Alice Kamau › Hours", 4.5, 5.5),
+    # L7 is m2's (male, INB)
+    "by_gender.male.coaching_hours": ("By gender › male › Coaching hours (acknowledged)", 1.5, 2.5),
+    "by_institution.{i2}.coaching_hours": (
+        "By institution › INB › Coaching hours (acknowledged)",
+        1.5,
+        2.5,
+    ),
 }
 
 

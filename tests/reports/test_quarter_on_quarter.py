@@ -31,7 +31,7 @@ from tests.reports.test_sector_report import built  # noqa: F401  (fixture)
 Q2 = {
     "active_pairings": 3,
     "active_mentees": 3,
-    "mentees_by_gender": {"female": 2, "male": 1, "other": 0},
+    "mentees_by_gender": {"female": 2, "male": 1, "other": 0, "undisclosed": 0},
     "active_coaches": 3,
     "coaching_hours": 2.0,
     "logs_submitted": 2,

@@ -90,7 +90,8 @@ def test_page_pdf_xlsx_and_api_give_the_same_numbers(app, client, built):  # noq
         assert figures[key] == headline[key]
         assert isinstance(figures[key], int | float)  # numbers stored as numbers
     assert figures["median_days_to_acknowledge"] == 2.0
-    assert figures["mentees_other"] == 1
+    # m4 is undisclosed: counted on its own, never as other
+    assert (figures["mentees_other"], figures["mentees_undisclosed"]) == (0, 1)
     mass = sheet(book, "2 Critical mass")
     assert (mass["experts"], mass["target"], mass["forecast_date"]) == (1, 4, "2031-05-09")
     assert mass["pipeline_2"] == 1
@@ -105,7 +106,7 @@ def test_page_pdf_xlsx_and_api_give_the_same_numbers(app, client, built):  # noq
     for text in (page, printed):
         flat = re.sub(r"\s+", " ", text)
         assert "4.5" in flat and "1 national experts of a target of 4 (25%)" in flat
-        assert "1 female, 1 male, 1 other" in flat
+        assert "1 female, 1 male, 0 other, 1 prefers not to say" in flat
         assert "Grid code adopted" in flat and "Alice Kamau" in flat
     pdf = client.get(f"/reports/sectors/{sector_id}?{QUERY}&format=pdf")
     assert pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"

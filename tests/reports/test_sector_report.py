@@ -211,7 +211,8 @@ def test_headline(report):
     assert report["headline"] == {
         "active_pairings": 2,  # K1–m3 ended before the period
         "active_mentees": 3,  # m1, m2 and m4 (joined in February); m3 had withdrawn
-        "mentees_by_gender": {"female": 1, "male": 1, "other": 1},
+        # m4 told no gender: undisclosed, never merged into other
+        "mentees_by_gender": {"female": 1, "male": 1, "other": 0, "undisclosed": 1},
         "active_coaches": 2,  # Alice and Zed; Bob's contract ended in December
         "coaching_hours": 4.5,  # L1 2 h + L2 1 h + L3 1.5 h
         "logs_submitted": 4,  # L1-L4 (L6 and L8 in December, L7 on 1 April in Kigali)

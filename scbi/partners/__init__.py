@@ -1,0 +1,2 @@
+"""Development partners and what they fund: each coach's contract, by partner and currency
+(docs/partners.md)."""

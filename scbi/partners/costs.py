@@ -1,0 +1,80 @@
+"""What technical assistance cost over a span of days, per currency (docs/partners.md).
+
+- A **total** funding is spread evenly over the contract's days: a span overlapping ``d``
+  of the contract's ``D`` days costs ``amount × d / D``.
+- A **monthly** amount is spread evenly over its calendar month's days: a span
+  overlapping ``d`` of the month's ``M`` days costs ``amount × d / M`` (a partial month
+  counts pro rata by days, so a quarter starting mid-month takes its share of each month).
+  Months are counted as entered, even outside the contract's dates (the service refuses
+  months wholly outside it).
+
+Cost is attributed to the coach's sector. Arithmetic is exact ``Decimal`` (rounded only
+where shown); amounts of different currencies are never added: every result is keyed
+by currency. A national programme has at most some 500 coaches: their fundings are read
+in one statement (:func:`scbi.partners.queries.funding_rows`) and computed here.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from scbi.partners.models import FundingBasis
+from scbi.partners.queries import Funded, funding_rows
+
+BEGINNING = date(1900, 1, 1)  # "from the programme's start": before any contract
+
+
+def overlap(start: date, end: date, first: date, last: date) -> int:
+    """Days of ``[start, end]`` within ``[first, last]`` (both ends included)."""
+    return max(0, (min(end, last) - max(start, first)).days + 1)
+
+
+def funding_cost(funding: Funded, start: date, end: date) -> Decimal:
+    """The cost of one funding over ``[start, end]``, exact."""
+    if funding.basis == FundingBasis.TOTAL:
+        first, last = funding.contract_start, funding.contract_end
+        return funding.amount * overlap(start, end, first, last) / ((last - first).days + 1)
+    cost = Decimal(0)
+    for month, amount in funding.months:
+        length = calendar.monthrange(month.year, month.month)[1]
+        last = month + timedelta(days=length - 1)
+        cost += amount * overlap(start, end, month, last) / length
+    return cost
+
+
+def costs(fundings: list[Funded], spans: list[tuple[date, date]]) -> list[dict]:
+    """For each span, ``{(sector_id, partner_id, currency): cost}`` of ``fundings``."""
+    out: list[dict] = [defaultdict(Decimal) for _s in spans]
+    for funding in fundings:
+        for found, (start, end) in zip(out, spans, strict=True):
+            cost = funding_cost(funding, start, end)
+            if cost:
+                found[(funding.sector_id, funding.partner_id, funding.currency)] += cost
+    return out
+
+
+def by_currency(found: dict, *, sector_id=None, partner=None) -> dict[str, Decimal]:
+    """``costs``'s figures summed per currency, of one sector or partner when given."""
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for (sector, who, currency), cost in found.items():
+        if (sector_id is None or sector == sector_id) and (partner is None or who == partner):
+            out[currency] += cost
+    return dict(sorted(out.items()))
+
+
+def ta_cost(sector_ids, start: date, end: date) -> dict[str, Decimal]:
+    """Technical-assistance cost of the sectors (None: all) over ``[start, end]``:
+    ``{currency: Decimal}``."""
+    fundings, _partners = funding_rows(sector_ids)
+    return by_currency(costs(fundings, [(start, end)])[0])
+
+
+def ta_cost_by_partner(sector_ids, start: date, end: date) -> dict:
+    """``{partner acronym: {currency: Decimal}}`` over ``[start, end]``."""
+    fundings, partners = funding_rows(sector_ids)
+    found = costs(fundings, [(start, end)])[0]
+    ids = sorted({p for _s, p, _c in found}, key=lambda p: partners[p][0])
+    return {partners[p][0]: by_currency(found, partner=p) for p in ids}

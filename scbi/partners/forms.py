@@ -1,0 +1,57 @@
+"""The partner form and the form adding a funding to a coach's contract."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from scbi.forms import BaseForm, RefField, VersionField, enum_choices
+from scbi.partners.models import PARTNER, FundingBasis
+
+
+class PartnerForm(BaseForm):
+    name = StringField(_l("Name"), validators=PARTNER["name"].validators())
+    acronym = StringField(_l("Acronym"), validators=PARTNER["acronym"].validators())
+    active = BooleanField(_l("Active"), default=True)
+    version = VersionField()
+
+
+class FundingForm(BaseForm):
+    partner_id = RefField(_l("Partner"), validators=[InputRequired()])
+    currency = StringField(
+        _l("Currency"),
+        validators=[InputRequired(), Length(max=3)],
+        description=_l("Its ISO 4217 code: USD, EUR, RWF…"),
+    )
+    basis = SelectField(_l("Basis"), choices=enum_choices(FundingBasis))
+    amount = StringField(
+        _l("Amount for the whole contract"),
+        validators=[Length(max=20)],
+        description=_l("With a total: spread evenly over the contract's days."),
+    )
+    months = TextAreaField(
+        _l("Monthly amounts"),
+        validators=[Length(max=5000)],
+        description=_l("With monthly amounts: one month a line, such as 2026-01 1500."),
+    )
+    version = VersionField()
+
+    def item(self) -> dict:
+        """The funding as the service reads it (a line that does not read as a month and
+        an amount is passed on as it is, and refused beside the field)."""
+        basis = self.basis.data
+        item = {
+            "partner_id": self.partner_id.data,
+            "currency": self.currency.data,
+            "basis": basis,
+        }
+        if basis == FundingBasis.TOTAL:
+            item["amount"] = self.amount.data
+        else:
+            item["months"] = []
+            for line in (self.months.data or "").splitlines():
+                if line.strip():
+                    month, _sep, amount = line.strip().partition(" ")
+                    item["months"].append({"month": month, "amount": amount.strip()})
+        return item

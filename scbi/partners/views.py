@@ -1,0 +1,154 @@
+"""Partners (the secretariat's list and forms) and the funding of a coach's contract."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from scbi.auth.models import Role
+from scbi.auth.permissions import role_required
+from scbi.coaches.views import page as coach_page
+from scbi.errors import NotAllowed
+from scbi.forms import BaseForm, VersionField, form_page
+from scbi.hooks import Link, Part
+from scbi.pagination import paginate
+from scbi.partners import queries, services
+from scbi.partners.forms import FundingForm, PartnerForm
+from scbi.partners.permissions import can_manage_partners, can_see_funding
+
+bp = Blueprint("partners", __name__)
+
+VIEWERS = (Role.SECRETARIAT, Role.COORDINATOR)
+MONTH_LINES = 120  # monthly lines whose refusals are shown beside the months field
+
+
+def _saved(message: str):
+    def done(_partner):
+        flash(message, "success")
+        return redirect(url_for("partners.index"))
+
+    return done
+
+
+@bp.route("/partners")
+@role_required(Role.SECRETARIAT)
+def index():
+    return render_template("partners/index.html", page=paginate(queries.partner_list()))
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def new():
+    return form_page(
+        PartnerForm().for_new(),
+        "programme/form.html",
+        lambda v: services.create_partner(by=current_user, **v),
+        _saved(_("Partner saved.")),
+        title=_("New partner"),
+        cancel=url_for("partners.index"),
+    )
+
+
+@bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def edit(partner_id: int):
+    partner = queries.partner_or_404(partner_id)
+    return form_page(
+        PartnerForm(obj=partner),
+        "programme/form.html",
+        lambda v: services.update_partner(partner, by=current_user, **v),
+        _saved(_("Partner saved.")),
+        title=_("Edit %(name)s", name=partner.acronym),
+        cancel=url_for("partners.index"),
+    )
+
+
+# --- the funding of a coach's contract -----------------------------------------------------
+
+
+class RemoveForm(BaseForm):
+    version = VersionField()
+
+
+def _aliases(n: int) -> dict[str, str]:
+    """The form field of each service field of the funding added as item ``n``."""
+    at = f"items.{n}."
+    aliases = {at + f: f for f in ("partner_id", "currency", "basis", "amount", "months")}
+    for m in range(MONTH_LINES):
+        aliases[f"{at}months.{m}.month"] = aliases[f"{at}months.{m}.amount"] = "months"
+        aliases[f"{at}months.{m}"] = "months"
+    return aliases
+
+
+def _page(coach) -> dict:
+    """The funding page's values: the contract's fundings, the secretariat's forms."""
+    can_manage = can_manage_partners(current_user)
+    add_form = FundingForm(version=coach.version) if can_manage else None
+    if add_form is not None:
+        add_form.partner_id.choices = queries.partner_choices(_("Choose a partner"))
+    return {
+        "coach": coach,
+        "fundings": queries.fundings_of(coach.id),
+        "add_form": add_form,
+        "remove_form": RemoveForm(version=coach.version) if can_manage else None,
+    }
+
+
+def _back(message: str, coach, category: str = "success"):
+    def done(_fundings):
+        flash(message, category)
+        return redirect(url_for("partners.funding", coach_id=coach.id))
+
+    return done
+
+
+@bp.route("/coaches/<int:coach_id>/funding", methods=["GET", "POST"])
+@role_required(*VIEWERS)
+def funding(coach_id: int):
+    """The fundings of the contract; the secretariat adds one with the form below them."""
+    coach = queries.funded_coach_or_404(current_user, coach_id)
+    page = _page(coach)
+    form = page["add_form"]
+    if form is None:
+        if request.method == "POST":
+            raise NotAllowed
+        return render_template("partners/funding.html", **page)
+    current = services.funding_snapshot(page["fundings"])
+    return form_page(
+        form,
+        "partners/funding.html",
+        lambda v: services.set_funding(
+            coach, [*current, form.item()], by=current_user, version=v["version"]
+        ),
+        _back(_("Funding added to the contract of %(name)s.", name=coach.full_name), coach),
+        aliases=_aliases(len(current)),
+        **page,
+    )
+
+
+@bp.route("/coaches/<int:coach_id>/funding/<int:position>/remove", methods=["POST"])
+@role_required(Role.SECRETARIAT)
+def remove_funding(coach_id: int, position: int):
+    coach = queries.funded_coach_or_404(current_user, coach_id)
+    page = _page(coach)
+    current = services.funding_snapshot(page["fundings"])
+    kept = [f for n, f in enumerate(current) if n != position]
+    return form_page(
+        RemoveForm(),
+        "partners/funding.html",
+        lambda v: services.set_funding(coach, kept, by=current_user, version=v["version"]),
+        _back(
+            _("Funding removed from the contract of %(name)s.", name=coach.full_name),
+            coach,
+            "info",
+        ),
+        **page,
+    )
+
+
+@coach_page.answer
+def _funding_link(user, coach) -> Part:
+    if not can_see_funding(user, coach):
+        return Part()
+    return Part(links=(Link(_("Funding"), url_for("partners.funding", coach_id=coach.id)),))
