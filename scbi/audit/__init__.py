@@ -28,7 +28,15 @@ from scbi.database import utcnow
 from scbi.extensions import db
 from scbi.hooks import Hook
 
-__all__ = ["AuditChainHead", "AuditEvent", "JSONType", "committing", "record", "snapshot"]
+__all__ = [
+    "AuditChainHead",
+    "AuditEvent",
+    "JSONType",
+    "apply_changes",
+    "committing",
+    "record",
+    "snapshot",
+]
 
 committing = Hook(
     "audit.committing",
@@ -42,6 +50,27 @@ committing = Hook(
 def snapshot(obj, *names: str) -> dict:
     """The named attributes of ``obj``, for an event's ``before`` and ``after``."""
     return {name: getattr(obj, name) for name in names}
+
+
+def apply_changes(obj, values: dict, *, by, action: str):
+    """Set ``values`` on ``obj`` and, when any of them changed it, record ``action`` with
+    the changed fields only, before and after (the one way an edit form's save is
+    audited)."""
+    before = snapshot(obj, *values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    db.session.flush()
+    after = snapshot(obj, *values)
+    changed = [name for name in values if before[name] != after[name]]
+    if changed:
+        record(
+            action,
+            by=by,
+            entity=obj,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+    return obj
 
 
 def _jsonable(value: Any) -> Any:

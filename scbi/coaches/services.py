@@ -137,18 +137,4 @@ def update_coach(coach: Coach, *, by: User, version, **data) -> Coach:
         )
     profile_checks.ask(errors, coach, values)
     errors.raise_if_any()
-    before = snapshot(coach, *PROFILE_FIELDS)
-    for key, value in values.items():
-        setattr(coach, key, value)
-    db.session.flush()
-    after = snapshot(coach, *PROFILE_FIELDS)
-    changed = [k for k in after if before[k] != after[k]]
-    if changed:
-        audit.record(
-            "coach.update",
-            by=by,
-            entity=coach,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
-    return coach
+    return audit.apply_changes(coach, values, by=by, action="coach.update")

@@ -164,20 +164,7 @@ def update_mentee(mentee: Mentee, *, by: User, version, **data) -> Mentee:
     values = _profile_values(errors, {**snapshot(mentee, *PROFILE_FIELDS), **data})
     _check_staff_numbers([values], [errors], exclude_id=mentee.id)
     errors.raise_if_any()
-    before = snapshot(mentee, *PROFILE_FIELDS)
-    for key, value in values.items():
-        setattr(mentee, key, value)
-    db.session.flush()
-    changed = [k for k in PROFILE_FIELDS if before[k] != values[k]]
-    if changed:
-        audit.record(
-            "mentee.update",
-            by=by,
-            entity=mentee,
-            before={k: before[k] for k in changed},
-            after={k: values[k] for k in changed},
-        )
-    return mentee
+    return audit.apply_changes(mentee, values, by=by, action="mentee.update")
 
 
 def change_status(

@@ -76,19 +76,7 @@ def update_partner(partner: Partner, *, by: User, version, **data) -> Partner:
     current = snapshot(partner, *PARTNER_FIELDS)
     values = _partner_values(errors, {**current, **data}, partner.id)
     errors.raise_if_any()
-    changed = [k for k in values if values[k] != current[k]]
-    for name in changed:
-        setattr(partner, name, values[name])
-    db.session.flush()
-    if changed:
-        audit.record(
-            "partner.update",
-            by=by,
-            entity=partner,
-            before={k: current[k] for k in changed},
-            after={k: values[k] for k in changed},
-        )
-    return partner
+    return audit.apply_changes(partner, values, by=by, action="partner.update")
 
 
 # --- the funding of a coach's contract -----------------------------------------------------

@@ -96,21 +96,7 @@ def update_phase(phase: Phase, *, by: User, version, **data) -> Phase:
 
 
 def _apply(obj, values: dict, by: User, action: str):
-    before = snapshot(obj, *values)
-    for name, value in values.items():
-        setattr(obj, name, value)
-    db.session.flush()
-    after = snapshot(obj, *values)
-    if after != before:
-        changed = [k for k in values if before[k] != after[k]]
-        audit.record(
-            action,
-            by=by,
-            entity=obj,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
-    return obj
+    return audit.apply_changes(obj, values, by=by, action=action)
 
 
 # --- sectors -------------------------------------------------------------------------------
