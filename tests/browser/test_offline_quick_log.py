@@ -75,9 +75,11 @@ def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, 
 
         # signing out clears what the phone keeps
         page.click(".navbar-toggler")  # the phone's menu, then the account's
-        page.click("nav .dropdown-toggle")
-        page.click("form[data-clears-phone] button")
-        page.wait_for_url(f"{live_server}/login")
+        page.locator("nav .dropdown-toggle").click()
+        sign_out = page.locator("form[data-clears-phone] button")
+        sign_out.wait_for(state="visible")
+        with page.expect_navigation(url=f"{live_server}/login"):
+            sign_out.click()
         kept = page.evaluate(
             "indexedDB.databases().then(d => d.map(x => x.name))"
             ".then(names => caches.keys().then(keys => names.concat(keys)))"

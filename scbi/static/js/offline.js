@@ -23,9 +23,11 @@
       if (form.dataset.cleared) return;
       event.preventDefault();
       const done = () => {
+        if (form.dataset.cleared) return;
         form.dataset.cleared = "1";
         form.submit();
       };
+      setTimeout(done, 3000); // signing out never waits on a slow or stuck clean-up
       const deletions = [];
       if (window.indexedDB) {
         deletions.push(
