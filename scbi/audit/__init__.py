@@ -32,6 +32,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "JSONType",
+    "add_created",
     "apply_changes",
     "committing",
     "record",
@@ -50,6 +51,15 @@ committing = Hook(
 def snapshot(obj, *names: str) -> dict:
     """The named attributes of ``obj``, for an event's ``before`` and ``after``."""
     return {name: getattr(obj, name) for name in names}
+
+
+def add_created(obj, *fields: str, by, action: str):
+    """Add the new record ``obj`` to the session and record ``action`` with its ``fields``
+    as they were stored (the one way a creation is audited)."""
+    db.session.add(obj)
+    db.session.flush()
+    record(action, by=by, entity=obj, after=snapshot(obj, *fields))
+    return obj
 
 
 def apply_changes(obj, values: dict, *, by, action: str):

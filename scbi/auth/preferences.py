@@ -48,14 +48,4 @@ def set_language(user: User, language: str) -> None:
     """Save the language a person reads SCBI and their mails in."""
     if language not in current_app.config["LANGUAGES"]:
         raise ValidationFailed(fields={"language": [_("Choose one of the languages offered.")]})
-    if user.language != language:
-        before = user.language
-        user.language = language
-        db.session.flush()
-        audit.record(
-            "user.language",
-            by=user,
-            entity=user,
-            before={"language": before},
-            after={"language": language},
-        )
+    audit.apply_changes(user, {"language": language}, by=user, action="user.language")

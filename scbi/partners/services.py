@@ -16,7 +16,7 @@ from scbi.audit import snapshot
 from scbi.auth.models import User
 from scbi.auth.permissions import require_configure
 from scbi.coaches.models import Coach
-from scbi.errors import check_version
+from scbi.errors import NotFound, check_version
 from scbi.extensions import db
 from scbi.partners.models import (
     MAX_AMOUNT,
@@ -62,11 +62,7 @@ def create_partner(*, by: User, **data) -> Partner:
     errors = Errors()
     values = _partner_values(errors, data)
     errors.raise_if_any()
-    partner = Partner(**values)
-    db.session.add(partner)
-    db.session.flush()
-    audit.record("partner.create", by=by, entity=partner, after=snapshot(partner, *PARTNER_FIELDS))
-    return partner
+    return audit.add_created(Partner(**values), *PARTNER_FIELDS, by=by, action="partner.create")
 
 
 def update_partner(partner: Partner, *, by: User, version, **data) -> Partner:
@@ -221,3 +217,19 @@ def set_funding(coach: Coach, items, *, by: User, version) -> list[ContractFundi
             after={"funding": after},
         )
     return fundings
+
+
+def add_funding(coach: Coach, item: dict, *, by: User, version) -> list[ContractFunding]:
+    """Add one funding (``item`` as :func:`set_funding` reads each) to the contract's; its
+    refusals are named ``items.<n>.…``, n being the new funding's place."""
+    current = funding_snapshot(fundings_of(coach.id))
+    return set_funding(coach, [*current, item], by=by, version=version)
+
+
+def remove_funding(coach: Coach, position: int, *, by: User, version) -> list[ContractFunding]:
+    """Remove the contract's funding at ``position`` (0 the first, in the page's order)."""
+    current = funding_snapshot(fundings_of(coach.id))
+    if not 0 <= position < len(current):
+        raise NotFound
+    del current[position]
+    return set_funding(coach, current, by=by, version=version)

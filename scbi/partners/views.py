@@ -114,15 +114,12 @@ def funding(coach_id: int):
         if request.method == "POST":
             raise NotAllowed
         return render_template("partners/funding.html", **page)
-    current = services.funding_snapshot(page["fundings"])
     return form_page(
         form,
         "partners/funding.html",
-        lambda v: services.set_funding(
-            coach, [*current, form.item()], by=current_user, version=v["version"]
-        ),
+        lambda v: services.add_funding(coach, form.item(), by=current_user, version=v["version"]),
         _back(_("Funding added to the contract of %(name)s.", name=coach.full_name), coach),
-        aliases=_aliases(len(current)),
+        aliases=_aliases(len(page["fundings"])),
         **page,
     )
 
@@ -131,19 +128,16 @@ def funding(coach_id: int):
 @role_required(Role.SECRETARIAT)
 def remove_funding(coach_id: int, position: int):
     coach = queries.funded_coach_or_404(current_user, coach_id)
-    page = _page(coach)
-    current = services.funding_snapshot(page["fundings"])
-    kept = [f for n, f in enumerate(current) if n != position]
     return form_page(
         RemoveForm(),
         "partners/funding.html",
-        lambda v: services.set_funding(coach, kept, by=current_user, version=v["version"]),
+        lambda v: services.remove_funding(coach, position, by=current_user, version=v["version"]),
         _back(
             _("Funding removed from the contract of %(name)s.", name=coach.full_name),
             coach,
             "info",
         ),
-        **page,
+        **_page(coach),
     )
 
 

@@ -66,12 +66,7 @@ def create_framework(*, by: User, **data) -> CompetencyFramework:
     values = _framework_values(errors, data)
     errors.raise_if_any()
     framework = CompetencyFramework(**values)
-    db.session.add(framework)
-    db.session.flush()
-    audit.record(
-        "framework.create", by=by, entity=framework, after=snapshot(framework, *FRAMEWORK_FIELDS)
-    )
-    return framework
+    return audit.add_created(framework, *FRAMEWORK_FIELDS, by=by, action="framework.create")
 
 
 def update_framework(

@@ -79,11 +79,7 @@ def create_phase(*, by: User, **data) -> Phase:
     errors = Errors()
     values = _phase_values(errors, data)
     errors.raise_if_any()
-    phase = Phase(**values)
-    db.session.add(phase)
-    db.session.flush()
-    audit.record("phase.create", by=by, entity=phase, after=snapshot(phase, *PHASE_FIELDS))
-    return phase
+    return audit.add_created(Phase(**values), *PHASE_FIELDS, by=by, action="phase.create")
 
 
 def update_phase(phase: Phase, *, by: User, version, **data) -> Phase:
@@ -243,15 +239,7 @@ def create_institution(*, by: User, **data) -> Institution:
     values = _institution_values(errors, data)
     errors.raise_if_any()
     institution = Institution(**values)
-    db.session.add(institution)
-    db.session.flush()
-    audit.record(
-        "institution.create",
-        by=by,
-        entity=institution,
-        after=snapshot(institution, *INSTITUTION_FIELDS),
-    )
-    return institution
+    return audit.add_created(institution, *INSTITUTION_FIELDS, by=by, action="institution.create")
 
 
 def update_institution(institution: Institution, *, by: User, version, **data) -> Institution:

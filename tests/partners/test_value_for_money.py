@@ -316,6 +316,11 @@ def test_secretariat_pages_create_partners_and_fund_a_contract(app, client):
     )
     assert removed.status_code == 302
     assert "No funding recorded" in client.get(path).text
+    # a funding that is not there (a second tab removed it): not found, nothing changes
+    gone = client.post(f"{path}/0/remove", data={"csrf_token": token, "version": str(version + 2)})
+    assert gone.status_code == 404
+    with app.app_context():
+        assert db.session.get(Coach, world.a.coach_id).version == version + 2
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, world.a.coach_user)
     assert client.get(path).status_code == 403

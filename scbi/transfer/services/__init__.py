@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from scbi import audit
-from scbi.audit import snapshot
 from scbi.auth.models import User
 from scbi.auth.permissions import require_sector
 from scbi.coaches import services as coach_services
@@ -171,10 +170,7 @@ def create_pairing(
         status=PairingStatus.ACTIVE,
         cross_sector_reason=reason if mentee.sector_id != sector.id else "",
     )
-    db.session.add(pairing)
-    db.session.flush()
-    audit.record("pairing.create", by=by, entity=pairing, after=snapshot(pairing, *FIELDS))
-    return pairing
+    return audit.add_created(pairing, *FIELDS, by=by, action="pairing.create")
 
 
 def _open_pairing(coach_id: int, mentee_id: int) -> Pairing | None:
