@@ -336,6 +336,9 @@ _TABLE_OF_ARGUMENT = {
     "plan_id": "transfer_plan",
     "framework_id": "competency_framework",
     "result_id": "priority_result",
+    "message_id": "mail_message",
+    "session_id": "log_session",
+    "report_id": "published_report",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import get_translations, lazy_ngettext
@@ -111,11 +111,14 @@ class BaseForm(FlaskForm):
         """The submitted data as service keyword arguments."""
         return {k: v for k, v in self.data.items() if k not in NOT_DATA}
 
-    def apply(self, error: DomainError, aliases: dict[str, str] | None = None) -> None:
-        """Show a service's refusal beside the fields it names (the input stays typed)."""
-        aliases = aliases or {}
+    def apply(self, error: DomainError, aliases: Aliases = None) -> None:
+        """Show a service's refusal beside the fields it names (the input stays typed);
+        ``aliases`` names the form field of a service field called otherwise: a mapping,
+        or a function of the service's name."""
+        if not callable(aliases):
+            aliases = (aliases or {}).get
         for name, messages in error.fields.items():
-            field = self._fields.get(aliases.get(name, name))
+            field = self._fields.get(aliases(name) or name)
             if field is None or getattr(field.widget, "input_type", "") == "hidden":
                 self._top_errors.extend(messages)
             else:
@@ -167,13 +170,17 @@ class VersionField(IntegerField):
 FORM_ERRORS = (ValidationFailed, Conflict, InvalidTransition)
 
 
+# How a form names the fields a service names otherwise (BaseForm.apply).
+Aliases = Mapping[str, str] | Callable[[str], str | None] | None
+
+
 def form_page(
     form: BaseForm,
     template: str,
     save: Callable[[dict], object],
     done: Callable[[object], object],
     *,
-    aliases: dict[str, str] | None = None,
+    aliases: Aliases = None,
     **context,
 ):
     """The usual form page: show, validate, call the service, commit once, or re-render

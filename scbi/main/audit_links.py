@@ -37,9 +37,10 @@ RECORD_TYPES: dict[str, RecordType] = {
     "assessment": RecordType(_l("Assessment")),
     "published_report": RecordType(_l("Publication"), "reports.published", "report_id"),
     "mail_message": RecordType(_l("Mail message"), "notify.message", "message_id"),
+    "partner": RecordType(_l("Partner"), "partners.edit", "partner_id"),
 }
-# A refused request names its record by the URL's argument (scbi.errors.requested_entity),
-# which for these pages is not the table's name.
+# Refusals audited before scbi.errors named these records by their table named them by the
+# URL's argument; the trail cannot be rewritten, so they are read as their tables.
 ALIASES = {"message": "mail_message", "session": "log_session", "report": "published_report"}
 
 

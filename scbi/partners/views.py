@@ -20,7 +20,6 @@ from scbi.partners.permissions import can_manage_partners, can_see_funding
 bp = Blueprint("partners", __name__)
 
 VIEWERS = (Role.SECRETARIAT, Role.COORDINATOR)
-MONTH_LINES = 120  # monthly lines whose refusals are shown beside the months field
 
 
 def _saved(message: str):
@@ -71,14 +70,18 @@ class RemoveForm(BaseForm):
     version = VersionField()
 
 
-def _aliases(n: int) -> dict[str, str]:
-    """The form field of each service field of the funding added as item ``n``."""
-    at = f"items.{n}."
-    aliases = {at + f: f for f in ("partner_id", "currency", "basis", "amount", "months")}
-    for m in range(MONTH_LINES):
-        aliases[f"{at}months.{m}.month"] = aliases[f"{at}months.{m}.amount"] = "months"
-        aliases[f"{at}months.{m}"] = "months"
-    return aliases
+def _field_of(n: int):
+    """The form field of each service field of the funding added as item ``n`` (any of
+    its months: the months box)."""
+    prefix = f"items.{n}."
+
+    def field(name: str) -> str | None:
+        if not name.startswith(prefix):
+            return None
+        rest = name.removeprefix(prefix)
+        return "months" if rest.startswith("months") else rest
+
+    return field
 
 
 def _page(coach) -> dict:
@@ -119,7 +122,7 @@ def funding(coach_id: int):
         "partners/funding.html",
         lambda v: services.add_funding(coach, form.item(), by=current_user, version=v["version"]),
         _back(_("Funding added to the contract of %(name)s.", name=coach.full_name), coach),
-        aliases=_aliases(len(page["fundings"])),
+        aliases=_field_of(len(page["fundings"])),
         **page,
     )
 

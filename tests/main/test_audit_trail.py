@@ -12,9 +12,11 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from scbi import audit
+from scbi.audit import AuditEvent
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.main.audit_links import ALIASES, RECORD_TYPES, record_label, record_url
@@ -364,3 +366,23 @@ def test_the_action_filter_is_literal_on_a_real_programme(app):
         assert actions(actor="  FACTORY-ADMIN@ ") == actions(actor="factory-admin@")
         filters = audit_filters(MultiDict({"action": " log. ", "actor": " A@B "}))
         assert (filters.action, filters.actor) == ("log.", "a@b")
+
+
+def test_a_refusal_names_its_record_by_its_table(app, client, login_as):
+    """A refused /mail/<id>, /sessions/<id> or /reports/published/<id> is audited against
+    the record's table, so the trail names and links it like the record itself."""
+    login_as("mentee")
+    for path, table in (
+        ("/mail/5", "mail_message"),
+        ("/reports/published/5", "published_report"),
+    ):
+        assert client.get(path).status_code == 403
+        with app.app_context():
+            event = db.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "access.denied")
+                .order_by(AuditEvent.id.desc())
+            ).first()
+            assert (event.entity_type, event.entity_id) == (table, 5)
+        with app.test_request_context():
+            assert record_url(event) is not None and record_label(table) != table
