@@ -21,6 +21,7 @@ NAVIGATION = [
     ("coaches.follow_up", _l("Follow-up"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("competencies.levels", _l("Levels"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("reports.programme", _l("Reports"), {Role.SECRETARIAT, Role.COORDINATOR}),
+    ("partners.index", _l("Partners"), {Role.SECRETARIAT}),
     ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
     ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
     ("notify.outbox_page", _l("Mail"), {Role.SECRETARIAT}),

@@ -1,7 +1,7 @@
 """WCAG 2.2 AA on every page of every role, on a desktop and on a phone: axe-core finds no
 serious or critical violation on any page a role may open (every GET row of the route × role
 matrix that answers the role 200 with a page), on the pages a form sends back with its
-errors, or on the error pages; and, on the demo programme's pages full of real figures,
+errors, or on the error pages (and no such page is wider than its screen); and, on the demo programme's pages full of real figures,
 every kind of page each role's links reach (each link answering 200).
 
 The pages' markup does not depend on the database, so this sweep runs in the SQLite run of
@@ -97,6 +97,9 @@ def test_every_page_of_a_role_is_accessible(app, live_server, make_user, role, v
             response = page.goto(live_server + path)
             assert response.status == 200, (role, path, response.status)
             _check(page, path, found)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > viewport["width"]:  # the page itself, not a table's own scroll
+                found.setdefault(path, []).append({"rule": f"{width} px wide"})
         for template in forms_of(role):
             path = fill(app, world, template, target=target.id)
             page.goto(live_server + path)
