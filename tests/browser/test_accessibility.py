@@ -1,8 +1,9 @@
 """WCAG 2.2 AA on every page of every role, on a desktop and on a phone: axe-core finds no
 serious or critical violation on any page a role may open (every GET row of the route × role
 matrix that answers the role 200 with a page), on the pages a form sends back with its
-errors, or on the error pages (and no such page is wider than its screen); and, on the demo programme's pages full of real figures,
-every kind of page each role's links reach (each link answering 200).
+errors, or on the error pages (and no such page is wider than its screen); and, on the
+demo programme's pages full of real figures, every kind of page each role's links reach
+(each link answering 200).
 
 The pages' markup does not depend on the database, so this sweep runs in the SQLite run of
 .ci/run only (the journeys, which write, run on both)."""
