@@ -22,6 +22,9 @@ class Config:
     DATABASE_URL: str | None = None
     UPLOAD_DIR: str | None = None
     FISCAL_YEAR_START_MONTH = 7
+    # The currency reports convert costs into, at the rates the secretariat enters per
+    # fiscal quarter (docs/partners.md); an ISO 4217 code.
+    REPORTING_CURRENCY = "USD"
     TIMEZONE = "Africa/Kigali"  # whose "today" bounds dates (no activity in the future)
 
     # Requests: 16 MiB is above the largest evidence file (10 MB) plus form fields.
@@ -154,6 +157,7 @@ def load_config(app, overrides: dict | None = None) -> None:
     month = app.config["FISCAL_YEAR_START_MONTH"]
     if not isinstance(month, int) or not 1 <= month <= 12:
         raise ConfigError("SCBI_FISCAL_YEAR_START_MONTH must be a month number from 1 to 12")
+    _check_reporting_currency(app.config)
 
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     if app.config["DEFAULT_LANGUAGE"] not in app.config["LANGUAGES"]:
@@ -172,6 +176,16 @@ def load_config(app, overrides: dict | None = None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(instance)
     elif name == "production" and len(str(app.config["SECRET_KEY"])) < 32:
         raise ConfigError("SCBI_SECRET_KEY must be at least 32 random characters in production")
+
+
+def _check_reporting_currency(config) -> None:
+    """An ISO 4217 code Babel knows (stored upper-case)."""
+    from babel.numbers import list_currencies
+
+    code = str(config.get("REPORTING_CURRENCY") or "").strip().upper()
+    if code not in list_currencies():
+        raise ConfigError("SCBI_REPORTING_CURRENCY must be an ISO 4217 currency code, such as USD")
+    config["REPORTING_CURRENCY"] = code
 
 
 MAIL_SECURITY = ("starttls", "ssl", "none")

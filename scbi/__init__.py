@@ -80,6 +80,7 @@ FEATURES = (
     "partners",
     "transfer",
     "competencies",
+    "retention",
     "reports",
     "notify",
     "main",

@@ -99,6 +99,11 @@ class NotFound(DomainError):
         return _("Not found, or not visible to you.")
 
 
+class OutOfScope(NotFound):
+    """A route outside a role's reach answered as a 404 rather than a 403 (a development
+    partner's account: what is not theirs does not exist); audited like a 403."""
+
+
 class Conflict(DomainError):
     """The record changed since the caller read it, or would duplicate another."""
 
@@ -226,7 +231,7 @@ def register_error_handlers(app: Flask) -> None:
         headers = {}
         if isinstance(error, Throttled):
             headers["Retry-After"] = str(error.retry_after)
-        if isinstance(error, NotAllowed) or (
+        if isinstance(error, NotAllowed | OutOfScope) or (
             isinstance(error, NotFound) and error.entity is not None
         ):
             _record_denied(error.status, error.entity)

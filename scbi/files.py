@@ -11,16 +11,17 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from scbi import archives
 from scbi.downloads import Download
-from scbi.errors import NotFound
+from scbi.errors import NotFound, TooLarge, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -131,6 +132,51 @@ def store(stream: BinaryIO, filename: str, session: Session) -> StoredFile:
         temporary.unlink(missing_ok=True)
     session.info.setdefault("files_written", []).append(final)
     return StoredFile(stored_name, content_type, size, digest.hexdigest())
+
+
+def refusal_message(reason: str, extension: str) -> str:
+    """Why :func:`store` refused a file (its FileRefused reason), in the reader's words."""
+    if reason == "size":
+        return _("The file is larger than 10 MB.")
+    if reason == "empty":
+        return _("The file is empty.")
+    if reason == "archive":
+        return _(
+            "The file was not stored: it is a compressed archive that would unpack to more "
+            "than 100 MB (or more than 100 times its size), has too many parts, or does not "
+            "match its own table of contents. Save the document again and upload it."
+        )
+    if reason == "content":
+        return _("The file's content is not what its name says (a %(ext)s file).", ext=extension)
+    return _(
+        "Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, "
+        "WebP), CSV and plain text."
+    )
+
+
+def safe_name(filename: str) -> str:
+    """The file's own name without any path, for display and Content-Disposition."""
+    name = PurePath(filename.replace("\\", "/")).name.strip()
+    name = "".join(c for c in name if c.isprintable() and c not in '"<>|:*?')
+    return name[:255] or "evidence"
+
+
+def store_upload(
+    stream: BinaryIO, filename: str, session: Session, *, field: str = "file"
+) -> tuple[str, StoredFile]:
+    """:func:`store` an uploaded file under its safe name; a refusal is an error naming
+    ``field``: TooLarge (413) over the size limit, else ValidationFailed (422,
+    ``file_refused``). Returns the safe name and the stored file."""
+    name = safe_name(filename or "")
+    try:
+        stored = store(stream, name, session)
+    except FileRefused as refusal:
+        ext = name.rsplit(".", 1)[-1].upper() if "." in name else "?"
+        message = {field: [refusal_message(str(refusal), ext)]}
+        if str(refusal) == "size":
+            raise TooLarge(fields=message) from None
+        raise ValidationFailed(fields=message, code="file_refused") from None
+    return name, stored
 
 
 def delete_after_commit(stored_name: str, session: Session) -> None:

@@ -14,11 +14,19 @@ from scbi.competencies.models import Assessment, LevelChange, assessment_log
 from scbi.database import Base
 from scbi.mail import MailMessage, MailReminder
 from scbi.mentees.models import Mentee, MenteeStatusChange
-from scbi.partners.models import ContractFunding, FundingMonth, Partner
+from scbi.partners.models import (
+    ContractFunding,
+    ExchangeRate,
+    FundingMonth,
+    Partner,
+    PartnerAccount,
+)
 from scbi.programme.models import (
     Competency,
     CompetencyFramework,
     CoreChange,
+    Indicator,
+    IndicatorValue,
     Institution,
     Phase,
     PriorityResult,
@@ -28,6 +36,7 @@ from scbi.programme.models import (
     coordinator_sector,
 )
 from scbi.reports.models import PublishedReport
+from scbi.retention.models import FollowUp
 from scbi.transfer.models import (
     Evidence,
     LogEvent,
@@ -52,7 +61,11 @@ __all__ = [
     "ContractFunding",
     "CoreChange",
     "Evidence",
+    "ExchangeRate",
+    "FollowUp",
     "FundingMonth",
+    "Indicator",
+    "IndicatorValue",
     "Institution",
     "LevelChange",
     "LogEvent",
@@ -65,6 +78,7 @@ __all__ = [
     "MenteeStatusChange",
     "Pairing",
     "Partner",
+    "PartnerAccount",
     "Phase",
     "PlanItem",
     "PriorityResult",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import request
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select, tuple_
 
 from scbi.extensions import db
@@ -45,6 +46,7 @@ class SeekPage:
     capped: bool  # more than CAP rows
     after: str | None  # the next page's cursor (None on the last page)
     before: str | None  # the previous page's cursor (None on the first page)
+    summed: int | None = None  # ``seek``'s ``total_of`` summed over the rows counted
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,22 @@ def _key(raw: str | None) -> tuple[date, int] | None:
         return None
 
 
-def seek(query: Select, entity, day_column, args, *, default_per_page: int = 25, options=()):
+def seek(
+    query: Select,
+    entity,
+    day_column,
+    args,
+    *,
+    default_per_page: int = 25,
+    options=(),
+    total_of=None,
+):
     """The page ``args`` asks for (``after``, ``before`` or ``last``, else the first) of
     ``query``'s rows of ``entity``, newest first by (``day_column``, id). ``query`` holds
     the filters only; its rows are read by their key (an index on the date and the id),
     then the page's ``entity`` objects are loaded with ``options``. The count stops at
-    :data:`CAP`."""
+    :data:`CAP`; with ``total_of`` (a column), the same statement also sums it over the
+    rows counted (``summed``: the list's total when it is not capped)."""
     _page, per_page = page_args(default_per_page)
     keys = query.with_only_columns(day_column, entity.id).order_by(None)
     newest = (day_column.desc(), entity.id.desc())
@@ -135,7 +147,14 @@ def seek(query: Select, entity, day_column, args, *, default_per_page: int = 25,
         more_after, more_before = len(rows) > per_page, False
     rows = rows[:per_page]
     ids = [ident for _day, ident in rows]
-    loaded, counted = load_in_order(entity, ids, options), _capped_count(keys)
+    loaded = load_in_order(entity, ids, options)
+    if total_of is None:
+        counted, summed = _capped_count(keys), None
+    else:
+        measured = keys.add_columns(total_of.label("measure")).limit(CAP + 1).subquery()
+        counted, summed = db.session.execute(
+            select(func.count(), func.coalesce(func.sum(measured.c.measure), 0))
+        ).one()
     return SeekPage(
         items=loaded,
         per_page=per_page,
@@ -143,6 +162,7 @@ def seek(query: Select, entity, day_column, args, *, default_per_page: int = 25,
         capped=counted > CAP,
         after=cursor(*rows[-1]) if rows and more_after else None,
         before=cursor(*rows[0]) if rows and more_before else None,
+        summed=int(summed) if summed is not None else None,
     )
 
 
@@ -194,3 +214,47 @@ def load_in_order(entity, ids: list[int], options) -> list:
 def _capped_count(keys: Select) -> int:
     """How many rows ``keys`` has, counted no further than CAP + 1."""
     return db.session.scalar(select(func.count()).select_from(keys.limit(CAP + 1).subquery()))
+
+
+class _RowPagination(SelectPagination):
+    """A page of a SELECT of several columns: its rows, where ``db.paginate`` keeps the
+    first column's values only."""
+
+    def _query_items(self) -> list:
+        query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(query).all())
+
+
+def paginate_rows(query: Select, default_per_page: int = 25):
+    """:func:`paginate` for a query of columns (the page's items are rows): one COUNT and
+    one page query, with the pager's attributes (``pages``, ``has_next`` …)."""
+    page, per_page = page_args(default_per_page)
+    return _RowPagination(
+        select=query,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=MAX_PER_PAGE,
+        error_out=False,
+        count=True,
+    )
+
+
+class _Listed(Pagination):
+    """flask_sqlalchemy's page of a list already in memory (its ``rows`` keyword)."""
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._query_args["rows"][start : start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def paginate_list(rows: list, default_per_page: int = 25):
+    """The ``?page=`` of ``rows`` (a list worked out in Python, in order), read as
+    :func:`paginate` reads a query's: the same pager shows it."""
+    page, per_page = page_args(default_per_page)
+    return _Listed(
+        page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False, rows=rows
+    )

@@ -60,6 +60,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = lambda v: _decimal(v, "#,##0.##")
     # two decimals (means of levels), or with their sign (a gain): 1,50 / +1,75 in French
     app.jinja_env.filters["decimal2"] = lambda v: _decimal(v, "#,##0.00")
+    # an indicator's value (exact, up to four decimals): 12,5 in French
+    app.jinja_env.filters["measure"] = lambda v: _decimal(v, "#,##0.####")
     app.jinja_env.filters["money"] = lambda v, currency: format_currency(Decimal(str(v)), currency)
     app.jinja_env.filters["signed2"] = lambda v: _decimal(v, "+#,##0.00;-#,##0.00")
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""

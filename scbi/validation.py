@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from flask_babel import gettext as _
@@ -109,6 +110,23 @@ class Errors:
             self.add(field, _("Must be at least %(n)d.", n=min_value))
         elif max_value is not None and number > max_value:
             self.add(field, _("Must be at most %(n)d.", n=max_value))
+        return number
+
+    def decimal(self, field: str, value, *, unreadable: str) -> Decimal | None:
+        """A required finite decimal, from a JSON number or a string, exact (never through a
+        float's rounding); ``unreadable`` says what to enter when it is not one."""
+        if value is None or value == "":
+            self.add(field, _("This field is required."))
+            return None
+        try:
+            if isinstance(value, bool):
+                raise InvalidOperation
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            number = None
+        if number is None or not number.is_finite():
+            self.add(field, unreadable)
+            return None
         return number
 
     def date(self, field: str, value, *, required: bool = True) -> date | None:

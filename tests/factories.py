@@ -323,3 +323,60 @@ def validated(mentee, competency, level: int, day: date) -> None:
         )
     )
     db.session.flush()
+
+
+def partner_account(coach_id: int, acronym: str = "AG"):
+    """A development partner (``acronym``, made once) funding the coach's contract, and a
+    partner account reading for it; returns the account as the world's people are."""
+    from scbi.coaches.models import Coach
+    from scbi.partners.models import Partner
+    from scbi.partners.services import create_partner, set_account_partner, set_funding
+
+    by = admin()
+    partner = db.session.scalar(db.select(Partner).where(Partner.acronym == acronym))
+    if partner is None:
+        partner = create_partner(by=by, name=f"Agency {acronym}", acronym=acronym)
+    coach = db.session.get(Coach, coach_id)
+    funding = [{"partner_id": partner.id, "currency": "USD", "basis": "total", "amount": "1000"}]
+    set_funding(coach, funding, by=by, version=coach.version)
+    user = accounts.create_user(
+        by=by,
+        email=f"partner{next(_n)}@example.org",
+        full_name=f"Officer of {acronym}",
+        password=PASSWORD,
+        roles=[Role.PARTNER.value],
+        must_change_password=False,
+    )
+    set_account_partner(user, partner.id, by=by)
+    db.session.commit()
+    return SimpleNamespace(id=user.id, email=user.email, password=PASSWORD, partner_id=partner.id)
+
+
+def indicator(result_id: int, **kw):
+    """An indicator of the result (baseline 10 on 2025-01-01, target 30 on 2026-12-31) with
+    the actual value 18 of FY 2025 Q1 (July–September 2025), a PDF as its evidence; returns
+    ``(indicator, value)`` (inside an app context)."""
+    from scbi.programme import indicators
+    from scbi.programme.models import PriorityResult
+
+    values = {
+        "name": f"Households connected {next(_n)}",
+        "unit": "%",
+        "baseline_value": "10",
+        "baseline_date": date(2025, 1, 1),
+        "target_value": "30",
+        "target_date": date(2026, 12, 31),
+    } | kw
+    made = indicators.create_indicator(
+        db.session.get(PriorityResult, result_id), by=admin(), **values
+    )
+    value, _new = indicators.record_value(
+        made,
+        by=admin(),
+        fiscal_year=2025,
+        quarter=1,
+        value="18",
+        source="EUCL connections register",
+        evidence=(io.BytesIO(b"%PDF-1.4 register"), "register.pdf"),
+    )
+    return made, value

@@ -108,3 +108,12 @@ def empty_database(app) -> None:
                 conn.execute(text("SET LOCAL session_replication_role = replica"))
                 for name in tables:
                     conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our own table names
+
+
+FIGURE_LINK = re.compile(r'<a class="figure-link" data-measure="\w+" href="[^"]*">(.*?)</a>', re.S)
+
+
+def plain_figures(html: str) -> str:
+    """A report page as if its figures were not links (scbi.reports.links): each linked
+    figure's anchor replaced by what it shows."""
+    return FIGURE_LINK.sub(r"\1", html)

@@ -241,3 +241,25 @@ def test_published_reports_round_trip_byte_for_byte_and_stay_immutable(app, popu
         with pytest.raises(DBAPIError, match="immutable"):
             db.session.execute(text("UPDATE published_report SET number = 9"))
         db.session.rollback()
+
+
+def test_an_indicator_values_evidence_file_round_trips(app, populated, tmp_path):
+    """The evidence of an indicator's actual value (the results chain) is backed up and
+    restored with the logs' evidence."""
+    from scbi.programme.models import IndicatorValue
+
+    world, log_file, _content = populated
+    with app.app_context():
+        _indicator, value = f.indicator(world.result_id)
+        db.session.commit()
+        stored_name = value.stored_name
+    archive = tmp_path / "programme.zip"
+    with app.app_context():
+        made = backup(archive)
+    assert made.files == 2 and set(manifest_of(archive)["files"]) == {log_file, stored_name}
+    emptied(app)
+    with app.app_context():
+        restored = restore(archive)
+        assert restored.files == 2 and restored.rows["indicator_value"] == 1
+        assert files.path_of(stored_name).read_bytes() == b"%PDF-1.4 register"
+        assert db.session.scalar(select(IndicatorValue.stored_name)) == stored_name

@@ -63,6 +63,23 @@ def test_fiscal_year_start_month_must_be_a_month(tmp_path, monkeypatch, month):
         load_config(bare_app(tmp_path))
 
 
+@pytest.mark.parametrize("code", ["XYZ", "dollars", "1"])
+def test_the_reporting_currency_must_be_an_iso_4217_code(tmp_path, monkeypatch, code):
+    monkeypatch.setenv("SCBI_REPORTING_CURRENCY", code)
+    with pytest.raises(ConfigError, match="SCBI_REPORTING_CURRENCY"):
+        load_config(bare_app(tmp_path))
+
+
+def test_the_reporting_currency_is_usd_unless_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("SCBI_REPORTING_CURRENCY", raising=False)
+    app = bare_app(tmp_path)
+    load_config(app)
+    assert app.config["REPORTING_CURRENCY"] == "USD"
+    monkeypatch.setenv("SCBI_REPORTING_CURRENCY", "rwf")
+    load_config(app)
+    assert app.config["REPORTING_CURRENCY"] == "RWF"
+
+
 def test_unknown_config_name_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("SCBI_CONFIG", "staging")
     with pytest.raises(ConfigError, match="SCBI_CONFIG"):

@@ -209,3 +209,134 @@ def test_a_coordinator_reads_only_their_sectors_funding(app, client):
     for coach_id, status in ((world.a.coach_id, 200), (world.b.coach_id, 404)):
         path = f"/api/v1/coaches/{coach_id}/funding"
         assert client.get(path, headers=headers).status_code == status
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_another_sectors_follow_ups_are_out_of_reach(app, client, role):
+    """Sector B's mentee, who left the programme: their follow-ups are a 404 to sector A's
+    people (or 403 by role: coaches), pages and API alike, and nothing is recorded."""
+    from datetime import date
+
+    from scbi.retention.models import FollowUp
+    from tests.retention.helpers import end_pairings
+
+    world = factories.world(app)
+    with app.app_context():
+        end_pairings(db.session.get(Mentee, world.b.mentee_id), date(2025, 3, 1))
+        db.session.commit()
+    person = outsider(world, role)
+    b = world.b.mentee_id
+    refused = 403 if role == "coach" else 404  # coaches: no access to follow-ups at all
+    headers = bearer(api_token(client, person))
+    body = {"in_public_service": False, "coaching_others": False, "version": 1}
+    assert client.get(f"/api/v1/mentees/{b}/follow-ups", headers=headers).status_code == refused
+    for months in (6, 12):
+        path = f"/api/v1/mentees/{b}/follow-ups/{months}"
+        status = client.put(path, json=body, headers=headers).status_code
+        # a coordinator may never record an answer: refused by role before any lookup
+        assert status == (403 if role == "coordinator" else refused), role
+    login(client, person)
+    token = csrf_token(client, "/")
+    data = {"csrf_token": token, "in_public_service": "no", "coaching_others": "no"}
+    for months in (6, 12):
+        path = f"/mentees/{b}/follow-ups/{months}"
+        assert client.get(path).status_code == refused, (role, path)
+        assert client.post(path, data=data).status_code == refused, (role, path)
+    page = client.get("/follow-ups")
+    assert page.status_code == 403 or f'href="/mentees/{b}"' not in page.text
+    with app.app_context():
+        assert db.session.query(FollowUp).count() == 0
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_another_sectors_indicators_cannot_be_changed(app, client, role):
+    """Sector A's result's indicator (read by everyone, like the result), changed by sector
+    B's people in pages and API: refused, and nothing changes; nor can B's coach name A's
+    result on a log of B."""
+    from scbi.programme.models import Indicator, IndicatorValue
+
+    world = factories.world(app)
+    with app.app_context():
+        made, value = factories.indicator(world.result_id)
+        db.session.commit()
+        ident, version, value_version = made.id, made.version, value.version
+    person = {
+        "coach": world.b.coach_user,
+        "mentee": world.b.mentee_user,
+        "coordinator": world.b.coordinator,
+    }[role]
+    headers = bearer(api_token(client, person))
+    calls = [
+        ("post", f"/api/v1/priority-results/{world.result_id}/indicators", {"name": "x"}),
+        ("patch", f"/api/v1/indicators/{ident}", {"unit": "MW", "version": version}),
+        (
+            "put",
+            f"/api/v1/indicators/{ident}/values/2025/1",
+            {"value": "1", "source": "x", "version": value_version},
+        ),
+    ]
+    for method, path, body in calls:
+        status = getattr(client, method)(path, json=body, headers=headers).status_code
+        assert status in (403, 404), (role, path, status)
+    login(client, person)
+    token = csrf_token(client, "/")
+    for path, data in (
+        (f"/indicators/{ident}/edit", {"name": "x", "unit": "MW", "version": str(version)}),
+        (
+            f"/indicators/{ident}/values",
+            {"fiscal_year": "2025", "quarter": "1", "value": "1", "source": "x"},
+        ),
+        (f"/priority-results/{world.result_id}/indicators/new", {"name": "x", "unit": "y"}),
+    ):
+        status = client.post(path, data={"csrf_token": token, **data}).status_code
+        assert status in (403, 404), (role, path, status)
+    with app.app_context():
+        assert db.session.get(Indicator, ident).unit == "%"
+        assert db.session.scalar(db.select(db.func.count()).select_from(Indicator)) == 1
+        assert str(db.session.scalar(db.select(IndicatorValue.value))).startswith("18")
+    if role == "coach":
+        response = client.post(
+            f"/api/v1/pairings/{world.b.pairing_id}/logs",
+            json={
+                "activity_date": "2025-06-02",
+                "activity_type": "on_the_job",
+                "hours": 1,
+                "title": "x",
+                "mentee_role": "led",
+                "competency_ids": [world.competency_id],
+                "off_plan_reason": "x",
+                "priority_result_id": world.result_id,
+            },
+            headers=headers,
+        )
+        assert response.status_code == 422
+        assert "priority_result_id" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_the_lists_behind_another_sectors_figures_are_404_or_hold_nothing(app, client, role):
+    """Figures you can open: the experts and plan items of sector B's report are a 404 to
+    sector A's coordinator (and refused to a coach or a mentee, who read no report); the
+    log, mentee, coach and pairing lists a figure opens keep to the reader's scope."""
+    world = factories.world(app)
+    person = outsider(world, role)
+    login(client, person)
+    b = world.b.sector_id
+    for path in (
+        f"/reports/experts?sector_id={b}",
+        f"/reports/experts?sector_id={world.a.sector_id}&sector_id={b}&below=0",
+        f"/reports/plan-items?sector_id={b}&from=2025-01-01&to=2025-12-31",
+    ):
+        assert client.get(path).status_code in (403, 404), (role, path)
+    if role != "coordinator":
+        return
+    for path in (
+        f"/logs?sector_id={b}&dated_by=submitted&from=2020-01-01&to=2030-12-31",
+        f"/mentees?sector_id={b}&status=all&active_from=2020-01-01&active_to=2030-12-31",
+        f"/coaches?sector_id={b}&status=all&active_from=2020-01-01",
+        f"/pairings?sector_id={b}&status=all&active_to=2030-12-31",
+    ):
+        page = client.get(path).get_data(as_text=True)
+        assert 'data-total="0"' in page, path
+    headers = bearer(api_token(client, person))
+    assert client.get(f"/api/v1/logs?sector_id={b}&counted=1", headers=headers).json["total"] == 0

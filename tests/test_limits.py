@@ -12,6 +12,7 @@ from scbi import limits
 from scbi.api.assessments import AssessmentIn
 from scbi.api.auth import TokenRequest
 from scbi.api.frameworks import CompetencyIn, CompetencyPatch, FrameworkIn
+from scbi.api.indicators import IndicatorIn, IndicatorPatch, ValueIn
 from scbi.api.pairings import PairingEnd, PairingIn
 from scbi.api.people import CoachIn, CoachPatch, MenteeIn, MenteePatch
 from scbi.api.programme import (
@@ -39,6 +40,8 @@ from scbi.mentees.models import MENTEE, MENTEE_STATUS, Mentee
 from scbi.programme.forms import (
     CompetencyForm,
     FrameworkForm,
+    IndicatorForm,
+    IndicatorValueForm,
     InstitutionForm,
     PhaseForm,
     PriorityResultForm,
@@ -47,12 +50,16 @@ from scbi.programme.forms import (
 from scbi.programme.models import (
     COMPETENCY,
     FRAMEWORK,
+    INDICATOR,
+    INDICATOR_VALUE,
     INSTITUTION,
     PHASE,
     PRIORITY_RESULT,
     SECTOR,
     Competency,
     CompetencyFramework,
+    Indicator,
+    IndicatorValue,
     Institution,
     Phase,
     PriorityResult,
@@ -254,6 +261,8 @@ DECLARED_FORMS = [
     (LoginForm, ACCOUNT),
     (UserCreateForm, ACCOUNT),
     (UserEditForm, ACCOUNT),
+    (IndicatorForm, INDICATOR),
+    (IndicatorValueForm, INDICATOR_VALUE),
 ]
 
 
@@ -308,6 +317,9 @@ DECLARED_SCHEMAS = [
     ("UserPatch", UserPatch.fields, ACCOUNT),
     ("PublishIn", PublishIn.fields, PERIOD | PUBLICATION),
     ("report period query", dict(PERIOD_QUERY), PERIOD),
+    ("IndicatorIn", IndicatorIn.fields, INDICATOR),
+    ("IndicatorPatch", IndicatorPatch.fields, INDICATOR),
+    ("IndicatorValueIn", ValueIn.fields, INDICATOR_VALUE),
 ]
 
 
@@ -345,6 +357,8 @@ DECLARED_TABLES = [
     (Competency, COMPETENCY),
     (Coach, COACH),
     (Mentee, MENTEE),
+    (Indicator, INDICATOR),
+    (IndicatorValue, INDICATOR_VALUE),
 ]
 
 

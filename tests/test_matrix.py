@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from scbi.auth.models import Role
 from scbi.extensions import db
 from scbi.mail import MailMessage
 from tests import factories
@@ -111,6 +112,17 @@ MATRIX = {
     ("programme.result_new", "POST"): ("/priority-results/new", SEC_FORM),
     ("programme.result", "GET"): ("/priority-results/{result}", SIGNED_IN),
     ("programme.result", "POST"): ("/priority-results/{result}", SEC_FORM),
+    # a result's indicators (the results chain): sector A's result, its coordinator manages
+    ("programme.indicator_new", "GET"): ("/priority-results/{result}/indicators/new", STAFF_PAGE),
+    ("programme.indicator_new", "POST"): ("/priority-results/{result}/indicators/new", STAFF_FORM),
+    ("programme.indicator_edit", "GET"): ("/indicators/{indicator}/edit", STAFF_PAGE),
+    ("programme.indicator_edit", "POST"): ("/indicators/{indicator}/edit", STAFF_FORM),
+    ("programme.indicator_value", "GET"): ("/indicators/{indicator}/values", STAFF_PAGE),
+    ("programme.indicator_value", "POST"): ("/indicators/{indicator}/values", STAFF_FORM),
+    ("programme.indicator_evidence", "GET"): (
+        "/indicator-values/{indicator_value}/download",
+        SIGNED_IN,
+    ),
     ("programme.frameworks_list", "GET"): ("/frameworks", SIGNED_IN),
     ("programme.framework", "GET"): ("/frameworks/{framework}", SIGNED_IN),
     ("programme.framework_new", "GET"): ("/frameworks/new", SEC_PAGE),
@@ -159,6 +171,25 @@ MATRIX = {
     ("competencies.reviews", "GET"): ("/reviews", answers(302, 403, 200, 200, 200)),
     ("competencies.levels", "GET"): ("/mentees/levels", STAFF_PAGE),
     ("competencies.my_competencies", "GET"): ("/my/competencies", answers(302, 302, 403, 403, 403)),
+    # follow-ups after the programme (mentee A is still in it: nothing is due, 409 not_due)
+    ("retention.follow_ups", "GET"): ("/follow-ups", STAFF_PAGE),
+    ("retention.answer", "GET"): (
+        "/mentees/{mentee}/follow-ups/6",
+        answers(302, 200, 403, 200, 200),
+    ),
+    ("retention.answer", "POST"): (
+        "/mentees/{mentee}/follow-ups/6",
+        answers(302, 409, 403, 403, 409),
+    ),
+    ("api.list_follow_ups", "GET"): ("/api/v1/follow-ups", answers(401, 403, 403, 200, 200)),
+    ("api.mentee_follow_ups", "GET"): (
+        "/api/v1/mentees/{mentee}/follow-ups",
+        answers(401, 200, 403, 200, 200),
+    ),
+    ("api.put_follow_up", "PUT"): (
+        "/api/v1/mentees/{mentee}/follow-ups/6",
+        answers(401, 422, 403, 403, 422),
+    ),
     # pairings
     ("transfer.pairings", "GET"): ("/pairings", SIGNED_IN),
     ("transfer.pairing_new", "GET"): ("/pairings/new", STAFF_PAGE),
@@ -202,6 +233,11 @@ MATRIX = {
     ("partners.funding", "GET"): ("/coaches/{coach}/funding", STAFF_PAGE),
     ("partners.funding", "POST"): ("/coaches/{coach}/funding", SEC_FORM),
     ("partners.remove_funding", "POST"): ("/coaches/{coach}/funding/0/remove", SEC_FORM),
+    ("partners.rates", "GET"): ("/partners/rates", SEC_PAGE),
+    ("partners.rate_new", "GET"): ("/partners/rates/new", SEC_PAGE),
+    ("partners.rate_new", "POST"): ("/partners/rates/new", SEC_FORM),
+    ("partners.rate_edit", "GET"): ("/partners/rates/{rate}/edit", SEC_PAGE),
+    ("partners.rate_edit", "POST"): ("/partners/rates/{rate}/edit", SEC_FORM),
     # API
     ("api.health", "GET"): ("/api/v1/health", answers(200, 200, 200, 200, 200)),
     ("api.openapi_document", "GET"): ("/api/v1/openapi.json", answers(200, 200, 200, 200, 200)),
@@ -226,6 +262,27 @@ MATRIX = {
     ("api.list_priority_results", "GET"): ("/api/v1/priority-results", API_ANY),
     ("api.create_priority_result", "POST"): ("/api/v1/priority-results", API_SEC_WRITE),
     ("api.patch_priority_result", "PATCH"): ("/api/v1/priority-results/{result}", API_SEC_WRITE),
+    ("api.list_indicators", "GET"): ("/api/v1/priority-results/{result}/indicators", API_ANY),
+    ("api.create_indicator", "POST"): (
+        "/api/v1/priority-results/{result}/indicators",
+        API_STAFF_WRITE,
+    ),
+    ("api.get_indicator", "GET"): ("/api/v1/indicators/{indicator}", API_ANY),
+    ("api.patch_indicator", "PATCH"): ("/api/v1/indicators/{indicator}", API_STAFF_WRITE),
+    # FY 2025 Q2 has no value yet: an empty body misses the value and its source
+    ("api.put_indicator_value", "PUT"): (
+        "/api/v1/indicators/{indicator}/values/2025/2",
+        API_STAFF_WRITE,
+    ),
+    # FY 2025 Q1 has a value; a JSON body carries no file
+    ("api.add_indicator_evidence", "POST"): (
+        "/api/v1/indicators/{indicator}/values/2025/1/evidence",
+        answers(401, 403, 403, 400, 400),
+    ),
+    ("api.download_indicator_evidence", "GET"): (
+        "/api/v1/indicators/{indicator}/values/2025/1/evidence",
+        API_ANY,
+    ),
     ("api.list_frameworks", "GET"): ("/api/v1/frameworks", API_ANY),
     ("api.create_framework", "POST"): ("/api/v1/frameworks", API_SEC_WRITE),
     ("api.get_framework", "GET"): ("/api/v1/frameworks/{framework}", API_ANY),
@@ -249,6 +306,8 @@ MATRIX = {
         answers(401, 403, 403, 200, 200),
     ),
     ("api.put_funding", "PUT"): ("/api/v1/coaches/{coach}/funding", API_SEC_WRITE),
+    ("api.list_exchange_rates", "GET"): ("/api/v1/exchange-rates", API_SEC),
+    ("api.put_exchange_rate", "PUT"): ("/api/v1/exchange-rates/2025/3/EUR", API_SEC_WRITE),
     ("api.list_mentees", "GET"): ("/api/v1/mentees", API_ANY),
     ("api.create_mentee", "POST"): ("/api/v1/mentees", API_SEC_WRITE),
     ("api.get_mentee", "GET"): ("/api/v1/mentees/{mentee}", API_ANY),
@@ -312,7 +371,10 @@ MATRIX = {
         "/api/v1/reports/sectors/{sector}",
         answers(401, 403, 403, 200, 200),
     ),
-    ("api.programme_report", "GET"): ("/api/v1/reports/programme", API_SEC),
+    ("api.programme_report", "GET"): (
+        "/api/v1/reports/programme",
+        answers(401, 403, 403, 200, 200),
+    ),
     # reports
     ("reports.programme", "GET"): ("/reports", STAFF_PAGE),
     ("reports.sector", "GET"): ("/reports/sectors/{sector}", STAFF_PAGE),
@@ -320,6 +382,9 @@ MATRIX = {
         "/reports/sectors/{sector}/assessments.csv",
         STAFF_PAGE,
     ),
+    # the lists behind a report's figures (figures you can open)
+    ("reports.experts", "GET"): ("/reports/experts?sector_id={sector}", STAFF_PAGE),
+    ("reports.plan_items", "GET"): ("/reports/plan-items?sector_id={sector}", STAFF_PAGE),
     # published reports
     ("reports.publish", "POST"): ("/reports/sectors/{sector}/publish", STAFF_FORM),
     ("reports.published", "GET"): ("/reports/published/{published}", STAFF_PAGE),
@@ -358,6 +423,56 @@ def person(world, role):
     }.get(role)
 
 
+# A development partner's account (reading for a partner that funds sector A's coach): the
+# routes that name Role.PARTNER, each with its answer. Every other route that names roles
+# answers it 404, as if it did not exist; a route open to anyone signed in (the home page,
+# the account) or to no one in particular (sign-in, the forgot-password page) answers it
+# as it answers a mentee.
+PARTNER = {
+    ("reports.programme", "GET"): 200,
+    ("reports.sector", "GET"): 200,
+    ("reports.published", "GET"): 200,
+    ("api.critical_mass_report", "GET"): 200,
+    ("api.sector_report", "GET"): 200,
+    ("api.programme_report", "GET"): 200,
+    ("api.list_published_reports", "GET"): 200,
+    ("api.get_published_report", "GET"): 200,
+}
+
+
+def partner_expects(app, route) -> int:
+    endpoint, _method = route
+    roles = getattr(app.view_functions[endpoint], "roles", None)
+    if route in PARTNER:
+        return PARTNER[route]
+    assert roles is None or Role.PARTNER not in roles, f"{route}: add the partner's answer"
+    if roles is not None:
+        return 404
+    return MATRIX[route][1][M]
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids="{0[0]} {0[1]}".format)
+def test_route_answers_a_development_partner_as_expected(app, client, make_user, route):
+    _endpoint, method = route
+    path_template, _expected = MATRIX[route]
+    world = factories.world(app)
+    with app.app_context():
+        partner = factories.partner_account(world.a.coach_id)
+    path = fill(app, world, path_template, target=make_user("coordinator").id)
+    if path.startswith("/api/"):
+        kwargs = {"headers": bearer(api_token(client, partner))}
+        if method in ("POST", "PATCH", "PUT"):
+            kwargs["json"] = {}
+    else:
+        login(client, partner)
+        kwargs = {}
+        if method == "POST":
+            kwargs["data"] = {"csrf_token": csrf_token(client, "/login")}
+    response = client.open(path, method=method, **kwargs)
+    expected = partner_expects(app, route)
+    assert response.status_code == expected, response.get_data(as_text=True)[:300]
+
+
 def fill(app, world, path_template: str, target: int) -> str:
     """The path of a matrix row for sector A of ``world`` ({target} is a user's id)."""
     published = None
@@ -375,6 +490,32 @@ def fill(app, world, path_template: str, target: int) -> str:
             if partner is None:
                 partner = create_partner(by=factories.admin(), name="Agency", acronym="AG").id
                 db.session.commit()
+    rate = None
+    if "{rate}" in path_template:  # an exchange rate, only where a path needs one
+        from scbi.partners.queries import rate_for
+        from scbi.partners.services import create_rate
+
+        with app.app_context():  # one for the whole world, however many paths ask
+            made = rate_for(2025, 3, "EUR") or create_rate(
+                by=factories.admin(), fiscal_year=2025, quarter=3, currency="EUR", rate="1.1"
+            )
+            rate = made.id
+            db.session.commit()
+    indicator = indicator_value = None
+    if "{indicator" in path_template:  # sector A's result's, with a value and its evidence
+        from scbi.programme.models import Indicator, IndicatorValue
+
+        with app.app_context():  # one for the whole world, however many paths ask
+            found = db.session.execute(
+                select(Indicator.id, IndicatorValue.id)
+                .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
+                .where(Indicator.result_id == world.result_id)
+            ).first()
+            if found is None:
+                made, value = factories.indicator(world.result_id)
+                found = (made.id, value.id)
+                db.session.commit()
+            indicator, indicator_value = found
     mail = None
     if "{mail}" in path_template:  # a mail the world's pairing caused (held: mail is off)
         with app.app_context():
@@ -382,6 +523,9 @@ def fill(app, world, path_template: str, target: int) -> str:
     return path_template.format(
         mail=mail,
         partner=partner,
+        indicator=indicator,
+        indicator_value=indicator_value,
+        rate=rate,
         published=published,
         target=target,
         phase=world.phase_id,

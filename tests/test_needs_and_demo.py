@@ -57,11 +57,15 @@ def test_the_demo_loads_a_realistic_programme_whose_logins_work(app, client):
     assert "Every demo account has the password:" in result.output
     password = result.output.split("password: ")[1].split()[0]
     for line in result.output.splitlines():
-        if line.strip().startswith(("coach ", "mentee ", "coordinator ")):
+        if line.strip().startswith(("coach ", "mentee ", "coordinator ", "partner ")):
             email = line.split()[1]
             person = type("P", (), {"email": email, "password": password})
             assert login(client, person).status_code == 302, email
+            if line.strip().startswith("partner "):  # the agency funds the energy coaches
+                home = client.get("/").text
+                assert "Energy" in home and home.count('href="/reports/sectors/') == 1
             client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert "officer@bca.example.org" in result.output
     with app.app_context():
         counts = {
             m.__name__: db.session.scalar(select(func.count()).select_from(m))
@@ -80,6 +84,20 @@ def test_the_demo_loads_a_realistic_programme_whose_logins_work(app, client):
         )
         results = db.session.scalar(select(func.count()).select_from(PriorityResult))
     assert both == 1 and results >= 10
+    with app.app_context():  # the results chain: indicators with actuals, logs naming results
+        from scbi.programme.models import Indicator, IndicatorValue
+        from scbi.transfer.models import TransferLog
+
+        measured = db.session.scalar(select(func.count(Indicator.result_id.distinct())))
+        actuals = db.session.scalar(select(func.count()).select_from(IndicatorValue))
+        filed = db.session.scalar(
+            select(func.count()).where(IndicatorValue.stored_name.is_not(None))
+        )
+        naming = db.session.scalar(
+            select(func.count()).where(TransferLog.priority_result_id.is_not(None))
+        )
+    assert measured == results and actuals > 2 * measured and 0 < filed < actuals
+    assert naming > 100
     assert counts["CompetencyFramework"] == 6
     assert counts["Pairing"] >= 40
     assert 0.3 < female / counts["Mentee"] < 0.7
@@ -88,6 +106,22 @@ def test_the_demo_loads_a_realistic_programme_whose_logins_work(app, client):
 
         spent = ta_cost(None, date(1900, 1, 1), today())
     assert set(spent) == {"USD", "RWF"} and all(v > 0 for v in spent.values())
+    with app.app_context():  # the RWF rate of every quarter so far: reports convert to USD
+        from scbi.partners.costs import rates_needed
+
+        needed = rates_needed(today())
+    assert needed and all(needed.values()) and {c for c, _q in needed} == {"RWF"}
+    with app.app_context():  # graduates followed up: in post, one left, one coaching, overdue
+        from scbi.auth.models import User
+        from scbi.retention.models import FollowUp
+        from scbi.retention.queries import overdue_count
+
+        answers = db.session.scalars(select(FollowUp)).all()
+        overdue = overdue_count(db.session.scalar(select(User).where(User.email.like("secr%"))))
+    assert len(answers) >= 6 and {a.months for a in answers} == {6, 12}
+    assert sum(a.in_public_service for a in answers) >= 3
+    assert any(not a.in_public_service for a in answers)
+    assert any(a.coaching_others for a in answers) and overdue >= 1
     kept = runner.invoke(args=["scbi", "derived"])  # the backdated logs' times match history
     assert kept.exit_code == 0, kept.output
     assert "history: 0." in kept.output and "recomputation: 0." in kept.output

@@ -4,8 +4,10 @@ registering its endpoints on the blueprint; ``openapi`` builds the document from
 from scbi.api import (  # noqa: F401  (endpoints register on bp)
     assessments,
     auth,
+    exchange_rates,
     framework_import,
     frameworks,
+    indicators,
     logs,
     openapi,
     pairings,
@@ -15,6 +17,7 @@ from scbi.api import (  # noqa: F401  (endpoints register on bp)
     programme,
     published,
     reports,
+    retention,
     transfer,
     users,
 )

@@ -70,7 +70,8 @@ class Doc:
     def statuses(self, *, path_ids: bool, roles) -> set[int]:
         """Every error status the operation can answer: 401 without a token; 403 when the
         role decorator admits only some roles, or for an account that must change its
-        password; 404 for a record named in the path; 400, 413
+        password; 404 for a record named in the path, and for a development partner's
+        account on an operation not for partners; 400, 413
         and 422 for a body or an upload; 409 for a versioned write; 422 for query
         parameters."""
 
@@ -80,7 +81,7 @@ class Doc:
             derived |= {401, 403}
         if roles and set(roles) != set(Role):
             derived.add(403)
-        if path_ids:
+        if path_ids or (roles and Role.PARTNER not in roles):
             derived.add(404)
         if self.body is not None or self.uploads:
             derived |= {400, 413, 422}

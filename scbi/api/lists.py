@@ -13,10 +13,10 @@ from scbi.errors import ValidationFailed
 from scbi.pagination import NumberedPage, paginate
 
 
-def list_response(query: Select | NumberedPage, serialise: Callable, default_per_page: int = 50):
-    """The envelope of ``query``'s page (or of a page already read, whose ``total`` stops
-    at ``scbi.pagination.CAP``)."""
-    page = query if isinstance(query, NumberedPage) else paginate(query, default_per_page)
+def list_response(query, serialise: Callable, default_per_page: int = 50):
+    """The envelope of ``query``'s page, or of a page already read (``paginate``'s, or a
+    NumberedPage, whose ``total`` stops at ``scbi.pagination.CAP``)."""
+    page = paginate(query, default_per_page) if isinstance(query, Select) else query
     envelope = {
         "items": [serialise(item) for item in page.items],
         "page": page.page,

@@ -14,11 +14,13 @@ from scbi.auth.permissions import SIGNED_IN, role_required
 from scbi.downloads import send_download
 from scbi.errors import BadRequest
 from scbi.files import ALLOWED
+from scbi.mentees.models import Gender
 from scbi.transaction import commit, commit_with
 from scbi.transfer import queries
-from scbi.transfer.models import LogStatus
+from scbi.transfer.models import ActivityType, LogStatus, MenteeRole
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
 from scbi.transfer.queries.export import logs_csv
+from scbi.transfer.queries.log_filters import DATED_BY
 from scbi.transfer.services import evidence as evidence_service
 from scbi.transfer.services import logs, sending
 
@@ -154,12 +156,43 @@ def verify_log(log_id: int):
     query=(
         ("format", F("string", enum=("json", "csv"), description="csv for a download")),
         ("after", F("string", max_length=40, description="the `next` of the page before")),
-        ("sector_id", "integer", ""),
+        ("sector_id", "integer", "The pairing's sector; repeat it for several sectors."),
         ("status", F("string", enum=LOG_STATUSES)),
         ("coach_id", "integer", ""),
         ("mentee_id", "integer", ""),
-        ("from", day("Activities on or after this day.")),
-        ("to", day("Activities on or before this day.")),
+        ("pairing_id", "integer", ""),
+        ("from", day("On or after this day (of the event `dated_by` names).")),
+        ("to", day("On or before this day (of the event `dated_by` names).")),
+        (
+            "dated_by",
+            F(
+                "string",
+                enum=DATED_BY,
+                description="What `from` and `to` date: the activity (the default), the "
+                "log's first submission, its acknowledgement or a dispute (those three by "
+                "the day in the programme's time zone, as the reports count them).",
+            ),
+        ),
+        (
+            "counted",
+            F(
+                "string",
+                enum=("1",),
+                description="1: only the logs whose hours the reports count "
+                "(acknowledged or verified).",
+            ),
+        ),
+        ("activity_type", F("string", enum=tuple(t.value for t in ActivityType))),
+        ("mentee_role", F("string", enum=tuple(r.value for r in MenteeRole))),
+        (
+            "gender",
+            F(
+                "string",
+                enum=tuple(g.value for g in Gender),
+                description="The mentee's, as recorded today.",
+            ),
+        ),
+        ("institution_id", "integer", "The mentee's institution, as recorded today."),
     ),
     alternatives=("text/csv",),
 )

@@ -215,9 +215,11 @@ def mentee_json(m: Mentee) -> dict:
     response="Coach",
     list_of=True,
     query=(
-        ("sector_id", "integer", ""),
+        ("sector_id", "integer", "Repeat it for several sectors."),
         ("status", "string", ""),
         ("q", "string", "Part of the name or e-mail"),
+        ("active_from", "date", "The contract ends on or after this day."),
+        ("active_to", "date", "The contract starts on or before this day."),
     ),
 )
 @role_required(*SIGNED_IN)
@@ -283,11 +285,14 @@ def patch_coach(coach_id: int):
     response="Mentee",
     list_of=True,
     query=(
-        ("sector_id", "integer", ""),
+        ("sector_id", "integer", "Repeat it for several sectors."),
         ("institution_id", "integer", ""),
         ("status", "string", ""),
         ("phase_id", "integer", ""),
         ("q", "string", "Part of the name, e-mail or staff number"),
+        ("gender", F("string", enum=tuple(g.value for g in Gender))),
+        ("active_from", "date", "Active at some time on or after this day (dated statuses)."),
+        ("active_to", "date", "Active at some time on or before this day (dated statuses)."),
     ),
 )
 @role_required(*SIGNED_IN)

@@ -15,6 +15,7 @@ from scbi.auth.permissions import role_required
 from scbi.downloads import send_download
 from scbi.reports import publishing
 from scbi.reports.models import NARRATIVE, PERIOD, PUBLICATION
+from scbi.reports.permissions import READERS
 from scbi.transaction import commit
 
 STAFF = (Role.SECRETARIAT, Role.COORDINATOR)
@@ -92,7 +93,7 @@ def publication_json(reading: publishing.Reading) -> dict:
     return {
         **publishing.summary(report),
         **{name: getattr(report, name) for name in NARRATIVE},
-        "figures": report.figures,
+        "figures": reading.figures,
         "latest_number": reading.latest.number,
         "changed_since_publication": reading.changed,
         "differences": reading.differences,
@@ -112,7 +113,7 @@ def publication_json(reading: publishing.Reading) -> dict:
         ("quarter", "integer", "1-4"),
     ),
 )
-@role_required(*STAFF)
+@role_required(*READERS)
 def list_published_reports():
     query = publishing.visible(
         g.api_user,
@@ -131,7 +132,7 @@ def list_published_reports():
     errors=(404, 422),
     query=(("format", "string", "pdf or xlsx: the publication as a file; default JSON"),),
 )
-@role_required(*STAFF)
+@role_required(*READERS)
 def get_published_report(report_id: int):
     if kind := _file_format():
         return send_download(publishing.publication_file(g.api_user, report_id, kind))
@@ -155,7 +156,7 @@ def publish_report():
     period = publishing.requested_period(asked["fy"], asked["quarter"], asked["from"], asked["to"])
     report = publishing.publish(by=g.api_user, period=period, **data)
     commit()
-    reading = publishing.Reading(report, [report], [])
+    reading = publishing.Reading(report, [report], [], report.figures)
     response = jsonify(publication_json(reading))
     response.headers["Location"] = url_for("api.get_published_report", report_id=report.id)
     return response, 201

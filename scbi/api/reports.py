@@ -8,13 +8,13 @@ from flask import g, jsonify, request
 from scbi.api.blueprint import bp
 from scbi.api.docs import ON, component, day, endpoint
 from scbi.api.schema import F, Schema
-from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.dates import today
 from scbi.downloads import send_download
 from scbi.reports import access, metrics, periods, services
 from scbi.reports.critical_mass import critical_masses
 from scbi.reports.models import PERIOD
+from scbi.reports.permissions import READERS
 
 component(
     Schema(
@@ -60,9 +60,33 @@ VALUE_FOR_MONEY = (
     "across currencies; amounts as decimal strings, ratios null when the denominator is 0): "
     "{period: {CUR: {ta_cost, cost_per_expert, cost_per_ack_hour, cost_per_led_hour}}, "
     "cumulative: {the same, up to the period's as-of date}, experts: {period, cumulative}, "
-    "hours: {period: {acknowledged, led}, cumulative}, by_partner: [{partner_id, acronym, "
-    "name, period: {CUR: ta_cost}, cumulative}], by_sector: [{sector_id, code, name, period, "
-    "cumulative, experts, hours}]}. A published report made before this key existed lacks it."
+    "hours: {period: {acknowledged, led}, cumulative}, converted: null when no cost is "
+    "recorded, else {currency: the reporting currency, period: {ta_cost, cost_per_expert, "
+    "cost_per_ack_hour, cost_per_led_hour} or null when a rate it needs is missing, "
+    "cumulative: the same, rates: [{currency, fiscal_year, quarter, label, rate, in_period}] "
+    "(the rates used, units of the reporting currency for one unit), missing: [{currency, "
+    "fiscal_year, quarter, label, in_period}] (the rates not entered)}: each fiscal quarter's "
+    "cost at that quarter's rate, by_partner: [{partner_id, acronym, name, period: {CUR: "
+    "ta_cost}, cumulative, ratios: {period: {CUR: {experts, acknowledged_hours, led_hours, "
+    "cost_per_expert, cost_per_ack_hour, cost_per_led_hour}}, cumulative} (the experts and "
+    "hours attributed to the partner through the coaches it funds; all null when a rate the "
+    "attribution needs is missing), converted: {period: {ta_cost, the ratios and figures} or "
+    "null, cumulative}}], by_sector: [{sector_id, code, name, period, cumulative, experts, "
+    "hours, converted: {currency, period, cumulative} or null}]} (docs/partners.md). A "
+    "published report made before a key existed lacks it."
+)
+PRIORITY_RESULTS = (
+    "Section 8, the results chain: {by_status: {status: count}, results: [{id, title, "
+    "institution, due_date, status, note (the status on the as-of date), hours, logs "
+    "(acknowledged and verified logs dated in the period that named the result), "
+    "plan_items (the items of the plans in force those logs served: their pairing's, of a "
+    "competency they addressed), indicators: [{id, name, unit, baseline_value, "
+    "baseline_date, target_value, target_date, latest_value, latest_period, "
+    "latest_fiscal_year, latest_quarter, latest_period_end (the value of the latest fiscal "
+    "quarter ending on or before the period's end, or nulls), progress ((latest − baseline) "
+    "/ (target − baseline): 0.4 is 40 % of the way; null without an actual)}]}]}. Values "
+    "are decimal strings. A published report made before the results chain lacks hours, "
+    "logs, plan_items and indicators."
 )
 _GROUP = (
     '{experts, pipeline: {"0", "1", "2", "3+"}, coaching_hours, led_hours, gains: '
@@ -85,6 +109,20 @@ BY_INSTITUTION = F(
     "sectors and of their mentees is listed. A published report made before this key "
     "existed lacks it.",
 )
+_MILESTONE = (
+    "{due: mentees whose follow-up fell due by the as-of date, followed_up: those who "
+    "answered by then, retained: those still in public service, rate: retained / "
+    "followed_up (null when none), cascade: those now coaching or mentoring others}"
+)
+RETENTION = F(
+    _object,
+    description="Retention after the programme (docs/retention.md): "
+    '{"6": ' + _MILESTONE + ', "12": …, "24": …, cascade: former mentees whose latest '
+    "follow-up says they coach or mentor others, by_gender: {gender: {the same}} (the "
+    "four, each on its own), by_institution: {id: {acronym, name, the same}}; in the "
+    "programme overview also by_sector: [{sector_id, code, name, the same}]}. A published "
+    "report made before this key existed lacks it.",
+)
 component(
     Schema(
         "SectorReport",
@@ -104,7 +142,7 @@ component(
             ),
             "institutions": F("array", items=_object, required=True),
             "coaches": F("array", items=_object, required=True),
-            "priority_results": F(_object, required=True),
+            "priority_results": F(_object, required=True, description=PRIORITY_RESULTS),
             "value_for_money": F(_object, description=VALUE_FOR_MONEY),
             "previous": F(
                 _object,
@@ -119,6 +157,7 @@ component(
             ),
             "by_gender": BY_GENDER,
             "by_institution": BY_INSTITUTION,
+            "retention": RETENTION,
         },
     )
 )
@@ -140,10 +179,13 @@ component(
                 description="the headline summed, experts, expert_target, sectors_on_track, "
                 "and previous: {period, headline, experts} for the programme",
             ),
-            "cascade": F(_object, required=True, description="former mentees now coaching"),
+            "cascade": F(
+                _object, description="former mentees now coaching (the secretariat's only)"
+            ),
             "value_for_money": F(_object, description=VALUE_FOR_MONEY),
             "by_gender": BY_GENDER,
             "by_institution": BY_INSTITUTION,
+            "retention": RETENTION,
         },
     )
 )
@@ -158,7 +200,7 @@ component(
     array_of=True,
     query=(("on", ON),),
 )
-@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+@role_required(*READERS)
 def critical_mass_report():
     on = g.query.get("on") or today()
     sectors = access.visible_sectors(g.api_user)
@@ -213,7 +255,7 @@ def _file_format() -> str | None:
     query=PERIOD_QUERY,
     alternatives=REPORT_FILES,
 )
-@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+@role_required(*READERS)
 def sector_report(sector_id: int):
     kind = _file_format()
     period = periods.parse(request.args)
@@ -224,13 +266,14 @@ def sector_report(sector_id: int):
 
 @bp.get("/reports/programme")
 @endpoint(
-    "The programme overview: one row per sector, the totals and the cascade",
+    "The programme overview of the sectors the caller reads: one row per sector, the totals "
+    "and, for the secretariat, the cascade",
     tag="reports",
     response="ProgrammeOverview",
     query=PERIOD_QUERY,
     alternatives=REPORT_FILES,
 )
-@role_required(Role.SECRETARIAT)
+@role_required(*READERS)
 def programme_report():
     kind = _file_format()
     period = periods.parse(request.args)

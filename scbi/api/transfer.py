@@ -64,6 +64,12 @@ LogIn = Schema(
         "mentee_role": F("string", enum=ROLES, required=True),
         "competency_ids": F("array", items="integer", required=True),
         "off_plan_reason": F("string", **LOG["off_plan_reason"].api()),
+        "priority_result_id": F(
+            "integer",
+            nullable=True,
+            description="The priority result of the pairing's sector the activity served, "
+            "or null (a result of another sector: 422 naming this field)",
+        ),
     },
 )
 LogPut = Schema(
@@ -71,7 +77,16 @@ LogPut = Schema(
     {
         "version": F("integer", required=True),
         **{
-            k: F(f.type, enum=f.enum, items=f.items, min=f.min, max=f.max, max_length=f.max_length)
+            k: F(
+                f.type,
+                nullable=f.nullable,
+                enum=f.enum,
+                items=f.items,
+                min=f.min,
+                max=f.max,
+                max_length=f.max_length,
+                description=f.description,
+            )
             for k, f in LogIn.fields.items()
         },
     },
@@ -141,7 +156,13 @@ component(
             "id": F("integer", required=True),
             "pairing_id": F("integer", required=True),
             **{
-                k: F(f.type, enum=f.enum, items=f.items, required=k != "off_plan_reason")
+                k: F(
+                    f.type,
+                    nullable=f.nullable,
+                    enum=f.enum,
+                    items=f.items,
+                    required=k != "off_plan_reason",
+                )
                 for k, f in LogIn.fields.items()
             },
             "status": F("string", enum=tuple(s.value for s in LogStatus), required=True),

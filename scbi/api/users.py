@@ -1,4 +1,5 @@
-"""Secretariat and coordinator accounts (coach and mentee accounts come with their profiles)."""
+"""Secretariat, coordinator and development partner accounts (coach and mentee accounts come
+with their profiles)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,20 @@ from scbi.auth import links, services
 from scbi.auth.models import ACCOUNT, Role, User
 from scbi.auth.permissions import role_required
 from scbi.auth.queries import account_list, user_or_404
+from scbi.pagination import paginate
+from scbi.partners.queries import account_partners
+from scbi.partners.services import set_account_partner
 from scbi.programme.services import set_coordinator_sectors
 from scbi.transaction import commit
 
-ROLES_HELP = "Any of: secretariat, coordinator (coach and mentee roles come with profiles)."
+ROLES_HELP = (
+    "Any of: secretariat, coordinator, or partner alone (coach and mentee roles come with "
+    "profiles)."
+)
+PARTNER_HELP = (
+    "A partner account's development partner (required with the partner role; null "
+    "otherwise): it reads the reports of the sectors whose coaches that partner funds"
+)
 
 UserCreate = Schema(
     "UserCreate",
@@ -34,6 +45,7 @@ UserCreate = Schema(
         ),
         "roles": F("array", items="string", required=True, description=ROLES_HELP),
         "sector_ids": F("array", items="integer", description="A coordinator's sectors"),
+        "partner_id": F("integer", nullable=True, description=PARTNER_HELP),
     },
 )
 UserPatch = Schema(
@@ -44,6 +56,7 @@ UserPatch = Schema(
         "roles": F("array", items="string", description=ROLES_HELP),
         "full_name": F("string", **ACCOUNT["full_name"].api(required=False)),
         "sector_ids": F("array", items="integer", description="A coordinator's sectors"),
+        "partner_id": F("integer", nullable=True, description=PARTNER_HELP),
     },
 )
 component(
@@ -58,6 +71,7 @@ component(
             "must_change_password": F("boolean", required=True),
             "last_login_at": F("datetime", nullable=True, required=True),
             "sector_ids": F("array", items="integer", required=True),
+            "partner_id": F("integer", nullable=True, required=True, description=PARTNER_HELP),
             "created_at": F("datetime", required=True),
             "version": F("integer", required=True),
             "one_time_password": F(
@@ -74,7 +88,10 @@ component(
 )
 
 
-def user_json(user: User) -> dict:
+def user_json(user: User, partners: dict[int, int] | None = None) -> dict:
+    """The account; ``partners`` (a page's, read at once) or its own link gives partner_id."""
+    if partners is None:
+        partners = account_partners([user.id])
     return {
         "id": user.id,
         "email": user.email,
@@ -84,6 +101,7 @@ def user_json(user: User) -> dict:
         "must_change_password": user.must_change_password,
         "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
         "sector_ids": [s.id for s in user.sectors],
+        "partner_id": partners.get(user.id),
         "created_at": user.created_at.isoformat(),
         "version": user.version,
     }
@@ -105,7 +123,9 @@ def list_users():
     query = account_list(
         q=request.args.get("q") or "", role=request.args.get("role") or "", with_sectors=True
     )
-    return list_response(query.order_by(User.id), user_json)
+    page = paginate(query.order_by(User.id), 50)
+    partners = account_partners([u.id for u in page.items])
+    return list_response(page, lambda user: user_json(user, partners))
 
 
 @bp.get("/users/<int:user_id>")
@@ -117,7 +137,7 @@ def get_user(user_id: int):
 
 @bp.post("/users")
 @endpoint(
-    "Create a secretariat or coordinator account",
+    "Create a secretariat, coordinator or development partner account",
     tag="users",
     body=UserCreate,
     response="User",
@@ -127,6 +147,7 @@ def get_user(user_id: int):
 def create_user():
     data = json_body(UserCreate)
     sector_ids = data.pop("sector_ids", None)
+    partner_id = data.pop("partner_id", None)
     extra = {}
     if "password" in data:
         user = services.create_user(by=g.api_user, **data)
@@ -135,6 +156,7 @@ def create_user():
         extra = {"one_time_password": password, "invitation_sent": password is None}
     if sector_ids:
         set_coordinator_sectors(user, sector_ids, by=g.api_user)
+    set_account_partner(user, partner_id, by=g.api_user)
     commit()
     response = jsonify(user_json(user) | extra)
     response.headers["Location"] = url_for("api.get_user", user_id=user.id)
@@ -153,8 +175,10 @@ def patch_user(user_id: int):
     user = user_or_404(g.api_user, user_id)
     data = json_body(UserPatch)
     sector_ids = data.pop("sector_ids", None)
+    partner_id = data.pop("partner_id", account_partners([user.id]).get(user.id))
     services.update_user(user, by=g.api_user, **data)
     if sector_ids is not None:
         set_coordinator_sectors(user, sector_ids, by=g.api_user)
+    set_account_partner(user, partner_id, by=g.api_user)
     commit()
     return jsonify(user_json(user))

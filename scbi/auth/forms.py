@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    SelectField,
     StringField,
     SubmitField,
 )
@@ -13,7 +14,7 @@ from wtforms.validators import DataRequired
 
 from scbi.auth.models import ACCOUNT, Role
 from scbi.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from scbi.forms import BaseForm, MultiCheckboxField, VersionField, enum_choices
+from scbi.forms import BaseForm, MultiCheckboxField, VersionField, enum_choices, optional_int
 
 
 class LoginForm(BaseForm):
@@ -101,7 +102,7 @@ class MailPreferencesForm(BaseForm):
     submit = SubmitField(_l("Save"))
 
 
-STAFF_ROLE_CHOICES = enum_choices(Role, [Role.SECRETARIAT, Role.COORDINATOR])
+STAFF_ROLE_CHOICES = enum_choices(Role, [Role.SECRETARIAT, Role.COORDINATOR, Role.PARTNER])
 
 
 class AccountForm(BaseForm):
@@ -129,6 +130,15 @@ class UserCreateForm(BaseForm):
         coerce=int,
         description=_l("A coordinator sees and manages only these."),
     )
+    partner_id = SelectField(
+        _l("Development partner (partner accounts)"),
+        coerce=optional_int,
+        validate_choice=False,
+        description=_l(
+            "A development partner's account reads the reports of the sectors whose coaches "
+            "this partner funds: figures only, no person's records."
+        ),
+    )
     submit = SubmitField(_l("Create account"))
 
 
@@ -139,6 +149,15 @@ class UserEditForm(BaseForm):
         _l("Sectors (coordinators)"),
         coerce=int,
         description=_l("A coordinator sees and manages only these."),
+    )
+    partner_id = SelectField(
+        _l("Development partner (partner accounts)"),
+        coerce=optional_int,
+        validate_choice=False,
+        description=_l(
+            "A development partner's account reads the reports of the sectors whose coaches "
+            "this partner funds: figures only, no person's records."
+        ),
     )
     active = BooleanField(
         _l("Account active"), description=_l("An inactive account cannot sign in or use the API.")

@@ -19,6 +19,7 @@ class Role(Labelled):
     COORDINATOR = "coordinator", _l("Sector coordinator")
     COACH = "coach", _l("Coach")
     MENTEE = "mentee", _l("Mentee")
+    PARTNER = "partner", _l("Development partner")
 
 
 # Field limits (scbi.limits), read by the forms, the API schemas and the services. The
@@ -106,7 +107,8 @@ class UserRole(Base):
     __tablename__ = "user_role"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('secretariat', 'coordinator', 'coach', 'mentee')", name="role_known"
+            "role IN ('secretariat', 'coordinator', 'coach', 'mentee', 'partner')",
+            name="role_known",
         ),
     )
 

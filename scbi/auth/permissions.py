@@ -15,7 +15,7 @@ from flask_login import login_required
 
 from scbi.actor import acting_user
 from scbi.auth.models import Role, User
-from scbi.errors import NotAllowed, NotAuthenticated
+from scbi.errors import NotAllowed, NotAuthenticated, OutOfScope, requested_entity
 
 
 def role_required(*roles: Role):
@@ -40,10 +40,14 @@ def require_roles(roles) -> None:
     if not user.is_authenticated:
         raise NotAuthenticated
     if not user.has_role(*roles):
+        if user.has_role(Role.PARTNER):  # to a funder, what is not theirs does not exist
+            raise OutOfScope(entity=requested_entity())
         raise NotAllowed
 
 
-SIGNED_IN = tuple(Role)  # role_required(*SIGNED_IN): any signed-in user
+# role_required(*SIGNED_IN): anyone in the programme. A development partner's account is
+# not: it reads reports (the routes that name Role.PARTNER) and its own account only.
+SIGNED_IN = (Role.SECRETARIAT, Role.COORDINATOR, Role.COACH, Role.MENTEE)
 
 
 def managed_sector_ids(user: User) -> set[int] | None:

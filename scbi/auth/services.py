@@ -47,7 +47,16 @@ from scbi.extensions import db
 # (display names, groups, lists, routes), so what is stored is exactly where mail goes.
 _PART = r'[^@\s<>(),;:"\[\]\\]'
 EMAIL_RE = re.compile(rf"^{_PART}{{1,64}}@{_PART}+\.{_PART}+$")
-STAFF_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR})
+STAFF_ROLES = frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.PARTNER})
+
+
+def _partner_alone(roles: set[Role], fields: dict) -> None:
+    """A development partner's account reads reports and nothing else: it holds no other
+    role (its scope would otherwise mix a funder's reading with a programme member's)."""
+    if Role.PARTNER in roles and len(roles) > 1:
+        fields.setdefault("roles", []).append(
+            _("A development partner's account holds no other role.")
+        )
 
 
 class LoginFailed(Exception):
@@ -98,7 +107,9 @@ def _check_roles(roles: Iterable[str], fields: dict, allowed: frozenset[Role]) -
         )
     elif not values:
         fields.setdefault("roles", []).append(_("Choose at least one role."))
-    return {Role(r) for r in values if r in {x.value for x in allowed}}
+    chosen = {Role(r) for r in values if r in {x.value for x in allowed}}
+    _partner_alone(chosen, fields)
+    return chosen
 
 
 def create_user(
@@ -211,8 +222,8 @@ def update_user(
         if not requested <= {r.value for r in STAFF_ROLES}:
             fields["roles"] = [
                 _(
-                    "Only secretariat and coordinator roles are given here; coach and mentee "
-                    "roles come with their profiles."
+                    "Only secretariat, coordinator and development partner roles are given "
+                    "here; coach and mentee roles come with their profiles."
                 )
             ]
         else:
@@ -220,6 +231,7 @@ def update_user(
             new_roles = {Role(r) for r in requested} | (user.roles - STAFF_ROLES)
             if not new_roles:
                 fields["roles"] = [_("Choose at least one role.")]
+            _partner_alone(new_roles, fields)
     if fields:
         raise ValidationFailed(fields=fields)
 

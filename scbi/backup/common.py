@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -14,11 +15,13 @@ from sqlalchemy import (
     String,
     func,
     select,
+    union_all,
 )
 
 import scbi.models  # noqa: F401 - every model registered in the metadata
 from scbi.database import alembic_config
 from scbi.extensions import db
+from scbi.programme.models import IndicatorValue
 from scbi.transfer.models import Evidence
 
 FORMAT = "scbi-backup"
@@ -49,6 +52,8 @@ def tables():
 
 
 def plain(value):
+    if isinstance(value, Decimal):  # a Numeric column (money, an indicator's value): exact
+        return str(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).isoformat()  # whatever the session's time zone
     if isinstance(value, datetime | date):
@@ -83,12 +88,15 @@ def head() -> str:
 
 
 def stored_files():
-
-    return (
-        select(Evidence.stored_name, Evidence.sha256)
-        .where(Evidence.stored_name.is_not(None))
-        .order_by(Evidence.id)
-    )
+    """``(stored name, sha256)`` of every uploaded file the records cite: the logs'
+    evidence and the indicator values' (scbi.files stores both)."""
+    files = union_all(
+        select(Evidence.stored_name, Evidence.sha256).where(Evidence.stored_name.is_not(None)),
+        select(IndicatorValue.stored_name, IndicatorValue.sha256).where(
+            IndicatorValue.stored_name.is_not(None)
+        ),
+    ).subquery()
+    return select(files.c.stored_name, files.c.sha256).order_by(files.c.stored_name)
 
 
 def reset_sequences(conn: Connection) -> None:

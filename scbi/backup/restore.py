@@ -7,12 +7,14 @@ import json
 import zipfile
 import zlib
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Numeric,
     bindparam,
     func,
     insert,
@@ -173,6 +175,8 @@ def _reader(column):
         return lambda v: None if v is None else datetime.fromisoformat(v)
     if isinstance(kind, Date):
         return lambda v: None if v is None else date.fromisoformat(v)
+    if isinstance(kind, Numeric):  # written as exact text (common.plain)
+        return lambda v: None if v is None else Decimal(v)
     return lambda v: v
 
 

@@ -12,8 +12,10 @@ from scbi.auth.permissions import managed_sector_ids
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
 from scbi.extensions import db
+from scbi.filters import day, period_words, whole_numbers
 from scbi.hooks import Hook
 from scbi.loaders import count_by, count_where, load_or_404
+from scbi.programme.queries.choices import several_sectors
 
 visibility = Hook(
     "coaches.visibility",
@@ -66,7 +68,8 @@ def coach_list(user: User, args, *, default_status: str = CoachStatus.ACTIVE) ->
     """The coaches ``user`` may see, filtered by the list's arguments (the page's or the
     API's): ``q`` (name, e-mail, expertise), sector, host institution, ``ending``
     (contract ending within 60 days), ``status`` (``default_status`` when not given; all
-    when ``all``); ordered by name."""
+    when ``all``); and those a report's figure opens it with: several ``sector_id``, and
+    ``active_from`` / ``active_to`` (the contract overlaps them); ordered by name."""
     query = (
         scope_coaches(select(Coach), user)
         .join(User, User.id == Coach.user_id)
@@ -81,12 +84,16 @@ def coach_list(user: User, args, *, default_status: str = CoachStatus.ACTIVE) ->
                 Coach.technical_expertise.ilike(like),
             )
         )
-    if sector_id := args.get("sector_id", type=int):
-        query = query.where(Coach.sector_id == sector_id)
+    if sectors := whole_numbers(args, "sector_id"):  # several, from a report's figure
+        query = query.where(Coach.sector_id.in_(sectors))
     if institution_id := args.get("institution_id", type=int):
         query = query.where(Coach.host_institution_id == institution_id)
     if args.get("ending"):
         query = query.where(Coach.contract_end <= today() + timedelta(days=ENDING_DAYS))
+    if start := day(args, "active_from"):  # the contract overlaps the period (the reports')
+        query = query.where(Coach.contract_end >= start)
+    if end := day(args, "active_to"):
+        query = query.where(Coach.contract_start <= end)
     status = list_status(args, default_status)
     if status != "all":
         query = query.where(Coach.status == status)
@@ -94,6 +101,16 @@ def coach_list(user: User, args, *, default_status: str = CoachStatus.ACTIVE) ->
 
 
 ENDING_DAYS = 60
+
+
+def list_filter_words(args) -> list[tuple[tuple[str, ...], str]]:
+    """The filters a report's figure opens the list with that its form does not show
+    (several sectors, a period the contract overlaps), in words, for the list's chips."""
+    out = several_sectors(whole_numbers(args, "sector_id"))
+    start, end = day(args, "active_from"), day(args, "active_to")
+    if start or end:
+        out.append((("active_from", "active_to"), period_words(start, end)))
+    return out
 
 
 def list_status(args, default: str = CoachStatus.ACTIVE) -> str:

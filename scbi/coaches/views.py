@@ -12,6 +12,7 @@ from scbi.coaches import queries, services
 from scbi.coaches.forms import CoachEditForm, CoachNewForm
 from scbi.coaches.models import CoachStatus
 from scbi.coaches.queries import coach_or_404
+from scbi.filters import chips
 from scbi.forms import form_page, show_one_time_password, status_filter
 from scbi.hooks import Column, Hook, Link, page_parts
 from scbi.pagination import paginate
@@ -37,6 +38,7 @@ def index():
         page=page,
         q=(request.args.get("q") or "").strip(),
         status=queries.list_status(request.args),
+        chips=chips(queries.list_filter_words(request.args)),
         statuses=status_filter(CoachStatus),
         active=queries.active_mentee_counts([c.id for c in page.items]),
         can_register=can_configure(current_user),

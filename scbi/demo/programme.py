@@ -20,11 +20,15 @@ from scbi.auth.passwords import hash_generated_password
 from scbi.coaches.services import register_coach
 from scbi.dates import today
 from scbi.demo import data
-from scbi.demo.funding import build_funding
+from scbi.demo.funding import AGENCY, build_funding, build_rates
+from scbi.demo.results import build_indicators
+from scbi.demo.retention import build_follow_ups, graduate_early
 from scbi.demo.transfer import build_transfer
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.mentees.services import change_status, register_mentee
+from scbi.partners.models import Partner
+from scbi.partners.services import set_account_partner
 from scbi.programme import frameworks, services
 from scbi.reports.critical_mass import critical_mass
 from scbi.transfer.models import OPEN_STATUSES, SENT_LOG_STATUSES, Pairing, TransferLog
@@ -49,6 +53,21 @@ def _ascii(text: str) -> str:
 
 def is_empty() -> bool:
     return db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def _partner_account(admin: User, hashed: str, result: DemoLogins) -> None:
+    """An officer of the agency that funds the energy coaches: reads the energy report."""
+    user = accounts.create_user(
+        by=admin,
+        email="officer@bca.example.org",
+        full_name="Grace Mutoni",
+        password_hash=hashed,
+        roles=[Role.PARTNER],
+        must_change_password=False,
+    )
+    agency = db.session.scalar(select(Partner).where(Partner.acronym == AGENCY[1]))
+    set_account_partner(user, agency.id, by=admin)
+    result.logins.append(("partner", f"{user.full_name} ({AGENCY[1]})", user.email))
 
 
 def build_demo(seed: int = 2025) -> DemoLogins:
@@ -112,6 +131,7 @@ def build_demo(seed: int = 2025) -> DemoLogins:
         result.logins.append(("coordinator", f"{name} ({', '.join(codes)})", user.email))
 
     _priority_results(admin, sectors, institutions, start)
+    build_indicators(admin, start)
 
     coaches = {code: [] for code in sectors}
     for name, nationality, org, code, host, expertise, years, qual in data.COACHES:
@@ -138,11 +158,14 @@ def build_demo(seed: int = 2025) -> DemoLogins:
 
     mentees = _mentees(admin, rng, hashed, sectors, institutions, phase, start)
     result.logins.append(("mentee", mentees[0].full_name, mentees[0].user.email))
-    _pairings(admin, rng, coaches, mentees, phase)
+    graduates = _pairings(admin, rng, coaches, mentees, phase)
     build_funding(admin, coaches)
+    build_rates(admin, start)
+    _partner_account(admin, hashed, result)
 
     result.counts = build_transfer(admin, rng)
     _cascade(admin, sectors["EXP"])
+    build_follow_ups(admin, graduates)
     return result
 
 
@@ -284,9 +307,11 @@ def _mentees(admin, rng, hashed, sectors, institutions, phase, start):
     return mentees
 
 
-def _pairings(admin, rng, coaches, mentees, phase) -> None:
-    """Each mentee with a coach of their sector; a few ended, paused or left early."""
+def _pairings(admin, rng, coaches, mentees, phase) -> list[Mentee]:
+    """Each mentee with a coach of their sector; a few ended, paused or left early, and a
+    few graduated early (returned: the demo follows them up, scbi.demo.retention)."""
     load = {c.id: 0 for cs in coaches.values() for c in cs}
+    graduates: list[Mentee] = []
     for index, mentee in enumerate(mentees):
         sector_coaches = coaches[mentee.sector.code]
         coach = min(sector_coaches, key=lambda c: (load[c.id], c.id))
@@ -303,6 +328,9 @@ def _pairings(admin, rng, coaches, mentees, phase) -> None:
         )
         if index % 13 == 5:
             pause_pairing(pairing, by=admin, version=pairing.version)
+        elif index % 11 == 3:
+            graduates.append(graduate_early(admin, mentee, pairing, len(graduates)))
+            load[coach.id] -= 1
         elif index % 17 == 9:
             end_pairing(
                 pairing,
@@ -335,3 +363,4 @@ def _pairings(admin, rng, coaches, mentees, phase) -> None:
                 planned_end_date=coach.contract_end,
                 cross_sector_reason="Investor negotiation skills for export deals.",
             )
+    return graduates

@@ -15,6 +15,7 @@ from scbi.competencies.services import create_assessment
 from scbi.dates import today
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
+from scbi.programme.models import PriorityResult
 from scbi.transfer.models import Pairing, PairingStatus, TransferLog
 from scbi.transfer.queries.plans import allowed_competencies
 from scbi.transfer.services import evidence, logs, plans
@@ -177,6 +178,7 @@ def _logs(
 ) -> tuple[int, int]:
     first = max(pairing.start_date, today() - timedelta(weeks=weeks))
     day, n, files = first + timedelta(days=rng.randint(0, 6)), 0, 0
+    led_filed: set[int] = set()  # competencies with an acknowledged led log with evidence
     while day <= today() - timedelta(days=1):
         progress = (day - first).days / max(1, (today() - first).days)
         if fast:  # the expert track leads sooner, on every competency in turn
@@ -202,16 +204,12 @@ def _logs(
             "asked for the method behind each step.",
             mentee_role=role,
             competency_ids=[c.id for c in chosen],
+            priority_result_id=served_result(pairing, n),
         )
         n += 1
-        if rng.random() < 0.15:
-            evidence.add_file(
-                log,
-                by=coach,
-                stream=io.BytesIO(_pdf(log.title)),
-                filename=f"evidence-{day.isoformat()}.pdf",
-                title="Working paper",
-            )
+        filed = rng.random() < 0.15
+        if filed:
+            _attach_paper(log, coach, day)
             files += 1
         age = (today() - day).days
         if age > 3 or rng.random() < 0.5:
@@ -224,12 +222,31 @@ def _logs(
                         logs.submit_log(log, by=coach)
                         logs.acknowledge_log(log, by=mentee)
                 else:
+                    # the first log a mentee leads on a competency keeps what they produced:
+                    # the level-3 assessment cites it, so an expert's evidence opens from
+                    # the report (docs/reports.md "Figures you can open")
+                    if role == "led" and not filed and not {c.id for c in chosen} <= led_filed:
+                        _attach_paper(log, coach, day)
+                        files += 1
+                        filed = True
+                    if role == "led" and filed:
+                        led_filed.update(c.id for c in chosen)
                     logs.acknowledge_log(log, by=mentee)
                     if rng.random() < 0.2:
                         logs.verify_log(log, by=admin)
         _backdate_log(log, day, rng)
         day += timedelta(days=rng.randint(4, 9))
     return n, files
+
+
+def _attach_paper(log, coach, day) -> None:
+    evidence.add_file(
+        log,
+        by=coach,
+        stream=io.BytesIO(_pdf(log.title)),
+        filename=f"evidence-{day.isoformat()}.pdf",
+        title="Working paper",
+    )
 
 
 def _at(day, hour: int):
@@ -268,6 +285,22 @@ def _backdate_plan(plan, day, targets=None) -> None:
     for item in plan.items:
         if targets and item.competency_id in targets:
             item.target_date = max(day, targets[item.competency_id])
+
+
+def served_result(pairing, n: int) -> int | None:
+    """The priority result the ``n``-th log of a pairing names: two logs in three name one
+    of the results of the pairing's sector, in turn (none when the sector has none)."""
+    ids = db.session.scalars(
+        select(PriorityResult.id)
+        .where(PriorityResult.sector_id == pairing.sector_id)
+        .order_by(PriorityResult.id)
+    ).all()
+    return ids[(n - n // 3 - 1) % len(ids)] if ids and n % 3 else None
+
+
+def pdf_naming(title: str) -> bytes:
+    """A one-page PDF naming ``title`` (the demo's evidence files)."""
+    return _pdf(title)
 
 
 def _pdf(title: str) -> bytes:

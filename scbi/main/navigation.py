@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scbi.auth.models import Role
+from scbi.templating import may_open
 
 # (endpoint, label, roles allowed): the navigation bar shows what the user may open.
 NAVIGATION = [
@@ -19,8 +20,9 @@ NAVIGATION = [
     ("competencies.my_competencies", _l("My competencies"), {Role.MENTEE}),
     ("transfer.logs_list", _l("Logs"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("coaches.follow_up", _l("Follow-up"), {Role.SECRETARIAT, Role.COORDINATOR}),
+    ("retention.follow_ups", _l("Retention"), {Role.SECRETARIAT, Role.COORDINATOR}),
     ("competencies.levels", _l("Levels"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("reports.programme", _l("Reports"), {Role.SECRETARIAT, Role.COORDINATOR}),
+    ("reports.programme", _l("Reports"), {Role.SECRETARIAT, Role.COORDINATOR, Role.PARTNER}),
     ("partners.index", _l("Partners"), {Role.SECRETARIAT}),
     ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
     ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
@@ -34,5 +36,5 @@ def navigation() -> list[tuple[str, str]]:
     return [
         (endpoint, label)
         for endpoint, label, roles in NAVIGATION
-        if roles is None or current_user.has_role(*roles)
+        if (roles is None or current_user.has_role(*roles)) and may_open(endpoint)
     ]

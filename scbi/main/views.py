@@ -16,6 +16,7 @@ from scbi.main import queries
 from scbi.main.audit_links import record_label, record_type_choices, record_url
 from scbi.main.navigation import navigation
 from scbi.needs import needs_for
+from scbi.reports.access import visible_sectors
 from scbi.transfer.permissions import is_coach_of
 from scbi.transfer.queries import own_open_pairings, pairing_progress
 
@@ -29,8 +30,11 @@ def home():
     pairings = []
     if current_user.has_role(Role.COACH, Role.MENTEE):
         pairings = own_open_pairings(current_user)
+    # a development partner's home: the reports of the sectors its partner funds
+    funded = visible_sectors(current_user) if current_user.has_role(Role.PARTNER) else None
     return render_template(
         "main/home.html",
+        funded=funded,
         needs=needs_for(current_user),
         pairings=pairings,
         coaching={p.id for p in pairings if is_coach_of(current_user, p)},

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, false, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
 from scbi.extensions import db
+from scbi.filters import day, period_words, whole_numbers
 from scbi.hooks import Hook
 from scbi.loaders import count_by, count_where, load_or_404
-from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.mentees.models import Gender, Mentee, MenteeStatus, MenteeStatusChange
+from scbi.programme.queries.choices import several_sectors
 
 visibility = Hook(
     "mentees.visibility",
@@ -60,7 +64,8 @@ def mentee_list(
     """The mentees ``user`` may see, filtered by the list page's (or the API's) arguments:
     ``q`` (name, e-mail, staff number, position), sector, institution, cohort, ``status``
     (``default_status`` when not given; all when ``all``), and the filters that features
-    above add. Returns the query,
+    above add; and those a report's figure opens it with: several ``sector_id``, ``gender``,
+    ``active_from`` / ``active_to`` (:func:`active_between`). Returns the query,
     ordered by name, and the added filters that are on."""
     query = (
         scope_mentees(select(Mentee), user)
@@ -77,13 +82,19 @@ def mentee_list(
                 Mentee.position.ilike(like),
             )
         )
+    if sectors := whole_numbers(args, "sector_id"):  # several, from a report's figure
+        query = query.where(Mentee.sector_id.in_(sectors))
     for name, column in (
-        ("sector_id", Mentee.sector_id),
         ("institution_id", Mentee.institution_id),
         ("phase_id", Mentee.phase_id),
     ):
         if value := args.get(name, type=int):
             query = query.where(column == value)
+    if (gender := args.get("gender")) in Gender._value2member_map_:
+        query = query.where(Mentee.gender == gender)
+    start, end = day(args, "active_from"), day(args, "active_to")
+    if start or end:
+        query = query.where(active_between(start, end))
     active = [f for answer in list_filters.ask() for f in answer if args.get(f.name)]
     for added in active:
         query = query.where(added.condition)
@@ -91,6 +102,40 @@ def mentee_list(
     if status != "all":
         query = query.where(Mentee.status == status)
     return query.order_by(User.full_name, Mentee.id), active
+
+
+def active_between(start: date | None, end: date | None):
+    """Mentees whose dated status was ``active`` at some time from ``start`` to ``end``
+    (either may be open): active by their latest status on ``start``, or made active after
+    it and by ``end`` — the rule the reports count active mentees by
+    (scbi.reports.headline.active_mentees)."""
+    change, later = aliased(MenteeStatusChange), aliased(MenteeStatusChange)
+    made_active = [change.status == MenteeStatus.ACTIVE]
+    if end:
+        made_active.append(change.status_on <= end)
+    if start:
+        superseded = exists().where(
+            later.mentee_id == change.mentee_id,
+            later.status_on <= start,
+            or_(
+                later.status_on > change.status_on,
+                and_(later.status_on == change.status_on, later.id > change.id),
+            ),
+        )
+        made_active.append(or_(change.status_on > start, ~superseded))
+    return Mentee.id.in_(select(change.mentee_id).where(*made_active))
+
+
+def list_filter_words(args) -> list[tuple[tuple[str, ...], str]]:
+    """The filters a report's figure opens the list with that its form does not show
+    (several sectors, a period, a gender), in words, for the list's chips."""
+    out = several_sectors(whole_numbers(args, "sector_id"))
+    start, end = day(args, "active_from"), day(args, "active_to")
+    if start or end:
+        out.append((("active_from", "active_to"), period_words(start, end)))
+    if (gender := args.get("gender")) in Gender._value2member_map_:
+        out.append((("gender",), _("Gender: %(value)s", value=Gender(gender).label)))
+    return out
 
 
 def list_status(args, default: str = MenteeStatus.ACTIVE) -> str:

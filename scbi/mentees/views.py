@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, can_configure, managed_sector_ids, role_required
+from scbi.filters import chips
 from scbi.forms import form_page, show_one_time_password, status_filter
 from scbi.hooks import Column, Hook, Link, page_parts
 from scbi.mentees import queries, services
@@ -38,6 +39,7 @@ def index():
         q=(request.args.get("q") or "").strip(),
         status=queries.list_status(request.args),
         filters=filters,
+        chips=chips(queries.list_filter_words(request.args)),
         statuses=status_filter(MenteeStatus),
         can_register=can_configure(current_user),
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),

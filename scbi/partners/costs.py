@@ -21,8 +21,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
+from scbi.partners.conversion import Quarter, pieces, quarter_of, quarter_span, reporting_currency
 from scbi.partners.models import FundingBasis
-from scbi.partners.queries import Funded, funding_rows
+from scbi.partners.queries import Funded, funding_rows, fundings_and_rates
 
 BEGINNING = date(1900, 1, 1)  # "from the programme's start": before any contract
 
@@ -43,6 +44,36 @@ def funding_cost(funding: Funded, start: date, end: date) -> Decimal:
         last = month + timedelta(days=length - 1)
         cost += amount * overlap(start, end, month, last) / length
     return cost
+
+
+def funding_quarters(funding: Funded, start: date, end: date) -> dict[Quarter, Decimal]:
+    """:func:`funding_cost` split into the fiscal quarters it falls in (their sum is the
+    cost of the span): ``{quarter: cost}``, quarters without cost left out."""
+    out: dict[Quarter, Decimal] = defaultdict(Decimal)
+    if funding.basis == FundingBasis.TOTAL:
+        first, last = funding.contract_start, funding.contract_end
+        days = (last - first).days + 1
+        for quarter, lo, hi in pieces(max(start, first), min(end, last)):
+            out[quarter] += funding.amount * ((hi - lo).days + 1) / days
+    else:
+        for month, amount in funding.months:  # a month lies in one quarter
+            length = calendar.monthrange(month.year, month.month)[1]
+            within = overlap(start, end, month, month + timedelta(days=length - 1))
+            if within:
+                out[quarter_of(month)] += amount * within / length
+    return {q: cost for q, cost in out.items() if cost}
+
+
+def quarter_costs(fundings: list[Funded], spans: list[tuple[date, date]]) -> list[dict]:
+    """For each span, ``{(sector_id, coach_id, partner_id, currency, quarter): cost}`` of
+    ``fundings``: what the conversion and the attribution to partners read."""
+    out: list[dict] = [defaultdict(Decimal) for _s in spans]
+    for funding in fundings:
+        key = (funding.sector_id, funding.coach_id, funding.partner_id, funding.currency)
+        for found, (start, end) in zip(out, spans, strict=True):
+            for quarter, cost in funding_quarters(funding, start, end).items():
+                found[(*key, quarter)] += cost
+    return out
 
 
 def costs(fundings: list[Funded], spans: list[tuple[date, date]]) -> list[dict]:
@@ -78,3 +109,19 @@ def ta_cost_by_partner(sector_ids, start: date, end: date) -> dict:
     found = costs(fundings, [(start, end)])[0]
     ids = sorted({p for _s, p, _c in found}, key=lambda p: partners[p][0])
     return {partners[p][0]: by_currency(found, partner=p) for p in ids}
+
+
+def rates_needed(until: date) -> dict[tuple[str, Quarter], bool]:
+    """Every (currency, fiscal quarter) whose costs a report up to the end of ``until``'s
+    quarter converts (all sectors; the reporting currency needs none), and whether its rate
+    is entered: ``{(currency, quarter): entered}``, in order."""
+    fundings, _partners, rates = fundings_and_rates(None)
+    last = quarter_span(quarter_of(until))[1]
+    into = reporting_currency()
+    needed = {
+        (funding.currency, quarter)
+        for funding in fundings
+        if funding.currency != into
+        for quarter in funding_quarters(funding, BEGINNING, last)
+    }
+    return {key: key in rates for key in sorted(needed)}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from scbi.forms import BaseForm, RefField, VersionField, enum_choices
-from scbi.partners.models import PARTNER, FundingBasis
+from scbi.partners.models import EXCHANGE_RATE, PARTNER, FundingBasis
 
 
 class PartnerForm(BaseForm):
@@ -55,3 +56,28 @@ class FundingForm(BaseForm):
                     month, _sep, amount = line.strip().partition(" ")
                     item["months"].append({"month": month, "amount": amount.strip()})
         return item
+
+
+class RateForm(BaseForm):
+    """A new exchange rate: a fiscal quarter, a currency and what one unit of it is worth
+    in the reporting currency."""
+
+    fiscal_year = IntegerField(
+        _l("Fiscal year"),
+        validators=[InputRequired(), *EXCHANGE_RATE["fiscal_year"].validators()],
+        description=_l("The calendar year it starts in: 2025 for FY 2025/26."),
+    )
+    quarter = SelectField(
+        _l("Quarter"), choices=[SelectChoice(n, f"Q{n}") for n in range(1, 5)], coerce=int
+    )
+    currency = StringField(
+        _l("Currency"),
+        validators=[InputRequired(), Length(max=3)],
+        description=_l("Its ISO 4217 code: EUR, RWF…"),
+    )
+    rate = StringField(_l("Rate"), validators=[InputRequired(), Length(max=40)])
+
+
+class RateChangeForm(BaseForm):
+    rate = StringField(_l("Rate"), validators=[InputRequired(), Length(max=40)])
+    version = VersionField()

@@ -12,10 +12,19 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi import limits
+from scbi.auth.models import User
 from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
 from scbi.enums import Labelled
 
@@ -82,3 +91,54 @@ class FundingMonth(IdMixin, Base):
     funding_id: Mapped[int] = mapped_column(ForeignKey("contract_funding.id"), index=True)
     month: Mapped[date]
     amount: Mapped[Decimal] = mapped_column(MONEY)
+
+
+class PartnerAccount(Base):
+    """The development partner a ``partner`` account reads for: the reports of the sectors
+    whose coaches that partner funds (docs/partners.md, "Partner accounts")."""
+
+    __tablename__ = "partner_account"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+
+
+# --- exchange rates (docs/partners.md, "Exchange rates") ------------------------------------
+
+RATE = Numeric(20, 10)
+RATE_DECIMALS = 10
+RATE_DIGITS = 15  # significant digits a rate may have: what SQLite's REAL keeps exactly
+EXCHANGE_RATE = {"fiscal_year": limits.Number(2000, 2100), "quarter": limits.Number(1, 4)}
+
+
+class ExchangeRate(IdMixin, TimestampMixin, VersionMixin, Base):
+    """What one unit of ``currency`` was worth in ``reporting_currency`` over one fiscal
+    quarter, as the secretariat entered it: a cost of that quarter is converted at it. Only
+    the rates into the reporting currency the install is set to (``REPORTING_CURRENCY``)
+    are used; ``entered_by`` is whoever entered the rate as it stands (the audit trail keeps
+    every earlier one)."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (
+        UniqueConstraint(
+            "fiscal_year",
+            "quarter",
+            "currency",
+            "reporting_currency",
+            name="uq_exchange_rate_period_currency",
+        ),
+        CheckConstraint("rate > 0", name="rate_positive"),
+        CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_known"),
+        CheckConstraint("currency <> reporting_currency", name="another_currency"),
+    )
+
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    reporting_currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal] = mapped_column(RATE)
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+
+    entered_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import list_currencies
 from flask_babel import gettext as _
@@ -13,20 +13,26 @@ from sqlalchemy import func, select
 
 from scbi import audit
 from scbi.audit import snapshot
-from scbi.auth.models import User
+from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.coaches.models import Coach
-from scbi.errors import NotFound, check_version
+from scbi.errors import Conflict, NotFound, check_version
 from scbi.extensions import db
+from scbi.partners.conversion import quarter_label, reporting_currency
 from scbi.partners.models import (
+    EXCHANGE_RATE,
     MAX_AMOUNT,
     PARTNER,
+    RATE_DECIMALS,
+    RATE_DIGITS,
     ContractFunding,
+    ExchangeRate,
     FundingBasis,
     FundingMonth,
     Partner,
+    PartnerAccount,
 )
-from scbi.partners.queries import fundings_of
+from scbi.partners.queries import account_partner_id, fundings_of, rate_for
 from scbi.validation import Errors
 
 CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes, as Babel knows them
@@ -75,24 +81,48 @@ def update_partner(partner: Partner, *, by: User, version, **data) -> Partner:
     return audit.apply_changes(partner, values, by=by, action="partner.update")
 
 
+def set_account_partner(user: User, partner_id, *, by: User) -> None:
+    """Link ``user``, a ``partner`` account, to the development partner it reads for (or
+    unlink an account that no longer holds the role). A partner account needs one."""
+    require_configure(by)
+    errors = Errors()
+    is_partner = user.has_role(Role.PARTNER)
+    partner = errors.ref("partner_id", Partner, partner_id, required=False, label=_("partner"))
+    if is_partner and partner_id in (None, ""):
+        errors.add("partner_id", _("Choose the development partner this account reads for."))
+    if partner is not None and not is_partner:
+        errors.add("partner_id", _("Only development partner accounts are linked to a partner."))
+    wanted = partner.id if partner is not None and is_partner else None
+    errors.raise_if_any()
+    before = account_partner_id(user.id)
+    if before == wanted:
+        return
+    link = db.session.get(PartnerAccount, user.id)
+    if wanted is None:
+        db.session.delete(link)
+    elif link is None:
+        db.session.add(PartnerAccount(user_id=user.id, partner_id=wanted))
+    else:
+        link.partner_id = wanted
+    db.session.flush()
+    audit.record(
+        "user.partner",
+        by=by,
+        entity=user,
+        before={"partner_id": before},
+        after={"partner_id": wanted},
+    )
+
+
 # --- the funding of a coach's contract -----------------------------------------------------
 
 
 def money(errors: Errors, field: str, value) -> Decimal | None:
     """A non-negative amount with at most two decimals (a JSON number or a string)."""
-    if value is None or value == "":
-        errors.add(field, _("This field is required."))
+    amount = errors.decimal(field, value, unreadable=_("Enter an amount, such as 1500 or 1500.50."))
+    if amount is None:
         return None
-    try:
-        if isinstance(value, bool):
-            raise InvalidOperation
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        errors.add(field, _("Enter an amount, such as 1500 or 1500.50."))
-        return None
-    if not amount.is_finite():
-        errors.add(field, _("Enter an amount, such as 1500 or 1500.50."))
-    elif amount < 0:
+    if amount < 0:
         errors.add(field, _("An amount cannot be negative."))
     elif amount > MAX_AMOUNT:
         errors.add(field, _("This amount is too large."))
@@ -233,3 +263,105 @@ def remove_funding(coach: Coach, position: int, *, by: User, version) -> list[Co
         raise NotFound
     del current[position]
     return set_funding(coach, current, by=by, version=version)
+
+
+# --- exchange rates (docs/partners.md, "Exchange rates") ------------------------------------
+
+RATE_WHOLE_DIGITS = 10  # what Numeric(20, 10) holds before the decimal point
+RATE_FIELDS = ("fiscal_year", "quarter", "currency", "reporting_currency", "rate", "entered_by_id")
+
+
+def rate_value(errors: Errors, field: str, value) -> Decimal | None:
+    """A rate above 0 (a JSON number or a string): at most 10 decimals and 15 significant
+    digits, which every database keeps exactly."""
+    rate = errors.decimal(field, value, unreadable=_("Enter a rate, such as 1.0825 or 0.00077."))
+    if rate is None:
+        return None
+    if rate <= 0:
+        errors.add(field, _("A rate must be more than 0."))
+    elif rate.as_tuple().exponent < -RATE_DECIMALS:
+        errors.add(field, _("Use at most %(n)d decimals.", n=RATE_DECIMALS))
+    elif rate.adjusted() >= RATE_WHOLE_DIGITS:
+        errors.add(field, _("This rate is too large."))
+    elif len(rate.normalize().as_tuple().digits) > RATE_DIGITS:
+        errors.add(field, _("Use at most %(n)d significant digits.", n=RATE_DIGITS))
+    else:
+        return rate.normalize()
+    return None
+
+
+def _rate_key(errors: Errors, fiscal_year, quarter, currency) -> tuple:
+    year = errors.integer("fiscal_year", fiscal_year, **EXCHANGE_RATE["fiscal_year"].check())
+    number = errors.integer("quarter", quarter, **EXCHANGE_RATE["quarter"].check())
+    code = str(currency or "").strip().upper()
+    if not code:
+        errors.add("currency", _("This field is required."))
+    elif code not in CURRENCIES:
+        errors.add("currency", _("Unknown currency: use an ISO 4217 code such as USD."))
+    elif code == reporting_currency():
+        errors.add(
+            "currency",
+            _("%(code)s is the reporting currency: its costs need no rate.", code=code),
+        )
+    return year, number, code
+
+
+def create_rate(*, by: User, fiscal_year, quarter, currency, rate) -> ExchangeRate:
+    """Enter the rate of ``currency`` for a fiscal quarter: units of the reporting currency
+    for one unit of it."""
+    require_configure(by)
+    errors = Errors()
+    year, number, code = _rate_key(errors, fiscal_year, quarter, currency)
+    value = rate_value(errors, "rate", rate)
+    if not errors and rate_for(year, number, code) is not None:
+        errors.add(
+            "currency",
+            _(
+                "The rate of %(code)s for %(quarter)s is already entered: change it instead.",
+                code=code,
+                quarter=quarter_label((year, number)),
+            ),
+        )
+    errors.raise_if_any()
+    found = ExchangeRate(
+        fiscal_year=year,
+        quarter=number,
+        currency=code,
+        reporting_currency=reporting_currency(),
+        rate=value,
+        entered_by_id=by.id,
+    )
+    return audit.add_created(found, *RATE_FIELDS, by=by, action="exchange_rate.create")
+
+
+def update_rate(found: ExchangeRate, *, by: User, version, rate) -> ExchangeRate:
+    """Change a rate (under its version); whoever changes it is the one who entered it."""
+    require_configure(by)
+    check_version(found, version)
+    errors = Errors()
+    value = rate_value(errors, "rate", rate)
+    errors.raise_if_any()
+    if value == found.rate:
+        return found
+    changes = {"rate": value, "entered_by_id": by.id}
+    return audit.apply_changes(found, changes, by=by, action="exchange_rate.update")
+
+
+def put_rate(
+    fiscal_year, quarter, currency, *, by: User, rate, version=None
+) -> tuple[ExchangeRate, bool]:
+    """Enter or change the rate of a (fiscal quarter, currency): the API's PUT. A new one
+    takes no version; an existing one needs the version read (another's new rate, when
+    none was read: 409). Answers the rate and whether it is new."""
+    require_configure(by)
+    errors = Errors()
+    year, number, code = _rate_key(errors, fiscal_year, quarter, currency)
+    errors.raise_if_any()
+    found = rate_for(year, number, code)
+    if found is None:
+        if version is not None:
+            raise Conflict(code="stale_version")
+        return create_rate(by=by, fiscal_year=year, quarter=number, currency=code, rate=rate), True
+    if version is None:
+        raise Conflict(code="stale_version")
+    return update_rate(found, by=by, version=version, rate=rate), False

@@ -8,13 +8,17 @@ from flask_login import current_user
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.auth.views import accounts
 from scbi.coaches.views import page as coach_page
+from scbi.dates import today
 from scbi.errors import NotAllowed
 from scbi.forms import BaseForm, VersionField, form_page
 from scbi.hooks import Link, Part
 from scbi.pagination import paginate
 from scbi.partners import queries, services
-from scbi.partners.forms import FundingForm, PartnerForm
+from scbi.partners.conversion import quarter_label, reporting_currency
+from scbi.partners.costs import rates_needed
+from scbi.partners.forms import FundingForm, PartnerForm, RateChangeForm, RateForm
 from scbi.partners.permissions import can_manage_partners, can_see_funding
 
 bp = Blueprint("partners", __name__)
@@ -149,3 +153,101 @@ def _funding_link(user, coach) -> Part:
     if not can_see_funding(user, coach):
         return Part()
     return Part(links=(Link(_("Funding"), url_for("partners.funding", coach_id=coach.id)),))
+
+
+@accounts.account_partner.answer
+def _partner_of_account() -> accounts.Assignment:
+    """The account page offers the partners; this feature links the account (audited)."""
+    return accounts.Assignment(
+        lambda: queries.partner_choices(_("None (not a partner account)")),
+        services.set_account_partner,
+        lambda user: queries.account_partner_id(user.id),
+    )
+
+
+# --- exchange rates (docs/partners.md, "Exchange rates") ------------------------------------
+
+
+def _rate_text(rate) -> str:
+    return format(rate.normalize(), "f")
+
+
+def _rate_help(form) -> None:
+    form.rate.description = _(
+        "Units of %(into)s for one unit of the currency, over the quarter (at most 10 "
+        "decimals): 1.0825 for a euro worth 1.0825 %(into)s.",
+        into=reporting_currency(),
+    )
+
+
+@bp.route("/partners/rates")
+@role_required(Role.SECRETARIAT)
+def rates():
+    """The rates entered, the latest quarter first, and those the reports still lack."""
+    page = paginate(queries.rate_list())
+    missing = [
+        {"currency": code, "quarter": quarter, "label": quarter_label(quarter)}
+        for (code, quarter), entered in rates_needed(today()).items()
+        if not entered
+    ]
+    return render_template(
+        "partners/rates.html",
+        page=page,
+        labels={r.id: quarter_label((r.fiscal_year, r.quarter)) for r in page.items},
+        shown={r.id: _rate_text(r.rate) for r in page.items},
+        missing=missing,
+        into=reporting_currency(),
+    )
+
+
+def _rate_saved(found):
+    flash(
+        _(
+            "Rate of %(code)s for %(quarter)s saved.",
+            code=found.currency,
+            quarter=quarter_label((found.fiscal_year, found.quarter)),
+        ),
+        "success",
+    )
+    return redirect(url_for("partners.rates"))
+
+
+@bp.route("/partners/rates/new", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def rate_new():
+    """A new rate; ``?fy=&quarter=&currency=`` fill the form in (the missing rates' links)."""
+    asked = {
+        "fiscal_year": request.args.get("fy", type=int),
+        "quarter": request.args.get("quarter", type=int),
+        "currency": request.args.get("currency", "")[:3],
+    }
+    form = RateForm(data={k: v for k, v in asked.items() if v})
+    _rate_help(form)
+    return form_page(
+        form,
+        "programme/form.html",
+        lambda v: services.create_rate(by=current_user, **v),
+        _rate_saved,
+        title=_("Enter an exchange rate"),
+        cancel=url_for("partners.rates"),
+    )
+
+
+@bp.route("/partners/rates/<int:rate_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def rate_edit(rate_id: int):
+    found = queries.rate_or_404(rate_id)
+    form = RateChangeForm(data={"rate": _rate_text(found.rate), "version": found.version})
+    _rate_help(form)
+    return form_page(
+        form,
+        "programme/form.html",
+        lambda v: services.update_rate(found, by=current_user, **v),
+        _rate_saved,
+        title=_(
+            "Rate of %(code)s for %(quarter)s",
+            code=found.currency,
+            quarter=quarter_label((found.fiscal_year, found.quarter)),
+        ),
+        cancel=url_for("partners.rates"),
+    )

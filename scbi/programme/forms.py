@@ -28,6 +28,8 @@ from scbi.forms import (
 from scbi.programme.models import (
     COMPETENCY,
     FRAMEWORK,
+    INDICATOR,
+    INDICATOR_VALUE,
     INSTITUTION,
     LEVEL_LABELS,
     PHASE,
@@ -120,6 +122,73 @@ class PriorityResultForm(BaseForm):
         description=_l("What happened; kept in the dated history."),
     )
     version = VersionField()
+
+
+class IndicatorForm(BaseForm):
+    """An indicator of a priority result: values are typed as text and read as exact
+    decimals by the service (which names a wrong one)."""
+
+    name = StringField(
+        _l("Indicator"),
+        validators=INDICATOR["name"].validators(),
+        description=_l("For example: Households connected to the grid"),
+    )
+    unit = StringField(
+        _l("Unit"),
+        validators=INDICATOR["unit"].validators(),
+        description=_l("For example: %, MW, USD million, licences"),
+    )
+    baseline_value = StringField(
+        _l("Baseline value"), validators=[InputRequired()], render_kw={"inputmode": "decimal"}
+    )
+    baseline_date = DateField(_l("Baseline measured on"), validators=[InputRequired()])
+    target_value = StringField(
+        _l("Target value"), validators=[InputRequired()], render_kw={"inputmode": "decimal"}
+    )
+    target_date = DateField(
+        _l("Target date"),
+        validators=[InputRequired()],
+        description=_l("Not before the baseline date."),
+    )
+    version = VersionField()
+
+
+class IndicatorValueForm(BaseForm):
+    """An actual value of a fiscal quarter; with the version of the quarter's value when
+    it corrects one."""
+
+    fiscal_year = IntegerField(
+        _l("Fiscal year"),
+        validators=[InputRequired(), *INDICATOR_VALUE["fiscal_year"].validators()],
+        description=_l("Named by the calendar year it starts in."),
+    )
+    quarter = SelectField(
+        _l("Quarter"), choices=[SelectChoice(str(n), f"Q{n}") for n in range(1, 5)], coerce=int
+    )
+    value = StringField(
+        _l("Actual value"), validators=[InputRequired()], render_kw={"inputmode": "decimal"}
+    )
+    source = TextAreaField(
+        _l("Source"),
+        validators=INDICATOR_VALUE["source"].validators(),
+        description=_l(
+            "Where the figure comes from: a report, a survey, an administrative record."
+        ),
+    )
+    evidence = FileField(
+        _l("Evidence (optional)"),
+        description=_l(
+            "PDF, Office, image, CSV or text; 10 MB at most. A new file replaces the quarter's."
+        ),
+    )
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def values(self) -> dict:
+        data = super().values()
+        upload = data.pop("evidence", None)
+        if upload and getattr(upload, "filename", ""):
+            data["evidence"] = (upload.stream, upload.filename)
+        return data
 
 
 class FrameworkForm(BaseForm):
@@ -222,6 +291,8 @@ __all__ = [
     "FrameworkForm",
     "FrameworkImportForm",
     "ImportPreviewForm",
+    "IndicatorForm",
+    "IndicatorValueForm",
     "InstitutionForm",
     "PhaseForm",
     "PriorityResultForm",

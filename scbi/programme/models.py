@@ -4,6 +4,7 @@ institutions, priority results and competency frameworks."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -14,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scbi import limits, validation
 from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
+from scbi.dates import fiscal_label
 from scbi.enums import Labelled
 
 # The earliest date SCBI accepts (scbi.validation); a dated rule from this day is in force
@@ -193,6 +196,110 @@ class PriorityResultStatus(IdMixin, Base):
 
     result: Mapped[PriorityResult] = relationship(back_populates="history")
     recorded_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
+
+
+# --- indicators of priority results (the results chain) -----------------------------------
+#
+# Values are exact decimals, never floats: ``Numeric(15, 4)`` holds 11 digits before the
+# point and 4 after, 15 significant digits in all — what SQLite, which keeps a NUMERIC as a
+# binary float, gives back exactly too. The unit carries the scale ("USD million", "%").
+INDICATOR_NUMBER = Numeric(15, 4)
+MAX_INDICATOR_VALUE = Decimal("99999999999.9999")
+INDICATOR = {"name": limits.Text(200, required=True), "unit": limits.Text(40, required=True)}
+# An actual value's period is a fiscal quarter of the reports (scbi.reports.periods).
+INDICATOR_VALUE = {
+    "source": limits.Text(500, required=True),
+    "fiscal_year": limits.Number(1990, 2100),
+    "quarter": limits.Number(1, 4),
+}
+
+
+class Indicator(IdMixin, TimestampMixin, VersionMixin, Base):
+    """How a priority result's delivery is measured: from a baseline (value and date) to a
+    target (value and date), with actual values per reporting period."""
+
+    __tablename__ = "indicator"
+    __unversioned__ = frozenset({"values"})  # a value recorded does not make a form stale
+    __table_args__ = (
+        UniqueConstraint("result_id", "name"),
+        CheckConstraint("target_date >= baseline_date", name="target_not_before_baseline"),
+        CheckConstraint("target_value <> baseline_value", name="target_differs_from_baseline"),
+    )
+
+    result_id: Mapped[int] = mapped_column(ForeignKey("priority_result.id"), index=True)
+    name: Mapped[str] = mapped_column(String(INDICATOR["name"].max_length))
+    unit: Mapped[str] = mapped_column(String(INDICATOR["unit"].max_length))
+    baseline_value: Mapped[Decimal] = mapped_column(INDICATOR_NUMBER)
+    baseline_date: Mapped[date]
+    target_value: Mapped[Decimal] = mapped_column(INDICATOR_NUMBER)
+    target_date: Mapped[date]
+
+    result: Mapped[PriorityResult] = relationship(lazy="joined")
+    values: Mapped[list[IndicatorValue]] = relationship(
+        back_populates="indicator", order_by="IndicatorValue.period_end.desc()"
+    )
+
+    @property
+    def latest(self) -> IndicatorValue | None:
+        """The value of the latest quarter recorded."""
+        return max(self.values, key=lambda v: v.period_end, default=None)
+
+    @property
+    def progress(self) -> Decimal | None:
+        latest = self.latest
+        return progress(self.baseline_value, self.target_value, latest and latest.value)
+
+
+def progress(baseline: Decimal, target: Decimal, actual: Decimal | None) -> Decimal | None:
+    """How far ``actual`` has come on the way from ``baseline`` to ``target``: 0 at the
+    baseline, 1 at the target (below 0 when it went back, above 1 beyond the target, for a
+    target above or below the baseline alike); None without an actual."""
+    if actual is None or target == baseline:
+        return None
+    return (Decimal(actual) - Decimal(baseline)) / (Decimal(target) - Decimal(baseline))
+
+
+class IndicatorValue(IdMixin, TimestampMixin, VersionMixin, Base):
+    """The actual value of an indicator in one fiscal quarter, with its source and an
+    optional evidence file (stored as a log's evidence is: scbi.files). One per indicator
+    and quarter: a correction replaces it under its version. ``period_start`` and
+    ``period_end`` are the quarter's days when it was recorded, which the reports compare
+    with their own period's end."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "fiscal_year", "quarter"),
+        CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_known"),
+        CheckConstraint("period_end >= period_start", name="ends_after_start"),
+        # an indicator's latest value up to a day (the reports), from the index alone
+        Index("ix_indicator_value_indicator_end", "indicator_id", "period_end"),
+    )
+
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    value: Mapped[Decimal] = mapped_column(INDICATOR_NUMBER)
+    source: Mapped[str] = mapped_column(Text)
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime]
+
+    indicator: Mapped[Indicator] = relationship(back_populates="values")
+    recorded_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821, UP037
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.stored_name is not None
+
+    @property
+    def period_label(self) -> str:
+        return fiscal_label(self.fiscal_year, self.quarter)
 
 
 FRAMEWORK = {

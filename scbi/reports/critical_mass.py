@@ -65,10 +65,12 @@ class Standing:
     gaps: dict[int, int]  # counting mentee -> core competencies still below expert level
     rule: Rule
     core_count: int
+    kept: list[int] | None = None  # the experts at the month end ``standings`` was asked to keep
+    core: frozenset[int] = frozenset()  # the core competencies in force at the end
 
 
 def standings(
-    sectors, until: date, months: int = TREND_MONTHS, statuses=None
+    sectors, until: date, months: int = TREND_MONTHS, statuses=None, keep: date | None = None
 ) -> dict[int, Standing]:
     """Experts of each sector at each of ``months`` month ends up to ``until``.
 
@@ -81,7 +83,8 @@ def standings(
     once as a sweep. Starting from the levels at the first month end, not from the first
     assessment ever, is exact: the sweep's counts are a function of the levels, core sets,
     rules and statuses in force, whatever order the levels were set in, and no count is
-    taken before that month end.
+    taken before that month end. ``keep``: a month end of the sweep whose experts (the
+    mentees, not only their count) each Standing also gives, as ``kept``.
     """
     if not sectors:
         return {}
@@ -102,6 +105,7 @@ def standings(
     sweep = _Sweep(states)
     sweep.levels = _levels_on(states, ends[0])
     points: dict[int, list[tuple[date, int]]] = {s: [] for s in states}
+    kept: dict[int, list[int]] = {}
     position = 0
     for end in ends:
         while position < len(events) and events[position][0] <= end:
@@ -109,6 +113,8 @@ def standings(
             position += 1
         for sector_id, state in states.items():
             points[sector_id].append((end, len(state.experts())))
+            if end == keep:
+                kept[sector_id] = state.experts()
     return {
         sector_id: Standing(
             points[sector_id],
@@ -116,6 +122,8 @@ def standings(
             state.gaps(),
             rule_on(rules[sector_id], until),
             len(state.core),
+            kept.get(sector_id),
+            frozenset(state.core),
         )
         for sector_id, state in states.items()
     }
@@ -336,6 +344,7 @@ class CriticalMass:
     pipeline: dict[str, int]
     expert_ids: list[int]
     gaps: dict[int, int] = field(default_factory=dict)  # as Standing.gaps
+    kept_ids: list[int] | None = None  # as Standing.kept
 
 
 def of_standing(sector: Sector, standing: Standing) -> CriticalMass:
@@ -354,6 +363,7 @@ def of_standing(sector: Sector, standing: Standing) -> CriticalMass:
         pipeline=pipeline_of(standing.gaps),
         expert_ids=standing.experts,
         gaps=standing.gaps,
+        kept_ids=standing.kept,
     )
 
 

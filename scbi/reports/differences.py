@@ -7,8 +7,9 @@ competency, an institution, a coach …), so a row that moved in a list is still
 row. Descriptive keys (names, acronyms, titles, notes, the sector and the period) are not
 figures and are left out, and so is ``previous``: it is the period before, whose own
 publication answers for it. A key that only one side has while the other has its row
-(the report gained a figure in a later release) is no change in the figures either; a
-row that only one side has (an institution that got its first hours) is.
+(the report gained a figure in a later release), or a whole list only one side has (a
+result's indicators, from before the results chain), is no change in the figures either;
+a row that only one side's list has (an institution that got its first hours) is.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ from scbi.transfer.models import ActivityType, MenteeRole
 # top-level keys; value_for_money (scbi.reports.value) derives from the hours and experts
 # compared here and from the contracts' funding, which an addendum does not cover yet
 NOT_FIGURES = frozenset({"sector", "period", "previous", "value_for_money"})
-DESCRIPTIVE = frozenset({"competency", "name", "acronym", "title", "mentee", "institution", "note"})
+# an indicator's unit and its latest actual's quarter by name are words too (that quarter's
+# year and number are compared)
+DESCRIPTIVE = frozenset(
+    {"competency", "name", "acronym", "title", "mentee", "institution", "note", "unit"}
+    | {"latest_period"}
+)
 IDENTITY = ("month", "plan_item_id", "competency_id", "institution_id", "coach_id", "id")
 MISSING = object()
 
@@ -45,6 +51,7 @@ SECTIONS = {
     "priority_results": _l("Priority results"),
     "by_gender": _l("By gender"),
     "by_institution": _l("By institution"),
+    "retention": _l("Retention after the programme"),
 }
 CRITICAL_MASS = {
     "experts": _l("National experts"),
@@ -89,6 +96,7 @@ def _walk(value, path: str, leaves: dict, names: dict, *, in_item: bool) -> None
                 continue
             _walk(item, f"{path}.{key}", leaves, names, in_item=False)
     elif isinstance(value, list):
+        names[f"{path}[]"] = ""  # the list is there (even empty): see differences()
         for position, item in enumerate(value):
             child = f"{path}[{_identity(item, position)}]"
             names[child] = _name(item) if isinstance(item, dict) else str(position + 1)
@@ -137,8 +145,10 @@ def differences(published: dict, now: dict) -> list[dict]:
         if old is MISSING or new is MISSING:
             row = _row_of(path)
             absent = before_names if old is MISSING else after_names
-            if row is None or row in absent:
-                continue  # a key one release has and another has not: no change in figures
+            if row is None or row in absent or f"{row[: row.rfind('[')]}[]" not in absent:
+                # a key one release has and another has not (a figure of a row both have,
+                # or a whole list, such as a result's indicators): no change in figures
+                continue
         elif old == new and type(old) is type(new):
             continue
         out.append(
@@ -196,16 +206,40 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
             group = names.get(f"by_institution.{group}", group)
         figure = PIPELINE.get(key) if rest[1] == "pipeline" else _words(key)
         return " › ".join([str(SECTIONS[section]), group, str(figure or _words(key))])
+    if section == "retention":
+        return _retention_label(rest, names, path)
     if section == "priority_results" and rest[:1] == ["by_status"] and len(rest) == 2:
         return _("Priority results %(status)s", status=_short(ResultStatus, key))
     # a list's own key (``results``, ``by_competency``) is left out: its item's name and
     # the figure's say which row and figure it is
-    shown = [
-        _item(section, p, names, path) if p.startswith("[") else _words(p)
-        for p, after in zip(rest, [*rest[1:], ""], strict=True)
-        if p.startswith("[") or not after.startswith("[")
-    ]
+    shown, at = [], len(section)
+    for p, after in zip(rest, [*rest[1:], ""], strict=True):
+        at = path.index(p, at) + len(p)  # this segment's own place (ids repeat: [3].x[3])
+        if p.startswith("["):
+            shown.append(names.get(path[:at]) or p.strip("[]"))
+        elif not after.startswith("["):
+            shown.append(_words(p))
     return " › ".join([str(SECTIONS.get(section, _words(section))), *shown])
+
+
+def _retention_label(rest: list[str], names: dict[str, str], path: str) -> str:
+    """``retention.by_gender.female.12.retained``: Retention after the programme › By
+    gender › female › 12 months › Retained in public service."""
+    shown = [str(SECTIONS["retention"])]
+    for before, part in zip(["", *rest], rest, strict=False):
+        if part.startswith("["):
+            shown.append(_item("retention", part, names, path))
+        elif part in ("6", "12", "24"):
+            shown.append(_("%(months)s months", months=part))
+        elif part in SECTIONS:
+            shown.append(str(SECTIONS[part]))
+        elif before == "by_gender":
+            shown.append(_short(Gender, part))
+        elif before == "by_institution":
+            shown.append(names.get(f"by_institution.{part}", part))
+        elif part != "by_sector":
+            shown.append(_words(part))
+    return " › ".join(shown)
 
 
 def _item(section: str, segment: str, names: dict[str, str], path: str) -> str:

@@ -5,6 +5,7 @@ Both render the dict of scbi.reports.metrics, the same the page and the API show
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 from flask import current_app, render_template
@@ -15,6 +16,8 @@ from scbi.csv_export import neutralise
 from scbi.reports import labels
 from scbi.reports.charts import sector_charts
 from scbi.reports.disaggregation import sheet_rows
+from scbi.reports.retention import workbook_sheets
+from scbi.reports.value_sheet import Formatted, value_sheets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,7 +60,9 @@ def _xlsx_cell(value):
     workbook cannot hold (a stray one in a note must not break the download)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    if value is None or isinstance(value, bool | int | float):
+    if isinstance(value, Formatted):
+        value = value.value
+    if value is None or isinstance(value, bool | int | float | Decimal):
         return value
     return ILLEGAL_CHARACTERS_RE.sub("", neutralise(value))
 
@@ -71,6 +76,9 @@ def _sheet(book, title: str, header: list[str], rows) -> None:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_xlsx_cell(v) for v in row])
+        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+            if isinstance(value, Formatted):  # an amount in its currency's format
+                cell.number_format = value.number_format
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
@@ -185,10 +193,39 @@ def sector_xlsx(report: dict, publication: dict | None = None) -> bytes:
             ),
             _rows(_("6 Institutions"), report["institutions"]),
             _rows(_("7 Coach follow-up"), report["coaches"]),
-            _rows(_("8 Priority results"), report["priority_results"]["results"]),
+            *_result_sheets(report["priority_results"]["results"]),
         ]
         + breakdown_sheets(report)
+        + value_sheets(report, f"{report['sector']['code']} {report['sector']['name']}")
+        + retention_sheets(report)
     )
+
+
+def _result_sheets(results: list[dict]) -> list:
+    """The priority results (hours, logs and plan items served after the status), and
+    their indicators against target on a sheet of their own: values as numbers (none for a
+    publication made before the results chain)."""
+    sheets = [
+        _rows(
+            _("8 Priority results"),
+            [{k: v for k, v in r.items() if k != "indicators"} for r in results],
+        )
+    ]
+    if results and "indicators" in results[0]:
+        rows = [
+            {"result_id": r["id"], "result": r["title"], **_numbers(i)}
+            for r in results
+            for i in r["indicators"]
+        ]
+        sheets.append(_rows(_("8 Result indicators"), rows))
+    return sheets
+
+
+def _numbers(indicator: dict) -> dict:
+    """An indicator's row with its values as numbers (a workbook's figures are numbers;
+    at most 15 significant digits, what the column holds)."""
+    keys = ("baseline_value", "target_value", "latest_value")
+    return {k: float(v) if k in keys and v is not None else v for k, v in indicator.items()}
 
 
 def _rows(title: str, rows: list[dict]):
@@ -231,6 +268,8 @@ def programme_xlsx(overview: dict) -> bytes:
         _headline_sheet(_("Totals"), totals, totals.get("experts"), totals.get("previous")),
     ]
     sheets += breakdown_sheets(overview)
+    sheets += value_sheets(overview, _("programme"))
+    sheets += retention_sheets(overview)
     if "cascade" in overview:
         sheets.append(_rows(_("Cascade"), overview["cascade"]["people"]))
     return _book(sheets)
@@ -244,3 +283,11 @@ def breakdown_sheets(figures: dict) -> list:
         _rows(_("By gender"), sheet_rows(figures["by_gender"], "gender")),
         _rows(_("By institution"), sheet_rows(figures["by_institution"], "institution_id")),
     ]
+
+
+def retention_sheets(figures: dict) -> list:
+    """The sheets of retention after the programme (none for a dict from before them)."""
+    block = figures.get("retention")
+    if not block:
+        return []
+    return [_rows(title, rows) for title, rows in workbook_sheets(block)]

@@ -115,11 +115,12 @@ def masses(sectors, as_of: date, before: date, statuses) -> list[tuple[CriticalM
     """Each sector's critical mass on ``as_of``, and its experts on ``before`` (the
     previous period's as-of date) read off the same month-end sweep: the sweep reaches back
     as far as ``before`` when that is a month end, so no statement is added. A ``before``
-    that is no month end (a date range's) has no count: None."""
+    that is no month end (a date range's) has no count: None. Each critical mass also
+    carries the experts on ``before`` (``kept_ids``) when they are counted."""
     months = TREND_MONTHS
     if before < as_of and (before + timedelta(days=1)).day == 1:
         months = max(months, as_of.year * 12 + as_of.month - before.year * 12 - before.month + 1)
-    found = standings(sectors, as_of, months, statuses)
+    found = standings(sectors, as_of, months, statuses, keep=before)
     out = []
     for sector in sectors:
         standing = found[sector.id]

@@ -158,7 +158,41 @@ COLUMNS = {
     "mentored_in": _l("Mentored in"),
     "mentee_status": _l("Mentee status"),
     "status_since": _l("Status since"),
+    # the results chain (section 8): what served each priority result, its indicators
+    "logs": _l("Logs"),
+    "plan_items": _l("Plan items served"),
+    "indicators": _l("Indicators"),
+    "result": _l("Priority result"),
+    "result_id": _l("Priority result id"),
+    "unit": _l("Unit"),
+    "baseline_value": _l("Baseline"),
+    "baseline_date": _l("Baseline date"),
+    "target_value": _l("Target"),
+    "latest_value": _l("Latest actual"),
+    "latest_period": _l("Quarter of the latest actual"),
+    "latest_fiscal_year": _l("Fiscal year of the latest actual"),
+    "latest_quarter": _l("Quarter number of the latest actual"),
+    "latest_period_end": _l("End of the latest actual's quarter"),
+    # retention after the programme (scbi.reports.retention)
+    "months": _l("Follow-up, months after the exit"),
+    "due": _l("Follow-ups due"),
+    "followed_up": _l("Followed up"),
+    "retained": _l("Retained in public service"),
+    "rate": _l("Retention rate"),
+    "cascade": _l("Coaching or mentoring others"),
 }
+
+
+def _at_milestone(figure: str, months: int) -> str | None:
+    """A retention figure at a milestone (``due_6``), by name (scbi.reports.retention)."""
+    names = {
+        "due": _("Follow-ups due at %(months)d months", months=months),
+        "followed_up": _("Followed up at %(months)d months", months=months),
+        "retained": _("Retained at %(months)d months", months=months),
+        "rate": _("Retention rate at %(months)d months", months=months),
+        "cascade": _("Coaching or mentoring others at %(months)d months", months=months),
+    }
+    return names.get(figure)
 
 
 def column(key) -> str:
@@ -177,6 +211,9 @@ def column(key) -> str:
         return _("Active mentees, %(gender)s", gender=Gender(key[8:]).short)
     if key.startswith("previous_") and (figure := column(key[9:])) != key[9:]:
         return _("%(figure)s, previous period", figure=figure)
+    figure, _sep, months = key.rpartition("_")
+    if months in ("6", "12", "24") and (name := _at_milestone(figure, int(months))):
+        return name
     return key
 
 

@@ -11,8 +11,8 @@ from collections import defaultdict
 from datetime import date
 
 from scbi.mentees.models import MenteeStatus
-from scbi.programme.models import ResultStatus, Sector
-from scbi.reports import disaggregation, headline_queries, periods, queries
+from scbi.programme.models import Sector
+from scbi.reports import disaggregation, headline_queries, periods, queries, results
 from scbi.reports.headline import (
     active_mentees,
     critical_mass_data,
@@ -24,6 +24,7 @@ from scbi.reports.headline import (
     previous_data,
 )
 from scbi.reports.periods import Period, month_starts
+from scbi.reports.retention import institution_names, retention
 from scbi.reports.value import value_for_money
 from scbi.transfer.models import ActivityType, MenteeRole
 
@@ -41,12 +42,12 @@ def sector_report(sector: Sector, period: Period) -> dict:
     of statements whatever the data size."""
     as_of = period.as_of
     before = periods.previous(period)
-    statuses = queries.mentee_statuses([sector.id], period.end)
+    statuses, follow_ups = queries.statuses_and_follow_ups([sector.id], period.end, as_of)
     [(cm, experts_before)] = masses([sector], as_of, before.as_of, statuses)
     minutes = headline_queries.transfer_minutes([sector.id], [period, before])
     now, then = headlines([sector.id], [period, before], statuses, minutes)
     active = active_mentees(statuses, period)
-    plan_items = queries.plan_items(sector.id, period, as_of)
+    plan_items = queries.plan_items([sector.id], period, as_of)
     institution_minutes = queries.institution_minutes([sector.id], period)
     return {
         "sector": {"id": sector.id, "code": sector.code, "name": sector.name},
@@ -57,10 +58,10 @@ def sector_report(sector: Sector, period: Period) -> dict:
         "transfer": _transfer([row[1:] for row in minutes if row[0] == 0], period),
         "institutions": _institutions(institution_minutes, statuses, active, cm.expert_ids),
         "coaches": _coaches(sector, period, as_of),
-        "priority_results": _priority_results(sector, as_of),
+        "priority_results": results.priority_results(sector.id, period),
         "previous": previous_data(before, then[sector.id], experts_before),
         "value_for_money": value_for_money(
-            [sector], period, {sector.id: (cm.experts, experts_before)}
+            [sector], period, {sector.id: (cm.expert_ids, cm.kept_ids)}
         ),
         **disaggregation.breakdowns(
             disaggregation.people(statuses),
@@ -68,7 +69,20 @@ def sector_report(sector: Sector, period: Period) -> dict:
             institution_minutes,
             [(row[9], row[10], row[4], row[8]) for row in plan_items],
         ),
+        "retention": retention(statuses, follow_ups, as_of, institution_names(institution_minutes)),
     }
+
+
+ACHIEVED, ON_TRACK, OVERDUE = "achieved", "on_track", "overdue"
+
+
+def item_state(current: int, target: int, target_date: date, as_of: date) -> str:
+    """A plan item's state on ``as_of``: achieved when the current level reaches the
+    target, else overdue once the target date has passed, else on track (section 3; the
+    list of plan items behind its figures sorts them by the same rule)."""
+    if current >= target:
+        return ACHIEVED
+    return OVERDUE if target_date < as_of else ON_TRACK
 
 
 def _plans_and_gains(plan_items, as_of: date) -> dict:
@@ -96,12 +110,13 @@ def _plans_and_gains(plan_items, as_of: date) -> dict:
         row["items"] += 1
         row["_baseline"] += baseline
         row["_current"] += current
-        if current >= target:
+        state = item_state(current, target, target_date, as_of)
+        if state == ACHIEVED:
             row["achieved"] += 1
             continue
         row["_gap"] += target - current
         row["_below"] += 1
-        if target_date < as_of:
+        if state == OVERDUE:
             row["overdue"] += 1
             overdue.append(
                 {
@@ -227,24 +242,6 @@ def _coaches(sector: Sector, period: Period, as_of: date) -> list[dict]:
     return out
 
 
-def _priority_results(sector: Sector, as_of: date) -> dict:
-    results = [
-        {
-            "id": ident,
-            "title": title,
-            "institution": acronym,
-            "due_date": due.isoformat(),
-            "status": status,
-            "note": note,
-        }
-        for ident, title, due, acronym, status, note in queries.priority_results(sector.id, as_of)
-    ]
-    by_status = dict.fromkeys((s.value for s in ResultStatus), 0)
-    for result in results:
-        by_status[result["status"]] += 1
-    return {"by_status": by_status, "results": results}
-
-
 # --- programme overview --------------------------------------------------------------------
 
 
@@ -253,7 +250,7 @@ def programme_overview(sectors: list[Sector], period: Period, *, with_cascade: b
     and experts), the totals, and the cascade."""
     ids = [s.id for s in sectors]
     before = periods.previous(period)
-    statuses = queries.mentee_statuses(ids, period.end)
+    statuses, follow_ups = queries.statuses_and_follow_ups(ids, period.end, period.as_of)
     minutes = headline_queries.transfer_minutes(ids, [period, before])
     now, then = headlines(ids, [period, before], statuses, minutes)
     found = masses(sectors, period.as_of, before.as_of, statuses)
@@ -288,8 +285,10 @@ def programme_overview(sectors: list[Sector], period: Period, *, with_cascade: b
             queries.plan_levels(ids, period, period.as_of),
         ),
     }
-    experts_of = dict(zip(ids, [(cm.experts, b) for cm, b in found], strict=True))
+    experts_of = dict(zip(ids, [(cm.expert_ids, cm.kept_ids) for cm, _b in found], strict=True))
     out["value_for_money"] = value_for_money(sectors, period, experts_of)
+    names = {i: (g["acronym"], g["name"]) for i, g in out["by_institution"].items()}
+    out["retention"] = retention(statuses, follow_ups, period.as_of, names, sectors)
     if with_cascade:
         out["cascade"] = _cascade()
     return out

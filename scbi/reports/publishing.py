@@ -27,7 +27,7 @@ from scbi.downloads import Download
 from scbi.errors import Conflict, NotFound, duplicate_field
 from scbi.extensions import db
 from scbi.reports import exports, metrics, periods
-from scbi.reports.access import scope_publications, sector_or_404
+from scbi.reports.access import as_read_by, scope_publications, sector_or_404
 from scbi.reports.differences import differences
 from scbi.reports.models import NARRATIVE, PERIOD, PUBLICATION, PublishedReport
 from scbi.reports.periods import Period
@@ -214,6 +214,7 @@ class Reading:
     report: PublishedReport
     versions: list[PublishedReport]
     differences: list[dict]
+    figures: dict  # the publication's, as the reader may read them (access.as_read_by)
 
     @property
     def latest(self) -> PublishedReport:
@@ -250,8 +251,8 @@ def read(user: User, report_id: int, *, compare: bool = True) -> Reading:
     if compare:
         latest = versions[-1]
         live = metrics.sector_report(latest.sector, period_of(latest))
-        found = differences(latest.figures, live)
-    return Reading(report, versions, found)
+        found = differences(as_read_by(user, latest.figures), as_read_by(user, live))
+    return Reading(report, versions, found, as_read_by(user, report.figures))
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -277,7 +278,7 @@ def publication_file(user: User, report_id: int, kind: str) -> Download:
     )
     if report is None:
         raise NotFound
-    figures = report.figures
+    figures = as_read_by(user, report.figures)
     name = (
         f"sector-report-{slug(figures['sector']['code'])}-{slug(figures['period']['label'])}"
         f"-v{report.number}.{kind}"

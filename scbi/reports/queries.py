@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
@@ -27,13 +27,11 @@ from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.programme.models import (
     Competency,
     Institution,
-    PriorityResult,
-    PriorityResultStatus,
-    ResultStatus,
     Sector,
 )
 from scbi.reports.periods import Period
 from scbi.reports.sql import contract_overlaps, pairing_overlaps
+from scbi.retention.queries.reports import report_parts
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,
     Pairing,
@@ -79,6 +77,36 @@ def mentee_statuses(sector_ids, until: date):
     )
 
 
+def statuses_and_follow_ups(sector_ids, until: date, as_of: date):
+    """:func:`mentee_statuses` and, in the same statement (a UNION ALL of typed rows), the
+    follow-up rows of scbi.retention.queries.reports.report_parts: the mentees' exits by pairings
+    and their answers given by ``as_of``. Returns ``(statuses, follow_up_rows)``."""
+    statuses = (
+        select(
+            literal_column("'s'", String).label("kind"),
+            MenteeStatusChange.status_on.label("day"),
+            MenteeStatusChange.id.label("ident"),
+            Mentee.id,
+            Mentee.sector_id,
+            MenteeStatusChange.status,
+            Mentee.gender,
+            Mentee.institution_id,
+        )
+        .join(Mentee, Mentee.id == MenteeStatusChange.mentee_id)
+        .where(Mentee.sector_id.in_(sector_ids), MenteeStatusChange.status_on <= until)
+    )
+    both = union_all(statuses, *report_parts(sector_ids, as_of))
+    order = both.selected_columns
+    rows = db.session.connection().execute(both.order_by(order.kind, order.day, order.ident))
+    found, others = [], []
+    for row in rows:
+        if row[0] == "s":
+            found.append(tuple(row[1:]))
+        else:
+            others.append(row)
+    return found, others
+
+
 def coach_follow_up(sector_id: int, period: Period, as_of: date):
     """Each coach of the sector whose contract overlaps the period, or who coached in the
     sector in it: name, last log date (any log that left draft, up to ``as_of``) and
@@ -106,11 +134,12 @@ def coach_follow_up(sector_id: int, period: Period, as_of: date):
     ).all()
 
 
-def plan_items(sector_id: int, period: Period, as_of: date):
+def plan_items(sector_ids, period: Period, as_of: date):
     """The items of the plan in force on ``as_of`` (the latest approved on or before that
-    day, superseded since or not) of each of the sector's pairings active in the period,
+    day, superseded since or not) of each of the sectors' pairings active in the period,
     each with the mentee's current level on it that day (scbi.competencies.level_changes),
-    and the mentee's gender and institution."""
+    the mentee's gender and institution, and the plan's id (the report reads one sector's;
+    the list of plan items behind a figure, scbi.reports.plan_item_list, several)."""
     in_force = _plans_in_force(as_of)
     return db.session.execute(
         select(
@@ -125,6 +154,7 @@ def plan_items(sector_id: int, period: Period, as_of: date):
             func.coalesce(level_on(Pairing.mentee_id, PlanItem.competency_id, as_of), 0),
             Mentee.gender,
             Mentee.institution_id,
+            TransferPlan.id,
         )
         .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
         .join(Pairing, Pairing.id == TransferPlan.pairing_id)
@@ -132,7 +162,7 @@ def plan_items(sector_id: int, period: Period, as_of: date):
         .join(Mentee, Mentee.id == Pairing.mentee_id)
         .join(User, User.id == Mentee.user_id)
         .where(
-            Pairing.sector_id == sector_id,
+            Pairing.sector_id.in_(sector_ids),
             TransferPlan.id.in_(in_force),
             pairing_overlaps(period),
         )
@@ -222,46 +252,6 @@ def institution_minutes(sector_ids, period: Period):
             )
         )
         .order_by(Institution.acronym, Institution.id)
-    ).all()
-
-
-def priority_results(sector_id: int, as_of: date):
-    """The sector's priority results with their status on ``as_of`` (from the dated
-    history; before any entry, not started)."""
-    ranked = (
-        select(
-            PriorityResultStatus.result_id,
-            PriorityResultStatus.status,
-            PriorityResultStatus.note,
-            func.row_number()
-            .over(
-                partition_by=PriorityResultStatus.result_id,
-                order_by=(PriorityResultStatus.status_on.desc(), PriorityResultStatus.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(PriorityResultStatus.status_on <= as_of)
-        .subquery()
-    )
-    latest = select(ranked).where(ranked.c.rank == 1).subquery()
-    status = func.coalesce(latest.c.status, ResultStatus.NOT_STARTED)
-    return db.session.execute(
-        select(
-            PriorityResult.id,
-            PriorityResult.title,
-            PriorityResult.due_date,
-            Institution.acronym,
-            status,
-            func.coalesce(latest.c.note, ""),
-        )
-        .outerjoin(Institution, Institution.id == PriorityResult.institution_id)
-        .outerjoin(latest, latest.c.result_id == PriorityResult.id)
-        .where(PriorityResult.sector_id == sector_id)
-        .order_by(
-            case((status.in_(("at_risk", "not_started")), 0), else_=1),
-            PriorityResult.due_date,
-            PriorityResult.title,
-        )
     ).all()
 
 

@@ -13,7 +13,7 @@ from scbi.competencies.models import Assessment
 from scbi.competencies.queries import visible_assessments
 from scbi.downloads import Download
 from scbi.reports import exports, metrics
-from scbi.reports.access import sector_or_404, visible_sectors  # also read from here
+from scbi.reports.access import as_read_by, sector_or_404, visible_sectors  # also read here
 from scbi.reports.periods import Period
 from scbi.reports.permissions import can_see_cascade
 
@@ -21,14 +21,18 @@ FILE_FORMATS = ("pdf", "xlsx")
 
 
 def sector_report(user: User, sector_id: int, period: Period) -> dict:
-    """The sector's report for ``period`` (NotFound as :func:`sector_or_404`)."""
-    return metrics.sector_report(sector_or_404(user, sector_id), period)
+    """The sector's report for ``period`` as ``user`` may read it (NotFound as
+    :func:`sector_or_404`)."""
+    return as_read_by(user, metrics.sector_report(sector_or_404(user, sector_id), period))
 
 
 def programme_overview(user: User, period: Period) -> dict:
     """The overview of the sectors ``user`` may read; the cascade for those who see it."""
-    return metrics.programme_overview(
-        visible_sectors(user), period, with_cascade=can_see_cascade(user)
+    return as_read_by(
+        user,
+        metrics.programme_overview(
+            visible_sectors(user), period, with_cascade=can_see_cascade(user)
+        ),
     )
 
 

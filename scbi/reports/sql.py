@@ -3,13 +3,12 @@ SQLite and PostgreSQL, and the period conditions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import Float, String, and_, case, or_
 
 from scbi.coaches.models import Coach
+from scbi.dates import day_start
 from scbi.reports.periods import Period
 from scbi.sql import portable
 from scbi.transfer.models import Pairing
@@ -43,10 +42,7 @@ def contract_overlaps(period: Period):
 def instants(period: Period) -> tuple[datetime, datetime]:
     """The period as UTC instants: from the start of its first day to the start of the day
     after its last, in the programme's time zone."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    start = datetime.combine(period.start, time(), tzinfo=zone)
-    end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return day_start(period.start), day_start(period.end + timedelta(days=1))
 
 
 def date_in(column, periods: list[Period]):

@@ -164,6 +164,11 @@ class LogForm(BaseForm):
     off_plan_reason = TextAreaField(
         _l("Why off-plan"), validators=LOG["off_plan_reason"].validators()
     )
+    priority_result_id = RefField(
+        _l("Priority result it served"),
+        validators=[Optional()],
+        description=_l("The government priority result of the sector this work served, if any."),
+    )
     version = VersionField()
     # A group session: the same activity logged for other mentees of the coach too.
     session_pairing_ids = MultiCheckboxField(

@@ -300,6 +300,8 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         ),
         # a client's key for the log it sent (a phone's entry, a form): one log per key
         Index("uq_transfer_log_author_client_key", "author_id", "client_key", unique=True),
+        # the logs that served a priority result, by date (the sector report's results)
+        Index("ix_transfer_log_priority_result_date", "priority_result_id", "activity_date"),
     )
 
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
@@ -325,6 +327,8 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     client_key: Mapped[str | None] = mapped_column(String(64))
     # One activity with several of the coach's mentees: each pairing's log, one session.
     session_id: Mapped[int | None] = mapped_column(ForeignKey("log_session.id"), index=True)
+    # The priority result of the pairing's sector that the activity served, if any.
+    priority_result_id: Mapped[int | None] = mapped_column(ForeignKey("priority_result.id"))
 
     pairing: Mapped[Pairing] = relationship(lazy="joined")
     author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821, UP037
@@ -338,6 +342,7 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         back_populates="log", order_by="LogEvent.id", cascade="all, delete-orphan"
     )
     evidence: Mapped[list[Evidence]] = relationship(back_populates="log", order_by="Evidence.id")
+    priority_result: Mapped["PriorityResult | None"] = relationship()  # noqa: F821, UP037
 
     @property
     def hours(self) -> float:

@@ -79,13 +79,15 @@ def test_finding10_one_time_password_is_null_for_an_existing_account_as_document
 @pytest.mark.parametrize(
     ("method", "path", "expected", "absent"),
     [
-        ("get", "/assessments", {401, 403, 422}, {404}),  # coordinators and secretariat only
-        # every role; filters checked (403: an account that must change its password)
-        ("get", "/coaches", {401, 403, 422}, {404}),
+        # coordinators and secretariat only; a development partner's account hears 404
+        ("get", "/assessments", {401, 403, 404, 422}, set()),
+        # every programme role; filters checked (403: an account that must change its
+        # password); a development partner's account hears 404, as if it did not exist
+        ("get", "/coaches", {401, 403, 404, 422}, set()),
         ("patch", "/coaches/{coach_id}", {400, 401, 403, 404, 409, 413, 422}, set()),
         ("post", "/logs/{log_id}/evidence", {400, 403, 404, 409, 413, 422}, set()),
-        ("post", "/frameworks/import", {400, 403, 413, 422}, {404}),
-        ("get", "/me", {401, 403}, {404, 422}),
+        ("post", "/frameworks/import", {400, 403, 404, 413, 422}, set()),
+        ("get", "/me", {401, 403}, {404, 422}),  # any account, a partner's too
         ("get", "/health", {503}, {401}),  # public
         ("post", "/plans/{plan_id}/submit", {401, 403, 404, 409}, set()),
         ("get", "/reports/sectors/{sector_id}", {401, 403, 404, 422}, set()),

@@ -184,7 +184,8 @@ def test_the_demo_programme_s_pages_are_accessible(app, live_server, viewport):
     for role, email in first.items():
         with browser_page(viewport) as (_context, page):
             sign_in(page, live_server, _Person(email, logins.password))
-            assert _crawl(page, live_server, found) > 5, role
+            # a development partner reads its home, the reports and its account: fewer kinds
+            assert _crawl(page, live_server, found) > (3 if role == "partner" else 5), role
     assert found == {}
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from scbi.extensions import db
 from scbi.transfer.models import LogStatus, PlanStatus, TransferLog, TransferPlan
+from tests import factories
 from tests.browser.driver import DESKTOP, PHONE, axe_violations, browser_page
 
 FRAMEWORK = (
@@ -235,8 +236,8 @@ def test_a_sector_from_nothing_to_its_report(app, live_server, make_user, tmp_pa
         walk.click("Verify")
         walk.go("/reports")
         walk.click("Energy", role="link")
-        with page.expect_download() as download:
-            page.get_by_role("link", name="PDF").first.click()
+        with page.expect_download(timeout=60_000) as download:  # a PDF is drawn, not read
+            page.get_by_role("link", name="PDF").first.click(timeout=60_000)
         pdf = Path(download.value.path()).read_bytes()
         assert pdf.startswith(b"%PDF")
         found |= walk.found
@@ -248,3 +249,49 @@ def test_a_sector_from_nothing_to_its_report(app, live_server, make_user, tmp_pa
         assert len(logs["Grid study walkthrough"].evidence) == 1
         assert logs["Tariff model review"].status == LogStatus.DISPUTED
         assert db.session.scalar(select(TransferPlan.status)) == PlanStatus.APPROVED
+
+
+def test_a_development_partner_reads_the_report_of_the_sector_it_funds(app, live_server, tmp_path):
+    """The secretariat gives a partner's officer an account; the officer, on a phone, reads
+    the report of the sector the partner funds, with its cost, and is refused every
+    person's record as if it did not exist."""
+    world = factories.world(app)
+    with app.app_context():
+        from scbi.coaches.models import Coach
+        from scbi.partners.services import create_partner, set_funding
+        from scbi.programme.models import Sector
+
+        by = factories.admin()
+        agency = create_partner(by=by, name="Bilateral Cooperation Agency", acronym="BCA")
+        coach = db.session.get(Coach, world.a.coach_id)
+        item = {"partner_id": agency.id, "currency": "USD", "basis": "total", "amount": "90000"}
+        set_funding(coach, [item], by=by, version=coach.version)
+        sector = db.session.get(Sector, world.a.sector_id).name
+        db.session.commit()
+    found: dict = {}
+
+    with browser_page(DESKTOP) as (_context, page):
+        walk = Journey(page, live_server, tmp_path)
+        walk.sign_in(world.secretariat.email, world.secretariat.password)
+        walk.go("/users/new")
+        walk.fill({"Full name": "Grace Mutoni", "E-mail": "grace@bca.example.org"})
+        page.get_by_label("Development partner", exact=True).check()
+        walk.fill({"Development partner (partner accounts)": "BCA"})
+        walk.click("Create account")
+        one_time = _one_time_password(page)
+        found |= walk.found
+
+    with browser_page(PHONE) as (_context, page):
+        walk = Journey(page, live_server, tmp_path)
+        walk.first_sign_in("grace@bca.example.org", one_time)
+        walk.go("/")
+        walk.click(f"{sector}: sector report", role="link")
+        assert page.get_by_role("heading", name="Value for money").count() == 1
+        assert (
+            "USD" in page.get_by_role("heading", name="Value for money").locator("..").inner_text()
+        )
+        for path in (f"/mentees/{world.a.mentee_id}", f"/logs/{world.log_id}", "/pairings"):
+            assert page.goto(live_server + path).status == 404, path
+        found |= walk.found
+
+    assert found == {}

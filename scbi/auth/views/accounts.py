@@ -30,22 +30,49 @@ STATE_CHOICES = [
 ]
 
 
-class SectorAssignment(NamedTuple):
-    choices: Callable[[], list]  # the sectors, as select choices
-    assign: Callable[..., None]  # (user, sector_ids, *, by); ValidationFailed on sector_ids
+class Assignment(NamedTuple):
+    """What an account is given beside its roles, by the feature that holds it."""
+
+    choices: Callable[[], list]  # select choices
+    assign: Callable[..., None]  # (user, value, *, by); ValidationFailed naming the field
+    current: Callable[[User], object]  # the user's value, for the edit form
 
 
 coordinator_sectors = Hook(
     "auth.coordinator_sectors",
-    "The sectors a coordinator is given on the account page: a SectorAssignment (one "
-    "answer, from the feature that holds the sectors).",
+    "The sectors a coordinator is given on the account page: an Assignment (one answer, "
+    "from the feature that holds the sectors).",
+    required=True,
+)
+account_partner = Hook(
+    "auth.account_partner",
+    "The development partner a partner account reads for, on the account page: an "
+    "Assignment (one answer, from the feature that holds the partners).",
     required=True,
 )
 
 
-def _sectors() -> SectorAssignment:
+def _sectors() -> Assignment:
     (answer,) = coordinator_sectors.ask()
     return answer
+
+
+def _partner() -> Assignment:
+    (answer,) = account_partner.ask()
+    return answer
+
+
+def _assign(user: User, values: dict) -> None:
+    _sectors().assign(user, values["sectors"], by=current_user)
+    _partner().assign(user, values["partner_id"], by=current_user)
+
+
+def _offer(form) -> None:
+    form.sectors.choices = _sectors().choices()
+    form.partner_id.choices = _partner().choices()
+
+
+ALIASES = {"sector_ids": "sectors"}
 
 
 @bp.route("/users")
@@ -73,7 +100,7 @@ def users():
 @role_required(Role.SECRETARIAT)
 def user_new():
     form = UserCreateForm()
-    form.sectors.choices = _sectors().choices()
+    _offer(form)
 
     def create(values: dict):
         user, password = links.create_account(
@@ -82,7 +109,7 @@ def user_new():
             full_name=values["full_name"],
             roles=values["roles"],
         )
-        _sectors().assign(user, values["sectors"], by=current_user)
+        _assign(user, values)
         return user, password
 
     def created(made):
@@ -100,7 +127,7 @@ def user_new():
         "auth/user_new.html",
         create,
         created,
-        aliases={"sector_ids": "sectors"},
+        aliases=ALIASES,
         mail_on=enabled(),
     )
 
@@ -111,10 +138,15 @@ def user_edit(user_id: int):
     user = user_or_404(current_user, user_id)
     if request.method == "GET":
         staff_roles = [r.value for r in user.roles if r in services.STAFF_ROLES]
-        form = UserEditForm(obj=user, roles=staff_roles, sectors=[s.id for s in user.sectors])
+        form = UserEditForm(
+            obj=user,
+            roles=staff_roles,
+            sectors=_sectors().current(user),
+            partner_id=_partner().current(user),
+        )
     else:
         form = UserEditForm()
-    form.sectors.choices = _sectors().choices()
+    _offer(form)
 
     def save(values: dict):
         services.update_user(
@@ -125,7 +157,7 @@ def user_edit(user_id: int):
             active=values["active"],
             roles=values["roles"],
         )
-        _sectors().assign(user, values["sectors"], by=current_user)
+        _assign(user, values)
 
     def saved(_result):
         flash(_("The account of %(name)s was saved.", name=user.full_name), "success")
@@ -136,7 +168,7 @@ def user_edit(user_id: int):
         "auth/user_edit.html",
         save,
         saved,
-        aliases={"sector_ids": "sectors"},
+        aliases=ALIASES,
         user=user,
         action_form=ConfirmForm(),
         locked=queries.is_locked(user),

@@ -62,3 +62,13 @@ def competencies(framework_id: int, exclude: int | None = None) -> list[SelectCh
     return _with_empty(
         [SelectChoice(i, f"{n} ({idn})") for i, idn, n in rows if i != exclude], _("— top level —")
     )
+
+
+def several_sectors(ids: list[int]) -> list[tuple[tuple[str, ...], str]]:
+    """A list narrowed to several sectors (a report's total opens it so), as its chip's
+    ``(parameters, words)``: the sectors by name. None for one sector or none, which the
+    list's own sector filter shows."""
+    if len(ids) < 2:
+        return []
+    names = db.session.scalars(select(Sector.name).where(Sector.id.in_(ids)).order_by(Sector.name))
+    return [(("sector_id",), _("Sectors: %(names)s", names=", ".join(names)))]

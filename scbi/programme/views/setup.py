@@ -23,7 +23,9 @@ from scbi.programme.forms import (
     SectorForm,
 )
 from scbi.programme.models import EARLIEST_DATE, Institution, Phase, PriorityResult, Sector
+from scbi.programme.permissions import can_manage_indicators
 from scbi.programme.queries import choices
+from scbi.programme.queries import indicators as indicator_queries
 from scbi.programme.views.blueprint import bp
 from scbi.programme.views.common import saved
 
@@ -314,10 +316,14 @@ def result(result_id: int):
         saved(_("Priority result saved."), "programme.result", result_id=lambda r: r.id),
         result=result,
         can_configure=can_configure(current_user),
+        indicators=indicator_queries.indicators_of(result),
+        can_manage_indicators=can_manage_indicators(current_user, result),
     )
 
 
 @accounts.coordinator_sectors.answer
-def _sectors_of_coordinators() -> accounts.SectorAssignment:
+def _sectors_of_coordinators() -> accounts.Assignment:
     """The account page offers the sectors; programme assigns them (and audits it)."""
-    return accounts.SectorAssignment(choices.sectors, services.set_coordinator_sectors)
+    return accounts.Assignment(
+        choices.sectors, services.set_coordinator_sectors, lambda user: [s.id for s in user.sectors]
+    )

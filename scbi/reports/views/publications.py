@@ -16,6 +16,7 @@ from scbi.forms import FORM_ERRORS
 from scbi.reports import periods, publishing, services
 from scbi.reports.charts import sector_charts
 from scbi.reports.forms import PublishForm
+from scbi.reports.permissions import READERS
 from scbi.reports.views.blueprint import bp
 from scbi.reports.views.common import sector_page
 from scbi.transaction import commit, rollback
@@ -56,7 +57,7 @@ def publish(sector_id: int):
 
 
 def _published_page(reading: publishing.Reading, form: PublishForm, status: int = 200):
-    figures = reading.report.figures
+    figures = reading.figures
     return render_template(
         "reports/published.html",
         reading=reading,
@@ -69,7 +70,7 @@ def _published_page(reading: publishing.Reading, form: PublishForm, status: int 
 
 
 @bp.get("/reports/published/<int:report_id>")
-@role_required(*STAFF)
+@role_required(*READERS)
 def published(report_id: int):
     kind = request.args.get("format", "")
     if kind in services.FILE_FORMATS:

@@ -11,12 +11,13 @@ from scbi.competencies.export import assessments_csv
 from scbi.downloads import send_download
 from scbi.reports import periods, publishing, services
 from scbi.reports.forms import PublishForm
+from scbi.reports.permissions import READERS
 from scbi.reports.views.blueprint import bp
 from scbi.reports.views.common import period_asked, picker, sector_page
 
 
 @bp.get("/reports")
-@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+@role_required(*READERS)
 def programme():
     period, errors = period_asked()
     kind = request.args.get("format", "")
@@ -36,7 +37,7 @@ def programme():
 
 
 @bp.get("/reports/sectors/<int:sector_id>")
-@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+@role_required(*READERS)
 def sector(sector_id: int):
     period, errors = period_asked()
     kind = request.args.get("format", "")

@@ -3,16 +3,12 @@ pairing's logs, the quick log's defaults and choices, and a log's evidence."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach
-from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.pagination import NumberedPage, SeekPage, load_in_order, numbered, sample, seek
@@ -21,42 +17,17 @@ from scbi.programme.models import Competency
 # The rules of logs decide which competencies a log may name (the plan's, or those the
 # pairing may plan): the quick log offers exactly those.
 from scbi.transfer.models import Evidence, LogStatus, Pairing, TransferLog, log_competency
+from scbi.transfer.queries.log_filters import is_bounded, log_conditions
 from scbi.transfer.queries.plans import allowed_competencies, plan_competency_ids
-from scbi.transfer.queries.scope import in_pairings, visible_logs
+from scbi.transfer.queries.scope import visible_logs
 
 NEWEST_FIRST = (TransferLog.activity_date.desc(), TransferLog.id.desc())
 
 
 def filtered_logs(user: User, args) -> Select:
-    """``visible_logs`` narrowed by the list filters of API.md (422 on a bad value)."""
-    query = visible_logs(user)
-    fields: dict[str, list[str]] = {}
-    for name, column, sector_wide in (
-        ("sector_id", Pairing.sector_id, True),
-        ("coach_id", Pairing.coach_id, False),
-        ("mentee_id", Pairing.mentee_id, False),
-        ("pairing_id", Pairing.id, False),
-    ):
-        raw = args.get(name)
-        if raw:
-            if not raw.isdecimal():
-                fields[name] = [_("Must be a whole number.")]
-                continue
-            pairings = select(Pairing.id).where(column == int(raw))
-            query = query.where(
-                in_pairings(TransferLog.pairing_id, pairings, sector_wide=sector_wide)
-            )
-    if status := args.get("status"):
-        query = query.where(TransferLog.status == status)
-    for name, op in (("from", "__ge__"), ("to", "__le__")):
-        if raw := args.get(name):
-            try:
-                query = query.where(getattr(TransferLog.activity_date, op)(date.fromisoformat(raw)))
-            except ValueError:
-                fields[name] = [_("Use the format YYYY-MM-DD.")]
-    if fields:
-        raise ValidationFailed(fields=fields)
-    return query.order_by(*NEWEST_FIRST)
+    """``visible_logs`` narrowed by the list's filters (scbi.transfer.queries.log_filters:
+    those of API.md and those a report's figure opens the list with; 422 on a bad value)."""
+    return visible_logs(user).where(*log_conditions(args)).order_by(*NEWEST_FIRST)
 
 
 # What a list of logs shows and decides with: each log's pairing, its coach and mentee and
@@ -76,14 +47,18 @@ def log_list(user: User, args) -> SeekPage:
     """The managers' list: a page of ``filtered_logs``, newest first and paged by
     (activity date, id), so the last page costs what the first does; ``sample`` asks for
     a random page instead (a sample to verify, new on every visit). The acknowledged ones
-    (the verification queue) come with their evidence."""
+    (the verification queue) come with their evidence. A list limited to a period also
+    sums its logs' minutes (``summed``), in the statement that counts them."""
     query = filtered_logs(user, args).order_by(None)
     options = AS_LISTED
     if args.get("status") == LogStatus.ACKNOWLEDGED:  # the verification queue shows evidence
         options = (*AS_LISTED, selectinload(TransferLog.evidence))
     if args.get("sample"):
         return sample(query, TransferLog, args, options=options)
-    return seek(query, TransferLog, TransferLog.activity_date, args, options=options)
+    total_of = TransferLog.minutes if is_bounded(args) else None
+    return seek(
+        query, TransferLog, TransferLog.activity_date, args, options=options, total_of=total_of
+    )
 
 
 def api_log_list(user: User, args) -> NumberedPage:

@@ -16,10 +16,12 @@ from scbi.coaches import queries as coach_queries
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.errors import NotFound
 from scbi.extensions import db
+from scbi.filters import day, period_words, whole_numbers
 from scbi.loaders import count_by
 from scbi.mentees import queries as mentee_queries
 from scbi.mentees.models import Mentee, MenteeStatus
 from scbi.pagination import load_in_order
+from scbi.programme.queries.choices import several_sectors
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,
     OPEN_STATUSES,
@@ -47,17 +49,35 @@ def pairing_list_status(args) -> str:
 
 def pairing_list(user: User, args) -> Select:
     """The pairings ``user`` may see, filtered by the list page's arguments (sector, coach,
-    mentee, phase, ``status``), newest first."""
+    mentee, phase, ``status``), newest first; and those a report's figure opens it with:
+    several ``sector_id``, ``active_from`` / ``active_to`` (the pairing's dates overlap
+    them, as the reports count active pairings)."""
     query = scope_pairings(select(Pairing), user)
-    for name in FILTERS:
+    if sectors := whole_numbers(args, "sector_id"):
+        query = query.where(Pairing.sector_id.in_(sectors))
+    for name in FILTERS[1:]:
         if value := args.get(name, type=int):
             query = query.where(getattr(Pairing, name) == value)
+    if start := day(args, "active_from"):
+        query = query.where(or_(Pairing.end_date.is_(None), Pairing.end_date >= start))
+    if end := day(args, "active_to"):
+        query = query.where(Pairing.start_date <= end)
     status = pairing_list_status(args)
     if status == OPEN:
         query = query.where(Pairing.status.in_(OPEN_STATUSES))
     elif status in {s.value for s in PairingStatus}:
         query = query.where(Pairing.status == status)
     return query.order_by(Pairing.start_date.desc(), Pairing.id.desc())
+
+
+def pairing_list_words(args) -> list[tuple[tuple[str, ...], str]]:
+    """The filters a report's figure opens the list with that its form does not show
+    (several sectors, a period), in words, for the list's chips."""
+    out = several_sectors(whole_numbers(args, "sector_id"))
+    start, end = day(args, "active_from"), day(args, "active_to")
+    if start or end:
+        out.append((("active_from", "active_to"), period_words(start, end)))
+    return out
 
 
 def api_pairing_list(user: User, values: Mapping) -> Select:

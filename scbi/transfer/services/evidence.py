@@ -9,7 +9,6 @@ nor a file (see scbi.files).
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -19,29 +18,13 @@ from scbi import audit, files
 from scbi.auth.models import User
 from scbi.database import utcnow
 from scbi.downloads import Download
-from scbi.errors import InvalidTransition, NotAllowed, NotFound, TooLarge, ValidationFailed
+from scbi.errors import InvalidTransition, NotAllowed, NotFound
 from scbi.extensions import db
+from scbi.files import refusal_message, safe_name
 from scbi.transfer.models import EVIDENCE, Evidence, LogEvent, LogStatus, TransferLog
 from scbi.validation import Errors
 
-
-def refusal_message(reason: str, extension: str) -> str:
-    if reason == "size":
-        return _("The file is larger than 10 MB.")
-    if reason == "empty":
-        return _("The file is empty.")
-    if reason == "archive":
-        return _(
-            "The file was not stored: it is a compressed archive that would unpack to more "
-            "than 100 MB (or more than 100 times its size), has too many parts, or does not "
-            "match its own table of contents. Save the document again and upload it."
-        )
-    if reason == "content":
-        return _("The file's content is not what its name says (a %(ext)s file).", ext=extension)
-    return _(
-        "Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, "
-        "WebP), CSV and plain text."
-    )
+__all__ = ["refusal_message", "safe_name"]  # the checks every upload shares (scbi.files)
 
 
 EVIDENCE_STATUSES = frozenset({LogStatus.DRAFT, LogStatus.DISPUTED, LogStatus.SUBMITTED})
@@ -62,26 +45,11 @@ def _require_author(log: TransferLog, by: User) -> None:
         raise InvalidTransition(_("This pairing has ended; its logs can no longer change."))
 
 
-def safe_name(filename: str) -> str:
-    """The file's own name without any path, for display and Content-Disposition."""
-    name = PurePath(filename.replace("\\", "/")).name.strip()
-    name = "".join(c for c in name if c.isprintable() and c not in '"<>|:*?')
-    return name[:255] or "evidence"
-
-
 def add_file(
     log: TransferLog, *, by: User, stream: BinaryIO, filename: str, title: str = ""
 ) -> Evidence:
     _require_author(log, by)
-    name = safe_name(filename or "")
-    try:
-        stored = files.store(stream, name, db.session)
-    except files.FileRefused as refusal:
-        ext = name.rsplit(".", 1)[-1].upper() if "." in name else "?"
-        message = {"file": [refusal_message(str(refusal), ext)]}
-        if str(refusal) == "size":
-            raise TooLarge(fields=message) from None
-        raise ValidationFailed(fields=message, code="file_refused") from None
+    name, stored = files.store_upload(stream, filename, db.session)
     evidence = Evidence(
         log_id=log.id,
         title=(title or name)[: EVIDENCE["title"].max_length],

@@ -21,7 +21,7 @@ from scbi.database import utcnow
 from scbi.dates import today
 from scbi.errors import Conflict, InvalidTransition, NotAllowed, check_version
 from scbi.extensions import db
-from scbi.programme.models import Competency
+from scbi.programme.models import Competency, PriorityResult
 from scbi.transfer.models import (
     LOG,
     LOG_RESPONSE,
@@ -46,6 +46,7 @@ FIELDS = (
     "mentee_role",
     "competency_ids",
     "off_plan_reason",
+    "priority_result_id",
 )
 
 
@@ -109,6 +110,7 @@ def _values(pairing: Pairing, data: dict) -> dict:
             "off_plan_reason", data.get("off_plan_reason"), **LOG["off_plan_reason"].check()
         ),
     }
+    values["priority_result_id"] = _served_result(errors, pairing, data.get("priority_result_id"))
     ids = data.get("competency_ids") or []
     if not isinstance(ids, list) or not ids:
         errors.add("competency_ids", _("Choose the competencies this activity addressed."))
@@ -148,6 +150,17 @@ def _values(pairing: Pairing, data: dict) -> dict:
     return values
 
 
+def _served_result(errors: Errors, pairing: Pairing, ident) -> int | None:
+    """The priority result the activity served (optional): one of the pairing's sector."""
+    result = errors.ref(
+        "priority_result_id", PriorityResult, ident, required=False, label=_("priority result")
+    )
+    if result is not None and result.sector_id != pairing.sector_id:
+        errors.add("priority_result_id", _("Choose a priority result of the pairing's sector."))
+        return None
+    return result.id if result is not None else None
+
+
 def _event(
     log: TransferLog,
     action: str,
@@ -171,6 +184,7 @@ def content(log: TransferLog) -> dict:
         "mentee_role": log.mentee_role,
         "off_plan_reason": log.off_plan_reason,
         "competency_ids": [c.id for c in log.competencies],
+        "priority_result_id": log.priority_result_id,
     }
 
 

@@ -16,6 +16,7 @@ from scbi.auth.permissions import SIGNED_IN, managed_sector_ids, role_required
 from scbi.dates import today
 from scbi.downloads import send_download
 from scbi.errors import ValidationFailed
+from scbi.filters import chips
 from scbi.forms import FORM_ERRORS, enum_choices, form_page
 from scbi.programme.queries import choices
 from scbi.transaction import commit, rollback
@@ -39,6 +40,7 @@ from scbi.transfer.permissions import (
 )
 from scbi.transfer.queries import evidence_or_404, log_or_404, pairing_or_404
 from scbi.transfer.queries.export import logs_csv
+from scbi.transfer.queries.log_filters import kept_filters, log_filter_words
 from scbi.transfer.services import evidence as evidence_service
 from scbi.transfer.services import logs, sending
 from scbi.transfer.views.blueprint import bp
@@ -49,6 +51,7 @@ def _log_choices(form: LogForm, pairing: Pairing) -> None:
     form.competency_ids.choices = on_plan
     form.off_plan_ids.choices = off_plan
     form.planned = planned
+    form.priority_result_id.choices = queries.result_choices(pairing)
 
 
 def _defaults(pairing: Pairing) -> dict:
@@ -285,6 +288,8 @@ def logs_list():
     return render_template(
         "transfer/logs.html",
         page=page,
+        chips=chips(log_filter_words(request.args)),
+        kept=kept_filters(request.args),
         verifying=request.args.get("status") == LogStatus.ACKNOWLEDGED,
         verifiable={entry.id for entry in page.items if can_verify_log(current_user, entry)},
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),

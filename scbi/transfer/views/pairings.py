@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, is_manager, managed_sector_ids, role_required
+from scbi.filters import chips
 from scbi.forms import FORM_ERRORS, form_page
 from scbi.pagination import paginate
 from scbi.programme.queries import choices
@@ -47,6 +48,7 @@ def pairings():
         "transfer/pairings.html",
         page=paginate(queries.pairing_list(current_user, request.args)),
         status=queries.pairing_list_status(request.args),
+        chips=chips(queries.pairing_list_words(request.args)),
         statuses=_status_choices(),
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
         can_create=is_manager(current_user),

@@ -1,0 +1,167 @@
+"""The plan items behind the report's plan figures (docs/reports.md "Figures you can open"):
+the items of the plans in force on a date of the sectors' pairings active in a period —
+the items section 3 counts and section 4 averages — narrowed by their state on that date
+(achieved, on track, overdue, or below target: on track or overdue), competency, and the
+mentee's gender or institution.
+
+The items are those scbi.reports.queries.plan_items reads for the report and their state
+is scbi.reports.metrics.item_state, so the list holds what the figure counts: one
+statement for the items, whatever their number, paged in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from scbi.auth.models import User
+from scbi.errors import ValidationFailed
+from scbi.filters import whole_numbers
+from scbi.mentees.models import Gender
+from scbi.pagination import paginate_list
+from scbi.reports import periods, queries
+from scbi.reports.experts import common_words, reached_sectors
+from scbi.reports.metrics import ACHIEVED, ON_TRACK, OVERDUE, item_state
+from scbi.reports.periods import Period
+from scbi.transfer.queries.log_filters import named_records
+from scbi.validation import EARLIEST_DATE, LATEST_DATE
+
+BELOW = "below"  # not achieved: on track or overdue (the largest gaps' items below target)
+STATES = (ACHIEVED, ON_TRACK, OVERDUE, BELOW)
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    item_id: int
+    plan_id: int
+    mentee_id: int
+    mentee: str
+    competency_id: int
+    competency: str
+    baseline: int
+    current: int
+    target: int
+    target_date: date
+    state: str
+    days_overdue: int | None
+
+
+@dataclass
+class PlanItemList:
+    period: Period
+    on: date
+    state: str | None
+    sectors: list
+    page: object  # scbi.pagination.paginate_list's page of ListedItem
+
+
+def _on(args, period: Period) -> date:
+    raw = args.get("on")
+    if not raw:
+        return period.as_of
+    try:
+        on = date.fromisoformat(raw)
+        if EARLIEST_DATE <= on <= LATEST_DATE:
+            return on
+    except ValueError:
+        pass
+    raise ValidationFailed(fields={"on": [_("Use the format YYYY-MM-DD.")]})
+
+
+def plan_item_list(user: User, args) -> PlanItemList:
+    """The items a plan figure counts: ``sector_id`` (repeated for several; none: the
+    active sectors whose reports ``user`` reads), the period (``from``/``to`` or
+    ``fy``/``quarter``, as a report's), ``on`` (the standing date: by default the period's
+    as-of date), ``state``, ``competency_id``, ``gender``, ``institution_id``."""
+    period = periods.parse(args)
+    on = _on(args, period)
+    state = args.get("state") or None
+    gender = args.get("gender") or None
+    fields = {}
+    if state is not None and state not in STATES:
+        fields["state"] = [_("Not a valid choice.")]
+    if gender is not None and gender not in Gender._value2member_map_:
+        fields["gender"] = [_("Not a valid choice.")]
+    if fields:
+        raise ValidationFailed(fields=fields)
+    competencies = set(whole_numbers(args, "competency_id"))
+    institutions = set(whole_numbers(args, "institution_id"))
+    sectors = reached_sectors(user, args)
+    listed = []
+    rows = queries.plan_items([s.id for s in sectors], period, on) if sectors else []
+    for row in rows:
+        item_id, mentee_id, competency, name, baseline, target, target_date, mentee, current = row[
+            :9
+        ]
+        mentee_gender, institution, plan_id = row[9], row[10], row[11]
+        found = item_state(current, target, target_date, on)
+        if state is not None and found != state and not (state == BELOW and found != ACHIEVED):
+            continue
+        if competencies and competency not in competencies:
+            continue
+        if gender is not None and mentee_gender != gender:
+            continue
+        if institutions and institution not in institutions:
+            continue
+        listed.append(
+            ListedItem(
+                item_id=item_id,
+                plan_id=plan_id,
+                mentee_id=mentee_id,
+                mentee=mentee,
+                competency_id=competency,
+                competency=name,
+                baseline=baseline,
+                current=current,
+                target=target,
+                target_date=target_date,
+                state=found,
+                days_overdue=(on - target_date).days if found == OVERDUE else None,
+            )
+        )
+    if state == OVERDUE:  # longest overdue first, as the report lists them
+        listed.sort(key=lambda i: (-(i.days_overdue or 0), i.mentee))
+    page = paginate_list(listed, default_per_page=50)
+    return PlanItemList(period=period, on=on, state=state, sectors=sectors, page=page)
+
+
+STATE_LABELS = {  # an item's state in the list's column
+    ACHIEVED: _l("achieved"),
+    ON_TRACK: _l("on track"),
+    OVERDUE: _l("overdue"),
+}
+STATE_WORDS = {
+    ACHIEVED: _l("Achieved: the current level reaches the target"),
+    ON_TRACK: _l("On track: below the target, target date not passed"),
+    OVERDUE: _l("Overdue: below the target, target date passed"),
+    BELOW: _l("Below the target (on track or overdue)"),
+}
+
+
+def plan_item_words(found: PlanItemList, args) -> list[tuple[tuple[str, ...], str]]:
+    """The list's filters in words, for its chips (one statement when a competency or an
+    institution is named)."""
+    named = named_records(
+        {name: whole_numbers(args, name) for name in ("institution_id", "competency_id")}
+    )
+    out = [
+        (
+            ("from", "to", "fy", "quarter", "on"),
+            _(
+                "Plans in force on %(on)s of the pairings active from %(start)s to %(end)s",
+                on=format_date(found.on),
+                start=format_date(found.period.start),
+                end=format_date(found.period.end),
+            ),
+        )
+    ]
+    if found.state is not None:
+        out.append((("state",), str(STATE_WORDS[found.state])))
+    if competencies := whole_numbers(args, "competency_id"):
+        names = ", ".join(named.get(("competency_id", i), f"#{i}") for i in competencies)
+        out.append((("competency_id",), _("Competency: %(names)s", names=names)))
+    return out + common_words(args, found.sectors, named)

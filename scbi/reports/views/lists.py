@@ -1,0 +1,46 @@
+"""The lists behind a report's figures that no other feature has (docs/reports.md "Figures
+you can open"): the mentees of the critical mass, with the assessments and evidence that
+make them experts, and the plan items of section 3 — for the programme's staff, scoped
+like the reports (a coordinator's sectors; another sector's is a 404)."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from scbi.auth.models import Role
+from scbi.auth.permissions import role_required
+from scbi.filters import chips
+from scbi.reports import experts as standing
+from scbi.reports import plan_item_list
+from scbi.reports.links import NO_LINKS, FigureLinks
+from scbi.reports.views.blueprint import bp
+
+
+@bp.get("/reports/experts")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def experts():
+    found = standing.standing_list(current_user, request.args)
+    return render_template(
+        "reports/experts.html",
+        found=found,
+        chips=chips(standing.standing_words(found, request.args)),
+    )
+
+
+@bp.get("/reports/plan-items")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def plan_items():
+    found = plan_item_list.plan_item_list(current_user, request.args)
+    return render_template(
+        "reports/plan_items.html",
+        found=found,
+        state_labels=plan_item_list.STATE_LABELS,
+        chips=chips(plan_item_list.plan_item_words(found, request.args)),
+    )
+
+
+# The report pages link their figures (scbi.reports.links); the PDF and publications don't.
+bp.add_app_template_global(FigureLinks.of_report, "report_links")
+bp.add_app_template_global(FigureLinks.of_overview, "overview_links")
+bp.add_app_template_global(NO_LINKS, "no_figure_links")

@@ -1,0 +1,376 @@
+"""The read side of the follow-ups: exit dates in SQL, the list with its filters, a
+mentee's follow-ups and the home queue's counts (the rows the reports fold into a
+statement they already send: :mod:`scbi.retention.queries.reports`).
+
+The rule of scbi.retention.milestones is written in SQL once here: the exit date (the
+later of the last pairing's end, with none left open, and the graduation), and each
+follow-up's state on a day, compared with the exit date through
+:func:`~scbi.retention.milestones.latest_exit` (no date arithmetic in SQL, so SQLite and
+PostgreSQL agree to the day). Every read is one statement whatever the number of mentees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import (
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    extract,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import managed_sector_ids
+from scbi.dates import today
+from scbi.extensions import db
+from scbi.loaders import hidden
+from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.programme.models import Institution, Sector
+from scbi.retention import milestones
+from scbi.retention.models import MILESTONES, FollowUp, FollowUpState
+from scbi.retention.permissions import can_read_follow_ups
+from scbi.transfer.models import Pairing
+
+# --- the exit date and the state of each follow-up, in SQL ---------------------------------
+
+
+def _later(a, b):
+    """The later of two dates, either maybe NULL (SQLite's max() and PostgreSQL's
+    greatest() treat NULL apart)."""
+    return case((a.is_(None), b), (b.is_(None), a), (a >= b, a), else_=b)
+
+
+def pairing_exits(day: date) -> Select:
+    """``(mentee_id, ended_on)``: mentees with a pairing started by ``day`` and none still
+    open on that day, with the end date of their last."""
+    still_open = or_(Pairing.end_date.is_(None), Pairing.end_date > day)
+    return (
+        select(Pairing.mentee_id.label("mentee_id"), func.max(Pairing.end_date).label("ended_on"))
+        .where(Pairing.start_date <= day)
+        .group_by(Pairing.mentee_id)
+        .having(func.sum(case((still_open, 1), else_=0)) == 0)
+    )
+
+
+def exits(day: date):
+    """``(mentee_id, exit_on)`` of every mentee who has left the programme by ``day``
+    (their status as recorded today: ``day`` is today for the pages)."""
+    ended = pairing_exits(day).subquery("ended")
+    graduated = case(
+        (
+            and_(Mentee.status == MenteeStatus.GRADUATED, Mentee.status_changed_on <= day),
+            Mentee.status_changed_on,
+        )
+    )
+    exit_on = _later(ended.c.ended_on, graduated)
+    return (
+        select(Mentee.id.label("mentee_id"), exit_on.label("exit_on"))
+        .outerjoin(ended, ended.c.mentee_id == Mentee.id)
+        .where(exit_on.is_not(None))
+        .subquery("exits")
+    )
+
+
+STATE_RANK = {
+    FollowUpState.OVERDUE: 0,
+    FollowUpState.DUE: 1,
+    FollowUpState.ANSWERED: 2,
+    FollowUpState.MISSED: 3,
+    FollowUpState.UPCOMING: 4,
+}
+
+
+def _state(exit_on, answered, months: int, day: date):
+    """The state of the ``months`` follow-up on ``day`` (scbi.retention.milestones.state_on)."""
+    following = milestones.next_milestone(months)
+    missed = exit_on <= milestones.latest_exit(day, following) if following is not None else false()
+    return case(
+        (answered, literal(FollowUpState.ANSWERED.value)),
+        (exit_on > milestones.latest_exit(day, months), literal(FollowUpState.UPCOMING.value)),
+        (missed, literal(FollowUpState.MISSED.value)),
+        (
+            exit_on <= milestones.latest_overdue_exit(day, months),
+            literal(FollowUpState.OVERDUE.value),
+        ),
+        else_=literal(FollowUpState.DUE.value),
+    )
+
+
+def _milestone_rows(found, months: int, day: date) -> Select:
+    answered = FollowUp.id.is_not(None)
+    # the due date's month (as a number) and day: the list's order, without date arithmetic
+    month_index = (
+        cast(extract("year", found.c.exit_on), Integer) * 12
+        + cast(extract("month", found.c.exit_on), Integer)
+        + months
+    )
+    return select(
+        found.c.mentee_id,
+        literal_column(str(months), Integer).label("months"),
+        found.c.exit_on,
+        _state(found.c.exit_on, answered, months, day).label("state"),
+        month_index.label("due_month"),
+        cast(extract("day", found.c.exit_on), Integer).label("due_day"),
+        FollowUp.id.label("follow_up_id"),
+        FollowUp.answered_on,
+        FollowUp.in_public_service,
+        FollowUp.coaching_others,
+        FollowUp.recorded_as,
+    ).outerjoin(FollowUp, and_(FollowUp.mentee_id == found.c.mentee_id, FollowUp.months == months))
+
+
+def follow_up_rows(day: date):
+    """Every follow-up of every mentee who has left, with its state on ``day`` (a
+    subquery: one row per mentee and milestone)."""
+    found = exits(day)
+    return union_all(*(_milestone_rows(found, m, day) for m in MILESTONES)).subquery("follow_ups")
+
+
+def _visible(user: User):
+    """The condition (on Mentee, joined) under which ``user`` may read follow-ups: None for
+    all (the secretariat)."""
+    ids = managed_sector_ids(user)
+    if ids is None:
+        return None
+    conditions = [Mentee.sector_id.in_(ids)] if ids else []
+    if user.has_role(Role.MENTEE):
+        conditions.append(Mentee.user_id == user.id)
+    return or_(*conditions) if conditions else false()
+
+
+# --- the list ------------------------------------------------------------------------------
+
+# The list's ``state`` filter: a state, "open" (due or overdue), or, when not given, every
+# follow-up that has fallen due (all but the upcoming ones).
+STATE_FILTERS = ("open", *(s.value for s in FollowUpState))
+
+
+def list_state(args) -> str:
+    value = args.get("state") or ""
+    return value if value in STATE_FILTERS else ""
+
+
+def follow_up_list(user: User, args, day: date | None = None) -> Select:
+    """The follow-ups ``user`` may read, filtered by ``state``, ``sector_id`` and
+    ``months``: overdue first (longest overdue first), then due, answered (latest answer
+    first) and missed. Rows carry the mentee's name, sector and institution."""
+    day = day or today()
+    rows = follow_up_rows(day)
+    rank = case(*((rows.c.state == s.value, n) for s, n in STATE_RANK.items()), else_=9)
+    query = (
+        select(
+            rows,
+            User.full_name,
+            Mentee.sector_id,
+            Sector.code.label("sector_code"),
+            Institution.acronym.label("institution"),
+        )
+        .join(Mentee, Mentee.id == rows.c.mentee_id)
+        .join(User, User.id == Mentee.user_id)
+        .join(Sector, Sector.id == Mentee.sector_id)
+        .join(Institution, Institution.id == Mentee.institution_id)
+    )
+    if (visible := _visible(user)) is not None:
+        query = query.where(visible)
+    state = list_state(args)
+    if state == "open":
+        query = query.where(rows.c.state.in_([s.value for s in milestones.OPEN]))
+    elif state:
+        query = query.where(rows.c.state == state)
+    else:
+        query = query.where(rows.c.state != FollowUpState.UPCOMING.value)
+    if sector_id := args.get("sector_id", type=int):
+        query = query.where(Mentee.sector_id == sector_id)
+    if (months := args.get("months", type=int)) in MILESTONES:
+        query = query.where(rows.c.months == months)
+    answered = rows.c.state == FollowUpState.ANSWERED.value
+    return query.order_by(
+        rank,
+        case((answered, None), else_=rows.c.due_month),
+        case((answered, None), else_=rows.c.due_day),
+        rows.c.answered_on.desc(),
+        User.full_name,
+        rows.c.mentee_id,
+        rows.c.months,
+    )
+
+
+@dataclass(frozen=True)
+class ListedFollowUp:
+    """A row of the list, as the page and the API show it."""
+
+    mentee_id: int
+    full_name: str
+    sector_id: int
+    sector_code: str
+    institution: str
+    months: int
+    exit_on: date
+    state: FollowUpState
+    due_on: date
+    answer_by: date
+    days_overdue: int
+    follow_up_id: int | None
+    answered_on: date | None
+    in_public_service: bool | None
+    coaching_others: bool | None
+
+
+def listed(row) -> ListedFollowUp:
+    """A row of :func:`follow_up_list` with its dates worked out (scbi.retention.milestones)."""
+    exit_on, months = as_day(row.exit_on), row.months
+    state = FollowUpState(row.state)
+    return ListedFollowUp(
+        mentee_id=row.mentee_id,
+        full_name=row.full_name,
+        sector_id=row.sector_id,
+        sector_code=row.sector_code,
+        institution=row.institution,
+        months=months,
+        exit_on=exit_on,
+        state=state,
+        due_on=milestones.due_on(exit_on, months),
+        answer_by=milestones.answer_by(exit_on, months),
+        days_overdue=(
+            milestones.days_overdue(exit_on, months, today())
+            if state == FollowUpState.OVERDUE
+            else 0
+        ),
+        follow_up_id=row.follow_up_id,
+        answered_on=as_day(row.answered_on),
+        in_public_service=row.in_public_service,
+        coaching_others=row.coaching_others,
+    )
+
+
+def as_day(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])  # SQLite's UNION may lose the column type
+
+
+# --- the home queue ------------------------------------------------------------------------
+
+
+def overdue_count(user: User) -> int:
+    """How many follow-ups the user may read are overdue today: one statement."""
+    rows = follow_up_rows(today())
+    query = (
+        select(func.count())
+        .select_from(rows)
+        .join(Mentee, Mentee.id == rows.c.mentee_id)
+        .where(rows.c.state == FollowUpState.OVERDUE.value)
+    )
+    if (visible := _visible(user)) is not None:
+        query = query.where(visible)
+    return db.session.scalar(query)
+
+
+def own_open_follow_up(user: User) -> tuple[int, int, FollowUpState] | None:
+    """``(mentee_id, months, state)`` of the follow-up waiting for ``user``'s own answer
+    (at most one is open at a time: an earlier one is missed once the next falls due)."""
+    rows = follow_up_rows(today())
+    found = db.session.execute(
+        select(rows.c.mentee_id, rows.c.months, rows.c.state)
+        .join(Mentee, Mentee.id == rows.c.mentee_id)
+        .where(
+            Mentee.user_id == user.id,
+            rows.c.state.in_([s.value for s in milestones.OPEN]),
+        )
+        .order_by(rows.c.months.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    return found.mentee_id, found.months, FollowUpState(found.state)
+
+
+# --- one mentee's follow-ups ---------------------------------------------------------------
+
+
+def follow_up_mentee_or_404(user: User, mentee_id: int) -> Mentee:
+    """The mentee whose follow-ups ``user`` asks for: a 404 (audited) when they may not
+    read them — another mentee's, another sector's."""
+    mentee = db.session.get(Mentee, mentee_id)
+    if mentee is None or not can_read_follow_ups(user, mentee):
+        raise hidden("mentee", mentee_id)
+    return mentee
+
+
+def exit_of(mentee_id: int, day: date | None = None) -> date | None:
+    """The mentee's exit date on ``day`` (today), or None while they are in the programme."""
+    found = exits(day or today())
+    return db.session.scalar(select(found.c.exit_on).where(found.c.mentee_id == mentee_id))
+
+
+def answers_of(mentee_id: int) -> dict[int, FollowUp]:
+    """The mentee's stored answers by milestone."""
+    rows = db.session.scalars(select(FollowUp).where(FollowUp.mentee_id == mentee_id))
+    return {f.months: f for f in rows}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One follow-up of a mentee on a day: its dates, state and stored answer."""
+
+    months: int
+    due_on: date
+    answer_by: date
+    state: FollowUpState
+    days_overdue: int
+    current: bool  # the latest follow-up that has fallen due
+    answer: FollowUp | None
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.state == FollowUpState.UPCOMING
+
+
+@dataclass(frozen=True)
+class MenteeFollowUps:
+    exit_on: date | None
+    milestones: list[Milestone]
+
+    def get(self, months: int) -> Milestone | None:
+        return next((m for m in self.milestones if m.months == months), None)
+
+
+def follow_ups_of(mentee: Mentee, day: date | None = None) -> MenteeFollowUps:
+    """The mentee's three follow-ups on ``day`` (today): two statements (one while the
+    mentee is in the programme)."""
+    day = day or today()
+    exit_on = as_day(exit_of(mentee.id, day))
+    if exit_on is None:
+        return MenteeFollowUps(None, [])
+    answers = answers_of(mentee.id)
+    reached = [m for m in MILESTONES if milestones.due_on(exit_on, m) <= day]
+    out = []
+    for months in MILESTONES:
+        state = milestones.state_on(exit_on, months, day, answered=months in answers)
+        out.append(
+            Milestone(
+                months=months,
+                due_on=milestones.due_on(exit_on, months),
+                answer_by=milestones.answer_by(exit_on, months),
+                state=state,
+                days_overdue=(
+                    milestones.days_overdue(exit_on, months, day)
+                    if state == FollowUpState.OVERDUE
+                    else 0
+                ),
+                current=bool(reached) and months == reached[-1],
+                answer=answers.get(months),
+            )
+        )
+    return MenteeFollowUps(exit_on, out)
