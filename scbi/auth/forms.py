@@ -121,9 +121,11 @@ class AccountForm(BaseForm):
     )
 
 
-class UserCreateForm(BaseForm):
+class StaffAccountForm(BaseForm):
+    """What an account created or edited on the accounts page is given: its roles, and
+    what the roles read (a coordinator's sectors, a partner account's partner)."""
+
     full_name = StringField(_l("Full name"), validators=ACCOUNT["full_name"].validators())
-    email = EmailField(_l("E-mail"), validators=ACCOUNT["email"].validators())
     roles = MultiCheckboxField(_l("Roles"), choices=STAFF_ROLE_CHOICES)
     sectors = MultiCheckboxField(
         _l("Sectors (coordinators)"),
@@ -139,26 +141,14 @@ class UserCreateForm(BaseForm):
             "this partner funds: figures only, no person's records."
         ),
     )
+
+
+class UserCreateForm(StaffAccountForm):
+    email = EmailField(_l("E-mail"), validators=ACCOUNT["email"].validators())
     submit = SubmitField(_l("Create account"))
 
 
-class UserEditForm(BaseForm):
-    full_name = StringField(_l("Full name"), validators=ACCOUNT["full_name"].validators())
-    roles = MultiCheckboxField(_l("Roles"), choices=STAFF_ROLE_CHOICES)
-    sectors = MultiCheckboxField(
-        _l("Sectors (coordinators)"),
-        coerce=int,
-        description=_l("A coordinator sees and manages only these."),
-    )
-    partner_id = SelectField(
-        _l("Development partner (partner accounts)"),
-        coerce=optional_int,
-        validate_choice=False,
-        description=_l(
-            "A development partner's account reads the reports of the sectors whose coaches "
-            "this partner funds: figures only, no person's records."
-        ),
-    )
+class UserEditForm(StaffAccountForm):
     active = BooleanField(
         _l("Account active"), description=_l("An inactive account cannot sign in or use the API.")
     )

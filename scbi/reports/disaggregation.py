@@ -87,6 +87,13 @@ def breakdowns(who: dict[int, tuple[str, int]], gaps, minutes_rows, gain_rows) -
             group.items += 1
             group.baseline += baseline
             group.current += current
+    return split(by_gender, by_institution, names)
+
+
+def split(by_gender: dict, by_institution: dict, names: dict[int, tuple[str, str]]) -> dict:
+    """``by_gender`` and ``by_institution`` as a report gives them: every gender in order,
+    each institution by acronym with its acronym and name (``names``; an institution
+    without a row is named by its id), each group's ``data()``."""
     ordered = sorted(by_institution, key=lambda i: (names.get(i, ("", ""))[0], i))
     return {
         "by_gender": {g: by_gender[g].data() for g in GENDERS},

@@ -54,36 +54,11 @@ def _counted_logs(sector_ids, period: Period):
     )
 
 
-def mentee_statuses(sector_ids, until: date):
-    """``(status_on, change_id, mentee_id, sector_id, status, gender, institution_id)`` of
-    every dated status of the sectors' mentees up to ``until``, oldest first."""
+def _statuses(sector_ids, until: date, *first):
+    """The select of :func:`mentee_statuses`'s rows, after the ``first`` columns."""
     return (
-        db.session.connection()
-        .execute(
-            select(
-                MenteeStatusChange.status_on,
-                MenteeStatusChange.id,
-                Mentee.id,
-                Mentee.sector_id,
-                MenteeStatusChange.status,
-                Mentee.gender,
-                Mentee.institution_id,
-            )
-            .join(Mentee, Mentee.id == MenteeStatusChange.mentee_id)
-            .where(Mentee.sector_id.in_(sector_ids), MenteeStatusChange.status_on <= until)
-            .order_by(MenteeStatusChange.status_on, MenteeStatusChange.id)
-        )
-        .all()
-    )
-
-
-def statuses_and_follow_ups(sector_ids, until: date, as_of: date):
-    """:func:`mentee_statuses` and, in the same statement (a UNION ALL of typed rows), the
-    follow-up rows of scbi.retention.queries.reports.report_parts: the mentees' exits by pairings
-    and their answers given by ``as_of``. Returns ``(statuses, follow_up_rows)``."""
-    statuses = (
         select(
-            literal_column("'s'", String).label("kind"),
+            *first,
             MenteeStatusChange.status_on.label("day"),
             MenteeStatusChange.id.label("ident"),
             Mentee.id,
@@ -95,6 +70,21 @@ def statuses_and_follow_ups(sector_ids, until: date, as_of: date):
         .join(Mentee, Mentee.id == MenteeStatusChange.mentee_id)
         .where(Mentee.sector_id.in_(sector_ids), MenteeStatusChange.status_on <= until)
     )
+
+
+def mentee_statuses(sector_ids, until: date):
+    """``(status_on, change_id, mentee_id, sector_id, status, gender, institution_id)`` of
+    every dated status of the sectors' mentees up to ``until``, oldest first."""
+    query = _statuses(sector_ids, until)
+    order = query.selected_columns
+    return db.session.connection().execute(query.order_by(order.day, order.ident)).all()
+
+
+def statuses_and_follow_ups(sector_ids, until: date, as_of: date):
+    """:func:`mentee_statuses` and, in the same statement (a UNION ALL of typed rows), the
+    follow-up rows of scbi.retention.queries.reports.report_parts: the mentees' exits by pairings
+    and their answers given by ``as_of``. Returns ``(statuses, follow_up_rows)``."""
+    statuses = _statuses(sector_ids, until, literal_column("'s'", String).label("kind"))
     both = union_all(statuses, *report_parts(sector_ids, as_of))
     order = both.selected_columns
     rows = db.session.connection().execute(both.order_by(order.kind, order.day, order.ident))

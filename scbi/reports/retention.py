@@ -31,6 +31,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from scbi.mentees.models import Gender, MenteeStatus
+from scbi.reports.disaggregation import split
 from scbi.reports.headline import GENDERS
 from scbi.retention import milestones
 from scbi.retention.models import MILESTONES
@@ -114,19 +115,7 @@ def retention(statuses, follow_up_rows, as_of: date, names, sectors=None) -> dic
         )
         for group in groups:
             group.add(found, coaching)
-    ordered = sorted(by_institution, key=lambda i: (names.get(i, ("", ""))[0], i))
-    out = {
-        **total.data(),
-        "by_gender": {g: by_gender[g].data() for g in GENDERS},
-        "by_institution": {
-            i: {
-                "acronym": names.get(i, ("", ""))[0],
-                "name": names.get(i, ("", str(i)))[1],
-                **by_institution[i].data(),
-            }
-            for i in ordered
-        },
-    }
+    out = {**total.data(), **split(by_gender, by_institution, names)}
     if sectors is not None:
         out["by_sector"] = [
             {
