@@ -196,8 +196,10 @@ def json_error(
     return response
 
 
-def _page(status: int, message: str, headers=None):
-    html = render_template("errors/error.html", status=status, message=message)
+def _page(status: int, message: str, headers=None, fields=None):
+    """The error page; a refusal that names its fields (a list's filters in the address,
+    which have no form to show them beside) lists each with what is wrong."""
+    html = render_template("errors/error.html", status=status, message=message, fields=fields)
     return html, status, headers or {}
 
 
@@ -206,7 +208,7 @@ def _render(status: int, code: str, message: str, fields=None, headers=None, row
     db.session.rollback()  # a failed request never leaves half its changes behind
     if wants_json():
         return json_error(status, code, message, fields, headers, rows)
-    return _page(status, message, headers)
+    return _page(status, message, headers, fields)
 
 
 def http_message(status: int) -> str:

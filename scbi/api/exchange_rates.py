@@ -14,8 +14,8 @@ from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
+from scbi.dates import fiscal_label, fiscal_quarter_dates
 from scbi.partners import queries, services
-from scbi.partners.conversion import quarter_label, quarter_span
 from scbi.partners.models import ExchangeRate
 from scbi.transaction import commit_with
 
@@ -72,7 +72,7 @@ component(
 
 def rate_json(found: ExchangeRate) -> dict:
     quarter = (found.fiscal_year, found.quarter)
-    start, end = quarter_span(quarter)
+    start, end = fiscal_quarter_dates(*quarter)
     return {
         "id": found.id,
         "fiscal_year": found.fiscal_year,
@@ -80,7 +80,7 @@ def rate_json(found: ExchangeRate) -> dict:
         "period": {
             "start": start.isoformat(),
             "end": end.isoformat(),
-            "label": quarter_label(quarter),
+            "label": fiscal_label(*quarter),
         },
         "currency": found.currency,
         "reporting_currency": found.reporting_currency,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from scbi.dates import today
-from scbi.partners.conversion import following, quarter_of, reporting_currency
+from scbi.dates import fiscal_quarter_of, today
+from scbi.partners.conversion import following, reporting_currency
 from scbi.partners.services import create_partner, create_rate, set_funding
 
 AGENCY = ("Bilateral Cooperation Agency", "BCA")
@@ -64,7 +64,7 @@ def build_rates(admin, first: date) -> None:
     reports show each currency apart and name the rates missing."""
     if reporting_currency() != "USD":
         return
-    quarter, last, rate = quarter_of(first), quarter_of(today()), RWF_IN_USD
+    quarter, last, rate = fiscal_quarter_of(first), fiscal_quarter_of(today()), RWF_IN_USD
     while quarter <= last:
         create_rate(
             by=admin,

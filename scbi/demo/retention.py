@@ -14,6 +14,7 @@ from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.mentees.services import change_status
 from scbi.retention.milestones import due_on
+from scbi.retention.permissions import can_record_for_others
 from scbi.retention.services import record_follow_up
 
 # How long ago each early graduate left (days): their 6- and 12-month follow-ups have
@@ -38,7 +39,10 @@ def graduate_early(admin: User, mentee: Mentee, pairing, n: int) -> Mentee:
 def _answer(mentee: Mentee, months: int, *, by: User, after: int, **answers) -> None:
     exit_on = mentee.status_changed_on
     day = min(due_on(exit_on, months) + timedelta(days=after), today())
-    record_follow_up(mentee, months, by=by, answered_on=day, **answers)
+    if can_record_for_others(by):
+        record_follow_up(mentee, months, by=by, answered_on=day, **answers)
+    else:  # a mentee's answer is dated the day given: put back to then, as logs are
+        record_follow_up(mentee, months, by=by, **answers).answered_on = day
 
 
 IN_POST = {"in_public_service": True, "same_institution": True, "same_sector": True}

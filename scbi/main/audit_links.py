@@ -38,6 +38,10 @@ RECORD_TYPES: dict[str, RecordType] = {
     "published_report": RecordType(_l("Publication"), "reports.published", "report_id"),
     "mail_message": RecordType(_l("Mail message"), "notify.message", "message_id"),
     "partner": RecordType(_l("Partner"), "partners.edit", "partner_id"),
+    "exchange_rate": RecordType(_l("Exchange rate"), "partners.rate_edit", "rate_id"),
+    "indicator": RecordType(_l("Indicator"), "programme.indicator_edit", "indicator_id"),
+    "indicator_value": RecordType(_l("Indicator value")),
+    "follow_up": RecordType(_l("Follow-up after the programme")),
 }
 # Refusals audited before scbi.errors named these records by their table named them by the
 # URL's argument; the trail cannot be rewritten, so they are read as their tables.

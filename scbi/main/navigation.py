@@ -8,25 +8,28 @@ from flask_login import current_user
 from scbi.auth.models import Role
 from scbi.templating import may_open
 
-# (endpoint, label, roles allowed): the navigation bar shows what the user may open.
+# (endpoint, label, roles): the navigation bar shows each page the user may open (the roles
+# its view's role_required names, scbi.templating.may_open); ``roles`` narrows an entry
+# further where a page everyone may open is a staff tool in the menu.
+STAFF = {Role.SECRETARIAT, Role.COORDINATOR}
 NAVIGATION = [
     ("main.home", _l("Home"), None),
-    ("programme.overview", _l("Programme"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("programme.frameworks_list", _l("Frameworks"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("coaches.index", _l("Coaches"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("mentees.index", _l("Mentees"), {Role.SECRETARIAT, Role.COORDINATOR, Role.COACH}),
+    ("programme.overview", _l("Programme"), STAFF),
+    ("programme.frameworks_list", _l("Frameworks"), STAFF),
+    ("coaches.index", _l("Coaches"), None),
+    ("mentees.index", _l("Mentees"), None),
     ("transfer.pairings", _l("Pairings"), None),
-    ("transfer.my_logs", _l("My logs"), {Role.COACH, Role.MENTEE}),
-    ("competencies.my_competencies", _l("My competencies"), {Role.MENTEE}),
-    ("transfer.logs_list", _l("Logs"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("coaches.follow_up", _l("Follow-up"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("retention.follow_ups", _l("Retention"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("competencies.levels", _l("Levels"), {Role.SECRETARIAT, Role.COORDINATOR}),
-    ("reports.programme", _l("Reports"), {Role.SECRETARIAT, Role.COORDINATOR, Role.PARTNER}),
-    ("partners.index", _l("Partners"), {Role.SECRETARIAT}),
-    ("auth.users", _l("Accounts"), {Role.SECRETARIAT}),
-    ("main.audit_trail", _l("Audit trail"), {Role.SECRETARIAT}),
-    ("notify.outbox_page", _l("Mail"), {Role.SECRETARIAT}),
+    ("transfer.my_logs", _l("My logs"), None),
+    ("competencies.my_competencies", _l("My competencies"), None),
+    ("transfer.logs_list", _l("Logs"), None),
+    ("coaches.follow_up", _l("Follow-up"), None),
+    ("retention.follow_ups", _l("Retention"), None),
+    ("competencies.levels", _l("Levels"), None),
+    ("reports.programme", _l("Reports"), None),
+    ("partners.index", _l("Partners"), None),
+    ("auth.users", _l("Accounts"), None),
+    ("main.audit_trail", _l("Audit trail"), None),
+    ("notify.outbox_page", _l("Mail"), None),
 ]
 
 

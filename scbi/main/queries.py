@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from scbi.audit import AuditEvent
 from scbi.csv_export import csv_lines, neutralise
+from scbi.dates import day_start
 from scbi.downloads import Download
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
@@ -88,12 +87,6 @@ def _day(args, name: str, fields: dict) -> date | None:
     return day
 
 
-def _midnight(day: date) -> datetime:
-    """The instant ``day`` begins in the programme's time zone, in UTC."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
-
-
 def audit_events(filters: AuditFilters) -> Select:
     """Audit events, newest first (by time, then id), narrowed by ``filters``. The dates
     are a range of the index on ``occurred_at`` (from the start of the first day to the
@@ -102,9 +95,9 @@ def audit_events(filters: AuditFilters) -> Select:
     as text (``LIKE``, wildcards escaped) among the rows the others keep."""
     query = select(AuditEvent).order_by(*NEWEST_FIRST)
     if filters.start:
-        query = query.where(AuditEvent.occurred_at >= _midnight(filters.start))
+        query = query.where(AuditEvent.occurred_at >= day_start(filters.start))
     if filters.end:
-        query = query.where(AuditEvent.occurred_at < _midnight(filters.end + timedelta(days=1)))
+        query = query.where(AuditEvent.occurred_at < day_start(filters.end + timedelta(days=1)))
     if filters.action:
         query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True))
     if filters.actor:

@@ -10,17 +10,19 @@ needs no rate. A converted total exists only when every rate it needs is entered
 otherwise the (currency, quarter) pairs without one are named and there is no total.
 
 Fiscal quarters are those of ``FISCAL_YEAR_START_MONTH``, named by the calendar year the
-fiscal year starts in, as the reports' periods are (scbi.reports.periods).
+fiscal year starts in, as the reports' periods are (scbi.dates: ``fiscal_quarter_of``,
+``fiscal_quarter_dates``, ``fiscal_label``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import gettext as _
+
+from scbi.dates import fiscal_quarter_dates, fiscal_quarter_of
 
 Quarter = tuple[int, int]  # (fiscal year, quarter 1–4)
 
@@ -28,25 +30,6 @@ Quarter = tuple[int, int]  # (fiscal year, quarter 1–4)
 def reporting_currency() -> str:
     """The ISO 4217 code reports convert into (the ``REPORTING_CURRENCY`` setting)."""
     return current_app.config["REPORTING_CURRENCY"]
-
-
-def _start_month() -> int:
-    return current_app.config["FISCAL_YEAR_START_MONTH"]
-
-
-def quarter_of(day: date) -> Quarter:
-    """The fiscal quarter ``day`` falls in."""
-    months = day.year * 12 + day.month - _start_month()
-    return months // 12, months % 12 // 3 + 1
-
-
-def quarter_span(quarter: Quarter) -> tuple[date, date]:
-    """The first and last day of a fiscal quarter."""
-    year, number = quarter
-    index = year * 12 + _start_month() - 1 + 3 * (number - 1)
-    first = date(index // 12, index % 12 + 1, 1)
-    index += 3
-    return first, date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
 
 
 def following(quarter: Quarter) -> Quarter:
@@ -59,9 +42,9 @@ def pieces(start: date, end: date) -> list[tuple[Quarter, date, date]]:
     out: list[tuple[Quarter, date, date]] = []
     if end < start:
         return out
-    quarter = quarter_of(start)
+    quarter = fiscal_quarter_of(start)
     while True:
-        first, last = quarter_span(quarter)
+        first, last = fiscal_quarter_dates(*quarter)
         out.append((quarter, max(first, start), min(last, end)))
         if last >= end:
             return out
@@ -97,11 +80,3 @@ def convert(
         else:
             missing.add(key)
     return Converted(None if missing else total, used, missing)
-
-
-def quarter_label(quarter: Quarter) -> str:
-    """A fiscal quarter as the reports name it: "FY 2025/26 Q3" (with a January start,
-    "FY 2025 Q3")."""
-    year, number = quarter
-    years = str(year) if _start_month() == 1 else f"{year}/{(year + 1) % 100:02d}"
-    return _("%(year)s Q%(quarter)s", year=_("FY %(year)s", year=years), quarter=number)

@@ -11,7 +11,7 @@
 Cost is attributed to the coach's sector. Arithmetic is exact ``Decimal`` (rounded only
 where shown); amounts of different currencies are never added: every result is keyed
 by currency. A national programme has at most some 500 coaches: their fundings are read
-in one statement (:func:`scbi.partners.queries.funding_rows`) and computed here.
+in one statement (:func:`scbi.partners.queries.fundings_and_rates`) and computed here.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from scbi.partners.conversion import Quarter, pieces, quarter_of, quarter_span, reporting_currency
+from scbi.dates import fiscal_quarter_dates, fiscal_quarter_of
+from scbi.partners.conversion import Quarter, pieces, reporting_currency
 from scbi.partners.models import FundingBasis
-from scbi.partners.queries import Funded, funding_rows, fundings_and_rates
+from scbi.partners.queries import Funded, fundings_and_rates
 
 BEGINNING = date(1900, 1, 1)  # "from the programme's start": before any contract
 
@@ -33,22 +34,9 @@ def overlap(start: date, end: date, first: date, last: date) -> int:
     return max(0, (min(end, last) - max(start, first)).days + 1)
 
 
-def funding_cost(funding: Funded, start: date, end: date) -> Decimal:
-    """The cost of one funding over ``[start, end]``, exact."""
-    if funding.basis == FundingBasis.TOTAL:
-        first, last = funding.contract_start, funding.contract_end
-        return funding.amount * overlap(start, end, first, last) / ((last - first).days + 1)
-    cost = Decimal(0)
-    for month, amount in funding.months:
-        length = calendar.monthrange(month.year, month.month)[1]
-        last = month + timedelta(days=length - 1)
-        cost += amount * overlap(start, end, month, last) / length
-    return cost
-
-
 def funding_quarters(funding: Funded, start: date, end: date) -> dict[Quarter, Decimal]:
-    """:func:`funding_cost` split into the fiscal quarters it falls in (their sum is the
-    cost of the span): ``{quarter: cost}``, quarters without cost left out."""
+    """The cost of one funding over ``[start, end]``, exact, split into the fiscal quarters
+    it falls in: ``{quarter: cost}``, quarters without cost left out."""
     out: dict[Quarter, Decimal] = defaultdict(Decimal)
     if funding.basis == FundingBasis.TOTAL:
         first, last = funding.contract_start, funding.contract_end
@@ -60,7 +48,7 @@ def funding_quarters(funding: Funded, start: date, end: date) -> dict[Quarter, D
             length = calendar.monthrange(month.year, month.month)[1]
             within = overlap(start, end, month, month + timedelta(days=length - 1))
             if within:
-                out[quarter_of(month)] += amount * within / length
+                out[fiscal_quarter_of(month)] += amount * within / length
     return {q: cost for q, cost in out.items() if cost}
 
 
@@ -76,39 +64,37 @@ def quarter_costs(fundings: list[Funded], spans: list[tuple[date, date]]) -> lis
     return out
 
 
-def costs(fundings: list[Funded], spans: list[tuple[date, date]]) -> list[dict]:
-    """For each span, ``{(sector_id, partner_id, currency): cost}`` of ``fundings``."""
-    out: list[dict] = [defaultdict(Decimal) for _s in spans]
-    for funding in fundings:
-        for found, (start, end) in zip(out, spans, strict=True):
-            cost = funding_cost(funding, start, end)
-            if cost:
-                found[(funding.sector_id, funding.partner_id, funding.currency)] += cost
+def select_costs(found: dict, sector_ids=None, partner=None) -> dict:
+    """The costs of ``found`` (a span of :func:`quarter_costs`) of some sectors or of one
+    partner, by (currency, quarter)."""
+    out: dict = defaultdict(Decimal)
+    for (sector, _coach, who, currency, quarter), cost in found.items():
+        if (sector_ids is None or sector in sector_ids) and (partner is None or who == partner):
+            out[(currency, quarter)] += cost
     return out
 
 
-def by_currency(found: dict, *, sector_id=None, partner=None) -> dict[str, Decimal]:
-    """``costs``'s figures summed per currency, of one sector or partner when given."""
+def by_currency(amounts: dict) -> dict[str, Decimal]:
+    """Costs by (currency, quarter) summed per currency."""
     out: dict[str, Decimal] = defaultdict(Decimal)
-    for (sector, who, currency), cost in found.items():
-        if (sector_id is None or sector == sector_id) and (partner is None or who == partner):
-            out[currency] += cost
+    for (currency, _quarter), cost in amounts.items():
+        out[currency] += cost
     return dict(sorted(out.items()))
 
 
 def ta_cost(sector_ids, start: date, end: date) -> dict[str, Decimal]:
     """Technical-assistance cost of the sectors (None: all) over ``[start, end]``:
     ``{currency: Decimal}``."""
-    fundings, _partners = funding_rows(sector_ids)
-    return by_currency(costs(fundings, [(start, end)])[0])
+    fundings, _partners, _rates = fundings_and_rates(sector_ids)
+    return by_currency(select_costs(quarter_costs(fundings, [(start, end)])[0]))
 
 
 def ta_cost_by_partner(sector_ids, start: date, end: date) -> dict:
     """``{partner acronym: {currency: Decimal}}`` over ``[start, end]``."""
-    fundings, partners = funding_rows(sector_ids)
-    found = costs(fundings, [(start, end)])[0]
-    ids = sorted({p for _s, p, _c in found}, key=lambda p: partners[p][0])
-    return {partners[p][0]: by_currency(found, partner=p) for p in ids}
+    fundings, partners, _rates = fundings_and_rates(sector_ids)
+    found = quarter_costs(fundings, [(start, end)])[0]
+    ids = sorted({key[2] for key in found}, key=lambda p: partners[p][0])
+    return {partners[p][0]: by_currency(select_costs(found, partner=p)) for p in ids}
 
 
 def rates_needed(until: date) -> dict[tuple[str, Quarter], bool]:
@@ -116,7 +102,7 @@ def rates_needed(until: date) -> dict[tuple[str, Quarter], bool]:
     quarter converts (all sectors; the reporting currency needs none), and whether its rate
     is entered: ``{(currency, quarter): entered}``, in order."""
     fundings, _partners, rates = fundings_and_rates(None)
-    last = quarter_span(quarter_of(until))[1]
+    last = fiscal_quarter_dates(*fiscal_quarter_of(until))[1]
     into = reporting_currency()
     needed = {
         (funding.currency, quarter)

@@ -222,14 +222,9 @@ def read_rates(rows) -> dict[tuple[str, tuple[int, int]], Decimal]:
     return found
 
 
-def funding_rows(sector_ids=None):
-    """:func:`read_fundings` of the fundings of ``sector_ids`` (None: all), one statement."""
-    parts = funding_parts(sector_ids)
-    return read_fundings(db.session.execute(union_all(*parts)))
-
-
 def fundings_and_rates(sector_ids=None):
-    """:func:`funding_rows` and :func:`read_rates` of one statement."""
+    """:func:`read_fundings` and :func:`read_rates` of the fundings of ``sector_ids``
+    (None: all) and the rates, in one statement."""
     rows = db.session.execute(union_all(*funding_parts(sector_ids))).all()
     return (*read_fundings(rows), read_rates(rows))
 

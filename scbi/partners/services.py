@@ -16,9 +16,10 @@ from scbi.audit import snapshot
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import require_configure
 from scbi.coaches.models import Coach
+from scbi.dates import fiscal_label
 from scbi.errors import Conflict, NotFound, check_version
 from scbi.extensions import db
-from scbi.partners.conversion import quarter_label, reporting_currency
+from scbi.partners.conversion import reporting_currency
 from scbi.partners.models import (
     EXCHANGE_RATE,
     MAX_AMOUNT,
@@ -32,7 +33,7 @@ from scbi.partners.models import (
     Partner,
     PartnerAccount,
 )
-from scbi.partners.queries import account_partner_id, fundings_of, rate_for
+from scbi.partners.queries import fundings_of, rate_for
 from scbi.validation import Errors
 
 CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes, as Babel knows them
@@ -90,14 +91,15 @@ def set_account_partner(user: User, partner_id, *, by: User) -> None:
     partner = errors.ref("partner_id", Partner, partner_id, required=False, label=_("partner"))
     if is_partner and partner_id in (None, ""):
         errors.add("partner_id", _("Choose the development partner this account reads for."))
-    if partner is not None and not is_partner:
+    link = db.session.get(PartnerAccount, user.id)
+    before = link.partner_id if link is not None else None
+    # an account losing the role drops its link (a form or PATCH may still send it)
+    if partner is not None and not is_partner and partner.id != before:
         errors.add("partner_id", _("Only development partner accounts are linked to a partner."))
     wanted = partner.id if partner is not None and is_partner else None
     errors.raise_if_any()
-    before = account_partner_id(user.id)
     if before == wanted:
         return
-    link = db.session.get(PartnerAccount, user.id)
     if wanted is None:
         db.session.delete(link)
     elif link is None:
@@ -319,10 +321,14 @@ def create_rate(*, by: User, fiscal_year, quarter, currency, rate) -> ExchangeRa
             _(
                 "The rate of %(code)s for %(quarter)s is already entered: change it instead.",
                 code=code,
-                quarter=quarter_label((year, number)),
+                quarter=fiscal_label(year, number),
             ),
         )
     errors.raise_if_any()
+    return _insert_rate(year, number, code, value, by=by)
+
+
+def _insert_rate(year: int, number: int, code: str, value: Decimal, *, by: User):
     found = ExchangeRate(
         fiscal_year=year,
         quarter=number,
@@ -358,10 +364,21 @@ def put_rate(
     year, number, code = _rate_key(errors, fiscal_year, quarter, currency)
     errors.raise_if_any()
     found = rate_for(year, number, code)
-    if found is None:
-        if version is not None:
-            raise Conflict(code="stale_version")
-        return create_rate(by=by, fiscal_year=year, quarter=number, currency=code, rate=rate), True
-    if version is None:
+    if found is not None:
+        if version is None:
+            raise Conflict(
+                _(
+                    "The rate of %(code)s for %(quarter)s is already entered: send the "
+                    "version you read to change it.",
+                    code=code,
+                    quarter=fiscal_label(year, number),
+                ),
+                code="already_entered",
+                fields={"version": [_("Send the version of the rate you read.")]},
+            )
+        return update_rate(found, by=by, version=version, rate=rate), False
+    if version is not None:  # the rate read is no longer there
         raise Conflict(code="stale_version")
-    return update_rate(found, by=by, version=version, rate=rate), False
+    value = rate_value(errors, "rate", rate)
+    errors.raise_if_any()
+    return _insert_rate(year, number, code, value, by=by), True

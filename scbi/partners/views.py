@@ -10,13 +10,13 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.auth.views import accounts
 from scbi.coaches.views import page as coach_page
-from scbi.dates import today
+from scbi.dates import fiscal_label, today
 from scbi.errors import NotAllowed
 from scbi.forms import BaseForm, VersionField, form_page
 from scbi.hooks import Link, Part
 from scbi.pagination import paginate
 from scbi.partners import queries, services
-from scbi.partners.conversion import quarter_label, reporting_currency
+from scbi.partners.conversion import reporting_currency
 from scbi.partners.costs import rates_needed
 from scbi.partners.forms import FundingForm, PartnerForm, RateChangeForm, RateForm
 from scbi.partners.permissions import can_manage_partners, can_see_funding
@@ -159,7 +159,10 @@ def _funding_link(user, coach) -> Part:
 def _partner_of_account() -> accounts.Assignment:
     """The account page offers the partners; this feature links the account (audited)."""
     return accounts.Assignment(
-        lambda: queries.partner_choices(_("None (not a partner account)")),
+        lambda user: queries.partner_choices(
+            _("None (not a partner account)"),  # a partner since deactivated stays offered
+            keep={queries.account_partner_id(user.id)} if user is not None else None,
+        ),
         services.set_account_partner,
         lambda user: queries.account_partner_id(user.id),
     )
@@ -186,14 +189,14 @@ def rates():
     """The rates entered, the latest quarter first, and those the reports still lack."""
     page = paginate(queries.rate_list())
     missing = [
-        {"currency": code, "quarter": quarter, "label": quarter_label(quarter)}
+        {"currency": code, "quarter": quarter, "label": fiscal_label(*quarter)}
         for (code, quarter), entered in rates_needed(today()).items()
         if not entered
     ]
     return render_template(
         "partners/rates.html",
         page=page,
-        labels={r.id: quarter_label((r.fiscal_year, r.quarter)) for r in page.items},
+        labels={r.id: fiscal_label(r.fiscal_year, r.quarter) for r in page.items},
         shown={r.id: _rate_text(r.rate) for r in page.items},
         missing=missing,
         into=reporting_currency(),
@@ -205,7 +208,7 @@ def _rate_saved(found):
         _(
             "Rate of %(code)s for %(quarter)s saved.",
             code=found.currency,
-            quarter=quarter_label((found.fiscal_year, found.quarter)),
+            quarter=fiscal_label(found.fiscal_year, found.quarter),
         ),
         "success",
     )
@@ -247,7 +250,7 @@ def rate_edit(rate_id: int):
         title=_(
             "Rate of %(code)s for %(quarter)s",
             code=found.currency,
-            quarter=quarter_label((found.fiscal_year, found.quarter)),
+            quarter=fiscal_label(found.fiscal_year, found.quarter),
         ),
         cancel=url_for("partners.rates"),
     )

@@ -182,6 +182,8 @@ class IndicatorValueForm(BaseForm):
         ),
     )
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    # the value the form was opened on (a correction): its quarter may not be changed
+    read_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def values(self) -> dict:
         data = super().values()

@@ -168,26 +168,37 @@ def record_value(
     fiscal_year,
     quarter,
     version=None,
+    read_id=None,
     evidence: tuple[BinaryIO, str] | None = None,
     **data,
 ) -> tuple[IndicatorValue, bool]:
     """Record the indicator's actual value of a fiscal quarter, or correct it: a quarter
     that has a value is changed only with the ``version`` read (else 409, stale, and
-    nothing changes). ``data``: ``value`` and ``source``; ``evidence``: an optional file
+    nothing changes; ``read_id``, the value a form was opened on, must be that quarter's:
+    a version reads one value, not any quarter's). ``data``: ``value`` and ``source``;
+    ``evidence``: an optional file
     ``(stream, filename)``, which replaces the quarter's (the old one leaves the disk when
     the change commits). Returns ``(the value, made now)``."""
     require_manager(by, indicator.result)
     errors = Errors()
     year, quarter_no, start, end = _period(errors, indicator, fiscal_year, quarter)
     existing = value_of(indicator, year, quarter_no) if year else None
+    if read_id is not None and (existing is None or existing.id != read_id):
+        raise Conflict(
+            _(
+                "The value you opened is of another quarter: open this quarter's value from "
+                "the result's page to correct it."
+            ),
+            code="stale_version",
+        )
     if existing is not None:
         if version is None:
             raise Conflict(
                 _(
-                    "A value of this quarter was recorded meanwhile: read it, then correct "
-                    "it if needed."
+                    "This quarter already has a value: correct it from the result's page "
+                    "(or, by the API, with the version you read)."
                 ),
-                code="stale_version",
+                code="already_recorded",
             )
         check_version(existing, version)
     current = snapshot(existing, "value", "source") if existing else {}

@@ -7,7 +7,6 @@ exactly like a missing one.
 
 from __future__ import annotations
 
-from flask import g
 from sqlalchemy import Select, select
 
 from scbi.auth.models import Role, User
@@ -47,7 +46,14 @@ def visible_sectors(user: User, *, active_only: bool = True) -> list[Sector]:
 def sector_or_404(user: User, sector_id: int) -> Sector:
     """The sector, when ``user`` may read its reports. Raises NotFound naming the sector
     when it is missing or another's, so the refusal is audited as ``access.denied``."""
-    if user.has_role(Role.PARTNER):  # in the statement that reads the sector, with the partner
+    return sector_and_partner_or_404(user, sector_id)[0]
+
+
+def sector_and_partner_or_404(user: User, sector_id: int) -> tuple[Sector, int | None]:
+    """:func:`sector_or_404` and, for a partner account, its partner, read in the same
+    statement (a report page has no statement to spare): ``(sector, partner_id)``."""
+    partner_id = None
+    if user.has_role(Role.PARTNER):
         query = _scoped(
             select(Sector, PartnerAccount.partner_id)
             .join(PartnerAccount, PartnerAccount.user_id == user.id)
@@ -55,13 +61,13 @@ def sector_or_404(user: User, sector_id: int) -> Sector:
             user,
             Sector.id,
         )
-        sector, g.reader_partner_id = db.session.execute(query).first() or (None, None)
+        sector, partner_id = db.session.execute(query).first() or (None, None)
     else:  # the rule first: a coordinator's sectors, read for it, are in the identity map
         readable = can_read_sector_reports(user, sector_id)
         sector = db.session.get(Sector, sector_id) if readable else None
     if sector is None:
         raise hidden("sector", sector_id)
-    return sector
+    return sector, partner_id
 
 
 def scope_publications(query: Select, user: User) -> Select:
@@ -69,11 +75,12 @@ def scope_publications(query: Select, user: User) -> Select:
     return _scoped(query, user, PublishedReport.sector_id)
 
 
-def as_read_by(user: User, report: dict) -> dict:
+def as_read_by(user: User, report: dict, partner_id: int | None = None) -> dict:
     """``report`` (a sector's or the overview, live or published) as ``user`` may read it:
     a development partner's account gets aggregates only — the overdue plan items without
     the mentee or the item, the coaches' follow-up without their names, the value for
-    money of its own partner only among the funders — and ``people_hidden``."""
+    money of its own partner only among the funders (``partner_id``, read here when the
+    caller has not) — and ``people_hidden``."""
     if can_see_people(user):
         return report
     out = {**report, "people_hidden": True}
@@ -84,10 +91,16 @@ def as_read_by(user: User, report: dict) -> dict:
         out["coaches"] = [_without(c, "name", "coach_id") for c in out["coaches"]]
     value = out.get("value_for_money")
     if value and "by_partner" in value:
-        own = g.reader_partner_id if "reader_partner_id" in g else account_partner_id(user.id)
+        own = partner_id if partner_id is not None else account_partner_id(user.id)
         mine = [row for row in value["by_partner"] if row.get("partner_id") == own]
         out["value_for_money"] = {**value, "by_partner": mine}
     return out
+
+
+def reader_partner(user: User) -> int | None:
+    """The partner a partner account reads for (one statement), None for anyone else: what
+    :func:`as_read_by` needs, read once where a page shows several reports."""
+    return account_partner_id(user.id) if user.has_role(Role.PARTNER) else None
 
 
 def _without(row: dict, *keys: str) -> dict:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from scbi.dates import today
+from scbi.dates import fiscal_label, fiscal_quarter_dates, fiscal_quarter_of, today
 from scbi.errors import ValidationFailed
 from scbi.limits import Number
 from scbi.reports.models import PERIOD
@@ -48,44 +47,22 @@ class Period:
         return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
-def start_month() -> int:
-    return current_app.config["FISCAL_YEAR_START_MONTH"]
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def fiscal_year_of(day: date) -> int:
-    return day.year if day.month >= start_month() else day.year - 1
-
-
-def _fy_label(year: int) -> str:
-    if start_month() == 1:
-        return _("FY %(year)s", year=year)
-    years = f"{year}/{(year + 1) % 100:02d}"  # 2025/26: the year it starts and ends in
-    return _("FY %(year)s", year=years)
+    return fiscal_quarter_of(day)[0]
 
 
 def fiscal_year(year: int) -> Period:
-    first = date(year, start_month(), 1)
-    last = _add_months(first, 12) - timedelta(days=1)
-    return Period(first, last, _fy_label(year), fiscal_year=year)
+    first, last = fiscal_quarter_dates(year, 1)[0], fiscal_quarter_dates(year, 4)[1]
+    return Period(first, last, fiscal_label(year), fiscal_year=year)
 
 
 def fiscal_quarter(year: int, quarter: int) -> Period:
-    first = _add_months(date(year, start_month(), 1), 3 * (quarter - 1))
-    last = _add_months(first, 3) - timedelta(days=1)
-    label = _("%(year)s Q%(quarter)s", year=_fy_label(year), quarter=quarter)
-    return Period(first, last, label, fiscal_year=year, quarter=quarter)
+    first, last = fiscal_quarter_dates(year, quarter)
+    return Period(first, last, fiscal_label(year, quarter), fiscal_year=year, quarter=quarter)
 
 
 def current_quarter(on: date | None = None) -> Period:
-    on = on or today()
-    year = fiscal_year_of(on)
-    months = (on.year * 12 + on.month) - (year * 12 + start_month())
-    return fiscal_quarter(year, months // 3 + 1)
+    return fiscal_quarter(*fiscal_quarter_of(on or today()))
 
 
 def date_range(start: date, end: date) -> Period:
@@ -165,7 +142,7 @@ def month_starts(period: Period) -> list[date]:
     out, month = [], period.start.replace(day=1)
     while month <= period.end:
         out.append(month)
-        month = _add_months(month, 1)
+        month = (month + timedelta(days=31)).replace(day=1)
     return out
 
 

@@ -27,7 +27,7 @@ from scbi.downloads import Download
 from scbi.errors import Conflict, NotFound, duplicate_field
 from scbi.extensions import db
 from scbi.reports import exports, metrics, periods
-from scbi.reports.access import as_read_by, scope_publications, sector_or_404
+from scbi.reports.access import as_read_by, reader_partner, scope_publications, sector_or_404
 from scbi.reports.differences import differences
 from scbi.reports.models import NARRATIVE, PERIOD, PUBLICATION, PublishedReport
 from scbi.reports.periods import Period
@@ -248,11 +248,14 @@ def read(user: User, report_id: int, *, compare: bool = True) -> Reading:
     if report is None:
         raise NotFound
     found = []
+    partner = reader_partner(user)
     if compare:
         latest = versions[-1]
         live = metrics.sector_report(latest.sector, period_of(latest))
-        found = differences(as_read_by(user, latest.figures), as_read_by(user, live))
-    return Reading(report, versions, found, as_read_by(user, report.figures))
+        found = differences(
+            as_read_by(user, latest.figures, partner), as_read_by(user, live, partner)
+        )
+    return Reading(report, versions, found, as_read_by(user, report.figures, partner))
 
 
 # --- files ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from scbi.dates import fiscal_label
 from scbi.extensions import db
 from scbi.programme.models import (
     INDICATOR_NUMBER,
@@ -48,7 +49,7 @@ from scbi.programme.models import (
     progress,
 )
 from scbi.reports.headline import hours
-from scbi.reports.periods import Period, fiscal_quarter
+from scbi.reports.periods import Period
 from scbi.reports.queries import COUNTED, _plans_in_force
 from scbi.transfer.models import PlanItem, TransferLog, TransferPlan, log_competency
 
@@ -245,7 +246,7 @@ def _with_latest(indicator: dict, found: tuple | None) -> dict:
     return {
         **indicator,
         "latest_value": value,
-        "latest_period": fiscal_quarter(year, quarter).label if found else None,
+        "latest_period": fiscal_label(year, quarter) if found else None,
         "latest_fiscal_year": year,
         "latest_quarter": quarter,
         "latest_period_end": end.isoformat() if end else None,

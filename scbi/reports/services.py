@@ -13,7 +13,12 @@ from scbi.competencies.models import Assessment
 from scbi.competencies.queries import visible_assessments
 from scbi.downloads import Download
 from scbi.reports import exports, metrics
-from scbi.reports.access import as_read_by, sector_or_404, visible_sectors  # also read here
+from scbi.reports.access import (  # also read from here
+    as_read_by,
+    sector_and_partner_or_404,
+    sector_or_404,
+    visible_sectors,
+)
 from scbi.reports.periods import Period
 from scbi.reports.permissions import can_see_cascade
 
@@ -23,7 +28,8 @@ FILE_FORMATS = ("pdf", "xlsx")
 def sector_report(user: User, sector_id: int, period: Period) -> dict:
     """The sector's report for ``period`` as ``user`` may read it (NotFound as
     :func:`sector_or_404`)."""
-    return as_read_by(user, metrics.sector_report(sector_or_404(user, sector_id), period))
+    sector, partner_id = sector_and_partner_or_404(user, sector_id)
+    return as_read_by(user, metrics.sector_report(sector, period), partner_id)
 
 
 def programme_overview(user: User, period: Period) -> dict:

@@ -29,15 +29,16 @@ from decimal import Decimal
 
 from sqlalchemy import Integer, case, cast, func, select, union_all
 
+from scbi.dates import fiscal_label
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.partners.conversion import convert, reporting_currency
-from scbi.partners.costs import BEGINNING, quarter_costs
+from scbi.partners.costs import BEGINNING, by_currency, quarter_costs, select_costs
 from scbi.partners.queries import columns, funding_parts, part, read_fundings, read_rates
 from scbi.reports import attribution
 from scbi.reports.critical_mass import standings
 from scbi.reports.headline import hours
-from scbi.reports.periods import Period, fiscal_quarter
+from scbi.reports.periods import Period
 from scbi.reports.queries import COUNTED
 from scbi.transfer.models import MenteeRole, Pairing, TransferLog
 
@@ -127,28 +128,12 @@ def _four(amount: Decimal, experts, acknowledged, led) -> dict:
     }
 
 
-def _select(found: dict, sector_ids=None, partner=None) -> dict:
-    """The costs of ``found`` of some sectors or of one partner, by (currency, quarter)."""
-    out: dict = defaultdict(Decimal)
-    for (sector, _coach, who, currency, quarter), cost in found.items():
-        if (sector_ids is None or sector in sector_ids) and (partner is None or who == partner):
-            out[(currency, quarter)] += cost
-    return out
-
-
-def _by_currency(amounts: dict) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = defaultdict(Decimal)
-    for (currency, _quarter), cost in amounts.items():
-        out[currency] += cost
-    return dict(sorted(out.items()))
-
-
 def _quarter(currency: str, quarter, **more) -> dict:
     return {
         "currency": currency,
         "fiscal_year": quarter[0],
         "quarter": quarter[1],
-        "label": fiscal_quarter(*quarter).label,
+        "label": fiscal_label(*quarter),
         **more,
     }
 
@@ -178,10 +163,10 @@ def value_for_money(sectors, period: Period, experts: dict) -> dict:
         m = [sum(v[i] for (s, _c), v in minutes.items() if s in sector_ids) for i in range(4)]
         cumulative = sum(len(experts[s][0]) for s in sector_ids)
         built = cumulative - sum(len(experts[s][1]) for s in sector_ids)
-        spent = _select(now, sector_ids), _select(total, sector_ids)
+        spent = select_costs(now, sector_ids), select_costs(total, sector_ids)
         out = {
-            "period": _figures(_by_currency(spent[0]), built, m[0], m[1]),
-            "cumulative": _figures(_by_currency(spent[1]), cumulative, m[2], m[3]),
+            "period": _figures(by_currency(spent[0]), built, m[0], m[1]),
+            "cumulative": _figures(by_currency(spent[1]), cumulative, m[2], m[3]),
             "experts": {"period": built, "cumulative": cumulative},
             "hours": {
                 "period": {"acknowledged": hours(m[0]), "led": hours(m[1])},
@@ -240,19 +225,17 @@ def _by_partner(now, total, partners, rates, into, experts, minutes, coaches_of)
     funders = sorted({key[2] for f in spans for key in f}, key=partners.get)
     out = []
     for p in funders:
-        costs = [_select(f, partner=p) for f in spans]
-        by_currency = [_by_currency(c) for c in costs]
+        costs = [select_costs(f, partner=p) for f in spans]
+        spent = [by_currency(c) for c in costs]
         out.append(
             {
                 "partner_id": p,
                 "acronym": partners[p][0],
                 "name": partners[p][1],
-                "period": {c: money(v) for c, v in by_currency[0].items()},
-                "cumulative": {c: money(v) for c, v in by_currency[1].items()},
+                "period": {c: money(v) for c, v in spent[0].items()},
+                "cumulative": {c: money(v) for c, v in spent[1].items()},
                 "ratios": {
-                    name: {
-                        c: _attributed(v, found[n].get((p, c))) for c, v in by_currency[n].items()
-                    }
+                    name: {c: _attributed(v, found[n].get((p, c))) for c, v in spent[n].items()}
                     for n, name in enumerate(("period", "cumulative"))
                 },
                 "converted": {

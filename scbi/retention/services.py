@@ -87,7 +87,8 @@ def record_follow_up(mentee: Mentee, months: int, *, by: User, version=None, **a
     mentee still in the programme (409 ``not_due``, saying when it falls due); anyone but
     the secretariat and the mentee themself for their current follow-up (403); an answer
     dated before the follow-up fell due or in the future, a missing yes or no (422, naming
-    the field). ``answered_on`` defaults to today.
+    the field). ``answered_on`` defaults to today; a mentee's answer is dated the day they
+    first give it (another date is refused: only the secretariat dates an answer).
     """
     if months not in MILESTONES:
         raise NotFound
@@ -123,6 +124,15 @@ def record_follow_up(mentee: Mentee, months: int, *, by: User, version=None, **a
     if existing is not None:
         check_version(existing, version)
     errors = Errors()
+    if not can_record_for_others(by):  # a mentee's answer is dated the day it is given
+        dated = existing.answered_on if existing is not None else today()
+        sent = answers.get("answered_on")
+        if sent not in (None, "", dated, dated.isoformat()):
+            errors.add(
+                "answered_on",
+                _("Only the secretariat dates an answer; yours is dated the day you give it."),
+            )
+        answers["answered_on"] = dated
     values = _values(errors, answers, milestone.due_on)
     errors.raise_if_any()
     if existing is not None and all(getattr(existing, k) == values[k] for k in values):

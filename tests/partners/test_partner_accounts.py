@@ -256,3 +256,66 @@ def test_a_partners_report_pages_cost_no_statement_more(app, client, built, fund
 
     partner, staff = counts(funder), counts(world.secretariat)
     assert all(p <= s for p, s in zip(partner, staff, strict=True)), (partner, staff)
+
+
+def test_an_account_of_a_deactivated_partner_can_still_be_saved(app, client, funder):
+    """The partner stays offered on the account's page, so saving its name keeps the link."""
+    world = f.world(app)
+    with app.app_context():
+        from scbi.partners.models import Partner
+        from scbi.partners.services import update_partner
+
+        partner = db.session.get(Partner, funder.partner_id)
+        update_partner(partner, by=f.admin(), version=partner.version, active=False)
+        db.session.commit()
+    login(client, world.secretariat)
+    page = client.get(f"/users/{funder.id}").get_data(as_text=True)
+    assert re.search(
+        rf'<option selected value="{funder.partner_id}"|value="{funder.partner_id}" selected', page
+    )
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page)[1]
+    saved = client.post(
+        f"/users/{funder.id}",
+        data={
+            "full_name": "Officer renamed",
+            "roles": ["partner"],
+            "partner_id": funder.partner_id,
+            "active": "y",
+            "version": version,
+            "csrf_token": csrf_token(client, f"/users/{funder.id}"),
+        },
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
+
+
+def test_an_account_that_stops_being_a_partner_loses_its_link(app, client, funder):
+    world = f.world(app)
+    token = bearer(api_token(client, world.secretariat))
+    read = client.get(f"/api/v1/users/{funder.id}", headers=token).get_json()
+    changed = client.patch(
+        f"/api/v1/users/{funder.id}",
+        json={"roles": ["coordinator"], "version": read["version"]},
+        headers=token,
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert (changed.get_json()["roles"], changed.get_json()["partner_id"]) == (
+        ["coordinator"],
+        None,
+    )
+
+
+def test_each_partner_reads_its_own_funding_whatever_was_read_before(app, client, funder):
+    """Two partners' reports read in one application context (a mailing, a job): each
+    sees its own partner among the funders."""
+    world = f.world(app)
+    with app.app_context():
+        other = f.partner_account(world.a.coach_id, acronym="OX")
+    with app.test_request_context():
+        from scbi.auth.models import User
+        from scbi.reports import periods, services
+
+        period = periods.parse(PERIOD)
+        first, second = db.session.get(User, funder.id), db.session.get(User, other.id)
+        services.programme_overview(first, period)
+        seen = services.programme_overview(second, period)["value_for_money"]["by_partner"]
+    assert [p["acronym"] for p in seen] == ["OX"]

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scbi.audit import AuditEvent
 from scbi.auth.models import User
@@ -348,6 +348,17 @@ def test_forms_keep_the_input_and_name_the_field(app, client, world):
     with app.app_context():
         value = db.session.scalars(select(IndicatorValue)).one()
     assert (value.value, value.original_name) == (Decimal("6"), "licences.pdf")
+    # the Q2 value opened, the quarter switched to Q1 (no value yet): nothing is recorded
+    # for Q1 under Q2's version
+    switched = post_form(
+        client,
+        values,
+        form | {"quarter": "1", "value": "9", "version": str(read + 1), "read_id": str(value.id)},
+    )
+    assert switched.status_code == 409 and "another quarter" in switched.text
+    assert 'value="9"' in switched.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IndicatorValue)) == 1
 
 
 @pytest.mark.parametrize("who", ["coach", "other coordinator"])

@@ -324,3 +324,13 @@ def test_the_pdf_and_a_publication_print_plain_figures(app, client, built):  # n
     login(client, world.secretariat)
     page = client.get(f"/reports/published/{ident}").get_data(as_text=True)
     assert "Published report" in page and "figure-link" not in page
+
+
+def test_a_date_outside_the_calendar_is_named_not_a_missing_page(app, client):
+    """/logs?from=0001-01-01&dated_by=acknowledged overflowed into a 404 "Not found"."""
+    world = f.world(app)
+    login(client, world.secretariat)
+    for query in ("from=0001-01-01&dated_by=acknowledged", "to=9999-12-31&dated_by=submitted"):
+        answer = client.get(f"/logs?{query}")
+        assert answer.status_code == 422, query
+        assert "outside the programme" in answer.get_data(as_text=True)

@@ -238,6 +238,19 @@ def test_out_of_the_public_service_the_in_service_questions_stay_empty(app, clie
     assert sent.json["recorded_as"] == "mentee"
 
 
+def test_a_mentee_cannot_date_their_answer_into_an_earlier_period(app, client, setup):
+    """Reports count answers by their date: only the secretariat dates one."""
+    person = make_leaver(app, setup, "a", 200)
+    headers = bearer(api_token(client, person.user))
+    path = f"/api/v1/mentees/{person.id}/follow-ups/6"
+    body = IN_POST | {"answered_on": str(today() - timedelta(days=10))}
+    backdated = client.put(path, json=body, headers=headers)
+    assert backdated.status_code == 422
+    assert list(backdated.json["error"]["fields"]) == ["answered_on"]
+    given = client.put(path, json=IN_POST, headers=headers)
+    assert given.status_code == 201 and given.json["answered_on"] == str(today())
+
+
 # --- what is refused -------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ STATE_CHOICES = [
 class Assignment(NamedTuple):
     """What an account is given beside its roles, by the feature that holds it."""
 
-    choices: Callable[[], list]  # select choices
+    choices: Callable[[User | None], list]  # select choices for the account (None: new)
     assign: Callable[..., None]  # (user, value, *, by); ValidationFailed naming the field
     current: Callable[[User], object]  # the user's value, for the edit form
 
@@ -67,9 +67,9 @@ def _assign(user: User, values: dict) -> None:
     _partner().assign(user, values["partner_id"], by=current_user)
 
 
-def _offer(form) -> None:
-    form.sectors.choices = _sectors().choices()
-    form.partner_id.choices = _partner().choices()
+def _offer(form, user: User | None = None) -> None:
+    form.sectors.choices = _sectors().choices(user)
+    form.partner_id.choices = _partner().choices(user)
 
 
 ALIASES = {"sector_ids": "sectors"}
@@ -146,7 +146,7 @@ def user_edit(user_id: int):
         )
     else:
         form = UserEditForm()
-    _offer(form)
+    _offer(form, user)
 
     def save(values: dict):
         services.update_user(

@@ -85,7 +85,7 @@ def indicator_value(indicator_id: int):
         if found := indicator_queries.value_of(indicator, year, quarter):
             form.value.data = indicators.text(found.value)
             form.source.data = found.source
-            form.version.data = found.version
+            form.version.data, form.read_id.data = found.version, found.id
     return form_page(
         form,
         "programme/form.html",

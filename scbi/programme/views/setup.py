@@ -325,5 +325,7 @@ def result(result_id: int):
 def _sectors_of_coordinators() -> accounts.Assignment:
     """The account page offers the sectors; programme assigns them (and audits it)."""
     return accounts.Assignment(
-        choices.sectors, services.set_coordinator_sectors, lambda user: [s.id for s in user.sectors]
+        lambda _user: choices.sectors(),
+        services.set_coordinator_sectors,
+        lambda user: [s.id for s in user.sectors],
     )

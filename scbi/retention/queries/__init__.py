@@ -51,22 +51,28 @@ def _later(a, b):
     return case((a.is_(None), b), (b.is_(None), a), (a >= b, a), else_=b)
 
 
-def pairing_exits(day: date) -> Select:
-    """``(mentee_id, ended_on)``: mentees with a pairing started by ``day`` and none still
-    open on that day, with the end date of their last."""
+def pairing_exits(day: date, mentee_ids=None) -> Select:
+    """``(mentee_id, ended_on)``: mentees (of ``mentee_ids``, a list or a select, when
+    given) with a pairing started by ``day`` and none still open on that day, with the end
+    date of their last."""
     still_open = or_(Pairing.end_date.is_(None), Pairing.end_date > day)
+    query = select(
+        Pairing.mentee_id.label("mentee_id"), func.max(Pairing.end_date).label("ended_on")
+    )
+    if mentee_ids is not None:
+        query = query.where(Pairing.mentee_id.in_(mentee_ids))
     return (
-        select(Pairing.mentee_id.label("mentee_id"), func.max(Pairing.end_date).label("ended_on"))
-        .where(Pairing.start_date <= day)
+        query.where(Pairing.start_date <= day)
         .group_by(Pairing.mentee_id)
         .having(func.sum(case((still_open, 1), else_=0)) == 0)
     )
 
 
-def exits(day: date):
-    """``(mentee_id, exit_on)`` of every mentee who has left the programme by ``day``
-    (their status as recorded today: ``day`` is today for the pages)."""
-    ended = pairing_exits(day).subquery("ended")
+def exits(day: date, mentee_ids=None):
+    """``(mentee_id, exit_on)`` of every mentee (of ``mentee_ids`` when given) who has left
+    the programme by ``day`` (their status as recorded today: ``day`` is today for the
+    pages)."""
+    ended = pairing_exits(day, mentee_ids).subquery("ended")
     graduated = case(
         (
             and_(Mentee.status == MenteeStatus.GRADUATED, Mentee.status_changed_on <= day),
@@ -74,12 +80,12 @@ def exits(day: date):
         )
     )
     exit_on = _later(ended.c.ended_on, graduated)
-    return (
-        select(Mentee.id.label("mentee_id"), exit_on.label("exit_on"))
-        .outerjoin(ended, ended.c.mentee_id == Mentee.id)
-        .where(exit_on.is_not(None))
-        .subquery("exits")
+    query = select(Mentee.id.label("mentee_id"), exit_on.label("exit_on")).outerjoin(
+        ended, ended.c.mentee_id == Mentee.id
     )
+    if mentee_ids is not None:
+        query = query.where(Mentee.id.in_(mentee_ids))
+    return query.where(exit_on.is_not(None)).subquery("exits")
 
 
 STATE_RANK = {
@@ -130,10 +136,10 @@ def _milestone_rows(found, months: int, day: date) -> Select:
     ).outerjoin(FollowUp, and_(FollowUp.mentee_id == found.c.mentee_id, FollowUp.months == months))
 
 
-def follow_up_rows(day: date):
-    """Every follow-up of every mentee who has left, with its state on ``day`` (a
-    subquery: one row per mentee and milestone)."""
-    found = exits(day)
+def follow_up_rows(day: date, mentee_ids=None):
+    """Every follow-up of every mentee (of ``mentee_ids`` when given) who has left, with
+    its state on ``day`` (a subquery: one row per mentee and milestone)."""
+    found = exits(day, mentee_ids)
     return union_all(*(_milestone_rows(found, m, day) for m in MILESTONES)).subquery("follow_ups")
 
 
@@ -280,7 +286,8 @@ def overdue_count(user: User) -> int:
 def own_open_follow_up(user: User) -> tuple[int, int, FollowUpState] | None:
     """``(mentee_id, months, state)`` of the follow-up waiting for ``user``'s own answer
     (at most one is open at a time: an earlier one is missed once the next falls due)."""
-    rows = follow_up_rows(today())
+    own = select(Mentee.id).where(Mentee.user_id == user.id)  # not the whole programme's
+    rows = follow_up_rows(today(), own)
     found = db.session.execute(
         select(rows.c.mentee_id, rows.c.months, rows.c.state)
         .join(Mentee, Mentee.id == rows.c.mentee_id)
@@ -310,8 +317,8 @@ def follow_up_mentee_or_404(user: User, mentee_id: int) -> Mentee:
 
 def exit_of(mentee_id: int, day: date | None = None) -> date | None:
     """The mentee's exit date on ``day`` (today), or None while they are in the programme."""
-    found = exits(day or today())
-    return db.session.scalar(select(found.c.exit_on).where(found.c.mentee_id == mentee_id))
+    found = exits(day or today(), [mentee_id])
+    return db.session.scalar(select(found.c.exit_on))
 
 
 def answers_of(mentee_id: int) -> dict[int, FollowUp]:

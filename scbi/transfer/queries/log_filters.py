@@ -41,6 +41,7 @@ from scbi.transfer.models import (
     TransferLog,
 )
 from scbi.transfer.queries.scope import in_pairings
+from scbi.validation import date_range_error
 
 DATED_BY = ("activity", "submitted", "acknowledged", "disputed")
 # the pairing's people, each narrowing the list to their pairings (a few: they drive)
@@ -70,10 +71,14 @@ def _day(args, name: str, fields) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         fields[name] = [_("Use the format YYYY-MM-DD.")]
         return None
+    if problem := date_range_error(day):  # the programme's calendar, as everywhere
+        fields[name] = [problem]
+        return None
+    return day
 
 
 def _dated(dated_by: str, start: date | None, end: date | None):

@@ -21,7 +21,7 @@ from scbi.database import utcnow
 from scbi.dates import today
 from scbi.errors import Conflict, InvalidTransition, NotAllowed, check_version
 from scbi.extensions import db
-from scbi.programme.models import Competency, PriorityResult
+from scbi.programme.models import Competency
 from scbi.transfer.models import (
     LOG,
     LOG_RESPONSE,
@@ -35,6 +35,7 @@ from scbi.transfer.models import (
 )
 from scbi.transfer.permissions import can_decide, is_mentee_of, require_log_writer
 from scbi.transfer.queries.plans import allowed_competencies, plan_competency_ids
+from scbi.transfer.services.plans import served_result
 from scbi.validation import Errors
 
 FIELDS = (
@@ -110,7 +111,9 @@ def _values(pairing: Pairing, data: dict) -> dict:
             "off_plan_reason", data.get("off_plan_reason"), **LOG["off_plan_reason"].check()
         ),
     }
-    values["priority_result_id"] = _served_result(errors, pairing, data.get("priority_result_id"))
+    values["priority_result_id"] = served_result(
+        errors, "priority_result_id", pairing, data.get("priority_result_id")
+    )
     ids = data.get("competency_ids") or []
     if not isinstance(ids, list) or not ids:
         errors.add("competency_ids", _("Choose the competencies this activity addressed."))
@@ -148,17 +151,6 @@ def _values(pairing: Pairing, data: dict) -> dict:
     errors.raise_if_any()
     values["competencies"] = competencies
     return values
-
-
-def _served_result(errors: Errors, pairing: Pairing, ident) -> int | None:
-    """The priority result the activity served (optional): one of the pairing's sector."""
-    result = errors.ref(
-        "priority_result_id", PriorityResult, ident, required=False, label=_("priority result")
-    )
-    if result is not None and result.sector_id != pairing.sector_id:
-        errors.add("priority_result_id", _("Choose a priority result of the pairing's sector."))
-        return None
-    return result.id if result is not None else None
 
 
 def _event(

@@ -114,16 +114,9 @@ def _items(
             raw.get("expected_evidence"),
             **PLAN_ITEM["expected_evidence"].check(),
         )
-        result_id = raw.get("priority_result_id") or None
-        if result_id is not None:
-            result = errors.ref(
-                key + "priority_result_id", PriorityResult, result_id, label=_("priority result")
-            )
-            if result is not None and result.sector_id != pairing.sector_id:
-                errors.add(
-                    key + "priority_result_id",
-                    _("Choose a priority result of the pairing's sector."),
-                )
+        result_id = served_result(
+            errors, key + "priority_result_id", pairing, raw.get("priority_result_id")
+        )
         items.append(
             PlanItem(
                 position=n,
@@ -406,3 +399,15 @@ def revise_plan(plan: TransferPlan, *, by: User) -> TransferPlan:
         "plan.revise", by=by, entity=draft, after={"from_plan": plan.id, "number": draft.number}
     )
     return draft
+
+
+def served_result(errors: Errors, field: str, pairing: Pairing, ident) -> int | None:
+    """The priority result a plan item or an activity served (optional): one of the
+    pairing's sector, else an error naming ``field``."""
+    result = errors.ref(
+        field, PriorityResult, ident or None, required=False, label=_("priority result")
+    )
+    if result is not None and result.sector_id != pairing.sector_id:
+        errors.add(field, _("Choose a priority result of the pairing's sector."))
+        return None
+    return result.id if result is not None else None
