@@ -75,6 +75,9 @@ def test_entries_saved_offline_are_sent_once_when_back_online(app, live_server, 
 
         # signing out clears what the phone keeps
         page.click(".navbar-toggler")  # the phone's menu, then the account's
+        # the account's menu opens once the phone's has finished opening (a click during
+        # its animation can be lost on a loaded machine)
+        page.locator(".navbar-collapse.show").wait_for(state="visible")
         page.locator("nav .dropdown-toggle").click()
         sign_out = page.locator("form[data-clears-phone] button")
         sign_out.wait_for(state="visible")
