@@ -110,7 +110,10 @@ def empty_database(app) -> None:
                     conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our own table names
 
 
-FIGURE_LINK = re.compile(r'<a class="figure-link" data-measure="\w+" href="[^"]*">(.*?)</a>', re.S)
+FIGURE_LINK = re.compile(
+    r'<a class="figure-link" data-measure="\w+"(?: data-value="[^"]*")? href="[^"]*">(.*?)</a>',
+    re.S,
+)
 
 
 def plain_figures(html: str) -> str:

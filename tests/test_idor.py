@@ -315,7 +315,7 @@ def test_another_sectors_indicators_cannot_be_changed(app, client, role):
 
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_the_lists_behind_another_sectors_figures_are_404_or_hold_nothing(app, client, role):
-    """Figures you can open: the experts and plan items of sector B's report are a 404 to
+    """Figures you can open: the experts, plan items and costs of sector B's report are a 404 to
     sector A's coordinator (and refused to a coach or a mentee, who read no report); the
     log, mentee, coach and pairing lists a figure opens keep to the reader's scope."""
     world = factories.world(app)
@@ -326,6 +326,7 @@ def test_the_lists_behind_another_sectors_figures_are_404_or_hold_nothing(app, c
         f"/reports/experts?sector_id={b}",
         f"/reports/experts?sector_id={world.a.sector_id}&sector_id={b}&below=0",
         f"/reports/plan-items?sector_id={b}&from=2025-01-01&to=2025-12-31",
+        f"/reports/costs?sector_id={b}&span=cumulative&currency=USD",
     ):
         assert client.get(path).status_code in (403, 404), (role, path)
     if role != "coordinator":

@@ -385,6 +385,7 @@ MATRIX = {
     # the lists behind a report's figures (figures you can open)
     ("reports.experts", "GET"): ("/reports/experts?sector_id={sector}", STAFF_PAGE),
     ("reports.plan_items", "GET"): ("/reports/plan-items?sector_id={sector}", STAFF_PAGE),
+    ("reports.costs", "GET"): ("/reports/costs?sector_id={sector}", STAFF_PAGE),
     # published reports
     ("reports.publish", "POST"): ("/reports/sectors/{sector}/publish", STAFF_FORM),
     ("reports.published", "GET"): ("/reports/published/{published}", STAFF_PAGE),

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from scbi.templating import may_open
 
-COUNT, HOURS = "count", "hours"
+COUNT, HOURS, AMOUNT = "count", "hours", "amount"
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Span:
 class Figure:
     endpoint: str
     filters: Callable[[Span], dict]  # the figure's own filters, from its period
-    measure: str = COUNT  # what the list's total is: its rows, or their hours
+    measure: str = COUNT  # what the list's total is: its rows, their hours, or an amount
 
 
 def _logs(dated_by: str) -> Figure:
@@ -78,6 +78,12 @@ FIGURES: dict[str, Figure] = {
     "pipeline": Figure("reports.experts", lambda s: {"on": s.as_of}),
     # the items of the plans in force on the as-of date, of the pairings of the period
     "plan_items": Figure("reports.plan_items", lambda s: {**s.dates(), "on": s.as_of}),
+    # value for money: what the coaches' contracts cost, from the period's first day (or
+    # the programme's start) to its as-of date, in one currency (``currency=``)
+    "ta_cost": Figure("reports.costs", lambda s: s.dates(), measure=AMOUNT),
+    "ta_cost_cumulative": Figure(
+        "reports.costs", lambda s: {**s.dates(), "span": "cumulative"}, measure=AMOUNT
+    ),
 }
 NOT_A_FIGURE = ("", "—", "–")  # unknown: nothing to open
 
@@ -146,14 +152,20 @@ class FigureLinks:
         args |= {name: value for name, value in narrower.items() if value is not None}
         return url_for(figure.endpoint, **args)
 
-    def link(self, shown, kind: str, **filters) -> Markup:
-        """``shown`` (the figure as the page prints it) linked to its list, or as it is."""
+    def link(self, shown, kind: str, value=None, **filters) -> Markup:
+        """``shown`` (the figure as the page prints it) linked to its list, or as it is;
+        ``value``: the figure unformatted, when the page shows it in words (an amount in
+        its currency)."""
         url = None if str(shown) in NOT_A_FIGURE else self.url(kind, **filters)
         if url is None:
             return escape(shown)
-        return Markup('<a class="figure-link" data-measure="{}" href="{}">{}</a>').format(
-            FIGURES[kind].measure, url, shown
-        )
+        if value is None:
+            return Markup('<a class="figure-link" data-measure="{}" href="{}">{}</a>').format(
+                FIGURES[kind].measure, url, shown
+            )
+        return Markup(
+            '<a class="figure-link" data-measure="{}" data-value="{}" href="{}">{}</a>'
+        ).format(FIGURES[kind].measure, value, url, shown)
 
 
 class _NoLinks:
@@ -162,7 +174,7 @@ class _NoLinks:
     def url(self, kind: str, **filters) -> None:
         return None
 
-    def link(self, shown, kind: str, **filters) -> Markup:
+    def link(self, shown, kind: str, value=None, **filters) -> Markup:
         return escape(shown)
 
 

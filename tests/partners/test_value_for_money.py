@@ -17,6 +17,8 @@ its end, 3 before it).
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -350,3 +352,66 @@ def test_the_partner_pages_use_a_constant_number_of_statements(app, client, fund
         counts.append(counter.count)
     assert max(counts) <= 15, counts
     assert counts[2] == counts[3]  # monthly amounts or a total: the same statements
+
+
+def test_a_cost_opens_the_contracts_it_sums(app, client, funded):
+    """Figures you can open: each cost of the value-for-money section links to the
+    contracts behind it, and the list's total in that currency is the figure — by hand:
+    coach X's 3,000 USD and coach A's 967.74 EUR in March, 8,900 USD and 1,967.74 EUR since
+    the programme's start; one partner's, one sector's."""
+    a, b = funded.a.sector_id, funded.b.sector_id
+    query = "from=2025-03-01&to=2025-03-30"
+    login(client, funded.secretariat)
+
+    def totals(path: str, reader=client) -> dict[str, str]:
+        response = reader.get(path)
+        assert response.status_code == 200, path
+        found = re.findall(r'data-currency="(\w+)" data-amount="([^"]+)"', response.text)
+        return {
+            currency: str(Decimal(amount).quantize(Decimal("0.01"))) for currency, amount in found
+        }
+
+    assert totals(f"/reports/costs?sector_id={a}&{query}") == {"EUR": "967.74", "USD": "3000.00"}
+    assert totals(f"/reports/costs?sector_id={a}&{query}&span=cumulative") == {
+        "EUR": "1967.74",
+        "USD": "8900.00",
+    }
+    bank = f"/reports/costs?sector_id={a}&{query}&partner_id={funded.bank_id}"
+    assert totals(bank) == {"EUR": "967.74"}
+    assert totals(f"/reports/costs?sector_id={a}&{query}&currency=usd") == {"USD": "3000.00"}
+    # both sectors: coach B's 5,000 USD over 911 days adds 164.65 in March
+    both = f"/reports/costs?sector_id={a}&sector_id={b}&{query}&currency=USD"
+    assert totals(both) == {"USD": "3164.65"}
+    page = client.get(f"/reports/costs?sector_id={a}&{query}&span=cumulative").text
+    assert "$8,900.00" in page and "AGY" in page and "Cost from the programme" in page
+
+    # the report's costs link there (period, cumulative, by partner)
+    report = client.get(f"/reports/sectors/{a}?{query}").text
+    links = re.findall(r'data-value="([^"]+)" href="([^"]+)"', report)
+    addresses = {html.unescape(href): value for value, href in links}
+    assert {
+        (value, "span=cumulative" in href, "partner_id" in href, "currency=USD" in href)
+        for href, value in addresses.items()
+        if "/reports/costs" in href
+    } == {
+        ("3000.00", False, False, True),
+        ("8900.00", True, False, True),
+        ("967.74", False, False, False),
+        ("1967.74", True, False, False),
+        ("3000.00", False, True, True),
+        ("8900.00", True, True, True),
+        ("967.74", False, True, False),
+        ("1967.74", True, True, False),
+    }
+    for href, value in addresses.items():
+        currency = "USD" if "currency=USD" in href else "EUR"
+        assert totals(href)[currency] == value, href
+
+    # refusals name the field; a coordinator of the other sector gets a 404
+    bad = client.get(f"/reports/costs?sector_id={a}&currency=dollars&span=ever")
+    assert bad.status_code == 422
+    assert "currency" in bad.text and "span" in bad.text
+    with app.test_client() as other:
+        login(other, funded.b.coordinator)
+        assert other.get(f"/reports/costs?sector_id={a}").status_code == 404
+        assert totals(f"/reports/costs?{query}", other) == {"USD": "164.65"}  # their sector

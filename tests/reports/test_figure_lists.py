@@ -297,6 +297,15 @@ def test_the_filters_stay_in_the_pages_links(app, client, built):  # noqa: F811
     for kept in (f"sector_id={sector}", f"sector_id={other}", "counted=1", Q3, "per_page=1"):
         assert kept in after, kept
     assert len(TITLE.findall(client.get(after).get_data(as_text=True))) == 1
+    # the filter forms keep both sectors: the sector select takes several choices
+    for path in ("/logs", "/mentees", "/coaches", "/pairings"):
+        page = client.get(f"{path}?sector_id={sector}&sector_id={other}").get_data(as_text=True)
+        select = re.search(r'<select[^>]* name="sector_id"[^>]*>(.*?)</select>', page, re.S)
+        assert select and "multiple" in select.group(0), path
+        chosen = re.findall(r'<option value="(\d+)" selected>', select.group(1))
+        assert sorted(chosen) == sorted([str(sector), str(other)]), path
+        one = client.get(f"{path}?sector_id={sector}").get_data(as_text=True)
+        assert not re.search(r'<select[^>]* name="sector_id"[^>]*multiple', one), path
 
 
 def test_the_pdf_and_a_publication_print_plain_figures(app, client, built):  # noqa: F811

@@ -1,7 +1,8 @@
 """The lists behind a report's figures that no other feature has (docs/reports.md "Figures
 you can open"): the mentees of the critical mass, with the assessments and evidence that
-make them experts, and the plan items of section 3 — for the programme's staff, scoped
-like the reports (a coordinator's sectors; another sector's is a 404)."""
+make them experts, the plan items of section 3, and the contracts behind a cost — for the
+programme's staff, scoped like the reports (a coordinator's sectors; another sector's is a
+404)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from flask_login import current_user
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.filters import chips
+from scbi.reports import cost_list, plan_item_list
 from scbi.reports import experts as standing
-from scbi.reports import plan_item_list
 from scbi.reports.links import NO_LINKS, FigureLinks
 from scbi.reports.views.blueprint import bp
 
@@ -37,6 +38,15 @@ def plan_items():
         found=found,
         state_labels=plan_item_list.STATE_LABELS,
         chips=chips(plan_item_list.plan_item_words(found, request.args)),
+    )
+
+
+@bp.get("/reports/costs")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def costs():
+    found = cost_list.cost_list(current_user, request.args)
+    return render_template(
+        "reports/costs.html", found=found, chips=chips(cost_list.cost_words(found, request.args))
     )
 
 
