@@ -7,6 +7,8 @@ imports, strings; each check returns the cleaned value or None and records why n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -53,6 +55,25 @@ def years_after(start: date, years: int) -> date:
 
 # Tabs and line breaks are text; the other C0 controls and DEL are not.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@contextmanager
+def refusing_also(*checks: Callable[[], dict[str, list[str]]]):
+    """Run the block (a change that may be refused); when it is refused, the refusal also
+    names what ``checks`` find (the problems of the steps that would follow it, each a
+    ``{field: [messages]}``), so that a form or request hears of every problem at once."""
+    try:
+        yield
+    except ValidationFailed as refused:
+        fields = {f: list(m) for f, m in (refused.fields or {}).items()}
+        found = [check() for check in checks]
+        if not any(found):
+            raise
+        for problems in found:
+            for field, messages in problems.items():
+                kept = fields.setdefault(field, [])
+                kept.extend(m for m in messages if m not in kept)
+        raise ValidationFailed(fields=fields) from None
 
 
 class Errors:

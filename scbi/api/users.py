@@ -15,9 +15,10 @@ from scbi.auth.permissions import role_required
 from scbi.auth.queries import account_list, user_or_404
 from scbi.pagination import paginate
 from scbi.partners.queries import account_partners
-from scbi.partners.services import set_account_partner
-from scbi.programme.services import set_coordinator_sectors
+from scbi.partners.services import account_partner_problems, set_account_partner
+from scbi.programme.services import coordinator_sector_problems, set_coordinator_sectors
 from scbi.transaction import commit
+from scbi.validation import refusing_also
 
 ROLES_HELP = (
     "Any of: secretariat, coordinator, or partner alone (coach and mentee roles come with "
@@ -128,6 +129,15 @@ def list_users():
     return list_response(page, lambda user: user_json(user, partners))
 
 
+def _problems(user: User | None, roles, sector_ids, partner_id):
+    """What the sectors and the partner would refuse, checked when the account's own
+    change is (every problem of the request at once)."""
+    return (
+        lambda: coordinator_sector_problems(user, roles, sector_ids),
+        lambda: account_partner_problems(user, roles, partner_id),
+    )
+
+
 @bp.get("/users/<int:user_id>")
 @endpoint("One account", tag="users", response="User")
 @role_required(Role.SECRETARIAT)
@@ -149,11 +159,12 @@ def create_user():
     sector_ids = data.pop("sector_ids", None)
     partner_id = data.pop("partner_id", None)
     extra = {}
-    if "password" in data:
-        user = services.create_user(by=g.api_user, **data)
-    else:
-        user, password = links.create_account(by=g.api_user, **data)
-        extra = {"one_time_password": password, "invitation_sent": password is None}
+    with refusing_also(*_problems(None, data.get("roles"), sector_ids, partner_id)):
+        if "password" in data:
+            user = services.create_user(by=g.api_user, **data)
+        else:
+            user, password = links.create_account(by=g.api_user, **data)
+            extra = {"one_time_password": password, "invitation_sent": password is None}
     if sector_ids:
         set_coordinator_sectors(user, sector_ids, by=g.api_user)
     set_account_partner(user, partner_id, by=g.api_user)
@@ -176,7 +187,9 @@ def patch_user(user_id: int):
     data = json_body(UserPatch)
     sector_ids = data.pop("sector_ids", None)
     partner_id = data.pop("partner_id", account_partners([user.id]).get(user.id))
-    services.update_user(user, by=g.api_user, **data)
+    roles = data.get("roles", [r.value for r in user.roles])
+    with refusing_also(*_problems(user, roles, sector_ids, partner_id)):
+        services.update_user(user, by=g.api_user, **data)
     if sector_ids is not None:
         set_coordinator_sectors(user, sector_ids, by=g.api_user)
     set_account_partner(user, partner_id, by=g.api_user)

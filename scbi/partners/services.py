@@ -33,7 +33,7 @@ from scbi.partners.models import (
     Partner,
     PartnerAccount,
 )
-from scbi.partners.queries import fundings_of, rate_for
+from scbi.partners.queries import account_partner_id, fundings_of, rate_for
 from scbi.validation import Errors
 
 CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes, as Babel knows them
@@ -82,21 +82,36 @@ def update_partner(partner: Partner, *, by: User, version, **data) -> Partner:
     return audit.apply_changes(partner, values, by=by, action="partner.update")
 
 
+def _linked_partner(errors: Errors, is_partner: bool, partner_id, before: int | None):
+    """The partner an account is linked to, by the rule: a partner account needs one, and
+    only partner accounts are linked (an account losing the role drops its link, though a
+    form or PATCH may still send it)."""
+    partner = errors.ref("partner_id", Partner, partner_id, required=False, label=_("partner"))
+    if is_partner and partner_id in (None, ""):
+        errors.add("partner_id", _("Choose the development partner this account reads for."))
+    if partner is not None and not is_partner and partner.id != before:
+        errors.add("partner_id", _("Only development partner accounts are linked to a partner."))
+    return partner.id if partner is not None and is_partner else None
+
+
+def account_partner_problems(user: User | None, roles, partner_id) -> dict[str, list[str]]:
+    """What :func:`set_account_partner` would refuse for ``user`` (None: an account being
+    created) given ``roles``: checked with the account's own fields, so that every problem
+    of a form or request is named at once."""
+    errors = Errors()
+    before = account_partner_id(user.id) if user is not None else None
+    _linked_partner(errors, Role.PARTNER.value in {str(r) for r in roles or ()}, partner_id, before)
+    return errors.fields
+
+
 def set_account_partner(user: User, partner_id, *, by: User) -> None:
     """Link ``user``, a ``partner`` account, to the development partner it reads for (or
     unlink an account that no longer holds the role). A partner account needs one."""
     require_configure(by)
     errors = Errors()
-    is_partner = user.has_role(Role.PARTNER)
-    partner = errors.ref("partner_id", Partner, partner_id, required=False, label=_("partner"))
-    if is_partner and partner_id in (None, ""):
-        errors.add("partner_id", _("Choose the development partner this account reads for."))
     link = db.session.get(PartnerAccount, user.id)
     before = link.partner_id if link is not None else None
-    # an account losing the role drops its link (a form or PATCH may still send it)
-    if partner is not None and not is_partner and partner.id != before:
-        errors.add("partner_id", _("Only development partner accounts are linked to a partner."))
-    wanted = partner.id if partner is not None and is_partner else None
+    wanted = _linked_partner(errors, user.has_role(Role.PARTNER), partner_id, before)
     errors.raise_if_any()
     if before == wanted:
         return

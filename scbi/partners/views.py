@@ -165,6 +165,7 @@ def _partner_of_account() -> accounts.Assignment:
         ),
         services.set_account_partner,
         lambda user: queries.account_partner_id(user.id),
+        services.account_partner_problems,
     )
 
 

@@ -175,17 +175,32 @@ def update_sector(sector: Sector, *, by: User, version, effective_on=None, **dat
     return sector
 
 
-def set_coordinator_sectors(user: User, sector_ids, *, by: User) -> None:
-    """Assign ``user`` (a coordinator) to exactly these sectors."""
-    require_configure(by)
-    errors = Errors()
+def _assigned_sectors(errors: Errors, is_coordinator: bool, sector_ids) -> list[Sector]:
+    """The sectors a coordinator is assigned, by the rule: known sectors, coordinators
+    only."""
     wanted = []
     for ident in sorted(set(sector_ids or ())):
         sector = errors.ref("sector_ids", Sector, ident, label=_("sector"))
         if sector is not None:
             wanted.append(sector)
-    if wanted and not user.has_role(Role.COORDINATOR):
+    if wanted and not is_coordinator:
         errors.add("sector_ids", _("Only coordinators are assigned to sectors."))
+    return wanted
+
+
+def coordinator_sector_problems(_user: User | None, roles, sector_ids) -> dict[str, list[str]]:
+    """What :func:`set_coordinator_sectors` would refuse for an account given ``roles``:
+    checked with the account's own fields, so that every problem is named at once."""
+    errors = Errors()
+    _assigned_sectors(errors, Role.COORDINATOR.value in {str(r) for r in roles or ()}, sector_ids)
+    return errors.fields
+
+
+def set_coordinator_sectors(user: User, sector_ids, *, by: User) -> None:
+    """Assign ``user`` (a coordinator) to exactly these sectors."""
+    require_configure(by)
+    errors = Errors()
+    wanted = _assigned_sectors(errors, user.has_role(Role.COORDINATOR), sector_ids)
     errors.raise_if_any()
     before = sorted(s.id for s in user.sectors)
     after = sorted(s.id for s in wanted)

@@ -207,6 +207,19 @@ def test_the_secretariat_makes_a_partner_account(app, client, make_user):
     )
     assert mixed.status_code == 422
     assert "holds no other role" in mixed.get_data(as_text=True)
+    # every problem at once: the roles refused and the partner missing, on the page and API
+    both = client.post(
+        "/users/new", data=form | {"roles": ["partner", "coordinator"], "csrf_token": token}
+    ).get_data(as_text=True)
+    assert "holds no other role" in both
+    assert "Choose the development partner this account reads for." in both
+    refused = client.post(
+        "/api/v1/users",
+        json={"email": "b@bank.example", "full_name": "B", "roles": ["partner", "secretariat"]},
+        headers=bearer(api_token(client, world.secretariat)),
+    )
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]) == {"roles", "partner_id"}
     made = client.post("/users/new", data=form | {"partner_id": partner_id, "csrf_token": token})
     assert made.status_code == 200  # mail off: the one-time password is shown
     api = api_token(client, world.secretariat)

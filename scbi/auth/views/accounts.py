@@ -22,6 +22,7 @@ from scbi.hooks import Hook
 from scbi.mail.outbox import enabled
 from scbi.pagination import paginate
 from scbi.transaction import commit
+from scbi.validation import refusing_also
 
 STATE_CHOICES = [
     SelectChoice("", _l("Any")),
@@ -36,6 +37,7 @@ class Assignment(NamedTuple):
     choices: Callable[[User | None], list]  # select choices for the account (None: new)
     assign: Callable[..., None]  # (user, value, *, by); ValidationFailed naming the field
     current: Callable[[User], object]  # the user's value, for the edit form
+    problems: Callable[..., dict]  # (user or None, roles, value): what assign would refuse
 
 
 coordinator_sectors = Hook(
@@ -65,6 +67,14 @@ def _partner() -> Assignment:
 def _assign(user: User, values: dict) -> None:
     _sectors().assign(user, values["sectors"], by=current_user)
     _partner().assign(user, values["partner_id"], by=current_user)
+
+
+def _problems(user: User | None, values: dict):
+    """What the assignments would refuse, checked when the account's own change is."""
+    return (
+        lambda: _sectors().problems(user, values["roles"], values["sectors"]),
+        lambda: _partner().problems(user, values["roles"], values["partner_id"]),
+    )
 
 
 def _offer(form, user: User | None = None) -> None:
@@ -103,12 +113,13 @@ def user_new():
     _offer(form)
 
     def create(values: dict):
-        user, password = links.create_account(
-            by=current_user,
-            email=values["email"],
-            full_name=values["full_name"],
-            roles=values["roles"],
-        )
+        with refusing_also(*_problems(None, values)):
+            user, password = links.create_account(
+                by=current_user,
+                email=values["email"],
+                full_name=values["full_name"],
+                roles=values["roles"],
+            )
         _assign(user, values)
         return user, password
 
@@ -149,14 +160,15 @@ def user_edit(user_id: int):
     _offer(form, user)
 
     def save(values: dict):
-        services.update_user(
-            user,
-            by=current_user,
-            version=values["version"],
-            full_name=values["full_name"],
-            active=values["active"],
-            roles=values["roles"],
-        )
+        with refusing_also(*_problems(user, values)):
+            services.update_user(
+                user,
+                by=current_user,
+                version=values["version"],
+                full_name=values["full_name"],
+                active=values["active"],
+                roles=values["roles"],
+            )
         _assign(user, values)
 
     def saved(_result):

@@ -328,4 +328,5 @@ def _sectors_of_coordinators() -> accounts.Assignment:
         lambda _user: choices.sectors(),
         services.set_coordinator_sectors,
         lambda user: [s.id for s in user.sectors],
+        services.coordinator_sector_problems,
     )
