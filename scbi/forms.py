@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
+from babel.numbers import NumberFormatError, format_decimal, get_group_symbol, parse_decimal
 from flask import flash, redirect, render_template, url_for
-from flask_babel import get_translations, lazy_ngettext
+from flask_babel import get_locale, get_translations, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
@@ -165,6 +168,76 @@ class VersionField(IntegerField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators or [InputRequired()], **kwargs)
+
+
+# --- numbers typed in the reader's language ------------------------------------------------
+
+# Digits, a sign and separators only: no exponent (1e5), no NaN nor Infinity, which
+# Babel's parse_decimal would read as numbers.
+NUMBER_TEXT = re.compile(r"[+\-]?[0-9 .,'\u00a0\u202f\u2019]*[0-9][0-9 .,'\u00a0\u202f\u2019]*")
+LONGEST_NUMBER = 40  # characters: beyond this, a typing slip
+
+
+def read_decimal(raw: str) -> Decimal | None:
+    """``raw`` read as a number written in the reader's language (Babel's
+    ``parse_decimal`` for the page's locale, strict): the locale's decimal separator and
+    its grouping — 12.5 and 1,500.5 in English, 12,5 and 1.500,5 in Kinyarwanda; where
+    the locale groups with a space, any space does. None when it is no such number:
+    letters, an exponent, or a separator that does not fit the locale (12,5 in English is
+    neither 125 nor 12.5: it is refused, never guessed)."""
+    locale = get_locale()
+    text = raw.strip()
+    if len(text) > LONGEST_NUMBER:
+        return None
+    group = get_group_symbol(locale)
+    if group.isspace():
+        text = re.sub(r"[ \u00a0\u202f]", group, text)
+    if not NUMBER_TEXT.fullmatch(text):
+        return None
+    try:
+        number = parse_decimal(text, locale=locale, strict=True)
+    except NumberFormatError:
+        return None
+    return number if number.is_finite() else None
+
+
+def shown_decimal(value) -> str:
+    """An exact decimal (a Decimal, or its text "12.5") as the reader writes it, every
+    decimal kept and no grouping: 12.5 in English, 12,5 in Kinyarwanda (what
+    :func:`read_decimal` reads back)."""
+    return format_decimal(
+        Decimal(str(value)), "0.###", locale=get_locale(), decimal_quantization=False
+    )
+
+
+class DecimalTextField(StringField):
+    """A number typed in the reader's language (:func:`read_decimal`): the form's data is
+    an exact Decimal (None when left empty), for the services, which check its range and
+    decimals. Text that reads as no number is refused beside the field with an example in
+    the reader's language, and stays as typed; a value is shown as the reader writes it.
+    The API keeps JSON's dot: this is for web forms only."""
+
+    def __init__(self, label=None, validators=None, *, example: str = "12.5", **kwargs):
+        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+        self.example = example
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        if not valuelist[0].strip():
+            self.data = None
+            return
+        self.data = read_decimal(valuelist[0])
+        if self.data is None:
+            raise ValueError(
+                _("Enter a number, such as %(example)s.", example=shown_decimal(self.example))
+            )
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data in (None, "") else shown_decimal(self.data)
 
 
 FORM_ERRORS = (ValidationFailed, Conflict, InvalidTransition)

@@ -57,6 +57,12 @@ def years_after(start: date, years: int) -> date:
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def exact_text(value: Decimal) -> str:
+    """A decimal as an exact string with a dot, without trailing zeros ("12.5", "30"): what
+    the API answers and the report's data keep (pages show numbers the reader's way)."""
+    return format(value.normalize(), "f")
+
+
 @contextmanager
 def refusing_also(*checks: Callable[[], dict[str, list[str]]]):
     """Run the block (a change that may be refused); when it is refused, the refusal also

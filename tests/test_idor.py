@@ -250,9 +250,9 @@ def test_another_sectors_follow_ups_are_out_of_reach(app, client, role):
 
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_another_sectors_indicators_cannot_be_changed(app, client, role):
-    """Sector A's result's indicator (read by everyone, like the result), changed by sector
-    B's people in pages and API: refused, and nothing changes; nor can B's coach name A's
-    result on a log of B."""
+    """Sector A's result's indicator (read by everyone, like the result), changed or
+    deleted by sector B's people in pages and API: refused, and nothing changes; nor can
+    B's coach name A's result on a log of B."""
     from scbi.programme.models import Indicator, IndicatorValue
 
     world = factories.world(app)
@@ -260,6 +260,7 @@ def test_another_sectors_indicators_cannot_be_changed(app, client, role):
         made, value = factories.indicator(world.result_id)
         db.session.commit()
         ident, version, value_version = made.id, made.version, value.version
+        value_id = value.id
     person = {
         "coach": world.b.coach_user,
         "mentee": world.b.mentee_user,
@@ -274,6 +275,8 @@ def test_another_sectors_indicators_cannot_be_changed(app, client, role):
             f"/api/v1/indicators/{ident}/values/2025/1",
             {"value": "1", "source": "x", "version": value_version},
         ),
+        ("delete", f"/api/v1/indicators/{ident}/values/2025/1?version={value_version}", {}),
+        ("delete", f"/api/v1/indicators/{ident}?version={version}", {}),
     ]
     for method, path, body in calls:
         status = getattr(client, method)(path, json=body, headers=headers).status_code
@@ -287,6 +290,8 @@ def test_another_sectors_indicators_cannot_be_changed(app, client, role):
             {"fiscal_year": "2025", "quarter": "1", "value": "1", "source": "x"},
         ),
         (f"/priority-results/{world.result_id}/indicators/new", {"name": "x", "unit": "y"}),
+        (f"/indicator-values/{value_id}/delete", {"version": str(value_version)}),
+        (f"/indicators/{ident}/delete", {"version": str(version)}),
     ):
         status = client.post(path, data={"csrf_token": token, **data}).status_code
         assert status in (403, 404), (role, path, status)
@@ -327,6 +332,7 @@ def test_the_lists_behind_another_sectors_figures_are_404_or_hold_nothing(app, c
         f"/reports/experts?sector_id={world.a.sector_id}&sector_id={b}&below=0",
         f"/reports/plan-items?sector_id={b}&from=2025-01-01&to=2025-12-31",
         f"/reports/costs?sector_id={b}&span=cumulative&currency=USD",
+        f"/reports/priority-results?sector_id={b}&status=not_started",
     ):
         assert client.get(path).status_code in (403, 404), (role, path)
     if role != "coordinator":

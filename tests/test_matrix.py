@@ -31,6 +31,7 @@ STAFF_FORM = answers(302, 403, 403, 422, 422)
 STAFF_ACTION = answers(302, 403, 403, 302, 302)
 SEC_PAGE = answers(302, 403, 403, 403, 200)
 COACH_ACTION = answers(302, 403, 302, 403, 403)
+COACH_PAGE = answers(302, 403, 200, 403, 403)
 SEC_FORM = answers(302, 403, 403, 403, 422)
 SEC_ACTION = answers(302, 403, 403, 403, 302)
 NOT_FOUND = answers(404, 404, 404, 404, 404)
@@ -119,6 +120,17 @@ MATRIX = {
     ("programme.indicator_edit", "POST"): ("/indicators/{indicator}/edit", STAFF_FORM),
     ("programme.indicator_value", "GET"): ("/indicators/{indicator}/values", STAFF_PAGE),
     ("programme.indicator_value", "POST"): ("/indicators/{indicator}/values", STAFF_FORM),
+    # deletions: a confirmation page; a POST without the version read deletes nothing
+    ("programme.indicator_delete", "GET"): ("/indicators/{indicator}/delete", STAFF_PAGE),
+    ("programme.indicator_delete", "POST"): ("/indicators/{indicator}/delete", STAFF_FORM),
+    ("programme.indicator_value_delete", "GET"): (
+        "/indicator-values/{indicator_value}/delete",
+        STAFF_PAGE,
+    ),
+    ("programme.indicator_value_delete", "POST"): (
+        "/indicator-values/{indicator_value}/delete",
+        STAFF_FORM,
+    ),
     ("programme.indicator_evidence", "GET"): (
         "/indicator-values/{indicator_value}/download",
         SIGNED_IN,
@@ -269,6 +281,12 @@ MATRIX = {
     ),
     ("api.get_indicator", "GET"): ("/api/v1/indicators/{indicator}", API_ANY),
     ("api.patch_indicator", "PATCH"): ("/api/v1/indicators/{indicator}", API_STAFF_WRITE),
+    # without ?version= nothing is deleted: 422 naming it
+    ("api.delete_indicator", "DELETE"): ("/api/v1/indicators/{indicator}", API_STAFF_WRITE),
+    ("api.delete_indicator_value", "DELETE"): (
+        "/api/v1/indicators/{indicator}/values/2025/1",
+        API_STAFF_WRITE,
+    ),
     # FY 2025 Q2 has no value yet: an empty body misses the value and its source
     ("api.put_indicator_value", "PUT"): (
         "/api/v1/indicators/{indicator}/values/2025/2",
@@ -386,6 +404,10 @@ MATRIX = {
     ("reports.experts", "GET"): ("/reports/experts?sector_id={sector}", STAFF_PAGE),
     ("reports.plan_items", "GET"): ("/reports/plan-items?sector_id={sector}", STAFF_PAGE),
     ("reports.costs", "GET"): ("/reports/costs?sector_id={sector}", STAFF_PAGE),
+    ("reports.priority_results", "GET"): (
+        "/reports/priority-results?sector_id={sector}",
+        STAFF_PAGE,
+    ),
     # published reports
     ("reports.publish", "POST"): ("/reports/sectors/{sector}/publish", STAFF_FORM),
     ("reports.published", "GET"): ("/reports/published/{published}", STAFF_PAGE),

@@ -18,6 +18,7 @@ from scbi.dates import fiscal_label, fiscal_quarter_dates
 from scbi.partners import queries, services
 from scbi.partners.models import ExchangeRate
 from scbi.transaction import commit_with
+from scbi.validation import exact_text
 
 RateIn = Schema(
     "ExchangeRateIn",
@@ -84,7 +85,7 @@ def rate_json(found: ExchangeRate) -> dict:
         },
         "currency": found.currency,
         "reporting_currency": found.reporting_currency,
-        "rate": format(found.rate.normalize(), "f"),
+        "rate": exact_text(found.rate),
         "entered_by": {"id": found.entered_by.id, "full_name": found.entered_by.full_name},
         "updated_at": found.updated_at.isoformat(),
         "version": found.version,

@@ -3,7 +3,9 @@ results chain, docs/programme.md).
 
 Values are exact decimals, sent and answered as strings (``"12.5"``): a JSON number would
 pass through binary floating point. Whoever reads a result reads its indicators; the
-secretariat and the coordinators of the result's sector change them."""
+secretariat and the coordinators of the result's sector change and delete them. A DELETE
+names the version read in its query (``?version=3``, as a PATCH sends it in its body): a
+stale one is 409 and nothing is deleted."""
 
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from scbi.files import ALLOWED
 from scbi.programme import indicators, queries
 from scbi.programme.models import INDICATOR, INDICATOR_VALUE, Indicator, IndicatorValue
 from scbi.programme.queries import indicators as indicator_queries
-from scbi.transaction import commit_with
+from scbi.transaction import commit, commit_with
+from scbi.validation import exact_text
 
 DECIMAL = 'An exact decimal as a string, such as "12.5" (at most 4 decimals, 11 digits before)'
 IndicatorIn = Schema(
@@ -60,6 +63,17 @@ ValueIn = Schema(
             "(without it, or stale: 409)",
         ),
     },
+)
+VERSION_READ = (
+    (
+        "version",
+        F(
+            "integer",
+            required=True,
+            min=1,
+            description="The version you read: a stale one is 409 and nothing is deleted",
+        ),
+    ),
 )
 component(
     Schema(
@@ -130,7 +144,7 @@ def value_json(v: IndicatorValue) -> dict:
         "period": v.period_label,
         "period_start": v.period_start.isoformat(),
         "period_end": v.period_end.isoformat(),
-        "value": indicators.text(v.value),
+        "value": exact_text(v.value),
         "source": v.source,
         "evidence": {
             "original_name": v.original_name,
@@ -155,9 +169,9 @@ def indicator_json(i: Indicator) -> dict:
         "result_id": i.result_id,
         "name": i.name,
         "unit": i.unit,
-        "baseline_value": indicators.text(i.baseline_value),
+        "baseline_value": exact_text(i.baseline_value),
         "baseline_date": i.baseline_date.isoformat(),
-        "target_value": indicators.text(i.target_value),
+        "target_value": exact_text(i.target_value),
         "target_date": i.target_date.isoformat(),
         "latest": value_json(i.latest) if i.latest else None,
         "progress": None if share is None else float(round(share, 4)),
@@ -220,6 +234,24 @@ def patch_indicator(indicator_id: int):
     return jsonify(commit_with(lambda: indicator_json(indicator)))
 
 
+@bp.delete("/indicators/<int:indicator_id>")
+@endpoint(
+    "Delete an indicator that has no actual value left (else 409 `has_values`, saying how "
+    "many: delete them first)",
+    tag="indicators",
+    status=204,
+    query=VERSION_READ,
+    errors=(409,),
+)
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def delete_indicator(indicator_id: int):
+    indicator = indicator_queries.indicator_or_404(indicator_id)
+    indicators.require_manager(g.api_user, indicator.result)
+    indicators.delete_indicator(indicator, by=g.api_user, version=g.query["version"])
+    commit()
+    return "", 204
+
+
 @bp.put("/indicators/<int:indicator_id>/values/<int:fiscal_year>/<int:quarter>")
 @endpoint(
     "Record the actual value of a fiscal quarter (201), or correct it with the `version` "
@@ -237,6 +269,24 @@ def put_indicator_value(indicator_id: int, fiscal_year: int, quarter: int):
         indicator, by=g.api_user, fiscal_year=fiscal_year, quarter=quarter, **json_body(ValueIn)
     )
     return jsonify(commit_with(lambda: value_json(value))), 201 if made else 200
+
+
+@bp.delete("/indicators/<int:indicator_id>/values/<int:fiscal_year>/<int:quarter>")
+@endpoint(
+    "Delete the actual value of a fiscal quarter, with its evidence file",
+    tag="indicators",
+    status=204,
+    query=VERSION_READ,
+    errors=(409,),
+)
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def delete_indicator_value(indicator_id: int, fiscal_year: int, quarter: int):
+    indicator = indicator_queries.indicator_or_404(indicator_id)
+    indicators.require_manager(g.api_user, indicator.result)
+    value = indicator_queries.value_or_404(indicator, fiscal_year, quarter)
+    indicators.delete_value(value, by=g.api_user, version=g.query["version"])
+    commit()
+    return "", 204
 
 
 @bp.post("/indicators/<int:indicator_id>/values/<int:fiscal_year>/<int:quarter>/evidence")

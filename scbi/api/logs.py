@@ -193,6 +193,11 @@ def verify_log(log_id: int):
             ),
         ),
         ("institution_id", "integer", "The mentee's institution, as recorded today."),
+        (
+            "priority_result_id",
+            "integer",
+            "The priority result the log named as served; repeat it for several results.",
+        ),
     ),
     alternatives=("text/csv",),
 )

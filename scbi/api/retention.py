@@ -8,20 +8,27 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from scbi.api.blueprint import bp
-from scbi.api.docs import component, endpoint
+from scbi.api.docs import component, day, endpoint
 from scbi.api.lists import list_response
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.errors import NotFound
+from scbi.mentees.models import Gender
 from scbi.pagination import NumberedPage, paginate_rows
 from scbi.retention import queries, services
 from scbi.retention.models import FOLLOW_UP, MILESTONES, FollowUp, FollowUpSource, FollowUpState
 from scbi.retention.permissions import READERS
+from scbi.retention.queries import listing
 from scbi.transaction import commit_with
 
 STATES = tuple(s.value for s in FollowUpState)
 _ONLY_IN_SERVICE = "Asked only of those still in public service: ignored (null) otherwise."
+
+
+def _flag(description: str) -> F:
+    return F("string", enum=("1",), description=description)
+
 
 FollowUpIn = Schema(
     "FollowUpIn",
@@ -125,7 +132,7 @@ def answer_json(f: FollowUp | None) -> dict | None:
     }
 
 
-def _listed_json(row: queries.ListedFollowUp) -> dict:
+def _listed_json(row: listing.ListedFollowUp) -> dict:
     return {
         "mentee": {"id": row.mentee_id, "full_name": row.full_name},
         "sector": {"id": row.sector_id, "code": row.sector_code},
@@ -173,21 +180,52 @@ def _mentee_json(mentee_id: int, found: queries.MenteeFollowUps) -> dict:
             "state",
             F(
                 "string",
-                enum=queries.STATE_FILTERS,
-                description="one state, or open (due or overdue); default every follow-up "
-                "that has fallen due (all but upcoming)",
+                enum=listing.STATE_FILTERS,
+                description="one state (on `on`), or open (due or overdue); default every "
+                "follow-up that has fallen due (by `on`)",
             ),
         ),
-        ("sector_id", "integer", "Only the mentees of this sector"),
+        ("sector_id", "integer", "The mentee's sector; repeat it for several sectors."),
         ("months", F("integer", min=6, max=24, description="6, 12 or 24")),
+        (
+            "on",
+            day(
+                "The follow-ups as they stood on this day (default today): the exit dates, "
+                "the states and the answers given by then."
+            ),
+        ),
+        ("answered", _flag("1: only those answered (by `on`): followed up.")),
+        ("retained", _flag("1: only answers that say still in the public service.")),
+        ("cascade", _flag("1: only answers that say coaching or mentoring others.")),
+        (
+            "latest",
+            _flag(
+                "1: only each mentee's latest answer among their follow-ups fallen due "
+                "(the reports' cascade counts mentees by it)."
+            ),
+        ),
+        (
+            "gender",
+            F(
+                "string",
+                enum=tuple(g.value for g in Gender),
+                description="The mentee's, as recorded today.",
+            ),
+        ),
+        (
+            "institution_id",
+            "integer",
+            "The mentee's institution, as recorded today; repeat it for several.",
+        ),
     ),
 )
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def list_follow_ups():
-    page = paginate_rows(queries.follow_up_list(g.api_user, request.args), 50)
+    found = listing.list_filters(request.args)
+    page = paginate_rows(listing.follow_up_list(g.api_user, found), 50)
     return list_response(
         NumberedPage(
-            items=[queries.listed(row) for row in page.items],
+            items=[listing.listed(row, found.on) for row in page.items],
             page=page.page,
             per_page=page.per_page,
             total=page.total,

@@ -7,7 +7,14 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from scbi.forms import BaseForm, RefField, VersionField, enum_choices
+from scbi.forms import (
+    BaseForm,
+    DecimalTextField,
+    RefField,
+    VersionField,
+    enum_choices,
+    read_decimal,
+)
 from scbi.partners.models import EXCHANGE_RATE, PARTNER, FundingBasis
 
 
@@ -26,9 +33,9 @@ class FundingForm(BaseForm):
         description=_l("Its ISO 4217 code: USD, EUR, RWF…"),
     )
     basis = SelectField(_l("Basis"), choices=enum_choices(FundingBasis))
-    amount = StringField(
+    amount = DecimalTextField(
         _l("Amount for the whole contract"),
-        validators=[Length(max=20)],
+        example="1500.50",
         description=_l("With a total: spread evenly over the contract's days."),
     )
     months = TextAreaField(
@@ -39,8 +46,9 @@ class FundingForm(BaseForm):
     version = VersionField()
 
     def item(self) -> dict:
-        """The funding as the service reads it (a line that does not read as a month and
-        an amount is passed on as it is, and refused beside the field)."""
+        """The funding as the service reads it: each month's amount written in the
+        reader's language (scbi.forms.read_decimal); a line that does not read as a month
+        and an amount is passed on as it is, and refused beside the field."""
         basis = self.basis.data
         item = {
             "partner_id": self.partner_id.data,
@@ -54,7 +62,10 @@ class FundingForm(BaseForm):
             for line in (self.months.data or "").splitlines():
                 if line.strip():
                     month, _sep, amount = line.strip().partition(" ")
-                    item["months"].append({"month": month, "amount": amount.strip()})
+                    number = read_decimal(amount)
+                    item["months"].append(
+                        {"month": month, "amount": amount.strip() if number is None else number}
+                    )
         return item
 
 
@@ -75,9 +86,9 @@ class RateForm(BaseForm):
         validators=[InputRequired(), Length(max=3)],
         description=_l("Its ISO 4217 code: EUR, RWF…"),
     )
-    rate = StringField(_l("Rate"), validators=[InputRequired(), Length(max=40)])
+    rate = DecimalTextField(_l("Rate"), validators=[InputRequired()], example="1.0825")
 
 
 class RateChangeForm(BaseForm):
-    rate = StringField(_l("Rate"), validators=[InputRequired(), Length(max=40)])
+    rate = DecimalTextField(_l("Rate"), validators=[InputRequired()], example="1.0825")
     version = VersionField()

@@ -12,7 +12,7 @@ from scbi.auth.views import accounts
 from scbi.coaches.views import page as coach_page
 from scbi.dates import fiscal_label, today
 from scbi.errors import NotAllowed
-from scbi.forms import BaseForm, VersionField, form_page
+from scbi.forms import BaseForm, VersionField, form_page, shown_decimal
 from scbi.hooks import Link, Part
 from scbi.pagination import paginate
 from scbi.partners import queries, services
@@ -172,15 +172,12 @@ def _partner_of_account() -> accounts.Assignment:
 # --- exchange rates (docs/partners.md, "Exchange rates") ------------------------------------
 
 
-def _rate_text(rate) -> str:
-    return format(rate.normalize(), "f")
-
-
 def _rate_help(form) -> None:
     form.rate.description = _(
         "Units of %(into)s for one unit of the currency, over the quarter (at most 10 "
-        "decimals): 1.0825 for a euro worth 1.0825 %(into)s.",
+        "decimals): %(example)s for a euro worth %(example)s %(into)s.",
         into=reporting_currency(),
+        example=shown_decimal("1.0825"),
     )
 
 
@@ -198,7 +195,7 @@ def rates():
         "partners/rates.html",
         page=page,
         labels={r.id: fiscal_label(r.fiscal_year, r.quarter) for r in page.items},
-        shown={r.id: _rate_text(r.rate) for r in page.items},
+        shown={r.id: shown_decimal(r.rate) for r in page.items},
         missing=missing,
         into=reporting_currency(),
     )
@@ -241,7 +238,7 @@ def rate_new():
 @role_required(Role.SECRETARIAT)
 def rate_edit(rate_id: int):
     found = queries.rate_or_404(rate_id)
-    form = RateChangeForm(data={"rate": _rate_text(found.rate), "version": found.version})
+    form = RateChangeForm(data={"rate": found.rate, "version": found.version})
     _rate_help(form)
     return form_page(
         form,

@@ -19,6 +19,7 @@ from scbi.auth.models import ACCOUNT
 from scbi.dates import today
 from scbi.forms import (
     BaseForm,
+    DecimalTextField,
     MultiCheckboxField,
     RefField,
     VersionField,
@@ -125,8 +126,8 @@ class PriorityResultForm(BaseForm):
 
 
 class IndicatorForm(BaseForm):
-    """An indicator of a priority result: values are typed as text and read as exact
-    decimals by the service (which names a wrong one)."""
+    """An indicator of a priority result: values are typed in the reader's language and
+    read as exact decimals (scbi.forms.DecimalTextField); the service checks their range."""
 
     name = StringField(
         _l("Indicator"),
@@ -138,13 +139,9 @@ class IndicatorForm(BaseForm):
         validators=INDICATOR["unit"].validators(),
         description=_l("For example: %, MW, USD million, licences"),
     )
-    baseline_value = StringField(
-        _l("Baseline value"), validators=[InputRequired()], render_kw={"inputmode": "decimal"}
-    )
+    baseline_value = DecimalTextField(_l("Baseline value"), validators=[InputRequired()])
     baseline_date = DateField(_l("Baseline measured on"), validators=[InputRequired()])
-    target_value = StringField(
-        _l("Target value"), validators=[InputRequired()], render_kw={"inputmode": "decimal"}
-    )
+    target_value = DecimalTextField(_l("Target value"), validators=[InputRequired()])
     target_date = DateField(
         _l("Target date"),
         validators=[InputRequired()],
@@ -165,9 +162,7 @@ class IndicatorValueForm(BaseForm):
     quarter = SelectField(
         _l("Quarter"), choices=[SelectChoice(str(n), f"Q{n}") for n in range(1, 5)], coerce=int
     )
-    value = StringField(
-        _l("Actual value"), validators=[InputRequired()], render_kw={"inputmode": "decimal"}
-    )
+    value = DecimalTextField(_l("Actual value"), validators=[InputRequired()])
     source = TextAreaField(
         _l("Source"),
         validators=INDICATOR_VALUE["source"].validators(),
@@ -191,6 +186,12 @@ class IndicatorValueForm(BaseForm):
         if upload and getattr(upload, "filename", ""):
             data["evidence"] = (upload.stream, upload.filename)
         return data
+
+
+class DeleteForm(BaseForm):
+    """The confirmation of a deletion, with the version of the record as it was shown."""
+
+    version = VersionField()
 
 
 class FrameworkForm(BaseForm):

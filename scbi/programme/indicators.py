@@ -5,7 +5,8 @@ the target date not before the baseline date and the target value not the baseli
 actual values are one per fiscal quarter (scbi.dates.fiscal_quarter_dates, the reports'
 quarters), each with its source and an optional evidence file, stored and checked as a
 log's evidence is (scbi.files); a correction replaces the quarter's value under its
-version. The secretariat and the coordinators of the result's sector manage them
+version. A value is deleted under its version; an indicator only once it has no value
+left. The secretariat and the coordinators of the result's sector manage them
 (scbi.programme.permissions); every change is audited, with before and after.
 """
 
@@ -15,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from scbi import audit, files
@@ -78,11 +80,6 @@ def number(errors: Errors, field: str, value) -> Decimal | None:
     else:
         return found.quantize(PLACES)
     return None
-
-
-def text(value: Decimal) -> str:
-    """A value as an exact decimal string, without trailing zeros ("12.5", "30")."""
-    return format(value.normalize(), "f")
 
 
 # --- indicators ----------------------------------------------------------------------------
@@ -183,6 +180,8 @@ def record_value(
     errors = Errors()
     year, quarter_no, start, end = _period(errors, indicator, fiscal_year, quarter)
     existing = value_of(indicator, year, quarter_no) if year else None
+    if existing is None and not _held(indicator, share=True):
+        raise NotFound  # deleted meanwhile
     if read_id is not None and (existing is None or existing.id != read_id):
         raise Conflict(
             _(
@@ -261,6 +260,76 @@ def record_value(
             after={k: v for k, v in after.items() if before[k] != v},
         )
     return existing, False
+
+
+# --- deleting ------------------------------------------------------------------------------
+
+
+def _held(indicator: Indicator, *, share: bool) -> bool:
+    """Lock the indicator's row until the transaction ends (PostgreSQL; SQLite runs one
+    writer at a time): ``share`` while a value is added to it, else for its deletion. A
+    deletion waits for a value being added, and then sees it; a value added meanwhile
+    waits for the deletion, and then finds no indicator. Whether the row still exists."""
+    query = select(Indicator.id).where(Indicator.id == indicator.id)
+    query = query.with_for_update(read=True, key_share=True) if share else query.with_for_update()
+    return db.session.execute(query).first() is not None
+
+
+def kept_by_values(indicator: Indicator) -> str | None:
+    """Why the indicator cannot be deleted — it has actual values (counted in the
+    database, not from what was loaded), which are deleted first — or None."""
+    count = db.session.scalar(
+        select(func.count()).where(IndicatorValue.indicator_id == indicator.id)
+    )
+    if not count:
+        return None
+    return ngettext(
+        "This indicator has %(num)d actual value: delete it first, then the indicator.",
+        "This indicator has %(num)d actual values: delete them first, then the indicator.",
+        count,
+    )
+
+
+def delete_indicator(indicator: Indicator, *, by: User, version) -> None:
+    """Delete an indicator under the version read (stale: 409, ``stale_version``); one
+    that has actual values is refused (409, ``has_values``, saying how many). Nothing
+    changes when refused; the event keeps what the indicator was."""
+    require_manager(by, indicator.result)
+    check_version(indicator, version)
+    _held(indicator, share=False)
+    if problem := kept_by_values(indicator):
+        raise Conflict(problem, code="has_values")
+    audit.record(
+        "indicator.delete",
+        by=by,
+        entity=indicator,
+        before=snapshot(indicator, "result_id", *INDICATOR_FIELDS),
+    )
+    db.session.delete(indicator)
+    db.session.flush()
+
+
+def delete_value(value: IndicatorValue, *, by: User, version) -> None:
+    """Delete an actual value under the version read (stale: 409 and nothing changes);
+    its evidence file leaves the disk when the deletion commits. The event keeps what the
+    value was."""
+    require_manager(by, value.indicator.result)
+    check_version(value, version)
+    if value.stored_name:
+        files.delete_after_commit(value.stored_name, db.session)
+    audit.record(
+        "indicator_value.delete",
+        by=by,
+        entity=value,
+        before={
+            "indicator_id": value.indicator_id,
+            "fiscal_year": value.fiscal_year,
+            "quarter": value.quarter,
+            **snapshot(value, *VALUE_FIELDS),
+        },
+    )
+    db.session.delete(value)
+    db.session.flush()
 
 
 def _file_columns(stored) -> dict:

@@ -14,6 +14,6 @@ from scbi.programme.models import PriorityResult
 
 
 def can_manage_indicators(user: User, result: PriorityResult) -> bool:
-    """Add and edit the result's indicators and record their actual values: the
-    secretariat, and the coordinators of the result's sector."""
+    """Add, edit and delete the result's indicators and record, correct and delete their
+    actual values: the secretariat, and the coordinators of the result's sector."""
     return is_manager(user) and can_manage_sector(user, result.sector_id)

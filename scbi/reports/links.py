@@ -53,6 +53,10 @@ def _logs(dated_by: str) -> Figure:
     return Figure("transfer.logs_list", lambda s: {"dated_by": dated_by, **s.dates()})
 
 
+def _follow_ups(**flags: str) -> Figure:
+    return Figure("retention.follow_ups", lambda s: {"on": s.as_of, **flags})
+
+
 FIGURES: dict[str, Figure] = {
     # active at some time of the period (the pairing's dates, the mentee's dated status,
     # the coach's contract), whatever their status today
@@ -65,10 +69,11 @@ FIGURES: dict[str, Figure] = {
     "active_coaches": Figure(
         "coaches.index", lambda s: {"status": "all", **s.dates("active_from", "active_to")}
     ),
-    # acknowledged or verified logs dated in the period: their hours
+    # acknowledged or verified logs dated in the period: their hours, or how many
     "coaching_hours": Figure(
         "transfer.logs_list", lambda s: {"counted": "1", **s.dates()}, measure=HOURS
     ),
+    "counted_logs": Figure("transfer.logs_list", lambda s: {"counted": "1", **s.dates()}),
     # the logs that took that step in the period, by the time they took it
     "logs_submitted": _logs("submitted"),
     "logs_acknowledged": _logs("acknowledged"),
@@ -78,6 +83,16 @@ FIGURES: dict[str, Figure] = {
     "pipeline": Figure("reports.experts", lambda s: {"on": s.as_of}),
     # the items of the plans in force on the as-of date, of the pairings of the period
     "plan_items": Figure("reports.plan_items", lambda s: {**s.dates(), "on": s.as_of}),
+    # retention: the follow-ups as they stood on the as-of date that had fallen due; of
+    # them those answered by then, those still in public service, those coaching others
+    # (each of a milestone, ``months=``); the cascade: the mentees whose latest answer says so
+    "retention_due": _follow_ups(),
+    "retention_followed_up": _follow_ups(answered="1"),
+    "retention_retained": _follow_ups(retained="1"),
+    "retention_coaching": _follow_ups(cascade="1"),
+    "retention_cascade": _follow_ups(cascade="1", latest="1"),
+    # the priority results with their status on the as-of date (``status=``)
+    "priority_results": Figure("reports.priority_results", lambda s: s.dates()),
     # value for money: what the coaches' contracts cost, from the period's first day (or
     # the programme's start) to its as-of date, in one currency (``currency=``)
     "ta_cost": Figure("reports.costs", lambda s: s.dates(), measure=AMOUNT),

@@ -1,12 +1,13 @@
 """The plan items behind the report's plan figures (docs/reports.md "Figures you can open"):
 the items of the plans in force on a date of the sectors' pairings active in a period —
 the items section 3 counts and section 4 averages — narrowed by their state on that date
-(achieved, on track, overdue, or below target: on track or overdue), competency, and the
-mentee's gender or institution.
+(achieved, on track, overdue, or below target: on track or overdue), competency, the
+mentee's gender or institution, and the priority result they served (section 8).
 
 The items are those scbi.reports.queries.plan_items reads for the report and their state
 is scbi.reports.metrics.item_state, so the list holds what the figure counts: one
-statement for the items, whatever their number, paged in Python.
+statement for the items, whatever their number, paged in Python (and one for the items a
+priority result served, by section 8's rule, scbi.reports.results.served_items).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -27,6 +28,7 @@ from scbi.reports import periods, queries
 from scbi.reports.experts import common_words, reached_sectors
 from scbi.reports.metrics import ACHIEVED, ON_TRACK, OVERDUE, item_state
 from scbi.reports.periods import Period
+from scbi.reports.results import served_item_ids
 from scbi.transfer.queries.log_filters import named_records
 from scbi.validation import EARLIEST_DATE, LATEST_DATE
 
@@ -76,7 +78,9 @@ def plan_item_list(user: User, args) -> PlanItemList:
     """The items a plan figure counts: ``sector_id`` (repeated for several; none: the
     active sectors whose reports ``user`` reads), the period (``from``/``to`` or
     ``fy``/``quarter``, as a report's), ``on`` (the standing date: by default the period's
-    as-of date), ``state``, ``competency_id``, ``gender``, ``institution_id``."""
+    as-of date), ``state``, ``competency_id``, ``gender``, ``institution_id``,
+    ``priority_result_id`` (repeated for several: the items the results served in the
+    period, section 8's "plan items served")."""
     period = periods.parse(args)
     on = _on(args, period)
     state = args.get("state") or None
@@ -93,6 +97,9 @@ def plan_item_list(user: User, args) -> PlanItemList:
     sectors = reached_sectors(user, args)
     listed = []
     rows = queries.plan_items([s.id for s in sectors], period, on) if sectors else []
+    if rows and (results := whole_numbers(args, "priority_result_id")):
+        served = served_item_ids(results, period, on)
+        rows = [row for row in rows if row[0] in served]
     for row in rows:
         item_id, mentee_id, competency, name, baseline, target, target_date, mentee, current = row[
             :9
@@ -143,10 +150,13 @@ STATE_WORDS = {
 
 
 def plan_item_words(found: PlanItemList, args) -> list[tuple[tuple[str, ...], str]]:
-    """The list's filters in words, for its chips (one statement when a competency or an
-    institution is named)."""
+    """The list's filters in words, for its chips (one statement when a competency, an
+    institution or a priority result is named)."""
     named = named_records(
-        {name: whole_numbers(args, name) for name in ("institution_id", "competency_id")}
+        {
+            name: whole_numbers(args, name)
+            for name in ("institution_id", "competency_id", "priority_result_id")
+        }
     )
     out = [
         (
@@ -164,4 +174,13 @@ def plan_item_words(found: PlanItemList, args) -> list[tuple[tuple[str, ...], st
     if competencies := whole_numbers(args, "competency_id"):
         names = ", ".join(named.get(("competency_id", i), f"#{i}") for i in competencies)
         out.append((("competency_id",), _("Competency: %(names)s", names=names)))
+    if results := whole_numbers(args, "priority_result_id"):
+        names = ", ".join(named.get(("priority_result_id", i), f"#{i}") for i in results)
+        words = ngettext(
+            "Priority result served: %(names)s",
+            "Priority results served: %(names)s",
+            len(results),
+            names=names,
+        )
+        out.append((("priority_result_id",), words))
     return out + common_words(args, found.sectors, named)

@@ -12,7 +12,8 @@ on the as-of date, its indicators against target, and the coaching that served i
   named the result (the report's counting rule for hours).
 - **Plan items**: a log names the competencies it addressed, not a plan item; the items
   served are those of the plan in force on the as-of date of each pairing with such a
-  log, whose competency one of its logs addressed — each item once.
+  log, whose competency one of its logs addressed — each item once
+  (:func:`served_items`, which the list behind the figure reads too).
 
 All of it is one statement: a UNION ALL of typed rows (the pattern of ``funding_parts``
 in scbi.partners.queries), so the report sends no more statements than before it had
@@ -52,6 +53,7 @@ from scbi.reports.headline import hours
 from scbi.reports.periods import Period
 from scbi.reports.queries import COUNTED, _plans_in_force
 from scbi.transfer.models import PlanItem, TransferLog, TransferPlan, log_competency
+from scbi.validation import exact_text
 
 INTS, DATES, TEXTS, NUMBERS = 3, 2, 4, 2
 PLACES = Decimal("0.0001")
@@ -147,12 +149,6 @@ def _parts(sector_id: int, period: Period) -> list:
             (ranked_values.c.value,),
         )
     ).where(ranked_values.c.rank == 1)
-    served = (
-        TransferLog.priority_result_id.in_(results),
-        TransferLog.status.in_(COUNTED),
-        TransferLog.activity_date >= period.start,
-        TransferLog.activity_date <= period.end,
-    )
     hour_rows = (
         select(
             *_part(
@@ -164,16 +160,35 @@ def _parts(sector_id: int, period: Period) -> list:
                 ),
             )
         )
-        .where(*served)
+        .where(*_served_by(results, period))
         .group_by(TransferLog.priority_result_id)
     )
-    item_rows = (
-        select(
-            *_part(
-                "p",
-                (TransferLog.priority_result_id, cast(func.count(PlanItem.id.distinct()), Integer)),
-            )
-        )
+    items = served_items(results, period, as_of).subquery()
+    item_rows = select(
+        *_part("p", (items.c.result_id, cast(func.count(items.c.item_id.distinct()), Integer)))
+    ).group_by(items.c.result_id)
+    return [result_rows, indicator_rows, latest_rows, hour_rows, item_rows]
+
+
+def _served_by(results, period: Period) -> tuple:
+    """The logs that served one of ``results`` (ids, or a select of them) in the period:
+    acknowledged or verified, dated in it, naming the result."""
+    return (
+        TransferLog.priority_result_id.in_(results),
+        TransferLog.status.in_(COUNTED),
+        TransferLog.activity_date >= period.start,
+        TransferLog.activity_date <= period.end,
+    )
+
+
+def served_items(results, period: Period, on: date):
+    """``(result_id, item_id)`` of the plan items the ``results`` (ids, or a select of
+    them) were served by in the period — the rule of "plan items served": the items of the
+    plan in force on ``on`` (the as-of date) of each pairing with a log that served the
+    result, whose competency one of those logs addressed. An item may come once per log
+    and competency: count it distinct."""
+    return (
+        select(TransferLog.priority_result_id.label("result_id"), PlanItem.id.label("item_id"))
         .join(log_competency, log_competency.c.log_id == TransferLog.id)
         .join(TransferPlan, TransferPlan.pairing_id == TransferLog.pairing_id)
         .join(
@@ -181,10 +196,15 @@ def _parts(sector_id: int, period: Period) -> list:
             (PlanItem.plan_id == TransferPlan.id)
             & (PlanItem.competency_id == log_competency.c.competency_id),
         )
-        .where(*served, TransferPlan.id.in_(_plans_in_force(as_of)))
-        .group_by(TransferLog.priority_result_id)
+        .where(*_served_by(results, period), TransferPlan.id.in_(_plans_in_force(on)))
     )
-    return [result_rows, indicator_rows, latest_rows, hour_rows, item_rows]
+
+
+def served_item_ids(result_ids: list[int], period: Period, on: date) -> set[int]:
+    """The ids of the plan items :func:`served_items` gives for ``result_ids`` (the list of
+    plan items behind a result's figure, scbi.reports.plan_item_list)."""
+    items = served_items(result_ids, period, on).subquery()
+    return set(db.session.scalars(select(items.c.item_id).distinct()))
 
 
 def priority_results(sector_id: int, period: Period) -> dict:
@@ -258,7 +278,7 @@ def _text_values(indicator: dict) -> dict:
     """Values as exact decimal strings ("12.5", "30"), as the API answers them."""
     for key in ("baseline_value", "target_value", "latest_value"):
         if indicator[key] is not None:
-            indicator[key] = format(indicator[key].normalize(), "f")
+            indicator[key] = exact_text(indicator[key])
     return indicator
 
 

@@ -41,6 +41,7 @@ from scbi.reports.headline import hours
 from scbi.reports.periods import Period
 from scbi.reports.queries import COUNTED
 from scbi.transfer.models import MenteeRole, Pairing, TransferLog
+from scbi.validation import exact_text
 
 CENT = Decimal("0.01")
 FIGURES = ("ta_cost", "cost_per_expert", "cost_per_ack_hour", "cost_per_led_hour")
@@ -138,10 +139,6 @@ def _quarter(currency: str, quarter, **more) -> dict:
     }
 
 
-def _rate(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def value_for_money(sectors, period: Period, experts: dict) -> dict:
     """The section for ``sectors``; ``experts`` gives each sector's national experts (their
     mentee ids) on the period's as-of date and on the day before it starts (None when the
@@ -186,7 +183,7 @@ def value_for_money(sectors, period: Period, experts: dict) -> dict:
     out, (in_period, overall) = scope(ids)
     if out["converted"] is not None:
         out["converted"]["rates"] = [
-            _quarter(c, q, rate=_rate(rates[(c, q)]), in_period=(c, q) in in_period.used)
+            _quarter(c, q, rate=exact_text(rates[(c, q)]), in_period=(c, q) in in_period.used)
             for c, q in sorted(overall.used)
         ]
         out["converted"]["missing"] = [

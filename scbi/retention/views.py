@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from scbi.auth.models import Role
 from scbi.auth.permissions import managed_sector_ids, role_required
 from scbi.errors import NotFound
+from scbi.filters import chips
 from scbi.forms import form_page
 from scbi.hooks import Part, Section
 from scbi.mentees import views as mentee_pages
@@ -30,6 +31,7 @@ from scbi.retention.permissions import (
     can_record_for_others,
     is_own,
 )
+from scbi.retention.queries import listing
 
 bp = Blueprint("retention", __name__)
 
@@ -37,13 +39,17 @@ bp = Blueprint("retention", __name__)
 @bp.route("/follow-ups")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def follow_ups():
-    """Every follow-up that has fallen due, overdue first; coordinators see their sectors'."""
-    page = paginate_rows(queries.follow_up_list(current_user, request.args))
-    page.items = [queries.listed(row) for row in page.items]
+    """Every follow-up that has fallen due, overdue first; coordinators see their sectors'.
+    A report's retention figure opens it narrowed to what it counts (on its as-of date)."""
+    found = listing.list_filters(request.args)
+    page = paginate_rows(listing.follow_up_list(current_user, found))
+    page.items = [listing.listed(row, found.on) for row in page.items]
     return render_template(
         "retention/list.html",
         page=page,
-        state=queries.list_state(request.args),
+        state=found.state,
+        chips=chips(listing.list_filter_words(found)),
+        kept=listing.kept_filters(request.args),
         states=_state_choices(),
         months=_month_choices(),
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),

@@ -14,15 +14,33 @@ from scbi.extensions import db
 from scbi.programme.models import Sector
 from tests.helpers import login
 
-FIGURE = re.compile(r'<a class="figure-link" data-measure="(\w+)" href="([^"]+)">([^<]+)</a>')
+FIGURE = re.compile(
+    r'<a class="figure-link" data-measure="(\w+)"(?: data-value="([^"]+)")?'
+    r' href="([^"]+)">([^<]+)</a>'
+)
+AMOUNT = re.compile(r'class="list-amount[^"]*" data-currency="(\w+)" data-amount="([^"]+)"')
 TOTAL = re.compile(r'class="[^"]*list-total[^"]*" data-total="(\d+)"')
 HOURS = re.compile(r'class="list-hours" data-hours="([^"]+)"')
-LISTS = {"/logs", "/mentees", "/coaches", "/pairings", "/reports/experts", "/reports/plan-items"}
+LISTS = {
+    "/logs",
+    "/mentees",
+    "/coaches",
+    "/pairings",
+    "/reports/experts",
+    "/reports/plan-items",
+    "/reports/costs",
+    "/reports/priority-results",
+    "/follow-ups",
+}
 
 
 def figures(page: str) -> list[tuple[str, str, str]]:
-    """``(measure, address, number shown)`` of each linked figure of a page."""
-    return [(measure, unescape(href), shown) for measure, href, shown in FIGURE.findall(page)]
+    """``(measure, address, number)`` of each linked figure of a page: the number shown, or
+    the figure's value when it is shown in words (an amount in its currency)."""
+    return [
+        (measure, unescape(href), value or shown)
+        for measure, value, href, shown in FIGURE.findall(page)
+    ]
 
 
 def opened_total(client, address: str, measure: str) -> float:
@@ -30,6 +48,10 @@ def opened_total(client, address: str, measure: str) -> float:
     response = client.get(address)
     assert response.status_code == 200, address
     page = response.get_data(as_text=True)
+    if measure == "amount":  # the figure names its currency: the list's total in it
+        currency = parse_qs(urlsplit(address).query)["currency"][0]
+        totals = dict(AMOUNT.findall(page))
+        return round(float(totals.get(currency, 0)), 2)
     if measure == "hours":
         found = HOURS.search(page)
         assert found, f"no total hours on {address}"
@@ -52,7 +74,8 @@ def check_every_figure(client, pages: list[str]) -> set[str]:
             key = (address, measure)
             if key not in seen:
                 seen[key] = opened_total(client, address, measure)
-            assert seen[key] == float(shown.replace(",", "")), (path, address, shown, seen[key])
+            number = round(float(shown.replace(",", "")), 2)
+            assert seen[key] == number, (path, address, shown, seen[key])
     return {address for address, _measure in seen}
 
 
@@ -72,11 +95,27 @@ def test_every_figure_of_the_demo_reports_opens_the_records_it_counts(app, clien
     lists = check_every_figure(client, pages)
     assert {urlsplit(a).path for a in lists} == LISTS
     assert len(lists) > 400  # each headline figure, gender, activity, month, institution …
+    # retention: the demo's follow-ups make the overview's followed up and cascade non-zero
+    overview = client.get("/reports").get_data(as_text=True)
+    retention = [
+        (address, float(shown))
+        for _measure, address, shown in figures(overview)
+        if urlsplit(address).path == "/follow-ups"
+    ]
+    assert any("answered=1" in a and "months=12" in a and n > 0 for a, n in retention)
+    assert any("latest=1" in a and n > 0 for a, n in retention)  # the cascade
     year = check_every_figure(client, [f"/reports/sectors/{sectors['ENE']}?fy=2025"])
     assert any("dated_by=submitted" in a and "to=2025-06-30" in a for a in year)  # previous
 
     # two clicks: "3 national experts" -> the experts -> each expert's evidence, inline
     energy = client.get(f"/reports/sectors/{sectors['ENE']}").get_data(as_text=True)
+    # section 8: the results' hours and logs open the logs, their plan items served the items
+    served = {
+        (measure, urlsplit(address).path)
+        for measure, address, shown in figures(energy)
+        if "priority_result_id=" in address and float(shown.replace(",", "")) > 0
+    }
+    assert served == {("hours", "/logs"), ("count", "/logs"), ("count", "/reports/plan-items")}
     lead = re.search(
         r'<strong><a class="figure-link" data-measure="count" href="([^"]+)">(\d+)</a> '
         r"national experts",
@@ -109,6 +148,8 @@ def test_every_figure_of_the_demo_reports_opens_the_records_it_counts(app, clien
     assert client.get(f"/reports/experts?sector_id={agriculture}").status_code == 404
     assert client.get(f"/reports/plan-items?sector_id={agriculture}").status_code == 404
     others = client.get(f"/logs?sector_id={agriculture}&counted=1").get_data(as_text=True)
+    assert 'data-total="0"' in others
+    others = client.get(f"/follow-ups?sector_id={agriculture}").get_data(as_text=True)
     assert 'data-total="0"' in others
 
 

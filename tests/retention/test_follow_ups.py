@@ -20,6 +20,7 @@ from scbi.retention import milestones as ms
 from scbi.retention import queries
 from scbi.retention.models import FollowUp, FollowUpSource
 from scbi.retention.models import FollowUpState as S
+from scbi.retention.queries import listing
 from tests import factories as f
 from tests.helpers import PASSWORD, QueryCounter, api_token, bearer, csrf_token, login
 from tests.retention.helpers import answer, end_pairings, graduate
@@ -108,9 +109,11 @@ def test_the_list_and_a_mentees_page_follow_one_rule(app, client, setup):
     made = [make_leaver(app, setup, "a", n) for n in ago]
     with app.app_context():
         admin = f.admin()
-        rows = db.session.execute(queries.follow_up_list(admin, MultiDict())).all()
+        rows = db.session.execute(
+            listing.follow_up_list(admin, listing.list_filters(MultiDict()))
+        ).all()
         upcoming = db.session.execute(
-            queries.follow_up_list(admin, MultiDict({"state": "upcoming"}))
+            listing.follow_up_list(admin, listing.list_filters(MultiDict({"state": "upcoming"})))
         ).all()
         listed = {(r.mentee_id, r.months): S(r.state) for r in [*rows, *upcoming]}
         for n, person in zip(ago, made, strict=True):

@@ -1,8 +1,8 @@
 """The lists behind a report's figures that no other feature has (docs/reports.md "Figures
 you can open"): the mentees of the critical mass, with the assessments and evidence that
-make them experts, the plan items of section 3, and the contracts behind a cost — for the
-programme's staff, scoped like the reports (a coordinator's sectors; another sector's is a
-404)."""
+make them experts, the plan items of section 3, the priority results of section 8 and the
+contracts behind a cost — for the programme's staff, scoped like the reports (a
+coordinator's sectors; another sector's is a 404)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask_login import current_user
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.filters import chips
-from scbi.reports import cost_list, plan_item_list
+from scbi.reports import cost_list, plan_item_list, result_list
 from scbi.reports import experts as standing
 from scbi.reports.links import NO_LINKS, FigureLinks
 from scbi.reports.views.blueprint import bp
@@ -47,6 +47,17 @@ def costs():
     found = cost_list.cost_list(current_user, request.args)
     return render_template(
         "reports/costs.html", found=found, chips=chips(cost_list.cost_words(found, request.args))
+    )
+
+
+@bp.get("/reports/priority-results")
+@role_required(Role.SECRETARIAT, Role.COORDINATOR)
+def priority_results():
+    found = result_list.result_list(current_user, request.args)
+    return render_template(
+        "reports/priority_results.html",
+        found=found,
+        chips=chips(result_list.result_words(found, request.args)),
     )
 
 

@@ -1,6 +1,6 @@
-"""The read side of the follow-ups: exit dates in SQL, the list with its filters, a
-mentee's follow-ups and the home queue's counts (the rows the reports fold into a
-statement they already send: :mod:`scbi.retention.queries.reports`).
+"""The read side of the follow-ups: exit dates in SQL, a mentee's follow-ups and the home
+queue's counts (the list with its filters: :mod:`scbi.retention.queries.listing`; the rows
+the reports fold into a statement they already send: :mod:`scbi.retention.queries.reports`).
 
 The rule of scbi.retention.milestones is written in SQL once here: the exit date (the
 later of the last pairing's end, with none left open, and the graduation), and each
@@ -20,6 +20,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     extract,
     false,
     func,
@@ -29,14 +30,14 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
 from scbi.dates import today
 from scbi.extensions import db
 from scbi.loaders import hidden
-from scbi.mentees.models import Mentee, MenteeStatus
-from scbi.programme.models import Institution, Sector
+from scbi.mentees.models import Mentee, MenteeStatus, MenteeStatusChange
 from scbi.retention import milestones
 from scbi.retention.models import MILESTONES, FollowUp, FollowUpState
 from scbi.retention.permissions import can_read_follow_ups
@@ -68,33 +69,43 @@ def pairing_exits(day: date, mentee_ids=None) -> Select:
     )
 
 
+def graduations(day: date, mentee_ids=None):
+    """``(mentee_id, graduated_on)`` of the mentees (of ``mentee_ids`` when given) whose
+    dated status on ``day`` is graduated — their latest status change on or before it, the
+    later id of one day last, as the reports read the status history
+    (scbi.reports.retention.graduations) — with the day it took effect."""
+    change, later = aliased(MenteeStatusChange), aliased(MenteeStatusChange)
+    superseded = exists().where(
+        later.mentee_id == change.mentee_id,
+        later.status_on <= day,
+        or_(
+            later.status_on > change.status_on,
+            and_(later.status_on == change.status_on, later.id > change.id),
+        ),
+    )
+    query = select(
+        change.mentee_id.label("mentee_id"), change.status_on.label("graduated_on")
+    ).where(change.status == MenteeStatus.GRADUATED, change.status_on <= day, ~superseded)
+    if mentee_ids is not None:
+        query = query.where(change.mentee_id.in_(mentee_ids))
+    return query.subquery("graduated")
+
+
 def exits(day: date, mentee_ids=None):
     """``(mentee_id, exit_on)`` of every mentee (of ``mentee_ids`` when given) who has left
-    the programme by ``day`` (their status as recorded today: ``day`` is today for the
-    pages)."""
+    the programme by ``day``: their pairings and their dated status as they stood on that
+    day (so a past day gives what the reports as of that day count)."""
     ended = pairing_exits(day, mentee_ids).subquery("ended")
-    graduated = case(
-        (
-            and_(Mentee.status == MenteeStatus.GRADUATED, Mentee.status_changed_on <= day),
-            Mentee.status_changed_on,
-        )
-    )
-    exit_on = _later(ended.c.ended_on, graduated)
-    query = select(Mentee.id.label("mentee_id"), exit_on.label("exit_on")).outerjoin(
-        ended, ended.c.mentee_id == Mentee.id
+    graduated = graduations(day, mentee_ids)
+    exit_on = _later(ended.c.ended_on, graduated.c.graduated_on)
+    query = (
+        select(Mentee.id.label("mentee_id"), exit_on.label("exit_on"))
+        .outerjoin(ended, ended.c.mentee_id == Mentee.id)
+        .outerjoin(graduated, graduated.c.mentee_id == Mentee.id)
     )
     if mentee_ids is not None:
         query = query.where(Mentee.id.in_(mentee_ids))
     return query.where(exit_on.is_not(None)).subquery("exits")
-
-
-STATE_RANK = {
-    FollowUpState.OVERDUE: 0,
-    FollowUpState.DUE: 1,
-    FollowUpState.ANSWERED: 2,
-    FollowUpState.MISSED: 3,
-    FollowUpState.UPCOMING: 4,
-}
 
 
 def _state(exit_on, answered, months: int, day: date):
@@ -133,17 +144,25 @@ def _milestone_rows(found, months: int, day: date) -> Select:
         FollowUp.in_public_service,
         FollowUp.coaching_others,
         FollowUp.recorded_as,
-    ).outerjoin(FollowUp, and_(FollowUp.mentee_id == found.c.mentee_id, FollowUp.months == months))
+    ).outerjoin(
+        FollowUp,
+        and_(
+            FollowUp.mentee_id == found.c.mentee_id,
+            FollowUp.months == months,
+            FollowUp.answered_on <= day,  # an answer given later is not known on ``day``
+        ),
+    )
 
 
 def follow_up_rows(day: date, mentee_ids=None):
-    """Every follow-up of every mentee (of ``mentee_ids`` when given) who has left, with
-    its state on ``day`` (a subquery: one row per mentee and milestone)."""
+    """Every follow-up of every mentee (of ``mentee_ids`` when given) who had left by
+    ``day``, with its state on ``day`` and the answer given by then (a subquery: one row
+    per mentee and milestone)."""
     found = exits(day, mentee_ids)
     return union_all(*(_milestone_rows(found, m, day) for m in MILESTONES)).subquery("follow_ups")
 
 
-def _visible(user: User):
+def readable_by(user: User):
     """The condition (on Mentee, joined) under which ``user`` may read follow-ups: None for
     all (the secretariat)."""
     ids = managed_sector_ids(user)
@@ -153,111 +172,6 @@ def _visible(user: User):
     if user.has_role(Role.MENTEE):
         conditions.append(Mentee.user_id == user.id)
     return or_(*conditions) if conditions else false()
-
-
-# --- the list ------------------------------------------------------------------------------
-
-# The list's ``state`` filter: a state, "open" (due or overdue), or, when not given, every
-# follow-up that has fallen due (all but the upcoming ones).
-STATE_FILTERS = ("open", *(s.value for s in FollowUpState))
-
-
-def list_state(args) -> str:
-    value = args.get("state") or ""
-    return value if value in STATE_FILTERS else ""
-
-
-def follow_up_list(user: User, args, day: date | None = None) -> Select:
-    """The follow-ups ``user`` may read, filtered by ``state``, ``sector_id`` and
-    ``months``: overdue first (longest overdue first), then due, answered (latest answer
-    first) and missed. Rows carry the mentee's name, sector and institution."""
-    day = day or today()
-    rows = follow_up_rows(day)
-    rank = case(*((rows.c.state == s.value, n) for s, n in STATE_RANK.items()), else_=9)
-    query = (
-        select(
-            rows,
-            User.full_name,
-            Mentee.sector_id,
-            Sector.code.label("sector_code"),
-            Institution.acronym.label("institution"),
-        )
-        .join(Mentee, Mentee.id == rows.c.mentee_id)
-        .join(User, User.id == Mentee.user_id)
-        .join(Sector, Sector.id == Mentee.sector_id)
-        .join(Institution, Institution.id == Mentee.institution_id)
-    )
-    if (visible := _visible(user)) is not None:
-        query = query.where(visible)
-    state = list_state(args)
-    if state == "open":
-        query = query.where(rows.c.state.in_([s.value for s in milestones.OPEN]))
-    elif state:
-        query = query.where(rows.c.state == state)
-    else:
-        query = query.where(rows.c.state != FollowUpState.UPCOMING.value)
-    if sector_id := args.get("sector_id", type=int):
-        query = query.where(Mentee.sector_id == sector_id)
-    if (months := args.get("months", type=int)) in MILESTONES:
-        query = query.where(rows.c.months == months)
-    answered = rows.c.state == FollowUpState.ANSWERED.value
-    return query.order_by(
-        rank,
-        case((answered, None), else_=rows.c.due_month),
-        case((answered, None), else_=rows.c.due_day),
-        rows.c.answered_on.desc(),
-        User.full_name,
-        rows.c.mentee_id,
-        rows.c.months,
-    )
-
-
-@dataclass(frozen=True)
-class ListedFollowUp:
-    """A row of the list, as the page and the API show it."""
-
-    mentee_id: int
-    full_name: str
-    sector_id: int
-    sector_code: str
-    institution: str
-    months: int
-    exit_on: date
-    state: FollowUpState
-    due_on: date
-    answer_by: date
-    days_overdue: int
-    follow_up_id: int | None
-    answered_on: date | None
-    in_public_service: bool | None
-    coaching_others: bool | None
-
-
-def listed(row) -> ListedFollowUp:
-    """A row of :func:`follow_up_list` with its dates worked out (scbi.retention.milestones)."""
-    exit_on, months = as_day(row.exit_on), row.months
-    state = FollowUpState(row.state)
-    return ListedFollowUp(
-        mentee_id=row.mentee_id,
-        full_name=row.full_name,
-        sector_id=row.sector_id,
-        sector_code=row.sector_code,
-        institution=row.institution,
-        months=months,
-        exit_on=exit_on,
-        state=state,
-        due_on=milestones.due_on(exit_on, months),
-        answer_by=milestones.answer_by(exit_on, months),
-        days_overdue=(
-            milestones.days_overdue(exit_on, months, today())
-            if state == FollowUpState.OVERDUE
-            else 0
-        ),
-        follow_up_id=row.follow_up_id,
-        answered_on=as_day(row.answered_on),
-        in_public_service=row.in_public_service,
-        coaching_others=row.coaching_others,
-    )
 
 
 def as_day(value) -> date | None:
@@ -278,7 +192,7 @@ def overdue_count(user: User) -> int:
         .join(Mentee, Mentee.id == rows.c.mentee_id)
         .where(rows.c.state == FollowUpState.OVERDUE.value)
     )
-    if (visible := _visible(user)) is not None:
+    if (visible := readable_by(user)) is not None:
         query = query.where(visible)
     return db.session.scalar(query)
 

@@ -10,7 +10,9 @@ so that the list holds exactly the logs the figure counts:
   last three in the programme's time zone, as the reports count them;
 - ``counted=1``: the logs the reports count hours of (acknowledged or verified);
 - ``status``, ``activity_type``, ``mentee_role``; ``gender`` and ``institution_id``: the
-  mentee's, as recorded today.
+  mentee's, as recorded today;
+- ``priority_result_id`` (repeat it for several results): the logs that named the result
+  they served (section 8 of the sector report opens the list with it).
 
 A value that is not one of these is refused (422, naming the parameter). Each filter on is
 also named in words (:func:`log_filter_words`), for the list's removable chips.
@@ -30,7 +32,7 @@ from scbi.dates import day_start
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
 from scbi.mentees.models import Gender, Mentee
-from scbi.programme.models import Competency, Institution, Sector
+from scbi.programme.models import Competency, Institution, PriorityResult, Sector
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,
     ActivityType,
@@ -40,7 +42,7 @@ from scbi.transfer.models import (
     Pairing,
     TransferLog,
 )
-from scbi.transfer.queries.scope import in_pairings
+from scbi.transfer.queries.scope import in_pairings, scope_pairings
 from scbi.validation import date_range_error
 
 DATED_BY = ("activity", "submitted", "acknowledged", "disputed")
@@ -145,6 +147,8 @@ def log_conditions(args) -> list:
     if institutions := _whole(args, "institution_id", fields):
         pairings = mentees.where(Mentee.institution_id.in_(institutions))
         conditions.append(in_pairings(TransferLog.pairing_id, pairings, sector_wide=True))
+    if results := _whole(args, "priority_result_id", fields):
+        conditions.append(TransferLog.priority_result_id.in_(results))
     dated_by = args.get("dated_by") or "activity"
     if dated_by not in DATED_BY:
         fields["dated_by"] = [_("Not a valid choice.")]
@@ -180,10 +184,14 @@ def _period_words(dated_by: str, start: str, end: str) -> str:
     return _("%(what)s on or before %(end)s", what=what, end=last)
 
 
-def named_records(wanted: dict[str, list[int]]) -> dict[tuple[str, int], str]:
-    """The names of the sectors, institutions (their acronyms), competencies, coaches and
-    mentees a list is filtered by (``wanted``: ids by parameter name), in one statement:
-    ``{(parameter, id): name}``."""
+def named_records(
+    wanted: dict[str, list[int]], *, user: User | None = None
+) -> dict[tuple[str, int], str]:
+    """The names of the sectors, institutions (their acronyms), competencies, priority
+    results (their titles), coaches and mentees a list is filtered by (``wanted``: ids by
+    parameter name), in one statement: ``{(parameter, id): name}``. With ``user``, a coach
+    or a mentee is named only when one of their pairings is in ``user``'s scope: a
+    person's name is not read through a filter on their id."""
     parts = []
 
     def part(kind: str, ident, name, query):
@@ -203,11 +211,18 @@ def named_records(wanted: dict[str, list[int]]) -> dict[tuple[str, int], str]:
     if ids := wanted.get("competency_id"):
         query = select(Competency).where(Competency.id.in_(ids))
         parts.append(part("competency_id", Competency.id, Competency.short_name, query))
+    if ids := wanted.get("priority_result_id"):
+        query = select(PriorityResult).where(PriorityResult.id.in_(ids))
+        parts.append(part("priority_result_id", PriorityResult.id, PriorityResult.title, query))
     if ids := wanted.get("coach_id"):
         query = select(Coach).join(User, User.id == Coach.user_id).where(Coach.id.in_(ids))
+        if user is not None:
+            query = query.where(Coach.id.in_(scope_pairings(select(Pairing.coach_id), user)))
         parts.append(part("coach_id", Coach.id, User.full_name, query))
     if ids := wanted.get("mentee_id"):
         query = select(Mentee).join(User, User.id == Mentee.user_id).where(Mentee.id.in_(ids))
+        if user is not None:
+            query = query.where(Mentee.id.in_(scope_pairings(select(Pairing.mentee_id), user)))
         parts.append(part("mentee_id", Mentee.id, User.full_name, query))
     if not parts:
         return {}
@@ -215,15 +230,15 @@ def named_records(wanted: dict[str, list[int]]) -> dict[tuple[str, int], str]:
     return {(kind, ident): name for kind, ident, name in rows}
 
 
-def log_filter_words(args) -> list[tuple[tuple[str, ...], str]]:
+def log_filter_words(args, user: User) -> list[tuple[tuple[str, ...], str]]:
     """Each filter on in ``args`` (already checked by :func:`log_conditions`) as
     ``(its parameters, in words)``; names read in one statement, none when no record is
-    named."""
+    named, and a coach or mentee outside ``user``'s scope only by their id."""
     wanted = {
         name: [int(v) for v in args.getlist(name) if v.isdecimal()]
-        for name in ("sector_id", "institution_id", "coach_id", "mentee_id")
+        for name in ("sector_id", "institution_id", "coach_id", "mentee_id", "priority_result_id")
     }
-    names = named_records(wanted)
+    names = named_records(wanted, user=user)
 
     def named(kind: str) -> str:
         return ", ".join(names.get((kind, i), f"#{i}") for i in wanted[kind])
@@ -258,6 +273,14 @@ def log_filter_words(args) -> list[tuple[tuple[str, ...], str]]:
     ):
         if wanted[name]:
             out.append(((name,), words(named(name))))
+    if wanted["priority_result_id"]:
+        words = ngettext(
+            "Priority result served: %(names)s",
+            "Priority results served: %(names)s",
+            len(wanted["priority_result_id"]),
+            names=named("priority_result_id"),
+        )
+        out.append((("priority_result_id",), words))
     if pairing := args.get("pairing_id"):
         out.append((("pairing_id",), _("Pairing %(id)s", id=pairing)))
     if args.get("sample"):
@@ -267,6 +290,8 @@ def log_filter_words(args) -> list[tuple[tuple[str, ...], str]]:
 
 # the filters the list's form shows itself; the others ride along as hidden fields
 IN_THE_FORM = ("sector_id", "status", "from", "to", "sample")
+RIDING = {"dated_by", "counted", *CHOSEN, *(n for n, _c in PEOPLE)}
+RIDING |= {"institution_id", "priority_result_id"}
 
 
 def kept_filters(args) -> list[tuple[str, str]]:
@@ -276,7 +301,6 @@ def kept_filters(args) -> list[tuple[str, str]]:
     return [
         (name, value)
         for name, values in args.lists()
-        if name in {"dated_by", "counted", *CHOSEN, *(n for n, _c in PEOPLE), "institution_id"}
-        and name not in IN_THE_FORM
+        if name in RIDING and name not in IN_THE_FORM
         for value in values
     ]

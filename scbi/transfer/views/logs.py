@@ -288,7 +288,7 @@ def logs_list():
     return render_template(
         "transfer/logs.html",
         page=page,
-        chips=chips(log_filter_words(request.args)),
+        chips=chips(log_filter_words(request.args, current_user)),
         kept=kept_filters(request.args),
         verifying=request.args.get("status") == LogStatus.ACKNOWLEDGED,
         verifiable={entry.id for entry in page.items if can_verify_log(current_user, entry)},
