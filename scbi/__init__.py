@@ -81,6 +81,8 @@ FEATURES = (
     "transfer",
     "competencies",
     "retention",
+    "engagements",
+    "exchanges",
     "reports",
     "notify",
     "main",

@@ -12,6 +12,23 @@ from scbi.auth.models import (
 from scbi.coaches.models import Coach
 from scbi.competencies.models import Assessment, LevelChange, assessment_log
 from scbi.database import Base
+from scbi.engagements.models import (
+    CheckInProgressFlag,
+    Engagement,
+    EngagementCheckIn,
+    EngagementMember,
+    EngagementObjective,
+)
+from scbi.exchanges.models import (
+    Exchange,
+    ExchangeAction,
+    ExchangeParticipant,
+    ExchangePlanLink,
+    ExchangeReflection,
+    exchange_competency,
+    exchange_result,
+    exchange_sector,
+)
 from scbi.mail import MailMessage, MailReminder
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.partners.models import (
@@ -55,13 +72,23 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Base",
+    "CheckInProgressFlag",
     "Coach",
     "Competency",
     "CompetencyFramework",
     "ContractFunding",
     "CoreChange",
+    "Engagement",
+    "EngagementCheckIn",
+    "EngagementMember",
+    "EngagementObjective",
     "Evidence",
+    "Exchange",
+    "ExchangeAction",
+    "ExchangeParticipant",
+    "ExchangePlanLink",
     "ExchangeRate",
+    "ExchangeReflection",
     "FollowUp",
     "FundingMonth",
     "Indicator",
@@ -92,5 +119,8 @@ __all__ = [
     "UserRole",
     "assessment_log",
     "coordinator_sector",
+    "exchange_competency",
+    "exchange_result",
+    "exchange_sector",
     "log_competency",
 ]

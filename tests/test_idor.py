@@ -347,3 +347,133 @@ def test_the_lists_behind_another_sectors_figures_are_404_or_hold_nothing(app, c
         assert 'data-total="0"' in page, path
     headers = bearer(api_token(client, person))
     assert client.get(f"/api/v1/logs?sector_id={b}&counted=1", headers=headers).json["total"] == 0
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_another_sectors_engagements_are_404_and_unchanged(app, client, role):
+    """Sector B's short engagements (coach B brokered, mentee B in the team): sector A's
+    people read none of them (404, audited), change none (403 or 404) and find none in
+    their lists, pages and API alike; nor does a coach or a mentee of sector A read one of
+    their own sector that is not theirs."""
+    from scbi.audit import AuditEvent
+    from scbi.engagements.models import Engagement, EngagementCheckIn
+    from tests.engagements.helpers import active, brokered, requested
+
+    world = factories.world(app)
+    with app.app_context():
+        waiting, running = brokered(world.b), active(world.b)
+        own_sector = requested(world.a)  # no coach nor team yet: the coordinator's only
+        db.session.commit()
+        ids = [waiting.id, running.id]
+        versions = {e.id: e.version for e in (waiting, running, own_sector)}
+        own_sector = own_sector.id
+    person = outsider(world, role)
+    headers = bearer(api_token(client, person))
+    login(client, person)
+    hidden = [*ids] if role == "coordinator" else [*ids, own_sector]
+    for ident in hidden:
+        for path in (f"/engagements/{ident}", f"/api/v1/engagements/{ident}",
+                     f"/api/v1/engagements/{ident}/check-ins"):  # fmt: skip
+            kwargs = {"headers": headers} if path.startswith("/api/") else {}
+            assert client.get(path, **kwargs).status_code == 404, (role, path)
+    calls = [
+        ("patch", "", {"problem": "x", "version": versions[waiting.id]}, waiting.id),
+        ("put", "/team", {"members": [], "version": versions[waiting.id]}, waiting.id),
+        ("post", "/broker", {"coach_id": world.a.coach_id, "start_date": "2025-03-03",
+                             "weeks": 2, "version": versions[waiting.id]}, waiting.id),
+        ("post", "/start", {"version": versions[waiting.id]}, waiting.id),
+        ("post", "/decline", {"reason": "x", "version": versions[waiting.id]}, waiting.id),
+        ("post", "/withdraw", {"reason": "x", "version": versions[waiting.id]}, waiting.id),
+        ("post", "/check-ins", {"note": "x"}, running.id),
+        ("post", "/close", {"outcomes": [], "team_can_now": "x", "longer_pairing": False,
+                            "version": versions[running.id]}, running.id),
+    ]  # fmt: skip
+    for method, tail, body, ident in calls:
+        path = f"/api/v1/engagements/{ident}{tail}"
+        status = getattr(client, method)(path, json=body, headers=headers).status_code
+        assert status in (403, 404), (role, path, status)
+    token = csrf_token(client, "/")
+    for tail, ident in (("/edit", waiting.id), ("/team", waiting.id), ("/broker", waiting.id),
+                        ("/start", waiting.id), ("/decline", waiting.id),
+                        ("/withdraw", waiting.id), ("/check-ins/new", running.id),
+                        ("/close", running.id)):  # fmt: skip
+        path = f"/engagements/{ident}{tail}"
+        data = {"csrf_token": token, "note": "x", "reason": "x", "version": "1"}
+        assert client.post(path, data=data).status_code in (403, 404), (role, path)
+    listed = client.get("/engagements?status=all").text
+    assert not any(f'href="/engagements/{i}"' in listed for i in hidden)
+    assert client.get("/api/v1/engagements?status=all", headers=headers).json["total"] == (
+        1 if role == "coordinator" else 0  # sector A's own, brokered to another coach
+    )
+    with app.app_context():
+        assert {e.id: e.version for e in db.session.scalars(db.select(Engagement))} == versions
+        assert db.session.query(EngagementCheckIn).count() == 0
+        denied = db.session.scalars(
+            db.select(AuditEvent.entity_id).where(
+                AuditEvent.action == "access.denied", AuditEvent.entity_type == "engagement"
+            )
+        ).all()
+        assert set(hidden) <= set(denied)
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_another_sectors_exchange_is_out_of_reach_and_unchanged(app, client, role):
+    """Sector A's exchange, its actions, reflections and plan link, reached by sector B's
+    people (who took no part in it) on the pages and in the API."""
+    from scbi.exchanges.models import Exchange, ExchangeAction, ExchangePlanLink
+    from tests.exchanges.helpers import exchange_of_a
+
+    world = factories.world(app)
+    with app.app_context():
+        made = exchange_of_a(world)
+    person = {
+        "coach": world.b.coach_user,
+        "mentee": world.b.mentee_user,
+        "coordinator": world.b.coordinator,
+    }[role]
+    login(client, person)
+    ex = f"/exchanges/{made.id}"
+    assert "Grid code peer visit" not in client.get("/exchanges").text
+    for path in (ex, f"{ex}/edit", f"{ex}/participants", f"{ex}/reflection", f"{ex}/plan-links"):
+        assert client.get(path).status_code in (403, 404), (role, path)
+    token = csrf_token(client, "/")
+    for path, data in (
+        (f"{ex}/edit", {"title": "Taken", "version": "1"}),
+        (
+            f"{ex}/participants",
+            {"kind": "external", "name": "X", "organisation": "Y", "country": "KE"},
+        ),
+        (f"{ex}/participants/{made.guest_id}/remove", {}),
+        (f"{ex}/actions/new", {"description": "x", "owner_name": "x", "due_on": "2026-01-01"}),
+        (f"/exchange-actions/{made.action_id}/done", {"version": "1"}),
+        (f"{ex}/reflection", {"text": "Mine"}),
+        (f"/exchange-plan-links/{made.link_id}/remove", {}),
+    ):
+        status = client.post(path, data={"csrf_token": token, **data}).status_code
+        assert status in (403, 404), (role, path, status)
+    headers = bearer(api_token(client, person))
+    api = f"/api/v1/exchanges/{made.id}"
+    for method, path, body in (
+        ("get", api, None),
+        ("get", f"{api}/reflections", None),
+        ("patch", api, {"title": "Taken", "version": 1}),
+        (
+            "post",
+            f"{api}/participants",
+            {"kind": "external", "name": "X", "organisation": "Y", "country": "KE"},
+        ),
+        ("delete", f"{api}/participants/{made.guest_id}", None),
+        ("post", f"{api}/actions", {"description": "x", "owner_name": "x", "due_on": "2026-01-01"}),
+        ("patch", f"/api/v1/exchange-actions/{made.action_id}", {"version": 1, "description": "x"}),
+        ("post", f"/api/v1/exchange-actions/{made.action_id}/done", {"version": 1}),
+        ("put", f"{api}/reflection", {"text": "Mine"}),
+        ("post", f"{api}/plan-links", {"plan_id": world.plan_id}),
+        ("delete", f"/api/v1/exchange-plan-links/{made.link_id}", None),
+    ):
+        status = client.open(path, method=method.upper(), json=body, headers=headers).status_code
+        assert status in (403, 404), (role, method, path, status)
+    with app.app_context():
+        assert db.session.get(Exchange, made.id).version == 1
+        assert len(db.session.get(Exchange, made.id).participants) == 3
+        assert db.session.get(ExchangeAction, made.action_id).done_on is None
+        assert db.session.get(ExchangePlanLink, made.link_id) is not None

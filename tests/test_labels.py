@@ -13,6 +13,8 @@ SAME_WORD_IN_FRENCH = {
     ("Role", "coach"),
     ("AssessorRole", "coach"),
     ("LinkPurpose", "invitation"),
+    ("ParticipantKind", "coach"),  # an exchange's participant
+    ("EngagementStatus", "active"),  # une mission active
 }
 
 

@@ -40,6 +40,9 @@ API_SEC = answers(401, 403, 403, 403, 200)
 API_SEC_WRITE = answers(401, 403, 403, 403, 422)
 API_STAFF_WRITE = answers(401, 403, 403, 422, 422)
 API_COACH_WRITE = answers(401, 403, 422, 403, 403)
+RUNNER_PAGE = answers(302, 403, 200, 200, 200)  # a short engagement's coach and its managers
+RUNNER_FORM = answers(302, 403, 422, 422, 422)
+API_RUNNER = answers(401, 403, 422, 422, 422)
 
 # (endpoint, method): (path, {role: status}); {x} are sector A's objects, {target} a user.
 MATRIX = {
@@ -201,6 +204,133 @@ MATRIX = {
     ("api.put_follow_up", "PUT"): (
         "/api/v1/mentees/{mentee}/follow-ups/6",
         answers(401, 422, 403, 403, 422),
+    ),
+    # short engagements: {engagement} is sector A's brokered one, {running} its active one
+    # (coach A brokered, mentee A in the counterpart team: both read them; coach A starts,
+    # checks in and closes them; the managers do everything)
+    ("engagements.index", "GET"): ("/engagements", SIGNED_IN),
+    ("engagements.new", "GET"): ("/engagements/new", STAFF_PAGE),
+    ("engagements.new", "POST"): ("/engagements/new", STAFF_FORM),
+    ("engagements.detail", "GET"): ("/engagements/{engagement}", SIGNED_IN),
+    ("engagements.edit", "GET"): ("/engagements/{engagement}/edit", STAFF_PAGE),
+    ("engagements.edit", "POST"): ("/engagements/{engagement}/edit", STAFF_FORM),
+    ("engagements.team", "GET"): ("/engagements/{engagement}/team", STAFF_PAGE),
+    ("engagements.team", "POST"): ("/engagements/{engagement}/team", STAFF_FORM),
+    ("engagements.broker", "GET"): ("/engagements/{engagement}/broker", STAFF_PAGE),
+    ("engagements.broker", "POST"): ("/engagements/{engagement}/broker", STAFF_FORM),
+    ("engagements.start", "GET"): ("/engagements/{engagement}/start", RUNNER_PAGE),
+    ("engagements.start", "POST"): ("/engagements/{engagement}/start", RUNNER_FORM),
+    ("engagements.check_in", "GET"): ("/engagements/{running}/check-ins/new", RUNNER_PAGE),
+    ("engagements.check_in", "POST"): ("/engagements/{running}/check-ins/new", RUNNER_FORM),
+    ("engagements.close", "GET"): ("/engagements/{running}/close", RUNNER_PAGE),
+    ("engagements.close", "POST"): ("/engagements/{running}/close", RUNNER_FORM),
+    ("engagements.decline", "GET"): ("/engagements/{engagement}/decline", STAFF_PAGE),
+    ("engagements.decline", "POST"): ("/engagements/{engagement}/decline", STAFF_FORM),
+    ("engagements.withdraw", "GET"): ("/engagements/{engagement}/withdraw", STAFF_PAGE),
+    ("engagements.withdraw", "POST"): ("/engagements/{engagement}/withdraw", STAFF_FORM),
+    ("api.list_engagements", "GET"): ("/api/v1/engagements", API_ANY),
+    ("api.create_engagement", "POST"): ("/api/v1/engagements", API_STAFF_WRITE),
+    ("api.get_engagement", "GET"): ("/api/v1/engagements/{engagement}", API_ANY),
+    ("api.patch_engagement", "PATCH"): ("/api/v1/engagements/{engagement}", API_STAFF_WRITE),
+    ("api.put_engagement_team", "PUT"): (
+        "/api/v1/engagements/{engagement}/team",
+        API_STAFF_WRITE,
+    ),
+    ("api.broker_engagement", "POST"): (
+        "/api/v1/engagements/{engagement}/broker",
+        API_STAFF_WRITE,
+    ),
+    ("api.start_engagement", "POST"): ("/api/v1/engagements/{engagement}/start", API_RUNNER),
+    ("api.list_engagement_check_ins", "GET"): (
+        "/api/v1/engagements/{running}/check-ins",
+        API_ANY,
+    ),
+    ("api.add_engagement_check_in", "POST"): (
+        "/api/v1/engagements/{running}/check-ins",
+        API_RUNNER,
+    ),
+    ("api.close_engagement", "POST"): ("/api/v1/engagements/{running}/close", API_RUNNER),
+    ("api.decline_engagement", "POST"): (
+        "/api/v1/engagements/{engagement}/decline",
+        API_STAFF_WRITE,
+    ),
+    ("api.withdraw_engagement", "POST"): (
+        "/api/v1/engagements/{engagement}/withdraw",
+        API_STAFF_WRITE,
+    ),
+    # peer exchanges: {exchange} is sector A's, mentee A and coach A took part (the action
+    # is mentee A's, the plan link coach A's, the participant removed someone from outside)
+    ("exchanges.index", "GET"): ("/exchanges", SIGNED_IN),
+    ("exchanges.new", "GET"): ("/exchanges/new", STAFF_PAGE),
+    ("exchanges.new", "POST"): ("/exchanges/new", STAFF_FORM),
+    ("exchanges.detail", "GET"): ("/exchanges/{exchange}", SIGNED_IN),
+    ("exchanges.edit", "GET"): ("/exchanges/{exchange}/edit", STAFF_PAGE),
+    ("exchanges.edit", "POST"): ("/exchanges/{exchange}/edit", STAFF_FORM),
+    ("exchanges.participants", "GET"): ("/exchanges/{exchange}/participants", STAFF_PAGE),
+    ("exchanges.participants", "POST"): ("/exchanges/{exchange}/participants", STAFF_FORM),
+    ("exchanges.participant_remove", "POST"): (
+        "/exchanges/{exchange}/participants/{exchange_participant}/remove",
+        STAFF_ACTION,
+    ),
+    ("exchanges.action_new", "GET"): ("/exchanges/{exchange}/actions/new", STAFF_PAGE),
+    ("exchanges.action_new", "POST"): ("/exchanges/{exchange}/actions/new", STAFF_FORM),
+    ("exchanges.action_edit", "GET"): ("/exchange-actions/{exchange_action}/edit", STAFF_PAGE),
+    ("exchanges.action_edit", "POST"): ("/exchange-actions/{exchange_action}/edit", STAFF_FORM),
+    # without the version read, nothing is marked done: back to the exchange's page
+    ("exchanges.action_done", "POST"): (
+        "/exchange-actions/{exchange_action}/done",
+        answers(302, 302, 302, 302, 302),
+    ),
+    ("exchanges.reflection", "GET"): (
+        "/exchanges/{exchange}/reflection",
+        answers(302, 200, 403, 403, 403),
+    ),
+    ("exchanges.reflection", "POST"): (
+        "/exchanges/{exchange}/reflection",
+        answers(302, 422, 403, 403, 403),
+    ),
+    ("exchanges.plan_links", "GET"): ("/exchanges/{exchange}/plan-links", COACH_PAGE),
+    ("exchanges.plan_links", "POST"): (
+        "/exchanges/{exchange}/plan-links",
+        answers(302, 403, 422, 403, 403),
+    ),
+    ("exchanges.plan_unlink", "POST"): (
+        "/exchange-plan-links/{exchange_plan_link}/remove",
+        answers(302, 403, 302, 302, 302),
+    ),
+    ("api.list_exchanges", "GET"): ("/api/v1/exchanges", API_ANY),
+    ("api.create_exchange", "POST"): ("/api/v1/exchanges", API_STAFF_WRITE),
+    ("api.get_exchange", "GET"): ("/api/v1/exchanges/{exchange}", API_ANY),
+    ("api.patch_exchange", "PATCH"): ("/api/v1/exchanges/{exchange}", API_STAFF_WRITE),
+    ("api.add_exchange_participant", "POST"): (
+        "/api/v1/exchanges/{exchange}/participants",
+        API_STAFF_WRITE,
+    ),
+    ("api.remove_exchange_participant", "DELETE"): (
+        "/api/v1/exchanges/{exchange}/participants/{exchange_participant}",
+        answers(401, 403, 403, 204, 204),
+    ),
+    ("api.add_exchange_action", "POST"): ("/api/v1/exchanges/{exchange}/actions", API_STAFF_WRITE),
+    ("api.patch_exchange_action", "PATCH"): (
+        "/api/v1/exchange-actions/{exchange_action}",
+        API_STAFF_WRITE,
+    ),
+    ("api.exchange_action_done", "POST"): (
+        "/api/v1/exchange-actions/{exchange_action}/done",
+        answers(401, 422, 422, 422, 422),
+    ),
+    ("api.list_exchange_reflections", "GET"): ("/api/v1/exchanges/{exchange}/reflections", API_ANY),
+    ("api.put_exchange_reflection", "PUT"): (
+        "/api/v1/exchanges/{exchange}/reflection",
+        answers(401, 422, 403, 403, 403),
+    ),
+    ("api.link_exchange_plan", "POST"): (
+        "/api/v1/exchanges/{exchange}/plan-links",
+        API_COACH_WRITE,
+    ),
+    ("api.unlink_exchange_plan", "DELETE"): (
+        "/api/v1/exchange-plan-links/{exchange_plan_link}",
+        answers(401, 403, 204, 204, 204),
     ),
     # pairings
     ("transfer.pairings", "GET"): ("/pairings", SIGNED_IN),
@@ -539,11 +669,32 @@ def fill(app, world, path_template: str, target: int) -> str:
                 found = (made.id, value.id)
                 db.session.commit()
             indicator, indicator_value = found
+    engagement = running = None
+    if "{engagement}" in path_template or "{running}" in path_template:
+        from tests.engagements.helpers import matrix_engagements
+
+        with app.app_context():  # two for the whole world, however many paths ask
+            engagement, running = matrix_engagements(world)
+    exchange = {}
+    if "{exchange" in path_template:  # sector A's exchange: mentee A and coach A took part
+        from tests.exchanges.helpers import exchange_of_a
+
+        with app.app_context():
+            made = exchange_of_a(world)
+        exchange = {
+            "exchange": made.id,
+            "exchange_participant": made.guest_id,
+            "exchange_action": made.action_id,
+            "exchange_plan_link": made.link_id,
+        }
     mail = None
     if "{mail}" in path_template:  # a mail the world's pairing caused (held: mail is off)
         with app.app_context():
             mail = db.session.scalar(select(MailMessage.id).limit(1))
     return path_template.format(
+        engagement=engagement,
+        running=running,
+        **exchange,
         mail=mail,
         partner=partner,
         indicator=indicator,

@@ -4,7 +4,11 @@ registering its endpoints on the blueprint; ``openapi`` builds the document from
 from scbi.api import (  # noqa: F401  (endpoints register on bp)
     assessments,
     auth,
+    engagement_check_ins,
+    engagements,
+    exchange_parts,
     exchange_rates,
+    exchanges,
     framework_import,
     frameworks,
     indicators,

@@ -70,6 +70,12 @@ LogIn = Schema(
             description="The priority result of the pairing's sector the activity served, "
             "or null (a result of another sector: 422 naming this field)",
         ),
+        "exchange_id": F(
+            "integer",
+            nullable=True,
+            description="A peer_exchange activity's exchange, one the pairing's mentee took "
+            "part in, or null (any other: 422 naming this field)",
+        ),
     },
 )
 LogPut = Schema(

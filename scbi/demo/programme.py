@@ -20,6 +20,8 @@ from scbi.auth.passwords import hash_generated_password
 from scbi.coaches.services import register_coach
 from scbi.dates import today
 from scbi.demo import data
+from scbi.demo.engagements import build_engagements
+from scbi.demo.exchanges import build_exchanges
 from scbi.demo.funding import AGENCY, build_funding, build_rates
 from scbi.demo.results import build_indicators
 from scbi.demo.retention import build_follow_ups, graduate_early
@@ -166,6 +168,8 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     result.counts = build_transfer(admin, rng)
     _cascade(admin, sectors["EXP"])
     build_follow_ups(admin, graduates)
+    build_exchanges(admin)
+    build_engagements(admin)
     return result
 
 

@@ -42,6 +42,12 @@ RECORD_TYPES: dict[str, RecordType] = {
     "indicator": RecordType(_l("Indicator"), "programme.indicator_edit", "indicator_id"),
     "indicator_value": RecordType(_l("Indicator value")),
     "follow_up": RecordType(_l("Follow-up after the programme")),
+    "engagement": RecordType(_l("Short engagement"), "engagements.detail", "engagement_id"),
+    "exchange": RecordType(_l("Peer exchange"), "exchanges.detail", "exchange_id"),
+    "exchange_participant": RecordType(_l("Exchange participant")),
+    "exchange_action": RecordType(_l("Follow-up action of an exchange")),
+    "exchange_reflection": RecordType(_l("Reflection on an exchange")),
+    "exchange_plan_link": RecordType(_l("Link from an exchange to a plan")),
 }
 # Refusals audited before scbi.errors named these records by their table named them by the
 # URL's argument; the trail cannot be rewritten, so they are read as their tables.

@@ -22,6 +22,8 @@ NAVIGATION = [
     ("transfer.my_logs", _l("My logs"), None),
     ("competencies.my_competencies", _l("My competencies"), None),
     ("transfer.logs_list", _l("Logs"), None),
+    ("exchanges.index", _l("Exchanges"), None),
+    ("engagements.index", _l("Engagements"), None),
     ("coaches.follow_up", _l("Follow-up"), None),
     ("retention.follow_ups", _l("Retention"), None),
     ("competencies.levels", _l("Levels"), None),

@@ -169,6 +169,11 @@ class LogForm(BaseForm):
         validators=[Optional()],
         description=_l("The government priority result of the sector this work served, if any."),
     )
+    exchange_id = RefField(
+        _l("Peer exchange"),
+        validators=[Optional()],
+        description=_l("For a peer-exchange activity: the exchange the mentee took part in."),
+    )
     version = VersionField()
     # A group session: the same activity logged for other mentees of the coach too.
     session_pairing_ids = MultiCheckboxField(

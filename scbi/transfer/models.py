@@ -302,6 +302,8 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("uq_transfer_log_author_client_key", "author_id", "client_key", unique=True),
         # the logs that served a priority result, by date (the sector report's results)
         Index("ix_transfer_log_priority_result_date", "priority_result_id", "activity_date"),
+        # the logs of a peer exchange (its page)
+        Index("ix_transfer_log_exchange_id", "exchange_id"),
     )
 
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
@@ -329,6 +331,8 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     session_id: Mapped[int | None] = mapped_column(ForeignKey("log_session.id"), index=True)
     # The priority result of the pairing's sector that the activity served, if any.
     priority_result_id: Mapped[int | None] = mapped_column(ForeignKey("priority_result.id"))
+    # A peer-exchange activity: the exchange (scbi.exchanges) the mentee took part in.
+    exchange_id: Mapped[int | None] = mapped_column(ForeignKey("exchange.id"))
 
     pairing: Mapped[Pairing] = relationship(lazy="joined")
     author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821, UP037

@@ -22,6 +22,9 @@ import schemathesis
 
 from scbi import create_app
 from scbi.api.openapi import build_document
+from scbi.extensions import db
+from tests.engagements.helpers import closed, matrix_engagements
+from tests.exchanges.helpers import exchange_of
 from tests.factories import world
 from tests.helpers import api_token, bearer
 
@@ -82,6 +85,16 @@ def small_world(app, client):
         "result_id": [w.result_id],
         "user_id": [w.a.coach_user.id, w.b.mentee_user.id, w.a.coordinator.id],
     }
+    with app.app_context():  # the peer exchanges and engagements of sector A, and one of B
+        a, b = exchange_of(w, "a"), exchange_of(w, "b")
+        ids |= {
+            "exchange_id": [a.id, b.id],
+            "exchange_participant_id": [a.guest_id, b.guest_id],
+            "exchange_action_id": [a.action_id, b.action_id],
+            "exchange_plan_link_id": [a.link_id],
+            "engagement_id": [*matrix_engagements(w), closed(w.b).id],
+        }
+        db.session.commit()
     people = {
         "secretariat": w.secretariat,
         "coordinator": w.a.coordinator,

@@ -16,6 +16,8 @@ from scbi.transfer.queries.activity import (
 )
 from scbi.transfer.queries.logs import (
     api_log_list,
+    exchange_choices,
+    exchange_label,
     filtered_logs,
     last_log_defaults,
     log_competency_choices,
@@ -82,6 +84,8 @@ __all__ = [
     "competency_choices",
     "counted_logs",
     "evidence_or_404",
+    "exchange_choices",
+    "exchange_label",
     "filtered_logs",
     "is_silent",
     "last_log_date",

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach
 from scbi.extensions import db
+from scbi.hooks import Hook
 from scbi.mentees.models import Mentee
 from scbi.pagination import NumberedPage, SeekPage, load_in_order, numbered, sample, seek
 from scbi.programme.models import Competency
@@ -185,6 +186,27 @@ def log_competency_choices(pairing: Pairing) -> tuple[list, list, set[int]]:
         SelectChoice(c.id, f"{c.short_name} ({c.idnumber})") for c in allowed if c.id not in planned
     ]
     return on_plan, off_plan, planned
+
+
+log_exchanges = Hook(
+    "transfer.log_exchanges",
+    "(pairing) -> [(id, label)]: the peer exchanges the pairing's mentee took part in, "
+    "newest first — what a peer-exchange log of the pairing may point at (exchange_id).",
+    required=True,
+)
+
+
+def exchange_choices(pairing: Pairing) -> list[tuple[int, str]]:
+    """The exchanges a log of the pairing may point at (the features above answer): the
+    log form offers exactly those, and the rules of logs refuse any other."""
+    return [choice for answer in log_exchanges.ask(pairing) for choice in answer]
+
+
+def exchange_label(log: TransferLog) -> str | None:
+    """The name of the exchange the log points at, or None."""
+    if log.exchange_id is None:
+        return None
+    return dict(exchange_choices(log.pairing)).get(log.exchange_id)
 
 
 def log_evidence(log: TransferLog) -> Select:

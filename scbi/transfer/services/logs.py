@@ -34,21 +34,10 @@ from scbi.transfer.models import (
     TransferLog,
 )
 from scbi.transfer.permissions import can_decide, is_mentee_of, require_log_writer
+from scbi.transfer.queries.logs import exchange_choices
 from scbi.transfer.queries.plans import allowed_competencies, plan_competency_ids
 from scbi.transfer.services.plans import served_result
 from scbi.validation import Errors
-
-FIELDS = (
-    "activity_date",
-    "activity_type",
-    "hours",
-    "title",
-    "description",
-    "mentee_role",
-    "competency_ids",
-    "off_plan_reason",
-    "priority_result_id",
-)
 
 
 def _minutes(errors: Errors, hours) -> int | None:
@@ -69,6 +58,21 @@ def _minutes(errors: Errors, hours) -> int | None:
         errors.add("hours", _("Use quarter hours (0.25, 0.5, 0.75 …)."))
         return None
     return int(value * 60)
+
+
+def _exchange(errors: Errors, pairing: Pairing, activity_type, ident) -> int | None:
+    """A peer-exchange log may point at an exchange its mentee took part in (an unknown
+    one is refused alike, so no exchange's existence shows); no other log points at one."""
+    if ident is None or ident == "":
+        return None
+    if activity_type != ActivityType.PEER_EXCHANGE:
+        errors.add("exchange_id", _("Only a peer-exchange activity points at an exchange."))
+    elif str(ident).isdecimal() and int(ident) in dict(exchange_choices(pairing)):
+        return int(ident)
+    else:
+        name = pairing.mentee.full_name
+        errors.add("exchange_id", _("Choose an exchange %(name)s took part in.", name=name))
+    return None
 
 
 def _values(pairing: Pairing, data: dict) -> dict:
@@ -113,6 +117,9 @@ def _values(pairing: Pairing, data: dict) -> dict:
     }
     values["priority_result_id"] = served_result(
         errors, "priority_result_id", pairing, data.get("priority_result_id")
+    )
+    values["exchange_id"] = _exchange(
+        errors, pairing, values["activity_type"], data.get("exchange_id")
     )
     ids = data.get("competency_ids") or []
     if not isinstance(ids, list) or not ids:
@@ -177,6 +184,7 @@ def content(log: TransferLog) -> dict:
         "off_plan_reason": log.off_plan_reason,
         "competency_ids": [c.id for c in log.competencies],
         "priority_result_id": log.priority_result_id,
+        "exchange_id": log.exchange_id,
     }
 
 

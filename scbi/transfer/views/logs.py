@@ -52,6 +52,10 @@ def _log_choices(form: LogForm, pairing: Pairing) -> None:
     form.off_plan_ids.choices = off_plan
     form.planned = planned
     form.priority_result_id.choices = queries.result_choices(pairing)
+    form.exchange_id.choices = [
+        SelectChoice("", _("— none —")),
+        *(SelectChoice(i, name) for i, name in queries.exchange_choices(pairing)),
+    ]
 
 
 def _defaults(pairing: Pairing) -> dict:
@@ -199,6 +203,7 @@ def log(log_id: int):
         can_add_evidence=can_add_evidence(current_user, log),
         can_respond=can_respond_to_log(current_user, log),
         can_verify=can_verify_log(current_user, log),
+        exchange=queries.exchange_label(log),
     ), status
 
 

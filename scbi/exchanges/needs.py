@@ -1,0 +1,86 @@
+"""What needs a person now about peer exchanges: their follow-up actions past their due
+date, and — for a mentee — the exchanges they took part in, ended, without their
+reflection. One statement for both counts, whatever the number of exchanges."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from scbi.auth.models import Role, User
+from scbi.auth.permissions import SIGNED_IN
+from scbi.dates import today
+from scbi.exchanges.models import (
+    Exchange,
+    ExchangeAction,
+    ExchangeParticipant,
+    ExchangeReflection,
+)
+from scbi.exchanges.queries.scope import own_mentee_ids
+from scbi.loaders import tallies
+from scbi.needs import Need, needs, opening
+
+
+def _exchange_url(anchor: str = ""):
+    return lambda exchange_id: url_for("exchanges.detail", exchange_id=exchange_id) + anchor
+
+
+@needs.answer
+def exchange_work(user: User) -> list[Need]:
+    if not user.has_role(*SIGNED_IN):
+        return []
+    day = today()
+    overdue = select(ExchangeAction.exchange_id).where(
+        ExchangeAction.owner_id == user.id,
+        ExchangeAction.done_on.is_(None),
+        ExchangeAction.due_on < day,
+    )
+    if not user.has_role(Role.MENTEE):
+        ((late, only),) = tallies(overdue)
+        return [_overdue_need(late, only)]
+    reflected = select(ExchangeReflection.id).where(
+        ExchangeReflection.exchange_id == ExchangeParticipant.exchange_id,
+        ExchangeReflection.mentee_id == ExchangeParticipant.mentee_id,
+    )
+    unreflected = (
+        select(ExchangeParticipant.exchange_id)
+        .join(Exchange, Exchange.id == ExchangeParticipant.exchange_id)
+        .where(
+            ExchangeParticipant.mentee_id.in_(own_mentee_ids(user)),
+            Exchange.ends_on < day,
+            ~reflected.exists(),
+        )
+    )
+    (late, only), (missing, one) = tallies(overdue, unreflected)
+    return [
+        _overdue_need(late, only),
+        Need(
+            ngettext(
+                "%(num)d exchange waiting for your reflection",
+                "%(num)d exchanges waiting for your reflection",
+                missing,
+            ),
+            missing,
+            opening(
+                one,
+                lambda exchange_id: url_for("exchanges.reflection", exchange_id=exchange_id),
+                url_for("exchanges.index"),
+            ),
+            _("What you saw and what you will try in your own work: a few lines each."),
+        ),
+    ]
+
+
+def _overdue_need(count: int, only: int | None) -> Need:
+    return Need(
+        ngettext(
+            "%(num)d follow-up action of yours is overdue",
+            "%(num)d follow-up actions of yours are overdue",
+            count,
+        ),
+        count,
+        opening(only, _exchange_url("#actions"), url_for("exchanges.index", actions="mine")),
+        _("Do them, or mark them done on the exchange's page."),
+    )

@@ -1,0 +1,160 @@
+"""The list of exchanges with its filters, and the figures each listed row shows (a few
+grouped queries per page, whatever the page's size)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import selectinload
+
+from scbi.auth.models import Role, User
+from scbi.dates import today
+from scbi.exchanges.models import (
+    Exchange,
+    ExchangeAction,
+    ExchangeKind,
+    ExchangeParticipant,
+    ExchangeReflection,
+)
+from scbi.exchanges.queries.scope import in_sectors, own_mentee_ids, scope_exchanges
+from scbi.extensions import db
+from scbi.filters import day, whole_numbers
+from scbi.loaders import count_by
+from scbi.programme.models import Sector
+
+# ``actions=``: the exchanges with follow-up actions not yet done, with some overdue, or
+# with some the user owns.
+ACTION_FILTERS = ("open", "overdue", "mine")
+NEWEST_FIRST = (Exchange.starts_on.desc(), Exchange.id.desc())
+
+
+def _open_actions(*conditions):
+    return (
+        select(ExchangeAction.id)
+        .where(ExchangeAction.exchange_id == Exchange.id, ExchangeAction.done_on.is_(None))
+        .where(*conditions)
+        .exists()
+    )
+
+
+def exchange_list(user: User, args) -> Select:
+    """The exchanges ``user`` may read, newest first, narrowed by the list's (or the
+    API's) arguments: ``kind``, ``sector_id``, ``from`` / ``to`` (held at some time in the
+    period) and ``actions`` (``open``, ``overdue``, ``mine``). Nonsense in a filter is no
+    filter (the API checks its parameters first)."""
+    query = scope_exchanges(select(Exchange), user).options(selectinload(Exchange.sectors))
+    if args.get("kind") in {k.value for k in ExchangeKind}:
+        query = query.where(Exchange.kind == args["kind"])
+    if sectors := whole_numbers(args, "sector_id"):
+        query = query.where(Exchange.id.in_(in_sectors(sectors)))
+    if start := day(args, "from"):
+        query = query.where(Exchange.ends_on >= start)
+    if end := day(args, "to"):
+        query = query.where(Exchange.starts_on <= end)
+    actions = args.get("actions")
+    if actions == "open":
+        query = query.where(_open_actions())
+    elif actions == "overdue":
+        query = query.where(_open_actions(ExchangeAction.due_on < today()))
+    elif actions == "mine":
+        query = query.where(_open_actions(ExchangeAction.owner_id == user.id))
+    return query.order_by(*NEWEST_FIRST)
+
+
+def filter_words(args) -> list[tuple[tuple[str, ...], str]]:
+    """The list's filters in words, for its chips (scbi.filters.chips)."""
+    words = []
+    if args.get("kind") in {k.value for k in ExchangeKind}:
+        words.append((("kind",), ExchangeKind(args["kind"]).label))
+    if sectors := whole_numbers(args, "sector_id"):
+        names = db.session.scalars(select(Sector.name).where(Sector.id.in_(sectors)))
+        words.append((("sector_id",), _("Sectors: %(names)s", names=", ".join(names))))
+    start, end = day(args, "from"), day(args, "to")
+    if start or end:
+        words.append((("from", "to"), _held_words(start, end)))
+    actions = args.get("actions")
+    if actions in ACTION_FILTERS:
+        words.append((("actions",), action_filter_labels()[actions]))
+    return words
+
+
+def _held_words(start, end) -> str:
+    if start and end:
+        return _(
+            "Held at some time from %(start)s to %(end)s",
+            start=format_date(start),
+            end=format_date(end),
+        )
+    if start:
+        return _("Held on or after %(start)s", start=format_date(start))
+    return _("Held on or before %(end)s", end=format_date(end))
+
+
+def action_filter_labels() -> dict[str, str]:
+    return {
+        "open": _("With follow-up actions not yet done"),
+        "overdue": _("With overdue follow-up actions"),
+        "mine": _("With follow-up actions of mine not yet done"),
+    }
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What a row of the list shows beside the exchange."""
+
+    participants: int
+    open_actions: int
+    overdue_actions: int
+    reflection_missing: bool  # the reader took part as a mentee and has not reflected yet
+
+
+def listed(user: User, exchanges: list[Exchange]) -> dict[int, Listed]:
+    """Each listed exchange's participants, open and overdue actions and, for a
+    participating mentee, whether their reflection is missing once it was held: three
+    grouped queries for the page."""
+    ids = [e.id for e in exchanges]
+    if not ids:
+        return {}
+    day_ = today()
+    people = count_by(ExchangeParticipant.exchange_id, ExchangeParticipant.exchange_id.in_(ids))
+    open_ = ExchangeAction.done_on.is_(None)
+    actions = {
+        ident: (n_open, n_overdue)
+        for ident, n_open, n_overdue in db.session.execute(
+            select(
+                ExchangeAction.exchange_id,
+                func.sum(case((open_, 1), else_=0)),
+                func.sum(case((and_(open_, ExchangeAction.due_on < day_), 1), else_=0)),
+            )
+            .where(ExchangeAction.exchange_id.in_(ids))
+            .group_by(ExchangeAction.exchange_id)
+        )
+    }
+    missing = set(_missing_reflections(user, ids)) if user.has_role(Role.MENTEE) else set()
+    return {
+        e.id: Listed(
+            participants=people.get(e.id, 0),
+            open_actions=int(actions.get(e.id, (0, 0))[0] or 0),
+            overdue_actions=int(actions.get(e.id, (0, 0))[1] or 0),
+            reflection_missing=e.id in missing and e.ends_on < day_,
+        )
+        for e in exchanges
+    }
+
+
+def _missing_reflections(user: User, ids: list[int]):
+    """Of ``ids``, the exchanges the user took part in as a mentee without a reflection."""
+    reflected = select(ExchangeReflection.id).where(
+        ExchangeReflection.exchange_id == ExchangeParticipant.exchange_id,
+        ExchangeReflection.mentee_id == ExchangeParticipant.mentee_id,
+    )
+    return db.session.scalars(
+        select(ExchangeParticipant.exchange_id).where(
+            ExchangeParticipant.exchange_id.in_(ids),
+            ExchangeParticipant.mentee_id.in_(own_mentee_ids(user)),
+            ~reflected.exists(),
+        )
+    )
