@@ -22,6 +22,14 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(_zone()).date()
 
 
+def as_day(value) -> date | None:
+    """A date column read back from a UNION (SQLite's loses the column's type and gives
+    text): the date, or None."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 def day_start(day: date) -> datetime:
     """The UTC moment the programme's ``day`` begins (its midnight in the programme's time
     zone): the moments of days ``a`` to ``b`` are ``day_start(a) <= t < day_start(b + 1)``."""

@@ -17,6 +17,8 @@ from flask import request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from scbi.validation import date_range_error
+
 PAGING = ("after", "before", "last", "page")
 
 
@@ -50,6 +52,24 @@ def day(args, name: str) -> date | None:
         return date.fromisoformat(args.get(name) or "")
     except ValueError:
         return None
+
+
+def checked_day(args, name: str, fields: dict[str, list[str]]) -> date | None:
+    """A ``YYYY-MM-DD`` parameter, read strictly (a figure's list must hold what the figure
+    counts): None when absent; a day that is not one, or is outside the programme's
+    calendar, is named in ``fields`` (the list then answers 422)."""
+    raw = args.get(name)
+    if not raw:
+        return None
+    try:
+        found = date.fromisoformat(raw)
+    except ValueError:
+        fields[name] = [_("Use the format YYYY-MM-DD.")]
+        return None
+    if problem := date_range_error(found):  # the programme's calendar, as everywhere
+        fields[name] = [problem]
+        return None
+    return found
 
 
 def period_words(start: date | None, end: date | None) -> str:

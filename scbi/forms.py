@@ -12,7 +12,7 @@ from flask_babel import get_locale, get_translations, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
@@ -129,6 +129,28 @@ class BaseForm(FlaskForm):
         if not error.fields or error.rows:
             self._top_errors.insert(0, error.message)
 
+    def apply_rows(self, error: DomainError, name: str, index: list[int]) -> None:
+        """:meth:`apply` for a form with rows (a FieldList ``name``): a refusal of
+        ``<name>.<n>.<field>`` goes beside that field of row ``index[n]`` (the service counts
+        the rows it was given, the form also holds blank ones), one of ``<name>`` itself
+        (the rows as a whole) above the form, and the others where :meth:`apply` puts them."""
+        entries = getattr(self, name).entries
+        other = {}
+        for key, messages in error.fields.items():
+            if key == name:
+                self._top_errors.extend(messages)
+                continue
+            parts = key.split(".")
+            if len(parts) == 3 and parts[0] == name and parts[1].isdigit():
+                n = int(parts[1])
+                field = getattr(entries[index[n]].form, parts[2], None) if n < len(index) else None
+                if field is not None:
+                    field.errors = [*field.errors, *messages] if field.errors else list(messages)
+                    continue
+            other[key] = messages
+        error.fields = other
+        self.apply(error)
+
 
 def enum_choices(enum: type[Labelled], members=None) -> list[SelectChoice]:
     """Select choices of a labelled enum (its members, or those given), in its order."""
@@ -240,7 +262,29 @@ class DecimalTextField(StringField):
         return "" if self.data in (None, "") else shown_decimal(self.data)
 
 
+def _yes_no(value) -> bool | None:
+    return {"yes": True, "no": False, True: True, False: False}.get(value)
+
+
+class YesNoField(RadioField):
+    """A yes-or-no question as two buttons (the ``choice_buttons`` macro); its data is
+    True, False or None (unanswered: the service says when an answer is needed, beside the
+    field, in one message for every surface)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+        super().__init__(
+            label, validators, choices=choices, coerce=_yes_no, validate_choice=False, **kwargs
+        )
+
+
 FORM_ERRORS = (ValidationFailed, Conflict, InvalidTransition)
+
+
+def flash_refusal(error: DomainError) -> None:
+    """A refusal of a one-button form (no fields to show it beside), flashed whole: its
+    message and what it says of each field."""
+    flash(" ".join([error.message, *[m for ms in error.fields.values() for m in ms]]), "danger")
 
 
 # How a form names the fields a service names otherwise (BaseForm.apply).

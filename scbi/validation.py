@@ -142,7 +142,7 @@ class Errors:
     def decimal(self, field: str, value, *, unreadable: str) -> Decimal | None:
         """A required finite decimal, from a JSON number or a string, exact (never through a
         float's rounding); ``unreadable`` says what to enter when it is not one."""
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             self.add(field, _("This field is required."))
             return None
         try:

@@ -6,11 +6,12 @@ closes theirs, a counterpart mentee reads theirs; anything else is 404."""
 
 from __future__ import annotations
 
-from flask import g, jsonify, url_for
+from flask import g, jsonify
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
 from scbi.api.lists import list_response
+from scbi.api.programme import created
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.permissions import role_required
 from scbi.dates import today
@@ -224,9 +225,7 @@ def engagement_json(e: Engagement) -> dict:
             }
             for o in e.objectives
         ],
-        "team": [
-            {"name": m.name, "position": m.position, "mentee_id": m.mentee_id} for m in e.members
-        ],
+        "team": queries.team_rows(e),
         "practitioner": _practitioner(e),
         "start_date": _day(e.start_date),
         "weeks": e.weeks,
@@ -246,9 +245,9 @@ def engagement_json(e: Engagement) -> dict:
     }
 
 
-def answer(engagement: Engagement, status: int = 200):
+def answer(engagement: Engagement):
     """The engagement as changed, committed (the check-ins' module answers so too)."""
-    return jsonify(commit_with(lambda: engagement_json(engagement))), status
+    return jsonify(commit_with(lambda: engagement_json(engagement)))
 
 
 @bp.get("/engagements")
@@ -288,9 +287,8 @@ def list_engagements():
 @role_required(*MANAGERS)
 def create_engagement():
     engagement = services.record_request(by=g.api_user, **json_body(EngagementIn))
-    response, status = answer(engagement, 201)
-    response.headers["Location"] = url_for("api.get_engagement", engagement_id=engagement.id)
-    return response, status
+    payload = commit_with(lambda: engagement_json(engagement))
+    return created(payload, "api.get_engagement", engagement_id=engagement.id)
 
 
 @bp.get("/engagements/<int:engagement_id>")

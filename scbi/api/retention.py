@@ -15,7 +15,7 @@ from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.errors import NotFound
 from scbi.mentees.models import Gender
-from scbi.pagination import NumberedPage, paginate_rows
+from scbi.pagination import paginate_rows
 from scbi.retention import queries, services
 from scbi.retention.models import FOLLOW_UP, MILESTONES, FollowUp, FollowUpSource, FollowUpState
 from scbi.retention.permissions import READERS
@@ -223,16 +223,7 @@ def _mentee_json(mentee_id: int, found: queries.MenteeFollowUps) -> dict:
 def list_follow_ups():
     found = listing.list_filters(request.args)
     page = paginate_rows(listing.follow_up_list(g.api_user, found), 50)
-    return list_response(
-        NumberedPage(
-            items=[listing.listed(row, found.on) for row in page.items],
-            page=page.page,
-            per_page=page.per_page,
-            total=page.total,
-            capped=False,
-        ),
-        _listed_json,
-    )
+    return list_response(page, lambda row: _listed_json(listing.listed(row, found.on)))
 
 
 @bp.get("/mentees/<int:mentee_id>/follow-ups")
@@ -265,7 +256,7 @@ def put_follow_up(mentee_id: int, months: int):
     if months not in MILESTONES:
         raise NotFound
     services.require_may_answer(g.api_user, mentee)
-    body = json_body(FollowUpIn)
-    created = months not in queries.answers_of(mentee.id)
-    follow_up = services.record_follow_up(mentee, months, by=g.api_user, **body)
+    follow_up, created = services.record_follow_up(
+        mentee, months, by=g.api_user, **json_body(FollowUpIn)
+    )
     return jsonify(commit_with(lambda: answer_json(follow_up))), 201 if created else 200

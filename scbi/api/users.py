@@ -14,7 +14,7 @@ from scbi.auth.models import ACCOUNT, Role, User
 from scbi.auth.permissions import role_required
 from scbi.auth.queries import account_list, user_or_404
 from scbi.pagination import paginate
-from scbi.partners.queries import account_partners
+from scbi.partners.queries import account_partner_id, account_partners
 from scbi.partners.services import account_partner_problems, set_account_partner
 from scbi.programme.services import coordinator_sector_problems, set_coordinator_sectors
 from scbi.transaction import commit
@@ -186,7 +186,7 @@ def patch_user(user_id: int):
     user = user_or_404(g.api_user, user_id)
     data = json_body(UserPatch)
     sector_ids = data.pop("sector_ids", None)
-    partner_id = data.pop("partner_id", account_partners([user.id]).get(user.id))
+    partner_id = data.pop("partner_id", account_partner_id(user.id))
     roles = data.get("roles", [r.value for r in user.roles])
     with refusing_also(*_problems(user, roles, sector_ids, partner_id)):
         services.update_user(user, by=g.api_user, **data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from scbi.auth.models import Role
@@ -130,7 +131,7 @@ def _coaches_hosted(institution) -> list[Link]:
     n = queries.active_coaches_hosted(institution.id)
     return [
         Link(
-            _("%(n)d coaches hosted", n=n),
+            ngettext("%(num)d coach hosted", "%(num)d coaches hosted", n),
             url_for("coaches.index", institution_id=institution.id),
         )
     ]

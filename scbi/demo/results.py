@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from scbi.dates import fiscal_quarter_dates, fiscal_quarter_of, today
+from scbi.dates import fiscal_label, fiscal_quarter_dates, fiscal_quarter_of, today
 from scbi.demo.transfer import pdf_naming
 from scbi.extensions import db
 from scbi.programme.indicators import create_indicator, record_value
@@ -88,7 +88,7 @@ def build_indicators(admin, baseline_date: date) -> int:
                 share = min(Decimal(1), Decimal((end - baseline_date).days) / span)
                 gained = (Decimal(target) - Decimal(baseline)) * share * Decimal(str(pace))
                 value = Decimal(baseline) + gained
-                label = f"{name}, FY {year} Q{quarter}"
+                label = f"{name}, {fiscal_label(year, quarter)}"
                 record_value(
                     indicator,
                     by=admin,

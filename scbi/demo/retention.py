@@ -42,7 +42,8 @@ def _answer(mentee: Mentee, months: int, *, by: User, after: int, **answers) -> 
     if can_record_for_others(by):
         record_follow_up(mentee, months, by=by, answered_on=day, **answers)
     else:  # a mentee's answer is dated the day given: put back to then, as logs are
-        record_follow_up(mentee, months, by=by, **answers).answered_on = day
+        follow_up, _new = record_follow_up(mentee, months, by=by, **answers)
+        follow_up.answered_on = day
 
 
 IN_POST = {"in_public_service": True, "same_institution": True, "same_sector": True}

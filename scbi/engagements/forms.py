@@ -30,10 +30,7 @@ from scbi.engagements.models import (
     ObjectiveOutcome,
     PractitionerKind,
 )
-from scbi.forms import BaseForm, RefField, VersionField, enum_choices
-
-YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
-
+from scbi.forms import BaseForm, RefField, VersionField, YesNoField, enum_choices
 
 # Only the lengths are checked here: the service says what is missing, every field of it
 # at once, beside each (a form that stopped at its own first refusals would hide the rest).
@@ -219,9 +216,7 @@ class CloseForm(BaseForm):
         _l("What the team can now do on its own"),
         _l("What the team does without the practitioner now, that it could not before."),
     )
-    longer_pairing = RadioField(
-        _l("Should a longer pairing follow?"), choices=YES_NO, validate_choice=False
-    )
+    longer_pairing = YesNoField(_l("Should a longer pairing follow?"))
     longer_pairing_note = _text(
         "longer_pairing_note",
         _l("About the longer pairing"),
@@ -240,7 +235,6 @@ class CloseForm(BaseForm):
             {"objective_id": row["objective_id"], "outcome": row["outcome"], "note": row["note"]}
             for row in values["outcomes"]
         ]
-        values["longer_pairing"] = {"yes": True, "no": False}.get(values["longer_pairing"])
         return values
 
 

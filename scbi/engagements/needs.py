@@ -11,6 +11,7 @@ from flask_babel import ngettext
 
 from scbi.auth.models import Role, User
 from scbi.engagements.models import EngagementStatus
+from scbi.engagements.permissions import can_record_requests
 from scbi.engagements.queries import DUE, queue_counts
 from scbi.needs import Need, needs, opening
 
@@ -21,7 +22,7 @@ def _page(engagement_id: int) -> str:
 
 @needs.answer
 def engagement_queues(user: User) -> list[Need]:
-    manager = user.has_role(Role.SECRETARIAT, Role.COORDINATOR)
+    manager = can_record_requests(user)
     if not (manager or user.has_role(Role.COACH)):
         return []
     (waiting, a_request), (due, a_due) = queue_counts(user)

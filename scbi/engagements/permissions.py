@@ -77,22 +77,19 @@ def can_end_request(user: User, engagement: Engagement) -> bool:
     return engagement.status in NOT_STARTED and can_manage(user, engagement)
 
 
-def _runs(user: User, engagement: Engagement) -> bool:
+def may_run(user: User, engagement: Engagement) -> bool:
+    """Whoever may ever start, check in or close this engagement (whatever its state): its
+    managers and the brokered coach."""
     return can_manage(user, engagement) or is_practitioner(user, engagement)
 
 
 def can_start(user: User, engagement: Engagement) -> bool:
-    return engagement.status == EngagementStatus.BROKERED and _runs(user, engagement)
+    return engagement.status == EngagementStatus.BROKERED and may_run(user, engagement)
 
 
 def can_check_in(user: User, engagement: Engagement) -> bool:
-    return engagement.status == EngagementStatus.ACTIVE and _runs(user, engagement)
+    return engagement.status == EngagementStatus.ACTIVE and may_run(user, engagement)
 
 
 def can_close(user: User, engagement: Engagement) -> bool:
-    return engagement.status == EngagementStatus.ACTIVE and _runs(user, engagement)
-
-
-def may_run(user: User, engagement: Engagement) -> bool:
-    """Whoever may ever start, check in or close this engagement (whatever its state)."""
-    return _runs(user, engagement)
+    return engagement.status == EngagementStatus.ACTIVE and may_run(user, engagement)

@@ -4,7 +4,7 @@ for each step (team, broker, start, check-in, close-out, decline, withdrawal).""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -190,29 +190,6 @@ def edit(engagement_id: int):
     )
 
 
-def _row_errors(form, error, name: str, index: list[int]) -> None:
-    """Put a service's refusals of ``<name>.<n>.<field>`` beside that field of the form's
-    row ``index[n]``, and those of ``<name>`` above the form; the others go where
-    BaseForm.apply puts them."""
-    entries = getattr(form, name).entries
-    other = {}
-    for key, messages in error.fields.items():
-        if key == name:  # about the rows as a whole: above the form
-            for message in messages:
-                form.add_error(message)
-            continue
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] == name and parts[1].isdigit():
-            n = int(parts[1])
-            field = getattr(entries[index[n]].form, parts[2], None) if n < len(index) else None
-            if field is not None:
-                field.errors = [*field.errors, *messages] if field.errors else list(messages)
-                continue
-        other[key] = messages
-    error.fields = other
-    form.apply(error)
-
-
 def _rows_page(form, save, done, template: str, rows: str, **context):
     """A form with rows (the team, the words on objectives, the outcomes): as
     scbi.forms.form_page, with each refusal of a row put beside that row's field."""
@@ -222,7 +199,7 @@ def _rows_page(form, save, done, template: str, rows: str, **context):
             result = save(form.values())
         except FORM_ERRORS as error:
             rollback()
-            _row_errors(form, error, rows, form.row_index())
+            form.apply_rows(error, rows, form.row_index())
             status = error.status
         else:
             commit()
@@ -240,10 +217,7 @@ def team(engagement_id: int):
     if request.method == "POST":
         form = TeamForm()
     else:
-        members = [
-            {"name": m.name, "position": m.position, "mentee_id": m.mentee_id} for m in e.members
-        ]
-        form = TeamForm(data={"members": members, "version": e.version})
+        form = TeamForm(data={"members": queries.team_rows(e), "version": e.version})
         for _n in range(BLANK_MEMBERS):
             form.members.append_entry()
     mentees = queries.mentee_choices(e.institution_id, {m.mentee_id for m in e.members})
@@ -387,7 +361,7 @@ def _engagements_of_institution(institution) -> list[Link]:
     n = queries.engagements_of_institution(institution.id)
     return [
         Link(
-            _("%(n)d short engagements", n=n),
+            ngettext("%(num)d short engagement", "%(num)d short engagements", n),
             url_for("engagements.index", institution_id=institution.id, status=queries.ALL),
         )
     ]

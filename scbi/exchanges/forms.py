@@ -118,10 +118,6 @@ class DoneForm(BaseForm):
     version = VersionField()
 
 
-class ConfirmForm(BaseForm):
-    """A button that changes something (removing a participant, a plan link)."""
-
-
 class ReflectionForm(BaseForm):
     text = TextAreaField(
         _l("Your reflection"),

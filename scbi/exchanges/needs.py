@@ -12,13 +12,8 @@ from sqlalchemy import select
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import SIGNED_IN
 from scbi.dates import today
-from scbi.exchanges.models import (
-    Exchange,
-    ExchangeAction,
-    ExchangeParticipant,
-    ExchangeReflection,
-)
-from scbi.exchanges.queries.scope import own_mentee_ids
+from scbi.exchanges.models import ExchangeAction
+from scbi.exchanges.queries.lists import awaiting_reflection
 from scbi.loaders import tallies
 from scbi.needs import Need, needs, opening
 
@@ -40,19 +35,7 @@ def exchange_work(user: User) -> list[Need]:
     if not user.has_role(Role.MENTEE):
         ((late, only),) = tallies(overdue)
         return [_overdue_need(late, only)]
-    reflected = select(ExchangeReflection.id).where(
-        ExchangeReflection.exchange_id == ExchangeParticipant.exchange_id,
-        ExchangeReflection.mentee_id == ExchangeParticipant.mentee_id,
-    )
-    unreflected = (
-        select(ExchangeParticipant.exchange_id)
-        .join(Exchange, Exchange.id == ExchangeParticipant.exchange_id)
-        .where(
-            ExchangeParticipant.mentee_id.in_(own_mentee_ids(user)),
-            Exchange.ends_on < day,
-            ~reflected.exists(),
-        )
-    )
+    unreflected = awaiting_reflection(user, day)
     (late, only), (missing, one) = tallies(overdue, unreflected)
     return [
         _overdue_need(late, only),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from scbi.auth.models import Role
@@ -147,7 +148,7 @@ def _mentees_of_institution(institution) -> list[Link]:
     n = queries.active_mentees_of_institution(institution.id)
     return [
         Link(
-            _("%(n)d active mentees", n=n),
+            ngettext("%(num)d active mentee", "%(num)d active mentees", n),
             url_for("mentees.index", institution_id=institution.id),
         )
     ]

@@ -79,7 +79,9 @@ class RateForm(BaseForm):
         description=_l("The calendar year it starts in: 2025 for FY 2025/26."),
     )
     quarter = SelectField(
-        _l("Quarter"), choices=[SelectChoice(n, f"Q{n}") for n in range(1, 5)], coerce=int
+        _l("Quarter"),
+        choices=[SelectChoice(n, _l("Q%(quarter)s", quarter=n)) for n in range(1, 5)],
+        coerce=int,
     )
     currency = StringField(
         _l("Currency"),

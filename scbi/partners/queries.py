@@ -12,6 +12,7 @@ from sqlalchemy import Date, Integer, Select, String, cast, literal_column, null
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
 from scbi.coaches.queries import coach_or_404
+from scbi.dates import as_day
 from scbi.errors import NotAllowed, NotFound
 from scbi.extensions import db
 from scbi.loaders import load_or_404
@@ -180,13 +181,13 @@ class Funded:
 
     sector_id: int
     partner_id: int
+    coach_id: int
     contract_start: date
     contract_end: date
     currency: str
     basis: FundingBasis
     amount: Decimal | None
     months: list[tuple[date, Decimal]] = field(default_factory=list)
-    coach_id: int = 0
 
 
 def read_fundings(rows) -> tuple[list[Funded], dict[int, tuple[str, str]]]:
@@ -199,11 +200,10 @@ def read_fundings(rows) -> tuple[list[Funded], dict[int, tuple[str, str]]]:
         if kind == "f":
             funding, sector, partner, coach = ints[:4]
             fundings[funding] = Funded(
-                sector, partner, _day(d1), _day(d2), t1, FundingBasis(t2), _money(amount)
+                sector, partner, coach, as_day(d1), as_day(d2), t1, FundingBasis(t2), _money(amount)
             )
-            fundings[funding].coach_id = coach
         elif kind == "m":
-            months.append((ints[0], _day(d1), _money(amount)))
+            months.append((ints[0], as_day(d1), _money(amount)))
         elif kind == "p":
             partners[ints[0]] = (t1, t2)
     for funding_id, month, amount in sorted(months):
@@ -258,12 +258,6 @@ def rate_for(fiscal_year: int, quarter: int, currency: str) -> ExchangeRate | No
             ExchangeRate.reporting_currency == reporting_currency(),
         )
     )
-
-
-def _day(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])  # SQLite's UNION loses the column type
 
 
 def _money(value) -> Decimal | None:

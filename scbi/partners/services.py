@@ -274,7 +274,11 @@ def add_funding(coach: Coach, item: dict, *, by: User, version) -> list[Contract
 
 
 def remove_funding(coach: Coach, position: int, *, by: User, version) -> list[ContractFunding]:
-    """Remove the contract's funding at ``position`` (0 the first, in the page's order)."""
+    """Remove the contract's funding at ``position`` (0 the first, in the page's order).
+    The version is checked first: a position read from a stale page may name another
+    funding, or none (409, not 404)."""
+    require_configure(by)
+    check_version(coach, version)
     current = funding_snapshot(fundings_of(coach.id))
     if not 0 <= position < len(current):
         raise NotFound

@@ -160,7 +160,9 @@ class IndicatorValueForm(BaseForm):
         description=_l("Named by the calendar year it starts in."),
     )
     quarter = SelectField(
-        _l("Quarter"), choices=[SelectChoice(str(n), f"Q{n}") for n in range(1, 5)], coerce=int
+        _l("Quarter"),
+        choices=[SelectChoice(str(n), _l("Q%(quarter)s", quarter=n)) for n in range(1, 5)],
+        coerce=int,
     )
     value = DecimalTextField(_l("Actual value"), validators=[InputRequired()])
     source = TextAreaField(

@@ -12,7 +12,7 @@ left. The secretariat and the coordinators of the result's sector manage them
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import BinaryIO
 
 from flask_babel import gettext as _
@@ -61,19 +61,14 @@ def require_manager(user: User, result: PriorityResult) -> None:
 def number(errors: Errors, field: str, value) -> Decimal | None:
     """An exact decimal (a string such as "12.5", an integer, or a form's Decimal) with at
     most four decimals and eleven digits before the point; never a binary float."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        errors.add(field, _("This field is required."))
+    unreadable = _("Enter a number, such as 12 or 12.5.")
+    if isinstance(value, float):  # a float is no exact decimal
+        errors.add(field, unreadable)
         return None
-    try:
-        if isinstance(value, bool | float):  # a float is no exact decimal
-            raise InvalidOperation
-        found = Decimal(value.strip() if isinstance(value, str) else value)
-    except (InvalidOperation, TypeError, ValueError):
-        errors.add(field, _("Enter a number, such as 12 or 12.5."))
+    found = errors.decimal(field, value, unreadable=unreadable)
+    if found is None:
         return None
-    if not found.is_finite():
-        errors.add(field, _("Enter a number, such as 12 or 12.5."))
-    elif abs(found) > MAX_INDICATOR_VALUE:
+    if abs(found) > MAX_INDICATOR_VALUE:
         errors.add(field, _("This number is too large."))
     elif found != found.quantize(PLACES):
         errors.add(field, _("Use at most four decimals."))

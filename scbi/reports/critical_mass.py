@@ -264,11 +264,20 @@ def experts(sector: Sector, on: date) -> int:
     return standings([sector], on, 1)[sector.id].trajectory[-1][1]
 
 
+BUCKETS = ("0", "1", "2", "3+")  # the pipeline's: core competencies below the expert level
+
+
+def bucket(below: int) -> str:
+    """The pipeline's bucket of a mentee with ``below`` core competencies still below the
+    expert level (the list behind the figure, scbi.reports.experts, filters by it too)."""
+    return "3+" if below >= 3 else str(below)
+
+
 def pipeline_of(gaps: dict[int, int]) -> dict[str, int]:
     """Counting mentees by the number of core competencies still below the expert level."""
-    buckets = {"0": 0, "1": 0, "2": 0, "3+": 0}
+    buckets = dict.fromkeys(BUCKETS, 0)
     for missing in gaps.values():
-        buckets["3+" if missing >= 3 else str(missing)] += 1
+        buckets[bucket(missing)] += 1
     return buckets
 
 

@@ -26,6 +26,7 @@ from scbi.mentees.models import Gender
 from scbi.programme.models import ResultStatus
 from scbi.reports.headline import GENDERS
 from scbi.reports.labels import HEADLINE, column
+from scbi.retention.models import MILESTONE_KEYS
 from scbi.transfer.models import ActivityType, MenteeRole
 
 # top-level keys; value_for_money (scbi.reports.value) derives from the hours and experts
@@ -229,7 +230,7 @@ def _retention_label(rest: list[str], names: dict[str, str], path: str) -> str:
     for before, part in zip(["", *rest], rest, strict=False):
         if part.startswith("["):
             shown.append(_item("retention", part, names, path))
-        elif part in ("6", "12", "24"):
+        elif part in MILESTONE_KEYS:
             shown.append(_("%(months)s months", months=part))
         elif part in SECTIONS:
             shown.append(str(SECTIONS[part]))

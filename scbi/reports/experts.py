@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -32,25 +32,18 @@ from scbi.competencies.standing import below_expert
 from scbi.dates import today
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.filters import whole_numbers
+from scbi.filters import checked_day, whole_numbers
 from scbi.loaders import hidden
 from scbi.mentees.models import Gender, Mentee
 from scbi.pagination import paginate_list
 from scbi.programme.models import Competency
 from scbi.reports import queries
 from scbi.reports.access import visible_sectors
-from scbi.reports.critical_mass import standings
+from scbi.reports.critical_mass import BUCKETS, bucket, standings
 from scbi.reports.disaggregation import people
 from scbi.transfer.models import TransferLog
 from scbi.transfer.queries import readable_log_ids
-from scbi.transfer.queries.log_filters import named_records
-from scbi.validation import EARLIEST_DATE, LATEST_DATE
-
-BUCKETS = ("0", "1", "2", "3+")  # the pipeline's: core competencies below the expert level
-
-
-def bucket(below: int) -> str:
-    return "3+" if below >= 3 else str(below)
+from scbi.transfer.queries.log_filters import CHOSEN_WORDS, named_records, record_words
 
 
 @dataclass
@@ -90,14 +83,7 @@ class StandingList:
 
 def _args(args) -> tuple[date, str | None, str | None]:
     fields: dict[str, list[str]] = {}
-    on = today()
-    if raw := args.get("on"):
-        try:
-            on = date.fromisoformat(raw)
-            if not EARLIEST_DATE <= on <= LATEST_DATE:
-                raise ValueError
-        except ValueError:
-            fields["on"] = [_("Use the format YYYY-MM-DD.")]
+    on = checked_day(args, "on", fields) or today()
     below = args.get("below") or None
     if below is not None and below not in BUCKETS:
         fields["below"] = [_("Not a valid choice.")]
@@ -226,23 +212,18 @@ def _details(user: User, ids: list[int], matched, on: date) -> list[MenteeStandi
     return [rows[i] for i in ids]
 
 
-def _sectors_words(sectors) -> tuple[tuple[str, ...], str]:
-    names = ", ".join(s.name for s in sectors)
-    return (
-        ("sector_id",),
-        ngettext("Sector: %(names)s", "Sectors: %(names)s", len(sectors), names=names),
-    )
-
-
 def common_words(args, sectors, named) -> list[tuple[tuple[str, ...], str]]:
     """The sectors, gender and institution a report list is narrowed to, in words
-    (``named``: scbi.transfer.queries.log_filters.named_records's answer)."""
-    out = [_sectors_words(sectors)] if whole_numbers(args, "sector_id") else []
+    (``named``: scbi.transfer.queries.log_filters.named_records's answer; the sectors are
+    named by the rows listed)."""
+    out = []
+    if whole_numbers(args, "sector_id"):
+        names = {("sector_id", s.id): s.name for s in sectors}
+        out.append(record_words("sector_id", [s.id for s in sectors], names))
     if (gender := args.get("gender")) in Gender._value2member_map_:
-        out.append((("gender",), _("Mentee’s gender: %(value)s", value=Gender(gender).label)))
+        out.append((("gender",), CHOSEN_WORDS["gender"](gender)))
     if institutions := whole_numbers(args, "institution_id"):
-        names = ", ".join(named.get(("institution_id", i), f"#{i}") for i in institutions)
-        out.append((("institution_id",), _("Mentee’s institution: %(names)s", names=names)))
+        out.append(record_words("institution_id", institutions, named))
     return out
 
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from scbi.enums import Labelled
 from scbi.mentees.models import Gender, MenteeStatus
 from scbi.programme.models import ResultStatus
+from scbi.retention.models import MILESTONE_KEYS
 from scbi.transfer.models import ActivityType, MenteeRole
 
 HEADLINE = {
@@ -212,7 +213,7 @@ def column(key) -> str:
     if key.startswith("previous_") and (figure := column(key[9:])) != key[9:]:
         return _("%(figure)s, previous period", figure=figure)
     figure, _sep, months = key.rpartition("_")
-    if months in ("6", "12", "24") and (name := _at_milestone(figure, int(months))):
+    if months in MILESTONE_KEYS and (name := _at_milestone(figure, int(months))):
         return name
     return key
 

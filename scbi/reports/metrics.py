@@ -67,7 +67,7 @@ def sector_report(sector: Sector, period: Period) -> dict:
             disaggregation.people(statuses),
             cm.gaps,
             institution_minutes,
-            [(row[9], row[10], row[4], row[8]) for row in plan_items],
+            [(i.gender, i.institution_id, i.baseline, i.current) for i in plan_items],
         ),
         "retention": retention(statuses, follow_ups, as_of, institution_names(institution_minutes)),
     }
@@ -89,14 +89,11 @@ def _plans_and_gains(plan_items, as_of: date) -> dict:
     by_competency: dict[int, dict] = {}
     overdue = []
     for item in plan_items:
-        item_id, _mentee, competency, name, baseline, target, target_date, mentee_name, current = (
-            item[:9]
-        )
         row = by_competency.setdefault(
-            competency,
+            item.competency_id,
             {
-                "competency_id": competency,
-                "competency": name,
+                "competency_id": item.competency_id,
+                "competency": item.competency,
                 "items": 0,
                 "achieved": 0,
                 "on_track": 0,
@@ -108,25 +105,25 @@ def _plans_and_gains(plan_items, as_of: date) -> dict:
             },
         )
         row["items"] += 1
-        row["_baseline"] += baseline
-        row["_current"] += current
-        state = item_state(current, target, target_date, as_of)
+        row["_baseline"] += item.baseline
+        row["_current"] += item.current
+        state = item_state(item.current, item.target, item.target_date, as_of)
         if state == ACHIEVED:
             row["achieved"] += 1
             continue
-        row["_gap"] += target - current
+        row["_gap"] += item.target - item.current
         row["_below"] += 1
         if state == OVERDUE:
             row["overdue"] += 1
             overdue.append(
                 {
-                    "plan_item_id": item_id,
-                    "mentee": mentee_name,
-                    "competency": name,
-                    "current_level": current,
-                    "target_level": target,
-                    "target_date": target_date.isoformat(),
-                    "days_overdue": (as_of - target_date).days,
+                    "plan_item_id": item.item_id,
+                    "mentee": item.mentee,
+                    "competency": item.competency,
+                    "current_level": item.current,
+                    "target_level": item.target,
+                    "target_date": item.target_date.isoformat(),
+                    "days_overdue": (as_of - item.target_date).days,
                 }
             )
         else:

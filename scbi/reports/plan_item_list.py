@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scbi.auth.models import User
 from scbi.errors import ValidationFailed
-from scbi.filters import whole_numbers
+from scbi.filters import checked_day, whole_numbers
 from scbi.mentees.models import Gender
 from scbi.pagination import paginate_list
 from scbi.reports import periods, queries
@@ -29,8 +29,7 @@ from scbi.reports.experts import common_words, reached_sectors
 from scbi.reports.metrics import ACHIEVED, ON_TRACK, OVERDUE, item_state
 from scbi.reports.periods import Period
 from scbi.reports.results import served_item_ids
-from scbi.transfer.queries.log_filters import named_records
-from scbi.validation import EARLIEST_DATE, LATEST_DATE
+from scbi.transfer.queries.log_filters import named_records, record_words
 
 BELOW = "below"  # not achieved: on track or overdue (the largest gaps' items below target)
 STATES = (ACHIEVED, ON_TRACK, OVERDUE, BELOW)
@@ -61,19 +60,6 @@ class PlanItemList:
     page: object  # scbi.pagination.paginate_list's page of ListedItem
 
 
-def _on(args, period: Period) -> date:
-    raw = args.get("on")
-    if not raw:
-        return period.as_of
-    try:
-        on = date.fromisoformat(raw)
-        if EARLIEST_DATE <= on <= LATEST_DATE:
-            return on
-    except ValueError:
-        pass
-    raise ValidationFailed(fields={"on": [_("Use the format YYYY-MM-DD.")]})
-
-
 def plan_item_list(user: User, args) -> PlanItemList:
     """The items a plan figure counts: ``sector_id`` (repeated for several; none: the
     active sectors whose reports ``user`` reads), the period (``from``/``to`` or
@@ -82,10 +68,10 @@ def plan_item_list(user: User, args) -> PlanItemList:
     ``priority_result_id`` (repeated for several: the items the results served in the
     period, section 8's "plan items served")."""
     period = periods.parse(args)
-    on = _on(args, period)
+    fields: dict[str, list[str]] = {}
+    on = checked_day(args, "on", fields) or period.as_of
     state = args.get("state") or None
     gender = args.get("gender") or None
-    fields = {}
     if state is not None and state not in STATES:
         fields["state"] = [_("Not a valid choice.")]
     if gender is not None and gender not in Gender._value2member_map_:
@@ -99,35 +85,31 @@ def plan_item_list(user: User, args) -> PlanItemList:
     rows = queries.plan_items([s.id for s in sectors], period, on) if sectors else []
     if rows and (results := whole_numbers(args, "priority_result_id")):
         served = served_item_ids(results, period, on)
-        rows = [row for row in rows if row[0] in served]
+        rows = [row for row in rows if row.item_id in served]
     for row in rows:
-        item_id, mentee_id, competency, name, baseline, target, target_date, mentee, current = row[
-            :9
-        ]
-        mentee_gender, institution, plan_id = row[9], row[10], row[11]
-        found = item_state(current, target, target_date, on)
+        found = item_state(row.current, row.target, row.target_date, on)
         if state is not None and found != state and not (state == BELOW and found != ACHIEVED):
             continue
-        if competencies and competency not in competencies:
+        if competencies and row.competency_id not in competencies:
             continue
-        if gender is not None and mentee_gender != gender:
+        if gender is not None and row.gender != gender:
             continue
-        if institutions and institution not in institutions:
+        if institutions and row.institution_id not in institutions:
             continue
         listed.append(
             ListedItem(
-                item_id=item_id,
-                plan_id=plan_id,
-                mentee_id=mentee_id,
-                mentee=mentee,
-                competency_id=competency,
-                competency=name,
-                baseline=baseline,
-                current=current,
-                target=target,
-                target_date=target_date,
+                item_id=row.item_id,
+                plan_id=row.plan_id,
+                mentee_id=row.mentee_id,
+                mentee=row.mentee,
+                competency_id=row.competency_id,
+                competency=row.competency,
+                baseline=row.baseline,
+                current=row.current,
+                target=row.target,
+                target_date=row.target_date,
                 state=found,
-                days_overdue=(on - target_date).days if found == OVERDUE else None,
+                days_overdue=(on - row.target_date).days if found == OVERDUE else None,
             )
         )
     if state == OVERDUE:  # longest overdue first, as the report lists them
@@ -171,16 +153,7 @@ def plan_item_words(found: PlanItemList, args) -> list[tuple[tuple[str, ...], st
     ]
     if found.state is not None:
         out.append((("state",), str(STATE_WORDS[found.state])))
-    if competencies := whole_numbers(args, "competency_id"):
-        names = ", ".join(named.get(("competency_id", i), f"#{i}") for i in competencies)
-        out.append((("competency_id",), _("Competency: %(names)s", names=names)))
-    if results := whole_numbers(args, "priority_result_id"):
-        names = ", ".join(named.get(("priority_result_id", i), f"#{i}") for i in results)
-        words = ngettext(
-            "Priority result served: %(names)s",
-            "Priority results served: %(names)s",
-            len(results),
-            names=names,
-        )
-        out.append((("priority_result_id",), words))
+    for name in ("competency_id", "priority_result_id"):
+        if ids := whole_numbers(args, name):
+            out.append(record_words(name, ids, named))
     return out + common_words(args, found.sectors, named)

@@ -129,22 +129,25 @@ def plan_items(sector_ids, period: Period, as_of: date):
     day, superseded since or not) of each of the sectors' pairings active in the period,
     each with the mentee's current level on it that day (scbi.competencies.level_changes),
     the mentee's gender and institution, and the plan's id (the report reads one sector's;
-    the list of plan items behind a figure, scbi.reports.plan_item_list, several)."""
+    the list of plan items behind a figure, scbi.reports.plan_item_list, several). Rows
+    read by name: ``item_id, mentee_id, competency_id, competency, baseline, target,
+    target_date, mentee, current, gender, institution_id, plan_id``."""
     in_force = _plans_in_force(as_of)
+    current = level_on(Pairing.mentee_id, PlanItem.competency_id, as_of)
     return db.session.execute(
         select(
-            PlanItem.id,
+            PlanItem.id.label("item_id"),
             Pairing.mentee_id,
             PlanItem.competency_id,
-            Competency.short_name,
-            PlanItem.baseline_level,
-            PlanItem.target_level,
+            Competency.short_name.label("competency"),
+            PlanItem.baseline_level.label("baseline"),
+            PlanItem.target_level.label("target"),
             PlanItem.target_date,
-            User.full_name,
-            func.coalesce(level_on(Pairing.mentee_id, PlanItem.competency_id, as_of), 0),
+            User.full_name.label("mentee"),
+            func.coalesce(current, 0).label("current"),
             Mentee.gender,
             Mentee.institution_id,
-            TransferPlan.id,
+            TransferPlan.id.label("plan_id"),
         )
         .join(TransferPlan, TransferPlan.id == PlanItem.plan_id)
         .join(Pairing, Pairing.id == TransferPlan.pairing_id)

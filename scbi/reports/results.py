@@ -37,7 +37,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from scbi.dates import fiscal_label
+from scbi.dates import as_day, fiscal_label
 from scbi.extensions import db
 from scbi.programme.models import (
     INDICATOR_NUMBER,
@@ -221,7 +221,7 @@ def priority_results(sector_id: int, period: Period) -> dict:
                 "id": i1,
                 "title": t1,
                 "institution": t2,
-                "due_date": _day(d1).isoformat(),
+                "due_date": as_day(d1).isoformat(),
                 "status": t3,
                 "note": t4,
             }
@@ -232,12 +232,12 @@ def priority_results(sector_id: int, period: Period) -> dict:
                 "name": t1,
                 "unit": t2,
                 "baseline_value": _number(n1),
-                "baseline_date": _day(d1).isoformat(),
+                "baseline_date": as_day(d1).isoformat(),
                 "target_value": _number(n2),
-                "target_date": _day(d2).isoformat(),
+                "target_date": as_day(d2).isoformat(),
             }
         elif kind == "v":
-            latest[i1] = (i2, i3, _day(d1), _number(n1))
+            latest[i1] = (i2, i3, as_day(d1), _number(n1))
         else:
             counts[kind][i1] = (i2, i3)
     for ident, indicator in sorted(indicators.items()):
@@ -280,12 +280,6 @@ def _text_values(indicator: dict) -> dict:
         if indicator[key] is not None:
             indicator[key] = exact_text(indicator[key])
     return indicator
-
-
-def _day(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])  # SQLite's UNION loses the column type
 
 
 def _number(value) -> Decimal | None:

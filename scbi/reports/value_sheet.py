@@ -12,7 +12,8 @@ from typing import Any
 from babel.numbers import get_currency_precision
 from flask_babel import gettext as _
 
-FOUR = ("ta_cost", "cost_per_expert", "cost_per_ack_hour", "cost_per_led_hour")
+from scbi.reports.value import FIGURES
+
 RATE_FORMAT = "0.##########"
 
 
@@ -55,7 +56,7 @@ def _header() -> list[str]:
 
 
 def _row(scope, name, span, currency, how, figures, counts=(None, None, None)) -> list:
-    money = [_money((figures or {}).get(key), currency) for key in FOUR]
+    money = [_money((figures or {}).get(key), currency) for key in FIGURES]
     return [scope, name, span, currency, how, *money, *counts]
 
 
@@ -63,26 +64,23 @@ def _scope_rows(scope: str, name: str, found: dict, into: str | None) -> list[li
     """The rows of the programme, a sector: each currency, then converted."""
     rows = []
     as_paid, converted = _("as paid"), _("converted")
+    counts = {
+        key: (
+            found["experts"][key],
+            found["hours"][key]["acknowledged"],
+            found["hours"][key]["led"],
+        )
+        for key, _span in _spans()
+    }
     for currency in found["cumulative"]:
         for key, span in _spans():
-            counts = (
-                found["experts"][key],
-                found["hours"][key]["acknowledged"],
-                found["hours"][key]["led"],
-            )
-            rows.append(
-                _row(scope, name, span, currency, as_paid, found[key].get(currency), counts)
-            )
+            figures = found[key].get(currency)
+            rows.append(_row(scope, name, span, currency, as_paid, figures, counts[key]))
     conv = found.get("converted")
     if into and conv:
         for key, span in _spans():
-            counts = (
-                found["experts"][key],
-                found["hours"][key]["acknowledged"],
-                found["hours"][key]["led"],
-            )
             how = converted if conv[key] is not None else _("converted: a rate is missing")
-            rows.append(_row(scope, name, span, into, how, conv[key], counts))
+            rows.append(_row(scope, name, span, into, how, conv[key], counts[key]))
     return rows
 
 

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from scbi.forms import BaseForm, VersionField
+from scbi.forms import BaseForm, VersionField, YesNoField
 from scbi.retention.models import FOLLOW_UP
 
-YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 QUESTIONS = ("in_public_service", "same_institution", "same_sector", "promoted", "coaching_others")
 
 
-def _yes_no(label, description=None) -> RadioField:
-    # the service says what is missing, beside the field (one message for every surface)
-    return RadioField(label, choices=YES_NO, validate_choice=False, description=description)
+def _yes_no(label, description=None) -> YesNoField:
+    return YesNoField(label, description=description)
 
 
 class FollowUpForm(BaseForm):
@@ -50,9 +48,7 @@ class FollowUpForm(BaseForm):
         data = {}
         if follow_up is not None:
             data = {name: getattr(follow_up, name) for name in ("position", "note", "answered_on")}
-            for name in QUESTIONS:
-                value = getattr(follow_up, name)
-                data[name] = None if value is None else ("yes" if value else "no")
+            data |= {name: getattr(follow_up, name) for name in QUESTIONS}
             data["version"] = follow_up.version
         form = cls(data=data) if data else cls()
         if follow_up is None:
@@ -60,9 +56,3 @@ class FollowUpForm(BaseForm):
         if not recorder:
             del form.answered_on
         return form
-
-    def values(self) -> dict:
-        values = super().values()
-        for name in QUESTIONS:
-            values[name] = {"yes": True, "no": False}.get(values.get(name))
-        return values

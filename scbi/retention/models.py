@@ -19,6 +19,7 @@ from scbi.enums import Labelled
 
 # The follow-ups, in months after the exit date.
 MILESTONES = (6, 12, 24)
+MILESTONE_KEYS = tuple(str(m) for m in MILESTONES)  # the reports' retention block's keys
 
 # Field limits (scbi.limits), read by the form, the API schema and the service.
 FOLLOW_UP = {

@@ -79,9 +79,12 @@ def require_may_answer(user: User, mentee: Mentee) -> None:
         raise NotAllowed
 
 
-def record_follow_up(mentee: Mentee, months: int, *, by: User, version=None, **answers) -> FollowUp:
+def record_follow_up(
+    mentee: Mentee, months: int, *, by: User, version=None, **answers
+) -> tuple[FollowUp, bool]:
     """Record the answer to the mentee's ``months`` follow-up, or correct the stored one
-    (under its ``version``: a stale one is a 409 and changes nothing).
+    (under its ``version``: a stale one is a 409 and changes nothing). Answers the answer
+    and whether it is new (the API's 201).
 
     Refused: a milestone other than 6, 12 or 24 (404); a follow-up not yet due, or of a
     mentee still in the programme (409 ``not_due``, saying when it falls due); anyone but
@@ -136,12 +139,12 @@ def record_follow_up(mentee: Mentee, months: int, *, by: User, version=None, **a
     values = _values(errors, answers, milestone.due_on)
     errors.raise_if_any()
     if existing is not None and all(getattr(existing, k) == values[k] for k in values):
-        return existing  # nothing changed: nor who recorded it
+        return existing, False  # nothing changed: nor who recorded it
     values["recorded_by_id"] = by.id
     values["recorded_as"] = (
         FollowUpSource.MENTEE if is_own(by, mentee) else FollowUpSource.SECRETARIAT
     )
     if existing is None:
         follow_up = FollowUp(mentee_id=mentee.id, months=months, **values)
-        return audit.add_created(follow_up, *FIELDS, by=by, action="follow_up.create")
-    return audit.apply_changes(existing, values, by=by, action="follow_up.update")
+        return audit.add_created(follow_up, *FIELDS, by=by, action="follow_up.create"), True
+    return audit.apply_changes(existing, values, by=by, action="follow_up.update"), False

@@ -208,5 +208,5 @@ def test_the_institution_page_links_to_its_engagements(app, client, world):
         db.session.commit()
     login(client, world.secretariat)
     page = client.get(f"/institutions/{world.a.institution_id}").text
-    assert "1 short engagements" in page
+    assert "1 short engagement<" in page  # one, not "1 short engagements"
     assert f"/engagements?institution_id={world.a.institution_id}&amp;status=all" in page

@@ -217,6 +217,21 @@ def test_participants_of_each_kind_and_their_refusals(app, world):
             )
 
 
+def test_a_member_taking_part_already_is_refused_in_a_whole_sentence(app, world):
+    with app.app_context():
+        made = exchange_of_a(world)
+        exchange = db.session.get(Exchange, made.id)
+        admin = factories.admin()
+        with pytest.raises(ValidationFailed) as caught:
+            participants.add_participant(
+                exchange, by=admin, kind="coach", coach_id=world.a.coach_id
+            )
+        assert caught.value.fields == {"coach_id": ["This coach takes part already."]}
+        with pytest.raises(ValidationFailed) as caught:
+            participants.add_participant(exchange, by=admin, kind="coach", coach_id=10**12)
+        assert caught.value.fields == {"coach_id": [f"Unknown coach: {10**12}."]}
+
+
 def test_a_mentee_whose_part_is_recorded_stays_a_participant(app, world):
     with app.app_context():
         made = exchange_of_a(world)

@@ -256,6 +256,27 @@ def test_a_mentee_writes_a_reflection_that_their_coach_reads(app, client, world)
         assert ("Their outage plans are public" in client.get(f"/exchanges/{made.id}").text) is sees
 
 
+def test_the_list_marks_the_ended_exchanges_waiting_for_the_mentee_s_reflection(app, client, world):
+    with app.app_context():
+        held = exchange_of_a(world)
+        under_way = exchange_of_a(
+            world,
+            title="Under way",
+            starts_on=today() - timedelta(days=1),
+            ends_on=today() + timedelta(days=1),
+        )
+    login(client, world.a.mentee_user)
+    listed = client.get("/exchanges").text
+    assert listed.count("Your reflection is missing") == 1
+    assert f"/exchanges/{held.id}/reflection" in listed
+    assert f"/exchanges/{under_way.id}/reflection" not in listed
+    saved = post_form(
+        client, f"/exchanges/{held.id}/reflection", {"text": "Their plans are public"}
+    )
+    assert saved.status_code == 302
+    assert "Your reflection is missing" not in client.get("/exchanges").text
+
+
 def test_the_owner_of_an_overdue_action_is_told_on_their_home_page(app, client, world):
     with app.app_context():
         made = exchange_of_a(world)

@@ -328,6 +328,11 @@ def test_secretariat_pages_create_partners_and_fund_a_contract(app, client):
     # a funding that is not there (a second tab removed it): not found, nothing changes
     gone = client.post(f"{path}/0/remove", data={"csrf_token": token, "version": str(version + 2)})
     assert gone.status_code == 404
+    # the second tab itself, with the version it read: stale (409), not "not found"
+    stale_gone = client.post(
+        f"{path}/0/remove", data={"csrf_token": token, "version": str(version + 1)}
+    )
+    assert stale_gone.status_code == 409
     with app.app_context():
         assert db.session.get(Coach, world.a.coach_id).version == version + 2
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})

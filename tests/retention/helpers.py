@@ -48,7 +48,8 @@ def answer(mentee, months, day, *, retained=True, coaching=False, by=None, **mor
         "same_sector": True if retained else None,
         "promoted": False if retained else None,
     } | more
-    return record_follow_up(mentee, months, by=by or f.admin(), **values)
+    follow_up, _new = record_follow_up(mentee, months, by=by or f.admin(), **values)
+    return follow_up
 
 
 def user_of(mentee: Mentee) -> User:

@@ -159,6 +159,15 @@ def mentee_choices(institution_id: int, keep: set[int]) -> list[SelectChoice]:
 # --- one engagement ------------------------------------------------------------------------
 
 
+def team_rows(engagement: Engagement) -> list[dict]:
+    """The counterpart team as ``{name, position, mentee_id}`` rows, in order: what the
+    team form shows, the API answers and the audit records (no query: loaded with it)."""
+    return [
+        {"name": m.name, "position": m.position, "mentee_id": m.mentee_id}
+        for m in engagement.members
+    ]
+
+
 def check_ins_of(engagement_id: int) -> list[EngagementCheckIn]:
     """The engagement's check-ins, the latest first (with who recorded each, and their
     words on the objectives)."""

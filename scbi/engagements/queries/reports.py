@@ -23,6 +23,7 @@ from datetime import date
 
 from sqlalchemy import Integer, Select, String, case, cast, literal_column, null, select
 
+from scbi.dates import as_day
 from scbi.engagements.models import (
     Engagement,
     EngagementObjective,
@@ -138,9 +139,3 @@ def read_report_rows(rows, start: date, end: date) -> EngagementFigures:
         else:
             found.outcomes[ObjectiveOutcome(status)] += 1
     return found
-
-
-def as_day(value) -> date:
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])  # SQLite's UNION may lose the column type

@@ -33,6 +33,7 @@ from scbi.engagements.models import (
     EngagementStatus,
 )
 from scbi.engagements.permissions import can_manage, can_record_requests, may_run
+from scbi.engagements.queries import team_rows
 from scbi.errors import InvalidTransition, NotAllowed, check_version
 from scbi.extensions import db
 from scbi.mentees.models import Mentee
@@ -241,13 +242,6 @@ def _members(errors: Errors, members) -> list[dict]:
     return found
 
 
-def _team(engagement: Engagement) -> list[dict]:
-    return [
-        {"name": m.name, "position": m.position, "mentee_id": m.mentee_id}
-        for m in engagement.members
-    ]
-
-
 def set_team(engagement: Engagement, *, by: User, version, members) -> Engagement:
     """Replace the counterpart team by ``members`` (``[{name, position, mentee_id?}]``; a
     mentee's own name and position when left empty) while the engagement is open. The
@@ -262,7 +256,7 @@ def set_team(engagement: Engagement, *, by: User, version, members) -> Engagemen
     errors = Errors()
     wanted = _members(errors, members)
     errors.raise_if_any()
-    before = _team(engagement)
+    before = team_rows(engagement)
     if wanted == before:
         return engagement
     current = list(engagement.members)

@@ -6,6 +6,8 @@ the brokered coach close it. Validated, audited and flushed; the caller commits.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 
 from scbi import audit
@@ -91,15 +93,15 @@ def close(
     )
     errors = Errors()
     day = errors.date("closed_on", closed_on or today())
-    last = last_check_in_day(engagement.id)
+    earliest = max(engagement.start_date, last_check_in_day(engagement.id) or date.min)
     if day is not None and day > today():
         errors.add("closed_on", _("The date must not be in the future."))
-    elif day is not None and day < max(engagement.start_date, last or engagement.start_date):
+    elif day is not None and day < earliest:
         errors.add(
             "closed_on",
             _(
                 "The engagement cannot close before %(day)s (its start, or its last check-in).",
-                day=long_day(max(engagement.start_date, last or engagement.start_date)),
+                day=long_day(earliest),
             ),
         )
     found = _outcomes(errors, engagement, outcomes)

@@ -4,6 +4,7 @@ grouped queries per page, whatever the page's size)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -133,28 +134,34 @@ def listed(user: User, exchanges: list[Exchange]) -> dict[int, Listed]:
             .group_by(ExchangeAction.exchange_id)
         )
     }
-    missing = set(_missing_reflections(user, ids)) if user.has_role(Role.MENTEE) else set()
+    missing: set[int] = set()
+    if user.has_role(Role.MENTEE):
+        waiting = awaiting_reflection(user, day_).where(ExchangeParticipant.exchange_id.in_(ids))
+        missing = set(db.session.scalars(waiting))
     return {
         e.id: Listed(
             participants=people.get(e.id, 0),
             open_actions=int(actions.get(e.id, (0, 0))[0] or 0),
             overdue_actions=int(actions.get(e.id, (0, 0))[1] or 0),
-            reflection_missing=e.id in missing and e.ends_on < day_,
+            reflection_missing=e.id in missing,
         )
         for e in exchanges
     }
 
 
-def _missing_reflections(user: User, ids: list[int]):
-    """Of ``ids``, the exchanges the user took part in as a mentee without a reflection."""
+def awaiting_reflection(user: User, day: date) -> Select:
+    """``(exchange_id)`` of the exchanges ``user`` took part in as a mentee, ended before
+    ``day``, without their reflection: what the home page counts and the list marks."""
     reflected = select(ExchangeReflection.id).where(
         ExchangeReflection.exchange_id == ExchangeParticipant.exchange_id,
         ExchangeReflection.mentee_id == ExchangeParticipant.mentee_id,
     )
-    return db.session.scalars(
-        select(ExchangeParticipant.exchange_id).where(
-            ExchangeParticipant.exchange_id.in_(ids),
+    return (
+        select(ExchangeParticipant.exchange_id)
+        .join(Exchange, Exchange.id == ExchangeParticipant.exchange_id)
+        .where(
             ExchangeParticipant.mentee_id.in_(own_mentee_ids(user)),
+            Exchange.ends_on < day,
             ~reflected.exists(),
         )
     )

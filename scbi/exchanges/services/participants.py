@@ -11,6 +11,7 @@ saying which): their part is on the record.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from scbi import audit
@@ -35,22 +36,41 @@ from scbi.transfer.models import Pairing, TransferLog, TransferPlan
 from scbi.validation import MAX_ID, Errors
 
 FIELDS = ("exchange_id", "mentee_id", "coach_id", "name", "organisation", "country", "gender")
+# A member of the programme taking part: the field that names them, whom the user may add,
+# and the words of the refusals.
+MEMBERS = {
+    ParticipantKind.MENTEE: (
+        "mentee_id",
+        Mentee,
+        addable_mentees,
+        _l("mentee"),
+        _l("This mentee takes part already."),
+    ),
+    ParticipantKind.COACH: (
+        "coach_id",
+        Coach,
+        addable_coaches,
+        _l("coach"),
+        _l("This coach takes part already."),
+    ),
+}
 
 
-def _member(errors: Errors, field: str, query, model, ident, taken: set, what: str):
-    """The mentee or coach ``ident`` among those ``query`` offers (the user may see them),
-    or None with the reason."""
+def _member(errors: Errors, kind: ParticipantKind, by: User, exchange: Exchange, ident):
+    """The mentee or coach ``ident`` among those the user may see who do not take part
+    yet, or None with the reason."""
+    field, model, addable, what, already = MEMBERS[kind]
     if ident is None or ident == "":
         errors.add(field, _("This field is required."))
         return None
     text = str(ident)
     number = int(text) if not isinstance(ident, bool) and text.isdecimal() else None
-    if number is not None and number in taken:
-        errors.add(field, _("This %(what)s takes part already.", what=what))
+    if number is not None and number in {getattr(p, field) for p in exchange.participants}:
+        errors.add(field, str(already))
         return None
     found = None
     if number is not None and number <= MAX_ID:
-        found = db.session.scalar(query.where(model.id == number))
+        found = db.session.scalar(addable(by, exchange).where(model.id == number))
     if found is None:
         errors.add(field, _("Unknown %(what)s: %(id)s.", what=what, id=text))
     return found
@@ -78,30 +98,10 @@ def add_participant(exchange: Exchange, *, by: User, kind, **data) -> ExchangePa
     errors = Errors()
     kind = errors.choice("kind", kind, ParticipantKind)
     values: dict = {}
-    if kind == ParticipantKind.MENTEE:
-        taken = {p.mentee_id for p in exchange.participants}
-        mentee = _member(
-            errors,
-            "mentee_id",
-            addable_mentees(by, exchange),
-            Mentee,
-            data.get("mentee_id"),
-            taken,
-            _("mentee"),
-        )
-        values["mentee_id"] = mentee.id if mentee else None
-    elif kind == ParticipantKind.COACH:
-        taken = {p.coach_id for p in exchange.participants}
-        coach = _member(
-            errors,
-            "coach_id",
-            addable_coaches(by, exchange),
-            Coach,
-            data.get("coach_id"),
-            taken,
-            _("coach"),
-        )
-        values["coach_id"] = coach.id if coach else None
+    if kind in MEMBERS:
+        field = MEMBERS[kind][0]
+        member = _member(errors, kind, by, exchange, data.get(field))
+        values[field] = member.id if member else None
     elif kind == ParticipantKind.EXTERNAL:
         values = _external(errors, data)
     errors.raise_if_any()
@@ -111,14 +111,14 @@ def add_participant(exchange: Exchange, *, by: User, kind, **data) -> ExchangePa
 
 
 def _recorded(exchange: Exchange, mentee_id: int) -> list[str]:
-    """What on the record names the mentee's part in the exchange."""
+    """What on the record names the mentee's part in the exchange, a sentence each."""
     reasons = []
     if count_where(
         ExchangeReflection,
         ExchangeReflection.exchange_id == exchange.id,
         ExchangeReflection.mentee_id == mentee_id,
     ):
-        reasons.append(_("their reflection"))
+        reasons.append(_("They have written their reflection on it."))
     their_plans = (
         select(TransferPlan.id)
         .join(Pairing, Pairing.id == TransferPlan.pairing_id)
@@ -129,14 +129,14 @@ def _recorded(exchange: Exchange, mentee_id: int) -> list[str]:
         ExchangePlanLink.exchange_id == exchange.id,
         ExchangePlanLink.plan_id.in_(their_plans),
     ):
-        reasons.append(_("a link to their plan"))
+        reasons.append(_("It has a link to their plan."))
     their_pairings = select(Pairing.id).where(Pairing.mentee_id == mentee_id)
     if count_where(
         TransferLog,
         TransferLog.exchange_id == exchange.id,
         TransferLog.pairing_id.in_(their_pairings),
     ):
-        reasons.append(_("a transfer log of theirs"))
+        reasons.append(_("It is named in a transfer log of theirs."))
     return reasons
 
 
@@ -148,11 +148,14 @@ def remove_participant(participant: ExchangeParticipant, *, by: User) -> None:
         reasons := _recorded(exchange, participant.mentee_id)
     ):
         raise InvalidTransition(
-            _(
-                "%(name)s took part: %(records)s records this exchange, so they stay among "
-                "its participants.",
-                name=participant.full_name,
-                records=", ".join(reasons),
+            " ".join(
+                [
+                    _(
+                        "%(name)s took part in this exchange, so they stay among its participants.",
+                        name=participant.full_name,
+                    ),
+                    *reasons,
+                ]
             ),
             code="participant_recorded",
         )

@@ -14,7 +14,7 @@ from scbi.exchanges.queries import choices
 from scbi.exchanges.queries.scope import action_or_404, exchange_or_404
 from scbi.exchanges.services import actions as action_service
 from scbi.exchanges.views.blueprint import bp
-from scbi.forms import FORM_ERRORS, form_page
+from scbi.forms import FORM_ERRORS, flash_refusal, form_page
 from scbi.transaction import commit, rollback
 
 
@@ -79,10 +79,7 @@ def action_done(exchange_action_id: int):
             action_service.mark_done(action, by=current_user, version=form.version.data)
         except FORM_ERRORS as error:
             rollback()
-            flash(
-                " ".join([error.message, *[m for ms in error.fields.values() for m in ms]]),
-                "danger",
-            )
+            flash_refusal(error)
         else:
             commit()
             flash(_("Marked done: %(action)s", action=action.description), "success")

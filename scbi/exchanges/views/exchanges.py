@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from scbi.auth.forms import ConfirmForm
 from scbi.auth.permissions import managed_sector_ids, role_required
 from scbi.dates import today
 from scbi.errors import NotAllowed
 from scbi.exchanges import services
 from scbi.exchanges.countries import country_choices, country_name
-from scbi.exchanges.forms import ConfirmForm, ExchangeForm
+from scbi.exchanges.forms import ExchangeForm
 from scbi.exchanges.models import ExchangeKind
 from scbi.exchanges.permissions import (
     MANAGERS,
@@ -139,6 +140,7 @@ def detail(exchange_id: int):
     own = own_participation(current_user, exchange)
     manage = can_manage_exchange(current_user, exchange)
     links = shown.plan_links(current_user, exchange)
+    reflections = shown.reflections(current_user, exchange)
     return render_template(
         "exchanges/detail.html",
         exchange=exchange,
@@ -149,8 +151,9 @@ def detail(exchange_id: int):
         actions=exchange.actions,
         overdue={a.id for a in exchange.actions if a.overdue_on(day)},
         can_mark={a.id for a in exchange.actions if can_mark_done(current_user, a, exchange)},
-        reflections=shown.reflections(current_user, exchange),
-        own_reflection=shown.own_reflection(current_user, exchange) if own else None,
+        reflections=reflections,
+        # the reader's own is among those they may read
+        own_reflection=next((r for r in reflections if own and r.mentee_id == own.mentee_id), None),
         can_reflect=can_reflect(current_user, exchange, day),
         plan_links=links,
         readable_plans={link.id for link in links if can_read_plan(current_user, link.plan)},

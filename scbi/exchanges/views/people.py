@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scbi.auth.forms import ConfirmForm
 from scbi.auth.models import Role
 from scbi.auth.permissions import role_required
 from scbi.dates import today
@@ -14,7 +15,6 @@ from scbi.errors import NotAllowed, ValidationFailed
 from scbi.exchanges.countries import country_choices, country_name
 from scbi.exchanges.forms import (
     CoachParticipantForm,
-    ConfirmForm,
     ExternalParticipantForm,
     MenteeParticipantForm,
     ParticipantKindForm,
@@ -22,7 +22,13 @@ from scbi.exchanges.forms import (
     ReflectionForm,
 )
 from scbi.exchanges.models import ParticipantKind
-from scbi.exchanges.permissions import MANAGERS, can_reflect, own_participation, require_manager
+from scbi.exchanges.permissions import (
+    MANAGERS,
+    can_link_plans,
+    can_reflect,
+    own_participation,
+    require_manager,
+)
 from scbi.exchanges.queries import choices
 from scbi.exchanges.queries import detail as shown
 from scbi.exchanges.queries.scope import (
@@ -150,7 +156,7 @@ def plan_links(exchange_id: int):
     """A coach links the exchange to the plan of a mentee they coach who took part."""
     exchange = exchange_or_404(current_user, exchange_id)
     mentees = {p.mentee_id for p in exchange.participants if p.mentee_id}
-    if not coached_among(current_user, mentees):
+    if not can_link_plans(current_user, coached_among(current_user, mentees)):
         raise NotAllowed(_("Only the coach of a mentee who took part links it to their plan."))
     plans = choices.linkable_plans(current_user, exchange)
     form = PlanLinkForm()

@@ -18,46 +18,43 @@ from scbi.reports.links import NO_LINKS, FigureLinks
 from scbi.reports.views.blueprint import bp
 
 
+def _list_page(template: str, read, words, **context):
+    """A list behind a figure: ``read`` (user, args) gives what it holds, ``words`` (what
+    it read, args) its filters for the chips."""
+    found = read(current_user, request.args)
+    return render_template(
+        template, found=found, chips=chips(words(found, request.args)), **context
+    )
+
+
 @bp.get("/reports/experts")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def experts():
-    found = standing.standing_list(current_user, request.args)
-    return render_template(
-        "reports/experts.html",
-        found=found,
-        chips=chips(standing.standing_words(found, request.args)),
-    )
+    return _list_page("reports/experts.html", standing.standing_list, standing.standing_words)
 
 
 @bp.get("/reports/plan-items")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def plan_items():
-    found = plan_item_list.plan_item_list(current_user, request.args)
-    return render_template(
+    return _list_page(
         "reports/plan_items.html",
-        found=found,
+        plan_item_list.plan_item_list,
+        plan_item_list.plan_item_words,
         state_labels=plan_item_list.STATE_LABELS,
-        chips=chips(plan_item_list.plan_item_words(found, request.args)),
     )
 
 
 @bp.get("/reports/costs")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def costs():
-    found = cost_list.cost_list(current_user, request.args)
-    return render_template(
-        "reports/costs.html", found=found, chips=chips(cost_list.cost_words(found, request.args))
-    )
+    return _list_page("reports/costs.html", cost_list.cost_list, cost_list.cost_words)
 
 
 @bp.get("/reports/priority-results")
 @role_required(Role.SECRETARIAT, Role.COORDINATOR)
 def priority_results():
-    found = result_list.result_list(current_user, request.args)
-    return render_template(
-        "reports/priority_results.html",
-        found=found,
-        chips=chips(result_list.result_words(found, request.args)),
+    return _list_page(
+        "reports/priority_results.html", result_list.result_list, result_list.result_words
     )
 
 

@@ -34,7 +34,7 @@ from sqlalchemy.orm import aliased
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
-from scbi.dates import today
+from scbi.dates import as_day, today
 from scbi.extensions import db
 from scbi.loaders import hidden
 from scbi.mentees.models import Mentee, MenteeStatus, MenteeStatusChange
@@ -172,12 +172,6 @@ def readable_by(user: User):
     if user.has_role(Role.MENTEE):
         conditions.append(Mentee.user_id == user.id)
     return or_(*conditions) if conditions else false()
-
-
-def as_day(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])  # SQLite's UNION may lose the column type
 
 
 # --- the home queue ------------------------------------------------------------------------

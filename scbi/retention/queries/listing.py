@@ -31,17 +31,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, or_, select
 
 from scbi.auth.models import User
-from scbi.dates import today
+from scbi.dates import as_day, today
 from scbi.errors import ValidationFailed
-from scbi.filters import whole_numbers
+from scbi.filters import checked_day, whole_numbers
 from scbi.mentees.models import Gender, Mentee
 from scbi.programme.models import Institution, Sector
 from scbi.programme.queries.choices import several_sectors
 from scbi.retention import milestones
 from scbi.retention.models import MILESTONES, FollowUpState
-from scbi.retention.queries import as_day, follow_up_rows, readable_by
-from scbi.transfer.queries.log_filters import named_records
-from scbi.validation import date_range_error
+from scbi.retention.queries import follow_up_rows, readable_by
+from scbi.transfer.queries.log_filters import CHOSEN_WORDS, named_records, record_words
 
 STATE_RANK = {
     FollowUpState.OVERDUE: 0,
@@ -79,24 +78,10 @@ class ListFilters:
     institution_ids: list[int]
 
 
-def _day(raw: str | None, fields: dict) -> date | None:
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        fields["on"] = [_("Use the format YYYY-MM-DD.")]
-        return None
-    if problem := date_range_error(day):  # the programme's calendar, as everywhere
-        fields["on"] = [problem]
-        return None
-    return day
-
-
 def list_filters(args) -> ListFilters:
     """The list's filters in ``args``; raises ValidationFailed naming each bad one."""
     fields: dict[str, list[str]] = {}
-    on = _day(args.get("on"), fields)
+    on = checked_day(args, "on", fields)
     flags = {}
     for name in FLAGS:
         raw = args.get(name) or ""
@@ -214,12 +199,10 @@ def list_filter_words(found: ListFilters) -> list[tuple[tuple[str, ...], str]]:
         out.append((("on",), words))
     out += [((name,), str(words)) for name, words in FLAGS.items() if getattr(found, name)]
     if found.gender is not None:
-        label = Gender(found.gender).label
-        out.append((("gender",), _("Mentee’s gender: %(value)s", value=label)))
+        out.append((("gender",), CHOSEN_WORDS["gender"](found.gender)))
     if found.institution_ids:
         named = named_records({"institution_id": found.institution_ids})
-        names = ", ".join(named.get(("institution_id", i), f"#{i}") for i in found.institution_ids)
-        out.append((("institution_id",), _("Mentee’s institution: %(names)s", names=names)))
+        out.append(record_words("institution_id", found.institution_ids, named))
     return out
 
 

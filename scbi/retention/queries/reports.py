@@ -18,9 +18,10 @@ from datetime import date
 
 from sqlalchemy import Integer, Select, String, cast, literal_column, null, select
 
+from scbi.dates import as_day
 from scbi.mentees.models import Mentee
 from scbi.retention.models import FollowUp
-from scbi.retention.queries import as_day, pairing_exits
+from scbi.retention.queries import pairing_exits
 
 
 def _blank(kind):

@@ -31,6 +31,7 @@ from scbi.coaches.models import Coach
 from scbi.dates import day_start
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
+from scbi.filters import checked_day
 from scbi.mentees.models import Gender, Mentee
 from scbi.programme.models import Competency, Institution, PriorityResult, Sector
 from scbi.transfer.models import (
@@ -43,7 +44,6 @@ from scbi.transfer.models import (
     TransferLog,
 )
 from scbi.transfer.queries.scope import in_pairings, scope_pairings
-from scbi.validation import date_range_error
 
 DATED_BY = ("activity", "submitted", "acknowledged", "disputed")
 # the pairing's people, each narrowing the list to their pairings (a few: they drive)
@@ -66,21 +66,6 @@ def _whole(args, name: str, fields) -> list[int]:
         fields[name] = [_("Must be a whole number.")]
         return []
     return [int(v) for v in values]
-
-
-def _day(args, name: str, fields) -> date | None:
-    raw = args.get(name)
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        fields[name] = [_("Use the format YYYY-MM-DD.")]
-        return None
-    if problem := date_range_error(day):  # the programme's calendar, as everywhere
-        fields[name] = [problem]
-        return None
-    return day
 
 
 def _dated(dated_by: str, start: date | None, end: date | None):
@@ -152,7 +137,7 @@ def log_conditions(args) -> list:
     dated_by = args.get("dated_by") or "activity"
     if dated_by not in DATED_BY:
         fields["dated_by"] = [_("Not a valid choice.")]
-    start, end = _day(args, "from", fields), _day(args, "to", fields)
+    start, end = checked_day(args, "from", fields), checked_day(args, "to", fields)
     if fields:
         raise ValidationFailed(fields=fields)
     if start or end:
@@ -230,6 +215,41 @@ def named_records(
     return {(kind, ident): name for kind, ident, name in rows}
 
 
+# A filter on records in words, given their names (", "-joined) and how many they are; the
+# report's lists (scbi.reports) word theirs with the same sentences.
+RECORD_WORDS = {
+    "sector_id": lambda names, n: ngettext(
+        "Sector: %(names)s", "Sectors: %(names)s", n, names=names
+    ),
+    "institution_id": lambda names, n: _("Mentee’s institution: %(names)s", names=names),
+    "competency_id": lambda names, n: _("Competency: %(names)s", names=names),
+    "coach_id": lambda names, n: _("Coach: %(names)s", names=names),
+    "mentee_id": lambda names, n: _("Mentee: %(names)s", names=names),
+    "priority_result_id": lambda names, n: ngettext(
+        "Priority result served: %(names)s",
+        "Priority results served: %(names)s",
+        n,
+        names=names,
+    ),
+}
+# A filter on a chosen value in words.
+CHOSEN_WORDS = {
+    "status": lambda v: _("Status: %(value)s", value=LogStatus(v).label),
+    "activity_type": lambda v: _("Activity: %(value)s", value=ActivityType(v).label),
+    "mentee_role": lambda v: _("Mentee’s part: %(value)s", value=MenteeRole(v).label),
+    "gender": lambda v: _("Mentee’s gender: %(value)s", value=Gender(v).label),
+}
+
+
+def record_words(
+    name: str, ids: list[int], names: dict[tuple[str, int], str]
+) -> tuple[tuple[str, ...], str]:
+    """The filter ``name`` on the records ``ids`` as ``(its parameters, in words)``, each
+    record by its name in ``names`` (:func:`named_records`'s answer), else by its id."""
+    listed = ", ".join(names.get((name, i), f"#{i}") for i in ids)
+    return ((name,), RECORD_WORDS[name](listed, len(ids)))
+
+
 def log_filter_words(args, user: User) -> list[tuple[tuple[str, ...], str]]:
     """Each filter on in ``args`` (already checked by :func:`log_conditions`) as
     ``(its parameters, in words)``; names read in one statement, none when no record is
@@ -239,48 +259,20 @@ def log_filter_words(args, user: User) -> list[tuple[tuple[str, ...], str]]:
         for name in ("sector_id", "institution_id", "coach_id", "mentee_id", "priority_result_id")
     }
     names = named_records(wanted, user=user)
-
-    def named(kind: str) -> str:
-        return ", ".join(names.get((kind, i), f"#{i}") for i in wanted[kind])
-
     out: list[tuple[tuple[str, ...], str]] = []
     if wanted["sector_id"]:
-        words = ngettext(
-            "Sector: %(names)s",
-            "Sectors: %(names)s",
-            len(wanted["sector_id"]),
-            names=named("sector_id"),
-        )
-        out.append((("sector_id",), words))
+        out.append(record_words("sector_id", wanted["sector_id"], names))
     if args.get("from") or args.get("to"):
         words = _period_words(args.get("dated_by", ""), args.get("from"), args.get("to"))
         out.append((("from", "to", "dated_by"), words))
     if args.get("counted"):
         out.append((("counted",), _("Counted in the reports: acknowledged or verified")))
-    chosen = {
-        "status": lambda v: _("Status: %(value)s", value=LogStatus(v).label),
-        "activity_type": lambda v: _("Activity: %(value)s", value=ActivityType(v).label),
-        "mentee_role": lambda v: _("Mentee’s part: %(value)s", value=MenteeRole(v).label),
-        "gender": lambda v: _("Mentee’s gender: %(value)s", value=Gender(v).label),
-    }
-    for name, words in chosen.items():
+    for name, words in CHOSEN_WORDS.items():
         if raw := args.get(name):
             out.append(((name,), words(raw)))
-    for name, words in (
-        ("institution_id", lambda n: _("Mentee’s institution: %(names)s", names=n)),
-        ("coach_id", lambda n: _("Coach: %(names)s", names=n)),
-        ("mentee_id", lambda n: _("Mentee: %(names)s", names=n)),
-    ):
+    for name in ("institution_id", "coach_id", "mentee_id", "priority_result_id"):
         if wanted[name]:
-            out.append(((name,), words(named(name))))
-    if wanted["priority_result_id"]:
-        words = ngettext(
-            "Priority result served: %(names)s",
-            "Priority results served: %(names)s",
-            len(wanted["priority_result_id"]),
-            names=named("priority_result_id"),
-        )
-        out.append((("priority_result_id",), words))
+            out.append(record_words(name, wanted[name], names))
     if pairing := args.get("pairing_id"):
         out.append((("pairing_id",), _("Pairing %(id)s", id=pairing)))
     if args.get("sample"):

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from scbi.auth.models import Role
 from scbi.auth.permissions import SIGNED_IN, is_manager, managed_sector_ids, role_required
 from scbi.filters import chips
-from scbi.forms import FORM_ERRORS, form_page
+from scbi.forms import FORM_ERRORS, flash_refusal, form_page
 from scbi.pagination import paginate
 from scbi.programme.queries import choices
 from scbi.transaction import commit, rollback
@@ -143,10 +143,7 @@ def _action(pairing_id: int, change, message: str):
             change(pairing, by=current_user, version=form.version.data)
         except FORM_ERRORS as error:
             rollback()
-            flash(
-                " ".join([error.message, *[m for ms in error.fields.values() for m in ms]]),
-                "danger",
-            )
+            flash_refusal(error)
         else:
             commit()
             flash(message, "success")

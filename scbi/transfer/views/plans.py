@@ -76,25 +76,10 @@ def _save_plan(form: PlanForm, pairing: Pairing, plan: TransferPlan | None):
             plans.submit_plan(plan, by=current_user)
     except FORM_ERRORS as error:
         rollback()
-        _apply_item_errors(form, error, index)
+        form.apply_rows(error, "items", index)
         return None
     commit()
     return plan
-
-
-def _apply_item_errors(form: PlanForm, error, index: list[int]) -> None:
-    other = {}
-    for key, messages in error.fields.items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "items" and int(parts[1]) < len(index):
-            sub = form.items.entries[index[int(parts[1])]].form
-            field = getattr(sub, parts[2], None)
-            if field is not None:
-                field.errors = [*field.errors, *messages] if field.errors else list(messages)
-                continue
-        other[key] = messages
-    error.fields = other
-    form.apply(error)
 
 
 def _edit_page(pairing: Pairing, plan: TransferPlan | None):
