@@ -84,6 +84,7 @@ FEATURES = (
     "engagements",
     "exchanges",
     "reports",
+    "lessons",
     "notify",
     "main",
     "api",

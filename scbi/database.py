@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
-from scbi.sql import batches
+from scbi.sql import FOLD_FUNCTION, batches
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -173,7 +173,8 @@ def _bump_versions(session, flush_context, instances) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: WAL journal, a busy timeout and foreign keys on every connection."""
+    """SQLite: WAL journal, a busy timeout and foreign keys on every connection, and a
+    lower() that folds every letter (scbi.sql.folded)."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -183,6 +184,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_function(FOLD_FUNCTION, 1, _lower, deterministic=True)
+
+
+def _lower(text: str | None) -> str | None:
+    return None if text is None else text.lower()
 
 
 def app_role_grants(role: str) -> list[str]:

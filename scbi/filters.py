@@ -40,6 +40,13 @@ def chips(named: Iterable[tuple[tuple[str, ...], str]]) -> list[Chip]:
     return out
 
 
+def kept(args, names: Iterable[str]) -> list[tuple[str, str]]:
+    """The filters ``names`` on in ``args`` — those a list's form has no field for, which
+    a report's figure opened it with — as ``(name, value)`` pairs: the form keeps them as
+    hidden fields, so filtering again keeps them."""
+    return [(name, value) for name in names for value in args.getlist(name) if value]
+
+
 def whole_numbers(args, name: str) -> list[int]:
     """The ids given for ``name`` (a parameter that may be repeated), read leniently as
     the lists read their filters: what is not a whole number is left out."""

@@ -29,6 +29,7 @@ from scbi.exchanges.models import (
     exchange_result,
     exchange_sector,
 )
+from scbi.lessons.models import LessonTag
 from scbi.mail import MailMessage, MailReminder
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.partners.models import (
@@ -94,6 +95,7 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "Institution",
+    "LessonTag",
     "LevelChange",
     "LogEvent",
     "LogSession",

@@ -8,7 +8,7 @@ checks the dialect at run time.
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer
+from sqlalchemy import Date, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeEngine
@@ -34,6 +34,13 @@ utc_day = portable(
 # indexes), where walking another index is cheaper: a list in a wide scope read in its own
 # order. PostgreSQL's planner weighs the two itself and gets the column as it is.
 not_driving = portable("not_driving", Integer(), sqlite="+{0}", postgresql="{0}")
+
+# Text in lower case, every letter of it: PostgreSQL's lower() folds them all (in a UTF-8
+# database), SQLite's only A to Z, so on SQLite it is Python's (FOLD_FUNCTION, registered on
+# each connection by scbi.database). A search that folds both sides finds "énergie" in
+# "Énergie" on either database.
+FOLD_FUNCTION = "scbi_lower"
+folded = portable("folded", String(), sqlite=FOLD_FUNCTION + "({0})", postgresql="lower({0})")
 
 
 # Long lists of values (an IN of e-mails) are sent in batches of this many.

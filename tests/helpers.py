@@ -120,3 +120,17 @@ def plain_figures(html: str) -> str:
     """A report page as if its figures were not links (scbi.reports.links): each linked
     figure's anchor replaced by what it shows."""
     return FIGURE_LINK.sub(r"\1", html)
+
+
+def table_rows(output: str) -> dict[str, list[str]]:
+    """The rows of the first table a command printed (scbi.cli.reading.echo_table), by
+    their first column, each row's cells split where two spaces separate them."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line and set(line) <= {"-", " "}) + 1
+    found = {}
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        cells = [cell.strip() for cell in line.split("  ") if cell.strip()]
+        found[cells[0]] = cells
+    return found

@@ -477,3 +477,52 @@ def test_another_sectors_exchange_is_out_of_reach_and_unchanged(app, client, rol
         assert len(db.session.get(Exchange, made.id).participants) == 3
         assert db.session.get(ExchangeAction, made.action_id).done_on is None
         assert db.session.get(ExchangePlanLink, made.link_id) is not None
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_another_sectors_lessons_are_out_of_reach_and_unchanged(app, client, role):
+    """Sector B's entries of the lessons register (an exchange's learning, a closed
+    engagement, a publication with a tag) reached by sector A's people: not listed, their
+    tag pages and tags 404 (the coordinator, audited) or 403 (a coach, a mentee: not their
+    pages), nothing tagged and nothing taken off, on the pages and in the API."""
+    from scbi.audit import AuditEvent
+    from scbi.lessons.models import LessonTag
+    from tests.lessons.helpers import closed_engagement, learnt_exchange, published, tag
+
+    world = factories.world(app)
+    with app.app_context():
+        entries = {
+            "exchange": learnt_exchange(world, "b", learnt="Tariff calendar"),
+            "engagement": closed_engagement(world, "b", hoped_result="A tariff"),
+            "report": published(world, "b"),
+        }
+        held = tag("report", entries["report"], problem="tariff backlog").id
+    person = outsider(world, role)
+    headers = bearer(api_token(client, person))
+    login(client, person)
+    token = csrf_token(client, "/")
+    expected = (404,) if role == "coordinator" else (403,)
+    for source, ident in entries.items():
+        page = f"/lessons/{source}/{ident}/tags"
+        assert client.get(page).status_code in expected, (role, page)
+        posted = client.post(page, data={"csrf_token": token, "problem": "taken"})
+        assert posted.status_code in expected, (role, page)
+        api = f"/api/v1/lessons/{source}/{ident}/tags"
+        assert client.post(api, json={"problem": "taken"}, headers=headers).status_code in (
+            expected
+        ), (role, api)
+    removed = client.post(f"/lesson-tags/{held}/remove", data={"csrf_token": token})
+    assert removed.status_code in expected
+    assert client.delete(f"/api/v1/lesson-tags/{held}", headers=headers).status_code in expected
+    if role == "coordinator":
+        assert "Tariff" not in client.get("/lessons?q=tariff").text
+        assert 'data-total="0"' in client.get("/lessons").text
+        listed = client.get("/api/v1/lessons?q=tariff", headers=headers).json
+        assert listed["total"] == 0
+    with app.app_context():
+        assert [t.id for t in db.session.scalars(db.select(LessonTag))] == [held]
+        if role == "coordinator":
+            denied = db.session.scalars(
+                db.select(AuditEvent.entity_type).where(AuditEvent.action == "access.denied")
+            ).all()
+            assert {"exchange", "engagement", "published_report", "lesson_tag"} <= set(denied)

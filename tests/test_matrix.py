@@ -332,6 +332,18 @@ MATRIX = {
         "/api/v1/exchange-plan-links/{exchange_plan_link}",
         answers(401, 403, 204, 204, 204),
     ),
+    # the lessons register: {published} is sector A's publication (an entry of the register),
+    # {lesson_tag} a problem tag on one; a bare form names no tag (422)
+    ("lessons.index", "GET"): ("/lessons", STAFF_PAGE),
+    ("lessons.tags", "GET"): ("/lessons/report/{published}/tags", STAFF_PAGE),
+    ("lessons.tags", "POST"): ("/lessons/report/{published}/tags", STAFF_FORM),
+    ("lessons.remove_tag", "POST"): ("/lesson-tags/{lesson_tag}/remove", STAFF_ACTION),
+    ("api.list_lessons", "GET"): ("/api/v1/lessons", answers(401, 403, 403, 200, 200)),
+    ("api.add_lesson_tag", "POST"): ("/api/v1/lessons/report/{published}/tags", API_STAFF_WRITE),
+    ("api.remove_lesson_tag", "DELETE"): (
+        "/api/v1/lesson-tags/{lesson_tag}",
+        answers(401, 403, 403, 204, 204),
+    ),
     # pairings
     ("transfer.pairings", "GET"): ("/pairings", SIGNED_IN),
     ("transfer.pairing_new", "GET"): ("/pairings/new", STAFF_PAGE),
@@ -630,9 +642,15 @@ def fill(app, world, path_template: str, target: int) -> str:
     """The path of a matrix row for sector A of ``world`` ({target} is a user's id)."""
     published = None
     if "{published}" in path_template:  # a publication of sector A, only where a path needs one
-        with app.app_context():
-            published = factories.publication(world.a.sector_id).id
-            db.session.commit()
+        from scbi.reports.models import PublishedReport
+
+        with app.app_context():  # one for the whole world, however many paths ask
+            published = db.session.scalar(
+                select(PublishedReport.id).where(PublishedReport.sector_id == world.a.sector_id)
+            )
+            if published is None:
+                published = factories.publication(world.a.sector_id).id
+                db.session.commit()
     partner = None
     if "{partner}" in path_template:  # a development partner, only where a path needs one
         from scbi.partners.models import Partner
@@ -687,11 +705,18 @@ def fill(app, world, path_template: str, target: int) -> str:
             "exchange_action": made.action_id,
             "exchange_plan_link": made.link_id,
         }
+    lesson_tag = None
+    if "{lesson_tag}" in path_template:  # a problem tag on a publication of sector A
+        from tests.lessons.helpers import published, tag
+
+        with app.app_context():
+            lesson_tag = tag("report", published(world), problem="late logs").id
     mail = None
     if "{mail}" in path_template:  # a mail the world's pairing caused (held: mail is off)
         with app.app_context():
             mail = db.session.scalar(select(MailMessage.id).limit(1))
     return path_template.format(
+        lesson_tag=lesson_tag,
         engagement=engagement,
         running=running,
         **exchange,

@@ -12,6 +12,7 @@ from scbi.api import (  # noqa: F401  (endpoints register on bp)
     framework_import,
     frameworks,
     indicators,
+    lessons,
     logs,
     openapi,
     pairings,

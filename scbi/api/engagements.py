@@ -6,7 +6,7 @@ closes theirs, a counterpart mentee reads theirs; anything else is 404."""
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from scbi.api.blueprint import bp
 from scbi.api.docs import component, endpoint
@@ -27,6 +27,7 @@ from scbi.engagements.models import (
     PractitionerKind,
 )
 from scbi.engagements.permissions import MANAGERS, READERS, RUNNERS
+from scbi.engagements.queries import filters
 from scbi.engagements.services import running
 from scbi.transaction import commit_with
 
@@ -269,11 +270,40 @@ def answer(engagement: Engagement):
         ("sector_id", "integer", "Only this sector's"),
         ("institution_id", "integer", "Only this institution's"),
         ("coach_id", "integer", "Only those this coach is brokered for"),
+        (
+            "dated_by",
+            F(
+                "string",
+                enum=filters.DATED_BY,
+                description="What from and to date: the request's receipt (received, the "
+                "default), the start of an engagement that started (active or closed), "
+                "or the end of one closed, declined or withdrawn (ended)",
+            ),
+        ),
+        ("from", "date", "Dated (dated_by) on or after this day"),
+        ("to", "date", "Dated (dated_by) on or before this day"),
+        (
+            "outcome",
+            F(
+                "string",
+                enum=OUTCOMES,
+                description="Only the closed engagements with an objective of this outcome",
+            ),
+        ),
+        (
+            "longer_pairing",
+            F(
+                "string",
+                enum=("1",),
+                description="1: only those whose close-out recommends a longer pairing",
+            ),
+        ),
     ),
 )
 @role_required(*READERS)
 def list_engagements():
-    return list_response(queries.engagement_list(g.api_user, g.query), engagement_json)
+    # the parameters are checked above; the list reads them as the page does
+    return list_response(queries.engagement_list(g.api_user, request.args), engagement_json)
 
 
 @bp.post("/engagements")

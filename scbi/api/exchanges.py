@@ -9,17 +9,17 @@ from __future__ import annotations
 from flask import g, jsonify, request
 
 from scbi.api.blueprint import bp
-from scbi.api.docs import component, endpoint
+from scbi.api.docs import component, day, endpoint
 from scbi.api.lists import list_response
 from scbi.api.programme import created
 from scbi.api.schema import F, Schema, json_body
 from scbi.auth.permissions import role_required
 from scbi.dates import today
 from scbi.exchanges import services
-from scbi.exchanges.countries import country_name
+from scbi.exchanges.countries import CODES, country_name
 from scbi.exchanges.models import EXCHANGE, ExchangeKind, ExchangeState, ParticipantKind
 from scbi.exchanges.permissions import MANAGERS, READERS
-from scbi.exchanges.queries import detail, lists
+from scbi.exchanges.queries import detail, figure_filters, lists
 from scbi.exchanges.queries.scope import exchange_or_404
 from scbi.pagination import paginate
 from scbi.transaction import commit_with
@@ -119,8 +119,10 @@ component(
         {
             **_SUMMARY,
             "participants": F("integer", required=True, description="how many"),
-            "open_actions": F("integer", required=True),
-            "overdue_actions": F("integer", required=True),
+            "open_actions": F(
+                "integer", required=True, description="not done on the day `on` (today)"
+            ),
+            "overdue_actions": F("integer", required=True, description="of them, due before it"),
         },
     )
 )
@@ -224,6 +226,14 @@ def exchange_json(e) -> dict:
     list_of=True,
     query=(
         ("kind", F("string", enum=KINDS)),
+        (
+            "state",
+            F(
+                "string",
+                enum=lists.STATES,
+                description="planned (not begun), under_way or held (ended) today",
+            ),
+        ),
         ("sector_id", "integer", "Only the exchanges that concern this sector"),
         ("from", "date", "Held at some time on or after this day"),
         ("to", "date", "Held at some time on or before this day"),
@@ -233,7 +243,34 @@ def exchange_json(e) -> dict:
                 "string",
                 enum=lists.ACTION_FILTERS,
                 description="with follow-up actions not yet done (open), overdue ones "
-                "(overdue), or not yet done ones the caller owns (mine)",
+                "(overdue), or not yet done ones the caller owns (mine), on the day `on`",
+            ),
+        ),
+        ("on", day("The day the follow-up actions stand on (`actions`); default today")),
+        (
+            "participant",
+            F(
+                "string",
+                enum=tuple(k.value for k in ParticipantKind),
+                description="Only the exchanges with a participant of this kind",
+            ),
+        ),
+        (
+            "gender",
+            F(
+                "string",
+                enum=figure_filters.GENDERS,
+                description="Only the exchanges with a participant of this gender (a "
+                "mentee's, or someone from outside's as given; not_recorded: none known)",
+            ),
+        ),
+        (
+            "country",
+            F(
+                "string",
+                enum=tuple(sorted(CODES)),
+                description="Only the exchanges that involved this country (ISO 3166-1 "
+                "alpha-2): hosted there, or with someone from there",
             ),
         ),
     ),
@@ -241,7 +278,7 @@ def exchange_json(e) -> dict:
 @role_required(*READERS)
 def list_exchanges():
     page = paginate(lists.exchange_list(g.api_user, request.args), 50)
-    figures = lists.listed(g.api_user, page.items)
+    figures = lists.listed(g.api_user, page.items, g.query.get("on"))
 
     def listed(e) -> dict:
         row = figures[e.id]

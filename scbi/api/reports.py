@@ -123,6 +123,29 @@ RETENTION = F(
     "programme overview also by_sector: [{sector_id, code, name, the same}]}. A published "
     "report made before this key existed lacks it.",
 )
+_PEERS = (
+    "{exchanges: {held, by_kind: {study_visit, peer_review, exchange_workshop, "
+    "community_of_practice}}: the exchanges held at some time of the period, up to its as-"
+    "of date, that concern the sector; participants: {total, by_gender: {female, male, "
+    "other, undisclosed, not_recorded}, by_kind: {mentee, coach, external: {total, "
+    "by_gender}}}: their participants by kind and gender (a mentee's gender from their "
+    "profile, someone from outside's as given, a coach's not recorded); countries: "
+    "{involved: how many countries the exchanges involved (a host abroad, people from "
+    "outside), by_country: {ISO code: exchanges involving it}}; follow_up_actions: {open, "
+    "overdue}: the follow-up actions of the sector's exchanges begun by the as-of date "
+    "still open that day, and of them those due before it; engagements: {opened (requests "
+    "received), started, closed, declined, withdrawn: in the period; outcomes: {achieved, "
+    "partly, not}: the objectives of those closed; longer_pairings: the close-outs "
+    "recommending one}}"
+)
+PEER_LEARNING = F(
+    _object,
+    description="Peer exchanges and short engagements (docs/reports.md): "
+    + _PEERS
+    + "; in the programme overview an exchange of two sectors counts once, and by_sector: "
+    "[{sector_id, code, name, the same}]. A published report made before this key existed "
+    "lacks it.",
+)
 component(
     Schema(
         "SectorReport",
@@ -158,6 +181,7 @@ component(
             "by_gender": BY_GENDER,
             "by_institution": BY_INSTITUTION,
             "retention": RETENTION,
+            "peer_learning": PEER_LEARNING,
         },
     )
 )
@@ -186,6 +210,7 @@ component(
             "by_gender": BY_GENDER,
             "by_institution": BY_INSTITUTION,
             "retention": RETENTION,
+            "peer_learning": PEER_LEARNING,
         },
     )
 )

@@ -6,7 +6,11 @@ each of three states:
   check-ins recorded by the coach, its weeks over, so its close-out is due;
 - RDB's investor-aftercare engagement with an external expert from Singapore's Economic
   Development Board, closed four months ago with the outcome of each objective and a
-  longer pairing recommended.
+  longer pairing recommended;
+- EDCL's off-grid subsidy engagement with an external expert from Uganda's Rural
+  Electrification Agency, received, run and closed in this fiscal quarter (so the Energy
+  report of the default period counts it): one objective achieved, one partly, one not,
+  and a longer pairing recommended.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy import select
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
 from scbi.dates import today
+from scbi.demo.calendar import this_quarter
 from scbi.engagements import services
 from scbi.engagements.models import Engagement
 from scbi.engagements.services import check_ins, close_out, running
@@ -62,6 +67,7 @@ def build_engagements(admin: User) -> None:
     _waiting(admin)
     _running(admin)
     _closed(admin)
+    _closed_this_quarter(admin)
 
 
 def _waiting(admin: User) -> None:
@@ -220,5 +226,70 @@ def _closed(admin: User) -> None:
         longer_pairing_note=(
             "A year's pairing for the aftercare manager on negotiating service agreements "
             "with agencies, starting with the revenue authority."
+        ),
+    )
+
+
+def _closed_this_quarter(admin: User) -> None:
+    engagement = services.record_request(
+        by=admin,
+        institution_id=_institution("EDCL").id,
+        received_on=this_quarter(40),
+        requested_by_name="Jean de Dieu Nshimiyimana",
+        requested_by_role="Head of Off-Grid Access",
+        problem=(
+            "Households wait four months for the solar home system subsidy: every "
+            "application is checked on paper at the district and again at head office, and "
+            "one in four is returned for a missing document."
+        ),
+        hoped_result="A subsidy decision within three weeks of a complete application.",
+        objectives=[
+            "One checklist of the documents an application needs, used by every district",
+            "Applications checked once, at the district, with head office sampling",
+            "A weekly count of applications waiting, by district",
+        ],
+    )
+    _team(admin, engagement, [("Aline Mutesi", "Off-grid programme officer")])
+    running.broker(
+        engagement,
+        by=admin,
+        version=engagement.version,
+        expert_name="Amina Nakato",
+        expert_organisation="Rural Electrification Agency",
+        expert_country="Uganda",
+        expert_email="amina.nakato@rea.example.ug",
+        start_date=this_quarter(33),
+        weeks=4,
+    )
+    running.start(engagement, by=admin, version=engagement.version)
+    check_ins.record_check_in(
+        engagement,
+        by=admin,
+        held_on=this_quarter(20),
+        note="The checklist is printed in every district; head office still re-checks all.",
+        progress=[{"objective_id": engagement.objectives[1].id, "progress": "at_risk"}],
+    )
+    close_out.close(
+        engagement,
+        by=admin,
+        version=engagement.version,
+        closed_on=this_quarter(5),
+        outcomes=[
+            {"objective_id": o.id, "outcome": word, "note": note}
+            for o, (word, note) in zip(
+                engagement.objectives,
+                [
+                    ("achieved", "All 30 districts use the checklist; returns fell to 1 in 12."),
+                    ("partly", "Head office samples one in five in two provinces only."),
+                    ("not", "The district counts wait for the new application register."),
+                ],
+                strict=True,
+            )
+        ],
+        team_can_now="Train a district officer on the checklist and audit a sample of files.",
+        longer_pairing=True,
+        longer_pairing_note=(
+            "A pairing for the off-grid programme officer on running the application "
+            "register and its weekly figures."
         ),
     )

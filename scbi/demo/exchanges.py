@@ -1,8 +1,9 @@
 """The demo's peer exchanges (docs/exchanges.md), built through the services: a study
-visit of energy mentees to Kenya's energy regulator four months ago — people from the
-regulator took part, what was learnt is recorded, one follow-up action is done and one
-open, two of the mentees reflected, the coach linked it to a mentee's plan and logged it —
-and, five weeks ago, a peer review of NAEB's export quality certification by RAB's seed
+visit of energy mentees to Kenya's energy regulator a month ago, in this fiscal quarter
+(so the Energy report of the default period counts it) — people from the regulator took
+part, what was learnt is recorded, one follow-up action is done and one open, two of the
+mentees reflected, the coach linked it to a mentee's plan and logged it — and, five weeks
+ago, a peer review of NAEB's export quality certification by RAB's seed
 certification team, two Rwandan institutions of two sectors, with an overdue action for
 their coordinator."""
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
 from scbi.dates import today
+from scbi.demo.calendar import this_quarter
 from scbi.exchanges import services
 from scbi.exchanges.services import actions, participants, reflections
 from scbi.extensions import db
@@ -63,7 +65,7 @@ def _regulator_visit(admin: User) -> None:
     pairings = _active_pairings("ENE", ("REG", "MININFRA", "EDCL"), 3)
     if len(pairings) < 3:
         return
-    start = today() - timedelta(days=120)
+    start = this_quarter(30)
     exchange = services.create_exchange(
         by=admin,
         kind="study_visit",
@@ -107,7 +109,7 @@ def _regulator_visit(admin: User) -> None:
         owner_id=pairings[0].mentee.user_id,
         due_on=start + timedelta(days=30),
     )
-    actions.mark_done(done, by=admin, done_on=start + timedelta(days=21))
+    actions.mark_done(done, by=admin, done_on=min(start + timedelta(days=21), today()))
     actions.add_action(
         exchange,
         by=admin,
@@ -141,7 +143,7 @@ def _plan_link_and_log(exchange, pairing: Pairing) -> None:
     )
     planned = sorted(plan_competency_ids(pairing.id))
     day = exchange.starts_on + timedelta(days=1)
-    if not planned or not pairing.start_date <= day:
+    if not planned or not pairing.start_date <= day <= today():
         return
     log = logs.create_log(
         pairing,

@@ -23,6 +23,7 @@ from scbi.demo import data
 from scbi.demo.engagements import build_engagements
 from scbi.demo.exchanges import build_exchanges
 from scbi.demo.funding import AGENCY, build_funding, build_rates
+from scbi.demo.lessons import build_lessons
 from scbi.demo.results import build_indicators
 from scbi.demo.retention import build_follow_ups, graduate_early
 from scbi.demo.transfer import build_transfer
@@ -170,6 +171,7 @@ def build_demo(seed: int = 2025) -> DemoLogins:
     build_follow_ups(admin, graduates)
     build_exchanges(admin)
     build_engagements(admin)
+    build_lessons(admin)
     return result
 
 

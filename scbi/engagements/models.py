@@ -57,9 +57,24 @@ NOT_STARTED = (EngagementStatus.REQUESTED, EngagementStatus.BROKERED)
 class ObjectiveOutcome(Labelled):
     """The close-out's judgement of one objective: did the problem move?"""
 
-    ACHIEVED = "achieved", _l("Achieved"), "success", _l("achieved")
-    PARTLY = "partly", _l("Partly achieved"), "warning", _l("partly achieved")
-    NOT = "not", _l("Not achieved"), "secondary", _l("not achieved")
+    ACHIEVED = (
+        "achieved",
+        _p("objective outcome", "Achieved"),
+        "success",
+        _p("objective outcome", "achieved"),
+    )
+    PARTLY = (
+        "partly",
+        _p("objective outcome", "Partly achieved"),
+        "warning",
+        _p("objective outcome", "partly achieved"),
+    )
+    NOT = (
+        "not",
+        _p("objective outcome", "Not achieved"),
+        "secondary",
+        _p("objective outcome", "not achieved"),
+    )
 
 
 class CheckInProgress(Labelled):

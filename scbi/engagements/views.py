@@ -41,16 +41,23 @@ from scbi.engagements.permissions import (
     can_start,
     may_run,
 )
+from scbi.engagements.queries import filters
 from scbi.engagements.services import check_ins, close_out, running
 from scbi.errors import InvalidTransition, NotAllowed
+from scbi.filters import chips, kept
 from scbi.forms import FORM_ERRORS, form_page
-from scbi.hooks import Link
+from scbi.hooks import Hook, Link, page_parts
 from scbi.pagination import paginate
 from scbi.programme.queries import choices
 from scbi.programme.views import setup as programme_pages
 from scbi.transaction import commit, rollback
 
 bp = Blueprint("engagements", __name__)
+
+page = Hook(
+    "engagements.page",
+    "What a feature above adds to an engagement's page: (user, engagement) -> hooks.Part.",
+)
 
 BLANK_MEMBERS = 3
 
@@ -68,10 +75,16 @@ def _status_choices() -> list[SelectChoice]:
 @role_required(*READERS)
 def index():
     """The engagements the user may read: open ones by default, the latest request first;
-    filtered by status, sector and institution."""
+    filtered by status, sector and institution, or as a report's figure opens it."""
+    found = filters.figure_filters(request.args)  # 422 naming a bad one
+    query = queries.engagement_list(current_user, request.args)
     return render_template(
         "engagements/list.html",
-        page=paginate(queries.engagement_list(current_user, request.args)),
+        page=paginate(query),
+        outcome=found.outcome,
+        objectives=filters.objectives(query, found.outcome) if found.outcome else None,
+        chips=chips(filters.filter_words(found)),
+        kept=kept(request.args, filters.KEPT),
         status=queries.list_status(request.args),
         statuses=_status_choices(),
         sectors=choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
@@ -141,6 +154,7 @@ def detail(engagement_id: int):
         can_check_in=can_check_in(user, engagement),
         can_close=can_close(user, engagement),
         can_end=can_end_request(user, engagement),
+        parts=page_parts(page, user, engagement),
     )
 
 

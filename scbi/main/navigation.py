@@ -24,6 +24,7 @@ NAVIGATION = [
     ("transfer.logs_list", _l("Logs"), None),
     ("exchanges.index", _l("Exchanges"), None),
     ("engagements.index", _l("Engagements"), None),
+    ("lessons.index", _l("Lessons"), None),
     ("coaches.follow_up", _l("Follow-up"), None),
     ("retention.follow_ups", _l("Retention"), None),
     ("competencies.levels", _l("Levels"), None),

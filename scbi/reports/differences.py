@@ -26,6 +26,7 @@ from scbi.mentees.models import Gender
 from scbi.programme.models import ResultStatus
 from scbi.reports.headline import GENDERS
 from scbi.reports.labels import HEADLINE, column
+from scbi.reports.peer_learning import figure_name
 from scbi.retention.models import MILESTONE_KEYS
 from scbi.transfer.models import ActivityType, MenteeRole
 
@@ -53,6 +54,7 @@ SECTIONS = {
     "by_gender": _l("By gender"),
     "by_institution": _l("By institution"),
     "retention": _l("Retention after the programme"),
+    "peer_learning": _l("Peer exchanges and short engagements"),
 }
 CRITICAL_MASS = {
     "experts": _l("National experts"),
@@ -209,6 +211,8 @@ def label(path: str, names: dict[str, str] | None = None) -> str:
         return " › ".join([str(SECTIONS[section]), group, str(figure or _words(key))])
     if section == "retention":
         return _retention_label(rest, names, path)
+    if section == "peer_learning" and (name := figure_name(".".join(rest))):
+        return " › ".join([str(SECTIONS[section]), name])
     if section == "priority_results" and rest[:1] == ["by_status"] and len(rest) == 2:
         return _("Priority results %(status)s", status=_short(ResultStatus, key))
     # a list's own key (``results``, ``by_competency``) is left out: its item's name and

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from scbi.competencies.portfolio import refuse_remote
 from scbi.csv_export import neutralise
-from scbi.reports import labels
+from scbi.reports import labels, peer_learning
 from scbi.reports.charts import sector_charts
 from scbi.reports.disaggregation import sheet_rows
 from scbi.reports.retention import workbook_sheets
@@ -198,6 +198,7 @@ def sector_xlsx(report: dict, publication: dict | None = None) -> bytes:
         + breakdown_sheets(report)
         + value_sheets(report, f"{report['sector']['code']} {report['sector']['name']}")
         + retention_sheets(report)
+        + peer_learning_sheets(report)
     )
 
 
@@ -270,6 +271,7 @@ def programme_xlsx(overview: dict) -> bytes:
     sheets += breakdown_sheets(overview)
     sheets += value_sheets(overview, _("programme"))
     sheets += retention_sheets(overview)
+    sheets += peer_learning_sheets(overview)
     if "cascade" in overview:
         sheets.append(_rows(_("Cascade"), overview["cascade"]["people"]))
     return _book(sheets)
@@ -291,3 +293,10 @@ def retention_sheets(figures: dict) -> list:
     if not block:
         return []
     return [_rows(title, rows) for title, rows in workbook_sheets(block)]
+
+
+def peer_learning_sheets(figures: dict) -> list:
+    """The sheets of peer exchanges and short engagements (none for a dict from before
+    them)."""
+    block = figures.get("peer_learning")
+    return peer_learning.workbook_sheets(block) if block else []

@@ -4,9 +4,10 @@ the figure counts, for readers who may open that list.
 
 One definition per figure (:data:`FIGURES`): the list it opens (an endpoint), the filters
 the figure's own definition gives it (its period, and which event's time it is counted
-by), and what the list's total is compared with (a number of rows, or hours). The
-templates name a figure and any narrower filter (a gender, an activity type, a month …)
-and get its link; a figure added later names its list here and links the same way.
+by), and what the list's total is compared with (a number of rows, hours, an amount, or
+one of the sums a list shows of its records: the participants of the exchanges listed …).
+The templates name a figure and any narrower filter (a gender, an activity type, a month
+…) and get its link; a figure added later names its list here and links the same way.
 
 No statement is sent: a link is built from the report's dict (its sectors and period) and
 the reader's roles, which the page has already read. Whether the reader may open the list
@@ -28,6 +29,10 @@ from markupsafe import Markup, escape
 from scbi.templating import may_open
 
 COUNT, HOURS, AMOUNT = "count", "hours", "amount"
+# the exchange list's sums of its exchanges (scbi.exchanges.queries.figure_filters), and
+# the engagement list's objectives of an outcome (scbi.engagements.queries.filters)
+PARTICIPANTS, COUNTRIES, ACTIONS, OVERDUE = "participants", "countries", "actions", "overdue"
+OBJECTIVES = "objectives"
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class Span:
 class Figure:
     endpoint: str
     filters: Callable[[Span], dict]  # the figure's own filters, from its period
-    measure: str = COUNT  # what the list's total is: its rows, their hours, or an amount
+    measure: str = COUNT  # what the list's total is: its rows, their hours, an amount, a sum
 
 
 def _logs(dated_by: str) -> Figure:
@@ -55,6 +60,29 @@ def _logs(dated_by: str) -> Figure:
 
 def _follow_ups(**flags: str) -> Figure:
     return Figure("retention.follow_ups", lambda s: {"on": s.as_of, **flags})
+
+
+def _exchanges(measure: str = COUNT) -> Figure:
+    """The exchanges held at some time of the period, up to its as-of date."""
+    return Figure("exchanges.index", lambda s: {"from": s.start, "to": s.as_of}, measure)
+
+
+def _actions(which: str, measure: str) -> Figure:
+    """The exchanges begun by the as-of date with follow-up actions open (or overdue) that
+    day: the list sums those actions."""
+    return Figure(
+        "exchanges.index", lambda s: {"to": s.as_of, "on": s.as_of, "actions": which}, measure
+    )
+
+
+def _engagements(dated_by: str, measure: str = COUNT, **flags: str) -> Figure:
+    """The engagements whose request was received, or which started or ended, in the
+    period (``status=all`` unless ``flags`` name one)."""
+    return Figure(
+        "engagements.index",
+        lambda s: {"status": "all", "dated_by": dated_by, **s.dates(), **flags},
+        measure,
+    )
 
 
 FIGURES: dict[str, Figure] = {
@@ -91,6 +119,24 @@ FIGURES: dict[str, Figure] = {
     "retention_retained": _follow_ups(retained="1"),
     "retention_coaching": _follow_ups(cascade="1"),
     "retention_cascade": _follow_ups(cascade="1", latest="1"),
+    # peer exchanges held in the period (``kind=``, ``country=``), their participants
+    # (``participant=``, ``gender=``) and countries; the follow-up actions open on the as-of
+    # date, and those overdue then
+    "exchanges": _exchanges(),
+    "exchange_participants": _exchanges(PARTICIPANTS),
+    "exchange_countries": _exchanges(COUNTRIES),
+    "exchange_actions_open": _actions("open", ACTIONS),
+    "exchange_actions_overdue": _actions("overdue", OVERDUE),
+    # short engagements: requests received, engagements started and ended (closed,
+    # declined or withdrawn) in the period; the closed ones' objectives of an outcome
+    # (``outcome=``) and those recommending a longer pairing
+    "engagements_received": _engagements("received"),
+    "engagements_started": _engagements("started"),
+    "engagements_closed": _engagements("ended", status="closed"),
+    "engagements_declined": _engagements("ended", status="declined"),
+    "engagements_withdrawn": _engagements("ended", status="withdrawn"),
+    "engagement_objectives": _engagements("ended", OBJECTIVES, status="closed"),
+    "engagements_longer": _engagements("ended", status="closed", longer_pairing="1"),
     # the priority results with their status on the as-of date (``status=``)
     "priority_results": Figure("reports.priority_results", lambda s: s.dates()),
     # value for money: what the coaches' contracts cost, from the period's first day (or
@@ -142,6 +188,7 @@ class FigureLinks:
     def url(
         self,
         kind: str,
+        /,
         *,
         sector: int | None = None,
         previous: bool = False,
@@ -167,10 +214,11 @@ class FigureLinks:
         args |= {name: value for name, value in narrower.items() if value is not None}
         return url_for(figure.endpoint, **args)
 
-    def link(self, shown, kind: str, value=None, **filters) -> Markup:
+    def link(self, shown, kind: str, /, value=None, **filters) -> Markup:
         """``shown`` (the figure as the page prints it) linked to its list, or as it is;
         ``value``: the figure unformatted, when the page shows it in words (an amount in
-        its currency)."""
+        its currency). ``kind`` is given by position: a filter may be named ``kind`` (the
+        exchanges')."""
         url = None if str(shown) in NOT_A_FIGURE else self.url(kind, **filters)
         if url is None:
             return escape(shown)
@@ -186,10 +234,10 @@ class FigureLinks:
 class _NoLinks:
     """Plain figures: the PDF, and published reports (frozen figures; the lists are live)."""
 
-    def url(self, kind: str, **filters) -> None:
+    def url(self, kind: str, /, **filters) -> None:
         return None
 
-    def link(self, shown, kind: str, value=None, **filters) -> Markup:
+    def link(self, shown, kind: str, /, value=None, **filters) -> Markup:
         return escape(shown)
 
 

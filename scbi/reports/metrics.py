@@ -23,6 +23,7 @@ from scbi.reports.headline import (
     period_data,
     previous_data,
 )
+from scbi.reports.peer_learning import overview_block, peer_learning
 from scbi.reports.periods import Period, month_starts
 from scbi.reports.retention import institution_names, retention
 from scbi.reports.value import value_for_money
@@ -42,7 +43,7 @@ def sector_report(sector: Sector, period: Period) -> dict:
     of statements whatever the data size."""
     as_of = period.as_of
     before = periods.previous(period)
-    statuses, follow_ups = queries.statuses_and_follow_ups([sector.id], period.end, as_of)
+    statuses, others = queries.statuses_and_follow_ups([sector.id], period)
     [(cm, experts_before)] = masses([sector], as_of, before.as_of, statuses)
     minutes = headline_queries.transfer_minutes([sector.id], [period, before])
     now, then = headlines([sector.id], [period, before], statuses, minutes)
@@ -69,7 +70,8 @@ def sector_report(sector: Sector, period: Period) -> dict:
             institution_minutes,
             [(i.gender, i.institution_id, i.baseline, i.current) for i in plan_items],
         ),
-        "retention": retention(statuses, follow_ups, as_of, institution_names(institution_minutes)),
+        "retention": retention(statuses, others, as_of, institution_names(institution_minutes)),
+        "peer_learning": peer_learning(others, period, [sector])[sector.id],
     }
 
 
@@ -247,7 +249,7 @@ def programme_overview(sectors: list[Sector], period: Period, *, with_cascade: b
     and experts), the totals, and the cascade."""
     ids = [s.id for s in sectors]
     before = periods.previous(period)
-    statuses, follow_ups = queries.statuses_and_follow_ups(ids, period.end, period.as_of)
+    statuses, others = queries.statuses_and_follow_ups(ids, period)
     minutes = headline_queries.transfer_minutes(ids, [period, before])
     now, then = headlines(ids, [period, before], statuses, minutes)
     found = masses(sectors, period.as_of, before.as_of, statuses)
@@ -285,7 +287,8 @@ def programme_overview(sectors: list[Sector], period: Period, *, with_cascade: b
     experts_of = dict(zip(ids, [(cm.expert_ids, cm.kept_ids) for cm, _b in found], strict=True))
     out["value_for_money"] = value_for_money(sectors, period, experts_of)
     names = {i: (g["acronym"], g["name"]) for i, g in out["by_institution"].items()}
-    out["retention"] = retention(statuses, follow_ups, period.as_of, names, sectors)
+    out["retention"] = retention(statuses, others, period.as_of, names, sectors)
+    out["peer_learning"] = overview_block(peer_learning(others, period, sectors), sectors)
     if with_cascade:
         out["cascade"] = _cascade()
     return out

@@ -15,13 +15,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String, and_, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    String,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from scbi.auth.models import User
 from scbi.coaches.models import Coach
 from scbi.competencies.level_changes import level_on
 from scbi.competencies.levels import approved_by
+from scbi.engagements.queries.reports import report_parts as engagement_parts
+from scbi.exchanges.queries.figures import report_parts as exchange_parts
 from scbi.extensions import db
 from scbi.mentees.models import Mentee, MenteeStatusChange
 from scbi.programme.models import (
@@ -31,7 +42,7 @@ from scbi.programme.models import (
 )
 from scbi.reports.periods import Period
 from scbi.reports.sql import contract_overlaps, pairing_overlaps
-from scbi.retention.queries.reports import report_parts
+from scbi.retention.queries.reports import report_parts as follow_up_parts
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,
     Pairing,
@@ -55,7 +66,9 @@ def _counted_logs(sector_ids, period: Period):
 
 
 def _statuses(sector_ids, until: date, *first):
-    """The select of :func:`mentee_statuses`'s rows, after the ``first`` columns."""
+    """The select of :func:`mentee_statuses`'s rows, after the ``first`` columns. The
+    status and gender are read as plain strings: the UNION ALL of
+    :func:`statuses_and_follow_ups` reads its other rows' words in those columns."""
     return (
         select(
             *first,
@@ -63,8 +76,8 @@ def _statuses(sector_ids, until: date, *first):
             MenteeStatusChange.id.label("ident"),
             Mentee.id,
             Mentee.sector_id,
-            MenteeStatusChange.status,
-            Mentee.gender,
+            type_coerce(MenteeStatusChange.status, String).label("status"),
+            type_coerce(Mentee.gender, String).label("gender"),
             Mentee.institution_id,
         )
         .join(Mentee, Mentee.id == MenteeStatusChange.mentee_id)
@@ -80,12 +93,21 @@ def mentee_statuses(sector_ids, until: date):
     return db.session.connection().execute(query.order_by(order.day, order.ident)).all()
 
 
-def statuses_and_follow_ups(sector_ids, until: date, as_of: date):
-    """:func:`mentee_statuses` and, in the same statement (a UNION ALL of typed rows), the
-    follow-up rows of scbi.retention.queries.reports.report_parts: the mentees' exits by pairings
-    and their answers given by ``as_of``. Returns ``(statuses, follow_up_rows)``."""
-    statuses = _statuses(sector_ids, until, literal_column("'s'", String).label("kind"))
-    both = union_all(statuses, *report_parts(sector_ids, as_of))
+def statuses_and_follow_ups(sector_ids, period: Period):
+    """:func:`mentee_statuses` up to the period's end and, in the same statement (a UNION
+    ALL of typed rows), the other rows a report reads as of its as-of date: the follow-ups
+    (scbi.retention.queries.reports.report_parts: the mentees' exits by pairings and their
+    answers), the short engagements (scbi.engagements.queries.reports.report_parts) and the
+    peer exchanges (scbi.exchanges.queries.figures.report_parts). Returns ``(statuses,
+    other_rows)``; each reader picks its own kinds of rows."""
+    as_of = period.as_of
+    statuses = _statuses(sector_ids, period.end, literal_column("'s'", String).label("kind"))
+    both = union_all(
+        statuses,
+        *follow_up_parts(sector_ids, as_of),
+        *engagement_parts(sector_ids, as_of),
+        *exchange_parts(sector_ids, period.start, as_of),
+    )
     order = both.selected_columns
     rows = db.session.connection().execute(both.order_by(order.kind, order.day, order.ident))
     found, others = [], []

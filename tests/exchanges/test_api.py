@@ -81,8 +81,12 @@ def test_the_list_is_scoped_and_filtered(app, client, world, document):
     outsider = token(client, world.b.coordinator)
     assert client.get("/api/v1/exchanges", headers=outsider).json["total"] == 0
     assert client.get(f"/api/v1/exchanges/{made.id}", headers=outsider).status_code == 404
-    bad = client.get("/api/v1/exchanges?kind=holiday&from=2025-13-01", headers=outsider)
-    assert bad.status_code == 422 and set(bad.json["error"]["fields"]) == {"kind", "from"}
+    bad = client.get("/api/v1/exchanges?kind=holiday&state=soon&from=2025-13-01", headers=outsider)
+    assert bad.status_code == 422
+    assert set(bad.json["error"]["fields"]) == {"kind", "state", "from"}
+    mentee = token(client, world.a.mentee_user)
+    assert client.get("/api/v1/exchanges?state=held", headers=mentee).json["total"] == 1
+    assert client.get("/api/v1/exchanges?state=planned", headers=mentee).json["total"] == 0
 
 
 def test_participants_are_added_and_removed(app, client, world, document):

@@ -49,8 +49,12 @@ def test_the_figures_of_an_exchange(app):
         assert [(r.id, bool(r.overdue)) for r in open_rows] == [(made.action_id, True)]
         actions.mark_done(db.session.get(ExchangeAction, made.action_id), by=factories.admin())
         assert db.session.execute(figures.open_action_rows([made.id], day)).all() == []
-        # on a day before it was done, the action was still open
+        # the day before, it was not recorded yet: no open action then
         earlier = figures.open_action_rows([made.id], day - timedelta(days=1))
+        assert db.session.execute(earlier).all() == []
+        # recorded a week ago, it was still open the day before it was done
+        action = db.session.get(ExchangeAction, made.action_id)
+        action.created_at = action.created_at - timedelta(days=7)
         assert len(db.session.execute(earlier).all()) == 1
         learnt = db.session.execute(figures.learnt_rows()).all()
         assert [(r.id, r.learnt) for r in learnt] == [

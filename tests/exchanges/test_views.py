@@ -94,7 +94,7 @@ def test_an_exchange_out_of_reach_is_a_404_and_the_refusal_is_audited(app, clien
     assert all(e.after["hidden"] for e in denied)
 
 
-def test_the_list_filters_by_kind_sector_dates_and_actions(app, client, world):
+def test_the_list_filters_by_kind_state_sector_dates_and_actions(app, client, world):
     with app.app_context():
         exchange_of_a(world)  # held last week, an overdue action of mentee A's
         exchange_of_b(world, starts_on=today() - timedelta(days=60))
@@ -108,6 +108,8 @@ def test_the_list_filters_by_kind_sector_dates_and_actions(app, client, world):
     assert titles(client.get("/exchanges?actions=overdue").text) == {A_TITLE}
     assert titles(client.get("/exchanges?actions=open").text) == {A_TITLE}
     assert titles(client.get("/exchanges?actions=mine").text) == set()
+    assert titles(client.get("/exchanges?state=held").text) == {A_TITLE, B_TITLE}
+    assert titles(client.get("/exchanges?state=planned").text) == set()
     assert titles(client.get("/exchanges?kind=nonsense&from=yesterday").text) == {A_TITLE, B_TITLE}
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from scbi.extensions import db
 from scbi.programme.models import Sector
+from scbi.reports import exports
 from tests.helpers import login
 
 FIGURE = re.compile(
@@ -31,7 +32,11 @@ LISTS = {
     "/reports/costs",
     "/reports/priority-results",
     "/follow-ups",
+    "/exchanges",
+    "/engagements",
 }
+# the exchange list's sums of its exchanges, the engagement list's objectives of an outcome
+SUMS = ("participants", "countries", "actions", "overdue", "objectives")
 
 
 def figures(page: str) -> list[tuple[str, str, str]]:
@@ -44,10 +49,15 @@ def figures(page: str) -> list[tuple[str, str, str]]:
 
 
 def opened_total(client, address: str, measure: str) -> float:
-    """What the list at ``address`` holds: its rows, or the hours of its logs."""
+    """What the list at ``address`` holds: its rows, the hours of its logs, its amount in a
+    currency, or one of its sums (the participants of its exchanges …)."""
     response = client.get(address)
     assert response.status_code == 200, address
     page = response.get_data(as_text=True)
+    if measure in SUMS:
+        found = re.search(rf'class="[^"]*list-sums[^"]*"[^>]* data-{measure}="(\d+)"', page)
+        assert found, f"no {measure} on {address}"
+        return int(found.group(1))
     if measure == "amount":  # the figure names its currency: the list's total in it
         currency = parse_qs(urlsplit(address).query)["currency"][0]
         totals = dict(AMOUNT.findall(page))
@@ -134,6 +144,8 @@ def test_every_figure_of_the_demo_reports_opens_the_records_it_counts(app, clien
         assert shown.status_code == 200 and shown.data.startswith(b"%PDF")
         assert shown.headers["Content-Disposition"].startswith("inline")
 
+    _energy_shows_its_exchanges_and_engagements(app, client, energy, sectors["ENE"], secretariat)
+
     # a coordinator of Energy and Mining: every figure opens their sectors' records only
     client.post("/logout", data={"csrf_token": _token(client)})
     coordinator = type(
@@ -151,6 +163,46 @@ def test_every_figure_of_the_demo_reports_opens_the_records_it_counts(app, clien
     assert 'data-total="0"' in others
     others = client.get(f"/follow-ups?sector_id={agriculture}").get_data(as_text=True)
     assert 'data-total="0"' in others
+
+
+def _energy_shows_its_exchanges_and_engagements(app, client, page, sector_id, secretariat):
+    """The demo's Energy report of this quarter (issue 19): the study visit to Kenya's
+    regulator and EDCL's engagement, on the page (each figure opening its list, checked
+    above), in the PDF and in the API."""
+    from tests.helpers import api_token, bearer, plain_figures
+    from tests.reports.test_report_outputs import pdf_text
+
+    api = client.get(
+        f"/api/v1/reports/sectors/{sector_id}", headers=bearer(api_token(client, secretariat))
+    ).json
+    peers = api["peer_learning"]
+    assert peers["exchanges"]["by_kind"]["study_visit"] == 1
+    assert peers["participants"]["total"] == 6  # three mentees, a coach, two guests
+    assert peers["countries"]["by_country"] == {"KE": 1}
+    assert peers["follow_up_actions"]["open"] == 1
+    engaged = peers["engagements"]
+    assert (engaged["opened"], engaged["started"], engaged["closed"]) == (1, 1, 1)
+    assert engaged["outcomes"] == {"achieved": 1, "partly": 1, "not": 1}
+    assert engaged["longer_pairings"] == 1
+    with app.test_request_context():
+        printed = pdf_text(exports.sector_html(api))
+    for text in (plain_figures(page), printed):
+        flat = re.sub(r"\s+", " ", unescape(text))
+        assert "Peer exchanges and short engagements" in flat
+        assert "Kenya" in flat and "Study visit" in flat and "Partly achieved" in flat
+    shown = {
+        (measure, urlsplit(address).path)
+        for measure, address, number in figures(page)
+        if urlsplit(address).path in ("/exchanges", "/engagements") and float(number) > 0
+    }
+    assert shown >= {
+        ("count", "/exchanges"),
+        ("participants", "/exchanges"),
+        ("countries", "/exchanges"),
+        ("actions", "/exchanges"),
+        ("count", "/engagements"),
+        ("objectives", "/engagements"),
+    }
 
 
 def _token(client) -> str:

@@ -26,6 +26,7 @@ from scbi.engagements.models import (
     EngagementObjective,
     EngagementStatus,
 )
+from scbi.engagements.queries import filters
 from scbi.extensions import db
 from scbi.loaders import count_where, load_or_404, tallies
 from scbi.mentees.models import Mentee, MenteeStatus
@@ -64,7 +65,7 @@ OPEN = "open"  # the list's default: requested, brokered or active
 DUE = "due"  # active, its end date passed: the close-out is due
 ALL = "all"
 STATUS_FILTERS = (OPEN, DUE, *(s.value for s in EngagementStatus), ALL)
-FILTERS = ("sector_id", "institution_id", "coach_id")  # ?<name>=<id>
+FILTERS = ("institution_id", "coach_id")  # ?<name>=<id> (sector_id: filters.py)
 
 
 def list_status(args) -> str:
@@ -91,9 +92,12 @@ def _by_status(query: Select, status: str) -> Select:
 
 def engagement_list(user: User, args: Mapping) -> Select:
     """The engagements ``user`` may read, filtered by ``status`` (:data:`STATUS_FILTERS`),
-    sector, institution and coach, the latest request first. The page and the API read
-    it alike (their arguments, checked or not, are the same names)."""
-    query = scope_engagements(select(Engagement), user)
+    sector, institution and coach, the latest request first, and by a report's figure
+    filters (scbi.engagements.queries.filters: refused, 422, when bad). The page, the API
+    and the command line read it alike (their arguments are the same names)."""
+    query = filters.narrowed(
+        scope_engagements(select(Engagement), user), filters.figure_filters(args)
+    )
     for name in FILTERS:
         value = args.get(name)
         if isinstance(value, str):

@@ -1,13 +1,16 @@
-"""What an exchange's page shows beyond the exchange itself, each read limited to what
-the reader may see: the reflections, the plan links, the transfer logs that point at it;
-and the exchanges a transfer log may point at (the answer to ``transfer.log_exchanges``)."""
+"""What an exchange's page (and ``scbi exchanges show``) shows beyond the exchange itself,
+each read limited to what the reader may see: who hosts it in words, the reflections, the
+plan links, the transfer logs that point at it; and the exchanges a transfer log may
+point at (the answer to ``transfer.log_exchanges``)."""
 
 from __future__ import annotations
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, true
 
 from scbi.auth.models import User
+from scbi.exchanges.countries import country_name
 from scbi.exchanges.models import (
     Exchange,
     ExchangeParticipant,
@@ -23,6 +26,19 @@ from scbi.transfer.queries.logs import AS_LISTED, log_exchanges
 
 # The exchange's page lists this many of its logs, newest first.
 LOGS_SHOWN = 50
+
+
+def host_label(exchange: Exchange) -> str:
+    """Who hosts the exchange, in words: the institution, or the organisation and its
+    country (in the reader's language)."""
+    if exchange.host_institution is not None:
+        institution = exchange.host_institution
+        return f"{institution.acronym} — {institution.name}"
+    return _(
+        "%(organisation)s, %(country)s",
+        organisation=exchange.host_organisation,
+        country=country_name(exchange.host_country),
+    )
 
 
 def participants(exchange: Exchange) -> list[ExchangeParticipant]:

@@ -7,25 +7,49 @@ figures), the register into its search. None runs a query of its own.
   mentee's from their profile, someone from outside's as given, a coach's not recorded);
 - :func:`country_rows` — the countries each exchange involved: its host's abroad, and
   those of the participants from outside;
-- :func:`open_action_rows` — the follow-up actions still open on a day, overdue or not;
+- :func:`open_action_rows` — the follow-up actions still open on a day (:func:`open_on`),
+  overdue or not;
 - :func:`learnt_rows` — what each exchange taught, with its kind and dates (the sectors
   and competencies it is tagged with are ``exchange_sector`` and ``exchange_competency``).
+
+:func:`report_parts` shapes the first four as parts of the UNION ALL that reads the
+mentees' dated statuses (scbi.reports.queries.statuses_and_follow_ups), and
+:func:`read_report_rows` reads them back.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from scbi.exchanges.models import (
     Exchange,
     ExchangeAction,
     ExchangeParticipant,
     ParticipantKind,
+    exchange_sector,
 )
 from scbi.exchanges.queries.scope import in_sectors
 from scbi.mentees.models import Mentee
+from scbi.sql import utc_day
 
 
 def held_between(start: date, end: date, sector_ids=None) -> Select:
@@ -37,43 +61,50 @@ def held_between(start: date, end: date, sector_ids=None) -> Select:
     return query
 
 
-def participant_rows(exchange_ids) -> Select:
-    """``(exchange_id, kind, gender, country)`` of each participant of ``exchange_ids``;
-    gender is a Gender value or NULL (not recorded), country an ISO code or NULL (the
-    programme's own people)."""
+def participant_rows(exchange_ids=None) -> Select:
+    """``(exchange_id, kind, gender, country)`` of each participant of ``exchange_ids``
+    (None: of every exchange); gender is a Gender value or NULL (not recorded), country an
+    ISO code or NULL (the programme's own people)."""
     taking_part = ExchangeParticipant
     kind = case(
         (taking_part.mentee_id.is_not(None), literal(ParticipantKind.MENTEE.value)),
         (taking_part.coach_id.is_not(None), literal(ParticipantKind.COACH.value)),
         else_=literal(ParticipantKind.EXTERNAL.value),
     )
-    return (
-        select(
-            taking_part.exchange_id.label("exchange_id"),
-            kind.label("kind"),
-            func.coalesce(Mentee.gender, taking_part.gender).label("gender"),
-            taking_part.country.label("country"),
-        )
-        .outerjoin(Mentee, Mentee.id == taking_part.mentee_id)
-        .where(taking_part.exchange_id.in_(exchange_ids))
-    )
+    query = select(
+        taking_part.exchange_id.label("exchange_id"),
+        kind.label("kind"),
+        func.coalesce(Mentee.gender, taking_part.gender).label("gender"),
+        taking_part.country.label("country"),
+    ).outerjoin(Mentee, Mentee.id == taking_part.mentee_id)
+    if exchange_ids is not None:
+        query = query.where(taking_part.exchange_id.in_(exchange_ids))
+    return query
 
 
-def country_rows(exchange_ids):
+def country_rows(exchange_ids=None):
     """``(exchange_id, country)``: the host's country of an exchange hosted outside the
-    programme's institutions, and each participant from outside's (repeats included:
-    count them distinct)."""
-    hosts = select(Exchange.id.label("exchange_id"), Exchange.host_country.label("country"))
+    programme's institutions, and each participant from outside's, of ``exchange_ids``
+    (None: of every exchange; repeats included: count them distinct)."""
+    hosts = select(Exchange.id.label("exchange_id"), Exchange.host_country.label("country")).where(
+        Exchange.host_country.is_not(None)
+    )
     guests = select(
         ExchangeParticipant.exchange_id.label("exchange_id"),
         ExchangeParticipant.country.label("country"),
-    )
-    return union_all(
-        hosts.where(Exchange.id.in_(exchange_ids), Exchange.host_country.is_not(None)),
-        guests.where(
-            ExchangeParticipant.exchange_id.in_(exchange_ids),
-            ExchangeParticipant.country.is_not(None),
-        ),
+    ).where(ExchangeParticipant.country.is_not(None))
+    if exchange_ids is not None:
+        hosts = hosts.where(Exchange.id.in_(exchange_ids))
+        guests = guests.where(ExchangeParticipant.exchange_id.in_(exchange_ids))
+    return union_all(hosts, guests)
+
+
+def open_on(day: date):
+    """A follow-up action still open on ``day``: recorded by then and not done by then
+    (done later, or not yet) — an action recorded later leaves a past day's count alone."""
+    return and_(
+        utc_day(ExchangeAction.created_at) <= day,
+        or_(ExchangeAction.done_on.is_(None), ExchangeAction.done_on > day),
     )
 
 
@@ -84,10 +115,7 @@ def open_action_rows(exchange_ids, day: date) -> Select:
         ExchangeAction.id.label("id"),
         ExchangeAction.exchange_id.label("exchange_id"),
         (ExchangeAction.due_on < day).label("overdue"),
-    ).where(
-        ExchangeAction.exchange_id.in_(exchange_ids),
-        or_(ExchangeAction.done_on.is_(None), ExchangeAction.done_on > day),
-    )
+    ).where(ExchangeAction.exchange_id.in_(exchange_ids), open_on(day))
 
 
 def learnt_rows(exchange_ids=None) -> Select:
@@ -106,3 +134,120 @@ def learnt_rows(exchange_ids=None) -> Select:
     return query.where(Exchange.learnt != "").order_by(
         Exchange.starts_on.desc(), Exchange.id.desc()
     )
+
+
+# --- in a report ---------------------------------------------------------------------------
+
+
+def _blank(kind):
+    return cast(null(), kind)
+
+
+def _kind(name: str):
+    return literal_column(f"'{name}'", String)
+
+
+def report_parts(sector_ids, start: date, as_of: date) -> list[Select]:
+    """The exchange rows of a report of ``sector_ids`` for the period from ``start`` whose
+    figures are read on ``as_of``, in the columns of the UNION ALL of the mentees' dated
+    statuses (``kind, day, ident, mentee_id, sector_id, status, gender, institution_id``;
+    the kinds start with "p"):
+
+    - "ph" an exchange held at some time from ``start`` to ``as_of`` that concerns one of
+      the sectors, once for each of them: ident = its id, sector_id, status = its kind;
+    - "pp" each participant of those: ident = the exchange, status = the participant's
+      kind, gender = theirs (NULL: not recorded);
+    - "pc" each country they involved: ident = the exchange, status = the ISO code;
+    - "pa" each follow-up action open on ``as_of`` of an exchange of the sectors begun by
+      then, once for each of its sectors: ident = the exchange, mentee_id = the action,
+      sector_id, institution_id = 1 when it is overdue that day.
+    """
+    sector_ids = list(sector_ids)
+    held = held_between(start, as_of, sector_ids)
+    held_part = (
+        select(
+            _kind("ph"),
+            Exchange.starts_on,
+            Exchange.id,
+            _blank(Integer),
+            exchange_sector.c.sector_id,
+            cast(Exchange.kind, String),
+            _blank(String),
+            _blank(Integer),
+        )
+        .join(exchange_sector, exchange_sector.c.exchange_id == Exchange.id)
+        .where(Exchange.id.in_(held), exchange_sector.c.sector_id.in_(sector_ids))
+    )
+    people = participant_rows(held).subquery("people")
+    people_part = select(
+        _kind("pp"),
+        _blank(Date),
+        people.c.exchange_id,
+        _blank(Integer),
+        _blank(Integer),
+        cast(people.c.kind, String),
+        cast(people.c.gender, String),
+        _blank(Integer),
+    )
+    places = country_rows(held).subquery("places")
+    places_part = select(
+        _kind("pc"),
+        _blank(Date),
+        places.c.exchange_id,
+        _blank(Integer),
+        _blank(Integer),
+        places.c.country,
+        _blank(String),
+        _blank(Integer),
+    )
+    begun = select(Exchange.id).where(
+        Exchange.starts_on <= as_of, Exchange.id.in_(in_sectors(sector_ids))
+    )
+    actions = open_action_rows(begun, as_of).subquery("open_actions")
+    actions_part = (
+        select(
+            _kind("pa"),
+            _blank(Date),
+            actions.c.exchange_id,
+            actions.c.id,
+            exchange_sector.c.sector_id,
+            _blank(String),
+            _blank(String),
+            cast(actions.c.overdue, Integer),
+        )
+        .join(exchange_sector, exchange_sector.c.exchange_id == actions.c.exchange_id)
+        .where(exchange_sector.c.sector_id.in_(sector_ids))
+    )
+    return [held_part, people_part, places_part, actions_part]
+
+
+NOT_RECORDED = "not_recorded"  # a participant's gender unknown (a coach's, or not given)
+
+
+@dataclass
+class ExchangeRows:
+    """The rows of :func:`report_parts`, read: which exchanges each sector held, and each
+    exchange's kind, participants and countries; each sector's open actions."""
+
+    sectors: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    kind: dict[int, str] = field(default_factory=dict)
+    people: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    countries: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # sector -> {action id: overdue}
+    actions: dict[int, dict[int, bool]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def read_report_rows(rows) -> ExchangeRows:
+    """The rows of :func:`report_parts` (rows of other kinds are left alone)."""
+    found = ExchangeRows()
+    for kind, _day, ident, action, sector, status, gender, flag in rows:
+        if kind == "ph":
+            found.sectors[sector].add(ident)
+            found.kind[ident] = status
+        elif kind == "pp":
+            found.people[ident].append((status, gender or NOT_RECORDED))
+        elif kind == "pc":
+            found.countries[ident].add(status)
+        elif kind == "pa":
+            found.actions[sector][action] = bool(flag)
+    return found

@@ -14,7 +14,7 @@ from scbi.errors import NotAllowed
 from scbi.exchanges import services
 from scbi.exchanges.countries import country_choices, country_name
 from scbi.exchanges.forms import ExchangeForm
-from scbi.exchanges.models import ExchangeKind
+from scbi.exchanges.models import ExchangeKind, ExchangeState
 from scbi.exchanges.permissions import (
     MANAGERS,
     READERS,
@@ -27,42 +27,36 @@ from scbi.exchanges.permissions import (
     own_participation,
     require_manager,
 )
-from scbi.exchanges.queries import choices, lists
+from scbi.exchanges.queries import choices, figure_filters, lists
 from scbi.exchanges.queries import detail as shown
 from scbi.exchanges.queries.scope import coached_among, exchange_or_404
 from scbi.exchanges.views.blueprint import bp
-from scbi.filters import chips
+from scbi.filters import chips, kept
 from scbi.forms import enum_choices, form_page
 from scbi.pagination import paginate
 from scbi.programme.queries import choices as programme_choices
 from scbi.transfer.permissions import can_read_plan
 
 
-def host_label(exchange) -> str:
-    """Who hosts the exchange, in words: the institution, or the organisation and its
-    country (in the reader's language)."""
-    if exchange.host_institution is not None:
-        institution = exchange.host_institution
-        return f"{institution.acronym} — {institution.name}"
-    return _(
-        "%(organisation)s, %(country)s",
-        organisation=exchange.host_organisation,
-        country=country_name(exchange.host_country),
-    )
-
-
 @bp.route("/exchanges")
 @role_required(*READERS)
 def index():
-    """The exchanges the user may read, newest first, with their filters."""
-    page = paginate(lists.exchange_list(current_user, request.args))
+    """The exchanges the user may read, newest first, with their filters, and what they
+    add up to (a report's figure opens the list narrowed to what it counts)."""
+    found = figure_filters.figure_filters(request.args)  # 422 naming a bad one
+    query = lists.exchange_list(current_user, request.args)
+    page = paginate(query)
     return render_template(
         "exchanges/list.html",
         page=page,
-        listed=lists.listed(current_user, page.items),
-        hosts={e.id: host_label(e) for e in page.items},
-        chips=chips(lists.filter_words(request.args)),
+        listed=lists.listed(current_user, page.items, found.on),
+        sums=figure_filters.sums(query, found),
+        on=found.on,
+        kept=kept(request.args, figure_filters.KEPT),
+        hosts={e.id: shown.host_label(e) for e in page.items},
+        chips=chips(lists.filter_words(request.args) + figure_filters.filter_words(found)),
         kinds=[SelectChoice("", _("Every kind")), *enum_choices(ExchangeKind)],
+        states=[SelectChoice("", _("Any")), *enum_choices(ExchangeState)],
         sectors=programme_choices.sectors(_("All sectors"), managed_sector_ids(current_user)),
         actions=[
             SelectChoice("", _("Any")),
@@ -145,7 +139,7 @@ def detail(exchange_id: int):
         "exchanges/detail.html",
         exchange=exchange,
         state=exchange.state_on(day),
-        host=host_label(exchange),
+        host=shown.host_label(exchange),
         country_name=country_name,
         participants=people,
         actions=exchange.actions,

@@ -195,6 +195,11 @@ def sectors_with_coordinators() -> list[Sector]:
     return db.session.scalars(sector_list()).all()
 
 
+def sector_by_code(code: str) -> Sector | None:
+    """The sector whose code is ``code``, in any case (codes are kept upper-case)."""
+    return db.session.scalar(select(Sector).where(Sector.code == code.strip().upper()))
+
+
 def institutions_per_sector() -> dict[int, int]:
     return count_by(Institution.sector_id)
 
@@ -205,6 +210,13 @@ def institution_list(*, sector_id: int | None = None) -> Select:
     if sector_id is not None:
         query = query.where(Institution.sector_id == sector_id)
     return query
+
+
+def institution_by_acronym(acronym: str) -> Institution | None:
+    """The institution whose acronym is ``acronym``, in any case (kept upper-case)."""
+    return db.session.scalar(
+        select(Institution).where(Institution.acronym == acronym.strip().upper())
+    )
 
 
 def institutions_of_sector(sector_id: int) -> list[Institution]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from scbi.errors import ValidationFailed
+from scbi.exchanges.countries import country_name
 from scbi.reports import labels, periods, publishing, services
 from scbi.reports.charts import sector_charts
 from scbi.reports.forms import PublishForm
@@ -20,6 +21,7 @@ bp.add_app_template_global(labels.compared, "compared")
 bp.add_app_template_global(labels.mentee_roles, "mentee_roles")
 bp.add_app_template_filter(labels.sign, "sign")
 bp.add_app_template_filter(labels.figure, "figure")
+bp.add_app_template_filter(country_name, "country")
 
 
 @bp.app_template_filter("css_string")

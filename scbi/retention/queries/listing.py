@@ -33,7 +33,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from scbi.auth.models import User
 from scbi.dates import as_day, today
 from scbi.errors import ValidationFailed
-from scbi.filters import checked_day, whole_numbers
+from scbi.filters import checked_day, kept, whole_numbers
 from scbi.mentees.models import Gender, Mentee
 from scbi.programme.models import Institution, Sector
 from scbi.programme.queries.choices import several_sectors
@@ -207,9 +207,8 @@ def list_filter_words(found: ListFilters) -> list[tuple[tuple[str, ...], str]]:
 
 
 def kept_filters(args) -> list[tuple[str, str]]:
-    """The filters on that the list's form has no field for, as ``(name, value)`` pairs:
-    filtering again keeps them."""
-    return [(name, value) for name in KEPT for value in args.getlist(name) if value]
+    """The filters on that the list's form has no field for (scbi.filters.kept)."""
+    return kept(args, KEPT)
 
 
 @dataclass(frozen=True)
