@@ -3,7 +3,8 @@
     SCBI_DATABASE_URL=sqlite:////tmp/bench.db python -m bench.lists
 
 Signs in as the first secretariat account (make one with ``flask --app wsgi scbi
-ensure-login``) through the application's own test client — no network, no gunicorn: what
+ensure-login``), and as the first coordinator if there is one (``bench.http`` makes one),
+through the application's own test client — no network, no gunicorn: what
 is measured is the application and its SQL. Each path is timed (median of several runs)
 beside ``/api/v1/health``; the ratio is what counts, the machines being noisy. Then the
 plan the database chooses for the first page's keys, which must walk the index on
@@ -16,6 +17,7 @@ import statistics
 import time
 
 from sqlalchemy import select, text
+from werkzeug.datastructures import MultiDict
 
 from scbi import create_app
 from scbi.auth.models import Role, User, UserRole
@@ -36,6 +38,12 @@ PAGES = [
     "/api/v1/logs",
     "/api/v1/logs?page=2",
     "/api/v1/logs?page=2000",
+]
+# a coordinator's lists: their sectors' logs, the scope read with every page
+COORDINATOR_PAGES = [
+    "/logs",
+    "/logs?status=acknowledged",
+    "/logs?from=2025-07-01&to=2025-09-30",
 ]
 
 
@@ -59,10 +67,14 @@ def main() -> None:
         token, _ = new_token(user, label="bench")
         db.session.commit()
         session_key = f"{user.id}:{user.session_epoch}"
+        coordinator = db.session.scalar(
+            select(User).join(UserRole).where(UserRole.role == Role.COORDINATOR).limit(1)
+        )
+        coordinator_key = coordinator and f"{coordinator.id}:{coordinator.session_epoch}"
         logs = db.session.scalar(select(db.func.count()).select_from(TransferLog))
         dialect = db.engine.dialect.name
         keys = (
-            filtered_logs(user, {})
+            filtered_logs(user, MultiDict())
             .order_by(None)
             .with_only_columns(TransferLog.activity_date, TransferLog.id)
             .order_by(*NEWEST_FIRST)
@@ -91,6 +103,16 @@ def main() -> None:
             f"{path:42} {took * 1000:8.1f} ms   bare endpoint {bare * 1000:6.2f} ms   "
             f"ratio {bare / took:.3f}"
         )
+    if coordinator_key:
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = coordinator_key, True
+        for path in COORDINATOR_PAGES:
+            bare = median_time(client, "/api/v1/health", {})
+            took = median_time(client, path, {})
+            print(
+                f"coordinator {path:30} {took * 1000:8.1f} ms   bare endpoint "
+                f"{bare * 1000:6.2f} ms   ratio {bare / took:.3f}"
+            )
     print("plan of the first page's keys:")
     for line in plan:
         print("  ", line)

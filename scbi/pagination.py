@@ -14,6 +14,7 @@ from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select, tuple_
 
 from scbi.extensions import db
+from scbi.sql import without_order_hints
 
 MAX_PER_PAGE = 200
 
@@ -151,7 +152,8 @@ def seek(
     if total_of is None:
         counted, summed = _capped_count(keys), None
     else:
-        measured = keys.add_columns(total_of.label("measure")).limit(CAP + 1).subquery()
+        measured = without_order_hints(keys).add_columns(total_of.label("measure"))
+        measured = measured.limit(CAP + 1).subquery()
         counted, summed = db.session.execute(
             select(func.count(), func.coalesce(func.sum(measured.c.measure), 0))
         ).one()
@@ -213,7 +215,8 @@ def load_in_order(entity, ids: list[int], options) -> list:
 
 def _capped_count(keys: Select) -> int:
     """How many rows ``keys`` has, counted no further than CAP + 1."""
-    return db.session.scalar(select(func.count()).select_from(keys.limit(CAP + 1).subquery()))
+    counted = without_order_hints(keys).limit(CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(counted))
 
 
 class _RowPagination(SelectPagination):
