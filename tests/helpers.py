@@ -90,6 +90,16 @@ class QueryCounter:
         return len(self.statements)
 
 
+def statement_counts(app, client, paths) -> list[int]:
+    """How many SQL statements each of ``paths`` sends (each must answer 200)."""
+    out = []
+    for path in paths:
+        with QueryCounter(app) as counter:
+            assert client.get(path).status_code == 200, path
+        out.append(counter.count)
+    return out
+
+
 def empty_database(app) -> None:
     """Every table emptied (the migrated schema stays), as after each test."""
     with app.app_context():

@@ -19,6 +19,7 @@ from datetime import date
 import click
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from scbi.auth.models import Role, User
 from scbi.auth.queries import account_list
@@ -46,9 +47,9 @@ def reader(email: str | None, roles: Iterable[Role]) -> User:
     there is no such account, several secretariat accounts, or one holding none of
     ``roles`` (those of the pages the command mirrors)."""
     if email:
-        wanted = email.strip().lower()
-        found = db.session.scalars(account_list(q=wanted, state="active"))
-        user = next((u for u in found if u.email == wanted), None)
+        user = db.session.scalar(
+            select(User).where(User.email == email.strip().lower(), User.active.is_(True))
+        )
         if user is None:
             raise click.BadParameter(
                 _("No active account has the e-mail %(email)s.", email=email),

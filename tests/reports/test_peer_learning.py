@@ -51,7 +51,7 @@ from scbi.reports import exports, metrics, periods, publishing
 from scbi.reports.models import PublishedReport
 from tests import factories as f
 from tests.engagements.helpers import active, requested
-from tests.helpers import QueryCounter, api_token, bearer, login, plain_figures
+from tests.helpers import api_token, bearer, login, plain_figures, statement_counts
 from tests.reports.test_figure_links import check_every_figure, figures
 from tests.reports.test_report_outputs import pdf_text
 
@@ -506,12 +506,7 @@ def test_the_section_adds_no_statement(app, client, programme):
     ]
 
     def counts():
-        out = []
-        for path in paths:
-            with QueryCounter(app) as counter:
-                assert client.get(path).status_code == 200, path
-            out.append(counter.count)
-        return out
+        return statement_counts(app, client, paths)
 
     counts()
     before = counts()

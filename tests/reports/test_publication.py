@@ -27,7 +27,14 @@ from scbi.reports.models import PublishedReport
 from scbi.transfer.models import TransferLog
 from scbi.transfer.services import logs
 from tests import factories as f
-from tests.helpers import QueryCounter, api_token, audit_actions, bearer, login, post_form
+from tests.helpers import (
+    api_token,
+    audit_actions,
+    bearer,
+    login,
+    post_form,
+    statement_counts,
+)
 from tests.reports.test_report_outputs import QUERY, pdf_text, sheet
 from tests.reports.test_sector_report import built  # noqa: F401  (fixture)
 
@@ -440,12 +447,7 @@ def test_publication_pages_use_a_constant_number_of_statements(app, client, buil
     ]
 
     def counts():
-        out = []
-        for path in paths:
-            with QueryCounter(app) as counter:
-                assert client.get(path).status_code == 200, path
-            out.append(counter.count)
-        return out
+        return statement_counts(app, client, paths)
 
     counts()  # the first request after signing in also records the session's use
     before = counts()

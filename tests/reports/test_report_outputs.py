@@ -19,7 +19,14 @@ from scbi.programme.models import ResultStatus
 from scbi.reports import exports, periods
 from scbi.transfer.models import ActivityType, MenteeRole
 from tests import factories as f
-from tests.helpers import MISSING_ID, QueryCounter, api_token, bearer, login, plain_figures
+from tests.helpers import (
+    MISSING_ID,
+    api_token,
+    bearer,
+    login,
+    plain_figures,
+    statement_counts,
+)
 from tests.reports.test_sector_report import PERIOD, built  # noqa: F401  (fixture)
 
 QUERY = "fy=2025&quarter=3"
@@ -249,12 +256,7 @@ def test_report_statements_do_not_grow_with_the_data(app, client, built):  # noq
     paths = [f"/reports/sectors/{sector_id}?{QUERY}", f"/reports?{QUERY}"]
 
     def counts():
-        out = []
-        for path in paths:
-            with QueryCounter(app) as counter:
-                assert client.get(path).status_code == 200
-            out.append(len(counter.statements))
-        return out
+        return statement_counts(app, client, paths)
 
     counts()  # the first request after signing in also records the session's use
     before = counts()

@@ -45,7 +45,7 @@ from scbi.extensions import db
 from scbi.programme.models import Sector
 from scbi.reports import differences, exports, metrics, periods
 from tests import factories as f
-from tests.helpers import PASSWORD, QueryCounter, api_token, bearer, login
+from tests.helpers import PASSWORD, api_token, bearer, login, statement_counts
 from tests.reports.test_report_outputs import pdf_text
 from tests.retention.helpers import answer, end_pairings, graduate
 
@@ -259,12 +259,7 @@ def test_the_reports_send_no_more_statements_with_follow_ups(app, client, built)
     paths = [f"/reports/sectors/{built['s']}?{QUERY}", f"/reports?{QUERY}"]
 
     def counts():
-        out = []
-        for path in paths:
-            with QueryCounter(app) as counter:
-                assert client.get(path).status_code == 200
-            out.append(len(counter.statements))
-        return out
+        return statement_counts(app, client, paths)
 
     counts()
     with_follow_ups = counts()

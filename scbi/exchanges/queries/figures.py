@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import (
     Date,
@@ -40,6 +40,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from scbi.dates import day_start
 from scbi.exchanges.models import (
     Exchange,
     ExchangeAction,
@@ -49,7 +50,6 @@ from scbi.exchanges.models import (
 )
 from scbi.exchanges.queries.scope import in_sectors
 from scbi.mentees.models import Mentee
-from scbi.sql import utc_day
 
 
 def held_between(start: date, end: date, sector_ids=None) -> Select:
@@ -103,7 +103,7 @@ def open_on(day: date):
     """A follow-up action still open on ``day``: recorded by then and not done by then
     (done later, or not yet) — an action recorded later leaves a past day's count alone."""
     return and_(
-        utc_day(ExchangeAction.created_at) <= day,
+        ExchangeAction.created_at < day_start(day + timedelta(days=1)),
         or_(ExchangeAction.done_on.is_(None), ExchangeAction.done_on > day),
     )
 
