@@ -122,3 +122,88 @@ def test_sequence_functions_count_as_writes(app, endings):
             pytest.skip("sequences are PostgreSQL's")
         db.session.execute(text("SELECT nextval(pg_get_serial_sequence('user', 'id'))"))
     assert endings == ["rollback"]
+
+
+def _stored(table: str, columns: list[str], where: str) -> list[tuple]:
+    """Rows as the database holds them (JSON and times as text on both databases)."""
+    cells = ", ".join(f"CAST({c} AS TEXT)" for c in columns)
+    query = f'SELECT {cells} FROM "{table}" WHERE {where} ORDER BY 1, 2'  # noqa: S608
+    return [tuple(row) for row in db.session.execute(text(query))]
+
+
+def test_insert_rows_stores_what_sqlalchemy_would(app):
+    """The batch insert processes values itself (issue 13): times in UTC, enums as their
+    values, JSON (None as JSON null, as SQLAlchemy stores it), booleans, and the defaults
+    of the columns the rows leave out, the same as SQLAlchemy's own executemany."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlalchemy import insert
+
+    from scbi.audit.models import AuditEvent
+    from scbi.auth.models import Role, UserRole
+    from scbi.database import insert_rows
+
+    kigali = timezone(timedelta(hours=2))
+    with app.app_context():
+        people = [
+            {
+                "email": f"{n}@example.org",
+                "full_name": f"Person {n}",
+                "password_hash": "x",
+                "must_change_password": n % 2 == 0,
+                "created_at": datetime(2026, 3, 1, 8, 30, n, 250, tzinfo=kigali),
+                "updated_at": datetime(2026, 3, 1, 6, 30, tzinfo=UTC),
+            }
+            for n in range(3)
+        ]  # active, session_epoch and version left to their defaults
+        ours = insert_rows(db.session, User, people, key="email")
+        db.session.execute(
+            insert(User.__table__), [p | {"email": "sa" + p["email"]} for p in people]
+        )
+        theirs = [
+            i
+            for (i,) in db.session.execute(
+                text("SELECT id FROM \"user\" WHERE email LIKE 'sa%' ORDER BY id")
+            )
+        ]
+        columns = [c.name for c in User.__table__.columns if c.name not in ("id", "email")]
+        assert _stored("user", columns, f"id IN ({', '.join(map(str, ours))})") == _stored(
+            "user", columns, f"id IN ({', '.join(map(str, theirs))})"
+        )
+        roles = [{"user_id": i, "role": Role.COACH} for i in ours]
+        insert_rows(db.session, UserRole, roles)
+        db.session.execute(
+            insert(UserRole.__table__), [{"user_id": i, "role": Role.COACH} for i in theirs]
+        )
+        for user_id in (ours[0], theirs[0]):
+            stored = _stored("user_role", ["role", "user_id"], f"user_id = {user_id}")
+            assert stored == [("coach", str(user_id))]
+        events = [
+            {
+                "occurred_at": datetime(2026, 3, 1, 9, 0, tzinfo=kigali),
+                "actor_id": None,
+                "actor_email": None,
+                "action": f"test.{n}",
+                "entity_type": "user",
+                "entity_id": n,
+                "before": None,
+                "after": {"name": "Élise", "roles": ["coach"], "n": n},
+                "ip": None,
+                "user_agent": None,
+                "request_id": None,
+                "client_request_id": None,
+                "source": "cli",
+                "prev_hash": "0" * 64,
+                "hash": "0" * 64,
+            }
+            for n in range(2)
+        ]
+        insert_rows(db.session, AuditEvent, events)
+        db.session.execute(
+            insert(AuditEvent.__table__), [e | {"action": "sa." + e["action"]} for e in events]
+        )
+        columns = ["entity_id", "occurred_at", "before", "after", "source"]
+        assert _stored("audit_event", columns, "action LIKE 'test.%'") == _stored(
+            "audit_event", columns, "action LIKE 'sa.test.%'"
+        )
+        db.session.rollback()

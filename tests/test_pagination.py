@@ -91,6 +91,19 @@ def test_the_count_stops_at_the_cap(app, client, monkeypatch):
     assert "More than 10 in all" in html
 
 
+def test_the_verification_queue_on_the_home_page_is_counted_as_far_as_its_list(
+    app, client, monkeypatch
+):
+    world = f.world(app)
+    add_logs(app, world.a.pairing_id, 12)
+    login(client, world.a.coordinator)
+    assert "12 acknowledged logs to verify" in client.get("/").text
+    monkeypatch.setattr(pagination, "CAP", 10)
+    home = client.get("/").text
+    assert "More than 10 acknowledged logs to verify" in home
+    assert "12 acknowledged" not in home
+
+
 def test_a_coordinator_pages_only_through_their_sectors_logs(app, client):
     world = f.world(app)
     mine = add_logs(app, world.a.pairing_id, 7)

@@ -12,6 +12,7 @@ for the moment of the commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -136,27 +137,51 @@ def record(
     ``by`` is the acting user (None for an anonymous attempt, whose typed e-mail goes in
     ``actor_email``); ``entity`` is the changed object, or a ``(type, id)`` pair.
     """
-    entity_type = entity_id = None
-    if isinstance(entity, tuple):
-        entity_type, entity_id = entity
-    elif entity is not None:
-        entity_type, entity_id = entity.__tablename__, entity.id
     is_user = by is not None and getattr(by, "is_authenticated", False)
-    event = SimpleNamespace(
-        occurred_at=utcnow(),
-        actor_id=by.id if is_user else None,
-        actor_email=(by.email if is_user else (actor_email or "")[:254] or None),
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-        **_origin(),
-    )
-    db.session.flush()  # the change it records, as before
-    db.session.connection()  # a transaction to belong to, so a rollback drops the event too
-    db.session.info.setdefault(_PENDING, []).append(event)
+    actor_email = by.email if is_user else (actor_email or "")[:254] or None
+    [event] = _add(action, by.id if is_user else None, actor_email, [(entity, before, after)])
     return event
+
+
+def record_all(action: str, *, by, changes: Iterable[tuple]) -> None:
+    """Record ``action`` by ``by`` once for each ``(entity, after)`` of ``changes`` (a
+    batch of new records): as many calls of :func:`record`, at the cost of one."""
+    is_user = by is not None and getattr(by, "is_authenticated", False)
+    _add(
+        action,
+        by.id if is_user else None,
+        by.email if is_user else None,
+        [(entity, None, after) for entity, after in changes],
+    )
+
+
+def _add(action: str, actor_id, actor_email, changes: list[tuple]) -> list[SimpleNamespace]:
+    origin, occurred_at = _origin(), utcnow()
+    events = []
+    for entity, before, after in changes:
+        entity_type = entity_id = None
+        if isinstance(entity, tuple):
+            entity_type, entity_id = entity
+        elif entity is not None:
+            entity_type, entity_id = entity.__tablename__, entity.id
+        events.append(
+            SimpleNamespace(
+                occurred_at=occurred_at,
+                actor_id=actor_id,
+                actor_email=actor_email,
+                action=action,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                before=_jsonable(before) if before is not None else None,
+                after=_jsonable(after) if after is not None else None,
+                **origin,
+            )
+        )
+    session = db.session()
+    session.flush()  # the change it records, as before
+    session.connection()  # a transaction to belong to, so a rollback drops the event too
+    session.info.setdefault(_PENDING, []).extend(events)
+    return events
 
 
 _PENDING = "scbi.audit.pending"

@@ -26,6 +26,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -59,11 +60,16 @@ def canonical(values: Mapping) -> bytes:
     for name in ("actor_id", "entity_id"):
         if content[name] is not None:
             content[name] = int(content[name])
-    return json.dumps(
-        content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    ).encode("ascii")
+    return _CANONICAL.encode(content).encode("ascii")
 
 
+# one encoder for every event (json.dumps with these options would make one a call)
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+)
+
+
+@lru_cache(maxsize=64)  # a batch's events share their time
 def _timestamp(value: datetime) -> str:
     if value.tzinfo is None:  # stored in UTC without a zone (SQLite)
         value = value.replace(tzinfo=UTC)

@@ -131,8 +131,9 @@ def invite(people: list[tuple[int, str, str]], *, by) -> None:
             for user_id, email, full_name in people
         ]
     )
-    for user_id, _email, _name in people:
-        audit.record("user.invite", by=by, entity=("user", user_id), after={"days": days})
+    audit.record_all(
+        "user.invite", by=by, changes=((("user", i), {"days": days}) for i, _e, _n in people)
+    )
 
 
 def create_account(*, by, email: str, full_name: str, roles):

@@ -102,8 +102,11 @@ def register_profiles(
         key="user_id",
     )
     table = model.__tablename__
-    for profile_id, value in zip(ids, values, strict=True):
-        audit.record(f"{table}.create", by=by, entity=(table, profile_id), after=value)
+    audit.record_all(
+        f"{table}.create",
+        by=by,
+        changes=(((table, i), value) for i, value in zip(ids, values, strict=True)),
+    )
     registered = [
         Registration(
             profile_id, user_id, account.email, account.full_name, password, account.invited

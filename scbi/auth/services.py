@@ -168,18 +168,22 @@ def insert_users(accounts: list[dict], *, by: User | None, role: Role) -> list[i
         key="email",
     )
     insert_rows(db.session, UserRole, [{"user_id": i, "role": role} for i in ids])
-    for user_id, account in zip(ids, accounts, strict=True):
-        audit.record(
-            "user.create",
-            by=by,
-            entity=(User.__tablename__, user_id),
-            after={
-                "email": account["email"],
-                "full_name": account["full_name"],
-                "active": True,
-                "roles": [role],
-            },
-        )
+    audit.record_all(
+        "user.create",
+        by=by,
+        changes=(
+            (
+                (User.__tablename__, user_id),
+                {
+                    "email": account["email"],
+                    "full_name": account["full_name"],
+                    "active": True,
+                    "roles": [role],
+                },
+            )
+            for user_id, account in zip(ids, accounts, strict=True)
+        ),
+    )
     return ids
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from scbi import pagination
 from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
@@ -158,9 +159,11 @@ def manager_work(user: User) -> list[Need]:
         select(TransferPlan.id).where(
             TransferPlan.pairing_id.in_(scope), TransferPlan.status == PlanStatus.SUBMITTED
         ),
-        select(TransferLog.id).where(
-            TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED
-        ),
+        # acknowledged logs pile up (verification samples them): counted as far as the
+        # list they open counts them, not all of a sector's tens of thousands
+        select(TransferLog.id)
+        .where(TransferLog.pairing_id.in_(scope), TransferLog.status == LogStatus.ACKNOWLEDGED)
+        .limit(pagination.CAP + 1),
         select(coaches.c.coach_id).where(last < silent_since()),
     )
     return [
@@ -185,7 +188,9 @@ def manager_work(user: User) -> list[Need]:
             _("Follow up with them."),
         ),
         Need(
-            ngettext(
+            _("More than %(num)d acknowledged logs to verify", num=pagination.CAP)
+            if to_verify > pagination.CAP
+            else ngettext(
                 "%(num)d acknowledged log to verify",
                 "%(num)d acknowledged logs to verify",
                 to_verify,
