@@ -24,6 +24,7 @@ from scbi import create_app
 from scbi.backup import reset_sequences
 from scbi.competencies import level_changes
 from scbi.extensions import db
+from scbi.transfer import log_months
 
 ACTIVITIES = [
     "on_the_job",
@@ -306,11 +307,46 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
             for m in (rng.choice(mentee_rows) for _ in range(assessments))
         ],
     )
+    # each sector's priority results (issue 18), which a fifth of the logs serve
+    result_first = next_id("priority_result")
+    results_of = {s: [result_first + n * 8 + k for k in range(8)] for n, s in enumerate(sector_ids)}
+    put(
+        "priority_result",
+        [
+            {
+                "id": r,
+                "sector_id": s,
+                "institution_id": rng.choice(
+                    [i for i in institution_ids if institution_sector[i] == s]
+                ),
+                "title": f"Bench result {r}",
+                "due_date": date(2028, 6, 30),
+                "status": "on_track",
+                **stamp,
+            }
+            for s, ids in results_of.items()
+            for r in ids
+        ],
+    )
+    put(
+        "priority_result_status",
+        [
+            {
+                "result_id": r,
+                "status": "on_track",
+                "status_on": START,
+                "note": "",
+                "recorded_at": now,
+            }
+            for ids in results_of.values()
+            for r in ids
+        ],
+    )
     log_first = next_id("transfer_log")
     done = 0
     while done < logs:
         chunk = min(BATCH * 5, logs - done)
-        rows, events = [], []
+        rows, events, addressed = [], [], []
         for k in range(chunk):
             ident = log_first + done + k
             pairing = pairings[rng.randrange(len(pairings))]
@@ -340,7 +376,17 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
                     else None,
                     "acknowledged_at": responded if status in COUNTED else None,
                     "mentee_comment": "",
+                    "priority_result_id": rng.choice(results_of[pairing["sector_id"]])
+                    if rng.random() < 0.2
+                    else None,
                     **stamp,
+                }
+            )
+            # what the log addressed: one of the competencies of its pairing's plan
+            addressed.append(
+                {
+                    "log_id": ident,
+                    "competency_id": rng.choice(competencies[pairing["sector_id"]][:5]),
                 }
             )
             if status != "draft":
@@ -351,11 +397,13 @@ def generate(logs: int, mentees: int, coaches: int, sectors: int, assessments: i
                 events.append({"log_id": ident, "action": "disputed", "at": responded})
         put("transfer_log", rows)
         put("log_event", events)
+        put("log_competency", addressed)
         db.session.commit()
         done += chunk
         print(f"  {done:,} logs", file=sys.stderr)
     # what the application keeps beside the history (bulk inserts pass no flush)
     print(f"  {level_changes.rebuild():,} level changes", file=sys.stderr)
+    print(f"  {log_months.rebuild():,} months of counted logs", file=sys.stderr)
     db.session.commit()
 
 

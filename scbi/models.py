@@ -58,6 +58,7 @@ from scbi.retention.models import FollowUp
 from scbi.transfer.models import (
     Evidence,
     LogEvent,
+    LogMonth,
     LogSession,
     Pairing,
     PlanItem,
@@ -98,6 +99,7 @@ __all__ = [
     "LessonTag",
     "LevelChange",
     "LogEvent",
+    "LogMonth",
     "LogSession",
     "LoginClientThrottle",
     "LoginThrottle",

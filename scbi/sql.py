@@ -31,6 +31,11 @@ utc_day = portable(
     "utc_day", Date(), sqlite="date({0})", postgresql="CAST(timezone('UTC', {0}) AS DATE)"
 )
 
+# ``YYYY-MM`` of a date column.
+month_of = portable(
+    "month_of", String(), sqlite="strftime('%Y-%m', {0})", postgresql="to_char({0}, 'YYYY-MM')"
+)
+
 # A column SQLite's planner must not drive a query from (its unary plus hides the column's
 # indexes), where walking another index is cheaper: a list in a wide scope read in its own
 # order. PostgreSQL's planner weighs the two itself and gets the column as it is.

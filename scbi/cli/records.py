@@ -16,6 +16,7 @@ from scbi.cli.groups import scbi_cli
 from scbi.competencies import level_changes
 from scbi.database import app_role_grants
 from scbi.extensions import db
+from scbi.transfer import log_months
 from scbi.transfer.services.derived import log_time_drift, rebuild_log_times
 
 
@@ -24,11 +25,13 @@ from scbi.transfer.services.derived import log_time_drift, rebuild_log_times
 @with_appcontext
 def derived(rebuild: bool):
     """Check what is kept beside the history for the reports (each log's first submission
-    and acknowledgement times, the days levels change) against a recomputation from it;
-    exit 1 when anything differs, unless --rebuild writes it again."""
+    and acknowledgement times, the days levels change, each pairing's counted logs by
+    month) against a recomputation from it; exit 1 when anything differs, unless
+    --rebuild writes it again."""
     if rebuild:
         logs = rebuild_log_times()
         changes = level_changes.rebuild()
+        months = log_months.rebuild()
         db.session.commit()
         click.echo(
             _(
@@ -37,11 +40,13 @@ def derived(rebuild: bool):
                 changes=changes,
             )
         )
+        click.echo(_("Counted logs by pairing and month: %(n)d rows.", n=months))
         return
-    logs, levels = log_time_drift(), level_changes.drift()
+    logs, levels, months = log_time_drift(), level_changes.drift(), log_months.drift()
     click.echo(_("Logs whose kept times differ from their history: %(n)d.", n=logs))
     click.echo(_("Level changes that differ from a recomputation: %(n)d.", n=levels))
-    if logs or levels:
+    click.echo(_("Months of counted logs that differ from a recomputation: %(n)d.", n=months))
+    if logs or levels or months:
         raise SystemExit(1)
 
 

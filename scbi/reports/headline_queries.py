@@ -25,9 +25,9 @@ from scbi.reports.sql import (
     date_in,
     days_between,
     instant_in,
-    month_of,
     pairing_overlaps,
 )
+from scbi.sql import month_of
 from scbi.transfer.models import LogEvent, Pairing, TransferLog
 
 MEDIAN = "median"

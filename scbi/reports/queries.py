@@ -209,22 +209,21 @@ def plan_levels(sector_ids, period: Period, as_of: date):
     ).all()
 
 
-def _plans_in_force(as_of: date):
-    """The ids of the plan in force on ``as_of`` of each pairing: the latest approved by
-    then, superseded since or not."""
-    ranked = (
-        select(
-            TransferPlan.id,
-            func.row_number()
-            .over(
-                partition_by=TransferPlan.pairing_id,
-                order_by=(TransferPlan.decided_at.desc(), TransferPlan.id.desc()),
-            )
-            .label("rank"),
+def _plans_in_force(as_of: date, pairing_ids=None):
+    """The ids of the plan in force on ``as_of`` of each pairing (of ``pairing_ids``, a
+    select, when given): the latest approved by then, superseded since or not."""
+    ranked = select(
+        TransferPlan.id,
+        func.row_number()
+        .over(
+            partition_by=TransferPlan.pairing_id,
+            order_by=(TransferPlan.decided_at.desc(), TransferPlan.id.desc()),
         )
-        .where(approved_by(as_of))
-        .subquery()
-    )
+        .label("rank"),
+    ).where(approved_by(as_of))
+    if pairing_ids is not None:
+        ranked = ranked.where(TransferPlan.pairing_id.in_(pairing_ids))
+    ranked = ranked.subquery()
     return select(ranked.c.id).where(ranked.c.rank == 1)
 
 

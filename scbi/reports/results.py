@@ -196,7 +196,15 @@ def served_items(results, period: Period, on: date):
             (PlanItem.plan_id == TransferPlan.id)
             & (PlanItem.competency_id == log_competency.c.competency_id),
         )
-        .where(*_served_by(results, period), TransferPlan.id.in_(_plans_in_force(on)))
+        .where(
+            *_served_by(results, period),
+            # the plans of the pairings that served them only, not the programme's
+            TransferPlan.id.in_(
+                _plans_in_force(
+                    on, select(TransferLog.pairing_id).where(*_served_by(results, period))
+                )
+            ),
+        )
     )
 
 

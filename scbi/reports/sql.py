@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Float, String, and_, case, or_
+from sqlalchemy import Float, and_, case, or_
 
 from scbi.coaches.models import Coach
 from scbi.dates import day_start
@@ -13,10 +13,6 @@ from scbi.reports.periods import Period
 from scbi.sql import portable
 from scbi.transfer.models import Pairing
 
-# ``YYYY-MM`` of a date column.
-month_of = portable(
-    "month_of", String(), sqlite="strftime('%Y-%m', {0})", postgresql="to_char({0}, 'YYYY-MM')"
-)
 # Days (fractional) from one timestamp column to another.
 days_between = portable(
     "days_between",

@@ -27,7 +27,7 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import Integer, case, cast, func, select, union_all
+from sqlalchemy import Integer, case, cast, func, literal_column, select, union_all
 
 from scbi.dates import fiscal_label
 from scbi.extensions import db
@@ -40,7 +40,8 @@ from scbi.reports.critical_mass import standings
 from scbi.reports.headline import hours
 from scbi.reports.periods import Period
 from scbi.reports.queries import COUNTED
-from scbi.transfer.models import MenteeRole, Pairing, TransferLog
+from scbi.transfer.log_months import month_key
+from scbi.transfer.models import LogMonth, MenteeRole, Pairing, TransferLog
 from scbi.validation import exact_text
 
 CENT = Decimal("0.01")
@@ -57,26 +58,49 @@ def _ratio(cost: Decimal, denominator) -> str | None:
 
 def _hours_part(sector_ids, period: Period):
     """Per sector and coach (an ``h`` part of scbi.partners.queries.part): acknowledged
-    and led minutes in the period, then up to its as-of date."""
+    and led minutes in the period, then up to its as-of date. Since the programme began
+    means the kept months before the as-of date's month (scbi.transfer.log_months) and
+    the logs from that month's first day: the logs read are the period's and that
+    month's, whatever the history."""
+    month_start = period.as_of.replace(day=1)
     in_period = TransferLog.activity_date >= period.start
+    recent = TransferLog.activity_date >= month_start
     led = TransferLog.mentee_role == MenteeRole.LED
     minutes = TransferLog.minutes
-    sums = (
-        func.sum(case((in_period, minutes), else_=0)),
-        func.sum(case((in_period & led, minutes), else_=0)),
-        func.sum(minutes),
-        func.sum(case((led, minutes), else_=0)),
-    )
-    return (
-        select(*part("h", (Pairing.sector_id, Pairing.coach_id, *(cast(v, Integer) for v in sums))))
+    logs = (
+        select(
+            Pairing.sector_id,
+            Pairing.coach_id,
+            case((in_period, minutes), else_=0).label("period"),
+            case((in_period & led, minutes), else_=0).label("period_led"),
+            case((recent, minutes), else_=0).label("total"),
+            case((recent & led, minutes), else_=0).label("total_led"),
+        )
         .join(Pairing, Pairing.id == TransferLog.pairing_id)
         .where(
             Pairing.sector_id.in_(sector_ids),
             TransferLog.status.in_(COUNTED),
+            TransferLog.activity_date >= min(period.start, month_start),
             TransferLog.activity_date <= period.as_of,
         )
-        .group_by(Pairing.sector_id, Pairing.coach_id)
     )
+    kept = (
+        select(
+            Pairing.sector_id,
+            Pairing.coach_id,
+            literal_column("0", Integer),
+            literal_column("0", Integer),
+            LogMonth.minutes,
+            LogMonth.led_minutes,
+        )
+        .join(Pairing, Pairing.id == LogMonth.pairing_id)
+        .where(Pairing.sector_id.in_(sector_ids), LogMonth.month < month_key(month_start))
+    )
+    both = union_all(logs, kept).subquery("minutes")
+    sums = (both.c.period, both.c.period_led, both.c.total, both.c.total_led)
+    return select(
+        *part("h", (both.c.sector_id, both.c.coach_id, *(cast(func.sum(c), Integer) for c in sums)))
+    ).group_by(both.c.sector_id, both.c.coach_id)
 
 
 def _pairings_part(sector_ids, period: Period):

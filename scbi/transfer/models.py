@@ -306,16 +306,21 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
         Index("ix_transfer_log_exchange_id", "exchange_id"),
     )
 
-    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"))
+    # What the months of counted logs read (scbi.transfer.log_months) keeps its value
+    # before a change even when set unread (active_history), so the old month is known.
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"), active_history=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    activity_date: Mapped[date]
+    activity_date: Mapped[date] = mapped_column(active_history=True)
     activity_type: Mapped[ActivityType] = mapped_column(EnumText(ActivityType, 20))
-    minutes: Mapped[int] = mapped_column(Integer)  # hours × 60: quarter hours, exactly
+    # hours × 60: quarter hours, exactly
+    minutes: Mapped[int] = mapped_column(Integer, active_history=True)
     title: Mapped[str] = mapped_column(String(LOG["title"].max_length))
     description: Mapped[str] = mapped_column(Text, default="")
-    mentee_role: Mapped[MenteeRole] = mapped_column(EnumText(MenteeRole, 12))
+    mentee_role: Mapped[MenteeRole] = mapped_column(EnumText(MenteeRole, 12), active_history=True)
     off_plan_reason: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[LogStatus] = mapped_column(EnumText(LogStatus, 16), default=LogStatus.DRAFT)
+    status: Mapped[LogStatus] = mapped_column(
+        EnumText(LogStatus, 16), default=LogStatus.DRAFT, active_history=True
+    )
     submitted_at: Mapped[datetime | None]  # the last submission
     responded_at: Mapped[datetime | None]  # the mentee's last answer
     # Derived from the history (scbi.transfer.services.derived keeps, checks and rebuilds
@@ -363,6 +368,22 @@ class TransferLog(IdMixin, TimestampMixin, VersionMixin, Base):
     @property
     def is_verified(self) -> bool:
         return self.status == LogStatus.VERIFIED
+
+
+class LogMonth(Base):
+    """The counted logs (acknowledged or verified) of a pairing in a calendar month: how
+    many, their minutes and the minutes the mentee led. Derived from the logs, kept in
+    the transaction of every change to them, checked and rebuildable
+    (scbi.transfer.log_months): the reports read a sector's hours since the programme
+    began from these rows, not from every log ever written."""
+
+    __tablename__ = "log_month"
+
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    logs: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    led_minutes: Mapped[int] = mapped_column(Integer)
 
 
 class LogEvent(IdMixin, Base):

@@ -22,6 +22,7 @@ from scbi.dates import today
 from scbi.errors import Conflict, InvalidTransition, NotAllowed, check_version
 from scbi.extensions import db
 from scbi.programme.models import Competency
+from scbi.transfer import log_months  # noqa: F401  (kept in step with each flush)
 from scbi.transfer.models import (
     LOG,
     LOG_RESPONSE,
