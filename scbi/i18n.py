@@ -11,7 +11,11 @@ Kigali, in English as in French); times are shown in ``SCBI_TIMEZONE``.
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel.numbers import NumberPattern, parse_pattern
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_decimal
 from flask_login import current_user
 
 # Each language named in itself: the switcher shows names a reader of that language knows.
@@ -56,3 +60,15 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
+
+
+@cache
+def number_pattern(pattern: str) -> NumberPattern:
+    """A Babel number pattern, parsed once: given as text, Babel parses it on every call."""
+    return parse_pattern(pattern)
+
+
+def number(value, pattern: str = "#,##0.##") -> str:
+    """``value`` in the reader's language by ``pattern`` (1,5 in French; by default at most
+    two decimals)."""
+    return format_decimal(value, number_pattern(pattern))

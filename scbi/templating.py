@@ -6,13 +6,13 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from wtforms.fields.choices import SelectFieldBase
 
 from scbi.enums import label
-from scbi.i18n import NAMES, languages
+from scbi.i18n import NAMES, languages, number
 
 
 def _decimal(value, pattern: str) -> str:
@@ -21,7 +21,7 @@ def _decimal(value, pattern: str) -> str:
     if value is None or str(value) == "":  # None, or a figure a stored record lacks
         return ""
     try:
-        return format_decimal(Decimal(str(value)), pattern)
+        return number(Decimal(str(value)), pattern)
     except InvalidOperation:
         return str(value)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from flask_babel import format_decimal
+from scbi.i18n import number
 
 FONT = 14
 LINE = FONT * 1.25
@@ -76,7 +76,7 @@ def _kind(values: list[float], unit: str) -> str:
 
 def _num(value: float) -> str:
     """A figure in the reader's language (1,5 in French), never more than two decimals."""
-    return format_decimal(value, "#,##0.##")
+    return number(value)
 
 
 def text_width(text: str, size: float = FONT) -> float:

@@ -6,8 +6,18 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from scbi import limits
 from scbi.database import Base, EnumText, IdMixin, TimestampMixin, VersionMixin, enum_check
@@ -76,6 +86,13 @@ class Assessment(IdMixin, TimestampMixin, VersionMixin, Base):
     @property
     def validated(self) -> bool:
         return self.assessor_role != AssessorRole.SELF
+
+
+# How many logs an assessment cites, when a list needs the number only (read when undeferred).
+Assessment.cited_logs = column_property(
+    select(func.count()).where(assessment_log.c.assessment_id == Assessment.id).scalar_subquery(),
+    deferred=True,
+)
 
 
 class LevelChange(Base):

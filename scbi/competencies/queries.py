@@ -12,7 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import User
@@ -73,14 +73,14 @@ def assessment_or_404(user: User, assessment_id: int) -> Assessment:
 # --- lists ---------------------------------------------------------------------------------
 
 
-def mentee_assessments(mentee: Mentee, competency_id: int | None = None) -> Select:
-    """The mentee's assessments (with their cited logs), newest first; of one competency
-    when ``competency_id`` is given."""
-    query = (
-        select(Assessment)
-        .options(selectinload(Assessment.logs))
-        .where(Assessment.mentee_id == mentee.id)
-    )
+def mentee_assessments(
+    mentee: Mentee, competency_id: int | None = None, *, with_logs: bool = True
+) -> Select:
+    """The mentee's assessments, newest first, with their cited logs (or, without
+    ``with_logs``, only how many: ``cited_logs``); of one competency when
+    ``competency_id`` is given."""
+    loaded = selectinload(Assessment.logs) if with_logs else undefer(Assessment.cited_logs)
+    query = select(Assessment).options(loaded).where(Assessment.mentee_id == mentee.id)
     if competency_id:
         query = query.where(Assessment.competency_id == competency_id)
     return query.order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
@@ -246,7 +246,9 @@ def profile_page(mentee: Mentee, on: date) -> ProfilePage:
     """The mentee's competency profile on ``on``, their latest assessments and where they
     stand against the expert level and their plan. A constant number of statements."""
     rows = competency_profile(mentee, on)
-    history = db.session.scalars(mentee_assessments(mentee).limit(HISTORY_LENGTH)).all()
+    history = db.session.scalars(
+        mentee_assessments(mentee, with_logs=False).limit(HISTORY_LENGTH)
+    ).all()
     expert = mentee.sector.expert_level
     return ProfilePage(
         rows=rows,

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from scbi import charts
+from scbi.i18n import number
 from scbi.reports.critical_mass import fit
 from scbi.transfer.models import ActivityType, MenteeRole
 
@@ -59,7 +60,7 @@ def hours_by_activity(transfer: dict) -> Markup:
     return charts.stacked_bars(
         _("Coaching hours by activity type"),
         ", ".join(
-            f"{label}: {format_decimal(value, '#,##0.##')} h"
+            f"{label}: {number(value)} h"
             for label, value in zip(labels, hours.values(), strict=True)
         ),
         labels,

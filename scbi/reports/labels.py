@@ -3,11 +3,11 @@ rows the page, the PDF and the workbook print from the metrics dict."""
 
 from __future__ import annotations
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scbi.enums import Labelled
+from scbi.i18n import number
 from scbi.mentees.models import Gender, MenteeStatus
 from scbi.programme.models import ResultStatus
 from scbi.retention.models import MILESTONE_KEYS
@@ -58,7 +58,7 @@ def compared(headline: dict, experts, previous: dict | None) -> list[dict]:
 
 def _decimal(value) -> str:
     """In the reader's language (3,1 in French), at most two decimals."""
-    return format_decimal(value, "#,##0.##")
+    return number(value)
 
 
 def sign(value) -> str:

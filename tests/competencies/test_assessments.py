@@ -14,6 +14,7 @@ from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.transfer.services import logs, plans
 from tests import factories as f
+from tests.helpers import login
 
 
 @pytest.fixture
@@ -201,3 +202,15 @@ def test_a_coordinator_of_another_sector_may_not_assess(ws, make_user, app):
     with pytest.raises(NotAllowed):
         assess(ws, outsider, 1)
     assert assess(ws, insider, 1).assessor_role == "coordinator"
+
+
+def test_the_competency_page_counts_the_logs_each_assessment_cites(app, ws):
+    """The page reads how many logs an assessment cites, not the logs themselves."""
+    first, second = log_of(ws), log_of(ws, day=date(2025, 6, 3))
+    assess(ws, ws["coach"], 3, log_ids=[first.id, second.id])
+    assess(ws, ws["coach"], 2)
+    db.session.commit()
+    client = app.test_client()
+    login(client, ws["coach"], f.PASSWORD)
+    page = client.get(f"/mentees/{ws['mentee'].id}/competencies").text
+    assert page.count("2 logs cited") == 1 and "log cited" not in page.replace("2 logs cited", "")
