@@ -67,13 +67,25 @@ def tallies(*queries) -> list[tuple[int, int | None]]:
     """For each of ``queries`` (each selecting one id column), how many rows it has and,
     when it has exactly one, that row's id (None otherwise), in one statement: a queue of
     one opens its record, not a list of one."""
+    return read_tallies(tally_statement(*queries))
+
+
+def tally_statement(*queries) -> Select:
+    """The one statement of :func:`tallies`: a page that asks the same questions on every
+    request builds it once, with bind parameters for what changes (the user), and reads
+    it with :func:`read_tallies` (building it and its cache key cost more than running it)."""
     columns = []
     for query in queries:
         rows = query.subquery()
         columns.append(select(func.count()).select_from(rows).scalar_subquery())
         # any row's id will do (it is used only when there is one): no sort, no full read
         columns.append(select(rows.c[0]).limit(1).scalar_subquery())
-    values = db.session.execute(select(*columns)).one()
+    return select(*columns)
+
+
+def read_tallies(statement: Select, parameters: dict | None = None) -> list:
+    """The ``(count, the id when only one)`` pairs of a :func:`tally_statement`."""
+    values = db.session.execute(statement, parameters or {}).one()
     return [
         (count, first if count == 1 else None)
         for count, first in zip(values[::2], values[1::2], strict=True)

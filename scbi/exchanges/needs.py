@@ -4,17 +4,20 @@ reflection. One statement for both counts, whatever the number of exchanges."""
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import SIGNED_IN
 from scbi.dates import today
 from scbi.exchanges.models import ExchangeAction
 from scbi.exchanges.queries.lists import awaiting_reflection
-from scbi.loaders import tallies
+from scbi.loaders import read_tallies, tally_statement
 from scbi.needs import Need, needs, opening
 
 
@@ -22,21 +25,31 @@ def _exchange_url(anchor: str = ""):
     return lambda exchange_id: url_for("exchanges.detail", exchange_id=exchange_id) + anchor
 
 
+@lru_cache(maxsize=4)
+def _tallies(day: date, mentee: bool) -> Select:
+    """The statement of :func:`exchange_work` on ``day``, the user a parameter: built once a
+    day, not on every home page."""
+    user_id = bindparam("user_id", type_=Integer)
+    overdue = select(ExchangeAction.exchange_id).where(
+        ExchangeAction.owner_id == user_id,
+        ExchangeAction.done_on.is_(None),
+        ExchangeAction.due_on < day,
+    )
+    if not mentee:
+        return tally_statement(overdue)
+    return tally_statement(overdue, awaiting_reflection(user_id, day))
+
+
 @needs.answer
 def exchange_work(user: User) -> list[Need]:
     if not user.has_role(*SIGNED_IN):
         return []
-    day = today()
-    overdue = select(ExchangeAction.exchange_id).where(
-        ExchangeAction.owner_id == user.id,
-        ExchangeAction.done_on.is_(None),
-        ExchangeAction.due_on < day,
-    )
-    if not user.has_role(Role.MENTEE):
-        ((late, only),) = tallies(overdue)
+    mentee = user.has_role(Role.MENTEE)
+    counts = read_tallies(_tallies(today(), mentee), {"user_id": user.id})
+    if not mentee:
+        ((late, only),) = counts
         return [_overdue_need(late, only)]
-    unreflected = awaiting_reflection(user, day)
-    (late, only), (missing, one) = tallies(overdue, unreflected)
+    (late, only), (missing, one) = counts
     return [
         _overdue_need(late, only),
         Need(

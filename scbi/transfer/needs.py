@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from scbi import pagination
 from scbi.auth.models import Role, User
 from scbi.coaches.models import Coach, CoachStatus
 from scbi.dates import today
 from scbi.extensions import db
-from scbi.loaders import tallies
+from scbi.loaders import read_tallies, tallies, tally_statement
 from scbi.mentees.models import LEFT_STATUSES, Mentee, MenteeStatus
 from scbi.mentees.queries import scope_mentees
 from scbi.needs import Need, needs, opening
@@ -44,22 +45,25 @@ def _pairing_url(pairing_id: int) -> str:
     return url_for("transfer.pairing", pairing_id=pairing_id)
 
 
-def _own_pairings(user: User, model, column):
-    return select(Pairing.id).join(model, model.id == column).where(model.user_id == user.id)
+# The user of the statements below, a parameter: each is built once per process, not on
+# every home page (building one and its cache key cost several times running it).
+USER = bindparam("user_id", type_=Integer)
 
 
-@needs.answer
-def coach_work(user: User) -> list[Need]:
-    if not user.has_role(Role.COACH):
-        return []
-    mine = _own_pairings(user, Coach, Pairing.coach_id)
+def _own_pairings(model, column):
+    return select(Pairing.id).join(model, model.id == column).where(model.user_id == USER)
+
+
+@cache
+def _coach_tallies() -> Select:
+    mine = _own_pairings(Coach, Pairing.coach_id)
     # Only logs that can still be corrected and sent: an ended pairing's (the mentee's
     # exit ends them too) are history. One statement, from ix_transfer_log_author_status.
     open_ids = mine.where(Pairing.status.in_(OPEN_STATUSES))
 
     def own_logs(status):  # from ix_transfer_log_author_status
         return select(TransferLog.id).where(
-            TransferLog.author_id == user.id,
+            TransferLog.author_id == USER,
             TransferLog.status == status,
             TransferLog.pairing_id.in_(open_ids),
         )
@@ -68,19 +72,26 @@ def coach_work(user: User) -> list[Need]:
         TransferPlan.pairing_id == Pairing.id,
         TransferPlan.status.in_([PlanStatus.APPROVED, *OPEN_PLAN_STATUSES]),
     )
+    return tally_statement(
+        own_logs(LogStatus.DISPUTED),
+        own_logs(LogStatus.DRAFT),
+        select(TransferPlan.id).where(
+            TransferPlan.pairing_id.in_(mine), TransferPlan.status == PlanStatus.RETURNED
+        ),
+        select(Pairing.id).where(
+            Pairing.id.in_(mine),
+            Pairing.status == PairingStatus.ACTIVE,
+            ~with_plan.exists(),
+        ),
+    )
+
+
+@needs.answer
+def coach_work(user: User) -> list[Need]:
+    if not user.has_role(Role.COACH):
+        return []
     (disputed, a_disputed), (drafts, a_draft), (returned, a_returned), (planless, a_pairing) = (
-        tallies(
-            own_logs(LogStatus.DISPUTED),
-            own_logs(LogStatus.DRAFT),
-            select(TransferPlan.id).where(
-                TransferPlan.pairing_id.in_(mine), TransferPlan.status == PlanStatus.RETURNED
-            ),
-            select(Pairing.id).where(
-                Pairing.id.in_(mine),
-                Pairing.status == PairingStatus.ACTIVE,
-                ~with_plan.exists(),
-            ),
-        )
+        read_tallies(_coach_tallies(), {"user_id": user.id})
     )
     return [
         Need(
@@ -116,17 +127,22 @@ def coach_work(user: User) -> list[Need]:
     ]
 
 
-@needs.answer
-def mentee_work(user: User) -> list[Need]:
-    if not user.has_role(Role.MENTEE):
-        return []
+@cache
+def _mentee_tallies() -> Select:
     # A mentee who left reads their logs but acknowledges nothing any more.
-    mine = _own_pairings(user, Mentee, Pairing.mentee_id).where(Mentee.status.not_in(LEFT_STATUSES))
-    [(waiting, a_log)] = tallies(
+    mine = _own_pairings(Mentee, Pairing.mentee_id).where(Mentee.status.not_in(LEFT_STATUSES))
+    return tally_statement(
         select(TransferLog.id).where(
             TransferLog.pairing_id.in_(mine), TransferLog.status == LogStatus.SUBMITTED
         )
     )
+
+
+@needs.answer
+def mentee_work(user: User) -> list[Need]:
+    if not user.has_role(Role.MENTEE):
+        return []
+    [(waiting, a_log)] = read_tallies(_mentee_tallies(), {"user_id": user.id})
     return [
         Need(
             ngettext(

@@ -54,7 +54,9 @@ def _readable(user: User, exchange: Exchange, mentee_column):
     who manage the exchange, else the reader themself and the mentees they coach."""
     if can_manage_exchange(user, exchange):
         return true()
-    return or_(mentee_column.in_(own_mentee_ids(user)), mentee_column.in_(coached_mentee_ids(user)))
+    return or_(
+        mentee_column.in_(own_mentee_ids(user.id)), mentee_column.in_(coached_mentee_ids(user))
+    )
 
 
 def reflections(user: User, exchange: Exchange) -> list[ExchangeReflection]:
@@ -72,7 +74,7 @@ def own_reflection(user: User, exchange: Exchange) -> ExchangeReflection | None:
     return db.session.scalar(
         select(ExchangeReflection).where(
             ExchangeReflection.exchange_id == exchange.id,
-            ExchangeReflection.mentee_id.in_(own_mentee_ids(user)),
+            ExchangeReflection.mentee_id.in_(own_mentee_ids(user.id)),
         )
     )
 

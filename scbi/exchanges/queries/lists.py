@@ -161,7 +161,7 @@ def listed(user: User, exchanges: list[Exchange], on: date | None = None) -> dic
     }
     missing: set[int] = set()
     if user.has_role(Role.MENTEE):
-        waiting = awaiting_reflection(user, day_).where(ExchangeParticipant.exchange_id.in_(ids))
+        waiting = awaiting_reflection(user.id, day_).where(ExchangeParticipant.exchange_id.in_(ids))
         missing = set(db.session.scalars(waiting))
     return {
         e.id: Listed(
@@ -174,9 +174,10 @@ def listed(user: User, exchanges: list[Exchange], on: date | None = None) -> dic
     }
 
 
-def awaiting_reflection(user: User, day: date) -> Select:
-    """``(exchange_id)`` of the exchanges ``user`` took part in as a mentee, ended before
-    ``day``, without their reflection: what the home page counts and the list marks."""
+def awaiting_reflection(user_id, day: date) -> Select:
+    """``(exchange_id)`` of the exchanges the account ``user_id`` (an id, or a bind
+    parameter) took part in as a mentee, ended before ``day``, without their reflection:
+    what the home page counts and the list marks."""
     reflected = select(ExchangeReflection.id).where(
         ExchangeReflection.exchange_id == ExchangeParticipant.exchange_id,
         ExchangeReflection.mentee_id == ExchangeParticipant.mentee_id,
@@ -185,7 +186,7 @@ def awaiting_reflection(user: User, day: date) -> Select:
         select(ExchangeParticipant.exchange_id)
         .join(Exchange, Exchange.id == ExchangeParticipant.exchange_id)
         .where(
-            ExchangeParticipant.mentee_id.in_(own_mentee_ids(user)),
+            ExchangeParticipant.mentee_id.in_(own_mentee_ids(user_id)),
             Exchange.ends_on < day,
             ~reflected.exists(),
         )

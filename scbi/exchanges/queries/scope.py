@@ -21,8 +21,9 @@ from scbi.mentees.models import Mentee
 from scbi.transfer.models import Pairing
 
 
-def own_mentee_ids(user: User) -> Select:
-    return select(Mentee.id).where(Mentee.user_id == user.id)
+def own_mentee_ids(user_id) -> Select:
+    """The mentee profile of the account ``user_id`` (an id, or a bind parameter)."""
+    return select(Mentee.id).where(Mentee.user_id == user_id)
 
 
 def coached_mentee_ids(user: User) -> Select:
@@ -63,7 +64,7 @@ def scope_exchanges(query: Select, user: User) -> Select:
         conditions.append(
             Exchange.id.in_(
                 select(taking_part.exchange_id).where(
-                    taking_part.mentee_id.in_(own_mentee_ids(user))
+                    taking_part.mentee_id.in_(own_mentee_ids(user.id))
                 )
             )
         )
