@@ -19,7 +19,7 @@ from scbi.extensions import db
 from scbi.filters import day, period_words, whole_numbers
 from scbi.loaders import count_by
 from scbi.mentees import queries as mentee_queries
-from scbi.mentees.models import Mentee, MenteeStatus
+from scbi.mentees.models import LEFT_STATUSES, Mentee, MenteeStatus
 from scbi.pagination import load_in_order
 from scbi.programme.queries.choices import several_sectors
 from scbi.transfer.models import (
@@ -267,13 +267,16 @@ def session_partners(user: User, pairing: Pairing) -> list[SelectChoice]:
     """The coach's other active pairings whose mentee is still in the programme: who else
     a group session's quick log can be for (their mentees' names)."""
     mine = select(Coach.id).where(Coach.user_id == user.id)
-    others = db.session.scalars(
-        select(Pairing)
+    others = db.session.execute(  # the ids and names only, not the pairings' objects
+        select(Pairing.id, User.full_name)
+        .join(Mentee, Mentee.id == Pairing.mentee_id)
+        .join(User, User.id == Mentee.user_id)
         .where(
             Pairing.coach_id.in_(mine),
             Pairing.status == PairingStatus.ACTIVE,
             Pairing.id != pairing.id,
+            Mentee.status.not_in(LEFT_STATUSES),
         )
         .order_by(Pairing.id)
     )
-    return [SelectChoice(p.id, p.mentee.full_name) for p in others if not p.mentee.has_left]
+    return [SelectChoice(pairing_id, name) for pairing_id, name in others]
