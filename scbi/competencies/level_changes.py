@@ -30,7 +30,6 @@ from sqlalchemy import (
     cast,
     delete,
     event,
-    except_,
     func,
     insert,
     inspect,
@@ -43,10 +42,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from scbi import derived
 from scbi.competencies.levels import COUNTING_PLANS
 from scbi.competencies.models import Assessment, AssessorRole, LevelChange
 from scbi.database import UTCDateTime
-from scbi.extensions import db
 from scbi.mentees.models import Mentee
 from scbi.sql import utc_day
 from scbi.transfer.models import Pairing, PlanItem, TransferPlan
@@ -150,20 +149,12 @@ def refresh(connection, pairs) -> None:
 
 def rebuild() -> int:
     """Write the whole table again from the history; the number of changes."""
-    connection = db.session.connection()
-    connection.execute(delete(LevelChange))
-    connection.execute(insert(LevelChange).from_select(list(COLUMNS), changes()))
-    return db.session.scalar(select(func.count()).select_from(LevelChange))
+    return derived.rebuild(LevelChange, COLUMNS, changes())
 
 
 def drift() -> int:
     """Rows that differ between the table and a recomputation of everything (0 when kept)."""
-    kept, computed = select(*(getattr(LevelChange, name) for name in COLUMNS)), changes()
-    missing = except_(computed, kept).subquery()
-    extra = except_(kept, computed).subquery()
-    return db.session.scalar(select(func.count()).select_from(missing)) + db.session.scalar(
-        select(func.count()).select_from(extra)
-    )
+    return derived.drift(LevelChange, COLUMNS, changes())
 
 
 # --- kept in the same transaction ----------------------------------------------------------

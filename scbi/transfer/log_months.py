@@ -27,7 +27,6 @@ from sqlalchemy import (
     case,
     delete,
     event,
-    except_,
     func,
     insert,
     inspect,
@@ -37,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from scbi.extensions import db
+from scbi import derived
 from scbi.sql import batches, month_of
 from scbi.transfer.models import (
     COUNTED_LOG_STATUSES,
@@ -119,20 +118,12 @@ def refresh(connection, keys) -> None:
 
 def rebuild() -> int:
     """Write the whole table again from the logs; the number of months."""
-    connection = db.session.connection()
-    connection.execute(delete(LogMonth))
-    connection.execute(insert(LogMonth).from_select(list(COLUMNS), months()))
-    return db.session.scalar(select(func.count()).select_from(LogMonth))
+    return derived.rebuild(LogMonth, COLUMNS, months())
 
 
 def drift() -> int:
     """Rows that differ between the table and a recomputation of everything (0 when kept)."""
-    kept, computed = select(*(getattr(LogMonth, name) for name in COLUMNS)), months()
-    missing = except_(computed, kept).subquery()
-    extra = except_(kept, computed).subquery()
-    return db.session.scalar(select(func.count()).select_from(missing)) + db.session.scalar(
-        select(func.count()).select_from(extra)
-    )
+    return derived.drift(LogMonth, COLUMNS, months())
 
 
 @event.listens_for(Session, "after_flush")
