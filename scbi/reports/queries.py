@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import (
+    Select,
     String,
     and_,
     func,
@@ -154,7 +155,7 @@ def plan_items(sector_ids, period: Period, as_of: date):
     the list of plan items behind a figure, scbi.reports.plan_item_list, several). Rows
     read by name: ``item_id, mentee_id, competency_id, competency, baseline, target,
     target_date, mentee, current, gender, institution_id, plan_id``."""
-    in_force = _plans_in_force(as_of)
+    in_force = _plans_in_force(as_of, _sector_pairings(sector_ids))
     current = level_on(Pairing.mentee_id, PlanItem.competency_id, as_of)
     return db.session.execute(
         select(
@@ -203,10 +204,14 @@ def plan_levels(sector_ids, period: Period, as_of: date):
         .join(Mentee, Mentee.id == Pairing.mentee_id)
         .where(
             Pairing.sector_id.in_(sector_ids),
-            TransferPlan.id.in_(_plans_in_force(as_of)),
+            TransferPlan.id.in_(_plans_in_force(as_of, _sector_pairings(sector_ids))),
             pairing_overlaps(period),
         )
     ).all()
+
+
+def _sector_pairings(sector_ids) -> Select:
+    return select(Pairing.id).where(Pairing.sector_id.in_(sector_ids))
 
 
 def _plans_in_force(as_of: date, pairing_ids=None):
