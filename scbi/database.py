@@ -132,9 +132,9 @@ def _send_rows(connection, table, rows: list[dict]) -> None:
     """``rows`` (each with the keys of the first) through one compiled INSERT and the
     driver's ``executemany``. Each value goes through its column's bind processor for this
     database (a time in UTC, an enum's value, JSON as text) and a column the rows leave
-    out takes its default, as SQLAlchemy's own executemany would do; but that builds and
-    checks a dict of parameters a row, which cost more than the database takes to write
-    them."""
+    out takes its (constant) default, as SQLAlchemy's own executemany would do; but that
+    builds and checks a dict of parameters a row, which cost more than the database takes
+    to write them."""
     dialect = connection.dialect
     given = list(rows[0])
     filled = [
@@ -142,9 +142,13 @@ def _send_rows(connection, table, rows: list[dict]) -> None:
         for c in table.columns
         if c.key not in rows[0] and c.default is not None and not c.default.is_sequence
     ]
-    inline = {c.key: c.default.arg for c in filled if c.default.is_clause_element}
-    bound = [table.c[name] for name in given] + [c for c in filled if c.key not in inline]
-    values = {c.key: bindparam(c.key, type_=c.type) for c in bound} | inline
+    if any(not c.default.is_scalar for c in filled):
+        # a default made by a function (it may read the statement's context) or by SQL:
+        # SQLAlchemy's own executemany fills it (no model leaves one out today)
+        connection.execute(insert(table), rows)
+        return
+    bound = [table.c[name] for name in given] + filled
+    values = {c.key: bindparam(c.key, type_=c.type) for c in bound}
     compiled = insert(table).values(values).compile(dialect=dialect)
     processors = {c.key: c.type.dialect_impl(dialect).bind_processor(dialect) for c in bound}
     names = compiled.positiontup if compiled.positional else [c.key for c in bound]
@@ -152,10 +156,8 @@ def _send_rows(connection, table, rows: list[dict]) -> None:
     for name in names:
         if name in rows[0]:
             cells = list(map(itemgetter(name), rows))
-        elif (default := table.c[name].default).is_callable:
-            cells = [default.arg(None) for _row in rows]
         else:
-            cells = [default.arg] * len(rows)
+            cells = [table.c[name].default.arg] * len(rows)
         if (process := processors[name]) is not None:
             cells = list(map(_once(process), cells))
         columns.append(cells)

@@ -21,6 +21,7 @@ as-of date's month are read from this table instead, the rest from the logs. Lik
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from sqlalchemy import (
     and_,
@@ -47,9 +48,6 @@ from scbi.transfer.models import (
 )
 
 COLUMNS = ("pairing_id", "month", "logs", "minutes", "led_minutes")
-# What the months depend on: a change to anything else of a log (its title, its
-# evidence, its verifier) leaves them as they were.
-_FIELDS = ("pairing_id", "activity_date", "status", "minutes", "mentee_role")
 
 
 def month_key(day: date) -> str:
@@ -108,7 +106,9 @@ def refresh(connection, keys) -> None:
             select(Pairing.id)
             .where(Pairing.id.in_(pairings))
             .order_by(Pairing.id)
-            .with_for_update()
+            # NO KEY UPDATE: refreshes wait for each other, not for a transaction that
+            # has just added a row pointing at the pairing (a log, a plan)
+            .with_for_update(key_share=True)
         )
     for batch in batches(keys, 200):
         key = tuple_(LogMonth.pairing_id, LogMonth.month)
@@ -128,24 +128,39 @@ def drift() -> int:
 
 @event.listens_for(Session, "after_flush")
 def _keep_log_months(session, _context) -> None:
-    """After a flush (whose lists still show what it wrote): the months of the logs
-    written that are counted, or were before the flush, computed again (a log moved to
-    another day or pairing: its old month too)."""
+    """After a flush (whose lists still show what it wrote): the months of the logs whose
+    part in them changed — counted or no longer, moved to another day or pairing (its old
+    month too), another length or role — computed again. A verification, which leaves a
+    counted log counted, a draft, a submission and a dispute change nothing here and
+    lock nothing."""
     keys: set[tuple[int, str]] = set()
-    added_or_deleted = {*session.new, *session.deleted}
-    for obj in (*added_or_deleted, *session.dirty):
+    new, deleted = set(session.new), set(session.deleted)
+    for obj in (*new, *deleted, *session.dirty):
         if not isinstance(obj, TransferLog):
             continue
         state = inspect(obj)
-        history = {name: state.attrs[name].history for name in _FIELDS}
-        if obj not in added_or_deleted and not any(h.has_changes() for h in history.values()):
-            continue
-        statuses = {obj.status, *history["status"].deleted}
-        if not any(status in COUNTED_LOG_STATUSES for status in statuses):
-            continue
-        for pairing_id in {obj.pairing_id, *history["pairing_id"].deleted}:
-            for day in {obj.activity_date, *history["activity_date"].deleted}:
-                if pairing_id is not None and day is not None:
-                    keys.add((pairing_id, month_key(day)))
+        before = None if obj in new else _part(partial(_old, state))
+        after = None if obj in deleted else _part(partial(getattr, obj))
+        if before != after:
+            keys.update(part[:2] for part in (before, after) if part is not None)
     if keys:
         refresh(session.connection(), keys)
+
+
+def _old(state, name: str):
+    """A log's value of ``name`` before the flush (``active_history`` keeps it)."""
+    history = state.attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return history.unchanged[0] if history.unchanged else getattr(state.obj(), name)
+
+
+def _part(value) -> tuple | None:
+    """What a log adds to its month, read through ``value(name)``: its pairing and month,
+    minutes and role when it is counted, else None."""
+    if value("status") not in COUNTED_LOG_STATUSES:
+        return None
+    day, pairing_id = value("activity_date"), value("pairing_id")
+    if day is None or pairing_id is None:
+        return None
+    return pairing_id, month_key(day), value("minutes"), value("mentee_role")

@@ -7,10 +7,12 @@ from __future__ import annotations
 import threading
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, select, update
 
 from scbi.auth.models import User
 from scbi.extensions import db
+from scbi.programme.models import Phase
 from scbi.transfer import log_months
 from scbi.transfer.models import LogMonth, TransferLog
 from scbi.transfer.services import logs
@@ -135,4 +137,58 @@ def test_logs_of_one_month_counted_at_once_are_all_in_it(app, ws):  # noqa: F811
     assert errors == []
     db.session.expire_all()
     assert kept() == {(pairing_id, "2025-06"): (8, 8 * 150, 0)}
+    assert log_months.drift() == 0
+
+
+def test_verifying_logs_of_two_pairings_in_crossed_orders_locks_nothing(app, ws):  # noqa: F811
+    """A verification leaves a counted log counted: it refreshes no month and so locks no
+    pairing, and two managers verifying the same pairings' logs in crossed orders cannot
+    deadlock (PostgreSQL; SQLite has one writer at a time)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers are PostgreSQL's")
+    f.approved_plan(ws["pairing"], ws["comps"])
+    first = ws["pairing"]
+    institution = f.institution(first.sector_id)
+    coach, mentee = (
+        f.coach(first.sector_id, institution.id),
+        f.mentee(first.sector_id, institution.id),
+    )
+    second = f.pairing(coach, mentee, db.session.get(Phase, first.phase_id))
+    f.approved_plan(second, ws["comps"])
+    people = [
+        (first, ws["coach"], ws["mentee"]),
+        (second, db.session.get(User, coach.user_id), db.session.get(User, mentee.user_id)),
+    ]
+    ids = []
+    for pairing, by_coach, by_mentee in people:
+        for n in range(2):
+            log = logs.create_log(pairing, by=by_coach, **log_data(ws, title=f"Log {n}"))
+            logs.submit_log(log, by=by_coach)
+            logs.acknowledge_log(log, by=by_mentee)
+            ids.append(log.id)
+    db.session.commit()
+    admin_id, start, errors = ws["admin"].id, threading.Barrier(2), []
+
+    def verify(order: list[int]) -> None:
+        try:
+            with app.app_context():
+                by = db.session.get(User, admin_id)
+                logs.verify_log(db.session.get(TransferLog, order[0]), by=by)
+                db.session.flush()
+                start.wait(timeout=10)
+                logs.verify_log(db.session.get(TransferLog, order[1]), by=by)
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=verify, args=([ids[0], ids[2]],)),
+        threading.Thread(target=verify, args=([ids[3], ids[1]],)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
     assert log_months.drift() == 0
