@@ -8,7 +8,7 @@ checks the dialect at run time.
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer, String
+from sqlalchemy import Date, Integer, String, cast, literal_column, null
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
@@ -30,6 +30,18 @@ def portable(name: str, type_: TypeEngine, **templates: str) -> type[FunctionEle
 utc_day = portable(
     "utc_day", Date(), sqlite="date({0})", postgresql="CAST(timezone('UTC', {0}) AS DATE)"
 )
+
+
+def blank(type_: TypeEngine):
+    """A NULL of ``type_``: the parts of a UNION ALL that fill different columns pad the
+    others with these (PostgreSQL types each column of a UNION)."""
+    return cast(null(), type_)
+
+
+def row_kind(name: str):
+    """A part of a UNION ALL's literal first column: which kind of row it is."""
+    return literal_column(f"'{name}'", String)
+
 
 # ``YYYY-MM`` of a date column.
 month_of = portable(

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Integer, Select, String, case, cast, literal_column, null, select
+from sqlalchemy import Integer, Select, String, case, cast, literal_column, select
 
 from scbi.dates import as_day
 from scbi.engagements.models import (
@@ -30,16 +30,9 @@ from scbi.engagements.models import (
     EngagementStatus,
     ObjectiveOutcome,
 )
+from scbi.sql import blank, row_kind
 
 STARTED = (EngagementStatus.ACTIVE, EngagementStatus.CLOSED)
-
-
-def _blank(kind):
-    return cast(null(), kind)
-
-
-def _kind(name: str):
-    return literal_column(f"'{name}'", String)
 
 
 def report_parts(sector_ids, as_of: date) -> list[Select]:
@@ -48,31 +41,31 @@ def report_parts(sector_ids, as_of: date) -> list[Select]:
     given by then."""
     in_scope = Engagement.sector_id.in_(list(sector_ids))
     received = select(
-        _kind("er"),
+        row_kind("er"),
         Engagement.received_on,
         Engagement.id,
-        _blank(Integer),
+        blank(Integer),
         Engagement.sector_id,
         cast(Engagement.status, String),
-        _blank(String),
+        blank(String),
         Engagement.institution_id,
     ).where(in_scope, Engagement.received_on <= as_of)
     started = select(
-        _kind("es"),
+        row_kind("es"),
         Engagement.start_date,
         Engagement.id,
-        _blank(Integer),
+        blank(Integer),
         Engagement.sector_id,
-        _blank(String),
-        _blank(String),
+        blank(String),
+        blank(String),
         Engagement.institution_id,
     ).where(in_scope, Engagement.status.in_(STARTED), Engagement.start_date <= as_of)
     longer = case((Engagement.longer_pairing.is_(True), literal_column("'yes'", String)))
     ended = select(
-        _kind("ee"),
+        row_kind("ee"),
         Engagement.ended_on,
         Engagement.id,
-        _blank(Integer),
+        blank(Integer),
         Engagement.sector_id,
         cast(Engagement.status, String),
         longer,
@@ -80,13 +73,13 @@ def report_parts(sector_ids, as_of: date) -> list[Select]:
     ).where(in_scope, Engagement.ended_on <= as_of)
     outcomes = (
         select(
-            _kind("eo"),
+            row_kind("eo"),
             Engagement.ended_on,
             Engagement.id,
             EngagementObjective.number,
             Engagement.sector_id,
             cast(EngagementObjective.outcome, String),
-            _blank(String),
+            blank(String),
             Engagement.institution_id,
         )
         .join(Engagement, Engagement.id == EngagementObjective.engagement_id)

@@ -33,8 +33,6 @@ from sqlalchemy import (
     cast,
     func,
     literal,
-    literal_column,
-    null,
     or_,
     select,
     union_all,
@@ -50,6 +48,7 @@ from scbi.exchanges.models import (
 )
 from scbi.exchanges.queries.scope import in_sectors
 from scbi.mentees.models import Mentee
+from scbi.sql import blank, row_kind
 
 
 def held_between(start: date, end: date, sector_ids=None) -> Select:
@@ -139,14 +138,6 @@ def learnt_rows(exchange_ids=None) -> Select:
 # --- in a report ---------------------------------------------------------------------------
 
 
-def _blank(kind):
-    return cast(null(), kind)
-
-
-def _kind(name: str):
-    return literal_column(f"'{name}'", String)
-
-
 def report_parts(sector_ids, start: date, as_of: date) -> list[Select]:
     """The exchange rows of a report of ``sector_ids`` for the period from ``start`` whose
     figures are read on ``as_of``, in the columns of the UNION ALL of the mentees' dated
@@ -166,39 +157,39 @@ def report_parts(sector_ids, start: date, as_of: date) -> list[Select]:
     held = held_between(start, as_of, sector_ids)
     held_part = (
         select(
-            _kind("ph"),
+            row_kind("ph"),
             Exchange.starts_on,
             Exchange.id,
-            _blank(Integer),
+            blank(Integer),
             exchange_sector.c.sector_id,
             cast(Exchange.kind, String),
-            _blank(String),
-            _blank(Integer),
+            blank(String),
+            blank(Integer),
         )
         .join(exchange_sector, exchange_sector.c.exchange_id == Exchange.id)
         .where(Exchange.id.in_(held), exchange_sector.c.sector_id.in_(sector_ids))
     )
     people = participant_rows(held).subquery("people")
     people_part = select(
-        _kind("pp"),
-        _blank(Date),
+        row_kind("pp"),
+        blank(Date),
         people.c.exchange_id,
-        _blank(Integer),
-        _blank(Integer),
+        blank(Integer),
+        blank(Integer),
         cast(people.c.kind, String),
         cast(people.c.gender, String),
-        _blank(Integer),
+        blank(Integer),
     )
     places = country_rows(held).subquery("places")
     places_part = select(
-        _kind("pc"),
-        _blank(Date),
+        row_kind("pc"),
+        blank(Date),
         places.c.exchange_id,
-        _blank(Integer),
-        _blank(Integer),
+        blank(Integer),
+        blank(Integer),
         places.c.country,
-        _blank(String),
-        _blank(Integer),
+        blank(String),
+        blank(Integer),
     )
     begun = select(Exchange.id).where(
         Exchange.starts_on <= as_of, Exchange.id.in_(in_sectors(sector_ids))
@@ -206,13 +197,13 @@ def report_parts(sector_ids, start: date, as_of: date) -> list[Select]:
     actions = open_action_rows(begun, as_of).subquery("open_actions")
     actions_part = (
         select(
-            _kind("pa"),
-            _blank(Date),
+            row_kind("pa"),
+            blank(Date),
             actions.c.exchange_id,
             actions.c.id,
             exchange_sector.c.sector_id,
-            _blank(String),
-            _blank(String),
+            blank(String),
+            blank(String),
             cast(actions.c.overdue, Integer),
         )
         .join(exchange_sector, exchange_sector.c.exchange_id == actions.c.exchange_id)

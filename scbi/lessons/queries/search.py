@@ -34,7 +34,6 @@ from sqlalchemy import (
     exists,
     func,
     literal_column,
-    null,
     or_,
     select,
     union_all,
@@ -51,7 +50,7 @@ from scbi.lessons.models import LessonSource, LessonTag
 from scbi.programme.models import Competency, Institution, Sector
 from scbi.reports.access import scope_publications
 from scbi.reports.models import PublishedReport
-from scbi.sql import folded
+from scbi.sql import blank, folded, row_kind
 
 MIN_LENGTH = 3  # shorter words are ignored
 MAX_WORDS = 20  # beyond, a search is a text pasted whole: its first words say enough
@@ -128,20 +127,16 @@ class Search:
         )
 
 
-def _kind(source: LessonSource):
-    return literal_column(f"'{source.value}'", String)
-
-
 def _row(source: LessonSource, ident, on, title, fiscal_year=None, quarter=None, number=None):
-    blank = cast(null(), Integer)
+    none = blank(Integer)
     return (
-        _kind(source).label("source"),
+        row_kind(source.value).label("source"),
         ident.label("source_id"),
         on.label("day"),
         title.label("title"),
-        (blank if fiscal_year is None else fiscal_year).label("fiscal_year"),
-        (blank if quarter is None else quarter).label("quarter"),
-        (blank if number is None else number).label("number"),
+        (none if fiscal_year is None else fiscal_year).label("fiscal_year"),
+        (none if quarter is None else quarter).label("quarter"),
+        (none if number is None else number).label("number"),
     )
 
 
@@ -202,15 +197,17 @@ def _texts():
     objective = EngagementObjective
     return union_all(
         select(
-            _kind(LessonSource.EXCHANGE).label("source"),
+            row_kind(LessonSource.EXCHANGE.value).label("source"),
             Exchange.id.label("source_id"),
             (Exchange.title + gap + Exchange.questions + gap + Exchange.learnt).label("text"),
         ).where(Exchange.learnt != ""),
         select(
-            _kind(LessonSource.EXCHANGE), exchange_competency.c.exchange_id, Competency.short_name
+            row_kind(LessonSource.EXCHANGE.value),
+            exchange_competency.c.exchange_id,
+            Competency.short_name,
         ).join(Competency, Competency.id == exchange_competency.c.competency_id),
         select(
-            _kind(LessonSource.ENGAGEMENT),
+            row_kind(LessonSource.ENGAGEMENT.value),
             Engagement.id,
             Institution.acronym
             + gap
@@ -227,12 +224,12 @@ def _texts():
         .join(Institution, Institution.id == Engagement.institution_id)
         .where(Engagement.status == EngagementStatus.CLOSED),
         select(
-            _kind(LessonSource.ENGAGEMENT),
+            row_kind(LessonSource.ENGAGEMENT.value),
             objective.engagement_id,
             objective.text + gap + objective.outcome_note,
         ),
         select(
-            _kind(LessonSource.REPORT),
+            row_kind(LessonSource.REPORT.value),
             PublishedReport.id,
             PublishedReport.went_well
             + gap

@@ -16,16 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, Select, String, cast, literal_column, null, select
+from sqlalchemy import Integer, Select, String, cast, select
 
 from scbi.dates import as_day
 from scbi.mentees.models import Mentee
 from scbi.retention.models import FollowUp
 from scbi.retention.queries import pairing_exits
-
-
-def _blank(kind):
-    return cast(null(), kind)
+from scbi.sql import blank, row_kind
 
 
 def report_parts(sector_ids, as_of: date) -> list[Select]:
@@ -35,27 +32,27 @@ def report_parts(sector_ids, as_of: date) -> list[Select]:
     ended = pairing_exits(as_of).subquery("ended")
     exits_part = (
         select(
-            literal_column("'x'", String),
+            row_kind("x"),
             ended.c.ended_on,
-            _blank(Integer),
+            blank(Integer),
             ended.c.mentee_id,
-            _blank(Integer),
-            _blank(String),
-            _blank(String),
-            _blank(Integer),
+            blank(Integer),
+            blank(String),
+            blank(String),
+            blank(Integer),
         )
         .join(Mentee, Mentee.id == ended.c.mentee_id)
         .where(Mentee.sector_id.in_(sector_ids))
     )
     answers_part = (
         select(
-            literal_column("'a'", String),
+            row_kind("a"),
             FollowUp.answered_on,
             FollowUp.months,
             FollowUp.mentee_id,
             cast(FollowUp.in_public_service, Integer),
-            _blank(String),
-            _blank(String),
+            blank(String),
+            blank(String),
             cast(FollowUp.coaching_others, Integer),
         )
         .join(Mentee, Mentee.id == FollowUp.mentee_id)
