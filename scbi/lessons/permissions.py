@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+
 from scbi.auth.models import Role, User
 from scbi.auth.permissions import managed_sector_ids
+from scbi.errors import NotAllowed
 
 READERS = (Role.SECRETARIAT, Role.COORDINATOR)
 
@@ -28,3 +31,11 @@ def can_tag(user: User, sector_ids: Iterable[int]) -> bool:
         return False
     managed = managed_sector_ids(user)
     return managed is None or bool(managed & set(sector_ids))
+
+
+def require_tagger(user: User, sector_ids: Iterable[int]) -> None:
+    """Refuse (403) who may not tag an entry of ``sector_ids`` (:func:`can_tag`)."""
+    if not can_tag(user, sector_ids):
+        raise NotAllowed(
+            _("Only the secretariat and the coordinators of the entry's sectors tag it.")
+        )

@@ -13,24 +13,16 @@ from flask_babel import gettext as _
 
 from scbi import audit
 from scbi.auth.models import User
-from scbi.errors import NotAllowed
 from scbi.exchanges.queries.choices import competencies_of
 from scbi.extensions import db
 from scbi.lessons.models import TAG, LessonTag
-from scbi.lessons.permissions import can_tag
+from scbi.lessons.permissions import require_tagger
 from scbi.lessons.queries.entries import Entry
 from scbi.lessons.queries.search import normal_tag
 from scbi.programme.models import Competency
 from scbi.validation import Errors
 
 FIELDS = ("source", "source_id", "problem", "competency_id")
-
-
-def _require_tagger(by: User, entry: Entry) -> None:
-    if not can_tag(by, entry.sector_ids):
-        raise NotAllowed(
-            _("Only the secretariat and the coordinators of the entry's sectors tag it.")
-        )
 
 
 def _competency(errors: Errors, entry: Entry, value) -> int | None:
@@ -52,7 +44,7 @@ def _competency(errors: Errors, entry: Entry, value) -> int | None:
 
 def add_tag(entry: Entry, *, by: User, problem=None, competency_id=None) -> LessonTag:
     """Tag ``entry`` with a problem (kept in lower case, single spaces) or a competency."""
-    _require_tagger(by, entry)
+    require_tagger(by, entry.sector_ids)
     errors = Errors()
     problem = normal_tag(errors.text("problem", problem, **TAG["problem"].check(required=False)))
     competency = _competency(errors, entry, competency_id)
@@ -79,7 +71,7 @@ def add_tag(entry: Entry, *, by: User, problem=None, competency_id=None) -> Less
 
 def remove_tag(tag: LessonTag, entry: Entry, *, by: User) -> None:
     """Take ``tag`` off its ``entry``."""
-    _require_tagger(by, entry)
+    require_tagger(by, entry.sector_ids)
     audit.record("lesson.tag_remove", by=by, entity=tag, before=audit.snapshot(tag, *FIELDS))
     db.session.delete(tag)
     db.session.flush()

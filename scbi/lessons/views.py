@@ -15,14 +15,13 @@ from wtforms.fields.choices import SelectChoice
 from scbi.auth.forms import ConfirmForm
 from scbi.auth.permissions import managed_sector_ids, role_required
 from scbi.engagements import views as engagement_pages
-from scbi.errors import NotAllowed
 from scbi.filters import chips
-from scbi.forms import FORM_ERRORS, enum_choices, form_page
+from scbi.forms import enum_choices, form_page
 from scbi.hooks import Part, Section
 from scbi.lessons import services
 from scbi.lessons.forms import TagForm
 from scbi.lessons.models import LessonSource
-from scbi.lessons.permissions import READERS, can_read_register, can_tag
+from scbi.lessons.permissions import READERS, can_read_register, can_tag, require_tagger
 from scbi.lessons.queries.entries import Entry, entries, learnt_before, source_url
 from scbi.lessons.queries.search import Search, search_query
 from scbi.lessons.queries.tags import (
@@ -34,7 +33,7 @@ from scbi.lessons.queries.tags import (
 )
 from scbi.pagination import paginate_rows
 from scbi.programme.queries import choices
-from scbi.transaction import commit, rollback
+from scbi.transaction import commit
 
 bp = Blueprint("lessons", __name__)
 
@@ -122,10 +121,7 @@ def _back(entry: Entry) -> str:
 def tags(source: str, source_id: int):
     """An entry's tags: add a problem or a competency, take one off."""
     entry = entry_or_404(current_user, source, source_id)
-    if not can_tag(current_user, entry.sector_ids):
-        raise NotAllowed(
-            _("Only the secretariat and the coordinators of the entry's sectors tag it.")
-        )
+    require_tagger(current_user, entry.sector_ids)
     form = TagForm()
     form.competency_id.choices = tag_competency_choices(entry, _("Choose a competency"))
 
@@ -151,14 +147,9 @@ def remove_tag(lesson_tag_id: int):
     tag, entry = tag_or_404(current_user, lesson_tag_id)
     if ConfirmForm().validate_on_submit():
         label = tag.label
-        try:
-            services.remove_tag(tag, entry, by=current_user)
-        except FORM_ERRORS as error:
-            rollback()
-            flash(error.message, "danger")
-        else:
-            commit()
-            flash(_("The tag “%(tag)s” is taken off.", tag=label), "info")
+        services.remove_tag(tag, entry, by=current_user)  # only a tagger's: else 403
+        commit()
+        flash(_("The tag “%(tag)s” is taken off.", tag=label), "info")
     return redirect(_back(entry))
 
 
