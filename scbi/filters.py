@@ -61,6 +61,17 @@ def day(args, name: str) -> date | None:
         return None
 
 
+def checked_choice(args, name: str, allowed, fields: dict[str, list[str]]) -> str | None:
+    """A parameter that must be one of ``allowed`` (values, in the order to name them),
+    read strictly like :func:`checked_day`: None when absent; anything else is named in
+    ``fields`` with the values it may take."""
+    raw = args.get(name) or None
+    if raw is not None and raw not in allowed:
+        fields[name] = [_("Choose one of: %(values)s.", values=", ".join(allowed))]
+        return None
+    return raw
+
+
 def checked_day(args, name: str, fields: dict[str, list[str]]) -> date | None:
     """A ``YYYY-MM-DD`` parameter, read strictly (a figure's list must hold what the figure
     counts): None when absent; a day that is not one, or is outside the programme's

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from scbi.auth.models import User
 from scbi.errors import ValidationFailed
-from scbi.filters import whole_numbers
+from scbi.filters import checked_choice, whole_numbers
 from scbi.pagination import paginate_list
 from scbi.partners.costs import BEGINNING, quarter_costs
 from scbi.partners.queries import fundings_and_rates
@@ -58,11 +58,9 @@ class CostList:
 
 
 def _filters(args) -> tuple[str, str | None]:
-    span = args.get("span") or PERIOD
+    fields: dict[str, list[str]] = {}
+    span = checked_choice(args, "span", (PERIOD, CUMULATIVE), fields) or PERIOD
     currency = (args.get("currency") or "").strip().upper() or None
-    fields = {}
-    if span not in (PERIOD, CUMULATIVE):
-        fields["span"] = [_("Not a valid choice.")]
     if currency is not None and not CURRENCY.fullmatch(currency):
         fields["currency"] = [_("Use a three-letter ISO 4217 code, such as USD.")]
     if fields:

@@ -32,7 +32,7 @@ from scbi.competencies.standing import below_expert
 from scbi.dates import today
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.filters import checked_day, whole_numbers
+from scbi.filters import checked_choice, checked_day, whole_numbers
 from scbi.loaders import hidden
 from scbi.mentees.models import Gender, Mentee
 from scbi.pagination import paginate_list
@@ -84,12 +84,8 @@ class StandingList:
 def _args(args) -> tuple[date, str | None, str | None]:
     fields: dict[str, list[str]] = {}
     on = checked_day(args, "on", fields) or today()
-    below = args.get("below") or None
-    if below is not None and below not in BUCKETS:
-        fields["below"] = [_("Not a valid choice.")]
-    gender = args.get("gender") or None
-    if gender is not None and gender not in Gender._value2member_map_:
-        fields["gender"] = [_("Not a valid choice.")]
+    below = checked_choice(args, "below", BUCKETS, fields)
+    gender = checked_choice(args, "gender", [g.value for g in Gender], fields)
     if fields:
         raise ValidationFailed(fields=fields)
     return on, below, gender

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from scbi.auth.models import User
 from scbi.errors import ValidationFailed
-from scbi.filters import checked_day, whole_numbers
+from scbi.filters import checked_choice, checked_day, whole_numbers
 from scbi.mentees.models import Gender
 from scbi.pagination import paginate_list
 from scbi.reports import periods, queries
@@ -70,12 +70,8 @@ def plan_item_list(user: User, args) -> PlanItemList:
     period = periods.parse(args)
     fields: dict[str, list[str]] = {}
     on = checked_day(args, "on", fields) or period.as_of
-    state = args.get("state") or None
-    gender = args.get("gender") or None
-    if state is not None and state not in STATES:
-        fields["state"] = [_("Not a valid choice.")]
-    if gender is not None and gender not in Gender._value2member_map_:
-        fields["gender"] = [_("Not a valid choice.")]
+    state = checked_choice(args, "state", STATES, fields)
+    gender = checked_choice(args, "gender", [g.value for g in Gender], fields)
     if fields:
         raise ValidationFailed(fields=fields)
     competencies = set(whole_numbers(args, "competency_id"))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from scbi.auth.models import User
 from scbi.errors import ValidationFailed
+from scbi.filters import checked_choice
 from scbi.pagination import paginate_list
 from scbi.programme.models import ResultStatus
 from scbi.reports import periods
@@ -34,9 +35,10 @@ def result_list(user: User, args) -> ResultList:
     reports ``user`` reads), as section 8 orders them, narrowed to a ``status`` on the
     period's as-of date."""
     period = periods.parse(args)
-    raw = args.get("status") or None
-    if raw is not None and raw not in ResultStatus._value2member_map_:
-        raise ValidationFailed(fields={"status": [_("Not a valid choice.")]})
+    fields: dict[str, list[str]] = {}
+    raw = checked_choice(args, "status", [s.value for s in ResultStatus], fields)
+    if fields:
+        raise ValidationFailed(fields=fields)
     sectors = reached_sectors(user, args)
     listed = []
     for sector in sectors:

@@ -27,7 +27,7 @@ from scbi.engagements.models import Engagement, EngagementObjective, ObjectiveOu
 from scbi.engagements.queries.reports import STARTED
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.filters import checked_day
+from scbi.filters import checked_choice, checked_day, whole_numbers
 from scbi.programme.queries.choices import several_sectors
 
 DATED_BY = ("received", "started", "ended")
@@ -45,34 +45,17 @@ class FigureFilters:
     sector_ids: list[int]
 
 
-def _sector_ids(args) -> list[int]:
-    """``sector_id``, repeated or not, read leniently (the list's own form sends it; the
-    command line gives one, as a number)."""
-    values = args.getlist("sector_id") if hasattr(args, "getlist") else [args.get("sector_id")]
-    found = []
-    for value in values:
-        text = str(value) if value is not None else ""
-        if text.isdecimal() and len(text) <= 10 and int(text):
-            found.append(int(text))
-    return found
-
-
 def figure_filters(args) -> FigureFilters:
     """The filters in ``args``; raises ValidationFailed naming each bad one."""
     fields: dict[str, list[str]] = {}
-    dated_by = args.get("dated_by") or "received"
-    if dated_by not in DATED_BY:
-        fields["dated_by"] = [_("Not a valid choice.")]
+    dated_by = checked_choice(args, "dated_by", DATED_BY, fields) or "received"
     start, end = checked_day(args, "from", fields), checked_day(args, "to", fields)
-    outcome = args.get("outcome") or None
-    if outcome is not None and outcome not in ObjectiveOutcome._value2member_map_:
-        fields["outcome"] = [_("Not a valid choice.")]
-    longer = args.get("longer_pairing") or ""
-    if longer not in ("", "1"):
-        fields["longer_pairing"] = [_("Not a valid choice.")]
+    outcome = checked_choice(args, "outcome", [o.value for o in ObjectiveOutcome], fields)
+    longer = checked_choice(args, "longer_pairing", ["1"], fields)
     if fields:
         raise ValidationFailed(fields=fields)
-    return FigureFilters(dated_by, start, end, outcome, longer == "1", _sector_ids(args))
+    sectors = whole_numbers(args, "sector_id")
+    return FigureFilters(dated_by, start, end, outcome, longer == "1", sectors)
 
 
 def _within(column, start: date | None, end: date | None) -> list:

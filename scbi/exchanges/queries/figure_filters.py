@@ -30,7 +30,7 @@ from scbi.exchanges.countries import CODES, country_name
 from scbi.exchanges.models import Exchange, ExchangeAction, ParticipantKind
 from scbi.exchanges.queries.figures import NOT_RECORDED, country_rows, open_on, participant_rows
 from scbi.extensions import db
-from scbi.filters import checked_day
+from scbi.filters import checked_choice, checked_day
 from scbi.mentees.models import Gender
 
 GENDERS = (*(g.value for g in Gender), NOT_RECORDED)
@@ -52,16 +52,15 @@ def figure_filters(args) -> FigureFilters:
     """The figure filters in ``args``; raises ValidationFailed naming each bad one."""
     fields: dict[str, list[str]] = {}
     on = checked_day(args, "on", fields)
-    chosen = {}
-    for name, allowed in (
-        ("participant", {k.value for k in ParticipantKind}),
-        ("gender", GENDERS),
-        ("country", CODES),
-    ):
-        raw = args.get(name) or None
-        if raw is not None and raw not in allowed:
-            fields[name] = [_("Not a valid choice.")]
-        chosen[name] = raw
+    chosen = {
+        "participant": checked_choice(
+            args, "participant", [k.value for k in ParticipantKind], fields
+        ),
+        "gender": checked_choice(args, "gender", GENDERS, fields),
+        "country": args.get("country") or None,
+    }
+    if chosen["country"] is not None and chosen["country"] not in CODES:
+        fields["country"] = [_("Not a country's code (ISO 3166, two capital letters).")]
     if fields:
         raise ValidationFailed(fields=fields)
     return FigureFilters(on=on or today(), dated=on is not None, **chosen)

@@ -33,7 +33,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from scbi.auth.models import User
 from scbi.dates import as_day, today
 from scbi.errors import ValidationFailed
-from scbi.filters import checked_day, kept, whole_numbers
+from scbi.filters import checked_choice, checked_day, kept, whole_numbers
 from scbi.mentees.models import Gender, Mentee
 from scbi.programme.models import Institution, Sector
 from scbi.programme.queries.choices import several_sectors
@@ -84,13 +84,8 @@ def list_filters(args) -> ListFilters:
     on = checked_day(args, "on", fields)
     flags = {}
     for name in FLAGS:
-        raw = args.get(name) or ""
-        if raw not in ("", "1"):
-            fields[name] = [_("Not a valid choice.")]
-        flags[name] = raw == "1"
-    gender = args.get("gender") or None
-    if gender is not None and gender not in Gender._value2member_map_:
-        fields["gender"] = [_("Not a valid choice.")]
+        flags[name] = checked_choice(args, name, ["1"], fields) == "1"
+    gender = checked_choice(args, "gender", [g.value for g in Gender], fields)
     institutions = [v for v in args.getlist("institution_id") if v != ""]
     if any(not v.isdecimal() or len(v) > 10 for v in institutions):
         fields["institution_id"] = [_("Must be a whole number.")]

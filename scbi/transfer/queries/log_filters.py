@@ -31,7 +31,7 @@ from scbi.coaches.models import Coach
 from scbi.dates import day_start
 from scbi.errors import ValidationFailed
 from scbi.extensions import db
-from scbi.filters import checked_day
+from scbi.filters import checked_choice, checked_day
 from scbi.mentees.models import Gender, Mentee
 from scbi.programme.models import Competency, Institution, PriorityResult, Sector
 from scbi.transfer.models import (
@@ -110,9 +110,7 @@ def log_conditions(args) -> list:
             conditions.append(in_pairings(TransferLog.pairing_id, pairings, sector_wide=False))
     chosen = {}
     for name, enum in CHOSEN.items():
-        if raw := args.get(name):
-            if raw not in enum._value2member_map_:
-                fields[name] = [_("Not a valid choice.")]
+        if raw := checked_choice(args, name, [m.value for m in enum], fields):
             chosen[name] = raw
     for name, column in (
         ("status", TransferLog.status),
@@ -121,9 +119,7 @@ def log_conditions(args) -> list:
     ):
         if name in chosen:
             conditions.append(column == chosen[name])
-    if counted := args.get("counted"):
-        if counted != "1":
-            fields["counted"] = [_("Not a valid choice.")]
+    if args.get("counted") and checked_choice(args, "counted", ["1"], fields):
         conditions.append(TransferLog.status.in_(COUNTED_LOG_STATUSES))
     mentees = select(Pairing.id).join(Mentee, Mentee.id == Pairing.mentee_id)
     if "gender" in chosen:
@@ -134,9 +130,7 @@ def log_conditions(args) -> list:
         conditions.append(in_pairings(TransferLog.pairing_id, pairings, sector_wide=True))
     if results := _whole(args, "priority_result_id", fields):
         conditions.append(TransferLog.priority_result_id.in_(results))
-    dated_by = args.get("dated_by") or "activity"
-    if dated_by not in DATED_BY:
-        fields["dated_by"] = [_("Not a valid choice.")]
+    dated_by = checked_choice(args, "dated_by", DATED_BY, fields) or "activity"
     start, end = checked_day(args, "from", fields), checked_day(args, "to", fields)
     if fields:
         raise ValidationFailed(fields=fields)
