@@ -191,56 +191,61 @@ PARTS = {
 
 
 def _texts():
-    """``(source, source_id, text)``: every piece of text an entry is searched in (entries
-    out of the reader's scope too: the search joins the pieces to the entries it found)."""
+    """``(source, source_id, text)``: every piece of text an entry is searched in, folded
+    once here (not once for each word searched), entries out of the reader's scope too
+    (the search joins the pieces to the entries it found)."""
     gap = literal_column("' '", String)
     objective = EngagementObjective
     return union_all(
         select(
             row_kind(LessonSource.EXCHANGE.value).label("source"),
             Exchange.id.label("source_id"),
-            (Exchange.title + gap + Exchange.questions + gap + Exchange.learnt).label("text"),
+            folded(Exchange.title + gap + Exchange.questions + gap + Exchange.learnt).label("text"),
         ).where(Exchange.learnt != ""),
         select(
             row_kind(LessonSource.EXCHANGE.value),
             exchange_competency.c.exchange_id,
-            Competency.short_name,
+            folded(Competency.short_name),
         ).join(Competency, Competency.id == exchange_competency.c.competency_id),
         select(
             row_kind(LessonSource.ENGAGEMENT.value),
             Engagement.id,
-            Institution.acronym
-            + gap
-            + Institution.name
-            + gap
-            + Engagement.problem
-            + gap
-            + Engagement.hoped_result
-            + gap
-            + Engagement.team_can_now
-            + gap
-            + Engagement.longer_pairing_note,
+            folded(
+                Institution.acronym
+                + gap
+                + Institution.name
+                + gap
+                + Engagement.problem
+                + gap
+                + Engagement.hoped_result
+                + gap
+                + Engagement.team_can_now
+                + gap
+                + Engagement.longer_pairing_note
+            ),
         )
         .join(Institution, Institution.id == Engagement.institution_id)
         .where(Engagement.status == EngagementStatus.CLOSED),
         select(
             row_kind(LessonSource.ENGAGEMENT.value),
             objective.engagement_id,
-            objective.text + gap + objective.outcome_note,
+            folded(objective.text + gap + objective.outcome_note),
         ),
         select(
             row_kind(LessonSource.REPORT.value),
             PublishedReport.id,
-            PublishedReport.went_well
-            + gap
-            + PublishedReport.went_badly
-            + gap
-            + PublishedReport.next_steps,
+            folded(
+                PublishedReport.went_well
+                + gap
+                + PublishedReport.went_badly
+                + gap
+                + PublishedReport.next_steps
+            ),
         ),
         select(
             cast(LessonTag.source, String),
             LessonTag.source_id,
-            func.coalesce(LessonTag.problem, Competency.short_name),
+            folded(func.coalesce(LessonTag.problem, Competency.short_name)),
         ).outerjoin(Competency, Competency.id == LessonTag.competency_id),
     ).subquery("piece")
 
@@ -248,7 +253,7 @@ def _texts():
 def _scores(words: tuple[str, ...]):
     """``(source, source_id, score)``: how many of ``words`` each entry's texts hold."""
     piece = _texts()
-    text = folded(piece.c.text)
+    text = piece.c.text  # folded
     matched = [func.max(case((text.contains(word, autoescape=True), 1), else_=0)) for word in words]
     return (
         select(
