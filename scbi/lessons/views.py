@@ -93,7 +93,7 @@ def index():
     page = paginate_rows(search_query(current_user, search))
     found = entries(page.items)
     sectors = choices.sectors(None, managed_sector_ids(current_user))
-    competencies = register_competencies(_("Any competency"))
+    competencies = register_competencies(current_user, _("Any competency"))
     return render_template(
         "lessons/index.html",
         page=page,

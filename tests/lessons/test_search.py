@@ -169,3 +169,21 @@ def test_a_coordinator_finds_their_sectors_entries_only(app, world):
     assert found(app, world.a.coordinator, sector_ids=(world.b.sector_id,)) == []
     assert len(found(app, world.a.coordinator, words=("tariff",))) == 2
     assert len(found(app, world.secretariat, words=("tariff",))) == 4
+
+
+def test_the_competency_filter_offers_the_competencies_of_the_readers_entries(app, world):
+    """A coordinator is offered the competencies of their sectors' entries only (an
+    exchange's own, or a tag's), never one that would find only another sector's."""
+    from scbi.lessons.queries.tags import register_competencies
+
+    with app.app_context():
+        learnt_exchange(world, learnt="x")  # sector A, with the world's competency
+        other = f.competencies(world.b.sector_id, 1)[0].id
+        tag(REPORT, published(world, "b"), competency_id=other)
+        offered = {}
+        for who in (world.a.coordinator, world.b.coordinator, world.secretariat):
+            user = db.session.get(User, who.id)
+            offered[who.id] = {c.value for c in register_competencies(user, "Any")} - {""}
+    assert offered[world.a.coordinator.id] == {world.competency_id}
+    assert offered[world.b.coordinator.id] == {other}
+    assert offered[world.secretariat.id] == {world.competency_id, other}

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from scbi.auth.models import User
 from scbi.errors import NotFound
-from scbi.exchanges.models import Exchange, exchange_competency
+from scbi.exchanges.models import exchange_competency
 from scbi.exchanges.queries.choices import competency_choices
 from scbi.extensions import db
 from scbi.lessons.models import LessonSource, LessonTag
@@ -68,14 +68,20 @@ def problem_tags(user: User) -> list[str]:
     )
 
 
-def register_competencies(empty: str) -> list[SelectChoice]:
-    """The competencies the register's entries are tagged with (by a tag, or an exchange's
-    own), by name: the register's competency filter."""
+def register_competencies(user: User, empty: str) -> list[SelectChoice]:
+    """The competencies the entries ``user`` may read are tagged with (by a tag, or an
+    exchange's own), by name: the register's competency filter (a coordinator is offered
+    none that would find only other sectors' entries)."""
+    found = search_query(user, Search()).order_by(None).subquery()
+    exchanges = select(found.c.source_id).where(found.c.source == LessonSource.EXCHANGE.value)
+    tags = select(LessonTag.competency_id).join(
+        found, (found.c.source == LessonTag.source) & (found.c.source_id == LessonTag.source_id)
+    )
     tagged = union_all(
-        select(exchange_competency.c.competency_id.label("id"))
-        .join(Exchange, Exchange.id == exchange_competency.c.exchange_id)
-        .where(Exchange.learnt != ""),
-        select(LessonTag.competency_id).where(LessonTag.competency_id.is_not(None)),
+        select(exchange_competency.c.competency_id.label("id")).where(
+            exchange_competency.c.exchange_id.in_(exchanges)
+        ),
+        tags.where(LessonTag.competency_id.is_not(None)),
     ).subquery()
     rows = db.session.execute(
         select(Competency.id, Competency.short_name)
